@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generator;
+
+/// <summary>
+/// Every diagnostic the generator reports. Ids are stable: once shipped, an id keeps its meaning
+/// (listed in AnalyzerReleases.*.md and in the README's diagnostics table).
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "RnnGen";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ModelMustBePartial = Error("RNNG001",
+        "Model class must be partial",
+        "Class '{0}' has [RnnModel] but is not partial; declare it 'partial' so RnnGen can add the generated members");
+
+    public static readonly DiagnosticDescriptor ContainingTypeMustBePartial = Error("RNNG002",
+        "Types containing a model must be partial",
+        "Type '{0}' contains the model '{1}' but is not partial; declare '{0}' partial as well");
+
+    public static readonly DiagnosticDescriptor GenericModelNotSupported = Error("RNNG003",
+        "Generic models are not supported",
+        "'{0}' is generic (or nested in a generic type); RnnGen needs every size at compile time, so remove the type parameters");
+
+    public static readonly DiagnosticDescriptor StepsRequired = Error("RNNG004",
+        "Steps is required",
+        "[RnnModel] on '{0}' does not set Steps; add 'Steps = <number of time steps>' (1 to 4096)");
+
+    public static readonly DiagnosticDescriptor StepsOutOfRange = Error("RNNG005",
+        "Steps out of range",
+        "{0} = {1} is out of range; use a value from 1 to 4096");
+
+    public static readonly DiagnosticDescriptor BatchOutOfRange = Error("RNNG006",
+        "Batch out of range",
+        "Batch = {0} is out of range; use a value from 1 to 65536");
+
+    public static readonly DiagnosticDescriptor SizeOutOfRange = Error("RNNG007",
+        "Size out of range",
+        "{0} = {1} is out of range; it must be at least {2}");
+
+    public static readonly DiagnosticDescriptor MissingInput = Error("RNNG008",
+        "Model has no input",
+        "Model '{0}' has no input; add [TokenInput(vocabulary)] or [VectorInput(size)]");
+
+    public static readonly DiagnosticDescriptor DuplicateInput = Error("RNNG009",
+        "Model has more than one input",
+        "Model '{0}' already has an input ({1}); remove this [{2}]");
+
+    public static readonly DiagnosticDescriptor MissingLayer = Error("RNNG010",
+        "Model has no recurrent layer",
+        "Model '{0}' has no recurrent layer; add at least one [Lstm(hidden)], [Gru(hidden)] or [Rnn(hidden)]");
+
+    public static readonly DiagnosticDescriptor MissingOutput = Error("RNNG011",
+        "Model has no output",
+        "Model '{0}' has no output; add [SoftmaxOutput(classes)], [LinearOutput(size)] or [SigmoidOutput(size)]");
+
+    public static readonly DiagnosticDescriptor DuplicateOutput = Error("RNNG012",
+        "Model has more than one output",
+        "Model '{0}' already has an output ({1}); remove this [{2}]");
+
+    public static readonly DiagnosticDescriptor OutputStepsNotApplicable = Error("RNNG013",
+        "OutputSteps does not apply to this topology",
+        "OutputSteps applies only to Topology.OneToMany and Topology.EncoderDecoder; remove it (a {0} model has {1} output steps)");
+
+    public static readonly DiagnosticDescriptor OutputStepsOutOfRange = Error("RNNG014",
+        "OutputSteps out of range",
+        "Topology.{0} needs OutputSteps from 1 to 4096 (it is {1}); set 'OutputSteps = <number of output steps>'");
+
+    public static readonly DiagnosticDescriptor NotSupportedYet = Error("RNNG015",
+        "Not supported yet",
+        "{0} is not supported yet by this version of RnnGen");
+
+    public static readonly DiagnosticDescriptor InvalidEnumValue = Error("RNNG016",
+        "Unknown enum value",
+        "{0} = {1} is not a defined {2} value; use one of: {3}");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error("RNNG017",
+        "Model too large",
+        "Model '{0}' needs {1} values in its {2} buffer, more than one buffer can hold ({3}); reduce Steps, Batch or the layer sizes");
+
+    public static readonly DiagnosticDescriptor AttributeOnOtherDeclaration = Error("RNNG018",
+        "Model attribute on another part of the class",
+        "[{0}] is on a different partial declaration of '{1}' than [RnnModel]; move it next to [RnnModel] so the layer order is well defined");
+
+    public static readonly DiagnosticDescriptor ModelMustBeClass = Error("RNNG019",
+        "Model must be a class",
+        "'{0}' is a {1}; [RnnModel] applies to a partial class (or record class)");
+
+    public static readonly DiagnosticDescriptor ModelMustNotBeStatic = Error("RNNG020",
+        "Model class must not be static",
+        "Class '{0}' is static; a model holds parameters and buffers per instance, remove 'static'");
+
+    public static readonly DiagnosticDescriptor InvalidAttributeArgument = Error("RNNG021",
+        "Attribute argument cannot be read",
+        "The arguments of [{0}] cannot be read (a compile error in the attribute); fix the attribute so RnnGen can generate the model");
+
+    public static readonly DiagnosticDescriptor DuplicateModelAttribute = Error("RNNG022",
+        "RnnModel applied more than once",
+        "'{0}' has [RnnModel] on more than one partial declaration; keep exactly one");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
+        "RnnGen internal error",
+        "RnnGen failed on this model ({0}); please report it with the declaration");
+
+    /// <summary>All descriptors, by id.</summary>
+    public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> All = Build();
+
+    public static DiagnosticDescriptor ById(string id) =>
+        All.TryGetValue(id, out DiagnosticDescriptor? d) ? d : throw new ArgumentException("Unknown diagnostic id " + id, nameof(id));
+
+    private static Dictionary<string, DiagnosticDescriptor> Build()
+    {
+        var all = new Dictionary<string, DiagnosticDescriptor>();
+        foreach (System.Reflection.FieldInfo field in typeof(DiagnosticDescriptors).GetFields())
+        {
+            if (field.GetValue(null) is DiagnosticDescriptor d) all.Add(d.Id, d);
+        }
+        return all;
+    }
+}

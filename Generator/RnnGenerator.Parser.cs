@@ -1,0 +1,484 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator;
+
+public sealed partial class RnnGenerator
+{
+    /// <summary>
+    /// Turns the symbols of one <c>[RnnModel]</c> declaration into a <see cref="ModelSpec"/>, or into diagnostics that
+    /// point at the attribute argument to change. Nothing here throws on user input: every problem becomes an RNNG
+    /// diagnostic, and an unexpected exception becomes RNNG999 instead of crashing the compiler (CS8785).
+    /// </summary>
+    internal static class Parser
+    {
+        public const int MaxSteps = 4096;
+        public const int MaxBatch = 65536;
+
+        /// <summary>Largest buffer (in elements) one model may allocate: spans are indexed by int.</summary>
+        public const long MaxBufferLength = int.MaxValue - 64;
+
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var state = new State(context, cancellationToken);
+                ModelSpec? spec = state.Run();
+                return new ParseResult(state.Failed ? null : spec, state.Diagnostics.ToEquatableArray());
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                var info = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id,
+                    LocationInfo.From(context.TargetNode.GetLocation()),
+                    new[] { ex.GetType().Name + ": " + ex.Message }.ToEquatableArray());
+                return new ParseResult(null, new[] { info }.ToEquatableArray());
+            }
+        }
+
+        private enum AttributeKind { None, Model, TokenInput, VectorInput, Rnn, Lstm, Gru, SoftmaxOutput, LinearOutput, SigmoidOutput }
+
+        private static AttributeKind KindOf(INamedTypeSymbol? attributeClass)
+        {
+            if (attributeClass is null || attributeClass.ContainingNamespace is not { Name: "RnnGen" } ns || !ns.ContainingNamespace.IsGlobalNamespace)
+                return AttributeKind.None;
+            return attributeClass.Name switch
+            {
+                "RnnModelAttribute" => AttributeKind.Model,
+                "TokenInputAttribute" => AttributeKind.TokenInput,
+                "VectorInputAttribute" => AttributeKind.VectorInput,
+                "RnnAttribute" => AttributeKind.Rnn,
+                "LstmAttribute" => AttributeKind.Lstm,
+                "GruAttribute" => AttributeKind.Gru,
+                "SoftmaxOutputAttribute" => AttributeKind.SoftmaxOutput,
+                "LinearOutputAttribute" => AttributeKind.LinearOutput,
+                "SigmoidOutputAttribute" => AttributeKind.SigmoidOutput,
+                _ => AttributeKind.None,
+            };
+        }
+
+        private static string ShortName(AttributeKind kind) => kind switch
+        {
+            AttributeKind.Model => "RnnModel",
+            AttributeKind.TokenInput => "TokenInput",
+            AttributeKind.VectorInput => "VectorInput",
+            AttributeKind.Rnn => "Rnn",
+            AttributeKind.Lstm => "Lstm",
+            AttributeKind.Gru => "Gru",
+            AttributeKind.SoftmaxOutput => "SoftmaxOutput",
+            AttributeKind.LinearOutput => "LinearOutput",
+            AttributeKind.SigmoidOutput => "SigmoidOutput",
+            _ => "?",
+        };
+
+        /// <summary>One parse: collects diagnostics as it goes; <see cref="Failed"/> once any error is reported.</summary>
+        private sealed class State
+        {
+            private readonly GeneratorAttributeSyntaxContext _context;
+            private readonly CancellationToken _ct;
+            private readonly INamedTypeSymbol _symbol;
+            private readonly TypeDeclarationSyntax _node;
+
+            public State(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+            {
+                _context = context;
+                _ct = ct;
+                _symbol = (INamedTypeSymbol)context.TargetSymbol;
+                _node = (TypeDeclarationSyntax)context.TargetNode;
+            }
+
+            public List<DiagnosticInfo> Diagnostics { get; } = new();
+
+            public bool Failed { get; private set; }
+
+            private void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args)
+            {
+                Failed = true;
+                Diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location ?? _node.Identifier.GetLocation()),
+                    args.Select(a => a?.ToString() ?? "").ToEquatableArray()));
+            }
+
+            public ModelSpec? Run()
+            {
+                // [RnnModel] on several partial declarations: the first one reports, the others stay silent.
+                List<AttributeData> modelAttributes = _symbol.GetAttributes().Where(a => KindOf(a.AttributeClass) == AttributeKind.Model).ToList();
+                AttributeData model = _context.Attributes[0];
+                if (modelAttributes.Count > 1)
+                {
+                    if (!SameApplication(modelAttributes[0], model)) return null;
+                    Report(DiagnosticDescriptors.DuplicateModelAttribute, AttributeLocation(modelAttributes[1]), _symbol.Name);
+                    return null;
+                }
+
+                if (!CheckDeclaration()) return null;
+
+                ModelSettings? settings = ReadModel(model);
+                (InputSpec? input, List<LayerSpec> layers, OutputSpec? output) = ReadParts(model);
+                if (Failed || settings is null || input is null || output is null || layers.Count == 0) return null;
+
+                var spec = new ModelSpec(
+                    Namespace: _symbol.ContainingNamespace.IsGlobalNamespace ? "" : _symbol.ContainingNamespace.ToDisplayString(),
+                    ClassName: _symbol.Name,
+                    TypeKeyword: _symbol.IsRecord ? "record" : "class",
+                    ContainingTypes: ContainingTypes(),
+                    Steps: settings.Steps,
+                    Batch: settings.Batch,
+                    Topology: settings.Topology,
+                    OutputSteps: settings.Topology == TopologyKind.ManyToOne ? 1 : settings.Topology == TopologyKind.ManyToMany ? settings.Steps : settings.OutputSteps,
+                    Precision: settings.Precision,
+                    Input: input,
+                    Layers: layers.ToEquatableArray(),
+                    Output: output);
+
+                CheckSize(spec, model);
+                return Failed ? null : spec;
+            }
+
+            private static bool SameApplication(AttributeData a, AttributeData b) =>
+                a.ApplicationSyntaxReference is { } ra && b.ApplicationSyntaxReference is { } rb
+                && ra.SyntaxTree == rb.SyntaxTree && ra.Span == rb.Span;
+
+            // ---------------------------------------------------------------- declaration
+
+            private bool CheckDeclaration()
+            {
+                if (_symbol.TypeKind != TypeKind.Class)
+                {
+                    string what = _symbol.IsRecord ? "record struct" : _symbol.TypeKind.ToString().ToLowerInvariant();
+                    Report(DiagnosticDescriptors.ModelMustBeClass, _node.Identifier.GetLocation(), _symbol.Name, what);
+                    return false;
+                }
+                if (_symbol.IsStatic)
+                    Report(DiagnosticDescriptors.ModelMustNotBeStatic, _node.Identifier.GetLocation(), _symbol.Name);
+                if (!_node.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    Report(DiagnosticDescriptors.ModelMustBePartial, _node.Identifier.GetLocation(), _symbol.Name);
+                if (_symbol.Arity > 0)
+                    Report(DiagnosticDescriptors.GenericModelNotSupported, _node.TypeParameterList?.GetLocation() ?? _node.Identifier.GetLocation(), _symbol.Name);
+
+                for (INamedTypeSymbol? outer = _symbol.ContainingType; outer is not null; outer = outer.ContainingType)
+                {
+                    _ct.ThrowIfCancellationRequested();
+                    if (outer.Arity > 0)
+                        Report(DiagnosticDescriptors.GenericModelNotSupported, OuterLocation(outer), _symbol.Name);
+                    foreach (SyntaxReference reference in outer.DeclaringSyntaxReferences)
+                    {
+                        if (reference.GetSyntax(_ct) is TypeDeclarationSyntax decl && !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
+                        {
+                            Report(DiagnosticDescriptors.ContainingTypeMustBePartial, decl.Identifier.GetLocation(), outer.Name, _symbol.Name);
+                            break;
+                        }
+                    }
+                }
+                return !Failed;
+            }
+
+            private Location? OuterLocation(INamedTypeSymbol outer) =>
+                outer.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is TypeDeclarationSyntax d
+                    ? d.TypeParameterList?.GetLocation() ?? d.Identifier.GetLocation()
+                    : null;
+
+            private EquatableArray<ContainingTypeSpec> ContainingTypes()
+            {
+                var list = new List<ContainingTypeSpec>();
+                for (INamedTypeSymbol? outer = _symbol.ContainingType; outer is not null; outer = outer.ContainingType)
+                {
+                    string keyword = outer.TypeKind switch
+                    {
+                        TypeKind.Struct => outer.IsRecord ? "record struct" : "struct",
+                        TypeKind.Interface => "interface",
+                        _ => outer.IsRecord ? "record" : "class",
+                    };
+                    list.Insert(0, new ContainingTypeSpec(keyword, outer.Name));
+                }
+                return list.ToEquatableArray();
+            }
+
+            // ---------------------------------------------------------------- [RnnModel]
+
+            private sealed record ModelSettings(int Steps, int Batch, TopologyKind Topology, int OutputSteps, PrecisionKind Precision);
+
+            private ModelSettings? ReadModel(AttributeData model)
+            {
+                if (!Readable(model, AttributeKind.Model)) return null;
+                int? steps = null, outputSteps = null;
+                int batch = 1, topology = 0, precision = 0;
+                foreach (KeyValuePair<string, TypedConstant> arg in model.NamedArguments)
+                {
+                    if (arg.Value.Kind == TypedConstantKind.Error || arg.Value.Value is not int value)
+                    {
+                        Report(DiagnosticDescriptors.InvalidAttributeArgument, ArgumentLocation(model, arg.Key, -1, null), "RnnModel");
+                        continue;
+                    }
+                    switch (arg.Key)
+                    {
+                        case "Steps": steps = value; break;
+                        case "Batch": batch = value; break;
+                        case "Topology": topology = value; break;
+                        case "OutputSteps": outputSteps = value; break;
+                        case "Precision": precision = value; break;
+                    }
+                }
+
+                if (steps is null)
+                    Report(DiagnosticDescriptors.StepsRequired, AttributeLocation(model), _symbol.Name);
+                else if (steps < 1 || steps > MaxSteps)
+                    Report(DiagnosticDescriptors.StepsOutOfRange, ArgumentLocation(model, "Steps", -1, null), "Steps", steps.Value);
+
+                if (batch < 1 || batch > MaxBatch)
+                    Report(DiagnosticDescriptors.BatchOutOfRange, ArgumentLocation(model, "Batch", -1, null), batch);
+
+                if (topology < 0 || topology > 3)
+                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(model, "Topology", -1, null), "Topology", topology, "Topology",
+                        "ManyToMany, ManyToOne, OneToMany, EncoderDecoder");
+                if (precision < 0 || precision > 1)
+                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(model, "Precision", -1, null), "Precision", precision, "Precision",
+                        "Single, Double");
+
+                var topologyKind = (TopologyKind)topology;
+                if (topologyKind is TopologyKind.ManyToMany or TopologyKind.ManyToOne)
+                {
+                    int implied = topologyKind == TopologyKind.ManyToOne ? 1 : steps ?? 0;
+                    if (outputSteps is not null && outputSteps != implied)
+                        Report(DiagnosticDescriptors.OutputStepsNotApplicable, ArgumentLocation(model, "OutputSteps", -1, null),
+                            topologyKind, topologyKind == TopologyKind.ManyToOne ? "1" : "Steps");
+                }
+                else if (topologyKind is TopologyKind.OneToMany or TopologyKind.EncoderDecoder)
+                {
+                    if (outputSteps is null || outputSteps < 1 || outputSteps > MaxSteps)
+                        Report(DiagnosticDescriptors.OutputStepsOutOfRange,
+                            outputSteps is null ? ArgumentLocation(model, "Topology", -1, null) : ArgumentLocation(model, "OutputSteps", -1, null),
+                            topologyKind, outputSteps?.ToString() ?? "not set");
+                    Report(DiagnosticDescriptors.NotSupportedYet, ArgumentLocation(model, "Topology", -1, null), "Topology." + topologyKind);
+                }
+
+                return steps is null ? null : new ModelSettings(steps.Value, batch, topologyKind, outputSteps ?? 0, (PrecisionKind)precision);
+            }
+
+            // ---------------------------------------------------------------- inputs, layers, output
+
+            private (InputSpec?, List<LayerSpec>, OutputSpec?) ReadParts(AttributeData model)
+            {
+                InputSpec? input = null;
+                OutputSpec? output = null;
+                string? inputName = null, outputName = null;
+                var layers = new List<LayerSpec>();
+
+                foreach ((AttributeData attr, AttributeKind kind) in PartsInSourceOrder())
+                {
+                    _ct.ThrowIfCancellationRequested();
+                    if (!Readable(attr, kind)) continue;
+                    switch (kind)
+                    {
+                        case AttributeKind.TokenInput:
+                        case AttributeKind.VectorInput:
+                            if (input is not null)
+                            {
+                                Report(DiagnosticDescriptors.DuplicateInput, AttributeLocation(attr), _symbol.Name, inputName!, ShortName(kind));
+                                break;
+                            }
+                            input = ReadInput(attr, kind);
+                            inputName = ShortName(kind);
+                            break;
+                        case AttributeKind.Rnn:
+                        case AttributeKind.Lstm:
+                        case AttributeKind.Gru:
+                            if (ReadLayer(attr, kind) is { } layer) layers.Add(layer);
+                            break;
+                        case AttributeKind.SoftmaxOutput:
+                        case AttributeKind.LinearOutput:
+                        case AttributeKind.SigmoidOutput:
+                            if (output is not null)
+                            {
+                                Report(DiagnosticDescriptors.DuplicateOutput, AttributeLocation(attr), _symbol.Name, outputName!, ShortName(kind));
+                                break;
+                            }
+                            output = ReadOutput(attr, kind);
+                            outputName = ShortName(kind);
+                            break;
+                    }
+                }
+
+                if (inputName is null) Report(DiagnosticDescriptors.MissingInput, AttributeLocation(model), _symbol.Name);
+                if (layers.Count == 0 && !Failed) Report(DiagnosticDescriptors.MissingLayer, AttributeLocation(model), _symbol.Name);
+                if (outputName is null) Report(DiagnosticDescriptors.MissingOutput, AttributeLocation(model), _symbol.Name);
+                return (input, layers, output);
+            }
+
+            /// <summary>
+            /// The model's input, layer and output attributes in source order. All must sit on the declaration that
+            /// carries [RnnModel]: across partial declarations the order (the layer stack) would be ambiguous.
+            /// </summary>
+            private List<(AttributeData, AttributeKind)> PartsInSourceOrder()
+            {
+                var parts = new List<(AttributeData Attr, AttributeKind Kind, int Position)>();
+                foreach (AttributeData attr in _symbol.GetAttributes())
+                {
+                    AttributeKind kind = KindOf(attr.AttributeClass);
+                    if (kind is AttributeKind.None or AttributeKind.Model) continue;
+                    SyntaxReference? reference = attr.ApplicationSyntaxReference;
+                    if (reference is null || reference.SyntaxTree != _node.SyntaxTree || !_node.Span.Contains(reference.Span))
+                    {
+                        Report(DiagnosticDescriptors.AttributeOnOtherDeclaration, AttributeLocation(attr), ShortName(kind), _symbol.Name);
+                        continue;
+                    }
+                    parts.Add((attr, kind, reference.Span.Start));
+                }
+                return parts.OrderBy(p => p.Position).Select(p => (p.Attr, p.Kind)).ToList();
+            }
+
+            private InputSpec? ReadInput(AttributeData attr, AttributeKind kind)
+            {
+                int? size = Positional(attr, 0);
+                if (size is null) return null;
+                if (kind == AttributeKind.VectorInput)
+                {
+                    if (!AtLeast(size.Value, 1, "size", attr, 0, "size")) return null;
+                    return new InputSpec(InputKind.Vector, size.Value, 0);
+                }
+                int embedding = Named(attr, "Embedding") ?? 0;
+                bool ok = AtLeast(size.Value, 1, "vocabulary", attr, 0, "vocabulary");
+                ok &= AtLeast(embedding, 0, "Embedding", attr, -1, null, "Embedding");
+                return ok ? new InputSpec(InputKind.Token, size.Value, embedding) : null;
+            }
+
+            private LayerSpec? ReadLayer(AttributeData attr, AttributeKind kind)
+            {
+                int? hidden = Positional(attr, 0);
+                if (hidden is null || !AtLeast(hidden.Value, 1, "hidden", attr, 0, "hidden")) return null;
+                bool bidirectional = attr.NamedArguments.Any(a => a.Key == "Bidirectional" && a.Value.Value is true);
+                int nonlinearity = kind == AttributeKind.Rnn ? Named(attr, "Nonlinearity") ?? 0 : 0;
+                if (nonlinearity is < 0 or > 1)
+                {
+                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(attr, "Nonlinearity", -1, null), "Nonlinearity", nonlinearity, "Nonlinearity", "Tanh, Relu");
+                    return null;
+                }
+                if (bidirectional)
+                {
+                    Report(DiagnosticDescriptors.NotSupportedYet, ArgumentLocation(attr, "Bidirectional", -1, null), "A bidirectional layer");
+                    return null;
+                }
+                CellKind cell = kind switch { AttributeKind.Lstm => CellKind.Lstm, AttributeKind.Gru => CellKind.Gru, _ => CellKind.Rnn };
+                return new LayerSpec(cell, hidden.Value, (NonlinearityKind)nonlinearity, bidirectional);
+            }
+
+            private OutputSpec? ReadOutput(AttributeData attr, AttributeKind kind)
+            {
+                int? size = Positional(attr, 0);
+                if (size is null) return null;
+                switch (kind)
+                {
+                    case AttributeKind.SoftmaxOutput:
+                        return AtLeast(size.Value, 2, "classes", attr, 0, "classes") ? new OutputSpec(HeadKind.Softmax, size.Value) : null;
+                    case AttributeKind.LinearOutput:
+                        return AtLeast(size.Value, 1, "size", attr, 0, "size") ? new OutputSpec(HeadKind.Linear, size.Value) : null;
+                    default:
+                        return AtLeast(size.Value, 1, "size", attr, 0, "size") ? new OutputSpec(HeadKind.Sigmoid, size.Value) : null;
+                }
+            }
+
+            // ---------------------------------------------------------------- sizes
+
+            /// <summary>Every buffer the generated class allocates must be indexable by int; check them in 64-bit arithmetic.</summary>
+            private void CheckSize(ModelSpec spec, AttributeData model)
+            {
+                ModelPlan.Sizes sizes = ModelPlan.MeasureSizes(spec);
+                foreach ((string name, long length) in new[] { ("parameter", sizes.Parameters), ("activation", sizes.Activations), ("scratch", sizes.Scratch) })
+                {
+                    if (length > MaxBufferLength)
+                    {
+                        Report(DiagnosticDescriptors.ModelTooLarge, AttributeLocation(model), spec.ClassName, length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            name, MaxBufferLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        return;
+                    }
+                }
+            }
+
+            // ---------------------------------------------------------------- attribute arguments
+
+            /// <summary>False (with RNNG021) when the compiler could not bind the attribute, e.g. an argument of the wrong type.</summary>
+            private bool Readable(AttributeData attr, AttributeKind kind)
+            {
+                bool broken = attr.AttributeConstructor is null
+                    || attr.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+                    || attr.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
+                if (broken) Report(DiagnosticDescriptors.InvalidAttributeArgument, AttributeLocation(attr), ShortName(kind));
+                return !broken;
+            }
+
+            private int? Positional(AttributeData attr, int index)
+            {
+                if (attr.ConstructorArguments.Length <= index || attr.ConstructorArguments[index].Value is not int value)
+                {
+                    Report(DiagnosticDescriptors.InvalidAttributeArgument, AttributeLocation(attr), ShortName(KindOf(attr.AttributeClass)));
+                    return null;
+                }
+                return value;
+            }
+
+            private static int? Named(AttributeData attr, string name)
+            {
+                foreach (KeyValuePair<string, TypedConstant> arg in attr.NamedArguments)
+                {
+                    if (arg.Key == name && arg.Value.Value is int value) return value;
+                }
+                return null;
+            }
+
+            private bool AtLeast(int value, int minimum, string displayName, AttributeData attr, int position, string? parameterName, string? namedArgument = null)
+            {
+                if (value >= minimum) return true;
+                Report(DiagnosticDescriptors.SizeOutOfRange, ArgumentLocation(attr, namedArgument, position, parameterName), displayName, value, minimum);
+                return false;
+            }
+
+            private Location? AttributeLocation(AttributeData attr) =>
+                attr.ApplicationSyntaxReference?.GetSyntax(_ct).GetLocation();
+
+            /// <summary>
+            /// The syntax of one argument: a named property (<c>Steps = 0</c>), or a constructor argument by position or by
+            /// <c>name:</c>. Falls back to the whole attribute.
+            /// </summary>
+            private Location? ArgumentLocation(AttributeData attr, string? namedArgument, int position, string? parameterName)
+            {
+                if (attr.ApplicationSyntaxReference?.GetSyntax(_ct) is not AttributeSyntax syntax) return null;
+                if (syntax.ArgumentList is { } list)
+                {
+                    if (namedArgument is not null)
+                    {
+                        foreach (AttributeArgumentSyntax a in list.Arguments)
+                        {
+                            if (a.NameEquals?.Name.Identifier.ValueText == namedArgument) return a.GetLocation();
+                        }
+                    }
+                    if (position >= 0)
+                    {
+                        if (parameterName is not null)
+                        {
+                            foreach (AttributeArgumentSyntax a in list.Arguments)
+                            {
+                                if (a.NameColon?.Name.Identifier.ValueText == parameterName) return a.GetLocation();
+                            }
+                        }
+                        int i = 0;
+                        foreach (AttributeArgumentSyntax a in list.Arguments)
+                        {
+                            if (a.NameEquals is not null || a.NameColon is not null) continue;
+                            if (i++ == position) return a.GetLocation();
+                        }
+                    }
+                }
+                return syntax.GetLocation();
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace RnnGen;
+
+/// <summary>A vanilla (Elman) recurrent layer: <c>h' = tanh(W_ih x + b_ih + W_hh h + b_hh)</c> (or relu). Layers stack in source order.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class RnnAttribute(int hidden) : Attribute
+{
+    /// <summary>Hidden units H.</summary>
+    public int Hidden { get; } = hidden;
+
+    /// <summary>Activation; default <see cref="RnnGen.Nonlinearity.Tanh"/>.</summary>
+    public Nonlinearity Nonlinearity { get; set; } = Nonlinearity.Tanh;
+
+    /// <summary>Adds a reverse direction; the layer output is <c>[forward ; reverse]</c> (width 2H).</summary>
+    public bool Bidirectional { get; set; }
+}
+
+/// <summary>A long short-term memory layer with PyTorch's gate order i, f, g, o. Layers stack in source order.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LstmAttribute(int hidden) : Attribute
+{
+    /// <summary>Hidden units H (the cell state has the same width).</summary>
+    public int Hidden { get; } = hidden;
+
+    /// <summary>Adds a reverse direction; the layer output is <c>[forward ; reverse]</c> (width 2H).</summary>
+    public bool Bidirectional { get; set; }
+}
+
+/// <summary>A gated recurrent unit layer with PyTorch's gate order r, z, n. Layers stack in source order.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GruAttribute(int hidden) : Attribute
+{
+    /// <summary>Hidden units H.</summary>
+    public int Hidden { get; } = hidden;
+
+    /// <summary>Adds a reverse direction; the layer output is <c>[forward ; reverse]</c> (width 2H).</summary>
+    public bool Bidirectional { get; set; }
+}

@@ -1,0 +1,11 @@
+namespace RnnGen.Kernels;
+
+/// <summary>Copies between matrices with different leading dimensions.</summary>
+public static class Matrix
+{
+    /// <summary>Copies <paramref name="rows"/>×<paramref name="cols"/> values from rows <paramref name="ldSource"/> apart to rows <paramref name="ldTarget"/> apart.</summary>
+    public static void CopyRows<T>(ReadOnlySpan<T> source, int ldSource, Span<T> target, int ldTarget, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++) source.Slice(r * ldSource, cols).CopyTo(target.Slice(r * ldTarget, cols));
+    }
+}

@@ -1,0 +1,102 @@
+using System.Numerics;
+
+namespace RnnGen;
+
+/// <summary>
+/// What every generated model exposes, whatever its input and output kind. Generated classes implement it
+/// (with the sizes also as <c>const</c> fields), so tools such as checkpoints and trainers work on any model.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>, per <see cref="RnnModelAttribute.Precision"/>.</typeparam>
+public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Input time steps T.</summary>
+    int Steps { get; }
+
+    /// <summary>Sequences per batch B.</summary>
+    int Batch { get; }
+
+    /// <summary>Input width: vocabulary for token input, vector size for vector input.</summary>
+    int InputSize { get; }
+
+    /// <summary>Output time steps (T for many-to-many, 1 for many-to-one).</summary>
+    int OutputSteps { get; }
+
+    /// <summary>Output width: classes or values per output step.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Total number of parameters (length of <see cref="Parameters"/>).</summary>
+    int ParameterCount { get; }
+
+    /// <summary>The named tensors of <see cref="Parameters"/>, in order.</summary>
+    IReadOnlyList<TensorInfo> Tensors { get; }
+
+    /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
+    Span<T> Parameters { get; }
+
+    /// <summary>Gradients, same layout as <see cref="Parameters"/>; <c>Backward</c> adds into them.</summary>
+    Span<T> Gradients { get; }
+
+    /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name.</summary>
+    Span<T> Parameter(string name);
+
+    /// <summary>The same tensor of <see cref="Gradients"/>.</summary>
+    Span<T> Gradient(string name);
+
+    /// <summary>Sets every gradient to zero.</summary>
+    void ZeroGradients();
+
+    /// <summary>Output of the last forward pass after activation, <c>[OutputSteps, Batch, OutputSize]</c>.</summary>
+    ReadOnlySpan<T> Output { get; }
+
+    /// <summary>
+    /// Initial hidden state of every layer and direction, zeros by default: first h₀ of each layer (layer-major,
+    /// forward then reverse, each <c>[Batch, H]</c>), then c₀ of each LSTM layer in the same order.
+    /// </summary>
+    Span<T> InitialState { get; }
+
+    /// <summary>State after the last forward pass, same layout as <see cref="InitialState"/>.</summary>
+    ReadOnlySpan<T> FinalState { get; }
+
+    /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (streams, truncated BPTT).</summary>
+    bool CarryState { get; set; }
+}
+
+/// <summary>A model that reads token ids (<see cref="TokenInputAttribute"/>).</summary>
+public interface ITokenInputModel<T> : IRnnModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Runs the forward pass over token ids, time-major <c>[Steps, Batch]</c>.</summary>
+    void Forward(ReadOnlySpan<int> tokens);
+}
+
+/// <summary>A model that reads dense vectors (<see cref="VectorInputAttribute"/>).</summary>
+public interface IVectorInputModel<T> : IRnnModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Runs the forward pass over vectors, time-major <c>[Steps, Batch, InputSize]</c>.</summary>
+    void Forward(ReadOnlySpan<T> inputs);
+
+    /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
+    bool ComputeInputGradient { get; set; }
+
+    /// <summary><c>d(Loss)/d(inputs)</c> from the last backward pass with <see cref="ComputeInputGradient"/> set, <c>[Steps, Batch, InputSize]</c>.</summary>
+    ReadOnlySpan<T> InputGradient { get; }
+}
+
+/// <summary>A model whose targets are class ids (<see cref="SoftmaxOutputAttribute"/>).</summary>
+public interface IClassTargetModel<T> : IRnnModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Cross-entropy of the last forward pass against class ids <c>[OutputSteps, Batch]</c>: summed over steps, averaged over the batch.</summary>
+    T Loss(ReadOnlySpan<int> targets);
+
+    /// <summary>Adds <c>d(Loss)/d(parameters)</c> of the last forward pass into <see cref="IRnnModel{T}.Gradients"/>.</summary>
+    void Backward(ReadOnlySpan<int> targets);
+}
+
+/// <summary>A model whose targets are values (<see cref="LinearOutputAttribute"/>, <see cref="SigmoidOutputAttribute"/>).</summary>
+public interface IValueTargetModel<T> : IRnnModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Loss of the last forward pass against targets <c>[OutputSteps, Batch, OutputSize]</c>: summed over steps, averaged over the batch.</summary>
+    T Loss(ReadOnlySpan<T> targets);
+
+    /// <summary>Adds <c>d(Loss)/d(parameters)</c> of the last forward pass into <see cref="IRnnModel{T}.Gradients"/>.</summary>
+    void Backward(ReadOnlySpan<T> targets);
+}
