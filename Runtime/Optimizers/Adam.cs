@@ -1,0 +1,75 @@
+using System.Numerics;
+
+namespace RnnGen;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015), as PyTorch's <c>torch.optim.Adam</c>:
+/// <c>m = β₁m + (1−β₁)g</c>, <c>v = β₂v + (1−β₂)g²</c>, <c>θ −= lr · m̂ / (√v̂ + ε)</c> with the bias corrections
+/// <c>m̂ = m/(1−β₁ᵗ)</c>, <c>v̂ = v/(1−β₂ᵗ)</c>.
+/// </summary>
+public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[]? _m, _v;
+    private long _step;
+
+    /// <summary>Creates the optimizer.</summary>
+    public Adam(T learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    {
+        if (!(learningRate >= T.Zero) || !T.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be finite and non-negative.");
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "β₁ must lie in [0, 1).");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "β₂ must lie in [0, 1).");
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be positive.");
+        LearningRate = learningRate;
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Step size; may be changed between steps (schedules).</summary>
+    public T LearningRate { get; set; }
+
+    /// <summary>Decay of the first moment.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Decay of the second moment.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Added to √v̂ so the update stays finite.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Number of updates applied.</summary>
+    public long StepCount => _step;
+
+    /// <inheritdoc/>
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        if (parameters.Length != gradients.Length)
+            throw new ArgumentException($"Gradients have {gradients.Length} values but parameters {parameters.Length}.", nameof(gradients));
+        if (_m is null || _v is null)
+        {
+            _m = new T[parameters.Length];
+            _v = new T[parameters.Length];
+        }
+        else if (_m.Length != parameters.Length)
+        {
+            throw new ArgumentException($"This optimizer was first used with {_m.Length} parameters, now {parameters.Length}.", nameof(parameters));
+        }
+
+        _step++;
+        T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2);
+        T c1 = T.One - b1, c2 = T.One - b2;
+        // Bias corrections folded into the step size: lr·m̂/(√v̂+ε) = (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε).
+        T stepSize = LearningRate / T.CreateTruncating(1 - Math.Pow(Beta1, _step));
+        T sqrtCorrection2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, _step)));
+        T eps = T.CreateTruncating(Epsilon);
+        Span<T> m = _m, v = _v;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = gradients[i];
+            m[i] = b1 * m[i] + c1 * g;
+            v[i] = b2 * v[i] + c2 * g * g;
+            parameters[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / sqrtCorrection2 + eps);
+        }
+    }
+}

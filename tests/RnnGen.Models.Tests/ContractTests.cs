@@ -1,0 +1,228 @@
+using RnnGen.Models.Tests.Models;
+using RnnGen.Models.Tests.Support;
+
+namespace RnnGen.Models.Tests;
+
+/// <summary>The generated API of DESIGN.md §3–4: constants, PyTorch tensor names and shapes, initialization, validation.</summary>
+public class ContractTests
+{
+    [Fact]
+    public void Tensors_have_pytorch_names_shapes_and_contiguous_offsets()
+    {
+        var expected = new (string Name, int[] Shape)[]
+        {
+            ("embedding.weight", new[] { 10, 6 }),
+            ("rnn.weight_ih_l0", new[] { 64, 6 }), ("rnn.weight_hh_l0", new[] { 64, 16 }), ("rnn.bias_ih_l0", new[] { 64 }), ("rnn.bias_hh_l0", new[] { 64 }),
+            ("rnn.weight_ih_l1", new[] { 48, 16 }), ("rnn.weight_hh_l1", new[] { 48, 12 }), ("rnn.bias_ih_l1", new[] { 48 }), ("rnn.bias_hh_l1", new[] { 48 }),
+            ("head.weight", new[] { 10, 12 }), ("head.bias", new[] { 10 }),
+        };
+        Assert.Equal(expected.Select(e => e.Name), EmbeddingLstmLm.Tensors.Select(t => t.Name));
+        int offset = 0;
+        foreach (((string _, int[] shape), TensorInfo tensor) in expected.Zip(EmbeddingLstmLm.Tensors))
+        {
+            Assert.Equal(shape, tensor.Shape);
+            Assert.Equal(offset, tensor.Offset);
+            offset += tensor.Length;
+        }
+        // PyTorch: nn.Embedding(10, 6) + nn.LSTM(6, 16) + nn.LSTM(16, 12) + nn.Linear(12, 10).
+        int pytorch = 10 * 6 + 4 * 16 * (6 + 16 + 2) + 4 * 12 * (16 + 12 + 2) + 10 * 12 + 10;
+        Assert.Equal(EmbeddingLstmLm.ParameterCount, pytorch);
+        Assert.Equal(EmbeddingLstmLm.ParameterCount, offset);
+    }
+
+    [Fact]
+    public void Constants_describe_the_declaration()
+    {
+        Assert.Equal((32, 16, 65, 32, 65), (CharLstm.Steps, CharLstm.Batch, CharLstm.InputSize, CharLstm.OutputSteps, CharLstm.OutputSize));
+        Assert.Equal((16, 8, 5, 1, 3), (VectorGruTagger.Steps, VectorGruTagger.Batch, VectorGruTagger.InputSize, VectorGruTagger.OutputSteps, VectorGruTagger.OutputSize));
+        IRnnModel<float> model = new VectorGruTagger();
+        Assert.Equal(VectorGruTagger.Steps, model.Steps);
+        Assert.Equal(VectorGruTagger.ParameterCount, model.Parameters.Length);
+        Assert.Equal(model.Parameters.Length, model.Gradients.Length);
+        Assert.Equal(VectorGruTagger.OutputSteps * VectorGruTagger.Batch * VectorGruTagger.OutputSize, model.Output.Length);
+        Assert.Same(VectorGruTagger.Tensors, model.Tensors);
+    }
+
+    [Fact]
+    public void Parameter_and_Gradient_views_alias_the_flat_buffers()
+    {
+        var m = new EmbeddingLstmLm();
+        TensorInfo t = EmbeddingLstmLm.Tensors.Single(x => x.Name == "rnn.weight_hh_l1");
+        m.Parameter("rnn.weight_hh_l1")[3] = 42f;
+        Assert.Equal(42f, m.Parameters[t.Offset + 3]);
+        m.Gradients[t.Offset + 5] = 7f;
+        Assert.Equal(7f, m.Gradient("rnn.weight_hh_l1")[5]);
+        var ex = Assert.Throws<ArgumentException>(() => m.Parameter("rnn.weight_hh_l7"));
+        Assert.Contains("rnn.weight_hh_l7", ex.Message);
+        Assert.Contains("rnn.weight_hh_l1", ex.Message);
+    }
+
+    [Fact]
+    public void Initialization_follows_pytorch_distributions_and_is_deterministic()
+    {
+        // nn.LSTM: U(−1/√H, 1/√H) with the layer's own H; nn.Linear: U(−1/√in, 1/√in); nn.Embedding: N(0, 1).
+        var small = new EmbeddingLstmLm(seed: 1);
+        foreach (TensorInfo t in EmbeddingLstmLm.Tensors.Where(t => !t.Name.StartsWith("embedding")))
+        {
+            double bound = t.Name.EndsWith("l0") ? 1 / Math.Sqrt(16) : 1 / Math.Sqrt(12);
+            float[] v = small.Parameter(t.Name).ToArray();
+            Assert.All(v, x => Assert.InRange(Math.Abs(x), 0, bound));
+            Assert.Contains(v, x => Math.Abs(x) > 0.5 * bound);
+        }
+        float[] emb = small.Parameter("embedding.weight").ToArray();
+        Assert.Contains(emb, x => Math.Abs(x) > 1.0);
+
+        // Moments of a large tensor: U(−b, b) has mean 0 and standard deviation b/√3.
+        var m = new CharLstm(seed: 1);
+        double b = 1 / Math.Sqrt(128);
+        float[] w = m.Parameter("rnn.weight_hh_l1").ToArray();
+        double mean = w.Average(x => (double)x), sd = Math.Sqrt(w.Average(x => (x - mean) * (x - mean)));
+        Assert.InRange(mean, -0.02 * b, 0.02 * b);
+        Assert.InRange(sd, 0.98 * b / Math.Sqrt(3), 1.02 * b / Math.Sqrt(3));
+
+        Assert.Equal(new CharLstm(seed: 1).Parameters.ToArray(), m.Parameters.ToArray());
+        Assert.NotEqual(new CharLstm(seed: 2).Parameters.ToArray(), m.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Wrong_inputs_throw_naming_the_argument_and_change_nothing()
+    {
+        var m = new EmbeddingLstmLm(3);
+        var driver = new ModelDriver<float>(m, 4);
+        driver.Forward();
+        float[] output = m.Output.ToArray();
+        float[] state = m.FinalState.ToArray();
+
+        var shortInput = Assert.Throws<ArgumentException>(() => m.Forward(new int[7]));
+        Assert.Equal("tokens", shortInput.ParamName);
+        Assert.Contains("32", shortInput.Message);
+        int[] bad = (int[])driver.Tokens!.Clone();
+        bad[9] = 10;
+        var outOfRange = Assert.Throws<ArgumentException>(() => m.Forward(bad));
+        Assert.Equal("tokens", outOfRange.ParamName);
+        Assert.Contains("index 9", outOfRange.Message);
+        bad[9] = -1;
+        Assert.Throws<ArgumentException>(() => m.Forward(bad));
+        int[] badTargets = (int[])driver.ClassTargets!.Clone();
+        badTargets[0] = 99;
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => m.Loss(badTargets)).ParamName);
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => m.Backward(badTargets)).ParamName);
+        Assert.Throws<ArgumentException>(() => m.TrainStep(driver.Tokens, badTargets, new Sgd<float>(0.1f)));
+
+        Assert.Equal(output, m.Output.ToArray());
+        Assert.Equal(state, m.FinalState.ToArray());
+        Assert.All(m.Gradients.ToArray(), g => Assert.Equal(0f, g));
+        driver.Backward(); // the activations of the last good forward pass are intact
+    }
+
+    [Fact]
+    public void Value_targets_are_validated()
+    {
+        var sigmoid = new VectorGruTagger();
+        var d = new ModelDriver<float>(sigmoid, 1);
+        d.Forward();
+        float[] t = (float[])d.ValueTargets!.Clone();
+        t[2] = 1.5f;
+        Assert.Contains("[0, 1]", Assert.Throws<ArgumentException>(() => sigmoid.Loss(t)).Message);
+        var linear = new VectorRnnRegression();
+        var dl = new ModelDriver<float>(linear, 1);
+        dl.Forward();
+        float[] u = (float[])dl.ValueTargets!.Clone();
+        u[0] = float.NaN;
+        Assert.Contains("not finite", Assert.Throws<ArgumentException>(() => linear.Backward(u)).Message);
+        Assert.Throws<ArgumentException>(() => linear.Forward(new float[3]));
+    }
+
+    [Fact]
+    public void Passes_out_of_order_throw()
+    {
+        var m = new VectorRnnRegression();
+        var d = new ModelDriver<float>(m, 1);
+        Assert.Contains("Forward", Assert.Throws<InvalidOperationException>(() => d.Loss()).Message);
+        Assert.Throws<InvalidOperationException>(d.Backward);
+        d.Forward();
+        d.Backward();
+        Assert.Contains("Forward again", Assert.Throws<InvalidOperationException>(d.Backward).Message);
+        d.Loss(); // loss of the last forward pass stays available
+        m.Dispose();
+        Assert.Throws<ObjectDisposedException>(d.Forward);
+    }
+
+    [Fact]
+    public void Backward_accumulates_into_gradients()
+    {
+        var m = new VectorRnnRegression(2);
+        var d = new ModelDriver<float>(m, 5);
+        d.ForwardBackward();
+        float[] once = m.Gradients.ToArray();
+        d.ForwardBackward();
+        float[] twice = m.Gradients.ToArray();
+        for (int i = 0; i < once.Length; i++) Assert.Equal(2 * once[i], twice[i], 1e-5f);
+        m.ZeroGradients();
+        Assert.All(m.Gradients.ToArray(), g => Assert.Equal(0f, g));
+    }
+
+    [Fact]
+    public void Initial_state_feeds_the_first_step_and_carry_state_continues_a_stream()
+    {
+        var m = new VectorRnnRegression(4);
+        var d = new ModelDriver<float>(m, 6);
+        d.Forward();
+        float[] fromZero = m.Output.ToArray();
+        m.InitialState.Fill(0.5f);
+        d.Forward();
+        Assert.NotEqual(fromZero, m.Output.ToArray());
+
+        // Two halves with CarryState equal one pass that starts from the first half's final state.
+        m.InitialState.Clear();
+        m.CarryState = true;
+        d.Forward();
+        float[] firstFinal = m.FinalState.ToArray();
+        d.Forward();
+        float[] carried = m.Output.ToArray();
+        var fresh = new VectorRnnRegression(4);
+        firstFinal.CopyTo(fresh.InitialState);
+        fresh.Forward(d.Inputs);
+        Assert.Equal(fresh.Output.ToArray(), carried);
+    }
+
+    [Fact]
+    public void TrainStep_equals_the_manual_sequence_with_sgd()
+    {
+        var a = new EmbeddingLstmLm(9);
+        var b = new EmbeddingLstmLm(9);
+        var d = new ModelDriver<float>(a, 2);
+        float loss = a.TrainStep(d.Tokens, d.ClassTargets, new Sgd<float>(0.1f));
+
+        b.ZeroGradients();
+        b.Forward(d.Tokens);
+        float expectedLoss = b.Loss(d.ClassTargets);
+        b.Backward(d.ClassTargets);
+        new Sgd<float>(0.1f).Step(b.Parameters, b.Gradients);
+        Assert.Equal(expectedLoss, loss);
+        Assert.Equal(b.Parameters.ToArray(), a.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void TrainStep_clips_by_global_norm()
+    {
+        var a = new VectorRnnRegression(1);
+        var d = new ModelDriver<float>(a, 2);
+        float[] before = a.Parameters.ToArray();
+        a.TrainStep(d.Inputs, d.ValueTargets, new Sgd<float>(1f), clipNorm: 1e-3f);
+        double moved = Math.Sqrt(before.Zip(a.Parameters.ToArray(), (x, y) => (double)(x - y) * (x - y)).Sum());
+        Assert.InRange(moved, 0.9e-3, 1.0001e-3); // lr 1 × a gradient clipped to norm 1e-3
+    }
+
+    [Fact]
+    public void TrainStep_refuses_a_non_finite_loss_and_keeps_the_parameters()
+    {
+        var m = new VectorRnnRegression(1);
+        var d = new ModelDriver<float>(m, 2);
+        m.Parameter("head.bias")[0] = float.MaxValue; // (y − t)² overflows
+        float[] before = m.Parameters.ToArray();
+        var ex = Assert.Throws<TrainingDivergedException>(() => m.TrainStep(d.Inputs, d.ValueTargets, new Sgd<float>(0.1f)));
+        Assert.True(double.IsInfinity(ex.Loss) || double.IsNaN(ex.Loss) || double.IsInfinity(ex.GradientNorm));
+        Assert.Equal(before, m.Parameters.ToArray());
+    }
+}
