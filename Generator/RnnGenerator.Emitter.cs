@@ -320,6 +320,9 @@ public sealed partial class RnnGenerator
             _w.Line("/// <summary>When true, each forward pass starts from the previous <see cref=\"FinalState\"/> (state is carried, not differentiated).</summary>");
             _w.Line("public bool CarryState { get; set; }");
             _w.Line();
+            _w.Line("/// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>");
+            _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(TokenInput ? " + _rnnTokens.Length * sizeof(int)" : "")}, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);");
+            _w.Line();
             if (!TokenInput)
             {
                 _w.Line("/// <summary>When true, <c>Backward</c> also computes <see cref=\"InputGradient\"/> (one extra matrix product).</summary>");

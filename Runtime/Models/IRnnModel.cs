@@ -59,6 +59,9 @@ public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointI
 
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (streams, truncated BPTT).</summary>
     bool CarryState { get; set; }
+
+    /// <summary>Bytes the instance holds, by purpose.</summary>
+    Memory.MemoryFootprint Footprint { get; }
 }
 
 /// <summary>A model that reads token ids (<see cref="TokenInputAttribute"/>).</summary>

@@ -1,0 +1,50 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>
+/// ONNX Runtime on the graph export_onnx.py writes (standard LSTM/GRU/RNN operators, Linear, Softmax):
+/// one intra-op thread, sequential execution, all graph optimizations; inputs and outputs bound once so a run
+/// allocates nothing on the managed side.
+/// </summary>
+public sealed class OnnxRuntimePeer : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions = new();
+    private readonly OrtValue _x, _y;
+
+    public OnnxRuntimePeer(string modelPath, int steps, int batch, int input, int classes)
+    {
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "1");
+        _session = new InferenceSession(modelPath, options);
+        var random = new Randomness.Xoshiro256StarStar(42);
+        var x = new float[steps * batch * input];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+        _x = OrtValue.CreateTensorValueFromMemory(x, new long[] { steps, batch, input });
+        _y = OrtValue.CreateTensorValueFromMemory(new float[steps * batch * classes], new long[] { steps, batch, classes });
+        _binding = _session.CreateIoBinding();
+        _binding.BindInput("x", _x);
+        _binding.BindOutput("y", _y);
+    }
+
+    public static string Version => OrtEnv.Instance().GetVersionString();
+
+    public void Run() => _session.RunWithBinding(_runOptions, _binding);
+
+    public void Dispose()
+    {
+        _binding.Dispose();
+        _x.Dispose();
+        _y.Dispose();
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+}

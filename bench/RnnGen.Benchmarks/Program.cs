@@ -1,0 +1,17 @@
+using BenchmarkDotNet.Running;
+using RnnGen.Benchmarks;
+
+// peers: side-by-side comparison with ONNX Runtime and PyTorch; long: T = 32 vs T = 1024 per-step time;
+// anything else goes to BenchmarkDotNet (e.g. --filter *Gemm*).
+return args.FirstOrDefault() switch
+{
+    "peers" => PeerComparison.Run(args[1..]),
+    "long" => LongUnroll.Run(args[1..]),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Workload).Assembly).Run(args);
+    return 0;
+}

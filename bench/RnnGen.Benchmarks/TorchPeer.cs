@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>Runs ../shared/bench/torch_peer.py (PyTorch, one thread) and export_onnx.py as subprocesses.</summary>
+public sealed class TorchPeer(string scriptsFolder)
+{
+    public const string Python = "/usr/bin/python3";
+
+    public string ScriptsFolder { get; } = scriptsFolder;
+
+    public string SetupHint => $"install it with: sh {Path.Combine(ScriptsFolder, "setup-peer.sh")} (Debian python3-torch and OpenBLAS)";
+
+    /// <summary>Null when PyTorch is usable; otherwise why not.</summary>
+    public string? Problem()
+    {
+        if (!File.Exists(Python)) return $"{Python} not found; {SetupHint}";
+        if (!File.Exists(Path.Combine(ScriptsFolder, "torch_peer.py"))) return $"torch_peer.py not found in {ScriptsFolder}; pass --scripts DIR";
+        (int code, _, string err) = RunProcess(Python, "-c \"import torch\"");
+        return code == 0 ? null : $"PyTorch does not import ({err.Trim().Split('\n').LastOrDefault()}); {SetupHint}";
+    }
+
+    public sealed record Result(string Peer, double ForwardMs, double TrainMs, double PeakRssMb);
+
+    public Result Measure(Workload w, int reps)
+    {
+        string args = $"{Quote(Path.Combine(ScriptsFolder, "torch_peer.py"))} --cell {w.Cell} --input {w.Input} --hidden {w.Hidden} --steps {w.Steps} --batch {w.Batch} --threads 1 --reps {reps}";
+        (int code, string output, string err) = RunProcess(Python, args);
+        if (code != 0) throw new InvalidOperationException($"torch_peer.py failed: {err}");
+        using JsonDocument json = JsonDocument.Parse(output.Trim().Split('\n').Last());
+        JsonElement r = json.RootElement;
+        return new Result(r.GetProperty("peer").GetString()!, r.GetProperty("forward_ms").GetDouble(), r.GetProperty("train_ms").GetDouble(), r.GetProperty("peak_rss_mb").GetDouble());
+    }
+
+    public string ExportOnnx(Workload w, string folder)
+    {
+        string path = Path.Combine(folder, $"{w.Cell}-{w.Input}-{w.Hidden}-{w.Steps}-{w.Batch}.onnx");
+        if (File.Exists(path)) return path;
+        string args = $"{Quote(Path.Combine(ScriptsFolder, "export_onnx.py"))} --cell {w.Cell} --input {w.Input} --hidden {w.Hidden} --steps {w.Steps} --batch {w.Batch} --out {Quote(path)}";
+        (int code, _, string err) = RunProcess(Python, args);
+        if (code != 0 || !File.Exists(path)) throw new InvalidOperationException($"export_onnx.py failed: {err}");
+        return path;
+    }
+
+    private static string Quote(string s) => "\"" + s + "\"";
+
+    private static (int Code, string Output, string Error) RunProcess(string file, string arguments)
+    {
+        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using Process p = Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}

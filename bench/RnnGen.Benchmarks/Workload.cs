@@ -1,0 +1,69 @@
+using RnnGen.Memory;
+using RnnGen.Randomness;
+
+namespace RnnGen.Benchmarks;
+
+/// <summary>One configuration of the peer workload: a generated model with fixed random inputs and targets.</summary>
+public sealed class Workload
+{
+    private Workload(string cell, int input, int hidden, int steps, int batch, IRnnModel<float> model, Action forward, Func<float> train)
+    {
+        Cell = cell; Input = input; Hidden = hidden; Steps = steps; Batch = batch;
+        Model = model; Forward = forward; Train = train;
+    }
+
+    public string Cell { get; }
+    public int Input { get; }
+    public int Hidden { get; }
+    public int Steps { get; }
+    public int Batch { get; }
+    public int Classes => Input;
+    public IRnnModel<float> Model { get; }
+
+    /// <summary>Forward pass with the softmax head (torch_peer.py's "forward").</summary>
+    public Action Forward { get; }
+
+    /// <summary>Zero grads, forward, loss, backward, clip to norm 5, SGD lr 0.01 (torch_peer.py's "train").</summary>
+    public Func<float> Train { get; }
+
+    public string Name => $"{Cell.ToUpperInvariant()} I={Input} H={Hidden} T={Steps} B={Batch}";
+
+    /// <summary>Forward FLOPs as torch_peer.py counts them: T·B·(2·G·H·(I+H) + 2·H·C).</summary>
+    public double ForwardFlops => (double)Steps * Batch * (2.0 * Gates * Hidden * (Input + Hidden) + 2.0 * Hidden * Classes);
+
+    private int Gates => Cell switch { "lstm" => 4, "gru" => 3, _ => 1 };
+
+    /// <summary>The model's bytes plus the SGD optimizer's (none without momentum).</summary>
+    public MemoryFootprint Footprint => Model.Footprint;
+
+    public static readonly string[] PeerConfigs =
+    {
+        "lstm-65-128-32-1", "lstm-65-128-32-16", "gru-65-128-32-16", "rnn-65-128-32-16", "lstm-128-256-64-16", "lstm-512-512-64-64",
+    };
+
+    public static Workload Create(string key) => key switch
+    {
+        "lstm-65-128-32-1" => Make("lstm", new Lstm_I65_H128_T32_B1(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-65-128-32-16" => Make("lstm", new Lstm_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "gru-65-128-32-16" => Make("gru", new Gru_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "rnn-65-128-32-16" => Make("rnn", new Rnn_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-128-256-64-16" => Make("lstm", new Lstm_I128_H256_T64_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-512-512-64-64" => Make("lstm", new Lstm_I512_H512_T64_B64(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-65-128-1024-16" => Make("lstm", new Lstm_I65_H128_T1024_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        _ => throw new ArgumentException($"Unknown configuration '{key}'. Known: {string.Join(", ", PeerConfigs)}, lstm-65-128-1024-16.", nameof(key)),
+    };
+
+    private static Workload Make<TModel>(string cell, TModel model, Action<TModel, float[]> forward, Func<TModel, float[], int[], IOptimizer<float>, float> train)
+        where TModel : IRnnModel<float>, IVectorInputModel<float>
+    {
+        var random = new Xoshiro256StarStar(42);
+        var x = new float[model.Steps * model.Batch * model.InputSize];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
+        var y = new int[model.OutputSteps * model.Batch];
+        for (int i = 0; i < y.Length; i++) y[i] = random.NextInt(model.OutputSize);
+        var sgd = new Sgd<float>(0.01f);
+        return new Workload(cell, model.InputSize, HiddenOf(model), model.Steps, model.Batch, model, () => forward(model, x), () => train(model, x, y, sgd));
+    }
+
+    private static int HiddenOf(IRnnModel<float> model) => model.Tensors.Single(t => t.Name == "rnn.weight_hh_l0").Shape[1];
+}
