@@ -73,10 +73,18 @@ public sealed partial class RnnGenerator
             string wHead = Slice("p", _plan.HeadWeight.Const, _plan.HeadWeight.Length);
             if (_plan.IsManyToOne)
             {
-                long before = (_plan.T - 1) * _plan.B * hd;
-                _w.Line("// dh of the top layer: dz·W_head at the last step, zero before it (no output there).");
-                _w.Line($"{Slice("s", _plan.DeltaB.Const, before)}.Clear();");
-                _w.Line($"{Kernels}Gemm.NN({N(_plan.B)}, {N(hd)}, {N(c)}, dz, {N(c)}, {wHead}, {N(hd)}, {Slice("s", Plus(_plan.DeltaB.Const, N(before)), _plan.B * hd)}, {N(hd)}, accumulate: false);");
+                long all = _plan.RowsIn * hd, last = (_plan.T - 1) * _plan.B * hd;
+                string lastRows = Slice("s", Plus(_plan.DeltaB.Const, N(last)), _plan.B * hd);
+                _w.Line("// dh of the top layer: dz·W_head at the step the head read, zero elsewhere (no output there).");
+                _w.Line($"{Slice("s", _plan.DeltaB.Const, all)}.Clear();");
+                _w.Line($"{Kernels}Gemm.NN({N(_plan.B)}, {N(hd)}, {N(c)}, dz, {N(c)}, {wHead}, {N(hd)}, {lastRows}, {N(hd)}, accumulate: false);");
+                if (_plan.HeadInputRows is not null && _plan.T > 1)
+                {
+                    long h = _plan.Top.Hidden;
+                    _w.Line("// The reverse half belongs to step 0, where the reverse direction ended: move it there.");
+                    _w.Line($"{Kernels}Matrix.CopyRows({Slice("s", Plus(_plan.DeltaB.Const, N(last + h)), _plan.B * hd - h)}, {N(hd)}, {Slice("s", Plus(_plan.DeltaB.Const, N(h)), _plan.B * hd - h)}, {N(hd)}, {N(_plan.B)}, {N(h)});");
+                    _w.Line($"{Kernels}Matrix.ClearRows({Slice("s", Plus(_plan.DeltaB.Const, N(last + h)), _plan.B * hd - h)}, {N(hd)}, {N(_plan.B)}, {N(h)});");
+                }
             }
             else
             {

@@ -206,6 +206,8 @@ public sealed partial class RnnGenerator
         private (string Span, long Rows) HeadInput(string a)
         {
             LayerPlan top = _plan.Top;
+            if (_plan.HeadInputRows is { } gathered)
+                return (Slice(a, gathered.Const, gathered.Length), _plan.B);
             if (_plan.IsManyToOne)
                 return (Slice(a, Plus(top.Outputs.Const, StepOffset(_plan.T - 1, top.OutWidth)), _plan.B * top.OutWidth), _plan.B);
             return (Slice(a, top.Outputs.Const, top.Outputs.Length), _plan.RowsIn);
@@ -219,6 +221,14 @@ public sealed partial class RnnGenerator
             _w.Open("private void ForwardHead()");
             _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
+            if (_plan.HeadInputRows is { } gathered)
+            {
+                LayerPlan top = _plan.Top;
+                long h = top.Hidden, ld = top.OutWidth;
+                _w.Line("// The head reads the forward direction after its last step (t = T−1) and the reverse direction after its last (t = 0).");
+                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(top.Outputs.Const, StepOffset(_plan.T - 1, ld)), (_plan.B - 1) * ld + h)}, {N(ld)}, {Slice("a", gathered.Const, gathered.Length)}, {N(ld)}, {N(_plan.B)}, {N(h)});");
+                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(top.Outputs.Const, N(h)), (_plan.B - 1) * ld + h)}, {N(ld)}, {Slice("a", Plus(gathered.Const, N(h)), gathered.Length - h)}, {N(ld)}, {N(_plan.B)}, {N(h)});");
+            }
             string output = Slice("a", _plan.OutputValues.Const, _plan.OutputValues.Length);
             string z = _plan.Logits is { } logits ? Slice("a", logits.Const, logits.Length) : output;
             _w.Line($"var z = {z};");

@@ -362,11 +362,6 @@ public sealed partial class RnnGenerator
                     Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(attr, "Nonlinearity", -1, null), "Nonlinearity", nonlinearity, "Nonlinearity", "Tanh, Relu");
                     return null;
                 }
-                if (bidirectional)
-                {
-                    Report(DiagnosticDescriptors.NotSupportedYet, ArgumentLocation(attr, "Bidirectional", -1, null), "A bidirectional layer");
-                    return null;
-                }
                 CellKind cell = kind switch { AttributeKind.Lstm => CellKind.Lstm, AttributeKind.Gru => CellKind.Gru, _ => CellKind.Rnn };
                 return new LayerSpec(cell, hidden.Value, (NonlinearityKind)nonlinearity, bidirectional);
             }

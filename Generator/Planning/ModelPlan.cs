@@ -77,6 +77,9 @@ internal sealed class ModelPlan
                         $"h_(t-1)·W_hnᵀ + b_hn of layer {layer.Index}{dir.Describe}, [Steps, Batch, {layer.Hidden}] (backward needs it for dr)");
             }
         }
+        // Many-to-one over a bidirectional top layer: the head reads [forward h at T−1 ; reverse h at 0] (PyTorch's h_n).
+        if (IsManyToOne && Top.Directions == 2)
+            HeadInputRows = Activation("HeadInput", B * HeadInputWidth, "[forward h_(T-1) ; reverse h_0] of the top layer, what the head reads");
         OutputValues = Activation("OutputValues", RowsOut * OutputSize, $"Output, [OutputSteps, Batch, {OutputSize}]");
         if (spec.Output.Kind == HeadKind.Sigmoid) Logits = Activation("Logits", RowsOut * OutputSize, "z: logits of the sigmoid head, for a stable loss");
         if (spec.Output.Kind == HeadKind.Softmax) LogSumExp = Activation("LogSumExp", RowsOut, "log Σ exp(z) per output row, for an exact cross-entropy");
@@ -163,6 +166,7 @@ internal sealed class ModelPlan
 
     public List<Region> ActivationRegions { get; } = new();
     public Region? InputX { get; }
+    public Region? HeadInputRows { get; }
     public Region OutputValues { get; }
     public Region? Logits { get; }
     public Region? LogSumExp { get; }

@@ -8,4 +8,10 @@ public static class Matrix
     {
         for (int r = 0; r < rows; r++) source.Slice(r * ldSource, cols).CopyTo(target.Slice(r * ldTarget, cols));
     }
+
+    /// <summary>Sets <paramref name="rows"/>×<paramref name="cols"/> values, rows <paramref name="ld"/> apart, to zero.</summary>
+    public static void ClearRows<T>(Span<T> target, int ld, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++) target.Slice(r * ld, cols).Clear();
+    }
 }

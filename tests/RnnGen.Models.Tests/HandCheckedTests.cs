@@ -137,6 +137,25 @@ public class HandCheckedTests
         AssertClose(output, m.Output.ToArray().Select(v => (double)v).ToArray(), 1e-6);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Bidirectional_stack_matches_reference(bool manyToOne)
+    {
+        // Layer 0: bidirectional LSTM, layer 1: bidirectional GRU; the reverse direction reads backwards,
+        // outputs are [forward ; reverse], and many-to-one reads PyTorch's h_n.
+        IRnnModel<double> m = manyToOne ? new SmallBidirectionalManyToOne(5) : new SmallBidirectional(5);
+        var driver = new ModelDriver<double>(m, 3);
+        driver.Forward();
+        double[] flat = driver.Inputs!;
+        var x = TimeMajor(4, 2, (t, b) => flat.AsSpan((t * 2 + b) * 2, 2).ToArray());
+        var reference = new ReferenceModel(name => m.Parameter(name).ToArray(), 0, 1);
+        var (output, finalH, finalC) = reference.Run(x, new[] { (ReferenceModel.Cell.Lstm, 3), (ReferenceModel.Cell.Gru, 2) }, ReferenceModel.Head.Softmax, manyToOne);
+        AssertClose(output, m.Output, 1e-13);
+        // FinalState: h of layer 0 forward, reverse, layer 1 forward, reverse; then c of layer 0 forward, reverse.
+        AssertClose(finalH.SelectMany(h => h).Concat(finalC.SelectMany(c => c)).ToArray(), m.FinalState, 1e-13);
+    }
+
     private static void AssertClose(double[] expected, ReadOnlySpan<double> actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -63,6 +63,16 @@ public static class GradientCheckCases
         ["TwoLstmEmbeddingClassifier"] = () => new TwoLstmEmbeddingClassifier(7),
         ["ReluStackVectorLinear"] = () => new ReluStackVectorLinear(7),
         ["LongGruLstm"] = () => new LongGruLstm(7),
+        ["BiLstmManyToManyVectorSoftmax"] = () => new BiLstmManyToManyVectorSoftmax(7),
+        ["BiLstmManyToOneVectorSoftmax"] = () => new BiLstmManyToOneVectorSoftmax(7),
+        ["BiGruManyToManyVectorSoftmax"] = () => new BiGruManyToManyVectorSoftmax(7),
+        ["BiGruManyToOneVectorSoftmax"] = () => new BiGruManyToOneVectorSoftmax(7),
+        ["BiRnnManyToManyVectorSoftmax"] = () => new BiRnnManyToManyVectorSoftmax(7),
+        ["BiRnnManyToOneVectorSoftmax"] = () => new BiRnnManyToOneVectorSoftmax(7),
+        ["BiLstmOverGruEmbeddingLinear"] = () => new BiLstmOverGruEmbeddingLinear(7),
+        ["GruOverBiRnnOneHotSigmoidManyToOne"] = () => new GruOverBiRnnOneHotSigmoidManyToOne(7),
+        ["BiGruStackManyToOneOneStep"] = () => new BiGruStackManyToOneOneStep(7),
+        ["BiLstmLongOneHot"] = () => new BiLstmLongOneHot(7),
     };
 
     public static TheoryData<string> Names => new(Create.Keys);

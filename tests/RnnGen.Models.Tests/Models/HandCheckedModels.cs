@@ -50,3 +50,17 @@ public partial class SmallRnnOneHot { }
 [Gru(2)]
 [SoftmaxOutput(3)]
 public partial class SmallMixedFloat { }
+
+[RnnModel(Steps = 4, Batch = 2, Precision = Precision.Double)]
+[VectorInput(2)]
+[Lstm(3, Bidirectional = true)]
+[Gru(2, Bidirectional = true)]
+[SoftmaxOutput(3)]
+public partial class SmallBidirectional { }
+
+[RnnModel(Steps = 4, Batch = 2, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[VectorInput(2)]
+[Lstm(3, Bidirectional = true)]
+[Gru(2, Bidirectional = true)]
+[SoftmaxOutput(3)]
+public partial class SmallBidirectionalManyToOne { }
