@@ -19,21 +19,23 @@ public sealed partial class RnnGenerator
             long rows = _plan.RowsOut, c = _plan.OutputSize;
             _w.Open($"private {_e} LossCore({TargetType} targets)");
             _w.Line("var a = _rnnActivations.Span;");
+            _w.Line("// Rows from LossStartStep on count; the loss sums over them and averages over the batch.");
+            _w.Line("int first = _rnnLossStartStep * Batch;");
             switch (_spec.Output.Kind)
             {
                 case HeadKind.Softmax:
                     (string x, _) = HeadInput("a");
                     _w.Line("// −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.");
-                    _w.Line($"return {Losses}Softmax.CrossEntropyLoss(targets, {x}, {N(_plan.HeadInputWidth)}, {N(_plan.HeadInputWidth)}, " +
+                    _w.Line($"return {Losses}Softmax.CrossEntropyLoss(targets.Slice(first), {x}.Slice(first * {N(_plan.HeadInputWidth)}), {N(_plan.HeadInputWidth)}, {N(_plan.HeadInputWidth)}, " +
                         $"{Slice("_rnnParameters.Span", _plan.HeadWeight.Const, _plan.HeadWeight.Length)}, {Slice("_rnnParameters.Span", _plan.HeadBias.Const, c)}, " +
-                        $"{Slice("a", _plan.LogSumExp!.Const, rows)}, {N(rows)}, InverseBatch);");
+                        $"{Slice("a", _plan.LogSumExp!.Const, rows)}.Slice(first), {N(rows)} - first, InverseBatch);");
                     break;
                 case HeadKind.Sigmoid:
                     _w.Line("// Σ softplus(z) − t·z = binary cross-entropy of σ(z), finite for every finite z.");
-                    _w.Line($"return {Losses}BinaryCrossEntropy.Loss({Slice("a", _plan.Logits!.Const, rows * c)}, targets, {N(rows * c)}, InverseBatch);");
+                    _w.Line($"return {Losses}BinaryCrossEntropy.Loss({Slice("a", _plan.Logits!.Const, rows * c)}.Slice(first * OutputSize), targets.Slice(first * OutputSize), ({N(rows)} - first) * OutputSize, InverseBatch);");
                     break;
                 default:
-                    _w.Line($"return {Losses}SquaredError.Loss(Output, targets, {N(rows * c)}, InverseBatch);");
+                    _w.Line($"return {Losses}SquaredError.Loss(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), ({N(rows)} - first) * OutputSize, InverseBatch);");
                     break;
             }
             _w.Close();
@@ -51,19 +53,22 @@ public sealed partial class RnnGenerator
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             _w.Line($"var dz = {Slice("s", _plan.DeltaA.Const, rows * c)}; // dL/dz, [OutputSteps, Batch, {c}]");
+            _w.Line("// Rows before LossStartStep do not count: their dz is zero.");
+            _w.Line("int first = _rnnLossStartStep * Batch;");
+            _w.Line("dz.Slice(0, first * OutputSize).Clear();");
             switch (_spec.Output.Kind)
             {
                 case HeadKind.Softmax:
                     _w.Line("// Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.");
-                    _w.Line($"{Losses}Softmax.CrossEntropyBackward(Output, targets, dz, {N(rows)}, {N(c)}, InverseBatch);");
+                    _w.Line($"{Losses}Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), {N(rows)} - first, {N(c)}, InverseBatch);");
                     break;
                 case HeadKind.Sigmoid:
                     _w.Line("// Sigmoid + binary cross-entropy: dz = (σ(z) − t) / Batch.");
-                    _w.Line($"{Losses}BinaryCrossEntropy.Backward(Output, targets, dz, {N(rows * c)}, InverseBatch);");
+                    _w.Line($"{Losses}BinaryCrossEntropy.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), ({N(rows)} - first) * OutputSize, InverseBatch);");
                     break;
                 default:
                     _w.Line("// Squared error: dz = 2(y − t) / Batch.");
-                    _w.Line($"{Losses}SquaredError.Backward(Output, targets, dz, {N(rows * c)}, InverseBatch);");
+                    _w.Line($"{Losses}SquaredError.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), ({N(rows)} - first) * OutputSize, InverseBatch);");
                     break;
             }
             (string x, long headRows) = HeadInput("a");

@@ -274,6 +274,7 @@ public sealed partial class RnnGenerator
             if (TokenInput) _w.Line("private readonly int[] _rnnTokens = new int[Steps * Batch];");
             _w.Line("// 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.");
             _w.Line("private int _rnnPhase;");
+            _w.Line("private int _rnnLossStartStep;");
             _w.Line("private bool _rnnDisposed;");
             _w.Line();
 
@@ -320,6 +321,14 @@ public sealed partial class RnnGenerator
             _w.Line("/// <summary>When true, each forward pass starts from the previous <see cref=\"FinalState\"/> (state is carried, not differentiated).</summary>");
             _w.Line("public bool CarryState { get; set; }");
             _w.Line();
+            _w.Line("/// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>");
+            _w.Line("public int LossStartStep");
+            _w.Open();
+            _w.Line("get => _rnnLossStartStep;");
+            _w.Line("set => _rnnLossStartStep = (uint)value < OutputSteps ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"LossStartStep must lie in [0, OutputSteps).\");");
+            _w.Close();
+            _w.Line();
+            EmitCopyStateAfterStep();
             _w.Line("/// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>");
             _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(TokenInput ? " + _rnnTokens.Length * sizeof(int)" : "")}, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);");
             _w.Line();
@@ -332,6 +341,36 @@ public sealed partial class RnnGenerator
                 _w.Line($"public {ReadOnlySpan} InputGradient => _rnnScratch.Span.Slice({_plan.Layers[0].DeltaOut.Const}, Steps * Batch * InputSize);");
                 _w.Line();
             }
+        }
+
+        private void EmitCopyStateAfterStep()
+        {
+            _w.Line("/// <summary>Values in <see cref=\"InitialState\"/> and <see cref=\"FinalState\"/>.</summary>");
+            _w.Line($"public const int StateSize = {N(_plan.StateLength)};");
+            _w.Line();
+            _w.Line("/// <summary>Copies h (and c) after input step <paramref name=\"step\"/> of the last forward pass, in the layout of <see cref=\"InitialState\"/>: where a window starting at step + 1 continues from.</summary>");
+            _w.Open($"public void CopyStateAfterStep(int step, {Span} destination)");
+            if (_plan.Layers.Any(l => l.Directions == 2))
+            {
+                _w.Line("throw new global::System.NotSupportedException(\"A bidirectional model has no state after a step: its reverse direction reads the whole window.\");");
+                _w.Close();
+                _w.Line();
+                return;
+            }
+            _w.Line("if ((uint)step >= Steps) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, \"The step must lie in [0, Steps).\");");
+            _w.Line($"{Inputs}ArgumentChecks.Length(destination.Length, StateSize, \"[StateSize]\", nameof(destination));");
+            _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"No forward pass yet: call Forward.\");");
+            _w.Line("var a = _rnnActivations.Span;");
+            foreach (LayerPlan layer in _plan.Layers)
+            {
+                DirectionPlan dir = layer.Direction[0];
+                long stride = _plan.B * layer.Hidden;
+                _w.Line($"a.Slice({layer.Outputs.Const} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({dir.H0.Const}, {N(stride)}));");
+                if (dir.Cell is { } cell)
+                    _w.Line($"a.Slice({cell.Const} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({dir.C0!.Const}, {N(stride)}));");
+            }
+            _w.Close();
+            _w.Line();
         }
 
         private void EmitTensorLookup()
@@ -450,13 +489,13 @@ public sealed partial class RnnGenerator
             switch (_spec.Output.Kind)
             {
                 case HeadKind.Softmax:
-                    _w.Line($"{Inputs}ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, \"{shape}\", \"Target class\", nameof(targets));");
+                    _w.Line($"{Inputs}ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, \"{shape}\", \"Target class\", nameof(targets), _rnnLossStartStep * Batch);");
                     break;
                 case HeadKind.Sigmoid:
-                    _w.Line($"{Inputs}ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets));");
+                    _w.Line($"{Inputs}ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets), _rnnLossStartStep * Batch * OutputSize);");
                     break;
                 default:
-                    _w.Line($"{Inputs}ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets));");
+                    _w.Line($"{Inputs}ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets), _rnnLossStartStep * Batch * OutputSize);");
                     break;
             }
         }

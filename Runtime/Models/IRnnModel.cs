@@ -62,6 +62,19 @@ public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointI
 
     /// <summary>Bytes the instance holds, by purpose.</summary>
     Memory.MemoryFootprint Footprint { get; }
+
+    /// <summary>
+    /// First output step that <c>Loss</c> and <c>Backward</c> count (default 0: all). Truncated BPTT(k1, k2) sets it
+    /// to k2 − k1 so each window counts only its last k1 outputs; targets before it are not read.
+    /// </summary>
+    int LossStartStep { get; set; }
+
+    /// <summary>
+    /// Copies the state after input step <paramref name="step"/> of the last forward pass (h, and c for LSTM layers, in the
+    /// layout of <see cref="InitialState"/>) into <paramref name="destination"/>: the state a window that starts at
+    /// step + 1 continues from. Not available for bidirectional models.
+    /// </summary>
+    void CopyStateAfterStep(int step, Span<T> destination);
 }
 
 /// <summary>A model that reads token ids (<see cref="TokenInputAttribute"/>).</summary>
