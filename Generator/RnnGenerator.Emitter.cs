@@ -121,6 +121,7 @@ public sealed partial class RnnGenerator
             EmitForward();
             EmitLoss();
             EmitBackward();
+            EmitStep();
             EmitExplicitInterface();
             _w.Close();
         }

@@ -99,6 +99,14 @@ internal sealed class ModelPlan
             foreach (DirectionPlan dir in layer.Direction)
                 dir.BiasSum = Scratch("BiasSum" + dir.ConstSuffix, layer.GateWidth, "b_ih + b_hh folded into the input projection");
         }
+        // Single-step inference (Step): one lane at a time, so these are one row wide.
+        if (CanStep)
+        {
+            StepGates = Scratch("StepGates", Layers.Max(l => l.GateWidth), "gate pre-activations of the layer Step is computing");
+            if (maxGru > 0) StepGru = Scratch("StepGru", 4 * maxGru, "h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step");
+            StepOutput = Scratch("StepOutput", B * OutputSize, "Step's output for each lane, [Batch, OutputSize]");
+            StepLogSumExp = Scratch("StepLogSumExp", 1, "log Σ exp(z) of Step's softmax");
+        }
         ScratchLength = _scratchCursor;
 
         // Recurrent state: every h0, then every c0 (as PyTorch's (h_0, c_0)).
@@ -178,6 +186,13 @@ internal sealed class ModelPlan
     public Region DeltaB { get; }
     public Region? DeltaCell { get; }
     public Region? GruRecurrent { get; }
+    public Region? StepGates { get; }
+    public Region? StepGru { get; }
+    public Region? StepOutput { get; }
+    public Region? StepLogSumExp { get; }
+
+    /// <summary>Single-step inference needs every layer to be causal (no reverse direction).</summary>
+    public bool CanStep => Layers.TrueForAll(l => l.Directions == 1);
     public long ScratchLength { get; }
 
     public long StateLength { get; }

@@ -20,6 +20,14 @@ public static class OneHot
         }
     }
 
+    /// <summary><c>target[j] += W[j, token]</c>: one row's projection of a single token (single-step inference).</summary>
+    public static void AddColumn<T>(ReadOnlySpan<T> weight, int n, int vocabulary, int token, Span<T> target)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if ((uint)token >= (uint)vocabulary) throw new ArgumentOutOfRangeException(nameof(token), token, $"Token id must lie in [0, {vocabulary}).");
+        for (int j = 0; j < n; j++) target[j] += weight[j * vocabulary + token];
+    }
+
     /// <summary><c>dW[j, token_r] += dC[r, j]</c> for each row r.</summary>
     public static void AccumulateWeightGradient<T>(ReadOnlySpan<T> dc, int ldc, int n, ReadOnlySpan<int> tokens, Span<T> dWeight, int vocabulary)
         where T : unmanaged, IFloatingPointIeee754<T>
