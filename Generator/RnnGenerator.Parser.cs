@@ -127,7 +127,7 @@ public sealed partial class RnnGenerator
                 if (Failed || settings is null || input is null || output is null || layers.Count == 0) return null;
 
                 var spec = new ModelSpec(
-                    Namespace: _symbol.ContainingNamespace.IsGlobalNamespace ? "" : _symbol.ContainingNamespace.ToDisplayString(),
+                    Namespace: NamespaceName(_symbol.ContainingNamespace),
                     ClassName: _symbol.Name,
                     TypeKeyword: _symbol.IsRecord ? "record" : "class",
                     ContainingTypes: ContainingTypes(),
@@ -186,6 +186,18 @@ public sealed partial class RnnGenerator
                 outer.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is TypeDeclarationSyntax d
                     ? d.TypeParameterList?.GetLocation() ?? d.Identifier.GetLocation()
                     : null;
+
+            /// <summary>
+            /// The namespace as plain names joined by dots: <c>event.fixed</c>, not <c>@event.@fixed</c> as
+            /// <c>ToDisplayString</c> writes it. The emitter escapes keywords itself, and '@' in a hint name makes
+            /// <c>AddSource</c> throw (CS8785).
+            /// </summary>
+            private static string NamespaceName(INamespaceSymbol ns)
+            {
+                var parts = new List<string>();
+                for (; !ns.IsGlobalNamespace; ns = ns.ContainingNamespace) parts.Insert(0, ns.Name);
+                return string.Join(".", parts);
+            }
 
             private EquatableArray<ContainingTypeSpec> ContainingTypes()
             {
