@@ -110,6 +110,9 @@ public sealed partial class RnnGenerator
 
             public ModelSpec? Run()
             {
+                // 'partial class { }': the compiler reports the missing name; code for a nameless class would only add errors.
+                if (_node.Identifier.IsMissing || _symbol.Name.Length == 0) return null;
+
                 // [RnnModel] on several partial declarations: the first one reports, the others stay silent.
                 List<AttributeData> modelAttributes = _symbol.GetAttributes().Where(a => KindOf(a.AttributeClass) == AttributeKind.Model).ToList();
                 AttributeData model = _context.Attributes[0];

@@ -7,7 +7,7 @@ internal static class Sources
     /// <c>using RnnGen; namespace Demo;</c>, then <paramref name="attributes"/> (one per line) on
     /// <paramref name="declaration"/>. The model is documented so the compilation stays free of CS1591.
     /// </summary>
-    public static string Model(string attributes, string declaration = "public partial class M { }") => $$"""
+    public static string ModelSource(string attributes, string declaration = "public partial class M { }") => $$"""
         using RnnGen;
 
         namespace Demo;
