@@ -288,53 +288,63 @@ public sealed partial class RnnGenerator
                 string? inputName = null, outputName = null;
                 var layers = new List<LayerSpec>();
 
-                foreach ((AttributeData attr, AttributeKind kind) in PartsInSourceOrder())
+                // A part that is present but unreadable or misplaced has its own diagnostic: it must not also be reported
+                // as missing ("has no input" next to "[VectorInput] cannot be read" sends the user the wrong way).
+                List<(AttributeData Attr, AttributeKind Kind)> parts = PartsInSourceOrder(out HashSet<AttributeKind> misplaced);
+                bool hasInput = misplaced.Any(IsInput), hasLayer = misplaced.Any(IsLayer), hasOutput = misplaced.Any(IsOutput);
+
+                foreach ((AttributeData attr, AttributeKind kind) in parts)
                 {
                     _ct.ThrowIfCancellationRequested();
-                    if (!Readable(attr, kind)) continue;
-                    switch (kind)
+                    if (IsInput(kind))
                     {
-                        case AttributeKind.TokenInput:
-                        case AttributeKind.VectorInput:
-                            if (input is not null)
-                            {
-                                Report(DiagnosticDescriptors.DuplicateInput, AttributeLocation(attr), _symbol.Name, inputName!, ShortName(kind));
-                                break;
-                            }
-                            input = ReadInput(attr, kind);
-                            inputName = ShortName(kind);
-                            break;
-                        case AttributeKind.Rnn:
-                        case AttributeKind.Lstm:
-                        case AttributeKind.Gru:
-                            if (ReadLayer(attr, kind) is { } layer) layers.Add(layer);
-                            break;
-                        case AttributeKind.SoftmaxOutput:
-                        case AttributeKind.LinearOutput:
-                        case AttributeKind.SigmoidOutput:
-                            if (output is not null)
-                            {
-                                Report(DiagnosticDescriptors.DuplicateOutput, AttributeLocation(attr), _symbol.Name, outputName!, ShortName(kind));
-                                break;
-                            }
-                            output = ReadOutput(attr, kind);
-                            outputName = ShortName(kind);
-                            break;
+                        if (inputName is not null)
+                        {
+                            Report(DiagnosticDescriptors.DuplicateInput, AttributeLocation(attr), _symbol.Name, inputName, ShortName(kind));
+                            continue;
+                        }
+                        inputName = ShortName(kind);
+                        hasInput = true;
+                        if (Readable(attr, kind)) input = ReadInput(attr, kind);
+                    }
+                    else if (IsLayer(kind))
+                    {
+                        hasLayer = true;
+                        if (Readable(attr, kind) && ReadLayer(attr, kind) is { } layer) layers.Add(layer);
+                    }
+                    else if (IsOutput(kind))
+                    {
+                        if (outputName is not null)
+                        {
+                            Report(DiagnosticDescriptors.DuplicateOutput, AttributeLocation(attr), _symbol.Name, outputName, ShortName(kind));
+                            continue;
+                        }
+                        outputName = ShortName(kind);
+                        hasOutput = true;
+                        if (Readable(attr, kind)) output = ReadOutput(attr, kind);
                     }
                 }
 
-                if (inputName is null) Report(DiagnosticDescriptors.MissingInput, AttributeLocation(model), _symbol.Name);
-                if (layers.Count == 0 && !Failed) Report(DiagnosticDescriptors.MissingLayer, AttributeLocation(model), _symbol.Name);
-                if (outputName is null) Report(DiagnosticDescriptors.MissingOutput, AttributeLocation(model), _symbol.Name);
+                if (!hasInput) Report(DiagnosticDescriptors.MissingInput, AttributeLocation(model), _symbol.Name);
+                if (!hasLayer) Report(DiagnosticDescriptors.MissingLayer, AttributeLocation(model), _symbol.Name);
+                if (!hasOutput) Report(DiagnosticDescriptors.MissingOutput, AttributeLocation(model), _symbol.Name);
                 return (input, layers, output);
             }
 
+            private static bool IsInput(AttributeKind kind) => kind is AttributeKind.TokenInput or AttributeKind.VectorInput;
+
+            private static bool IsLayer(AttributeKind kind) => kind is AttributeKind.Rnn or AttributeKind.Lstm or AttributeKind.Gru;
+
+            private static bool IsOutput(AttributeKind kind) => kind is AttributeKind.SoftmaxOutput or AttributeKind.LinearOutput or AttributeKind.SigmoidOutput;
+
             /// <summary>
             /// The model's input, layer and output attributes in source order. All must sit on the declaration that
-            /// carries [RnnModel]: across partial declarations the order (the layer stack) would be ambiguous.
+            /// carries [RnnModel]: across partial declarations the order (the layer stack) would be ambiguous. The kinds
+            /// found elsewhere (reported with RNNG018) come back in <paramref name="misplaced"/>.
             /// </summary>
-            private List<(AttributeData, AttributeKind)> PartsInSourceOrder()
+            private List<(AttributeData, AttributeKind)> PartsInSourceOrder(out HashSet<AttributeKind> misplaced)
             {
+                misplaced = new HashSet<AttributeKind>();
                 var parts = new List<(AttributeData Attr, AttributeKind Kind, int Position)>();
                 foreach (AttributeData attr in _symbol.GetAttributes())
                 {
@@ -344,6 +354,7 @@ public sealed partial class RnnGenerator
                     if (reference is null || reference.SyntaxTree != _node.SyntaxTree || !_node.Span.Contains(reference.Span))
                     {
                         Report(DiagnosticDescriptors.AttributeOnOtherDeclaration, AttributeLocation(attr), ShortName(kind), _symbol.Name);
+                        misplaced.Add(kind);
                         continue;
                     }
                     parts.Add((attr, kind, reference.Span.Start));
