@@ -431,14 +431,53 @@ public sealed partial class RnnGenerator
 
             // ---------------------------------------------------------------- attribute arguments
 
-            /// <summary>False (with RNNG021) when the compiler could not bind the attribute, e.g. an argument of the wrong type.</summary>
+            /// <summary>
+            /// False (with RNNG021) when the attribute has a compile error: the compiler could not bind it (no matching
+            /// constructor, an argument that is not a constant), or bound it despite an error it reports — a constant
+            /// converted against the rules (<c>Steps = 3.5</c>, <c>Topology = 1</c>), an unknown or repeated named
+            /// argument, a syntax error — which the attribute data alone does not show. The diagnostic points at the
+            /// argument that holds the first error, else at the whole attribute.
+            /// </summary>
             private bool Readable(AttributeData attr, AttributeKind kind)
             {
                 bool broken = attr.AttributeConstructor is null
                     || attr.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
                     || attr.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
-                if (broken) Report(DiagnosticDescriptors.InvalidAttributeArgument, AttributeLocation(attr), ShortName(kind));
+                Location? at = null;
+                if (attr.ApplicationSyntaxReference?.GetSyntax(_ct) is AttributeSyntax syntax)
+                {
+                    Location? error = FirstError(syntax);
+                    broken |= error is not null;
+                    if (broken) at = ArgumentContaining(syntax, error) ?? syntax.GetLocation();
+                }
+                if (broken) Report(DiagnosticDescriptors.InvalidAttributeArgument, at ?? AttributeLocation(attr), ShortName(kind));
                 return !broken;
+            }
+
+            /// <summary>The first error the compiler reports inside <paramref name="syntax"/>: syntax errors, then binding errors.</summary>
+            private Location? FirstError(AttributeSyntax syntax)
+            {
+                foreach (Diagnostic d in syntax.GetDiagnostics())
+                {
+                    if (d.Severity == DiagnosticSeverity.Error) return d.Location;
+                }
+                if (syntax.SyntaxTree != _context.SemanticModel.SyntaxTree) return null;
+                foreach (Diagnostic d in _context.SemanticModel.GetDiagnostics(syntax.Span, _ct))
+                {
+                    if (d.Severity == DiagnosticSeverity.Error && syntax.Span.Contains(d.Location.SourceSpan)) return d.Location;
+                }
+                return null;
+            }
+
+            /// <summary>The argument of <paramref name="syntax"/> whose span holds <paramref name="error"/>, if any.</summary>
+            private static Location? ArgumentContaining(AttributeSyntax syntax, Location? error)
+            {
+                if (error is null || syntax.ArgumentList is not { } list) return null;
+                foreach (AttributeArgumentSyntax a in list.Arguments)
+                {
+                    if (a.Span.Length > 0 && a.Span.Contains(error.SourceSpan)) return a.GetLocation();
+                }
+                return null;
             }
 
             private int? Positional(AttributeData attr, int index)
