@@ -157,7 +157,12 @@ public sealed partial class RnnGenerator
             {
                 if (_symbol.TypeKind != TypeKind.Class)
                 {
-                    string what = _symbol.IsRecord ? "record struct" : _symbol.TypeKind.ToString().ToLowerInvariant();
+                    string what = _symbol.TypeKind switch
+                    {
+                        TypeKind.Struct => _symbol.IsRecord ? "a record struct" : "a struct",
+                        TypeKind.Interface => "an interface",
+                        _ => "a " + _symbol.TypeKind.ToString().ToLowerInvariant(),
+                    };
                     Report(DiagnosticDescriptors.ModelMustBeClass, _node.Identifier.GetLocation(), _symbol.Name, what);
                     return false;
                 }
@@ -265,7 +270,7 @@ public sealed partial class RnnGenerator
                     int implied = topologyKind == TopologyKind.ManyToOne ? 1 : steps ?? 0;
                     if (outputSteps is not null && outputSteps != implied)
                         Report(DiagnosticDescriptors.OutputStepsNotApplicable, ArgumentLocation(model, "OutputSteps", -1, null),
-                            topologyKind, topologyKind == TopologyKind.ManyToOne ? "1" : "Steps");
+                            topologyKind, topologyKind == TopologyKind.ManyToOne ? "one output step" : "one output step per input step");
                 }
                 else if (topologyKind is TopologyKind.OneToMany or TopologyKind.EncoderDecoder)
                 {
