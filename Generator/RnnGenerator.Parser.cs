@@ -459,20 +459,26 @@ public sealed partial class RnnGenerator
                 return !broken;
             }
 
-            /// <summary>The first error the compiler reports inside <paramref name="syntax"/>: syntax errors, then binding errors.</summary>
+            /// <summary>
+            /// The first error the compiler reports inside <paramref name="syntax"/>: syntax errors, then binding errors.
+            /// Warnings promoted to errors (TreatWarningsAsErrors, e.g. an [Obsolete] constant) do not count: the
+            /// attribute's values are still what the user wrote.
+            /// </summary>
             private Location? FirstError(AttributeSyntax syntax)
             {
                 foreach (Diagnostic d in syntax.GetDiagnostics())
                 {
-                    if (d.Severity == DiagnosticSeverity.Error) return d.Location;
+                    if (IsError(d)) return d.Location;
                 }
                 if (syntax.SyntaxTree != _context.SemanticModel.SyntaxTree) return null;
                 foreach (Diagnostic d in _context.SemanticModel.GetDiagnostics(syntax.Span, _ct))
                 {
-                    if (d.Severity == DiagnosticSeverity.Error && syntax.Span.Contains(d.Location.SourceSpan)) return d.Location;
+                    if (IsError(d) && syntax.Span.Contains(d.Location.SourceSpan)) return d.Location;
                 }
                 return null;
             }
+
+            private static bool IsError(Diagnostic d) => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError;
 
             /// <summary>The argument of <paramref name="syntax"/> whose span holds <paramref name="error"/>, if any.</summary>
             private static Location? ArgumentContaining(AttributeSyntax syntax, Location? error)
