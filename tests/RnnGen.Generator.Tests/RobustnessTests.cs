@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using RnnGen.Generator.Tests.Infrastructure;
 
 namespace RnnGen.Generator.Tests;
@@ -199,6 +200,33 @@ public class RobustnessTests
         AssertNoCrash(run);
         Assert.NotEmpty(run.GeneratedSources);
         Assert.NotEmpty(run.Rnng);
+    }
+
+    [Fact]
+    public void WarningsAsErrorsInAnAttribute_DoNotMakeItUnreadable()
+    {
+        // An [Obsolete] constant in an attribute is warning CS0618; under TreatWarningsAsErrors it has error severity,
+        // but the attribute's values are fine and the model must still be generated.
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation("""
+                using RnnGen;
+                namespace Demo;
+                /// <summary>Sizes.</summary>
+                public static class Sizes
+                {
+                    /// <summary>Old.</summary>
+                    [System.Obsolete("use New")] public const int Old = 4;
+                }
+                /// <summary>Model.</summary>
+                [RnnModel(Steps = 3)] [VectorInput(2)] [Lstm(Sizes.Old)] [LinearOutput(1)]
+                public partial class M { }
+                """)
+            .WithOptions(GeneratorHarness.CompilationOptions.WithGeneralDiagnosticOption(ReportDiagnostic.Error));
+
+        GeneratorRun run = GeneratorHarness.Run(compilation);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.GeneratedSources);
+        Assert.Equal("CS0618", Assert.Single(run.CompilationDiagnostics).Id);
     }
 
     /// <summary>
