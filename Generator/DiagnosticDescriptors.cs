@@ -65,7 +65,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor OutputStepsNotApplicable = Error("RNNG013",
         "OutputSteps does not apply to this topology",
-        "OutputSteps applies only to Topology.OneToMany and Topology.EncoderDecoder; remove it (a {0} model has {1} output steps)");
+        "OutputSteps applies only to Topology.OneToMany and Topology.EncoderDecoder; remove it (a {0} model has {1})");
 
     public static readonly DiagnosticDescriptor OutputStepsOutOfRange = Error("RNNG014",
         "OutputSteps out of range",
@@ -89,7 +89,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ModelMustBeClass = Error("RNNG019",
         "Model must be a class",
-        "'{0}' is a {1}; [RnnModel] applies to a partial class (or record class)");
+        "'{0}' is {1}; [RnnModel] applies to a partial class (or record class)");
 
     public static readonly DiagnosticDescriptor ModelMustNotBeStatic = Error("RNNG020",
         "Model class must not be static",
@@ -101,7 +101,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DuplicateModelAttribute = Error("RNNG022",
         "RnnModel applied more than once",
-        "'{0}' has [RnnModel] on more than one partial declaration; keep exactly one");
+        "'{0}' has more than one [RnnModel] (on one or several partial declarations); keep exactly one");
 
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",

@@ -110,6 +110,9 @@ public sealed partial class RnnGenerator
 
             public ModelSpec? Run()
             {
+                // 'partial class { }': the compiler reports the missing name; code for a nameless class would only add errors.
+                if (_node.Identifier.IsMissing || _symbol.Name.Length == 0) return null;
+
                 // [RnnModel] on several partial declarations: the first one reports, the others stay silent.
                 List<AttributeData> modelAttributes = _symbol.GetAttributes().Where(a => KindOf(a.AttributeClass) == AttributeKind.Model).ToList();
                 AttributeData model = _context.Attributes[0];
@@ -127,7 +130,7 @@ public sealed partial class RnnGenerator
                 if (Failed || settings is null || input is null || output is null || layers.Count == 0) return null;
 
                 var spec = new ModelSpec(
-                    Namespace: _symbol.ContainingNamespace.IsGlobalNamespace ? "" : _symbol.ContainingNamespace.ToDisplayString(),
+                    Namespace: NamespaceName(_symbol.ContainingNamespace),
                     ClassName: _symbol.Name,
                     TypeKeyword: _symbol.IsRecord ? "record" : "class",
                     ContainingTypes: ContainingTypes(),
@@ -154,7 +157,12 @@ public sealed partial class RnnGenerator
             {
                 if (_symbol.TypeKind != TypeKind.Class)
                 {
-                    string what = _symbol.IsRecord ? "record struct" : _symbol.TypeKind.ToString().ToLowerInvariant();
+                    string what = _symbol.TypeKind switch
+                    {
+                        TypeKind.Struct => _symbol.IsRecord ? "a record struct" : "a struct",
+                        TypeKind.Interface => "an interface",
+                        _ => "a " + _symbol.TypeKind.ToString().ToLowerInvariant(),
+                    };
                     Report(DiagnosticDescriptors.ModelMustBeClass, _node.Identifier.GetLocation(), _symbol.Name, what);
                     return false;
                 }
@@ -186,6 +194,18 @@ public sealed partial class RnnGenerator
                 outer.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is TypeDeclarationSyntax d
                     ? d.TypeParameterList?.GetLocation() ?? d.Identifier.GetLocation()
                     : null;
+
+            /// <summary>
+            /// The namespace as plain names joined by dots: <c>event.fixed</c>, not <c>@event.@fixed</c> as
+            /// <c>ToDisplayString</c> writes it. The emitter escapes keywords itself, and '@' in a hint name makes
+            /// <c>AddSource</c> throw (CS8785).
+            /// </summary>
+            private static string NamespaceName(INamespaceSymbol ns)
+            {
+                var parts = new List<string>();
+                for (; !ns.IsGlobalNamespace; ns = ns.ContainingNamespace) parts.Insert(0, ns.Name);
+                return string.Join(".", parts);
+            }
 
             private EquatableArray<ContainingTypeSpec> ContainingTypes()
             {
@@ -250,7 +270,7 @@ public sealed partial class RnnGenerator
                     int implied = topologyKind == TopologyKind.ManyToOne ? 1 : steps ?? 0;
                     if (outputSteps is not null && outputSteps != implied)
                         Report(DiagnosticDescriptors.OutputStepsNotApplicable, ArgumentLocation(model, "OutputSteps", -1, null),
-                            topologyKind, topologyKind == TopologyKind.ManyToOne ? "1" : "Steps");
+                            topologyKind, topologyKind == TopologyKind.ManyToOne ? "one output step" : "one output step per input step");
                 }
                 else if (topologyKind is TopologyKind.OneToMany or TopologyKind.EncoderDecoder)
                 {
@@ -273,53 +293,63 @@ public sealed partial class RnnGenerator
                 string? inputName = null, outputName = null;
                 var layers = new List<LayerSpec>();
 
-                foreach ((AttributeData attr, AttributeKind kind) in PartsInSourceOrder())
+                // A part that is present but unreadable or misplaced has its own diagnostic: it must not also be reported
+                // as missing ("has no input" next to "[VectorInput] cannot be read" sends the user the wrong way).
+                List<(AttributeData Attr, AttributeKind Kind)> parts = PartsInSourceOrder(out HashSet<AttributeKind> misplaced);
+                bool hasInput = misplaced.Any(IsInput), hasLayer = misplaced.Any(IsLayer), hasOutput = misplaced.Any(IsOutput);
+
+                foreach ((AttributeData attr, AttributeKind kind) in parts)
                 {
                     _ct.ThrowIfCancellationRequested();
-                    if (!Readable(attr, kind)) continue;
-                    switch (kind)
+                    if (IsInput(kind))
                     {
-                        case AttributeKind.TokenInput:
-                        case AttributeKind.VectorInput:
-                            if (input is not null)
-                            {
-                                Report(DiagnosticDescriptors.DuplicateInput, AttributeLocation(attr), _symbol.Name, inputName!, ShortName(kind));
-                                break;
-                            }
-                            input = ReadInput(attr, kind);
-                            inputName = ShortName(kind);
-                            break;
-                        case AttributeKind.Rnn:
-                        case AttributeKind.Lstm:
-                        case AttributeKind.Gru:
-                            if (ReadLayer(attr, kind) is { } layer) layers.Add(layer);
-                            break;
-                        case AttributeKind.SoftmaxOutput:
-                        case AttributeKind.LinearOutput:
-                        case AttributeKind.SigmoidOutput:
-                            if (output is not null)
-                            {
-                                Report(DiagnosticDescriptors.DuplicateOutput, AttributeLocation(attr), _symbol.Name, outputName!, ShortName(kind));
-                                break;
-                            }
-                            output = ReadOutput(attr, kind);
-                            outputName = ShortName(kind);
-                            break;
+                        if (inputName is not null)
+                        {
+                            Report(DiagnosticDescriptors.DuplicateInput, AttributeLocation(attr), _symbol.Name, inputName, ShortName(kind));
+                            continue;
+                        }
+                        inputName = ShortName(kind);
+                        hasInput = true;
+                        if (Readable(attr, kind)) input = ReadInput(attr, kind);
+                    }
+                    else if (IsLayer(kind))
+                    {
+                        hasLayer = true;
+                        if (Readable(attr, kind) && ReadLayer(attr, kind) is { } layer) layers.Add(layer);
+                    }
+                    else if (IsOutput(kind))
+                    {
+                        if (outputName is not null)
+                        {
+                            Report(DiagnosticDescriptors.DuplicateOutput, AttributeLocation(attr), _symbol.Name, outputName, ShortName(kind));
+                            continue;
+                        }
+                        outputName = ShortName(kind);
+                        hasOutput = true;
+                        if (Readable(attr, kind)) output = ReadOutput(attr, kind);
                     }
                 }
 
-                if (inputName is null) Report(DiagnosticDescriptors.MissingInput, AttributeLocation(model), _symbol.Name);
-                if (layers.Count == 0 && !Failed) Report(DiagnosticDescriptors.MissingLayer, AttributeLocation(model), _symbol.Name);
-                if (outputName is null) Report(DiagnosticDescriptors.MissingOutput, AttributeLocation(model), _symbol.Name);
+                if (!hasInput) Report(DiagnosticDescriptors.MissingInput, AttributeLocation(model), _symbol.Name);
+                if (!hasLayer) Report(DiagnosticDescriptors.MissingLayer, AttributeLocation(model), _symbol.Name);
+                if (!hasOutput) Report(DiagnosticDescriptors.MissingOutput, AttributeLocation(model), _symbol.Name);
                 return (input, layers, output);
             }
 
+            private static bool IsInput(AttributeKind kind) => kind is AttributeKind.TokenInput or AttributeKind.VectorInput;
+
+            private static bool IsLayer(AttributeKind kind) => kind is AttributeKind.Rnn or AttributeKind.Lstm or AttributeKind.Gru;
+
+            private static bool IsOutput(AttributeKind kind) => kind is AttributeKind.SoftmaxOutput or AttributeKind.LinearOutput or AttributeKind.SigmoidOutput;
+
             /// <summary>
             /// The model's input, layer and output attributes in source order. All must sit on the declaration that
-            /// carries [RnnModel]: across partial declarations the order (the layer stack) would be ambiguous.
+            /// carries [RnnModel]: across partial declarations the order (the layer stack) would be ambiguous. The kinds
+            /// found elsewhere (reported with RNNG018) come back in <paramref name="misplaced"/>.
             /// </summary>
-            private List<(AttributeData, AttributeKind)> PartsInSourceOrder()
+            private List<(AttributeData, AttributeKind)> PartsInSourceOrder(out HashSet<AttributeKind> misplaced)
             {
+                misplaced = new HashSet<AttributeKind>();
                 var parts = new List<(AttributeData Attr, AttributeKind Kind, int Position)>();
                 foreach (AttributeData attr in _symbol.GetAttributes())
                 {
@@ -329,6 +359,7 @@ public sealed partial class RnnGenerator
                     if (reference is null || reference.SyntaxTree != _node.SyntaxTree || !_node.Span.Contains(reference.Span))
                     {
                         Report(DiagnosticDescriptors.AttributeOnOtherDeclaration, AttributeLocation(attr), ShortName(kind), _symbol.Name);
+                        misplaced.Add(kind);
                         continue;
                     }
                     parts.Add((attr, kind, reference.Span.Start));
@@ -400,14 +431,59 @@ public sealed partial class RnnGenerator
 
             // ---------------------------------------------------------------- attribute arguments
 
-            /// <summary>False (with RNNG021) when the compiler could not bind the attribute, e.g. an argument of the wrong type.</summary>
+            /// <summary>
+            /// False (with RNNG021) when the attribute has a compile error: the compiler could not bind it (no matching
+            /// constructor, an argument that is not a constant), or bound it despite an error it reports — a constant
+            /// converted against the rules (<c>Steps = 3.5</c>, <c>Topology = 1</c>), an unknown or repeated named
+            /// argument, a syntax error — which the attribute data alone does not show. The diagnostic points at the
+            /// argument that holds the first error, else at the whole attribute.
+            /// </summary>
             private bool Readable(AttributeData attr, AttributeKind kind)
             {
                 bool broken = attr.AttributeConstructor is null
                     || attr.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
                     || attr.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
-                if (broken) Report(DiagnosticDescriptors.InvalidAttributeArgument, AttributeLocation(attr), ShortName(kind));
+                Location? at = null;
+                if (attr.ApplicationSyntaxReference?.GetSyntax(_ct) is AttributeSyntax syntax)
+                {
+                    Location? error = FirstError(syntax);
+                    broken |= error is not null;
+                    if (broken) at = ArgumentContaining(syntax, error) ?? syntax.GetLocation();
+                }
+                if (broken) Report(DiagnosticDescriptors.InvalidAttributeArgument, at ?? AttributeLocation(attr), ShortName(kind));
                 return !broken;
+            }
+
+            /// <summary>
+            /// The first error the compiler reports inside <paramref name="syntax"/>: syntax errors, then binding errors.
+            /// Warnings promoted to errors (TreatWarningsAsErrors, e.g. an [Obsolete] constant) do not count: the
+            /// attribute's values are still what the user wrote.
+            /// </summary>
+            private Location? FirstError(AttributeSyntax syntax)
+            {
+                foreach (Diagnostic d in syntax.GetDiagnostics())
+                {
+                    if (IsError(d)) return d.Location;
+                }
+                if (syntax.SyntaxTree != _context.SemanticModel.SyntaxTree) return null;
+                foreach (Diagnostic d in _context.SemanticModel.GetDiagnostics(syntax.Span, _ct))
+                {
+                    if (IsError(d) && syntax.Span.Contains(d.Location.SourceSpan)) return d.Location;
+                }
+                return null;
+            }
+
+            private static bool IsError(Diagnostic d) => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError;
+
+            /// <summary>The argument of <paramref name="syntax"/> whose span holds <paramref name="error"/>, if any.</summary>
+            private static Location? ArgumentContaining(AttributeSyntax syntax, Location? error)
+            {
+                if (error is null || syntax.ArgumentList is not { } list) return null;
+                foreach (AttributeArgumentSyntax a in list.Arguments)
+                {
+                    if (a.Span.Length > 0 && a.Span.Contains(error.SourceSpan)) return a.GetLocation();
+                }
+                return null;
             }
 
             private int? Positional(AttributeData attr, int index)

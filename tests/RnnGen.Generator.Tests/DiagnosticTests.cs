@@ -1,0 +1,612 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Tests.Infrastructure;
+using static RnnGen.Generator.Tests.Infrastructure.Sources;
+
+namespace RnnGen.Generator.Tests;
+
+/// <summary>
+/// One test (or more) per RNNG id: the exact id, message and location of every RNNG diagnostic the declaration
+/// produces, and nothing else from the generator (no second, misleading diagnostic; no RNNG999; no code). The location
+/// is asserted as the source text under the diagnostic's span; the rule is: the attribute argument at fault when there
+/// is one (<c>Steps = 0</c>, <c>-2</c>), else the attribute, else the type's identifier.
+/// </summary>
+public class DiagnosticTests
+{
+    // ------------------------------------------------------------------ declaration
+
+    [Fact]
+    public void RNNG001_ClassNotPartial() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public class M { }"),
+        ("RNNG001", "Class 'M' has [RnnModel] but is not partial; declare it 'partial' so RnnGen can add the generated members", "M"));
+
+    [Fact]
+    public void RNNG002_ContainingTypeNotPartial() => AssertDiagnostics(
+        """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Outer.</summary>
+        public class Outer
+        {
+            /// <summary>Model.</summary>
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            public partial class M { }
+        }
+        """,
+        ("RNNG002", "Type 'Outer' contains the model 'M' but is not partial; declare 'Outer' partial as well", "Outer"));
+
+    [Fact]
+    public void RNNG003_GenericClass() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial class M<T> { }"),
+        ("RNNG003", "'M' is generic (or nested in a generic type); RnnGen needs every size at compile time, so remove the type parameters", "<T>"));
+
+    [Fact]
+    public void RNNG003_GenericContainingType() => AssertDiagnostics(
+        """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Outer.</summary>
+        public partial class Outer<TOuter>
+        {
+            /// <summary>Model.</summary>
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            public partial class M { }
+        }
+        """,
+        ("RNNG003", "'M' is generic (or nested in a generic type); RnnGen needs every size at compile time, so remove the type parameters", "<TOuter>"));
+
+    [Fact]
+    public void RNNG019_Struct() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial struct S { }"),
+        ("RNNG019", "'S' is a struct; [RnnModel] applies to a partial class (or record class)", "S"));
+
+    [Fact]
+    public void RNNG019_RecordStruct() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial record struct RS;"),
+        ("RNNG019", "'RS' is a record struct; [RnnModel] applies to a partial class (or record class)", "RS"));
+
+    [Fact]
+    public void RNNG019_Interface() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial interface IModel { }"),
+        ("RNNG019", "'IModel' is an interface; [RnnModel] applies to a partial class (or record class)", "IModel"));
+
+    [Fact]
+    public void RNNG019_IsReportedAlongsideTheCompilersCS0592()
+    {
+        GeneratorRun run = GeneratorHarness.Run(ModelSource(ValidAttributes, "public partial struct S { }"));
+
+        Assert.Equal("RNNG019", Assert.Single(run.Rnng).Id);
+        Assert.Contains(run.CompilationDiagnostics, d => d.Id == "CS0592");
+    }
+
+    [Fact]
+    public void RNNG020_StaticClass() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public static partial class M { }"),
+        ("RNNG020", "Class 'M' is static; a model holds parameters and buffers per instance, remove 'static'", "M"));
+
+    [Fact]
+    public void RNNG022_RnnModelOnTwoPartialDeclarations() => AssertDiagnostics(
+        new[]
+        {
+            ModelSource(ValidAttributes),
+            """
+            using RnnGen;
+
+            namespace Demo;
+
+            [RnnModel(Steps = 4)]
+            public partial class M { }
+            """,
+        },
+        ("RNNG022", "'M' has more than one [RnnModel] (on one or several partial declarations); keep exactly one", "RnnModel(Steps = 4)"));
+
+    [Fact]
+    public void RNNG022_RnnModelTwiceOnOneDeclaration() => AssertDiagnostics(
+        ModelSource("[RnnModel(Steps = 4)]\n" + ValidAttributes),
+        ("RNNG022", "'M' has more than one [RnnModel] (on one or several partial declarations); keep exactly one", "RnnModel(Steps = 3)"));
+
+    [Fact]
+    public void RNNG018_LayerOnAnotherPartialDeclaration() => AssertDiagnostics(
+        new[]
+        {
+            ModelSource("""
+                [RnnModel(Steps = 3)]
+                [VectorInput(2)]
+                [LinearOutput(1)]
+                """),
+            """
+            using RnnGen;
+
+            namespace Demo;
+
+            [Lstm(4)]
+            public partial class M { }
+            """,
+        },
+        ("RNNG018", "[Lstm] is on a different partial declaration of 'M' than [RnnModel]; move it next to [RnnModel] so the layer order is well defined", "Lstm(4)"));
+
+    [Fact]
+    public void RNNG018_InputOnAnotherPartialDeclaration_IsNotAlsoReportedAsMissing() => AssertDiagnostics(
+        new[]
+        {
+            ModelSource("""
+                [RnnModel(Steps = 3)]
+                [Lstm(4)]
+                [LinearOutput(1)]
+                """),
+            """
+            using RnnGen;
+
+            namespace Demo;
+
+            [TokenInput(3)]
+            public partial class M { }
+            """,
+        },
+        ("RNNG018", "[TokenInput] is on a different partial declaration of 'M' than [RnnModel]; move it next to [RnnModel] so the layer order is well defined", "TokenInput(3)"));
+
+    // ------------------------------------------------------------------ [RnnModel]
+
+    [Fact]
+    public void RNNG004_StepsMissing() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Batch = 2)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG004", "[RnnModel] on 'M' does not set Steps; add 'Steps = <number of time steps>' (1 to 4096)", "RnnModel(Batch = 2)"));
+
+    [Theory]
+    [InlineData("Steps = 0", "0")]
+    [InlineData("Steps = 5000", "5000")]
+    [InlineData("Steps = -1", "-1")]
+    public void RNNG005_StepsOutOfRange(string argument, string value) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel({argument})]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG005", $"Steps = {value} is out of range; use a value from 1 to 4096", argument));
+
+    [Theory]
+    [InlineData("Batch = 0", "0")]
+    [InlineData("Batch = 65537", "65537")]
+    public void RNNG006_BatchOutOfRange(string argument, string value) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 3, {argument})]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG006", $"Batch = {value} is out of range; use a value from 1 to 65536", argument));
+
+    [Fact]
+    public void RNNG013_OutputStepsOnManyToMany() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, OutputSteps = 5)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG013", "OutputSteps applies only to Topology.OneToMany and Topology.EncoderDecoder; remove it (a ManyToMany model has one output step per input step)", "OutputSteps = 5"));
+
+    [Fact]
+    public void RNNG013_OutputStepsOnManyToOne() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, Topology = Topology.ManyToOne, OutputSteps = 2)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG013", "OutputSteps applies only to Topology.OneToMany and Topology.EncoderDecoder; remove it (a ManyToOne model has one output step)", "OutputSteps = 2"));
+
+    [Fact]
+    public void OutputStepsThatMatchTheTopology_AreAccepted()
+    {
+        GeneratorRun run = GeneratorHarness.Run(ModelSource("""
+            [RnnModel(Steps = 3, Topology = Topology.ManyToOne, OutputSteps = 1)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void RNNG014_OneToManyWithoutOutputSteps() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, Topology = Topology.OneToMany)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG014", "Topology.OneToMany needs OutputSteps from 1 to 4096 (it is not set); set 'OutputSteps = <number of output steps>'", "Topology = Topology.OneToMany"),
+        ("RNNG015", "Topology.OneToMany is not supported yet by this version of RnnGen", "Topology = Topology.OneToMany"));
+
+    [Fact]
+    public void RNNG014_EncoderDecoderWithOutputStepsZero() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, Topology = Topology.EncoderDecoder, OutputSteps = 0)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG015", "Topology.EncoderDecoder is not supported yet by this version of RnnGen", "Topology = Topology.EncoderDecoder"),
+        ("RNNG014", "Topology.EncoderDecoder needs OutputSteps from 1 to 4096 (it is 0); set 'OutputSteps = <number of output steps>'", "OutputSteps = 0"));
+
+    [Theory]
+    [InlineData("OneToMany")]
+    [InlineData("EncoderDecoder")]
+    public void RNNG015_TopologyNotSupportedYet(string topology) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 3, Topology = Topology.{topology}, OutputSteps = 4)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG015", $"Topology.{topology} is not supported yet by this version of RnnGen", $"Topology = Topology.{topology}"));
+
+    [Theory]
+    [InlineData("Lstm")]
+    [InlineData("Gru")]
+    [InlineData("Rnn")]
+    public void RNNG015_BidirectionalNotSupportedYet(string cell) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [{cell}(4, Bidirectional = true)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG015", "A bidirectional layer is not supported yet by this version of RnnGen", "Bidirectional = true"));
+
+    [Fact]
+    public void RNNG016_TopologyNotDefined() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, Topology = (Topology)9)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG016", "Topology = 9 is not a defined Topology value; use one of: ManyToMany, ManyToOne, OneToMany, EncoderDecoder", "Topology = (Topology)9"));
+
+    [Fact]
+    public void RNNG016_PrecisionNotDefined() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, Precision = (Precision)2)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG016", "Precision = 2 is not a defined Precision value; use one of: Single, Double", "Precision = (Precision)2"));
+
+    [Fact]
+    public void RNNG016_NonlinearityNotDefined() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Rnn(4, Nonlinearity = (Nonlinearity)(-1))]
+            [LinearOutput(1)]
+            """),
+        ("RNNG016", "Nonlinearity = -1 is not a defined Nonlinearity value; use one of: Tanh, Relu", "Nonlinearity = (Nonlinearity)(-1)"));
+
+    [Fact]
+    public void RNNG017_ModelTooLarge() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 4096, Batch = 65536)]
+            [VectorInput(1)]
+            [Lstm(4096)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG017", "Model 'M' needs 6597606637568 values in its activation buffer, more than one buffer can hold (2147483583); reduce Steps, Batch or the layer sizes",
+            "RnnModel(Steps = 4096, Batch = 65536)"));
+
+    [Fact]
+    public void RNNG017_ParametersTooLarge() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 1)]
+            [TokenInput(2000000000, Embedding = 2)]
+            [Rnn(1)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG017", "Model 'M' needs 4000000007 values in its parameter buffer, more than one buffer can hold (2147483583); reduce Steps, Batch or the layer sizes",
+            "RnnModel(Steps = 1)"));
+
+    // ------------------------------------------------------------------ sizes
+
+    [Theory]
+    [InlineData("[Lstm(0)]", "hidden = 0", "0")]
+    [InlineData("[Gru(-3)]", "hidden = -3", "-3")]
+    [InlineData("[Rnn(hidden: 0)]", "hidden = 0", "hidden: 0")]
+    public void RNNG007_HiddenOutOfRange(string layer, string what, string at) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            {layer}
+            [LinearOutput(1)]
+            """),
+        ("RNNG007", $"{what} is out of range; it must be at least 1", at));
+
+    [Fact]
+    public void RNNG007_VocabularyZero() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [TokenInput(0)]
+            [Lstm(4)]
+            [SoftmaxOutput(2)]
+            """),
+        ("RNNG007", "vocabulary = 0 is out of range; it must be at least 1", "0"));
+
+    [Fact]
+    public void RNNG007_EmbeddingNegative() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [TokenInput(5, Embedding = -1)]
+            [Lstm(4)]
+            [SoftmaxOutput(2)]
+            """),
+        ("RNNG007", "Embedding = -1 is out of range; it must be at least 0", "Embedding = -1"));
+
+    [Fact]
+    public void RNNG007_VectorSizeNegative() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(-2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG007", "size = -2 is out of range; it must be at least 1", "-2"));
+
+    [Fact]
+    public void RNNG007_SoftmaxWithOneClass() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [SoftmaxOutput(1)]
+            """),
+        ("RNNG007", "classes = 1 is out of range; it must be at least 2", "1"));
+
+    [Theory]
+    [InlineData("LinearOutput")]
+    [InlineData("SigmoidOutput")]
+    public void RNNG007_OutputSizeZero(string output) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [{output}(0)]
+            """),
+        ("RNNG007", "size = 0 is out of range; it must be at least 1", "0"));
+
+    // ------------------------------------------------------------------ parts
+
+    [Fact]
+    public void RNNG008_NoInput() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG008", "Model 'M' has no input; add [TokenInput(vocabulary)] or [VectorInput(size)]", "RnnModel(Steps = 3)"));
+
+    [Fact]
+    public void RNNG009_TwoInputs() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [TokenInput(5)]
+            [Lstm(4)]
+            [VectorInput(2)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG009", "Model 'M' already has an input (TokenInput); remove this [VectorInput]", "VectorInput(2)"));
+
+    [Fact]
+    public void RNNG010_NoLayer() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG010", "Model 'M' has no recurrent layer; add at least one [Lstm(hidden)], [Gru(hidden)] or [Rnn(hidden)]", "RnnModel(Steps = 3)"));
+
+    [Fact]
+    public void RNNG010_IsReportedEvenWhenSomethingElseIsWrong() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 0)]
+            [VectorInput(2)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG010", "Model 'M' has no recurrent layer; add at least one [Lstm(hidden)], [Gru(hidden)] or [Rnn(hidden)]", "RnnModel(Steps = 0)"),
+        ("RNNG005", "Steps = 0 is out of range; use a value from 1 to 4096", "Steps = 0"));
+
+    [Fact]
+    public void RNNG011_NoOutput() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            """),
+        ("RNNG011", "Model 'M' has no output; add [SoftmaxOutput(classes)], [LinearOutput(size)] or [SigmoidOutput(size)]", "RnnModel(Steps = 3)"));
+
+    [Fact]
+    public void RNNG012_TwoOutputs() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            [SigmoidOutput(1)]
+            """),
+        ("RNNG012", "Model 'M' already has an output (LinearOutput); remove this [SigmoidOutput]", "SigmoidOutput(1)"));
+
+    [Fact]
+    public void NothingButRnnModel_ReportsEachMissingPart() => AssertDiagnostics(
+        ModelSource("[RnnModel(Steps = 3)]"),
+        ("RNNG008", "Model 'M' has no input; add [TokenInput(vocabulary)] or [VectorInput(size)]", "RnnModel(Steps = 3)"),
+        ("RNNG010", "Model 'M' has no recurrent layer; add at least one [Lstm(hidden)], [Gru(hidden)] or [Rnn(hidden)]", "RnnModel(Steps = 3)"),
+        ("RNNG011", "Model 'M' has no output; add [SoftmaxOutput(classes)], [LinearOutput(size)] or [SigmoidOutput(size)]", "RnnModel(Steps = 3)"));
+
+    // ------------------------------------------------------------------ unreadable attributes
+
+    [Fact]
+    public void RNNG021_WrongArgumentType() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Lstm("big")]
+            [LinearOutput(1)]
+            """),
+        ("RNNG021", "The arguments of [Lstm] cannot be read (a compile error in the attribute); fix the attribute so RnnGen can generate the model", "\"big\""));
+
+    [Fact]
+    public void RNNG021_UnresolvableNamedArgument() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = UnknownConst)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG021", "The arguments of [RnnModel] cannot be read (a compile error in the attribute); fix the attribute so RnnGen can generate the model", "Steps = UnknownConst"));
+
+    [Fact]
+    public void RNNG021_WrongNamedArgumentType() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = "many")]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG021", "The arguments of [RnnModel] cannot be read (a compile error in the attribute); fix the attribute so RnnGen can generate the model", "Steps = \"many\""));
+
+    [Fact]
+    public void RNNG021_ExtraArgument_PointsAtTheAttribute_AsTheCompilerDoes() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Rnn(4, 5)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG021", "The arguments of [Rnn] cannot be read (a compile error in the attribute); fix the attribute so RnnGen can generate the model", "Rnn(4, 5)"));
+
+    [Fact]
+    public void RNNG021_MissingArgument_PointsAtTheAttribute_AndTheInputIsNotAlsoMissing() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG021", "The arguments of [VectorInput] cannot be read (a compile error in the attribute); fix the attribute so RnnGen can generate the model", "VectorInput"));
+
+    [Fact]
+    public void RNNG021_UnreadableOutput_IsNotAlsoMissing() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            [Lstm(4)]
+            [SoftmaxOutput(Classes)]
+            """),
+        ("RNNG021", "The arguments of [SoftmaxOutput] cannot be read (a compile error in the attribute); fix the attribute so RnnGen can generate the model", "Classes"));
+
+    // ------------------------------------------------------------------ RNNG999 and the descriptor table
+
+    /// <summary>RNNG999 cannot be provoked from source (the parser has no known crash); check how the parser's catch block reports it.</summary>
+    [Fact]
+    public void RNNG999_InternalError_Message()
+    {
+        var info = new DiagnosticInfo("RNNG999",
+            new LocationInfo("Model.cs", new TextSpan(10, 5), new LinePositionSpan(new LinePosition(1, 2), new LinePosition(1, 7))),
+            new[] { "InvalidOperationException: boom" }.ToEquatableArray());
+
+        Diagnostic d = info.ToDiagnostic();
+
+        Assert.Equal("RNNG999", d.Id);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal("RnnGen failed on this model (InvalidOperationException: boom); please report it with the declaration", d.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal(new TextSpan(10, 5), d.Location.SourceSpan);
+        Assert.Equal("Model.cs", d.Location.GetLineSpan().Path);
+    }
+
+    [Fact]
+    public void DescriptorTable_HasTheExpectedIds_AllErrors()
+    {
+        string[] expected = Enumerable.Range(1, 22).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+
+        // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
+        Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.All(DiagnosticDescriptors.All.Values, d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
+        Assert.All(DiagnosticDescriptors.All.Values, d => Assert.Equal("RnnGen", d.Category));
+    }
+
+    [Fact]
+    public void DescriptorTable_MatchesAnalyzerReleases()
+    {
+        string generatorDirectory = Path.Combine(RepositoryRoot(), "Generator");
+        var rows = File.ReadAllLines(Path.Combine(generatorDirectory, "AnalyzerReleases.Shipped.md"))
+            .Concat(File.ReadAllLines(Path.Combine(generatorDirectory, "AnalyzerReleases.Unshipped.md")))
+            .Where(line => line.StartsWith("RNNG", StringComparison.Ordinal))
+            .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
+            .ToDictionary(cells => cells[0]);
+
+        Assert.Equal(DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        foreach (DiagnosticDescriptor d in DiagnosticDescriptors.All.Values)
+        {
+            Assert.Equal(d.Category, rows[d.Id][1]);
+            Assert.Equal(d.DefaultSeverity.ToString(), rows[d.Id][2]);
+            Assert.Equal(d.Title.ToString(CultureInfo.InvariantCulture), rows[d.Id][3]);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void AssertDiagnostics(string source, params (string Id, string Message, string At)[] expected) =>
+        AssertDiagnostics(new[] { source }, expected);
+
+    /// <summary>
+    /// Asserts that the generator reports exactly <paramref name="expected"/> (ordered by file, then position, then id),
+    /// all errors, and generates nothing, without crashing.
+    /// </summary>
+    private static void AssertDiagnostics(string[] sources, params (string Id, string Message, string At)[] expected)
+    {
+        GeneratorRun run = GeneratorHarness.Run(sources);
+
+        RobustnessTests.AssertNoCrash(run);
+        var actual = run.GeneratorDiagnostics
+            .OrderBy(d => d.Location.GetLineSpan().Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ThenBy(d => d.Id, StringComparer.Ordinal)
+            .Select(d => (d.Id, d.GetMessage(CultureInfo.InvariantCulture), DiagnosticText.SourceUnder(d, run.Input) ?? "(no source)"))
+            .ToArray();
+        Assert.Equal(expected, actual);
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
+    {
+        for (string? dir = Path.GetDirectoryName(sourceFile); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "RnnGen.sln"))) return dir;
+        }
+        string project = typeof(DiagnosticTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RnnGen.Generator.Tests.ProjectDirectory").Value!;
+        return Path.GetFullPath(Path.Combine(project, "..", ".."));
+    }
+}

@@ -1,0 +1,213 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using RnnGen.Generator.Tests.Infrastructure;
+
+namespace RnnGen.Generator.Tests;
+
+/// <summary>
+/// The generated source of representative models, compared with <c>Snapshots/SnapshotTests.*.verified.cs</c>.
+/// Every case must also compile with zero warnings (nullable on, every warning wave, documentation checked).
+/// Sizes are tiny on purpose: the snapshots are for reading. When the emitter changes on purpose, re-accept with
+/// <c>RNNGEN_ACCEPT_SNAPSHOTS=1 dotnet test tests/RnnGen.Generator.Tests -c Release</c> and review the diff.
+/// </summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void CharLstm() => Verify("Demo.CharLstm.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Character language model: one-hot tokens, two LSTM layers, a softmax at every step.</summary>
+        [RnnModel(Steps = 3, Batch = 2)]
+        [TokenInput(5)]
+        [Lstm(4)]
+        [Lstm(3)]
+        [SoftmaxOutput(5)]
+        public partial class CharLstm { }
+        """);
+
+    [Fact]
+    public void GruClassifierWithEmbedding() => Verify("Demo.Sentiment.GruClassifier.g.cs", """
+        using RnnGen;
+
+        namespace Demo.Sentiment;
+
+        /// <summary>Sequence classifier: learned embedding, a GRU, one softmax after the last step.</summary>
+        [RnnModel(Steps = 4, Batch = 3, Topology = Topology.ManyToOne)]
+        [TokenInput(6, Embedding = 3)]
+        [Gru(4)]
+        [SoftmaxOutput(2)]
+        public partial class GruClassifier { }
+        """);
+
+    [Fact]
+    public void TanhRnnRegression() => Verify("Demo.TanhRegression.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Vector input, a tanh RNN, a linear output at every step (squared error).</summary>
+        [RnnModel(Steps = 3, Batch = 2)]
+        [VectorInput(3)]
+        [Rnn(4)]
+        [LinearOutput(2)]
+        public partial class TanhRegression { }
+        """);
+
+    [Fact]
+    public void ReluRnn() => Verify("Demo.ReluRnn.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A relu RNN over vectors, many-to-one regression.</summary>
+        [RnnModel(Steps = 3, Topology = Topology.ManyToOne)]
+        [VectorInput(2)]
+        [Rnn(3, Nonlinearity = Nonlinearity.Relu)]
+        [LinearOutput(1)]
+        public partial class ReluRnn { }
+        """);
+
+    [Fact]
+    public void SigmoidOutput() => Verify("Demo.MultiLabel.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Independent binary labels at every step (binary cross-entropy).</summary>
+        [RnnModel(Steps = 2, Batch = 2)]
+        [VectorInput(3)]
+        [Lstm(3)]
+        [SigmoidOutput(2)]
+        public partial class MultiLabel { }
+        """);
+
+    [Fact]
+    public void MixedStack() => Verify("Demo.Mixed.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A GRU, then an LSTM, then a tanh RNN: each layer uses its own index k in the tensor names.</summary>
+        [RnnModel(Steps = 2, Batch = 2)]
+        [TokenInput(4, Embedding = 2)]
+        [Gru(3)]
+        [Lstm(3)]
+        [Rnn(2)]
+        [SoftmaxOutput(4)]
+        public partial class Mixed { }
+        """);
+
+    [Fact]
+    public void DoublePrecision() => Verify("Demo.GradientCheck.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>The same kind of model over double, as used by gradient checks.</summary>
+        [RnnModel(Steps = 2, Batch = 2, Precision = Precision.Double)]
+        [TokenInput(4)]
+        [Lstm(3)]
+        [SoftmaxOutput(4)]
+        public partial class GradientCheck { }
+        """);
+
+    [Fact]
+    public void FortySteps_AreSplitIntoMethodsOfSixteenSteps() => Verify("Demo.LongSequence.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>40 steps: forward and backward are emitted as blocks of 16, 16 and 8 steps.</summary>
+        [RnnModel(Steps = 40, Topology = Topology.ManyToOne)]
+        [VectorInput(1)]
+        [Rnn(2)]
+        [LinearOutput(1)]
+        public partial class LongSequence { }
+        """);
+
+    [Fact]
+    public void NestedInPartialContainingTypes() => Verify("Demo.Zoo.Cage.Tagger.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Outer type.</summary>
+        public static partial class Zoo
+        {
+            /// <summary>Middle type.</summary>
+            public partial record struct Cage
+            {
+                /// <summary>A model nested two levels deep.</summary>
+                [RnnModel(Steps = 2)]
+                [TokenInput(3)]
+                [Gru(2)]
+                [SoftmaxOutput(3)]
+                public partial class Tagger { }
+            }
+        }
+        """);
+
+    [Fact]
+    public void GlobalNamespace() => Verify("Global.g.cs", """
+        using RnnGen;
+
+        /// <summary>A model in the global namespace.</summary>
+        [RnnModel(Steps = 2)]
+        [VectorInput(2)]
+        [Rnn(2)]
+        [LinearOutput(1)]
+        public partial class Global { }
+        """);
+
+    [Fact]
+    public void PartialRecord() => Verify("Demo.RecordModel.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A model declared as a record class.</summary>
+        [RnnModel(Steps = 2)]
+        [VectorInput(2)]
+        [Gru(2)]
+        [LinearOutput(1)]
+        public partial record RecordModel;
+        """);
+
+    [Fact]
+    public void KeywordIdentifiers() => Verify("event.fixed.class.g.cs", """
+        using RnnGen;
+
+        namespace @event.@fixed;
+
+        /// <summary>Namespace and class names that are C# keywords, written with @.</summary>
+        [RnnModel(Steps = 2)]
+        [TokenInput(3)]
+        [Rnn(2)]
+        [SoftmaxOutput(3)]
+        internal partial class @class { }
+        """);
+
+    /// <summary>
+    /// Runs the generator on <paramref name="source"/>, asserts one file named <paramref name="hintName"/>, no generator
+    /// diagnostics, no compiler warning or error in the result, then compares the file with the test's snapshot.
+    /// </summary>
+    private static void Verify(string hintName, string source, [CallerFilePath] string sourceFile = "", [CallerMemberName] string testMethod = "")
+    {
+        GeneratorRun run = GeneratorHarness.Run(source);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        (string actualHint, string text) = Assert.Single(run.GeneratedSources);
+        Assert.Equal(hintName, actualHint);
+        AssertNoWarnings(run);
+        Snapshot.Verify(text, "cs", sourceFile, testMethod);
+    }
+
+    internal static void AssertNoWarnings(GeneratorRun run)
+    {
+        Diagnostic[] problems = run.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        Assert.True(problems.Length == 0,
+            "The generated code must compile without warnings:\n" + DiagnosticText.Format(problems, run.Output));
+    }
+}
