@@ -71,10 +71,6 @@ internal static class DiagnosticDescriptors
         "OutputSteps out of range",
         "Topology.{0} needs OutputSteps from 1 to 4096 (it is {1}); set 'OutputSteps = <number of output steps>'");
 
-    public static readonly DiagnosticDescriptor NotSupportedYet = Error("RNNG015",
-        "Not supported yet",
-        "{0} is not supported yet by this version of RnnGen");
-
     public static readonly DiagnosticDescriptor InvalidEnumValue = Error("RNNG016",
         "Unknown enum value",
         "{0} = {1} is not a defined {2} value; use one of: {3}");
@@ -102,6 +98,18 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateModelAttribute = Error("RNNG022",
         "RnnModel applied more than once",
         "'{0}' has more than one [RnnModel] (on one or several partial declarations); keep exactly one");
+
+    public static readonly DiagnosticDescriptor OneToManyReadsOneStep = Error("RNNG023",
+        "A one-to-many model reads one input step",
+        "Topology.OneToMany reads one input and then generates OutputSteps outputs; set Steps = 1 (it is {0})");
+
+    public static readonly DiagnosticDescriptor OutputCannotBeFedBack = Error("RNNG024",
+        "The output cannot be fed back as the next input",
+        "A one-to-many model feeds each output back as the next input: {0}");
+
+    public static readonly DiagnosticDescriptor BidirectionalInGenerator = Error("RNNG025",
+        "Bidirectional layer in a model that generates step by step",
+        "{0} generates one step at a time, so no layer can read ahead; remove Bidirectional = true");
 
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",

@@ -9,23 +9,24 @@ public sealed partial class RnnGenerator
     internal sealed partial class Emitter
     {
         /// <summary>Steps in the order a direction visits them: 0…T−1 forward, T−1…0 reverse.</summary>
-        private IEnumerable<long> StepOrder(DirectionPlan dir)
+        private static IEnumerable<long> StepOrder(LayerPlan layer, DirectionPlan dir)
         {
-            for (long i = 0; i < _plan.T; i++) yield return dir.Reverse ? _plan.T - 1 - i : i;
+            long t = layer.Stack.T;
+            for (long i = 0; i < t; i++) yield return dir.Reverse ? t - 1 - i : i;
         }
 
         /// <summary>The step whose state feeds step t, or null for the first step (which reads the initial state).</summary>
-        private long? PreviousStep(DirectionPlan dir, long t)
+        private static long? PreviousStep(LayerPlan layer, DirectionPlan dir, long t)
         {
-            if (dir.Reverse) return t == _plan.T - 1 ? null : t + 1;
+            if (dir.Reverse) return t == layer.Stack.T - 1 ? null : t + 1;
             return t == 0 ? null : t - 1;
         }
 
         /// <summary>Splits a direction's step order into the blocks emitted as one method each.</summary>
-        private List<List<long>> StepBlocks(DirectionPlan dir)
+        private static List<List<long>> StepBlocks(LayerPlan layer, DirectionPlan dir)
         {
             var blocks = new List<List<long>>();
-            foreach (long t in StepOrder(dir))
+            foreach (long t in StepOrder(layer, dir))
             {
                 if (blocks.Count == 0 || blocks[blocks.Count - 1].Count == ModelPlan.StepsPerMethod) blocks.Add(new List<long>());
                 blocks[blocks.Count - 1].Add(t);
@@ -34,92 +35,118 @@ public sealed partial class RnnGenerator
         }
 
         private static string BlockName(string pass, LayerPlan layer, DirectionPlan dir, List<long> steps) =>
-            $"{pass}L{layer.Index}{(dir.Reverse ? "Reverse" : "")}Steps{steps[0]}To{steps[steps.Count - 1]}";
+            $"Rnn{pass}{layer.Id}{(dir.Reverse ? "Reverse" : "")}Steps{steps[0]}To{steps[steps.Count - 1]}";
+
+        /// <summary><c>initial-state buffer.Slice(H0…)</c>: h at the start of a direction.</summary>
+        private static string InitialH(LayerPlan layer, DirectionPlan dir) => Slice(StateBuffer(layer.Stack), C(dir.H0), dir.H0.Length);
+
+        private static string InitialC(LayerPlan layer, DirectionPlan dir) => Slice(StateBuffer(layer.Stack), C(dir.C0!), dir.C0!.Length);
 
         // ------------------------------------------------------------------------------------------------ forward
 
         private void EmitForward()
         {
-            _w.Line("private void ForwardCore()");
-            _w.Open();
-            if (_plan.IsEmbedding)
+            _w.Line("/// <summary>The forward pass over the loaded inputs" + (_plan.IsDecoding ? " (teacher forcing)" : "") + ": every layer over all steps, then the head.</summary>");
+            _w.Open("private void RnnForwardCore()");
+            foreach (StackPlan stack in _plan.Stacks)
             {
-                _w.Line("// x_t = embedding.weight[token_t] for every step at once.");
-                _w.Line($"{Inputs}Embedding.Gather({Slice("_rnnParameters.Span", _plan.Embedding!.Const, _plan.Embedding.Length)}, {_spec.Input.Embedding}, _rnnTokens, {Slice("_rnnActivations.Span", _plan.InputX!.Const, _plan.InputX.Length)});");
+                EmitEmbeddingGather(stack, "0", stack.Rows);
+                foreach (LayerPlan layer in stack.Layers) _w.Line($"RnnForward{layer.Id}();");
+                if (stack.Name == "Encoder")
+                {
+                    _w.Line("// The decoder starts from the encoder's final state, layer by layer.");
+                    _w.Line($"RnnSaveState{stack.Name}({StateBuffer(_plan.Last)});");
+                }
             }
-            foreach (LayerPlan layer in _plan.Layers) _w.Line($"ForwardL{layer.Index}();");
-            _w.Line("ForwardHead();");
-            _w.Line("SaveFinalState();");
+            _w.Line("RnnForwardHead(0, OutputSteps);");
+            _w.Line($"RnnSaveState{_plan.Last.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
             _w.Close();
             _w.Line();
 
-            foreach (LayerPlan layer in _plan.Layers)
+            foreach (StackPlan stack in _plan.Stacks)
             {
-                EmitLayerForward(layer);
-                foreach (DirectionPlan dir in layer.Direction)
-                    foreach (List<long> block in StepBlocks(dir))
-                        EmitForwardBlock(layer, dir, block);
+                foreach (LayerPlan layer in stack.Layers)
+                {
+                    EmitLayerForward(layer);
+                    foreach (DirectionPlan dir in layer.Direction)
+                        foreach (List<long> block in StepBlocks(layer, dir))
+                            EmitForwardBlock(layer, dir, block);
+                }
             }
             EmitHeadForward();
-            EmitSaveFinalState();
+            foreach (StackPlan stack in _plan.Stacks)
+                if (stack.Name == "Encoder" || stack == _plan.Last) EmitSaveState(stack);
         }
 
-        /// <summary>The layer's input x: <c>(span, leading dimension)</c> of the [Steps·Batch, InWidth] matrix it multiplies.</summary>
-        private (string Span, long Ld) LayerInput(LayerPlan layer)
+        /// <summary>x_t = E[token_t] for rows [first, first + rows) of a stack with an embedding.</summary>
+        private void EmitEmbeddingGather(StackPlan stack, string firstRow, long rows)
         {
-            if (layer.Index == 0) return (Slice("a", _plan.InputX!.Const, _plan.InputX.Length), _plan.InputWidth);
-            LayerPlan below = _plan.Layers[layer.Index - 1];
-            return (Slice("a", below.Outputs.Const, below.Outputs.Length), below.OutWidth);
+            if (stack.Input.EmbeddingTensor is not { } emb) return;
+            long e = stack.Input.Width;
+            string tokens = firstRow == "0" && rows == stack.Rows
+                ? stack.Input.TokenField!
+                : $"global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, {firstRow}, {N(rows)})";
+            string x = firstRow == "0" && rows == stack.Rows
+                ? Slice("_rnnActivations.Span", C(stack.Input.X!), stack.Input.X!.Length)
+                : $"_rnnActivations.Span.Slice({C(stack.Input.X!)} + {firstRow} * {N(e)}, {N(rows * e)})";
+            _w.Line($"// x_t = {emb.Name}[token_t].");
+            _w.Line($"{Inputs}Embedding.Gather({Slice("_rnnParameters.Span", C(emb), emb.Length)}, {N(e)}, {tokens}, {x});");
+        }
+
+        /// <summary>The layer's input x: <c>(span, leading dimension)</c> of the [steps·Batch, InWidth] matrix it multiplies.</summary>
+        private static (string Span, long Ld) LayerInput(LayerPlan layer)
+        {
+            if (layer.Index == 0) return (Slice("a", C(layer.Stack.Input.X!), layer.Stack.Input.X!.Length), layer.InWidth);
+            LayerPlan below = layer.Stack.Layers[layer.Index - 1];
+            return (Slice("a", C(below.Outputs), below.Outputs.Length), below.OutWidth);
+        }
+
+        /// <summary>Where a direction's input projection lands: its gate buffer, or (vanilla RNN) the layer output itself.</summary>
+        private static (Region Region, long Ld, long Column) ProjectionTarget(LayerPlan layer, DirectionPlan dir) =>
+            layer.Cell == CellKind.Rnn ? (layer.Outputs, layer.OutWidth, dir.Reverse ? layer.Hidden : 0) : (dir.Gates!, layer.GateWidth, 0);
+
+        /// <summary>biasSum = b_ih + b_hh (GRU: the n block keeps only b_in, since b_hn sits inside r⊙(·)).</summary>
+        private void EmitBiasSum(LayerPlan layer, DirectionPlan dir, string p, string target)
+        {
+            string bih = Slice(p, C(dir.BiasIh), dir.BiasIh.Length), bhh = Slice(p, C(dir.BiasHh), dir.BiasHh.Length);
+            if (layer.Cell == CellKind.Gru)
+            {
+                long h2 = 2 * layer.Hidden;
+                _w.Line($"{Kernels}Bias.Sum({bih}.Slice(0, {N(h2)}), {bhh}.Slice(0, {N(h2)}), {target}.Slice(0, {N(h2)}));");
+                _w.Line($"{bih}.Slice({N(h2)}).CopyTo({target}.Slice({N(h2)}));");
+            }
+            else
+            {
+                _w.Line($"{Kernels}Bias.Sum({bih}, {bhh}, {target});");
+            }
         }
 
         private void EmitLayerForward(LayerPlan layer)
         {
-            long rows = _plan.RowsIn;
-            _w.Line($"/// <summary>Layer {layer.Index}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads [Steps, Batch, {layer.InWidth}], writes h [Steps, Batch, {layer.OutWidth}].</summary>");
-            _w.Open($"private void ForwardL{layer.Index}()");
+            StackPlan stack = layer.Stack;
+            long rows = stack.Rows;
+            _w.Line($"/// <summary>{stack.Name}{(stack.Name.Length > 0 ? " l" : "L")}ayer {layer.Index}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads [{stack.StepsName}, Batch, {layer.InWidth}], writes h [{stack.StepsName}, Batch, {layer.OutWidth}].</summary>");
+            _w.Open($"private void RnnForward{layer.Id}()");
             _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
-            bool oneHot = layer.Index == 0 && _plan.IsOneHot;
+            bool oneHot = layer.Index == 0 && stack.Input.Kind == InputKindPlan.OneHot;
             foreach (DirectionPlan dir in layer.Direction)
             {
-                string bih = Slice("p", dir.BiasIh.Const, dir.BiasIh.Length);
-                string bhh = Slice("p", dir.BiasHh.Const, dir.BiasHh.Length);
-                string bias = Slice("s", dir.BiasSum.Const, dir.BiasSum.Length);
-                string wih = Slice("p", dir.WeightIh.Const, dir.WeightIh.Length);
-                // Where the projection lands: the gate buffer, or (vanilla RNN) the layer output itself, activated in place per step.
-                string target;
-                long ldTarget;
-                if (layer.Cell == CellKind.Rnn)
-                {
-                    target = Slice("a", Plus(layer.Outputs.Const, dir.Reverse ? N(layer.Hidden) : "0"), layer.Outputs.Length - (dir.Reverse ? layer.Hidden : 0));
-                    ldTarget = layer.OutWidth;
-                }
-                else
-                {
-                    target = Slice("a", dir.Gates!.Const, dir.Gates.Length);
-                    ldTarget = layer.GateWidth;
-                }
-
-                string what = layer.Cell switch { CellKind.Lstm => "gates[t]", CellKind.Gru => "gates[t]", _ => "pre[t]" };
+                string bias = Slice("s", C(dir.BiasSum), dir.BiasSum.Length);
+                string wih = Slice("p", C(dir.WeightIh), dir.WeightIh.Length);
+                (Region region, long ldTarget, long column) = ProjectionTarget(layer, dir);
+                string target = Slice("a", Plus(C(region), N(column)), region.Length - column);
+                string what = layer.Cell == CellKind.Rnn ? "pre[t]" : "gates[t]";
                 string biasText = layer.Cell == CellKind.Gru ? "b_ih + [b_hr, b_hz, 0]" : "b_ih + b_hh";
-                _w.Line($"// Input projection{dir.Describe} for all {_plan.T} steps at once (Steps·Batch = {rows} rows):");
+                _w.Line($"// Input projection{dir.Describe} for all {stack.T} steps at once ({stack.StepsName}·Batch = {rows} rows):");
                 _w.Line($"//   {what} = x_t·W_ihᵀ + {biasText}" + (layer.Cell == CellKind.Gru ? "   (b_hn stays inside r⊙(·))" : ""));
-                if (layer.Cell == CellKind.Gru)
-                {
-                    long h2 = 2 * layer.Hidden;
-                    _w.Line($"{Kernels}Bias.Sum({bih}.Slice(0, {N(h2)}), {bhh}.Slice(0, {N(h2)}), {bias}.Slice(0, {N(h2)}));");
-                    _w.Line($"{bih}.Slice({N(h2)}).CopyTo({bias}.Slice({N(h2)}));");
-                }
-                else
-                {
-                    _w.Line($"{Kernels}Bias.Sum({bih}, {bhh}, {bias});");
-                }
+                EmitBiasSum(layer, dir, "p", bias);
                 if (oneHot)
                 {
-                    _w.Line($"//   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.");
-                    _w.Line($"{Inputs}OneHot.Project({wih}, {N(layer.GateWidth)}, InputSize, _rnnTokens, {bias}, {target}, {N(ldTarget)});");
+                    _w.Line("//   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.");
+                    _w.Line($"{Inputs}OneHot.Project({wih}, {N(layer.GateWidth)}, {N(stack.Input.Ids)}, {stack.Input.TokenField}, {bias}, {target}, {N(ldTarget)});");
                 }
                 else
                 {
@@ -128,7 +155,7 @@ public sealed partial class RnnGenerator
                     _w.Line($"{Kernels}Gemm.NT({N(rows)}, {N(layer.GateWidth)}, {N(layer.InWidth)}, {x}, {N(ldx)}, {wih}, {N(layer.InWidth)}, {target}, {N(ldTarget)}, accumulate: true);");
                 }
                 _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method.");
-                foreach (List<long> block in StepBlocks(dir)) _w.Line(BlockName("Forward", layer, dir, block) + "();");
+                foreach (List<long> block in StepBlocks(layer, dir)) _w.Line(BlockName("Forward", layer, dir, block) + "();");
             }
             _w.Close();
             _w.Line();
@@ -137,88 +164,116 @@ public sealed partial class RnnGenerator
         private void EmitForwardBlock(LayerPlan layer, DirectionPlan dir, List<long> steps)
         {
             long hd = layer.Hidden, ld = layer.OutWidth, col = dir.Reverse ? hd : 0, b = _plan.B;
-            _w.Line($"/// <summary>Layer {layer.Index}{dir.Describe}, steps {steps[0]} to {steps[steps.Count - 1]}.</summary>");
+            bool readsInitial = steps.Any(t => PreviousStep(layer, dir, t) is null);
+            _w.Line($"/// <summary>{layer.Stack.Name}{(layer.Stack.Name.Length > 0 ? " l" : "L")}ayer {layer.Index}{dir.Describe}, steps {steps[0]} to {steps[steps.Count - 1]}.</summary>");
             _w.Open($"private void {BlockName("Forward", layer, dir, steps)}()");
-            _w.Line("var p = _rnnParameters.Span;");
-            _w.Line("var a = _rnnActivations.Span;");
-            _w.Line($"var wHh = {Slice("p", dir.WeightHh.Const, dir.WeightHh.Length)};");
-            _w.Line($"var h = {Slice("a", layer.Outputs.Const, layer.Outputs.Length)}; // [Steps, Batch, {ld}]");
-            if (steps.Any(t => PreviousStep(dir, t) is null))
-                _w.Line($"var h0 = {Slice("_rnnInitialState.Span", dir.H0.Const, dir.H0.Length)};");
-            switch (layer.Cell)
-            {
-                case CellKind.Lstm:
-                    _w.Line($"var gates = {Slice("a", dir.Gates!.Const, dir.Gates.Length)}; // [Steps, Batch, 4·{hd}]");
-                    _w.Line($"var c = {Slice("a", dir.Cell!.Const, dir.Cell.Length)}; // [Steps, Batch, {hd}]");
-                    if (steps.Any(t => PreviousStep(dir, t) is null))
-                        _w.Line($"var c0 = {Slice("_rnnInitialState.Span", dir.C0!.Const, dir.C0.Length)};");
-                    _w.Line("// gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)");
-                    break;
-                case CellKind.Gru:
-                    _w.Line($"var gates = {Slice("a", dir.Gates!.Const, dir.Gates.Length)}; // [Steps, Batch, 3·{hd}]");
-                    _w.Line($"var hn = {Slice("a", dir.RecurrentN!.Const, dir.RecurrentN.Length)}; // [Steps, Batch, {hd}]");
-                    _w.Line($"var gh = {Slice("_rnnScratch.Span", _plan.GruRecurrent!.Const, b * 3 * hd)};");
-                    _w.Line($"var bHn = {Slice("p", $"{dir.BiasHh.Const} + {N(2 * hd)}", hd)};");
-                    _w.Line("// gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)");
-                    break;
-                default:
-                    _w.Line($"// h_t = {(layer.Spec.Nonlinearity == NonlinearityKind.Relu ? "relu" : "tanh")}(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t");
-                    break;
-            }
-
+            EmitStepLocals(layer, dir, readsInitial, backward: false);
             foreach (long t in steps)
             {
-                long? prev = PreviousStep(dir, t);
-                string hPrev = prev is null ? "h0" : StepRows("h", prev.Value, ld, col, hd);
-                long ldPrev = prev is null ? hd : ld;
-                string hT = StepRows("h", t, ld, col, hd);
+                long? prev = PreviousStep(layer, dir, t);
                 _w.Line($"// t = {t}");
-                switch (layer.Cell)
-                {
-                    case CellKind.Lstm:
-                    {
-                        string g = Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth);
-                        string cPrev = prev is null ? "c0" : Slice("c", StepOffset(prev.Value, hd), b * hd);
-                        string cT = Slice("c", StepOffset(t, hd), b * hd);
-                        _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(layer.GateWidth)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, {g}, {N(layer.GateWidth)}, accumulate: true);");
-                        _w.Line($"{Cells}LstmCell.Forward({g}, {cPrev}, {cT}, {hT}, {N(ld)}, {N(b)}, {N(hd)});");
-                        break;
-                    }
-                    case CellKind.Gru:
-                    {
-                        string g = Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth);
-                        string hnT = Slice("hn", StepOffset(t, hd), b * hd);
-                        _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(layer.GateWidth)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, gh, {N(layer.GateWidth)}, accumulate: false);");
-                        _w.Line($"{Cells}GruCell.Forward({g}, gh, bHn, {hnT}, {hPrev}, {N(ldPrev)}, {hT}, {N(ld)}, {N(b)}, {N(hd)});");
-                        break;
-                    }
-                    default:
-                        _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(hd)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, {hT}, {N(ld)}, accumulate: true);");
-                        _w.Line($"{Cells}RnnCell.Forward({hT}, {N(ld)}, {N(b)}, {N(hd)}, global::RnnGen.Nonlinearity.{layer.Spec.Nonlinearity});");
-                        break;
-                }
+                EmitForwardStep(layer, dir,
+                    hPrev: prev is null ? "h0" : StepRows("h", prev.Value, ld, col, hd), ldPrev: prev is null ? hd : ld,
+                    cPrev: prev is null ? "c0" : Slice("c", StepOffset(prev.Value, hd), b * hd),
+                    gatesT: Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth),
+                    cT: Slice("c", StepOffset(t, hd), b * hd),
+                    hnT: Slice("hn", StepOffset(t, hd), b * hd),
+                    hT: StepRows("h", t, ld, col, hd));
             }
             _w.Close();
             _w.Line();
         }
 
-        /// <summary>The head's input rows: every step (many-to-many) or the last step (many-to-one).</summary>
+        /// <summary>The spans a block of steps works on, named as in the equations.</summary>
+        private void EmitStepLocals(LayerPlan layer, DirectionPlan dir, bool readsInitial, bool backward)
+        {
+            long hd = layer.Hidden, b = _plan.B;
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var a = _rnnActivations.Span;");
+            if (backward) _w.Line("var s = _rnnScratch.Span;");
+            _w.Line($"var wHh = {Slice("p", C(dir.WeightHh), dir.WeightHh.Length)};");
+            // LSTM backward reads c, not h; every other case reads h (and h0 where a step starts from the initial state).
+            bool readsH = !backward || layer.Cell != CellKind.Lstm;
+            if (readsH) _w.Line($"var h = {Slice("a", C(layer.Outputs), layer.Outputs.Length)}; // [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
+            if (backward) _w.Line($"var dh = {Slice("s", C(layer.DeltaIn), layer.Stack.Rows * layer.OutWidth)}; // dL/dh, [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
+            if (readsInitial && (!backward || layer.Cell == CellKind.Gru)) _w.Line($"var h0 = {InitialH(layer, dir)};");
+            switch (layer.Cell)
+            {
+                case CellKind.Lstm:
+                    _w.Line($"var gates = {Slice("a", C(dir.Gates!), dir.Gates!.Length)}; // [{layer.Stack.StepsName}, Batch, 4·{hd}]");
+                    _w.Line($"var c = {Slice("a", C(dir.Cell!), dir.Cell!.Length)}; // [{layer.Stack.StepsName}, Batch, {hd}]");
+                    if (readsInitial) _w.Line($"var c0 = {InitialC(layer, dir)};");
+                    if (backward)
+                    {
+                        _w.Line($"var dc = {Slice("s", C(_plan.DeltaCell!), b * hd)};");
+                        _w.Line("// (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh");
+                    }
+                    else
+                    {
+                        _w.Line("// gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)");
+                    }
+                    break;
+                case CellKind.Gru:
+                    _w.Line($"var gates = {Slice("a", C(dir.Gates!), dir.Gates!.Length)}; // [{layer.Stack.StepsName}, Batch, 3·{hd}]");
+                    _w.Line($"var hn = {Slice("a", C(dir.RecurrentN!), dir.RecurrentN!.Length)}; // [{layer.Stack.StepsName}, Batch, {hd}]");
+                    if (backward)
+                    {
+                        _w.Line("// (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn");
+                    }
+                    else
+                    {
+                        _w.Line($"var gh = {Slice("_rnnScratch.Span", C(_plan.GruRecurrent!), b * 3 * hd)};");
+                        _w.Line($"var bHn = {Slice("p", $"{C(dir.BiasHh)} + {N(2 * hd)}", hd)};");
+                        _w.Line("// gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)");
+                    }
+                    break;
+                default:
+                    string act = layer.Spec.Nonlinearity == NonlinearityKind.Relu ? "relu" : "tanh";
+                    _w.Line(backward
+                        ? $"// dh_t → dpre_t = dh_t⊙{(layer.Spec.Nonlinearity == NonlinearityKind.Relu ? "[h_t > 0]" : "(1 − h_t²)")} in place; dh_(t-1) += dpre_t·W_hh"
+                        : $"// h_t = {act}(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t");
+                    break;
+            }
+        }
+
+        /// <summary>One step of one direction: the recurrent product, then the fused cell.</summary>
+        private void EmitForwardStep(LayerPlan layer, DirectionPlan dir, string hPrev, long ldPrev, string cPrev, string gatesT, string cT, string hnT, string hT)
+        {
+            long hd = layer.Hidden, ld = layer.OutWidth, b = _plan.B, gw = layer.GateWidth;
+            switch (layer.Cell)
+            {
+                case CellKind.Lstm:
+                    _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(gw)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, {gatesT}, {N(gw)}, accumulate: true);");
+                    _w.Line($"{Cells}LstmCell.Forward({gatesT}, {cPrev}, {cT}, {hT}, {N(ld)}, {N(b)}, {N(hd)});");
+                    break;
+                case CellKind.Gru:
+                    _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(gw)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, gh, {N(gw)}, accumulate: false);");
+                    _w.Line($"{Cells}GruCell.Forward({gatesT}, gh, bHn, {hnT}, {hPrev}, {N(ldPrev)}, {hT}, {N(ld)}, {N(b)}, {N(hd)});");
+                    break;
+                default:
+                    _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(hd)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, {hT}, {N(ld)}, accumulate: true);");
+                    _w.Line($"{Cells}RnnCell.Forward({hT}, {N(ld)}, {N(b)}, {N(hd)}, global::RnnGen.Nonlinearity.{layer.Spec.Nonlinearity});");
+                    break;
+            }
+        }
+
+        /// <summary>The head's input rows: every step (many-to-many and decoders) or the last step (many-to-one).</summary>
         private (string Span, long Rows) HeadInput(string a)
         {
             LayerPlan top = _plan.Top;
             if (_plan.HeadInputRows is { } gathered)
-                return (Slice(a, gathered.Const, gathered.Length), _plan.B);
+                return (Slice(a, C(gathered), gathered.Length), _plan.B);
             if (_plan.IsManyToOne)
-                return (Slice(a, Plus(top.Outputs.Const, StepOffset(_plan.T - 1, top.OutWidth)), _plan.B * top.OutWidth), _plan.B);
-            return (Slice(a, top.Outputs.Const, top.Outputs.Length), _plan.RowsIn);
+                return (Slice(a, Plus(C(top.Outputs), StepOffset(top.Stack.T - 1, top.OutWidth)), _plan.B * top.OutWidth), _plan.B);
+            return (Slice(a, C(top.Outputs), top.Outputs.Length), _plan.RowsOut);
         }
 
         private void EmitHeadForward()
         {
-            long c = _plan.OutputSize, hd = _plan.HeadInputWidth;
-            (string x, long rows) = HeadInput("a");
-            _w.Line("/// <summary>The head: z = h·W_headᵀ + b_head on " + (_plan.IsManyToOne ? "the last step" : "every step") + ", then the output activation.</summary>");
-            _w.Open("private void ForwardHead()");
+            long c = _plan.OutputSize, hd = _plan.HeadInputWidth, b = _plan.B;
+            (string x, long _) = HeadInput("a");
+            _w.Line("/// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>");
+            _w.Open("private void RnnForwardHead(int first, int count)");
             _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             if (_plan.HeadInputRows is { } gathered)
@@ -226,23 +281,25 @@ public sealed partial class RnnGenerator
                 LayerPlan top = _plan.Top;
                 long h = top.Hidden, ld = top.OutWidth;
                 _w.Line("// The head reads the forward direction after its last step (t = T−1) and the reverse direction after its last (t = 0).");
-                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(top.Outputs.Const, StepOffset(_plan.T - 1, ld)), (_plan.B - 1) * ld + h)}, {N(ld)}, {Slice("a", gathered.Const, gathered.Length)}, {N(ld)}, {N(_plan.B)}, {N(h)});");
-                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(top.Outputs.Const, N(h)), (_plan.B - 1) * ld + h)}, {N(ld)}, {Slice("a", Plus(gathered.Const, N(h)), gathered.Length - h)}, {N(ld)}, {N(_plan.B)}, {N(h)});");
+                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(C(top.Outputs), StepOffset(top.Stack.T - 1, ld)), (b - 1) * ld + h)}, {N(ld)}, {Slice("a", C(gathered), gathered.Length)}, {N(ld)}, {N(b)}, {N(h)});");
+                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(C(top.Outputs), N(h)), (b - 1) * ld + h)}, {N(ld)}, {Slice("a", Plus(C(gathered), N(h)), gathered.Length - h)}, {N(ld)}, {N(b)}, {N(h)});");
             }
-            string output = Slice("a", _plan.OutputValues.Const, _plan.OutputValues.Length);
-            string z = _plan.Logits is { } logits ? Slice("a", logits.Const, logits.Length) : output;
+            _w.Line($"int rows = count * Batch, row = first * Batch;");
+            _w.Line($"var x = {x}.Slice(row * {N(hd)}, rows * {N(hd)});");
+            string output = $"a.Slice({C(_plan.OutputValues)} + row * {N(c)}, rows * {N(c)})";
+            string z = _plan.Logits is { } logits ? $"a.Slice({C(logits)} + row * {N(c)}, rows * {N(c)})" : output;
             _w.Line($"var z = {z};");
-            _w.Line($"{Kernels}Bias.Broadcast(z, {N(rows)}, {N(c)}, {N(c)}, {Slice("p", _plan.HeadBias.Const, c)});");
-            _w.Line($"{Kernels}Gemm.NT({N(rows)}, {N(c)}, {N(hd)}, {x}, {N(hd)}, {Slice("p", _plan.HeadWeight.Const, _plan.HeadWeight.Length)}, {N(hd)}, z, {N(c)}, accumulate: true);");
+            _w.Line($"{Kernels}Bias.Broadcast(z, rows, {N(c)}, {N(c)}, {Slice("p", C(_plan.HeadBias), c)});");
+            _w.Line($"{Kernels}Gemm.NT(rows, {N(c)}, {N(hd)}, x, {N(hd)}, {Slice("p", C(_plan.HeadWeight), _plan.HeadWeight.Length)}, {N(hd)}, z, {N(c)}, accumulate: true);");
             switch (_spec.Output.Kind)
             {
                 case HeadKind.Softmax:
                     _w.Line("// p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.");
-                    _w.Line($"{Losses}Softmax.Rows(z, {N(rows)}, {N(c)}, {Slice("a", _plan.LogSumExp!.Const, _plan.LogSumExp.Length)});");
+                    _w.Line($"{Losses}Softmax.Rows(z, rows, {N(c)}, a.Slice({C(_plan.LogSumExp!)} + row, rows));");
                     break;
                 case HeadKind.Sigmoid:
                     _w.Line("// y = σ(z); the logits stay for a stable loss.");
-                    _w.Line($"{Losses}BinaryCrossEntropy.Sigmoid(z, {output}, {N(rows * c)});");
+                    _w.Line($"{Losses}BinaryCrossEntropy.Sigmoid(z, {output}, rows * {N(c)});");
                     break;
                 default:
                     _w.Line("// y = z (no activation).");
@@ -252,22 +309,22 @@ public sealed partial class RnnGenerator
             _w.Line();
         }
 
-        private void EmitSaveFinalState()
+        /// <summary>Copies a stack's state after its last step (per direction) into a state-layout span.</summary>
+        private void EmitSaveState(StackPlan stack)
         {
-            _w.Line("/// <summary>FinalState: h (and c) after the last step each direction takes.</summary>");
-            _w.Open("private void SaveFinalState()");
+            _w.Line($"/// <summary>h (and c) of every {stack.Describe}layer after the last step each direction takes, in the layout of InitialState.</summary>");
+            _w.Open($"private void RnnSaveState{stack.Name}({Span} destination)");
             _w.Line("var a = _rnnActivations.Span;");
-            _w.Line("var f = _rnnFinalState.Span;");
-            foreach (LayerPlan layer in _plan.Layers)
+            foreach (LayerPlan layer in stack.Layers)
             {
                 foreach (DirectionPlan dir in layer.Direction)
                 {
-                    long last = dir.Reverse ? 0 : _plan.T - 1;
+                    long last = dir.Reverse ? 0 : stack.T - 1;
                     long col = dir.Reverse ? layer.Hidden : 0;
-                    string hLast = Slice("a", Plus(layer.Outputs.Const, StepOffset(last, layer.OutWidth, col)), (_plan.B - 1) * layer.OutWidth + layer.Hidden);
-                    _w.Line($"{Kernels}Matrix.CopyRows({hLast}, {N(layer.OutWidth)}, {Slice("f", dir.H0.Const, dir.H0.Length)}, {N(layer.Hidden)}, {N(_plan.B)}, {N(layer.Hidden)});");
+                    string hLast = Slice("a", Plus(C(layer.Outputs), StepOffset(last, layer.OutWidth, col)), (_plan.B - 1) * layer.OutWidth + layer.Hidden);
+                    _w.Line($"{Kernels}Matrix.CopyRows({hLast}, {N(layer.OutWidth)}, {Slice("destination", C(dir.H0), dir.H0.Length)}, {N(layer.Hidden)}, {N(_plan.B)}, {N(layer.Hidden)});");
                     if (dir.Cell is { } cell)
-                        _w.Line($"{Slice("a", Plus(cell.Const, StepOffset(last, layer.Hidden)), _plan.B * layer.Hidden)}.CopyTo({Slice("f", dir.C0!.Const, dir.C0.Length)});");
+                        _w.Line($"{Slice("a", Plus(C(cell), StepOffset(last, layer.Hidden)), _plan.B * layer.Hidden)}.CopyTo({Slice("destination", C(dir.C0!), dir.C0!.Length)});");
                 }
             }
             _w.Close();

@@ -13,8 +13,9 @@ public sealed partial class RnnGenerator
         private void EmitStep()
         {
             if (!_plan.CanStep) return;
+            StackPlan stack = _plan.First;
             string input = TokenInput ? "int token" : $"{ReadOnlySpan} input";
-            _w.Line($"private readonly global::RnnGen.Memory.AlignedBuffer<{_e}> _rnnStepState = new(StateLength);");
+            _w.Line($"private readonly global::RnnGen.Memory.AlignedBuffer<{_e}> _rnnStepState = new(StateSize);");
             _w.Line();
             _w.Line("/// <summary>State of single-step inference, laid out as <see cref=\"InitialState\"/> (one row per lane); starts at zero.</summary>");
             _w.Line($"public {Span} StepState => _rnnStepState.Span;");
@@ -36,8 +37,8 @@ public sealed partial class RnnGenerator
             _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             _w.Line("var state = _rnnStepState.Span;");
-            string stepGates = Slice("s", _plan.StepGates!.Const, _plan.StepGates.Length);
-            foreach (LayerPlan layer in _plan.Layers)
+            string stepGates = Slice("s", C(_plan.StepGates!), _plan.StepGates!.Length);
+            foreach (LayerPlan layer in stack.Layers)
             {
                 DirectionPlan dir = layer.Direction[0];
                 long hd = layer.Hidden, gw = layer.GateWidth;
@@ -45,39 +46,32 @@ public sealed partial class RnnGenerator
                 string h = $"h{layer.Index}";
                 _w.Line($"// Layer {layer.Index} ({layer.CellName}, {hd} units).");
                 _w.Line($"var {g} = {stepGates}.Slice(0, {N(gw)});");
-                _w.Line($"var {h} = state.Slice({dir.H0.Const} + lane * {N(hd)}, {N(hd)});");
-                string bih = Slice("p", dir.BiasIh.Const, gw), bhh = Slice("p", dir.BiasHh.Const, gw);
-                if (layer.Cell == CellKind.Gru)
+                _w.Line($"var {h} = state.Slice({C(dir.H0)} + lane * {N(hd)}, {N(hd)});");
+                EmitBiasSum(layer, dir, "p", g);
+                string wih = Slice("p", C(dir.WeightIh), dir.WeightIh.Length);
+                if (layer.Index == 0 && stack.Input.Kind == InputKindPlan.OneHot)
                 {
-                    _w.Line($"{Kernels}Bias.Sum({bih}.Slice(0, {N(2 * hd)}), {bhh}.Slice(0, {N(2 * hd)}), {g}.Slice(0, {N(2 * hd)}));");
-                    _w.Line($"{bih}.Slice({N(2 * hd)}).CopyTo({g}.Slice({N(2 * hd)}));");
-                }
-                else
-                {
-                    _w.Line($"{Kernels}Bias.Sum({bih}, {bhh}, {g});");
-                }
-                string wih = Slice("p", dir.WeightIh.Const, dir.WeightIh.Length);
-                if (layer.Index == 0 && _plan.IsOneHot)
                     _w.Line($"{Inputs}OneHot.AddColumn({wih}, {N(gw)}, InputSize, token, {g});");
+                }
                 else
                 {
                     string x = layer.Index > 0 ? $"h{layer.Index - 1}"
-                        : _plan.IsEmbedding ? Slice("p", $"{_plan.Embedding!.Const} + token * {N(_spec.Input.Embedding)}", _spec.Input.Embedding)
+                        : stack.Input.EmbeddingTensor is { } emb ? Slice("p", $"{C(emb)} + token * {N(stack.Input.Width)}", stack.Input.Width)
                         : "input";
                     _w.Line($"{Kernels}Gemm.NT(1, {N(gw)}, {N(layer.InWidth)}, {x}, {N(layer.InWidth)}, {wih}, {N(layer.InWidth)}, {g}, {N(gw)}, accumulate: true);");
                 }
-                string whh = Slice("p", dir.WeightHh.Const, dir.WeightHh.Length);
+                string whh = Slice("p", C(dir.WeightHh), dir.WeightHh.Length);
                 switch (layer.Cell)
                 {
                     case CellKind.Lstm:
-                        _w.Line($"var c{layer.Index} = state.Slice({dir.C0!.Const} + lane * {N(hd)}, {N(hd)});");
+                        _w.Line($"var c{layer.Index} = state.Slice({C(dir.C0!)} + lane * {N(hd)}, {N(hd)});");
                         _w.Line($"{Kernels}Gemm.NT(1, {N(gw)}, {N(hd)}, {h}, {N(hd)}, {whh}, {N(hd)}, {g}, {N(gw)}, accumulate: true);");
                         _w.Line($"{Cells}LstmCell.Forward({g}, c{layer.Index}, c{layer.Index}, {h}, {N(hd)}, 1, {N(hd)});");
                         break;
                     case CellKind.Gru:
-                        string gh = Slice("s", _plan.StepGru!.Const, 3 * hd), hn = Slice("s", $"{_plan.StepGru.Const} + {N(3 * hd)}", hd);
+                        string gh = Slice("s", C(_plan.StepGru!), 3 * hd), hn = Slice("s", $"{C(_plan.StepGru!)} + {N(3 * hd)}", hd);
                         _w.Line($"{Kernels}Gemm.NT(1, {N(gw)}, {N(hd)}, {h}, {N(hd)}, {whh}, {N(hd)}, {gh}, {N(gw)}, accumulate: false);");
-                        _w.Line($"{Cells}GruCell.Forward({g}, {gh}, {Slice("p", $"{dir.BiasHh.Const} + {N(2 * hd)}", hd)}, {hn}, {h}, {N(hd)}, {h}, {N(hd)}, 1, {N(hd)});");
+                        _w.Line($"{Cells}GruCell.Forward({g}, {gh}, {Slice("p", $"{C(dir.BiasHh)} + {N(2 * hd)}", hd)}, {hn}, {h}, {N(hd)}, {h}, {N(hd)}, 1, {N(hd)});");
                         break;
                     default:
                         _w.Line($"{Kernels}Gemm.NT(1, {N(gw)}, {N(hd)}, {h}, {N(hd)}, {whh}, {N(hd)}, {g}, {N(gw)}, accumulate: true);");
@@ -88,13 +82,13 @@ public sealed partial class RnnGenerator
             }
             long c = _plan.OutputSize, top = _plan.HeadInputWidth;
             _w.Line("// Head.");
-            _w.Line($"var output = s.Slice({_plan.StepOutput!.Const} + lane * {N(c)}, {N(c)});");
-            _w.Line($"{Slice("p", _plan.HeadBias.Const, c)}.CopyTo(output);");
-            _w.Line($"{Kernels}Gemm.NT(1, {N(c)}, {N(top)}, h{_plan.Layers.Count - 1}, {N(top)}, {Slice("p", _plan.HeadWeight.Const, _plan.HeadWeight.Length)}, {N(top)}, output, {N(c)}, accumulate: true);");
+            _w.Line($"var output = s.Slice({C(_plan.StepOutput!)} + lane * {N(c)}, {N(c)});");
+            _w.Line($"{Slice("p", C(_plan.HeadBias), c)}.CopyTo(output);");
+            _w.Line($"{Kernels}Gemm.NT(1, {N(c)}, {N(top)}, h{stack.Layers.Count - 1}, {N(top)}, {Slice("p", C(_plan.HeadWeight), _plan.HeadWeight.Length)}, {N(top)}, output, {N(c)}, accumulate: true);");
             switch (_spec.Output.Kind)
             {
                 case HeadKind.Softmax:
-                    _w.Line($"{Losses}Softmax.Rows(output, 1, {N(c)}, {Slice("s", _plan.StepLogSumExp!.Const, 1)});");
+                    _w.Line($"{Losses}Softmax.Rows(output, 1, {N(c)}, {Slice("s", C(_plan.StepLogSumExp!), 1)});");
                     break;
                 case HeadKind.Sigmoid:
                     _w.Line($"{Losses}BinaryCrossEntropy.Sigmoid(output, output, {N(c)});");

@@ -9,9 +9,11 @@ namespace RnnGen.Generator;
 public sealed partial class RnnGenerator
 {
     /// <summary>
-    /// Writes the generated half of a model class from its <see cref="ModelPlan"/>: sizes and offsets as constants,
-    /// the public API of DESIGN.md §3, and the forward and backward passes unrolled over the steps, as calls into the
-    /// runtime's kernels (GEMM, fused cells, losses). Each block carries a comment with the equation it computes.
+    /// Writes the generated half of a model class from its <see cref="ModelPlan"/>: sizes as constants, offsets in a
+    /// nested <c>RnnLayout</c> class, the public API of DESIGN.md §3, and the forward and backward passes unrolled over
+    /// the steps as calls into the runtime's kernels (GEMM, fused cells, losses). Each block carries a comment with the
+    /// equation it computes. Private members are named <c>Rnn…</c> / <c>_rnn…</c> so they do not collide with the
+    /// user's own members of the partial class.
     /// </summary>
     internal sealed partial class Emitter
     {
@@ -23,6 +25,7 @@ public sealed partial class RnnGenerator
         private const string Inputs = "global::RnnGen.Inputs.";
         private const string SpanOf = "global::System.Span<";
         private const string ReadOnlySpanOf = "global::System.ReadOnlySpan<";
+        private const string L = "RnnLayout.";
 
         private readonly ModelPlan _plan;
         private readonly ModelSpec _spec;
@@ -58,13 +61,21 @@ public sealed partial class RnnGenerator
         private string InputType => TokenInput ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
         private string TargetType => ClassTargets ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
 
+        /// <summary>Decoding models whose fed-back outputs are token ids (sampling and <c>Generated</c> apply).</summary>
+        private bool GeneratesTokens => _plan.IsDecoding && ClassTargets;
+
         /// <summary><c>span.Slice(offset, length)</c> with the offset written as given (e.g. <c>3 * 512</c>).</summary>
         private static string Slice(string span, string offset, long length) => $"{span}.Slice({offset}, {N(length)})";
 
         /// <summary><c>name + offset</c>, or just <c>name</c> when the offset is zero.</summary>
         private static string Plus(string name, string offset) => offset == "0" ? name : $"{name} + {offset}";
 
-        /// <summary>Offset of step <paramref name="t"/> in a <c>[Steps, Batch, width]</c> region, plus a column offset.</summary>
+        /// <summary>A layout constant: <c>RnnLayout.Name</c>.</summary>
+        private static string C(Region region) => L + region.Const;
+
+        private static string C(TensorPlan tensor) => L + tensor.Const;
+
+        /// <summary>Offset of step <paramref name="t"/> in a <c>[steps, Batch, width]</c> region, plus a column offset.</summary>
         private string StepOffset(long t, long width, long column = 0)
         {
             long stride = _plan.B * width;
@@ -76,6 +87,10 @@ public sealed partial class RnnGenerator
         /// <summary>The <c>Batch</c> rows of step t of a region whose rows are <paramref name="ld"/> wide, from column <paramref name="column"/>.</summary>
         private string StepRows(string span, long t, long ld, long column, long width) =>
             Slice(span, StepOffset(t, ld, column), (_plan.B - 1) * ld + width);
+
+        /// <summary>The buffer that holds a stack's initial state: the model's InitialState, or (decoder) a copy of the encoder's final state.</summary>
+        private static string StateBuffer(StackPlan stack) =>
+            stack.InitialState is { } region ? $"_rnnActivations.Span.Slice({C(region)}, StateSize)" : "_rnnInitialState.Span";
 
         // ------------------------------------------------------------------------------------------------ file
 
@@ -107,6 +122,7 @@ public sealed partial class RnnGenerator
                 Interface("IRnnModel"),
                 Interface(TokenInput ? "ITokenInputModel" : "IVectorInputModel"),
                 Interface(ClassTargets ? "IClassTargetModel" : "IValueTargetModel"),
+                $"global::RnnGen.{(_plan.IsDecoding ? "IGeneratingModel" : "ISupervisedModel")}<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>",
                 "global::System.IDisposable",
             };
             _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
@@ -119,6 +135,7 @@ public sealed partial class RnnGenerator
             EmitTensorLookup();
             EmitPublicPasses();
             EmitForward();
+            EmitDecode();
             EmitLoss();
             EmitBackward();
             EmitStep();
@@ -145,50 +162,72 @@ public sealed partial class RnnGenerator
 
         private string Describe()
         {
-            string input = _plan.IsOneHot ? $"token input ({_spec.Input.Size} ids, one-hot)"
-                : _plan.IsEmbedding ? $"token input ({_spec.Input.Size} ids, embedding {_spec.Input.Embedding})"
-                : $"vector input ({_spec.Input.Size})";
-            string layers = string.Join(" → ", _plan.Layers.Select(l => $"{l.CellName}({l.Hidden}{(l.Directions == 2 ? ", bidirectional" : "")})"));
+            string input = _spec.Input.Kind == InputKind.Vector ? $"vector input ({_spec.Input.Size})"
+                : _spec.Input.Embedding > 0 ? $"token input ({_spec.Input.Size} ids, embedding {_spec.Input.Embedding})"
+                : $"token input ({_spec.Input.Size} ids, one-hot)";
+            string layers = string.Join(" → ", _plan.Layers.Select(l => l.CellName + "(" + l.Hidden + (l.Directions == 2 ? ", bidirectional" : "") + ")"));
             string output = _spec.Output.Kind switch
             {
                 HeadKind.Softmax => $"softmax({_spec.Output.Size})",
                 HeadKind.Linear => $"linear({_spec.Output.Size})",
                 _ => $"sigmoid({_spec.Output.Size})",
             };
-            string topology = _spec.Topology == TopologyKind.ManyToOne ? "many-to-one" : "many-to-many";
-            return $"RnnGen model: {input} → {layers} → {output}; {_spec.Steps} steps × batch {_spec.Batch}, {topology}, {_e}, {N(_plan.ParameterCount)} parameters.";
+            string shape = _spec.Topology switch
+            {
+                TopologyKind.ManyToOne => $"{_spec.Steps} steps, many-to-one",
+                TopologyKind.OneToMany => $"one input, {_plan.OutputSteps} output steps, one-to-many",
+                TopologyKind.EncoderDecoder => $"encoder over {_spec.Steps} steps, decoder over {_plan.OutputSteps}",
+                _ => $"{_spec.Steps} steps, many-to-many",
+            };
+            string body = _plan.IsEncoderDecoder ? $"encoder [{layers}] → decoder [{layers}]" : layers;
+            return $"RnnGen model: {input} → {body} → {output}; {shape}, batch {_spec.Batch}, {_e}, {N(_plan.ParameterCount)} parameters.";
         }
 
         private IEnumerable<string> Equations()
         {
-            yield return _plan.IsOneHot ? "x_t = onehot(token_t)                       (x_t·W_ihᵀ is a column of W_ih: gathered, no product)"
-                : _plan.IsEmbedding ? "x_t = embedding.weight[token_t]"
-                : "x_t = inputs[t]";
-            foreach (LayerPlan layer in _plan.Layers)
+            foreach (StackPlan stack in _plan.Stacks)
             {
-                string k = N(layer.Index);
-                yield return $"layer {k} ({layer.CellName}, H = {layer.Hidden}):";
-                switch (layer.Cell)
+                if (stack.Name.Length > 0) yield return stack.Name.ToLowerInvariant() + ":";
+                string indent = stack.Name.Length > 0 ? "  " : "";
+                InputPlan input = stack.Input;
+                string x = input.Kind switch
                 {
-                    case CellKind.Lstm:
-                        yield return "  [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh";
-                        yield return "  i, f, o = σ(·);  g = tanh(·)";
-                        yield return "  c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)";
-                        break;
-                    case CellKind.Gru:
-                        yield return "  r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)";
-                        yield return "  n = tanh(x·W_inᵀ + b_in + r⊙(h_(t-1)·W_hnᵀ + b_hn))";
-                        yield return "  h_t = (1−z)⊙n + z⊙h_(t-1)";
-                        break;
-                    default:
-                        string act = layer.Spec.Nonlinearity == NonlinearityKind.Relu ? "relu" : "tanh";
-                        yield return $"  h_t = {act}(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)";
-                        break;
+                    InputKindPlan.OneHot => "x_t = onehot(token_t)   (x_t·W_ihᵀ is a column of W_ih: gathered, no product)",
+                    InputKindPlan.Embedding => "x_t = embedding.weight[token_t]",
+                    _ => "x_t = inputs[t]",
+                };
+                yield return indent + x;
+                if (input.IsFeedback)
+                {
+                    yield return indent + (stack.Name == "Decoder"
+                        ? (ClassTargets ? $"token_0 = {_spec.Output.Size} (the start token); " : "x_0 = 0; ") + "then the previous output: the target in training (teacher forcing), the prediction at inference"
+                        : "step 0 reads the input; step t > 0 the previous output: the target in training (teacher forcing), the prediction at inference");
                 }
-                yield return layer.Index == _plan.Layers.Count - 1 ? "  (h_t feeds the head)" : "  (h_t is the x of the next layer)";
+                foreach (LayerPlan layer in stack.Layers)
+                {
+                    yield return $"{indent}layer {layer.Index} ({layer.CellName}, H = {layer.Hidden}{(layer.Directions == 2 ? ", bidirectional: a reverse direction reads t = T−1 … 0; h_t = [forward ; reverse]" : "")}):";
+                    switch (layer.Cell)
+                    {
+                        case CellKind.Lstm:
+                            yield return indent + "  [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh";
+                            yield return indent + "  i, f, o = σ(·);  g = tanh(·)";
+                            yield return indent + "  c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)";
+                            break;
+                        case CellKind.Gru:
+                            yield return indent + "  r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)";
+                            yield return indent + "  n = tanh(x·W_inᵀ + b_in + r⊙(h_(t-1)·W_hnᵀ + b_hn))";
+                            yield return indent + "  h_t = (1−z)⊙n + z⊙h_(t-1)";
+                            break;
+                        default:
+                            string act = layer.Spec.Nonlinearity == NonlinearityKind.Relu ? "relu" : "tanh";
+                            yield return $"{indent}  h_t = {act}(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)";
+                            break;
+                    }
+                }
+                if (stack.Name == "Encoder") yield return "  (the final h and c of each layer start the same layer of the decoder)";
             }
-            string where = _plan.IsManyToOne ? "z = h_(T-1)·W_headᵀ + b_head  (last step only)" : "z_t = h_t·W_headᵀ + b_head";
-            yield return where;
+            yield return _plan.IsManyToOne ? "z = h_(T-1)·W_headᵀ + b_head  (last step only" + (_plan.HeadInputRows is null ? ")" : "; the reverse direction's h_0)")
+                : "z_t = h_t·W_headᵀ + b_head  (top layer)";
             yield return _spec.Output.Kind switch
             {
                 HeadKind.Softmax => "Output = softmax(z)",
@@ -208,47 +247,64 @@ public sealed partial class RnnGenerator
 
         private void EmitConstants()
         {
-            _w.Line("/// <summary>Input time steps T, unrolled into the code below.</summary>");
+            _w.Line(_plan.IsOneToMany ? "/// <summary>Input steps: one-to-many reads a single input.</summary>" : "/// <summary>Input time steps T, unrolled into the code below.</summary>");
             _w.Line($"public const int Steps = {_spec.Steps};");
             _w.Line("/// <summary>Sequences per batch B.</summary>");
             _w.Line($"public const int Batch = {_spec.Batch};");
             _w.Line(TokenInput ? "/// <summary>Vocabulary: token ids lie in [0, InputSize).</summary>" : "/// <summary>Values per input vector.</summary>");
             _w.Line($"public const int InputSize = {_spec.Input.Size};");
-            _w.Line(_plan.IsManyToOne ? "/// <summary>Output steps: 1 (many-to-one: the last input step).</summary>" : "/// <summary>Output steps: one per input step.</summary>");
+            _w.Line(_spec.Topology switch
+            {
+                TopologyKind.ManyToOne => "/// <summary>Output steps: 1 (many-to-one: the last input step).</summary>",
+                TopologyKind.ManyToMany => "/// <summary>Output steps: one per input step.</summary>",
+                _ => "/// <summary>Output steps, each fed back as the next step's input.</summary>",
+            });
             _w.Line($"public const int OutputSteps = {N(_plan.OutputSteps)};");
             _w.Line(ClassTargets ? "/// <summary>Classes of the softmax head.</summary>" : "/// <summary>Values per output step.</summary>");
             _w.Line($"public const int OutputSize = {_spec.Output.Size};");
             _w.Line("/// <summary>Number of parameters (length of <see cref=\"Parameters\"/>).</summary>");
             _w.Line($"public const int ParameterCount = {N(_plan.ParameterCount)};");
+            _w.Line("/// <summary>Values in <see cref=\"InitialState\"/> and <see cref=\"FinalState\"/>.</summary>");
+            _w.Line($"public const int StateSize = {N(_plan.StateLength)};");
+            if (_plan.IsEncoderDecoder && ClassTargets)
+            {
+                _w.Line("/// <summary>The id the decoder reads at its first step (one past the last class).</summary>");
+                _w.Line($"public const int StartToken = {_spec.Output.Size};");
+            }
             _w.Line();
-            _w.Line($"private const {_e} InverseBatch = 1{(_plan.IsDouble ? "d" : "f")} / Batch;");
+            _w.Line($"private const {_e} RnnInverseBatch = 1{(_plan.IsDouble ? "d" : "f")} / Batch;");
             _w.Line();
         }
 
         private void EmitLayout()
         {
-            _w.Line("// Parameters: offsets of PyTorch's state_dict tensors in the flat buffer.");
+            _w.Line("/// <summary>Where each tensor, activation and scratch area starts in the model's flat buffers.</summary>");
+            _w.Open("private static class RnnLayout");
+            _w.Line("// Parameters: PyTorch's state_dict tensors, in order.");
             foreach (TensorPlan t in _plan.Tensors)
-                _w.Line($"private const int {t.Const} = {N(t.Offset)}; // {t.Name} [{string.Join(", ", t.Shape.Select(N))}]");
+                _w.Line($"public const int {t.Const} = {N(t.Offset)}; // {t.Name} [{string.Join(", ", t.Shape.Select(N))}]");
             _w.Line();
             _w.Line("// Activations that backward reads, written by the last forward pass.");
             foreach (Region r in _plan.ActivationRegions)
-                _w.Line($"private const int {r.Const} = {N(r.Offset)}; // {r.Comment}");
-            _w.Line($"private const int ActivationLength = {N(_plan.ActivationLength)};");
+                _w.Line($"public const int {r.Const} = {N(r.Offset)}; // {r.Comment}");
+            _w.Line($"public const int ActivationLength = {N(_plan.ActivationLength)};");
             _w.Line();
-            _w.Line("// Scratch for backward.");
+            _w.Line("// Scratch.");
             foreach (Region r in _plan.ScratchRegions)
-                _w.Line($"private const int {r.Const} = {N(r.Offset)}; // {r.Comment}");
-            _w.Line($"private const int ScratchLength = {N(_plan.ScratchLength)};");
+                _w.Line($"public const int {r.Const} = {N(r.Offset)}; // {r.Comment}");
+            _w.Line($"public const int ScratchLength = {N(_plan.ScratchLength)};");
             _w.Line();
-            _w.Line("// Recurrent state (InitialState and FinalState): every h, then every c.");
-            foreach (LayerPlan layer in _plan.Layers)
-                foreach (DirectionPlan dir in layer.Direction)
-                    _w.Line($"private const int {dir.H0.Const} = {N(dir.H0.Offset)}; // h of layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
-            foreach (LayerPlan layer in _plan.Layers.Where(l => l.Cell == CellKind.Lstm))
-                foreach (DirectionPlan dir in layer.Direction)
-                    _w.Line($"private const int {dir.C0!.Const} = {N(dir.C0.Offset)}; // c of layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
-            _w.Line($"private const int StateLength = {N(_plan.StateLength)};");
+            _w.Line("// Recurrent state (InitialState, FinalState" + (_plan.IsEncoderDecoder ? ", the decoder's initial state" : "") + "): every h, then every c.");
+            foreach (StackPlan stack in _plan.Stacks)
+            {
+                foreach (LayerPlan layer in stack.Layers)
+                    foreach (DirectionPlan dir in layer.Direction)
+                        _w.Line($"public const int {dir.H0.Const} = {N(dir.H0.Offset)}; // h of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
+                foreach (LayerPlan layer in stack.Layers.Where(l => l.Cell == CellKind.Lstm))
+                    foreach (DirectionPlan dir in layer.Direction)
+                        _w.Line($"public const int {dir.C0!.Const} = {N(dir.C0.Offset)}; // c of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
+            }
+            _w.Close();
             _w.Line();
         }
 
@@ -258,7 +314,7 @@ public sealed partial class RnnGenerator
             _w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]");
             _w.Open();
             foreach (TensorPlan t in _plan.Tensors)
-                _w.Line($"new(\"{t.Name}\", new[] {{ {string.Join(", ", t.Shape.Select(N))} }}, {t.Const}),");
+                _w.Line($"new(\"{t.Name}\", new[] {{ {string.Join(", ", t.Shape.Select(N))} }}, {C(t)}),");
             _w.Close(";");
             _w.Line();
         }
@@ -268,11 +324,16 @@ public sealed partial class RnnGenerator
             string buffer = $"global::RnnGen.Memory.AlignedBuffer<{_e}>";
             _w.Line($"private readonly {buffer} _rnnParameters = new(ParameterCount);");
             _w.Line($"private readonly {buffer} _rnnGradients = new(ParameterCount);");
-            _w.Line($"private readonly {buffer} _rnnActivations = new(ActivationLength);");
-            _w.Line($"private readonly {buffer} _rnnScratch = new(ScratchLength);");
-            _w.Line($"private readonly {buffer} _rnnInitialState = new(StateLength);");
-            _w.Line($"private readonly {buffer} _rnnFinalState = new(StateLength);");
-            if (TokenInput) _w.Line("private readonly int[] _rnnTokens = new int[Steps * Batch];");
+            _w.Line($"private readonly {buffer} _rnnActivations = new(RnnLayout.ActivationLength);");
+            _w.Line($"private readonly {buffer} _rnnScratch = new(RnnLayout.ScratchLength);");
+            _w.Line($"private readonly {buffer} _rnnInitialState = new(StateSize);");
+            _w.Line($"private readonly {buffer} _rnnFinalState = new(StateSize);");
+            foreach (StackPlan stack in _plan.Stacks)
+            {
+                if (stack.Input.TokenField is { } field && stack.Input.Kind != InputKindPlan.Vector)
+                    _w.Line($"private readonly int[] {field} = new int[{N(stack.Rows)}]; // token ids of the {(stack.Name.Length == 0 ? "model" : stack.Name.ToLowerInvariant())}'s steps, [{stack.StepsName}, Batch]");
+            }
+            if (GeneratesTokens) _w.Line("private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];");
             _w.Line("// 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.");
             _w.Line("private int _rnnPhase;");
             _w.Line("private int _rnnLossStartStep;");
@@ -283,21 +344,24 @@ public sealed partial class RnnGenerator
             _w.Open($"public {Identifier(_spec.ClassName)}(ulong seed = 0)");
             _w.Line("var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);");
             _w.Line("var p = _rnnParameters.Span;");
-            if (_plan.Embedding is { } emb)
+            foreach (StackPlan stack in _plan.Stacks)
             {
-                _w.Line("// nn.Embedding: N(0, 1).");
-                _w.Line($"global::RnnGen.Randomness.ParameterInit.Normal({Slice("p", emb.Const, emb.Length)}, random);");
-            }
-            foreach (LayerPlan layer in _plan.Layers)
-            {
-                _w.Line($"// Layer {layer.Index} ({layer.CellName}): every weight and bias from U(−1/√H, 1/√H), H = {layer.Hidden}.");
-                foreach (DirectionPlan dir in layer.Direction)
-                    foreach (TensorPlan t in new[] { dir.WeightIh, dir.WeightHh, dir.BiasIh, dir.BiasHh })
-                        _w.Line($"global::RnnGen.Randomness.ParameterInit.Uniform({Slice("p", t.Const, t.Length)}, 1.0 / global::System.Math.Sqrt({N(layer.Hidden)}), random);");
+                if (stack.Input.EmbeddingTensor is { } emb)
+                {
+                    _w.Line($"// nn.Embedding ({emb.Name}): N(0, 1).");
+                    _w.Line($"global::RnnGen.Randomness.ParameterInit.Normal({Slice("p", C(emb), emb.Length)}, random);");
+                }
+                foreach (LayerPlan layer in stack.Layers)
+                {
+                    _w.Line($"// {stack.Name}{(stack.Name.Length > 0 ? " l" : "L")}ayer {layer.Index} ({layer.CellName}): every weight and bias from U(−1/√H, 1/√H), H = {layer.Hidden}.");
+                    foreach (DirectionPlan dir in layer.Direction)
+                        foreach (TensorPlan t in new[] { dir.WeightIh, dir.WeightHh, dir.BiasIh, dir.BiasHh })
+                            _w.Line($"global::RnnGen.Randomness.ParameterInit.Uniform({Slice("p", C(t), t.Length)}, 1.0 / global::System.Math.Sqrt({N(layer.Hidden)}), random);");
+                }
             }
             _w.Line($"// nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = {N(_plan.HeadInputWidth)}.");
             foreach (TensorPlan t in new[] { _plan.HeadWeight, _plan.HeadBias })
-                _w.Line($"global::RnnGen.Randomness.ParameterInit.Uniform({Slice("p", t.Const, t.Length)}, 1.0 / global::System.Math.Sqrt({N(_plan.HeadInputWidth)}), random);");
+                _w.Line($"global::RnnGen.Randomness.ParameterInit.Uniform({Slice("p", C(t), t.Length)}, 1.0 / global::System.Math.Sqrt({N(_plan.HeadInputWidth)}), random);");
             _w.Close();
             _w.Line();
         }
@@ -311,12 +375,22 @@ public sealed partial class RnnGenerator
             _w.Line($"public {Span} Gradients => _rnnGradients.Span;");
             _w.Line();
             _w.Line("/// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>");
-            _w.Line($"public {ReadOnlySpan} Output => _rnnActivations.Span.Slice(OutputValues, OutputSteps * Batch * OutputSize);");
+            _w.Line($"public {ReadOnlySpan} Output => _rnnActivations.Span.Slice({C(_plan.OutputValues)}, OutputSteps * Batch * OutputSize);");
             _w.Line();
-            _w.Line("/// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>");
+            if (GeneratesTokens)
+            {
+                _w.Line("/// <summary>The token chosen at each output step by the last <c>Forward(input)</c> or <c>Generate</c>, [OutputSteps, Batch].</summary>");
+                _w.Line("public global::System.ReadOnlySpan<int> Generated => _rnnGenerated;");
+                _w.Line();
+            }
+            _w.Line(_plan.IsEncoderDecoder
+                ? "/// <summary>The encoder's initial state: h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>"
+                : "/// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>");
             _w.Line($"public {Span} InitialState => _rnnInitialState.Span;");
             _w.Line();
-            _w.Line("/// <summary>The state after the last step of the last forward pass, laid out as <see cref=\"InitialState\"/>.</summary>");
+            _w.Line(_plan.IsEncoderDecoder
+                ? "/// <summary>The decoder's state after its last step, laid out as <see cref=\"InitialState\"/>.</summary>"
+                : "/// <summary>The state after the last step of the last forward pass, laid out as <see cref=\"InitialState\"/>.</summary>");
             _w.Line($"public {ReadOnlySpan} FinalState => _rnnFinalState.Span;");
             _w.Line();
             _w.Line("/// <summary>When true, each forward pass starts from the previous <see cref=\"FinalState\"/> (state is carried, not differentiated).</summary>");
@@ -331,7 +405,9 @@ public sealed partial class RnnGenerator
             _w.Line();
             EmitCopyStateAfterStep();
             _w.Line("/// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>");
-            _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(TokenInput ? " + _rnnTokens.Length * sizeof(int)" : "")}, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);");
+            string ints = string.Join(" + ", _plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != InputKindPlan.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
+            _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(ints.Length > 0 ? " + " + ints : "")}, _rnnScratch.Bytes, " +
+                $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")});");
             _w.Line();
             if (!TokenInput)
             {
@@ -339,26 +415,25 @@ public sealed partial class RnnGenerator
                 _w.Line("public bool ComputeInputGradient { get; set; }");
                 _w.Line();
                 _w.Line("/// <summary>d(Loss)/d(inputs), [Steps, Batch, InputSize], from the last <c>Backward</c> run with <see cref=\"ComputeInputGradient\"/> set.</summary>");
-                _w.Line($"public {ReadOnlySpan} InputGradient => _rnnScratch.Span.Slice({_plan.Layers[0].DeltaOut.Const}, Steps * Batch * InputSize);");
+                _w.Line($"public {ReadOnlySpan} InputGradient => _rnnScratch.Span.Slice({C(_plan.First.Layers[0].DeltaOut)}, Steps * Batch * InputSize);");
                 _w.Line();
             }
         }
 
         private void EmitCopyStateAfterStep()
         {
-            _w.Line("/// <summary>Values in <see cref=\"InitialState\"/> and <see cref=\"FinalState\"/>.</summary>");
-            _w.Line($"public const int StateSize = {N(_plan.StateLength)};");
-            _w.Line();
             _w.Line("/// <summary>Copies h (and c) after input step <paramref name=\"step\"/> of the last forward pass, in the layout of <see cref=\"InitialState\"/>: where a window starting at step + 1 continues from.</summary>");
             _w.Open($"public void CopyStateAfterStep(int step, {Span} destination)");
-            if (_plan.Layers.Any(l => l.Directions == 2))
+            if (_plan.Layers.Any(l => l.Directions == 2) || _plan.IsEncoderDecoder)
             {
-                _w.Line("throw new global::System.NotSupportedException(\"A bidirectional model has no state after a step: its reverse direction reads the whole window.\");");
+                _w.Line(_plan.IsEncoderDecoder
+                    ? "throw new global::System.NotSupportedException(\"An encoder–decoder model has no single state after a step.\");"
+                    : "throw new global::System.NotSupportedException(\"A bidirectional model has no state after a step: its reverse direction reads the whole window.\");");
                 _w.Close();
                 _w.Line();
                 return;
             }
-            _w.Line("if ((uint)step >= Steps) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, \"The step must lie in [0, Steps).\");");
+            _w.Line($"if ((uint)step >= {N(_plan.T)}) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, \"The step must lie in [0, {N(_plan.T)}).\");");
             _w.Line($"{Inputs}ArgumentChecks.Length(destination.Length, StateSize, \"[StateSize]\", nameof(destination));");
             _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"No forward pass yet: call Forward.\");");
             _w.Line("var a = _rnnActivations.Span;");
@@ -366,9 +441,9 @@ public sealed partial class RnnGenerator
             {
                 DirectionPlan dir = layer.Direction[0];
                 long stride = _plan.B * layer.Hidden;
-                _w.Line($"a.Slice({layer.Outputs.Const} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({dir.H0.Const}, {N(stride)}));");
+                _w.Line($"a.Slice({C(layer.Outputs)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.H0)}, {N(stride)}));");
                 if (dir.Cell is { } cell)
-                    _w.Line($"a.Slice({cell.Const} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({dir.C0!.Const}, {N(stride)}));");
+                    _w.Line($"a.Slice({C(cell)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.C0!)}, {N(stride)}));");
             }
             _w.Close();
             _w.Line();
@@ -377,15 +452,15 @@ public sealed partial class RnnGenerator
         private void EmitTensorLookup()
         {
             _w.Line("/// <summary>One tensor of <see cref=\"Parameters\"/> by its PyTorch name, e.g. <c>\"" + _plan.Tensors[0].Name + "\"</c>.</summary>");
-            _w.Line($"public {Span} Parameter(string name) {{ var (offset, length) = FindTensor(name); return _rnnParameters.Span.Slice(offset, length); }}");
+            _w.Line($"public {Span} Parameter(string name) {{ var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }}");
             _w.Line();
             _w.Line("/// <summary>The tensor of <see cref=\"Gradients\"/> that matches <see cref=\"Parameter(string)\"/>.</summary>");
-            _w.Line($"public {Span} Gradient(string name) {{ var (offset, length) = FindTensor(name); return _rnnGradients.Span.Slice(offset, length); }}");
+            _w.Line($"public {Span} Gradient(string name) {{ var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }}");
             _w.Line();
-            _w.Line("private static (int Offset, int Length) FindTensor(string name) => name switch");
+            _w.Line("private static (int Offset, int Length) RnnFindTensor(string name) => name switch");
             _w.Open();
             foreach (TensorPlan t in _plan.Tensors)
-                _w.Line($"\"{t.Name}\" => ({t.Const}, {N(t.Length)}),");
+                _w.Line($"\"{t.Name}\" => ({C(t)}, {N(t.Length)}),");
             string names = string.Join(", ", _plan.Tensors.Select(t => t.Name));
             _w.Line($"_ => throw new global::System.ArgumentException($\"No tensor named '{{name}}'; this model has: {names}.\", nameof(name)),");
             _w.Close(";");
@@ -404,58 +479,101 @@ public sealed partial class RnnGenerator
         {
             string inputShape = TokenInput ? "[Steps, Batch]" : "[Steps, Batch, InputSize]";
             string targetShape = ClassTargets ? "[OutputSteps, Batch]" : "[OutputSteps, Batch, OutputSize]";
+            string disposed = "global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);";
 
-            _w.Line(TokenInput
-                ? "/// <summary>Runs the forward pass over token ids, time-major [Steps, Batch], each in [0, InputSize).</summary>"
-                : "/// <summary>Runs the forward pass over input vectors, time-major [Steps, Batch, InputSize].</summary>");
+            if (_plan.IsDecoding)
+            {
+                _w.Line("/// <summary>");
+                _w.Line("/// Inference: " + (_plan.IsEncoderDecoder ? "encodes the input, then decodes" : "reads the input, then generates") + " OutputSteps steps, each fed the previous step's" +
+                    (ClassTargets ? " most likely token (greedy; see <see cref=\"Generate\"/> to sample)." : " output."));
+                _w.Line("/// </summary>");
+            }
+            else
+            {
+                _w.Line(TokenInput
+                    ? "/// <summary>Runs the forward pass over token ids, time-major [Steps, Batch], each in [0, InputSize).</summary>"
+                    : "/// <summary>Runs the forward pass over input vectors, time-major [Steps, Batch, InputSize].</summary>");
+            }
             _w.Line($"/// <exception cref=\"global::System.ArgumentException\">Wrong length{(TokenInput ? " or a token id out of range" : "")}; nothing changes.</exception>");
             _w.Open($"public void Forward({InputType} {InputParameter})");
-            _w.Line("global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);");
+            _w.Line(disposed);
             EmitInputCheck(inputShape);
-            _w.Line($"LoadInputs({InputParameter});");
-            _w.Line("ForwardCore();");
+            _w.Line($"RnnLoadInputs({InputParameter});");
+            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(0, null);" : "RnnDecode();") : "RnnForwardCore();");
             _w.Close();
             _w.Line();
+
+            if (_plan.IsDecoding)
+            {
+                _w.Line("/// <summary>Training-time forward pass with teacher forcing: step t > 0 reads the target of step t − 1, not the prediction.</summary>");
+                _w.Open($"public void Forward({InputType} {InputParameter}, {TargetType} targets)");
+                _w.Line(disposed);
+                EmitInputCheck(inputShape);
+                EmitTargetCheck(targetShape, honorLossStart: false);
+                _w.Line($"RnnLoadInputs({InputParameter});");
+                _w.Line("RnnLoadTeacher(targets);");
+                _w.Line("RnnForwardCore();");
+                _w.Close();
+                _w.Line();
+                if (GeneratesTokens)
+                {
+                    _w.Line("/// <summary>");
+                    _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
+                    _w.Line("/// (temperature 0: the most likely token). The tokens are in <see cref=\"Generated\"/>.");
+                    _w.Line("/// </summary>");
+                    _w.Open($"public void Generate({InputType} {InputParameter}, {_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)");
+                    _w.Line(disposed);
+                    EmitInputCheck(inputShape);
+                    _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+                    _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
+                    _w.Line($"RnnLoadInputs({InputParameter});");
+                    _w.Line("RnnDecode(temperature, random);");
+                    _w.Close();
+                    _w.Line();
+                }
+            }
 
             _w.Line($"/// <summary>{Escape(LossDescription())} Targets: {targetShape}.</summary>");
             _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass yet.</exception>");
             _w.Open($"public {_e} Loss({TargetType} targets)");
-            _w.Line("global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);");
+            _w.Line(disposed);
             _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
-            EmitTargetCheck(targetShape);
-            _w.Line("return LossCore(targets);");
+            EmitTargetCheck(targetShape, honorLossStart: true);
+            _w.Line("return RnnLossCore(targets);");
             _w.Close();
             _w.Line();
 
             _w.Line("/// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref=\"Gradients\"/>.</summary>");
-            _w.Line("/// <remarks>Backward reuses the stored gate activations for their gradients, so it runs once per forward pass.</remarks>");
+            _w.Line("/// <remarks>Backward reuses the stored gate activations for their gradients, so it runs once per forward pass." +
+                (_plan.IsDecoding ? " Inputs fed back from earlier steps count as given (no gradient flows through them)." : "") + "</remarks>");
             _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass since the last backward pass.</exception>");
             _w.Open($"public void Backward({TargetType} targets)");
-            _w.Line("global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);");
+            _w.Line(disposed);
             _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
             _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
             _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
-            EmitTargetCheck(targetShape);
-            _w.Line("BackwardCore(targets);");
+            EmitTargetCheck(targetShape, honorLossStart: true);
+            _w.Line("RnnBackwardCore(targets);");
             _w.Close();
             _w.Line();
 
             _w.Line("/// <summary>");
-            _w.Line("/// One training step: zero the gradients, forward, loss, backward, clip the gradients to <paramref name=\"clipNorm\"/> by global norm");
+            _w.Line("/// One training step: zero the gradients, forward" + (_plan.IsDecoding ? " (teacher forcing)" : "") + ", loss, backward, clip the gradients to <paramref name=\"clipNorm\"/> by global norm");
             _w.Line("/// (0: no clipping), then <paramref name=\"optimizer\"/> updates the parameters. Returns the loss before the update.");
             _w.Line("/// </summary>");
             _w.Line("/// <exception cref=\"global::RnnGen.TrainingDivergedException\">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>");
             _w.Open($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)");
-            _w.Line("global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);");
+            _w.Line(disposed);
             EmitInputCheck(inputShape);
-            EmitTargetCheck(targetShape);
+            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding);
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-            _w.Line($"if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
-            _w.Line($"LoadInputs({InputParameter});");
-            _w.Line("ForwardCore();");
-            _w.Line($"{_e} loss = LossCore(targets);");
+            _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
+            _w.Line($"RnnLoadInputs({InputParameter});");
+            if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
+            _w.Line("RnnForwardCore();");
+            _w.Line($"{_e} loss = RnnLossCore(targets);");
             _w.Line("_rnnGradients.Span.Clear();");
-            _w.Line("BackwardCore(targets);");
+            _w.Line("RnnBackwardCore(targets);");
             _w.Line($"{_e} norm = clipNorm > 0");
             _w.Line("    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)");
             _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
@@ -465,14 +583,39 @@ public sealed partial class RnnGenerator
             _w.Close();
             _w.Line();
 
-            _w.Line($"private void LoadInputs({InputType} {InputParameter})");
-            _w.Open();
+            EmitLoadInputs();
+        }
+
+        private void EmitLoadInputs()
+        {
+            StackPlan first = _plan.First;
+            _w.Open($"private void RnnLoadInputs({InputType} {InputParameter})");
             _w.Line("// CarryState: this pass starts where the last one ended (the state is carried, not differentiated).");
             _w.Line("if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);");
+            // One-to-many: the input fills step 0; later steps are filled by teacher forcing or by decoding.
             if (TokenInput)
-                _w.Line($"{InputParameter}.CopyTo(_rnnTokens);");
+                _w.Line($"{InputParameter}.CopyTo({first.Input.TokenField});");
             else
-                _w.Line($"{InputParameter}.CopyTo(_rnnActivations.Span.Slice({_plan.InputX!.Const}, {N(_plan.InputX.Length)}));");
+                _w.Line($"{InputParameter}.CopyTo({Slice("_rnnActivations.Span", C(first.Input.X!), _spec.Steps * _plan.B * _spec.Input.Size)});");
+            _w.Close();
+            _w.Line();
+
+            if (!_plan.IsDecoding) return;
+            StackPlan decoder = _plan.Last;
+            long rows = _plan.B, ot = _plan.OutputSteps;
+            _w.Line("/// <summary>Teacher forcing: step t > 0 of the " + (_plan.IsEncoderDecoder ? "decoder" : "recurrence") + " reads the target of step t − 1.</summary>");
+            _w.Open($"private void RnnLoadTeacher({TargetType} targets)");
+            if (decoder.Input.Kind == InputKindPlan.Vector)
+            {
+                string x = Slice("_rnnActivations.Span", C(decoder.Input.X!), decoder.Input.X!.Length);
+                if (_plan.IsEncoderDecoder) _w.Line($"{x}.Slice(0, {N(rows * _spec.Output.Size)}).Clear(); // x_0 = 0");
+                _w.Line($"targets.Slice(0, {N((ot - 1) * rows * _spec.Output.Size)}).CopyTo({x}.Slice({N(rows * _spec.Output.Size)}));");
+            }
+            else
+            {
+                if (_plan.IsEncoderDecoder) _w.Line($"global::System.Array.Fill({decoder.Input.TokenField}, StartToken, 0, Batch);");
+                _w.Line($"targets.Slice(0, {N((ot - 1) * rows)}).CopyTo(global::System.MemoryExtensions.AsSpan({decoder.Input.TokenField}, Batch));");
+            }
             _w.Close();
             _w.Line();
         }
@@ -485,18 +628,19 @@ public sealed partial class RnnGenerator
                 _w.Line($"{Inputs}ArgumentChecks.Length({InputParameter}.Length, Steps * Batch * InputSize, \"{shape}\", nameof({InputParameter}));");
         }
 
-        private void EmitTargetCheck(string shape)
+        private void EmitTargetCheck(string shape, bool honorLossStart)
         {
+            string start = honorLossStart ? ", _rnnLossStartStep * Batch" + (ClassTargets ? "" : " * OutputSize") : "";
             switch (_spec.Output.Kind)
             {
                 case HeadKind.Softmax:
-                    _w.Line($"{Inputs}ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, \"{shape}\", \"Target class\", nameof(targets), _rnnLossStartStep * Batch);");
+                    _w.Line($"{Inputs}ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, \"{shape}\", \"Target class\", nameof(targets){start});");
                     break;
                 case HeadKind.Sigmoid:
-                    _w.Line($"{Inputs}ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets), _rnnLossStartStep * Batch * OutputSize);");
+                    _w.Line($"{Inputs}ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets){start});");
                     break;
                 default:
-                    _w.Line($"{Inputs}ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets), _rnnLossStartStep * Batch * OutputSize);");
+                    _w.Line($"{Inputs}ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets){start});");
                     break;
             }
         }

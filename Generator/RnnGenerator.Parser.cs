@@ -128,6 +128,8 @@ public sealed partial class RnnGenerator
                 ModelSettings? settings = ReadModel(model);
                 (InputSpec? input, List<LayerSpec> layers, OutputSpec? output) = ReadParts(model);
                 if (Failed || settings is null || input is null || output is null || layers.Count == 0) return null;
+                CheckGeneration(settings.Topology, input, layers, output);
+                if (Failed) return null;
 
                 var spec = new ModelSpec(
                     Namespace: NamespaceName(_symbol.ContainingNamespace),
@@ -145,6 +147,38 @@ public sealed partial class RnnGenerator
 
                 CheckSize(spec, model);
                 return Failed ? null : spec;
+            }
+
+            private AttributeData? _inputAttribute, _outputAttribute;
+            private readonly List<AttributeData> _layerAttributes = new();
+
+            /// <summary>
+            /// One-to-many and encoder–decoder models generate step by step, each output becoming the next input: the
+            /// output must be something the input layer can read, and no layer may look ahead (bidirectional).
+            /// </summary>
+            private void CheckGeneration(TopologyKind topology, InputSpec input, List<LayerSpec> layers, OutputSpec output)
+            {
+                if (topology is not (TopologyKind.OneToMany or TopologyKind.EncoderDecoder)) return;
+                for (int i = 0; i < layers.Count; i++)
+                {
+                    if (layers[i].Bidirectional)
+                        Report(DiagnosticDescriptors.BidirectionalInGenerator, ArgumentLocation(_layerAttributes[i], "Bidirectional", -1, null), "Topology." + topology);
+                }
+                if (topology != TopologyKind.OneToMany || _outputAttribute is null) return;
+                string? problem = input.Kind switch
+                {
+                    InputKind.Token when output.Kind != HeadKind.Softmax =>
+                        $"a [TokenInput] model must predict tokens: use [SoftmaxOutput({input.Size})]",
+                    InputKind.Token when output.Size != input.Size =>
+                        $"the predicted class is the next token, so SoftmaxOutput needs {input.Size} classes (the vocabulary), not {output.Size}",
+                    InputKind.Vector when output.Kind == HeadKind.Softmax =>
+                        $"a [VectorInput] model must predict vectors: use [LinearOutput({input.Size})] or [SigmoidOutput({input.Size})]",
+                    InputKind.Vector when output.Size != input.Size =>
+                        $"the output is the next input, so it needs {input.Size} values (the input size), not {output.Size}",
+                    _ => null,
+                };
+                if (problem is not null)
+                    Report(DiagnosticDescriptors.OutputCannotBeFedBack, ArgumentLocation(_outputAttribute, null, 0, null), problem);
             }
 
             private static bool SameApplication(AttributeData a, AttributeData b) =>
@@ -278,7 +312,8 @@ public sealed partial class RnnGenerator
                         Report(DiagnosticDescriptors.OutputStepsOutOfRange,
                             outputSteps is null ? ArgumentLocation(model, "Topology", -1, null) : ArgumentLocation(model, "OutputSteps", -1, null),
                             topologyKind, outputSteps?.ToString() ?? "not set");
-                    Report(DiagnosticDescriptors.NotSupportedYet, ArgumentLocation(model, "Topology", -1, null), "Topology." + topologyKind);
+                    if (topologyKind == TopologyKind.OneToMany && steps is not null && steps != 1 && steps >= 1 && steps <= MaxSteps)
+                        Report(DiagnosticDescriptors.OneToManyReadsOneStep, ArgumentLocation(model, "Steps", -1, null), steps.Value);
                 }
 
                 return steps is null ? null : new ModelSettings(steps.Value, batch, topologyKind, outputSteps ?? 0, (PrecisionKind)precision);
@@ -311,11 +346,16 @@ public sealed partial class RnnGenerator
                         inputName = ShortName(kind);
                         hasInput = true;
                         if (Readable(attr, kind)) input = ReadInput(attr, kind);
+                        _inputAttribute = attr;
                     }
                     else if (IsLayer(kind))
                     {
                         hasLayer = true;
-                        if (Readable(attr, kind) && ReadLayer(attr, kind) is { } layer) layers.Add(layer);
+                        if (Readable(attr, kind) && ReadLayer(attr, kind) is { } layer)
+                        {
+                            layers.Add(layer);
+                            _layerAttributes.Add(attr);
+                        }
                     }
                     else if (IsOutput(kind))
                     {
@@ -327,6 +367,7 @@ public sealed partial class RnnGenerator
                         outputName = ShortName(kind);
                         hasOutput = true;
                         if (Readable(attr, kind)) output = ReadOutput(attr, kind);
+                        _outputAttribute = attr;
                     }
                 }
 

@@ -116,3 +116,39 @@ public interface IValueTargetModel<T> : IRnnModel<T> where T : unmanaged, IFloat
     /// <summary>Adds <c>d(Loss)/d(parameters)</c> of the last forward pass into <see cref="IRnnModel{T}.Gradients"/>.</summary>
     void Backward(ReadOnlySpan<T> targets);
 }
+
+/// <summary>
+/// The whole supervised surface of a generated model with its input and target element types spelled out
+/// (<c>int</c> for token ids and class ids, <typeparamref name="T"/> for vectors), so generic code — trainers,
+/// benchmarks, tests — can drive any model.
+/// </summary>
+/// <typeparam name="T">Element type of parameters.</typeparam>
+/// <typeparam name="TInput"><c>int</c> (token input) or <typeparamref name="T"/> (vector input).</typeparam>
+/// <typeparam name="TTarget"><c>int</c> (softmax output) or <typeparamref name="T"/> (linear or sigmoid output).</typeparam>
+public interface ISupervisedModel<T, TInput, TTarget> : IRnnModel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TInput : unmanaged
+    where TTarget : unmanaged
+{
+    /// <summary>Runs the forward pass (for generating models: inference, each step fed the previous prediction).</summary>
+    void Forward(ReadOnlySpan<TInput> inputs);
+
+    /// <summary>Loss of the last forward pass.</summary>
+    T Loss(ReadOnlySpan<TTarget> targets);
+
+    /// <summary>Adds the gradient of the loss into the gradients.</summary>
+    void Backward(ReadOnlySpan<TTarget> targets);
+
+    /// <summary>Zero gradients, forward, loss, backward, clip (0: off), update; returns the loss before the update.</summary>
+    T TrainStep(ReadOnlySpan<TInput> inputs, ReadOnlySpan<TTarget> targets, IOptimizer<T> optimizer, T clipNorm);
+}
+
+/// <summary>A one-to-many or encoder–decoder model: each output step feeds the next step's input.</summary>
+public interface IGeneratingModel<T, TInput, TTarget> : ISupervisedModel<T, TInput, TTarget>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TInput : unmanaged
+    where TTarget : unmanaged
+{
+    /// <summary>Training-time forward pass with teacher forcing: step t &gt; 0 reads the target of step t − 1.</summary>
+    void Forward(ReadOnlySpan<TInput> inputs, ReadOnlySpan<TTarget> targets);
+}

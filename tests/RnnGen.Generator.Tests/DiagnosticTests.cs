@@ -236,8 +236,8 @@ public class DiagnosticTests
             [Lstm(4)]
             [LinearOutput(1)]
             """),
-        ("RNNG014", "Topology.OneToMany needs OutputSteps from 1 to 4096 (it is not set); set 'OutputSteps = <number of output steps>'", "Topology = Topology.OneToMany"),
-        ("RNNG015", "Topology.OneToMany is not supported yet by this version of RnnGen", "Topology = Topology.OneToMany"));
+        ("RNNG023", "Topology.OneToMany reads one input and then generates OutputSteps outputs; set Steps = 1 (it is 3)", "Steps = 3"),
+        ("RNNG014", "Topology.OneToMany needs OutputSteps from 1 to 4096 (it is not set); set 'OutputSteps = <number of output steps>'", "Topology = Topology.OneToMany"));
 
     [Fact]
     public void RNNG014_EncoderDecoderWithOutputStepsZero() => AssertDiagnostics(
@@ -247,33 +247,80 @@ public class DiagnosticTests
             [Lstm(4)]
             [LinearOutput(1)]
             """),
-        ("RNNG015", "Topology.EncoderDecoder is not supported yet by this version of RnnGen", "Topology = Topology.EncoderDecoder"),
         ("RNNG014", "Topology.EncoderDecoder needs OutputSteps from 1 to 4096 (it is 0); set 'OutputSteps = <number of output steps>'", "OutputSteps = 0"));
-
-    [Theory]
-    [InlineData("OneToMany")]
-    [InlineData("EncoderDecoder")]
-    public void RNNG015_TopologyNotSupportedYet(string topology) => AssertDiagnostics(
-        ModelSource($"""
-            [RnnModel(Steps = 3, Topology = Topology.{topology}, OutputSteps = 4)]
-            [VectorInput(2)]
-            [Lstm(4)]
-            [LinearOutput(1)]
-            """),
-        ("RNNG015", $"Topology.{topology} is not supported yet by this version of RnnGen", $"Topology = Topology.{topology}"));
 
     [Theory]
     [InlineData("Lstm")]
     [InlineData("Gru")]
     [InlineData("Rnn")]
-    public void RNNG015_BidirectionalNotSupportedYet(string cell) => AssertDiagnostics(
-        ModelSource($"""
+    public void Bidirectional_layers_generate(string cell)
+    {
+        // RNNG015 ("not supported yet") is retired: bidirectional layers, one-to-many and encoder–decoder are supported.
+        GeneratorRun run = GeneratorHarness.Run(ModelSource($"""
             [RnnModel(Steps = 3)]
             [VectorInput(2)]
             [{cell}(4, Bidirectional = true)]
             [LinearOutput(1)]
+            """));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.GeneratedSources);
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Theory]
+    [InlineData("Topology = Topology.OneToMany, Steps = 1", "[TokenInput(5)]", "[SoftmaxOutput(5)]")]
+    [InlineData("Topology = Topology.OneToMany, Steps = 1", "[VectorInput(3)]", "[SigmoidOutput(3)]")]
+    [InlineData("Topology = Topology.EncoderDecoder, Steps = 4", "[TokenInput(5, Embedding = 2)]", "[SoftmaxOutput(7)]")]
+    [InlineData("Topology = Topology.EncoderDecoder, Steps = 4", "[VectorInput(3)]", "[LinearOutput(2)]")]
+    public void Generating_topologies_generate(string settings, string input, string output)
+    {
+        GeneratorRun run = GeneratorHarness.Run(ModelSource($"""
+            [RnnModel({settings}, OutputSteps = 3)]
+            {input}
+            [Lstm(4)]
+            {output}
+            """));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.GeneratedSources);
+        Assert.DoesNotContain(run.CompilationDiagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void RNNG023_OneToManyWithSeveralInputSteps() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 4, Topology = Topology.OneToMany, OutputSteps = 3)]
+            [TokenInput(5)]
+            [Lstm(4)]
+            [SoftmaxOutput(5)]
             """),
-        ("RNNG015", "A bidirectional layer is not supported yet by this version of RnnGen", "Bidirectional = true"));
+        ("RNNG023", "Topology.OneToMany reads one input and then generates OutputSteps outputs; set Steps = 1 (it is 4)", "Steps = 4"));
+
+    [Theory]
+    [InlineData("[TokenInput(5)]", "[LinearOutput(5)]", "a [TokenInput] model must predict tokens: use [SoftmaxOutput(5)]", "5")]
+    [InlineData("[TokenInput(5)]", "[SoftmaxOutput(4)]", "the predicted class is the next token, so SoftmaxOutput needs 5 classes (the vocabulary), not 4", "4")]
+    [InlineData("[VectorInput(3)]", "[SoftmaxOutput(3)]", "a [VectorInput] model must predict vectors: use [LinearOutput(3)] or [SigmoidOutput(3)]", "3")]
+    [InlineData("[VectorInput(3)]", "[SigmoidOutput(2)]", "the output is the next input, so it needs 3 values (the input size), not 2", "2")]
+    public void RNNG024_OneToManyOutputCannotBeFedBack(string input, string output, string reason, string at) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 1, Topology = Topology.OneToMany, OutputSteps = 3)]
+            {input}
+            [Lstm(4)]
+            {output}
+            """),
+        ("RNNG024", "A one-to-many model feeds each output back as the next input: " + reason, at));
+
+    [Theory]
+    [InlineData("OneToMany", 1)]
+    [InlineData("EncoderDecoder", 3)]
+    public void RNNG025_BidirectionalLayerInAGenerator(string topology, int steps) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = {steps}, Topology = Topology.{topology}, OutputSteps = 3)]
+            [TokenInput(5)]
+            [Lstm(4)]
+            [Gru(4, Bidirectional = true)]
+            [SoftmaxOutput(5)]
+            """),
+        ("RNNG025", $"Topology.{topology} generates one step at a time, so no layer can read ahead; remove Bidirectional = true", "Bidirectional = true"));
 
     [Fact]
     public void RNNG016_TopologyNotDefined() => AssertDiagnostics(
@@ -546,7 +593,8 @@ public class DiagnosticTests
     [Fact]
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
-        string[] expected = Enumerable.Range(1, 22).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+        // RNNG015 ("not supported yet") is retired: what it guarded is supported now; its id is not reused.
+        string[] expected = Enumerable.Range(1, 25).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());

@@ -70,6 +70,62 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void BidirectionalLstmTagger() => Verify("Demo.Tagger.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A bidirectional LSTM over embeddings, a tag at every step.</summary>
+        [RnnModel(Steps = 3, Batch = 2)]
+        [TokenInput(6, Embedding = 3)]
+        [Lstm(2, Bidirectional = true)]
+        [SoftmaxOutput(4)]
+        public partial class Tagger { }
+        """);
+
+    [Fact]
+    public void BidirectionalGruManyToOne() => Verify("Demo.BiGruClassifier.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A bidirectional GRU classifier: the head reads the forward h after the last step and the reverse h after step 0.</summary>
+        [RnnModel(Steps = 3, Batch = 2, Topology = Topology.ManyToOne)]
+        [VectorInput(2)]
+        [Gru(2, Bidirectional = true)]
+        [SoftmaxOutput(2)]
+        public partial class BiGruClassifier { }
+        """);
+
+    [Fact]
+    public void OneToManyGenerator() => Verify("Demo.Generator.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>One token in, four generated tokens out; each prediction is the next input.</summary>
+        [RnnModel(Steps = 1, Batch = 2, Topology = Topology.OneToMany, OutputSteps = 4)]
+        [TokenInput(5)]
+        [Gru(3)]
+        [SoftmaxOutput(5)]
+        public partial class Generator { }
+        """);
+
+    [Fact]
+    public void EncoderDecoderWithEmbeddings() => Verify("Demo.Translator.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A sequence-to-sequence model: an LSTM encoder whose final state starts an LSTM decoder.</summary>
+        [RnnModel(Steps = 3, Batch = 2, Topology = Topology.EncoderDecoder, OutputSteps = 2)]
+        [TokenInput(6, Embedding = 2)]
+        [Lstm(3)]
+        [SoftmaxOutput(4)]
+        public partial class Translator { }
+        """);
+
+    [Fact]
     public void SigmoidOutput() => Verify("Demo.MultiLabel.g.cs", """
         using RnnGen;
 

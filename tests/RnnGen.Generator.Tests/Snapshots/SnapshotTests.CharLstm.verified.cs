@@ -5,30 +5,28 @@
 namespace Demo;
 
 /// <summary>
-/// RnnGen model: token input (5 ids, one-hot) → LSTM(4) → LSTM(3) → softmax(5); 3 steps × batch 2, many-to-many, float, 304 parameters.
+/// RnnGen model: token input (5 ids, one-hot) → LSTM(4) → LSTM(3) → softmax(5); 3 steps, many-to-many, batch 2, float, 304 parameters.
 /// </summary>
 /// <remarks>
 /// <para>What this model computes, per step t (PyTorch's conventions, so weights move both ways):</para>
 /// <code>
-/// x_t = onehot(token_t)                       (x_t·W_ihᵀ is a column of W_ih: gathered, no product)
+/// x_t = onehot(token_t)   (x_t·W_ihᵀ is a column of W_ih: gathered, no product)
 /// layer 0 (LSTM, H = 4):
 ///   [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
 ///   i, f, o = σ(·);  g = tanh(·)
 ///   c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
-///   (h_t is the x of the next layer)
 /// layer 1 (LSTM, H = 3):
 ///   [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
 ///   i, f, o = σ(·);  g = tanh(·)
 ///   c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
-///   (h_t feeds the head)
-/// z_t = h_t·W_headᵀ + b_head
+/// z_t = h_t·W_headᵀ + b_head  (top layer)
 /// Output = softmax(z)
 /// </code>
 /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
 /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::System.IDisposable
+partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::System.IDisposable
 {
     /// <summary>Input time steps T, unrolled into the code below.</summary>
     public const int Steps = 3;
@@ -42,71 +40,80 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     public const int OutputSize = 5;
     /// <summary>Number of parameters (length of <see cref="Parameters"/>).</summary>
     public const int ParameterCount = 304;
+    /// <summary>Values in <see cref="InitialState"/> and <see cref="FinalState"/>.</summary>
+    public const int StateSize = 28;
 
-    private const float InverseBatch = 1f / Batch;
+    private const float RnnInverseBatch = 1f / Batch;
 
-    // Parameters: offsets of PyTorch's state_dict tensors in the flat buffer.
-    private const int WeightIhL0 = 0; // rnn.weight_ih_l0 [16, 5]
-    private const int WeightHhL0 = 80; // rnn.weight_hh_l0 [16, 4]
-    private const int BiasIhL0 = 144; // rnn.bias_ih_l0 [16]
-    private const int BiasHhL0 = 160; // rnn.bias_hh_l0 [16]
-    private const int WeightIhL1 = 176; // rnn.weight_ih_l1 [12, 4]
-    private const int WeightHhL1 = 224; // rnn.weight_hh_l1 [12, 3]
-    private const int BiasIhL1 = 260; // rnn.bias_ih_l1 [12]
-    private const int BiasHhL1 = 272; // rnn.bias_hh_l1 [12]
-    private const int HeadWeight = 284; // head.weight [5, 3]
-    private const int HeadBias = 299; // head.bias [5]
+    /// <summary>Where each tensor, activation and scratch area starts in the model's flat buffers.</summary>
+    private static class RnnLayout
+    {
+        // Parameters: PyTorch's state_dict tensors, in order.
+        public const int WeightIhL0 = 0; // rnn.weight_ih_l0 [16, 5]
+        public const int WeightHhL0 = 80; // rnn.weight_hh_l0 [16, 4]
+        public const int BiasIhL0 = 144; // rnn.bias_ih_l0 [16]
+        public const int BiasHhL0 = 160; // rnn.bias_hh_l0 [16]
+        public const int WeightIhL1 = 176; // rnn.weight_ih_l1 [12, 4]
+        public const int WeightHhL1 = 224; // rnn.weight_hh_l1 [12, 3]
+        public const int BiasIhL1 = 260; // rnn.bias_ih_l1 [12]
+        public const int BiasHhL1 = 272; // rnn.bias_hh_l1 [12]
+        public const int HeadWeight = 284; // head.weight [5, 3]
+        public const int HeadBias = 299; // head.bias [5]
 
-    // Activations that backward reads, written by the last forward pass.
-    private const int HiddenL0 = 0; // h: outputs of layer 0, [Steps, Batch, 4]
-    private const int GatesL0 = 24; // gate activations of layer 0, [Steps, Batch, 16] (i, f, g, o); backward overwrites them with their gradients
-    private const int CellL0 = 120; // c: cell states of layer 0, [Steps, Batch, 4]
-    private const int HiddenL1 = 144; // h: outputs of layer 1, [Steps, Batch, 3]
-    private const int GatesL1 = 162; // gate activations of layer 1, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
-    private const int CellL1 = 234; // c: cell states of layer 1, [Steps, Batch, 3]
-    private const int OutputValues = 252; // Output, [OutputSteps, Batch, 5]
-    private const int LogSumExp = 282; // log Σ exp(z) per output row, for an exact cross-entropy
-    private const int ActivationLength = 288;
+        // Activations that backward reads, written by the last forward pass.
+        public const int HiddenL0 = 0; // h: outputs of layer 0, [Steps, Batch, 4]
+        public const int GatesL0 = 24; // gate activations of layer 0, [Steps, Batch, 16] (i, f, g, o); backward overwrites them with their gradients
+        public const int CellL0 = 120; // c: cell states of layer 0, [Steps, Batch, 4]
+        public const int HiddenL1 = 144; // h: outputs of layer 1, [Steps, Batch, 3]
+        public const int GatesL1 = 162; // gate activations of layer 1, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
+        public const int CellL1 = 234; // c: cell states of layer 1, [Steps, Batch, 3]
+        public const int OutputValues = 252; // Output, [OutputSteps, Batch, 5]
+        public const int LogSumExp = 282; // log Σ exp(z) per output row, for an exact cross-entropy
+        public const int ActivationLength = 288;
 
-    // Scratch for backward.
-    private const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-    private const int DeltaB = 30; // dL/dh of the top layer, then of every other layer going down
-    private const int DeltaCell = 60; // dL/dc carried from step t to step t−1
-    private const int BiasSumL0 = 68; // b_ih + b_hh folded into the input projection
-    private const int BiasSumL1 = 84; // b_ih + b_hh folded into the input projection
-    private const int ScratchLength = 96;
+        // Scratch.
+        public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
+        public const int DeltaB = 30; // dL/dh of the top layer, then of every other layer going down
+        public const int DeltaCell = 60; // dL/dc carried from step t to step t−1
+        public const int BiasSumL0 = 68; // b_ih + b_hh folded into the input projection
+        public const int BiasSumL1 = 84; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 96; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 112; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 122; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 123;
 
-    // Recurrent state (InitialState and FinalState): every h, then every c.
-    private const int H0L0 = 0; // h of layer 0, [Batch, 4]
-    private const int H0L1 = 8; // h of layer 1, [Batch, 3]
-    private const int C0L0 = 14; // c of layer 0, [Batch, 4]
-    private const int C0L1 = 22; // c of layer 1, [Batch, 3]
-    private const int StateLength = 28;
+        // Recurrent state (InitialState, FinalState): every h, then every c.
+        public const int H0L0 = 0; // h of layer 0, [Batch, 4]
+        public const int H0L1 = 8; // h of layer 1, [Batch, 3]
+        public const int C0L0 = 14; // c of layer 0, [Batch, 4]
+        public const int C0L1 = 22; // c of layer 1, [Batch, 3]
+    }
 
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
-        new("rnn.weight_ih_l0", new[] { 16, 5 }, WeightIhL0),
-        new("rnn.weight_hh_l0", new[] { 16, 4 }, WeightHhL0),
-        new("rnn.bias_ih_l0", new[] { 16 }, BiasIhL0),
-        new("rnn.bias_hh_l0", new[] { 16 }, BiasHhL0),
-        new("rnn.weight_ih_l1", new[] { 12, 4 }, WeightIhL1),
-        new("rnn.weight_hh_l1", new[] { 12, 3 }, WeightHhL1),
-        new("rnn.bias_ih_l1", new[] { 12 }, BiasIhL1),
-        new("rnn.bias_hh_l1", new[] { 12 }, BiasHhL1),
-        new("head.weight", new[] { 5, 3 }, HeadWeight),
-        new("head.bias", new[] { 5 }, HeadBias),
+        new("rnn.weight_ih_l0", new[] { 16, 5 }, RnnLayout.WeightIhL0),
+        new("rnn.weight_hh_l0", new[] { 16, 4 }, RnnLayout.WeightHhL0),
+        new("rnn.bias_ih_l0", new[] { 16 }, RnnLayout.BiasIhL0),
+        new("rnn.bias_hh_l0", new[] { 16 }, RnnLayout.BiasHhL0),
+        new("rnn.weight_ih_l1", new[] { 12, 4 }, RnnLayout.WeightIhL1),
+        new("rnn.weight_hh_l1", new[] { 12, 3 }, RnnLayout.WeightHhL1),
+        new("rnn.bias_ih_l1", new[] { 12 }, RnnLayout.BiasIhL1),
+        new("rnn.bias_hh_l1", new[] { 12 }, RnnLayout.BiasHhL1),
+        new("head.weight", new[] { 5, 3 }, RnnLayout.HeadWeight),
+        new("head.bias", new[] { 5 }, RnnLayout.HeadBias),
     };
 
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnParameters = new(ParameterCount);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnGradients = new(ParameterCount);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(ActivationLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(ScratchLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateLength);
-    private readonly int[] _rnnTokens = new int[Steps * Batch];
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(RnnLayout.ActivationLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
+    private readonly int[] _rnnTokens = new int[6]; // token ids of the model's steps, [Steps, Batch]
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
+    private int _rnnLossStartStep;
     private bool _rnnDisposed;
 
     /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
@@ -115,18 +122,18 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
         var p = _rnnParameters.Span;
         // Layer 0 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 4.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL0, 80), 1.0 / global::System.Math.Sqrt(4), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL0, 64), 1.0 / global::System.Math.Sqrt(4), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL0, 16), 1.0 / global::System.Math.Sqrt(4), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL0, 16), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 80), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 64), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 16), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 16), 1.0 / global::System.Math.Sqrt(4), random);
         // Layer 1 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 3.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL1, 48), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL1, 36), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL1, 48), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL1, 36), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
         // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 3.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadWeight, 15), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadBias, 5), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 15), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 5), 1.0 / global::System.Math.Sqrt(3), random);
     }
 
     /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -136,7 +143,7 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     public global::System.Span<float> Gradients => _rnnGradients.Span;
 
     /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(OutputValues, OutputSteps * Batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
 
     /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
     public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -147,24 +154,47 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
     public bool CarryState { get; set; }
 
+    /// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>
+    public int LossStartStep
+    {
+        get => _rnnLossStartStep;
+        set => _rnnLossStartStep = (uint)value < OutputSteps ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "LossStartStep must lie in [0, OutputSteps).");
+    }
+
+    /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
+    public void CopyStateAfterStep(int step, global::System.Span<float> destination)
+    {
+        if ((uint)step >= 3) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 3).");
+        global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+        if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+        var a = _rnnActivations.Span;
+        a.Slice(RnnLayout.HiddenL0 + step * 8, 8).CopyTo(destination.Slice(RnnLayout.H0L0, 8));
+        a.Slice(RnnLayout.CellL0 + step * 8, 8).CopyTo(destination.Slice(RnnLayout.C0L0, 8));
+        a.Slice(RnnLayout.HiddenL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.H0L1, 6));
+        a.Slice(RnnLayout.CellL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.C0L1, 6));
+    }
+
+    /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
-    public global::System.Span<float> Parameter(string name) { var (offset, length) = FindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
+    public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
 
     /// <summary>The tensor of <see cref="Gradients"/> that matches <see cref="Parameter(string)"/>.</summary>
-    public global::System.Span<float> Gradient(string name) { var (offset, length) = FindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
+    public global::System.Span<float> Gradient(string name) { var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
 
-    private static (int Offset, int Length) FindTensor(string name) => name switch
+    private static (int Offset, int Length) RnnFindTensor(string name) => name switch
     {
-        "rnn.weight_ih_l0" => (WeightIhL0, 80),
-        "rnn.weight_hh_l0" => (WeightHhL0, 64),
-        "rnn.bias_ih_l0" => (BiasIhL0, 16),
-        "rnn.bias_hh_l0" => (BiasHhL0, 16),
-        "rnn.weight_ih_l1" => (WeightIhL1, 48),
-        "rnn.weight_hh_l1" => (WeightHhL1, 36),
-        "rnn.bias_ih_l1" => (BiasIhL1, 12),
-        "rnn.bias_hh_l1" => (BiasHhL1, 12),
-        "head.weight" => (HeadWeight, 15),
-        "head.bias" => (HeadBias, 5),
+        "rnn.weight_ih_l0" => (RnnLayout.WeightIhL0, 80),
+        "rnn.weight_hh_l0" => (RnnLayout.WeightHhL0, 64),
+        "rnn.bias_ih_l0" => (RnnLayout.BiasIhL0, 16),
+        "rnn.bias_hh_l0" => (RnnLayout.BiasHhL0, 16),
+        "rnn.weight_ih_l1" => (RnnLayout.WeightIhL1, 48),
+        "rnn.weight_hh_l1" => (RnnLayout.WeightHhL1, 36),
+        "rnn.bias_ih_l1" => (RnnLayout.BiasIhL1, 12),
+        "rnn.bias_hh_l1" => (RnnLayout.BiasHhL1, 12),
+        "head.weight" => (RnnLayout.HeadWeight, 15),
+        "head.bias" => (RnnLayout.HeadBias, 5),
         _ => throw new global::System.ArgumentException($"No tensor named '{name}'; this model has: rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, rnn.weight_ih_l1, rnn.weight_hh_l1, rnn.bias_ih_l1, rnn.bias_hh_l1, head.weight, head.bias.", nameof(name)),
     };
 
@@ -180,8 +210,8 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-        LoadInputs(tokens);
-        ForwardCore();
+        RnnLoadInputs(tokens);
+        RnnForwardCore();
     }
 
     /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
@@ -190,8 +220,8 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-        return LossCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        return RnnLossCore(targets);
     }
 
     /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -203,8 +233,8 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
             ? "Backward needs a forward pass first: call Forward."
             : "Backward already consumed the activations of the last forward pass: call Forward again.");
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-        BackwardCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        RnnBackwardCore(targets);
     }
 
     /// <summary>
@@ -216,14 +246,14 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-        LoadInputs(tokens);
-        ForwardCore();
-        float loss = LossCore(targets);
+        RnnLoadInputs(tokens);
+        RnnForwardCore();
+        float loss = RnnLossCore(targets);
         _rnnGradients.Span.Clear();
-        BackwardCore(targets);
+        RnnBackwardCore(targets);
         float norm = clipNorm > 0
             ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
             : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
@@ -232,48 +262,49 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         return loss;
     }
 
-    private void LoadInputs(global::System.ReadOnlySpan<int> tokens)
+    private void RnnLoadInputs(global::System.ReadOnlySpan<int> tokens)
     {
         // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
         if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
         tokens.CopyTo(_rnnTokens);
     }
 
-    private void ForwardCore()
+    /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
+    private void RnnForwardCore()
     {
-        ForwardL0();
-        ForwardL1();
-        ForwardHead();
-        SaveFinalState();
+        RnnForwardL0();
+        RnnForwardL1();
+        RnnForwardHead(0, OutputSteps);
+        RnnSaveState(_rnnFinalState.Span);
         _rnnPhase = 1;
     }
 
     /// <summary>Layer 0: LSTM, 4 units; reads [Steps, Batch, 5], writes h [Steps, Batch, 4].</summary>
-    private void ForwardL0()
+    private void RnnForwardL0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 3 steps at once (Steps·Batch = 6 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL0, 16), p.Slice(BiasHhL0, 16), s.Slice(BiasSumL0, 16));
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 16), p.Slice(RnnLayout.BiasHhL0, 16), s.Slice(RnnLayout.BiasSumL0, 16));
         //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
-        global::RnnGen.Inputs.OneHot.Project(p.Slice(WeightIhL0, 80), 16, InputSize, _rnnTokens, s.Slice(BiasSumL0, 16), a.Slice(GatesL0, 96), 16);
+        global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 80), 16, 5, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 16), a.Slice(RnnLayout.GatesL0, 96), 16);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL0Steps0To2();
+        RnnForwardL0Steps0To2();
     }
 
     /// <summary>Layer 0, steps 0 to 2.</summary>
-    private void ForwardL0Steps0To2()
+    private void RnnForwardL0Steps0To2()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL0, 64);
-        var h = a.Slice(HiddenL0, 24); // [Steps, Batch, 4]
-        var h0 = _rnnInitialState.Span.Slice(H0L0, 8);
-        var gates = a.Slice(GatesL0, 96); // [Steps, Batch, 4·4]
-        var c = a.Slice(CellL0, 24); // [Steps, Batch, 4]
-        var c0 = _rnnInitialState.Span.Slice(C0L0, 8);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 64);
+        var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8);
+        var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
+        var c = a.Slice(RnnLayout.CellL0, 24); // [Steps, Batch, 4]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 8);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(2, 16, 4, h0, 4, wHh, 4, gates.Slice(0, 32), 16, accumulate: true);
@@ -287,31 +318,31 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     }
 
     /// <summary>Layer 1: LSTM, 3 units; reads [Steps, Batch, 4], writes h [Steps, Batch, 3].</summary>
-    private void ForwardL1()
+    private void RnnForwardL1()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 3 steps at once (Steps·Batch = 6 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL1, 12), p.Slice(BiasHhL1, 12), s.Slice(BiasSumL1, 12));
-        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(GatesL1, 72), 6, 12, 12, s.Slice(BiasSumL1, 12));
-        global::RnnGen.Kernels.Gemm.NT(6, 12, 4, a.Slice(HiddenL0, 24), 4, p.Slice(WeightIhL1, 48), 4, a.Slice(GatesL1, 72), 12, accumulate: true);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.BiasSumL1, 12));
+        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL1, 72), 6, 12, 12, s.Slice(RnnLayout.BiasSumL1, 12));
+        global::RnnGen.Kernels.Gemm.NT(6, 12, 4, a.Slice(RnnLayout.HiddenL0, 24), 4, p.Slice(RnnLayout.WeightIhL1, 48), 4, a.Slice(RnnLayout.GatesL1, 72), 12, accumulate: true);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL1Steps0To2();
+        RnnForwardL1Steps0To2();
     }
 
     /// <summary>Layer 1, steps 0 to 2.</summary>
-    private void ForwardL1Steps0To2()
+    private void RnnForwardL1Steps0To2()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL1, 36);
-        var h = a.Slice(HiddenL1, 18); // [Steps, Batch, 3]
-        var h0 = _rnnInitialState.Span.Slice(H0L1, 6);
-        var gates = a.Slice(GatesL1, 72); // [Steps, Batch, 4·3]
-        var c = a.Slice(CellL1, 18); // [Steps, Batch, 3]
-        var c0 = _rnnInitialState.Span.Slice(C0L1, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
+        var h = a.Slice(RnnLayout.HiddenL1, 18); // [Steps, Batch, 3]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6);
+        var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
+        var c = a.Slice(RnnLayout.CellL1, 18); // [Steps, Batch, 3]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L1, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
@@ -324,87 +355,94 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), h.Slice(2 * 6, 6), 3, 2, 3);
     }
 
-    /// <summary>The head: z = h·W_headᵀ + b_head on every step, then the output activation.</summary>
-    private void ForwardHead()
+    /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
+    private void RnnForwardHead(int first, int count)
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var z = a.Slice(OutputValues, 30);
-        global::RnnGen.Kernels.Bias.Broadcast(z, 6, 5, 5, p.Slice(HeadBias, 5));
-        global::RnnGen.Kernels.Gemm.NT(6, 5, 3, a.Slice(HiddenL1, 18), 3, p.Slice(HeadWeight, 15), 3, z, 5, accumulate: true);
+        int rows = count * Batch, row = first * Batch;
+        var x = a.Slice(RnnLayout.HiddenL1, 18).Slice(row * 3, rows * 3);
+        var z = a.Slice(RnnLayout.OutputValues + row * 5, rows * 5);
+        global::RnnGen.Kernels.Bias.Broadcast(z, rows, 5, 5, p.Slice(RnnLayout.HeadBias, 5));
+        global::RnnGen.Kernels.Gemm.NT(rows, 5, 3, x, 3, p.Slice(RnnLayout.HeadWeight, 15), 3, z, 5, accumulate: true);
         // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
-        global::RnnGen.Losses.Softmax.Rows(z, 6, 5, a.Slice(LogSumExp, 6));
+        global::RnnGen.Losses.Softmax.Rows(z, rows, 5, a.Slice(RnnLayout.LogSumExp + row, rows));
     }
 
-    /// <summary>FinalState: h (and c) after the last step each direction takes.</summary>
-    private void SaveFinalState()
+    /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>
+    private void RnnSaveState(global::System.Span<float> destination)
     {
         var a = _rnnActivations.Span;
-        var f = _rnnFinalState.Span;
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL0 + 2 * 8, 8), 4, f.Slice(H0L0, 8), 4, 2, 4);
-        a.Slice(CellL0 + 2 * 8, 8).CopyTo(f.Slice(C0L0, 8));
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL1 + 2 * 6, 6), 3, f.Slice(H0L1, 6), 3, 2, 3);
-        a.Slice(CellL1 + 2 * 6, 6).CopyTo(f.Slice(C0L1, 6));
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 8), 4, destination.Slice(RnnLayout.H0L0, 8), 4, 2, 4);
+        a.Slice(RnnLayout.CellL0 + 2 * 8, 8).CopyTo(destination.Slice(RnnLayout.C0L0, 8));
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL1 + 2 * 6, 6), 3, destination.Slice(RnnLayout.H0L1, 6), 3, 2, 3);
+        a.Slice(RnnLayout.CellL1 + 2 * 6, 6).CopyTo(destination.Slice(RnnLayout.C0L1, 6));
     }
 
-    private float LossCore(global::System.ReadOnlySpan<int> targets)
+    private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
     {
         var a = _rnnActivations.Span;
+        // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
+        int first = _rnnLossStartStep * Batch;
         // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-        return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets, a.Slice(HiddenL1, 18), 3, 3, _rnnParameters.Span.Slice(HeadWeight, 15), _rnnParameters.Span.Slice(HeadBias, 5), a.Slice(LogSumExp, 6), 6, InverseBatch);
+        return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL1, 18).Slice(first * 3), 3, 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 15), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 5), a.Slice(RnnLayout.LogSumExp, 6).Slice(first), 6 - first, RnnInverseBatch);
     }
 
-    private void BackwardCore(global::System.ReadOnlySpan<int> targets)
+    /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
+    private void RnnBackwardCore(global::System.ReadOnlySpan<int> targets)
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var dz = s.Slice(DeltaA, 30); // dL/dz, [OutputSteps, Batch, 5]
+        var dz = s.Slice(RnnLayout.DeltaA, 30); // dL/dz, [OutputSteps, Batch, 5]
+        // Rows before LossStartStep do not count: their dz is zero.
+        int first = _rnnLossStartStep * Batch;
+        dz.Slice(0, first * OutputSize).Clear();
         // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output, targets, dz, 6, 5, InverseBatch);
+        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), 6 - first, 5, RnnInverseBatch);
         // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-        global::RnnGen.Kernels.Gemm.TN(5, 3, 6, dz, 5, a.Slice(HiddenL1, 18), 3, g.Slice(HeadWeight, 15), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 6, 5, 5, g.Slice(HeadBias, 5));
+        global::RnnGen.Kernels.Gemm.TN(5, 3, 6, dz, 5, a.Slice(RnnLayout.HiddenL1, 18), 3, g.Slice(RnnLayout.HeadWeight, 15), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 6, 5, 5, g.Slice(RnnLayout.HeadBias, 5));
         // dh of the top layer at every step: dz·W_head.
-        global::RnnGen.Kernels.Gemm.NN(6, 3, 5, dz, 5, p.Slice(HeadWeight, 15), 3, s.Slice(DeltaB, 18), 3, accumulate: false);
-        BackwardL1();
-        BackwardL0();
+        global::RnnGen.Kernels.Gemm.NN(6, 3, 5, dz, 5, p.Slice(RnnLayout.HeadWeight, 15), 3, s.Slice(RnnLayout.DeltaB, 18), 3, accumulate: false);
+        RnnBackwardL1();
+        RnnBackwardL0();
         _rnnPhase = 2;
     }
 
     /// <summary>Backpropagation through time for layer 0 (LSTM, 4 units), then its weight gradients.</summary>
-    private void BackwardL0()
+    private void RnnBackwardL0()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // dL/dc after the last step is zero.
-        s.Slice(DeltaCell, 8).Clear();
+        s.Slice(RnnLayout.DeltaCell, 8).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL0Steps2To0();
+        RnnBackwardL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(GatesL0, 96), 16, 16, _rnnTokens, g.Slice(WeightIhL0, 80), InputSize);
-        global::RnnGen.Kernels.Gemm.TN(16, 4, 2, a.Slice(GatesL0, 32), 16, _rnnInitialState.Span.Slice(H0L0, 8), 4, g.Slice(WeightHhL0, 64), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(16, 4, 4, a.Slice(GatesL0 + 32, 64), 16, a.Slice(HiddenL0, 16), 4, g.Slice(WeightHhL0, 64), 4, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 96), 6, 16, 16, g.Slice(BiasIhL0, 16));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 96), 6, 16, 16, g.Slice(BiasHhL0, 16));
+        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 96), 16, 16, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 80), 5);
+        global::RnnGen.Kernels.Gemm.TN(16, 4, 2, a.Slice(RnnLayout.GatesL0, 32), 16, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8), 4, g.Slice(RnnLayout.WeightHhL0, 64), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(16, 4, 4, a.Slice(RnnLayout.GatesL0 + 32, 64), 16, a.Slice(RnnLayout.HiddenL0, 16), 4, g.Slice(RnnLayout.WeightHhL0, 64), 4, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), 6, 16, 16, g.Slice(RnnLayout.BiasIhL0, 16));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), 6, 16, 16, g.Slice(RnnLayout.BiasHhL0, 16));
     }
 
     /// <summary>Backward through layer 0, steps 2 down to 0.</summary>
-    private void BackwardL0Steps2To0()
+    private void RnnBackwardL0Steps2To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL0, 64);
-        var dh = s.Slice(DeltaA, 24); // dL/dh, [Steps, Batch, 4]
-        var gates = a.Slice(GatesL0, 96);
-        var c = a.Slice(CellL0, 24);
-        var c0 = _rnnInitialState.Span.Slice(C0L0, 8);
-        var dc = s.Slice(DeltaCell, 8);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 64);
+        var dh = s.Slice(RnnLayout.DeltaA, 24); // dL/dh, [Steps, Batch, 4]
+        var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
+        var c = a.Slice(RnnLayout.CellL0, 24); // [Steps, Batch, 4]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 8);
+        var dc = s.Slice(RnnLayout.DeltaCell, 8);
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 2
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 32, 32), c.Slice(8, 8), c.Slice(2 * 8, 8), dh.Slice(2 * 8, 8), 4, dc, 2, 4);
@@ -417,39 +455,39 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     }
 
     /// <summary>Backpropagation through time for layer 1 (LSTM, 3 units), then its weight gradients.</summary>
-    private void BackwardL1()
+    private void RnnBackwardL1()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // dL/dc after the last step is zero.
-        s.Slice(DeltaCell, 6).Clear();
+        s.Slice(RnnLayout.DeltaCell, 6).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL1Steps2To0();
+        RnnBackwardL1Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(12, 4, 6, a.Slice(GatesL1, 72), 12, a.Slice(HiddenL0, 24), 4, g.Slice(WeightIhL1, 48), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(GatesL1, 24), 12, _rnnInitialState.Span.Slice(H0L1, 6), 3, g.Slice(WeightHhL1, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(GatesL1 + 24, 48), 12, a.Slice(HiddenL1, 12), 3, g.Slice(WeightHhL1, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL1, 72), 6, 12, 12, g.Slice(BiasIhL1, 12));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL1, 72), 6, 12, 12, g.Slice(BiasHhL1, 12));
+        global::RnnGen.Kernels.Gemm.TN(12, 4, 6, a.Slice(RnnLayout.GatesL1, 72), 12, a.Slice(RnnLayout.HiddenL0, 24), 4, g.Slice(RnnLayout.WeightIhL1, 48), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL1, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6), 3, g.Slice(RnnLayout.WeightHhL1, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesL1 + 24, 48), 12, a.Slice(RnnLayout.HiddenL1, 12), 3, g.Slice(RnnLayout.WeightHhL1, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), 6, 12, 12, g.Slice(RnnLayout.BiasIhL1, 12));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), 6, 12, 12, g.Slice(RnnLayout.BiasHhL1, 12));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of h of layer 0, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(6, 4, 12, a.Slice(GatesL1, 72), 12, p.Slice(WeightIhL1, 48), 4, s.Slice(DeltaA, 24), 4, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(6, 4, 12, a.Slice(RnnLayout.GatesL1, 72), 12, p.Slice(RnnLayout.WeightIhL1, 48), 4, s.Slice(RnnLayout.DeltaA, 24), 4, accumulate: false);
     }
 
     /// <summary>Backward through layer 1, steps 2 down to 0.</summary>
-    private void BackwardL1Steps2To0()
+    private void RnnBackwardL1Steps2To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL1, 36);
-        var dh = s.Slice(DeltaB, 18); // dL/dh, [Steps, Batch, 3]
-        var gates = a.Slice(GatesL1, 72);
-        var c = a.Slice(CellL1, 18);
-        var c0 = _rnnInitialState.Span.Slice(C0L1, 6);
-        var dc = s.Slice(DeltaCell, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
+        var dh = s.Slice(RnnLayout.DeltaB, 18); // dL/dh, [Steps, Batch, 3]
+        var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
+        var c = a.Slice(RnnLayout.CellL1, 18); // [Steps, Batch, 3]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L1, 6);
+        var dc = s.Slice(RnnLayout.DeltaCell, 6);
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 2
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), dh.Slice(2 * 6, 6), 3, dc, 2, 3);
@@ -459,6 +497,50 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(24, 24), 12, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), 3, dc, 2, 3);
+    }
+
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepState = new(StateSize);
+
+    /// <summary>State of single-step inference, laid out as <see cref="InitialState"/> (one row per lane); starts at zero.</summary>
+    public global::System.Span<float> StepState => _rnnStepState.Span;
+
+    /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
+    public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+
+    /// <summary>
+    /// Runs one step for one lane: a token id through every layer and the head, advancing that lane's
+    /// row of <see cref="StepState"/>. Returns the lane's output (after activation), valid until the next call for that lane.
+    /// </summary>
+    public global::System.ReadOnlySpan<float> Step(int token, int lane = 0)
+    {
+        global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
+        if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
+        if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+        var p = _rnnParameters.Span;
+        var s = _rnnScratch.Span;
+        var state = _rnnStepState.Span;
+        // Layer 0 (LSTM, 4 units).
+        var gates0 = s.Slice(RnnLayout.StepGates, 16).Slice(0, 16);
+        var h0 = state.Slice(RnnLayout.H0L0 + lane * 4, 4);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 16), p.Slice(RnnLayout.BiasHhL0, 16), gates0);
+        global::RnnGen.Inputs.OneHot.AddColumn(p.Slice(RnnLayout.WeightIhL0, 80), 16, InputSize, token, gates0);
+        var c0 = state.Slice(RnnLayout.C0L0 + lane * 4, 4);
+        global::RnnGen.Kernels.Gemm.NT(1, 16, 4, h0, 4, p.Slice(RnnLayout.WeightHhL0, 64), 4, gates0, 16, accumulate: true);
+        global::RnnGen.Cells.LstmCell.Forward(gates0, c0, c0, h0, 4, 1, 4);
+        // Layer 1 (LSTM, 3 units).
+        var gates1 = s.Slice(RnnLayout.StepGates, 16).Slice(0, 12);
+        var h1 = state.Slice(RnnLayout.H0L1 + lane * 3, 3);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), gates1);
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 4, h0, 4, p.Slice(RnnLayout.WeightIhL1, 48), 4, gates1, 12, accumulate: true);
+        var c1 = state.Slice(RnnLayout.C0L1 + lane * 3, 3);
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 3, h1, 3, p.Slice(RnnLayout.WeightHhL1, 36), 3, gates1, 12, accumulate: true);
+        global::RnnGen.Cells.LstmCell.Forward(gates1, c1, c1, h1, 3, 1, 3);
+        // Head.
+        var output = s.Slice(RnnLayout.StepOutput + lane * 5, 5);
+        p.Slice(RnnLayout.HeadBias, 5).CopyTo(output);
+        global::RnnGen.Kernels.Gemm.NT(1, 5, 3, h1, 3, p.Slice(RnnLayout.HeadWeight, 15), 3, output, 5, accumulate: true);
+        global::RnnGen.Losses.Softmax.Rows(output, 1, 5, s.Slice(RnnLayout.StepLogSumExp, 1));
+        return output;
     }
 
     int global::RnnGen.IRnnModel<float>.Steps => Steps;

@@ -5,25 +5,24 @@
 namespace Demo;
 
 /// <summary>
-/// RnnGen model: token input (4 ids, one-hot) → LSTM(3) → softmax(4); 2 steps × batch 2, many-to-many, double, 124 parameters.
+/// RnnGen model: token input (4 ids, one-hot) → LSTM(3) → softmax(4); 2 steps, many-to-many, batch 2, double, 124 parameters.
 /// </summary>
 /// <remarks>
 /// <para>What this model computes, per step t (PyTorch's conventions, so weights move both ways):</para>
 /// <code>
-/// x_t = onehot(token_t)                       (x_t·W_ihᵀ is a column of W_ih: gathered, no product)
+/// x_t = onehot(token_t)   (x_t·W_ihᵀ is a column of W_ih: gathered, no product)
 /// layer 0 (LSTM, H = 3):
 ///   [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
 ///   i, f, o = σ(·);  g = tanh(·)
 ///   c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
-///   (h_t feeds the head)
-/// z_t = h_t·W_headᵀ + b_head
+/// z_t = h_t·W_headᵀ + b_head  (top layer)
 /// Output = softmax(z)
 /// </code>
 /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
 /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.ITokenInputModel<double>, global::RnnGen.IClassTargetModel<double>, global::System.IDisposable
+partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.ITokenInputModel<double>, global::RnnGen.IClassTargetModel<double>, global::RnnGen.ISupervisedModel<double, int, int>, global::System.IDisposable
 {
     /// <summary>Input time steps T, unrolled into the code below.</summary>
     public const int Steps = 2;
@@ -37,57 +36,66 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
     public const int OutputSize = 4;
     /// <summary>Number of parameters (length of <see cref="Parameters"/>).</summary>
     public const int ParameterCount = 124;
+    /// <summary>Values in <see cref="InitialState"/> and <see cref="FinalState"/>.</summary>
+    public const int StateSize = 12;
 
-    private const double InverseBatch = 1d / Batch;
+    private const double RnnInverseBatch = 1d / Batch;
 
-    // Parameters: offsets of PyTorch's state_dict tensors in the flat buffer.
-    private const int WeightIhL0 = 0; // rnn.weight_ih_l0 [12, 4]
-    private const int WeightHhL0 = 48; // rnn.weight_hh_l0 [12, 3]
-    private const int BiasIhL0 = 84; // rnn.bias_ih_l0 [12]
-    private const int BiasHhL0 = 96; // rnn.bias_hh_l0 [12]
-    private const int HeadWeight = 108; // head.weight [4, 3]
-    private const int HeadBias = 120; // head.bias [4]
+    /// <summary>Where each tensor, activation and scratch area starts in the model's flat buffers.</summary>
+    private static class RnnLayout
+    {
+        // Parameters: PyTorch's state_dict tensors, in order.
+        public const int WeightIhL0 = 0; // rnn.weight_ih_l0 [12, 4]
+        public const int WeightHhL0 = 48; // rnn.weight_hh_l0 [12, 3]
+        public const int BiasIhL0 = 84; // rnn.bias_ih_l0 [12]
+        public const int BiasHhL0 = 96; // rnn.bias_hh_l0 [12]
+        public const int HeadWeight = 108; // head.weight [4, 3]
+        public const int HeadBias = 120; // head.bias [4]
 
-    // Activations that backward reads, written by the last forward pass.
-    private const int HiddenL0 = 0; // h: outputs of layer 0, [Steps, Batch, 3]
-    private const int GatesL0 = 12; // gate activations of layer 0, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
-    private const int CellL0 = 60; // c: cell states of layer 0, [Steps, Batch, 3]
-    private const int OutputValues = 72; // Output, [OutputSteps, Batch, 4]
-    private const int LogSumExp = 88; // log Σ exp(z) per output row, for an exact cross-entropy
-    private const int ActivationLength = 92;
+        // Activations that backward reads, written by the last forward pass.
+        public const int HiddenL0 = 0; // h: outputs of layer 0, [Steps, Batch, 3]
+        public const int GatesL0 = 12; // gate activations of layer 0, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
+        public const int CellL0 = 60; // c: cell states of layer 0, [Steps, Batch, 3]
+        public const int OutputValues = 72; // Output, [OutputSteps, Batch, 4]
+        public const int LogSumExp = 88; // log Σ exp(z) per output row, for an exact cross-entropy
+        public const int ActivationLength = 92;
 
-    // Scratch for backward.
-    private const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-    private const int DeltaB = 16; // dL/dh of the top layer, then of every other layer going down
-    private const int DeltaCell = 32; // dL/dc carried from step t to step t−1
-    private const int BiasSumL0 = 38; // b_ih + b_hh folded into the input projection
-    private const int ScratchLength = 50;
+        // Scratch.
+        public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
+        public const int DeltaB = 16; // dL/dh of the top layer, then of every other layer going down
+        public const int DeltaCell = 32; // dL/dc carried from step t to step t−1
+        public const int BiasSumL0 = 38; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 50; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 62; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 70; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 71;
 
-    // Recurrent state (InitialState and FinalState): every h, then every c.
-    private const int H0L0 = 0; // h of layer 0, [Batch, 3]
-    private const int C0L0 = 6; // c of layer 0, [Batch, 3]
-    private const int StateLength = 12;
+        // Recurrent state (InitialState, FinalState): every h, then every c.
+        public const int H0L0 = 0; // h of layer 0, [Batch, 3]
+        public const int C0L0 = 6; // c of layer 0, [Batch, 3]
+    }
 
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
-        new("rnn.weight_ih_l0", new[] { 12, 4 }, WeightIhL0),
-        new("rnn.weight_hh_l0", new[] { 12, 3 }, WeightHhL0),
-        new("rnn.bias_ih_l0", new[] { 12 }, BiasIhL0),
-        new("rnn.bias_hh_l0", new[] { 12 }, BiasHhL0),
-        new("head.weight", new[] { 4, 3 }, HeadWeight),
-        new("head.bias", new[] { 4 }, HeadBias),
+        new("rnn.weight_ih_l0", new[] { 12, 4 }, RnnLayout.WeightIhL0),
+        new("rnn.weight_hh_l0", new[] { 12, 3 }, RnnLayout.WeightHhL0),
+        new("rnn.bias_ih_l0", new[] { 12 }, RnnLayout.BiasIhL0),
+        new("rnn.bias_hh_l0", new[] { 12 }, RnnLayout.BiasHhL0),
+        new("head.weight", new[] { 4, 3 }, RnnLayout.HeadWeight),
+        new("head.bias", new[] { 4 }, RnnLayout.HeadBias),
     };
 
     private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnParameters = new(ParameterCount);
     private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnGradients = new(ParameterCount);
-    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnActivations = new(ActivationLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnScratch = new(ScratchLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnInitialState = new(StateLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnFinalState = new(StateLength);
-    private readonly int[] _rnnTokens = new int[Steps * Batch];
+    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnActivations = new(RnnLayout.ActivationLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnScratch = new(RnnLayout.ScratchLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnInitialState = new(StateSize);
+    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnFinalState = new(StateSize);
+    private readonly int[] _rnnTokens = new int[4]; // token ids of the model's steps, [Steps, Batch]
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
+    private int _rnnLossStartStep;
     private bool _rnnDisposed;
 
     /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
@@ -96,13 +104,13 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
         var p = _rnnParameters.Span;
         // Layer 0 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 3.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL0, 48), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL0, 36), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 48), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 36), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
         // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 3.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadWeight, 12), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadBias, 4), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 4), 1.0 / global::System.Math.Sqrt(3), random);
     }
 
     /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -112,7 +120,7 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
     public global::System.Span<double> Gradients => _rnnGradients.Span;
 
     /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-    public global::System.ReadOnlySpan<double> Output => _rnnActivations.Span.Slice(OutputValues, OutputSteps * Batch * OutputSize);
+    public global::System.ReadOnlySpan<double> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
 
     /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
     public global::System.Span<double> InitialState => _rnnInitialState.Span;
@@ -123,20 +131,41 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
     public bool CarryState { get; set; }
 
+    /// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>
+    public int LossStartStep
+    {
+        get => _rnnLossStartStep;
+        set => _rnnLossStartStep = (uint)value < OutputSteps ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "LossStartStep must lie in [0, OutputSteps).");
+    }
+
+    /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
+    public void CopyStateAfterStep(int step, global::System.Span<double> destination)
+    {
+        if ((uint)step >= 2) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 2).");
+        global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+        if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+        var a = _rnnActivations.Span;
+        a.Slice(RnnLayout.HiddenL0 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.H0L0, 6));
+        a.Slice(RnnLayout.CellL0 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.C0L0, 6));
+    }
+
+    /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
-    public global::System.Span<double> Parameter(string name) { var (offset, length) = FindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
+    public global::System.Span<double> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
 
     /// <summary>The tensor of <see cref="Gradients"/> that matches <see cref="Parameter(string)"/>.</summary>
-    public global::System.Span<double> Gradient(string name) { var (offset, length) = FindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
+    public global::System.Span<double> Gradient(string name) { var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
 
-    private static (int Offset, int Length) FindTensor(string name) => name switch
+    private static (int Offset, int Length) RnnFindTensor(string name) => name switch
     {
-        "rnn.weight_ih_l0" => (WeightIhL0, 48),
-        "rnn.weight_hh_l0" => (WeightHhL0, 36),
-        "rnn.bias_ih_l0" => (BiasIhL0, 12),
-        "rnn.bias_hh_l0" => (BiasHhL0, 12),
-        "head.weight" => (HeadWeight, 12),
-        "head.bias" => (HeadBias, 4),
+        "rnn.weight_ih_l0" => (RnnLayout.WeightIhL0, 48),
+        "rnn.weight_hh_l0" => (RnnLayout.WeightHhL0, 36),
+        "rnn.bias_ih_l0" => (RnnLayout.BiasIhL0, 12),
+        "rnn.bias_hh_l0" => (RnnLayout.BiasHhL0, 12),
+        "head.weight" => (RnnLayout.HeadWeight, 12),
+        "head.bias" => (RnnLayout.HeadBias, 4),
         _ => throw new global::System.ArgumentException($"No tensor named '{name}'; this model has: rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, head.weight, head.bias.", nameof(name)),
     };
 
@@ -152,8 +181,8 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-        LoadInputs(tokens);
-        ForwardCore();
+        RnnLoadInputs(tokens);
+        RnnForwardCore();
     }
 
     /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
@@ -162,8 +191,8 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-        return LossCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        return RnnLossCore(targets);
     }
 
     /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -175,8 +204,8 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
             ? "Backward needs a forward pass first: call Forward."
             : "Backward already consumed the activations of the last forward pass: call Forward again.");
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-        BackwardCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        RnnBackwardCore(targets);
     }
 
     /// <summary>
@@ -188,14 +217,14 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-        LoadInputs(tokens);
-        ForwardCore();
-        double loss = LossCore(targets);
+        RnnLoadInputs(tokens);
+        RnnForwardCore();
+        double loss = RnnLossCore(targets);
         _rnnGradients.Span.Clear();
-        BackwardCore(targets);
+        RnnBackwardCore(targets);
         double norm = clipNorm > 0
             ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
             : global::RnnGen.GradientClipping.GlobalNorm<double>(_rnnGradients.Span);
@@ -204,47 +233,48 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         return loss;
     }
 
-    private void LoadInputs(global::System.ReadOnlySpan<int> tokens)
+    private void RnnLoadInputs(global::System.ReadOnlySpan<int> tokens)
     {
         // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
         if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
         tokens.CopyTo(_rnnTokens);
     }
 
-    private void ForwardCore()
+    /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
+    private void RnnForwardCore()
     {
-        ForwardL0();
-        ForwardHead();
-        SaveFinalState();
+        RnnForwardL0();
+        RnnForwardHead(0, OutputSteps);
+        RnnSaveState(_rnnFinalState.Span);
         _rnnPhase = 1;
     }
 
     /// <summary>Layer 0: LSTM, 3 units; reads [Steps, Batch, 4], writes h [Steps, Batch, 3].</summary>
-    private void ForwardL0()
+    private void RnnForwardL0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL0, 12), p.Slice(BiasHhL0, 12), s.Slice(BiasSumL0, 12));
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), s.Slice(RnnLayout.BiasSumL0, 12));
         //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
-        global::RnnGen.Inputs.OneHot.Project(p.Slice(WeightIhL0, 48), 12, InputSize, _rnnTokens, s.Slice(BiasSumL0, 12), a.Slice(GatesL0, 48), 12);
+        global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 48), 12, 4, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 12), a.Slice(RnnLayout.GatesL0, 48), 12);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL0Steps0To1();
+        RnnForwardL0Steps0To1();
     }
 
     /// <summary>Layer 0, steps 0 to 1.</summary>
-    private void ForwardL0Steps0To1()
+    private void RnnForwardL0Steps0To1()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL0, 36);
-        var h = a.Slice(HiddenL0, 12); // [Steps, Batch, 3]
-        var h0 = _rnnInitialState.Span.Slice(H0L0, 6);
-        var gates = a.Slice(GatesL0, 48); // [Steps, Batch, 4·3]
-        var c = a.Slice(CellL0, 12); // [Steps, Batch, 3]
-        var c0 = _rnnInitialState.Span.Slice(C0L0, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 36);
+        var h = a.Slice(RnnLayout.HiddenL0, 12); // [Steps, Batch, 3]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
+        var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
+        var c = a.Slice(RnnLayout.CellL0, 12); // [Steps, Batch, 3]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
@@ -254,90 +284,133 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), 3, 2, 3);
     }
 
-    /// <summary>The head: z = h·W_headᵀ + b_head on every step, then the output activation.</summary>
-    private void ForwardHead()
+    /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
+    private void RnnForwardHead(int first, int count)
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var z = a.Slice(OutputValues, 16);
-        global::RnnGen.Kernels.Bias.Broadcast(z, 4, 4, 4, p.Slice(HeadBias, 4));
-        global::RnnGen.Kernels.Gemm.NT(4, 4, 3, a.Slice(HiddenL0, 12), 3, p.Slice(HeadWeight, 12), 3, z, 4, accumulate: true);
+        int rows = count * Batch, row = first * Batch;
+        var x = a.Slice(RnnLayout.HiddenL0, 12).Slice(row * 3, rows * 3);
+        var z = a.Slice(RnnLayout.OutputValues + row * 4, rows * 4);
+        global::RnnGen.Kernels.Bias.Broadcast(z, rows, 4, 4, p.Slice(RnnLayout.HeadBias, 4));
+        global::RnnGen.Kernels.Gemm.NT(rows, 4, 3, x, 3, p.Slice(RnnLayout.HeadWeight, 12), 3, z, 4, accumulate: true);
         // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
-        global::RnnGen.Losses.Softmax.Rows(z, 4, 4, a.Slice(LogSumExp, 4));
+        global::RnnGen.Losses.Softmax.Rows(z, rows, 4, a.Slice(RnnLayout.LogSumExp + row, rows));
     }
 
-    /// <summary>FinalState: h (and c) after the last step each direction takes.</summary>
-    private void SaveFinalState()
+    /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>
+    private void RnnSaveState(global::System.Span<double> destination)
     {
         var a = _rnnActivations.Span;
-        var f = _rnnFinalState.Span;
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL0 + 6, 6), 3, f.Slice(H0L0, 6), 3, 2, 3);
-        a.Slice(CellL0 + 6, 6).CopyTo(f.Slice(C0L0, 6));
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 6, 6), 3, destination.Slice(RnnLayout.H0L0, 6), 3, 2, 3);
+        a.Slice(RnnLayout.CellL0 + 6, 6).CopyTo(destination.Slice(RnnLayout.C0L0, 6));
     }
 
-    private double LossCore(global::System.ReadOnlySpan<int> targets)
+    private double RnnLossCore(global::System.ReadOnlySpan<int> targets)
     {
         var a = _rnnActivations.Span;
+        // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
+        int first = _rnnLossStartStep * Batch;
         // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-        return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets, a.Slice(HiddenL0, 12), 3, 3, _rnnParameters.Span.Slice(HeadWeight, 12), _rnnParameters.Span.Slice(HeadBias, 4), a.Slice(LogSumExp, 4), 4, InverseBatch);
+        return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0, 12).Slice(first * 3), 3, 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 12), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp, 4).Slice(first), 4 - first, RnnInverseBatch);
     }
 
-    private void BackwardCore(global::System.ReadOnlySpan<int> targets)
+    /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
+    private void RnnBackwardCore(global::System.ReadOnlySpan<int> targets)
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var dz = s.Slice(DeltaA, 16); // dL/dz, [OutputSteps, Batch, 4]
+        var dz = s.Slice(RnnLayout.DeltaA, 16); // dL/dz, [OutputSteps, Batch, 4]
+        // Rows before LossStartStep do not count: their dz is zero.
+        int first = _rnnLossStartStep * Batch;
+        dz.Slice(0, first * OutputSize).Clear();
         // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output, targets, dz, 4, 4, InverseBatch);
+        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), 4 - first, 4, RnnInverseBatch);
         // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-        global::RnnGen.Kernels.Gemm.TN(4, 3, 4, dz, 4, a.Slice(HiddenL0, 12), 3, g.Slice(HeadWeight, 12), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 4, 4, 4, g.Slice(HeadBias, 4));
+        global::RnnGen.Kernels.Gemm.TN(4, 3, 4, dz, 4, a.Slice(RnnLayout.HiddenL0, 12), 3, g.Slice(RnnLayout.HeadWeight, 12), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 4, 4, 4, g.Slice(RnnLayout.HeadBias, 4));
         // dh of the top layer at every step: dz·W_head.
-        global::RnnGen.Kernels.Gemm.NN(4, 3, 4, dz, 4, p.Slice(HeadWeight, 12), 3, s.Slice(DeltaB, 12), 3, accumulate: false);
-        BackwardL0();
+        global::RnnGen.Kernels.Gemm.NN(4, 3, 4, dz, 4, p.Slice(RnnLayout.HeadWeight, 12), 3, s.Slice(RnnLayout.DeltaB, 12), 3, accumulate: false);
+        RnnBackwardL0();
         _rnnPhase = 2;
     }
 
     /// <summary>Backpropagation through time for layer 0 (LSTM, 3 units), then its weight gradients.</summary>
-    private void BackwardL0()
+    private void RnnBackwardL0()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // dL/dc after the last step is zero.
-        s.Slice(DeltaCell, 6).Clear();
+        s.Slice(RnnLayout.DeltaCell, 6).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL0Steps1To0();
+        RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(GatesL0, 48), 12, 12, _rnnTokens, g.Slice(WeightIhL0, 48), InputSize);
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(GatesL0, 24), 12, _rnnInitialState.Span.Slice(H0L0, 6), 3, g.Slice(WeightHhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(GatesL0 + 24, 24), 12, a.Slice(HiddenL0, 6), 3, g.Slice(WeightHhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 48), 4, 12, 12, g.Slice(BiasIhL0, 12));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 48), 4, 12, 12, g.Slice(BiasHhL0, 12));
+        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 48), 12, 12, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 48), 4);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0 + 24, 24), 12, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasHhL0, 12));
     }
 
     /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
-    private void BackwardL0Steps1To0()
+    private void RnnBackwardL0Steps1To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL0, 36);
-        var dh = s.Slice(DeltaB, 12); // dL/dh, [Steps, Batch, 3]
-        var gates = a.Slice(GatesL0, 48);
-        var c = a.Slice(CellL0, 12);
-        var c0 = _rnnInitialState.Span.Slice(C0L0, 6);
-        var dc = s.Slice(DeltaCell, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 36);
+        var dh = s.Slice(RnnLayout.DeltaB, 12); // dL/dh, [Steps, Batch, 3]
+        var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
+        var c = a.Slice(RnnLayout.CellL0, 12); // [Steps, Batch, 3]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 6);
+        var dc = s.Slice(RnnLayout.DeltaCell, 6);
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), 3, dc, 2, 3);
         global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(24, 24), 12, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), 3, dc, 2, 3);
+    }
+
+    private readonly global::RnnGen.Memory.AlignedBuffer<double> _rnnStepState = new(StateSize);
+
+    /// <summary>State of single-step inference, laid out as <see cref="InitialState"/> (one row per lane); starts at zero.</summary>
+    public global::System.Span<double> StepState => _rnnStepState.Span;
+
+    /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
+    public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+
+    /// <summary>
+    /// Runs one step for one lane: a token id through every layer and the head, advancing that lane's
+    /// row of <see cref="StepState"/>. Returns the lane's output (after activation), valid until the next call for that lane.
+    /// </summary>
+    public global::System.ReadOnlySpan<double> Step(int token, int lane = 0)
+    {
+        global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
+        if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
+        if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+        var p = _rnnParameters.Span;
+        var s = _rnnScratch.Span;
+        var state = _rnnStepState.Span;
+        // Layer 0 (LSTM, 3 units).
+        var gates0 = s.Slice(RnnLayout.StepGates, 12).Slice(0, 12);
+        var h0 = state.Slice(RnnLayout.H0L0 + lane * 3, 3);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), gates0);
+        global::RnnGen.Inputs.OneHot.AddColumn(p.Slice(RnnLayout.WeightIhL0, 48), 12, InputSize, token, gates0);
+        var c0 = state.Slice(RnnLayout.C0L0 + lane * 3, 3);
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 3, h0, 3, p.Slice(RnnLayout.WeightHhL0, 36), 3, gates0, 12, accumulate: true);
+        global::RnnGen.Cells.LstmCell.Forward(gates0, c0, c0, h0, 3, 1, 3);
+        // Head.
+        var output = s.Slice(RnnLayout.StepOutput + lane * 4, 4);
+        p.Slice(RnnLayout.HeadBias, 4).CopyTo(output);
+        global::RnnGen.Kernels.Gemm.NT(1, 4, 3, h0, 3, p.Slice(RnnLayout.HeadWeight, 12), 3, output, 4, accumulate: true);
+        global::RnnGen.Losses.Softmax.Rows(output, 1, 4, s.Slice(RnnLayout.StepLogSumExp, 1));
+        return output;
     }
 
     int global::RnnGen.IRnnModel<double>.Steps => Steps;

@@ -3,7 +3,7 @@
 #nullable enable
 
 /// <summary>
-/// RnnGen model: vector input (2) → RNN (tanh)(2) → linear(1); 2 steps × batch 1, many-to-many, float, 15 parameters.
+/// RnnGen model: vector input (2) → RNN (tanh)(2) → linear(1); 2 steps, many-to-many, batch 1, float, 15 parameters.
 /// </summary>
 /// <remarks>
 /// <para>What this model computes, per step t (PyTorch's conventions, so weights move both ways):</para>
@@ -11,15 +11,14 @@
 /// x_t = inputs[t]
 /// layer 0 (RNN (tanh), H = 2):
 ///   h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
-///   (h_t feeds the head)
-/// z_t = h_t·W_headᵀ + b_head
+/// z_t = h_t·W_headᵀ + b_head  (top layer)
 /// Output = z
 /// </code>
 /// <para>Loss: squared error Σ_j (y_j − t_j)², summed over output steps, averaged over the batch.</para>
 /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorInputModel<float>, global::RnnGen.IValueTargetModel<float>, global::System.IDisposable
+partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorInputModel<float>, global::RnnGen.IValueTargetModel<float>, global::RnnGen.ISupervisedModel<float, float, float>, global::System.IDisposable
 {
     /// <summary>Input time steps T, unrolled into the code below.</summary>
     public const int Steps = 2;
@@ -33,52 +32,61 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     public const int OutputSize = 1;
     /// <summary>Number of parameters (length of <see cref="Parameters"/>).</summary>
     public const int ParameterCount = 15;
+    /// <summary>Values in <see cref="InitialState"/> and <see cref="FinalState"/>.</summary>
+    public const int StateSize = 2;
 
-    private const float InverseBatch = 1f / Batch;
+    private const float RnnInverseBatch = 1f / Batch;
 
-    // Parameters: offsets of PyTorch's state_dict tensors in the flat buffer.
-    private const int WeightIhL0 = 0; // rnn.weight_ih_l0 [2, 2]
-    private const int WeightHhL0 = 4; // rnn.weight_hh_l0 [2, 2]
-    private const int BiasIhL0 = 8; // rnn.bias_ih_l0 [2]
-    private const int BiasHhL0 = 10; // rnn.bias_hh_l0 [2]
-    private const int HeadWeight = 12; // head.weight [1, 2]
-    private const int HeadBias = 14; // head.bias [1]
+    /// <summary>Where each tensor, activation and scratch area starts in the model's flat buffers.</summary>
+    private static class RnnLayout
+    {
+        // Parameters: PyTorch's state_dict tensors, in order.
+        public const int WeightIhL0 = 0; // rnn.weight_ih_l0 [2, 2]
+        public const int WeightHhL0 = 4; // rnn.weight_hh_l0 [2, 2]
+        public const int BiasIhL0 = 8; // rnn.bias_ih_l0 [2]
+        public const int BiasHhL0 = 10; // rnn.bias_hh_l0 [2]
+        public const int HeadWeight = 12; // head.weight [1, 2]
+        public const int HeadBias = 14; // head.bias [1]
 
-    // Activations that backward reads, written by the last forward pass.
-    private const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 2]
-    private const int HiddenL0 = 4; // h: outputs of layer 0, [Steps, Batch, 2]
-    private const int OutputValues = 8; // Output, [OutputSteps, Batch, 1]
-    private const int ActivationLength = 10;
+        // Activations that backward reads, written by the last forward pass.
+        public const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 2]
+        public const int HiddenL0 = 4; // h: outputs of layer 0, [Steps, Batch, 2]
+        public const int OutputValues = 8; // Output, [OutputSteps, Batch, 1]
+        public const int ActivationLength = 10;
 
-    // Scratch for backward.
-    private const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-    private const int DeltaB = 4; // dL/dh of the top layer, then of every other layer going down
-    private const int BiasSumL0 = 8; // b_ih + b_hh folded into the input projection
-    private const int ScratchLength = 10;
+        // Scratch.
+        public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
+        public const int DeltaB = 4; // dL/dh of the top layer, then of every other layer going down
+        public const int BiasSumL0 = 8; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 10; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 12; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 13; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 14;
 
-    // Recurrent state (InitialState and FinalState): every h, then every c.
-    private const int H0L0 = 0; // h of layer 0, [Batch, 2]
-    private const int StateLength = 2;
+        // Recurrent state (InitialState, FinalState): every h, then every c.
+        public const int H0L0 = 0; // h of layer 0, [Batch, 2]
+    }
 
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
-        new("rnn.weight_ih_l0", new[] { 2, 2 }, WeightIhL0),
-        new("rnn.weight_hh_l0", new[] { 2, 2 }, WeightHhL0),
-        new("rnn.bias_ih_l0", new[] { 2 }, BiasIhL0),
-        new("rnn.bias_hh_l0", new[] { 2 }, BiasHhL0),
-        new("head.weight", new[] { 1, 2 }, HeadWeight),
-        new("head.bias", new[] { 1 }, HeadBias),
+        new("rnn.weight_ih_l0", new[] { 2, 2 }, RnnLayout.WeightIhL0),
+        new("rnn.weight_hh_l0", new[] { 2, 2 }, RnnLayout.WeightHhL0),
+        new("rnn.bias_ih_l0", new[] { 2 }, RnnLayout.BiasIhL0),
+        new("rnn.bias_hh_l0", new[] { 2 }, RnnLayout.BiasHhL0),
+        new("head.weight", new[] { 1, 2 }, RnnLayout.HeadWeight),
+        new("head.bias", new[] { 1 }, RnnLayout.HeadBias),
     };
 
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnParameters = new(ParameterCount);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnGradients = new(ParameterCount);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(ActivationLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(ScratchLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(RnnLayout.ActivationLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
+    private int _rnnLossStartStep;
     private bool _rnnDisposed;
 
     /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
@@ -87,13 +95,13 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
         var p = _rnnParameters.Span;
         // Layer 0 (RNN (tanh)): every weight and bias from U(−1/√H, 1/√H), H = 2.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL0, 4), 1.0 / global::System.Math.Sqrt(2), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL0, 4), 1.0 / global::System.Math.Sqrt(2), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL0, 2), 1.0 / global::System.Math.Sqrt(2), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL0, 2), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 4), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 4), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 2), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 2), 1.0 / global::System.Math.Sqrt(2), random);
         // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 2.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadWeight, 2), 1.0 / global::System.Math.Sqrt(2), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadBias, 1), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 2), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 1), 1.0 / global::System.Math.Sqrt(2), random);
     }
 
     /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -103,7 +111,7 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     public global::System.Span<float> Gradients => _rnnGradients.Span;
 
     /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(OutputValues, OutputSteps * Batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
 
     /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
     public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -114,26 +122,46 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
     public bool CarryState { get; set; }
 
+    /// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>
+    public int LossStartStep
+    {
+        get => _rnnLossStartStep;
+        set => _rnnLossStartStep = (uint)value < OutputSteps ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "LossStartStep must lie in [0, OutputSteps).");
+    }
+
+    /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
+    public void CopyStateAfterStep(int step, global::System.Span<float> destination)
+    {
+        if ((uint)step >= 2) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 2).");
+        global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+        if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+        var a = _rnnActivations.Span;
+        a.Slice(RnnLayout.HiddenL0 + step * 2, 2).CopyTo(destination.Slice(RnnLayout.H0L0, 2));
+    }
+
+    /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
 
     /// <summary>d(Loss)/d(inputs), [Steps, Batch, InputSize], from the last <c>Backward</c> run with <see cref="ComputeInputGradient"/> set.</summary>
-    public global::System.ReadOnlySpan<float> InputGradient => _rnnScratch.Span.Slice(DeltaA, Steps * Batch * InputSize);
+    public global::System.ReadOnlySpan<float> InputGradient => _rnnScratch.Span.Slice(RnnLayout.DeltaA, Steps * Batch * InputSize);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
-    public global::System.Span<float> Parameter(string name) { var (offset, length) = FindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
+    public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
 
     /// <summary>The tensor of <see cref="Gradients"/> that matches <see cref="Parameter(string)"/>.</summary>
-    public global::System.Span<float> Gradient(string name) { var (offset, length) = FindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
+    public global::System.Span<float> Gradient(string name) { var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
 
-    private static (int Offset, int Length) FindTensor(string name) => name switch
+    private static (int Offset, int Length) RnnFindTensor(string name) => name switch
     {
-        "rnn.weight_ih_l0" => (WeightIhL0, 4),
-        "rnn.weight_hh_l0" => (WeightHhL0, 4),
-        "rnn.bias_ih_l0" => (BiasIhL0, 2),
-        "rnn.bias_hh_l0" => (BiasHhL0, 2),
-        "head.weight" => (HeadWeight, 2),
-        "head.bias" => (HeadBias, 1),
+        "rnn.weight_ih_l0" => (RnnLayout.WeightIhL0, 4),
+        "rnn.weight_hh_l0" => (RnnLayout.WeightHhL0, 4),
+        "rnn.bias_ih_l0" => (RnnLayout.BiasIhL0, 2),
+        "rnn.bias_hh_l0" => (RnnLayout.BiasHhL0, 2),
+        "head.weight" => (RnnLayout.HeadWeight, 2),
+        "head.bias" => (RnnLayout.HeadBias, 1),
         _ => throw new global::System.ArgumentException($"No tensor named '{name}'; this model has: rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, head.weight, head.bias.", nameof(name)),
     };
 
@@ -149,8 +177,8 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Length(inputs.Length, Steps * Batch * InputSize, "[Steps, Batch, InputSize]", nameof(inputs));
-        LoadInputs(inputs);
-        ForwardCore();
+        RnnLoadInputs(inputs);
+        RnnForwardCore();
     }
 
     /// <summary>squared error Σ_j (y_j − t_j)², summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch, OutputSize].</summary>
@@ -159,8 +187,8 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-        global::RnnGen.Inputs.ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets));
-        return LossCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets), _rnnLossStartStep * Batch * OutputSize);
+        return RnnLossCore(targets);
     }
 
     /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -172,8 +200,8 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
             ? "Backward needs a forward pass first: call Forward."
             : "Backward already consumed the activations of the last forward pass: call Forward again.");
-        global::RnnGen.Inputs.ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets));
-        BackwardCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets), _rnnLossStartStep * Batch * OutputSize);
+        RnnBackwardCore(targets);
     }
 
     /// <summary>
@@ -185,14 +213,14 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Length(inputs.Length, Steps * Batch * InputSize, "[Steps, Batch, InputSize]", nameof(inputs));
-        global::RnnGen.Inputs.ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets));
+        global::RnnGen.Inputs.ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets), _rnnLossStartStep * Batch * OutputSize);
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-        LoadInputs(inputs);
-        ForwardCore();
-        float loss = LossCore(targets);
+        RnnLoadInputs(inputs);
+        RnnForwardCore();
+        float loss = RnnLossCore(targets);
         _rnnGradients.Span.Clear();
-        BackwardCore(targets);
+        RnnBackwardCore(targets);
         float norm = clipNorm > 0
             ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
             : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
@@ -201,44 +229,45 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         return loss;
     }
 
-    private void LoadInputs(global::System.ReadOnlySpan<float> inputs)
+    private void RnnLoadInputs(global::System.ReadOnlySpan<float> inputs)
     {
         // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
         if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
-        inputs.CopyTo(_rnnActivations.Span.Slice(InputX, 4));
+        inputs.CopyTo(_rnnActivations.Span.Slice(RnnLayout.InputX, 4));
     }
 
-    private void ForwardCore()
+    /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
+    private void RnnForwardCore()
     {
-        ForwardL0();
-        ForwardHead();
-        SaveFinalState();
+        RnnForwardL0();
+        RnnForwardHead(0, OutputSteps);
+        RnnSaveState(_rnnFinalState.Span);
         _rnnPhase = 1;
     }
 
     /// <summary>Layer 0: RNN (tanh), 2 units; reads [Steps, Batch, 2], writes h [Steps, Batch, 2].</summary>
-    private void ForwardL0()
+    private void RnnForwardL0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 2 steps at once (Steps·Batch = 2 rows):
         //   pre[t] = x_t·W_ihᵀ + b_ih + b_hh
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL0, 2), p.Slice(BiasHhL0, 2), s.Slice(BiasSumL0, 2));
-        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(HiddenL0, 4), 2, 2, 2, s.Slice(BiasSumL0, 2));
-        global::RnnGen.Kernels.Gemm.NT(2, 2, 2, a.Slice(InputX, 4), 2, p.Slice(WeightIhL0, 4), 2, a.Slice(HiddenL0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 2), p.Slice(RnnLayout.BiasHhL0, 2), s.Slice(RnnLayout.BiasSumL0, 2));
+        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL0, 4), 2, 2, 2, s.Slice(RnnLayout.BiasSumL0, 2));
+        global::RnnGen.Kernels.Gemm.NT(2, 2, 2, a.Slice(RnnLayout.InputX, 4), 2, p.Slice(RnnLayout.WeightIhL0, 4), 2, a.Slice(RnnLayout.HiddenL0, 4), 2, accumulate: true);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL0Steps0To1();
+        RnnForwardL0Steps0To1();
     }
 
     /// <summary>Layer 0, steps 0 to 1.</summary>
-    private void ForwardL0Steps0To1()
+    private void RnnForwardL0Steps0To1()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL0, 4);
-        var h = a.Slice(HiddenL0, 4); // [Steps, Batch, 2]
-        var h0 = _rnnInitialState.Span.Slice(H0L0, 2);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
+        var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2);
         // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h0, 2, wHh, 2, h.Slice(0, 2), 2, accumulate: true);
@@ -248,87 +277,129 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
-    /// <summary>The head: z = h·W_headᵀ + b_head on every step, then the output activation.</summary>
-    private void ForwardHead()
+    /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
+    private void RnnForwardHead(int first, int count)
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var z = a.Slice(OutputValues, 2);
-        global::RnnGen.Kernels.Bias.Broadcast(z, 2, 1, 1, p.Slice(HeadBias, 1));
-        global::RnnGen.Kernels.Gemm.NT(2, 1, 2, a.Slice(HiddenL0, 4), 2, p.Slice(HeadWeight, 2), 2, z, 1, accumulate: true);
+        int rows = count * Batch, row = first * Batch;
+        var x = a.Slice(RnnLayout.HiddenL0, 4).Slice(row * 2, rows * 2);
+        var z = a.Slice(RnnLayout.OutputValues + row * 1, rows * 1);
+        global::RnnGen.Kernels.Bias.Broadcast(z, rows, 1, 1, p.Slice(RnnLayout.HeadBias, 1));
+        global::RnnGen.Kernels.Gemm.NT(rows, 1, 2, x, 2, p.Slice(RnnLayout.HeadWeight, 2), 2, z, 1, accumulate: true);
         // y = z (no activation).
     }
 
-    /// <summary>FinalState: h (and c) after the last step each direction takes.</summary>
-    private void SaveFinalState()
+    /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>
+    private void RnnSaveState(global::System.Span<float> destination)
     {
         var a = _rnnActivations.Span;
-        var f = _rnnFinalState.Span;
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL0 + 2, 2), 2, f.Slice(H0L0, 2), 2, 1, 2);
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 2), 2, destination.Slice(RnnLayout.H0L0, 2), 2, 1, 2);
     }
 
-    private float LossCore(global::System.ReadOnlySpan<float> targets)
+    private float RnnLossCore(global::System.ReadOnlySpan<float> targets)
     {
         var a = _rnnActivations.Span;
-        return global::RnnGen.Losses.SquaredError.Loss(Output, targets, 2, InverseBatch);
+        // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
+        int first = _rnnLossStartStep * Batch;
+        return global::RnnGen.Losses.SquaredError.Loss(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), (2 - first) * OutputSize, RnnInverseBatch);
     }
 
-    private void BackwardCore(global::System.ReadOnlySpan<float> targets)
+    /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
+    private void RnnBackwardCore(global::System.ReadOnlySpan<float> targets)
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var dz = s.Slice(DeltaA, 2); // dL/dz, [OutputSteps, Batch, 1]
+        var dz = s.Slice(RnnLayout.DeltaA, 2); // dL/dz, [OutputSteps, Batch, 1]
+        // Rows before LossStartStep do not count: their dz is zero.
+        int first = _rnnLossStartStep * Batch;
+        dz.Slice(0, first * OutputSize).Clear();
         // Squared error: dz = 2(y − t) / Batch.
-        global::RnnGen.Losses.SquaredError.Backward(Output, targets, dz, 2, InverseBatch);
+        global::RnnGen.Losses.SquaredError.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), (2 - first) * OutputSize, RnnInverseBatch);
         // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-        global::RnnGen.Kernels.Gemm.TN(1, 2, 2, dz, 1, a.Slice(HiddenL0, 4), 2, g.Slice(HeadWeight, 2), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 2, 1, 1, g.Slice(HeadBias, 1));
+        global::RnnGen.Kernels.Gemm.TN(1, 2, 2, dz, 1, a.Slice(RnnLayout.HiddenL0, 4), 2, g.Slice(RnnLayout.HeadWeight, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 2, 1, 1, g.Slice(RnnLayout.HeadBias, 1));
         // dh of the top layer at every step: dz·W_head.
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 1, dz, 1, p.Slice(HeadWeight, 2), 2, s.Slice(DeltaB, 4), 2, accumulate: false);
-        BackwardL0();
+        global::RnnGen.Kernels.Gemm.NN(2, 2, 1, dz, 1, p.Slice(RnnLayout.HeadWeight, 2), 2, s.Slice(RnnLayout.DeltaB, 4), 2, accumulate: false);
+        RnnBackwardL0();
         _rnnPhase = 2;
     }
 
     /// <summary>Backpropagation through time for layer 0 (RNN (tanh), 2 units), then its weight gradients.</summary>
-    private void BackwardL0()
+    private void RnnBackwardL0()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL0Steps1To0();
+        RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(DeltaB, 4), 2, a.Slice(InputX, 4), 2, g.Slice(WeightIhL0, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(DeltaB, 2), 2, _rnnInitialState.Span.Slice(H0L0, 2), 2, g.Slice(WeightHhL0, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(DeltaB + 2, 2), 2, a.Slice(HiddenL0, 2), 2, g.Slice(WeightHhL0, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(DeltaB, 4), 2, 2, 2, g.Slice(BiasIhL0, 2));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(DeltaB, 4), 2, 2, 2, g.Slice(BiasHhL0, 2));
-        // dL/dx = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, a.Slice(RnnLayout.InputX, 4), 2, g.Slice(RnnLayout.WeightIhL0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB, 2), 2, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB + 2, 2), 2, a.Slice(RnnLayout.HiddenL0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasIhL0, 2));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasHhL0, 2));
+        // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(2, 2, 2, s.Slice(DeltaB, 4), 2, p.Slice(WeightIhL0, 4), 2, s.Slice(DeltaA, 4), 2, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, p.Slice(RnnLayout.WeightIhL0, 4), 2, s.Slice(RnnLayout.DeltaA, 4), 2, accumulate: false);
         }
     }
 
     /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
-    private void BackwardL0Steps1To0()
+    private void RnnBackwardL0Steps1To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL0, 4);
-        var dh = s.Slice(DeltaB, 4); // dL/dh, [Steps, Batch, 2]
-        var h = a.Slice(HiddenL0, 4);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
+        var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
+        var dh = s.Slice(RnnLayout.DeltaB, 4); // dL/dh, [Steps, Batch, 2]
         // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
         // t = 1
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2, 2), 2, h.Slice(2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(2, 2), 2, wHh, 2, dh.Slice(0, 2), 2, accumulate: true);
         // t = 0
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 2), 2, h.Slice(0, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
+    }
+
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepState = new(StateSize);
+
+    /// <summary>State of single-step inference, laid out as <see cref="InitialState"/> (one row per lane); starts at zero.</summary>
+    public global::System.Span<float> StepState => _rnnStepState.Span;
+
+    /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
+    public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+
+    /// <summary>
+    /// Runs one step for one lane: an input vector through every layer and the head, advancing that lane's
+    /// row of <see cref="StepState"/>. Returns the lane's output (after activation), valid until the next call for that lane.
+    /// </summary>
+    public global::System.ReadOnlySpan<float> Step(global::System.ReadOnlySpan<float> input, int lane = 0)
+    {
+        global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
+        global::RnnGen.Inputs.ArgumentChecks.Length(input.Length, InputSize, "[InputSize]", nameof(input));
+        if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+        var p = _rnnParameters.Span;
+        var s = _rnnScratch.Span;
+        var state = _rnnStepState.Span;
+        // Layer 0 (RNN (tanh), 2 units).
+        var gates0 = s.Slice(RnnLayout.StepGates, 2).Slice(0, 2);
+        var h0 = state.Slice(RnnLayout.H0L0 + lane * 2, 2);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 2), p.Slice(RnnLayout.BiasHhL0, 2), gates0);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, input, 2, p.Slice(RnnLayout.WeightIhL0, 4), 2, gates0, 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h0, 2, p.Slice(RnnLayout.WeightHhL0, 4), 2, gates0, 2, accumulate: true);
+        global::RnnGen.Cells.RnnCell.Forward(gates0, 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
+        gates0.CopyTo(h0);
+        // Head.
+        var output = s.Slice(RnnLayout.StepOutput + lane * 1, 1);
+        p.Slice(RnnLayout.HeadBias, 1).CopyTo(output);
+        global::RnnGen.Kernels.Gemm.NT(1, 1, 2, h0, 2, p.Slice(RnnLayout.HeadWeight, 2), 2, output, 1, accumulate: true);
+        return output;
     }
 
     int global::RnnGen.IRnnModel<float>.Steps => Steps;

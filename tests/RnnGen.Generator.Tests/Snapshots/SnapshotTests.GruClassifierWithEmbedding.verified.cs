@@ -5,7 +5,7 @@
 namespace Demo.Sentiment;
 
 /// <summary>
-/// RnnGen model: token input (6 ids, embedding 3) → GRU(4) → softmax(2); 4 steps × batch 3, many-to-one, float, 136 parameters.
+/// RnnGen model: token input (6 ids, embedding 3) → GRU(4) → softmax(2); 4 steps, many-to-one, batch 3, float, 136 parameters.
 /// </summary>
 /// <remarks>
 /// <para>What this model computes, per step t (PyTorch's conventions, so weights move both ways):</para>
@@ -15,7 +15,6 @@ namespace Demo.Sentiment;
 ///   r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)
 ///   n = tanh(x·W_inᵀ + b_in + r⊙(h_(t-1)·W_hnᵀ + b_hn))
 ///   h_t = (1−z)⊙n + z⊙h_(t-1)
-///   (h_t feeds the head)
 /// z = h_(T-1)·W_headᵀ + b_head  (last step only)
 /// Output = softmax(z)
 /// </code>
@@ -23,7 +22,7 @@ namespace Demo.Sentiment;
 /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::System.IDisposable
+partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::System.IDisposable
 {
     /// <summary>Input time steps T, unrolled into the code below.</summary>
     public const int Steps = 4;
@@ -37,59 +36,69 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     public const int OutputSize = 2;
     /// <summary>Number of parameters (length of <see cref="Parameters"/>).</summary>
     public const int ParameterCount = 136;
+    /// <summary>Values in <see cref="InitialState"/> and <see cref="FinalState"/>.</summary>
+    public const int StateSize = 12;
 
-    private const float InverseBatch = 1f / Batch;
+    private const float RnnInverseBatch = 1f / Batch;
 
-    // Parameters: offsets of PyTorch's state_dict tensors in the flat buffer.
-    private const int EmbeddingWeight = 0; // embedding.weight [6, 3]
-    private const int WeightIhL0 = 18; // rnn.weight_ih_l0 [12, 3]
-    private const int WeightHhL0 = 54; // rnn.weight_hh_l0 [12, 4]
-    private const int BiasIhL0 = 102; // rnn.bias_ih_l0 [12]
-    private const int BiasHhL0 = 114; // rnn.bias_hh_l0 [12]
-    private const int HeadWeight = 126; // head.weight [2, 4]
-    private const int HeadBias = 134; // head.bias [2]
+    /// <summary>Where each tensor, activation and scratch area starts in the model's flat buffers.</summary>
+    private static class RnnLayout
+    {
+        // Parameters: PyTorch's state_dict tensors, in order.
+        public const int EmbeddingWeight = 0; // embedding.weight [6, 3]
+        public const int WeightIhL0 = 18; // rnn.weight_ih_l0 [12, 3]
+        public const int WeightHhL0 = 54; // rnn.weight_hh_l0 [12, 4]
+        public const int BiasIhL0 = 102; // rnn.bias_ih_l0 [12]
+        public const int BiasHhL0 = 114; // rnn.bias_hh_l0 [12]
+        public const int HeadWeight = 126; // head.weight [2, 4]
+        public const int HeadBias = 134; // head.bias [2]
 
-    // Activations that backward reads, written by the last forward pass.
-    private const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 3]
-    private const int HiddenL0 = 36; // h: outputs of layer 0, [Steps, Batch, 4]
-    private const int GatesL0 = 84; // gate activations of layer 0, [Steps, Batch, 12] (r, z, n); backward overwrites them with their gradients
-    private const int RecurrentNL0 = 228; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Steps, Batch, 4] (backward needs it for dr)
-    private const int OutputValues = 276; // Output, [OutputSteps, Batch, 2]
-    private const int LogSumExp = 282; // log Σ exp(z) per output row, for an exact cross-entropy
-    private const int ActivationLength = 285;
+        // Activations that backward reads, written by the last forward pass.
+        public const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 3]
+        public const int HiddenL0 = 36; // h: outputs of layer 0, [Steps, Batch, 4]
+        public const int GatesL0 = 84; // gate activations of layer 0, [Steps, Batch, 12] (r, z, n); backward overwrites them with their gradients
+        public const int RecurrentNL0 = 228; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Steps, Batch, 4] (backward needs it for dr)
+        public const int OutputValues = 276; // Output, [OutputSteps, Batch, 2]
+        public const int LogSumExp = 282; // log Σ exp(z) per output row, for an exact cross-entropy
+        public const int ActivationLength = 285;
 
-    // Scratch for backward.
-    private const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-    private const int DeltaB = 48; // dL/dh of the top layer, then of every other layer going down
-    private const int GruRecurrent = 96; // h_(t-1)·W_hhᵀ of the current GRU step
-    private const int BiasSumL0 = 132; // b_ih + b_hh folded into the input projection
-    private const int ScratchLength = 144;
+        // Scratch.
+        public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
+        public const int DeltaB = 48; // dL/dh of the top layer, then of every other layer going down
+        public const int GruRecurrent = 96; // h_(t-1)·W_hhᵀ of the current GRU step
+        public const int BiasSumL0 = 132; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 144; // gate pre-activations of the layer Step is computing
+        public const int StepGru = 156; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+        public const int StepOutput = 172; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 178; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 179;
 
-    // Recurrent state (InitialState and FinalState): every h, then every c.
-    private const int H0L0 = 0; // h of layer 0, [Batch, 4]
-    private const int StateLength = 12;
+        // Recurrent state (InitialState, FinalState): every h, then every c.
+        public const int H0L0 = 0; // h of layer 0, [Batch, 4]
+    }
 
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
-        new("embedding.weight", new[] { 6, 3 }, EmbeddingWeight),
-        new("rnn.weight_ih_l0", new[] { 12, 3 }, WeightIhL0),
-        new("rnn.weight_hh_l0", new[] { 12, 4 }, WeightHhL0),
-        new("rnn.bias_ih_l0", new[] { 12 }, BiasIhL0),
-        new("rnn.bias_hh_l0", new[] { 12 }, BiasHhL0),
-        new("head.weight", new[] { 2, 4 }, HeadWeight),
-        new("head.bias", new[] { 2 }, HeadBias),
+        new("embedding.weight", new[] { 6, 3 }, RnnLayout.EmbeddingWeight),
+        new("rnn.weight_ih_l0", new[] { 12, 3 }, RnnLayout.WeightIhL0),
+        new("rnn.weight_hh_l0", new[] { 12, 4 }, RnnLayout.WeightHhL0),
+        new("rnn.bias_ih_l0", new[] { 12 }, RnnLayout.BiasIhL0),
+        new("rnn.bias_hh_l0", new[] { 12 }, RnnLayout.BiasHhL0),
+        new("head.weight", new[] { 2, 4 }, RnnLayout.HeadWeight),
+        new("head.bias", new[] { 2 }, RnnLayout.HeadBias),
     };
 
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnParameters = new(ParameterCount);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnGradients = new(ParameterCount);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(ActivationLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(ScratchLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateLength);
-    private readonly int[] _rnnTokens = new int[Steps * Batch];
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(RnnLayout.ActivationLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
+    private readonly int[] _rnnTokens = new int[12]; // token ids of the model's steps, [Steps, Batch]
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
+    private int _rnnLossStartStep;
     private bool _rnnDisposed;
 
     /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
@@ -97,16 +106,16 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     {
         var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
         var p = _rnnParameters.Span;
-        // nn.Embedding: N(0, 1).
-        global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(EmbeddingWeight, 18), random);
+        // nn.Embedding (embedding.weight): N(0, 1).
+        global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EmbeddingWeight, 18), random);
         // Layer 0 (GRU): every weight and bias from U(−1/√H, 1/√H), H = 4.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL0, 36), 1.0 / global::System.Math.Sqrt(4), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL0, 48), 1.0 / global::System.Math.Sqrt(4), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL0, 12), 1.0 / global::System.Math.Sqrt(4), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL0, 12), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 36), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 48), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 12), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 12), 1.0 / global::System.Math.Sqrt(4), random);
         // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 4.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadWeight, 8), 1.0 / global::System.Math.Sqrt(4), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadBias, 2), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 8), 1.0 / global::System.Math.Sqrt(4), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 2), 1.0 / global::System.Math.Sqrt(4), random);
     }
 
     /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -116,7 +125,7 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     public global::System.Span<float> Gradients => _rnnGradients.Span;
 
     /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(OutputValues, OutputSteps * Batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
 
     /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
     public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -127,21 +136,41 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
     public bool CarryState { get; set; }
 
+    /// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>
+    public int LossStartStep
+    {
+        get => _rnnLossStartStep;
+        set => _rnnLossStartStep = (uint)value < OutputSteps ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "LossStartStep must lie in [0, OutputSteps).");
+    }
+
+    /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
+    public void CopyStateAfterStep(int step, global::System.Span<float> destination)
+    {
+        if ((uint)step >= 4) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 4).");
+        global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+        if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+        var a = _rnnActivations.Span;
+        a.Slice(RnnLayout.HiddenL0 + step * 12, 12).CopyTo(destination.Slice(RnnLayout.H0L0, 12));
+    }
+
+    /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
-    public global::System.Span<float> Parameter(string name) { var (offset, length) = FindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
+    public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
 
     /// <summary>The tensor of <see cref="Gradients"/> that matches <see cref="Parameter(string)"/>.</summary>
-    public global::System.Span<float> Gradient(string name) { var (offset, length) = FindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
+    public global::System.Span<float> Gradient(string name) { var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
 
-    private static (int Offset, int Length) FindTensor(string name) => name switch
+    private static (int Offset, int Length) RnnFindTensor(string name) => name switch
     {
-        "embedding.weight" => (EmbeddingWeight, 18),
-        "rnn.weight_ih_l0" => (WeightIhL0, 36),
-        "rnn.weight_hh_l0" => (WeightHhL0, 48),
-        "rnn.bias_ih_l0" => (BiasIhL0, 12),
-        "rnn.bias_hh_l0" => (BiasHhL0, 12),
-        "head.weight" => (HeadWeight, 8),
-        "head.bias" => (HeadBias, 2),
+        "embedding.weight" => (RnnLayout.EmbeddingWeight, 18),
+        "rnn.weight_ih_l0" => (RnnLayout.WeightIhL0, 36),
+        "rnn.weight_hh_l0" => (RnnLayout.WeightHhL0, 48),
+        "rnn.bias_ih_l0" => (RnnLayout.BiasIhL0, 12),
+        "rnn.bias_hh_l0" => (RnnLayout.BiasHhL0, 12),
+        "head.weight" => (RnnLayout.HeadWeight, 8),
+        "head.bias" => (RnnLayout.HeadBias, 2),
         _ => throw new global::System.ArgumentException($"No tensor named '{name}'; this model has: embedding.weight, rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, head.weight, head.bias.", nameof(name)),
     };
 
@@ -157,8 +186,8 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-        LoadInputs(tokens);
-        ForwardCore();
+        RnnLoadInputs(tokens);
+        RnnForwardCore();
     }
 
     /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
@@ -167,8 +196,8 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-        return LossCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        return RnnLossCore(targets);
     }
 
     /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -180,8 +209,8 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
             ? "Backward needs a forward pass first: call Forward."
             : "Backward already consumed the activations of the last forward pass: call Forward again.");
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-        BackwardCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        RnnBackwardCore(targets);
     }
 
     /// <summary>
@@ -193,14 +222,14 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-        LoadInputs(tokens);
-        ForwardCore();
-        float loss = LossCore(targets);
+        RnnLoadInputs(tokens);
+        RnnForwardCore();
+        float loss = RnnLossCore(targets);
         _rnnGradients.Span.Clear();
-        BackwardCore(targets);
+        RnnBackwardCore(targets);
         float norm = clipNorm > 0
             ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
             : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
@@ -209,51 +238,52 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         return loss;
     }
 
-    private void LoadInputs(global::System.ReadOnlySpan<int> tokens)
+    private void RnnLoadInputs(global::System.ReadOnlySpan<int> tokens)
     {
         // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
         if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
         tokens.CopyTo(_rnnTokens);
     }
 
-    private void ForwardCore()
+    /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
+    private void RnnForwardCore()
     {
-        // x_t = embedding.weight[token_t] for every step at once.
-        global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(EmbeddingWeight, 18), 3, _rnnTokens, _rnnActivations.Span.Slice(InputX, 36));
-        ForwardL0();
-        ForwardHead();
-        SaveFinalState();
+        // x_t = embedding.weight[token_t].
+        global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 18), 3, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.InputX, 36));
+        RnnForwardL0();
+        RnnForwardHead(0, OutputSteps);
+        RnnSaveState(_rnnFinalState.Span);
         _rnnPhase = 1;
     }
 
     /// <summary>Layer 0: GRU, 4 units; reads [Steps, Batch, 3], writes h [Steps, Batch, 4].</summary>
-    private void ForwardL0()
+    private void RnnForwardL0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 4 steps at once (Steps·Batch = 12 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL0, 12).Slice(0, 8), p.Slice(BiasHhL0, 12).Slice(0, 8), s.Slice(BiasSumL0, 12).Slice(0, 8));
-        p.Slice(BiasIhL0, 12).Slice(8).CopyTo(s.Slice(BiasSumL0, 12).Slice(8));
-        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(GatesL0, 144), 12, 12, 12, s.Slice(BiasSumL0, 12));
-        global::RnnGen.Kernels.Gemm.NT(12, 12, 3, a.Slice(InputX, 36), 3, p.Slice(WeightIhL0, 36), 3, a.Slice(GatesL0, 144), 12, accumulate: true);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12).Slice(0, 8), p.Slice(RnnLayout.BiasHhL0, 12).Slice(0, 8), s.Slice(RnnLayout.BiasSumL0, 12).Slice(0, 8));
+        p.Slice(RnnLayout.BiasIhL0, 12).Slice(8).CopyTo(s.Slice(RnnLayout.BiasSumL0, 12).Slice(8));
+        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 144), 12, 12, 12, s.Slice(RnnLayout.BiasSumL0, 12));
+        global::RnnGen.Kernels.Gemm.NT(12, 12, 3, a.Slice(RnnLayout.InputX, 36), 3, p.Slice(RnnLayout.WeightIhL0, 36), 3, a.Slice(RnnLayout.GatesL0, 144), 12, accumulate: true);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL0Steps0To3();
+        RnnForwardL0Steps0To3();
     }
 
     /// <summary>Layer 0, steps 0 to 3.</summary>
-    private void ForwardL0Steps0To3()
+    private void RnnForwardL0Steps0To3()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL0, 48);
-        var h = a.Slice(HiddenL0, 48); // [Steps, Batch, 4]
-        var h0 = _rnnInitialState.Span.Slice(H0L0, 12);
-        var gates = a.Slice(GatesL0, 144); // [Steps, Batch, 3·4]
-        var hn = a.Slice(RecurrentNL0, 48); // [Steps, Batch, 4]
-        var gh = _rnnScratch.Span.Slice(GruRecurrent, 36);
-        var bHn = p.Slice(BiasHhL0 + 8, 4);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 48);
+        var h = a.Slice(RnnLayout.HiddenL0, 48); // [Steps, Batch, 4]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12);
+        var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
+        var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // [Steps, Batch, 4]
+        var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 36);
+        var bHn = p.Slice(RnnLayout.BiasHhL0 + 8, 4);
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(3, 12, 4, h0, 4, wHh, 4, gh, 12, accumulate: false);
@@ -269,89 +299,96 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(3 * 36, 36), gh, bHn, hn.Slice(3 * 12, 12), h.Slice(2 * 12, 12), 4, h.Slice(3 * 12, 12), 4, 3, 4);
     }
 
-    /// <summary>The head: z = h·W_headᵀ + b_head on the last step, then the output activation.</summary>
-    private void ForwardHead()
+    /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
+    private void RnnForwardHead(int first, int count)
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var z = a.Slice(OutputValues, 6);
-        global::RnnGen.Kernels.Bias.Broadcast(z, 3, 2, 2, p.Slice(HeadBias, 2));
-        global::RnnGen.Kernels.Gemm.NT(3, 2, 4, a.Slice(HiddenL0 + 3 * 12, 12), 4, p.Slice(HeadWeight, 8), 4, z, 2, accumulate: true);
+        int rows = count * Batch, row = first * Batch;
+        var x = a.Slice(RnnLayout.HiddenL0 + 3 * 12, 12).Slice(row * 4, rows * 4);
+        var z = a.Slice(RnnLayout.OutputValues + row * 2, rows * 2);
+        global::RnnGen.Kernels.Bias.Broadcast(z, rows, 2, 2, p.Slice(RnnLayout.HeadBias, 2));
+        global::RnnGen.Kernels.Gemm.NT(rows, 2, 4, x, 4, p.Slice(RnnLayout.HeadWeight, 8), 4, z, 2, accumulate: true);
         // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
-        global::RnnGen.Losses.Softmax.Rows(z, 3, 2, a.Slice(LogSumExp, 3));
+        global::RnnGen.Losses.Softmax.Rows(z, rows, 2, a.Slice(RnnLayout.LogSumExp + row, rows));
     }
 
-    /// <summary>FinalState: h (and c) after the last step each direction takes.</summary>
-    private void SaveFinalState()
+    /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>
+    private void RnnSaveState(global::System.Span<float> destination)
     {
         var a = _rnnActivations.Span;
-        var f = _rnnFinalState.Span;
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL0 + 3 * 12, 12), 4, f.Slice(H0L0, 12), 4, 3, 4);
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 3 * 12, 12), 4, destination.Slice(RnnLayout.H0L0, 12), 4, 3, 4);
     }
 
-    private float LossCore(global::System.ReadOnlySpan<int> targets)
+    private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
     {
         var a = _rnnActivations.Span;
+        // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
+        int first = _rnnLossStartStep * Batch;
         // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-        return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets, a.Slice(HiddenL0 + 3 * 12, 12), 4, 4, _rnnParameters.Span.Slice(HeadWeight, 8), _rnnParameters.Span.Slice(HeadBias, 2), a.Slice(LogSumExp, 3), 3, InverseBatch);
+        return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + 3 * 12, 12).Slice(first * 4), 4, 4, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 8), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 2), a.Slice(RnnLayout.LogSumExp, 3).Slice(first), 3 - first, RnnInverseBatch);
     }
 
-    private void BackwardCore(global::System.ReadOnlySpan<int> targets)
+    /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
+    private void RnnBackwardCore(global::System.ReadOnlySpan<int> targets)
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var dz = s.Slice(DeltaA, 6); // dL/dz, [OutputSteps, Batch, 2]
+        var dz = s.Slice(RnnLayout.DeltaA, 6); // dL/dz, [OutputSteps, Batch, 2]
+        // Rows before LossStartStep do not count: their dz is zero.
+        int first = _rnnLossStartStep * Batch;
+        dz.Slice(0, first * OutputSize).Clear();
         // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output, targets, dz, 3, 2, InverseBatch);
+        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), 3 - first, 2, RnnInverseBatch);
         // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-        global::RnnGen.Kernels.Gemm.TN(2, 4, 3, dz, 2, a.Slice(HiddenL0 + 3 * 12, 12), 4, g.Slice(HeadWeight, 8), 4, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 3, 2, 2, g.Slice(HeadBias, 2));
-        // dh of the top layer: dz·W_head at the last step, zero before it (no output there).
-        s.Slice(DeltaB, 36).Clear();
-        global::RnnGen.Kernels.Gemm.NN(3, 4, 2, dz, 2, p.Slice(HeadWeight, 8), 4, s.Slice(DeltaB + 36, 12), 4, accumulate: false);
-        BackwardL0();
+        global::RnnGen.Kernels.Gemm.TN(2, 4, 3, dz, 2, a.Slice(RnnLayout.HiddenL0 + 3 * 12, 12), 4, g.Slice(RnnLayout.HeadWeight, 8), 4, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 3, 2, 2, g.Slice(RnnLayout.HeadBias, 2));
+        // dh of the top layer: dz·W_head at the step the head read, zero elsewhere (no output there).
+        s.Slice(RnnLayout.DeltaB, 48).Clear();
+        global::RnnGen.Kernels.Gemm.NN(3, 4, 2, dz, 2, p.Slice(RnnLayout.HeadWeight, 8), 4, s.Slice(RnnLayout.DeltaB + 36, 12), 4, accumulate: false);
+        RnnBackwardL0();
         _rnnPhase = 2;
     }
 
     /// <summary>Backpropagation through time for layer 0 (GRU, 4 units), then its weight gradients.</summary>
-    private void BackwardL0()
+    private void RnnBackwardL0()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL0Steps3To0();
+        RnnBackwardL0Steps3To0();
         // Weight gradients, summed over all 4 steps by one product each (Steps·Batch = 12 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 12, a.Slice(GatesL0, 144), 12, a.Slice(InputX, 36), 3, g.Slice(WeightIhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(8, 4, 3, a.Slice(GatesL0, 32), 12, _rnnInitialState.Span.Slice(H0L0, 12), 4, g.Slice(WeightHhL0, 48).Slice(0, 32), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(4, 4, 3, a.Slice(RecurrentNL0, 12), 4, _rnnInitialState.Span.Slice(H0L0, 12), 4, g.Slice(WeightHhL0, 48).Slice(32), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(8, 4, 9, a.Slice(GatesL0 + 36, 104), 12, a.Slice(HiddenL0, 36), 4, g.Slice(WeightHhL0, 48).Slice(0, 32), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(4, 4, 9, a.Slice(RecurrentNL0 + 12, 36), 4, a.Slice(HiddenL0, 36), 4, g.Slice(WeightHhL0, 48).Slice(32), 4, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 144), 12, 12, 12, g.Slice(BiasIhL0, 12));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 144), 12, 8, 12, g.Slice(BiasHhL0, 8));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RecurrentNL0, 48), 12, 4, 4, g.Slice(BiasHhL0 + 8, 4));
-        // dL/dx = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(12, 3, 12, a.Slice(GatesL0, 144), 12, p.Slice(WeightIhL0, 36), 3, s.Slice(DeltaA, 36), 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 12, a.Slice(RnnLayout.GatesL0, 144), 12, a.Slice(RnnLayout.InputX, 36), 3, g.Slice(RnnLayout.WeightIhL0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(8, 4, 3, a.Slice(RnnLayout.GatesL0, 32), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12), 4, g.Slice(RnnLayout.WeightHhL0, 48).Slice(0, 32), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(4, 4, 3, a.Slice(RnnLayout.RecurrentNL0, 12), 4, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12), 4, g.Slice(RnnLayout.WeightHhL0, 48).Slice(32), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(8, 4, 9, a.Slice(RnnLayout.GatesL0 + 36, 104), 12, a.Slice(RnnLayout.HiddenL0, 36), 4, g.Slice(RnnLayout.WeightHhL0, 48).Slice(0, 32), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(4, 4, 9, a.Slice(RnnLayout.RecurrentNL0 + 12, 36), 4, a.Slice(RnnLayout.HiddenL0, 36), 4, g.Slice(RnnLayout.WeightHhL0, 48).Slice(32), 4, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 144), 12, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 144), 12, 8, 12, g.Slice(RnnLayout.BiasHhL0, 8));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 48), 12, 4, 4, g.Slice(RnnLayout.BiasHhL0 + 8, 4));
+        // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+        global::RnnGen.Kernels.Gemm.NN(12, 3, 12, a.Slice(RnnLayout.GatesL0, 144), 12, p.Slice(RnnLayout.WeightIhL0, 36), 3, s.Slice(RnnLayout.DeltaA, 36), 3, accumulate: false);
         // d(embedding.weight)[token_t] += dL/dx_t.
-        global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(DeltaA, 36), 3, _rnnTokens, g.Slice(EmbeddingWeight, 18), 3);
+        global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DeltaA, 36), 3, _rnnTokens, g.Slice(RnnLayout.EmbeddingWeight, 18), 3);
     }
 
     /// <summary>Backward through layer 0, steps 3 down to 0.</summary>
-    private void BackwardL0Steps3To0()
+    private void RnnBackwardL0Steps3To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL0, 48);
-        var dh = s.Slice(DeltaB, 48); // dL/dh, [Steps, Batch, 4]
-        var gates = a.Slice(GatesL0, 144);
-        var hn = a.Slice(RecurrentNL0, 48);
-        var h = a.Slice(HiddenL0, 48);
-        var h0 = _rnnInitialState.Span.Slice(H0L0, 12);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 48);
+        var h = a.Slice(RnnLayout.HiddenL0, 48); // [Steps, Batch, 4]
+        var dh = s.Slice(RnnLayout.DeltaB, 48); // dL/dh, [Steps, Batch, 4]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12);
+        var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
+        var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // [Steps, Batch, 4]
         // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
         // t = 3
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(3 * 36, 36), hn.Slice(3 * 12, 12), h.Slice(2 * 12, 12), 4, dh.Slice(3 * 12, 12), 4, dh.Slice(2 * 12, 12), 4, 3, 4);
@@ -367,6 +404,42 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         global::RnnGen.Kernels.Gemm.NN(3, 4, 4, hn.Slice(12, 12), 4, wHh.Slice(32), 4, dh.Slice(0, 12), 4, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 36), hn.Slice(0, 12), h0, 4, dh.Slice(0, 12), 4, default, 4, 3, 4);
+    }
+
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepState = new(StateSize);
+
+    /// <summary>State of single-step inference, laid out as <see cref="InitialState"/> (one row per lane); starts at zero.</summary>
+    public global::System.Span<float> StepState => _rnnStepState.Span;
+
+    /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
+    public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+
+    /// <summary>
+    /// Runs one step for one lane: a token id through every layer and the head, advancing that lane's
+    /// row of <see cref="StepState"/>. Returns the lane's output (after activation), valid until the next call for that lane.
+    /// </summary>
+    public global::System.ReadOnlySpan<float> Step(int token, int lane = 0)
+    {
+        global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
+        if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
+        if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+        var p = _rnnParameters.Span;
+        var s = _rnnScratch.Span;
+        var state = _rnnStepState.Span;
+        // Layer 0 (GRU, 4 units).
+        var gates0 = s.Slice(RnnLayout.StepGates, 12).Slice(0, 12);
+        var h0 = state.Slice(RnnLayout.H0L0 + lane * 4, 4);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12).Slice(0, 8), p.Slice(RnnLayout.BiasHhL0, 12).Slice(0, 8), gates0.Slice(0, 8));
+        p.Slice(RnnLayout.BiasIhL0, 12).Slice(8).CopyTo(gates0.Slice(8));
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 3, p.Slice(RnnLayout.EmbeddingWeight + token * 3, 3), 3, p.Slice(RnnLayout.WeightIhL0, 36), 3, gates0, 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 4, h0, 4, p.Slice(RnnLayout.WeightHhL0, 48), 4, s.Slice(RnnLayout.StepGru, 12), 12, accumulate: false);
+        global::RnnGen.Cells.GruCell.Forward(gates0, s.Slice(RnnLayout.StepGru, 12), p.Slice(RnnLayout.BiasHhL0 + 8, 4), s.Slice(RnnLayout.StepGru + 12, 4), h0, 4, h0, 4, 1, 4);
+        // Head.
+        var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);
+        p.Slice(RnnLayout.HeadBias, 2).CopyTo(output);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 4, h0, 4, p.Slice(RnnLayout.HeadWeight, 8), 4, output, 2, accumulate: true);
+        global::RnnGen.Losses.Softmax.Rows(output, 1, 2, s.Slice(RnnLayout.StepLogSumExp, 1));
+        return output;
     }
 
     int global::RnnGen.IRnnModel<float>.Steps => Steps;

@@ -5,7 +5,7 @@
 namespace Demo;
 
 /// <summary>
-/// RnnGen model: token input (4 ids, embedding 2) → GRU(3) → LSTM(3) → RNN (tanh)(2) → softmax(4); 2 steps × batch 2, many-to-many, float, 193 parameters.
+/// RnnGen model: token input (4 ids, embedding 2) → GRU(3) → LSTM(3) → RNN (tanh)(2) → softmax(4); 2 steps, many-to-many, batch 2, float, 193 parameters.
 /// </summary>
 /// <remarks>
 /// <para>What this model computes, per step t (PyTorch's conventions, so weights move both ways):</para>
@@ -15,23 +15,20 @@ namespace Demo;
 ///   r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)
 ///   n = tanh(x·W_inᵀ + b_in + r⊙(h_(t-1)·W_hnᵀ + b_hn))
 ///   h_t = (1−z)⊙n + z⊙h_(t-1)
-///   (h_t is the x of the next layer)
 /// layer 1 (LSTM, H = 3):
 ///   [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
 ///   i, f, o = σ(·);  g = tanh(·)
 ///   c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
-///   (h_t is the x of the next layer)
 /// layer 2 (RNN (tanh), H = 2):
 ///   h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
-///   (h_t feeds the head)
-/// z_t = h_t·W_headᵀ + b_head
+/// z_t = h_t·W_headᵀ + b_head  (top layer)
 /// Output = softmax(z)
 /// </code>
 /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
 /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::System.IDisposable
+partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::System.IDisposable
 {
     /// <summary>Input time steps T, unrolled into the code below.</summary>
     public const int Steps = 2;
@@ -45,85 +42,95 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     public const int OutputSize = 4;
     /// <summary>Number of parameters (length of <see cref="Parameters"/>).</summary>
     public const int ParameterCount = 193;
+    /// <summary>Values in <see cref="InitialState"/> and <see cref="FinalState"/>.</summary>
+    public const int StateSize = 22;
 
-    private const float InverseBatch = 1f / Batch;
+    private const float RnnInverseBatch = 1f / Batch;
 
-    // Parameters: offsets of PyTorch's state_dict tensors in the flat buffer.
-    private const int EmbeddingWeight = 0; // embedding.weight [4, 2]
-    private const int WeightIhL0 = 8; // rnn.weight_ih_l0 [9, 2]
-    private const int WeightHhL0 = 26; // rnn.weight_hh_l0 [9, 3]
-    private const int BiasIhL0 = 53; // rnn.bias_ih_l0 [9]
-    private const int BiasHhL0 = 62; // rnn.bias_hh_l0 [9]
-    private const int WeightIhL1 = 71; // rnn.weight_ih_l1 [12, 3]
-    private const int WeightHhL1 = 107; // rnn.weight_hh_l1 [12, 3]
-    private const int BiasIhL1 = 143; // rnn.bias_ih_l1 [12]
-    private const int BiasHhL1 = 155; // rnn.bias_hh_l1 [12]
-    private const int WeightIhL2 = 167; // rnn.weight_ih_l2 [2, 3]
-    private const int WeightHhL2 = 173; // rnn.weight_hh_l2 [2, 2]
-    private const int BiasIhL2 = 177; // rnn.bias_ih_l2 [2]
-    private const int BiasHhL2 = 179; // rnn.bias_hh_l2 [2]
-    private const int HeadWeight = 181; // head.weight [4, 2]
-    private const int HeadBias = 189; // head.bias [4]
+    /// <summary>Where each tensor, activation and scratch area starts in the model's flat buffers.</summary>
+    private static class RnnLayout
+    {
+        // Parameters: PyTorch's state_dict tensors, in order.
+        public const int EmbeddingWeight = 0; // embedding.weight [4, 2]
+        public const int WeightIhL0 = 8; // rnn.weight_ih_l0 [9, 2]
+        public const int WeightHhL0 = 26; // rnn.weight_hh_l0 [9, 3]
+        public const int BiasIhL0 = 53; // rnn.bias_ih_l0 [9]
+        public const int BiasHhL0 = 62; // rnn.bias_hh_l0 [9]
+        public const int WeightIhL1 = 71; // rnn.weight_ih_l1 [12, 3]
+        public const int WeightHhL1 = 107; // rnn.weight_hh_l1 [12, 3]
+        public const int BiasIhL1 = 143; // rnn.bias_ih_l1 [12]
+        public const int BiasHhL1 = 155; // rnn.bias_hh_l1 [12]
+        public const int WeightIhL2 = 167; // rnn.weight_ih_l2 [2, 3]
+        public const int WeightHhL2 = 173; // rnn.weight_hh_l2 [2, 2]
+        public const int BiasIhL2 = 177; // rnn.bias_ih_l2 [2]
+        public const int BiasHhL2 = 179; // rnn.bias_hh_l2 [2]
+        public const int HeadWeight = 181; // head.weight [4, 2]
+        public const int HeadBias = 189; // head.bias [4]
 
-    // Activations that backward reads, written by the last forward pass.
-    private const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 2]
-    private const int HiddenL0 = 8; // h: outputs of layer 0, [Steps, Batch, 3]
-    private const int GatesL0 = 20; // gate activations of layer 0, [Steps, Batch, 9] (r, z, n); backward overwrites them with their gradients
-    private const int RecurrentNL0 = 56; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Steps, Batch, 3] (backward needs it for dr)
-    private const int HiddenL1 = 68; // h: outputs of layer 1, [Steps, Batch, 3]
-    private const int GatesL1 = 80; // gate activations of layer 1, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
-    private const int CellL1 = 128; // c: cell states of layer 1, [Steps, Batch, 3]
-    private const int HiddenL2 = 140; // h: outputs of layer 2, [Steps, Batch, 2]
-    private const int OutputValues = 148; // Output, [OutputSteps, Batch, 4]
-    private const int LogSumExp = 164; // log Σ exp(z) per output row, for an exact cross-entropy
-    private const int ActivationLength = 168;
+        // Activations that backward reads, written by the last forward pass.
+        public const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 2]
+        public const int HiddenL0 = 8; // h: outputs of layer 0, [Steps, Batch, 3]
+        public const int GatesL0 = 20; // gate activations of layer 0, [Steps, Batch, 9] (r, z, n); backward overwrites them with their gradients
+        public const int RecurrentNL0 = 56; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Steps, Batch, 3] (backward needs it for dr)
+        public const int HiddenL1 = 68; // h: outputs of layer 1, [Steps, Batch, 3]
+        public const int GatesL1 = 80; // gate activations of layer 1, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
+        public const int CellL1 = 128; // c: cell states of layer 1, [Steps, Batch, 3]
+        public const int HiddenL2 = 140; // h: outputs of layer 2, [Steps, Batch, 2]
+        public const int OutputValues = 148; // Output, [OutputSteps, Batch, 4]
+        public const int LogSumExp = 164; // log Σ exp(z) per output row, for an exact cross-entropy
+        public const int ActivationLength = 168;
 
-    // Scratch for backward.
-    private const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-    private const int DeltaB = 16; // dL/dh of the top layer, then of every other layer going down
-    private const int DeltaCell = 32; // dL/dc carried from step t to step t−1
-    private const int GruRecurrent = 38; // h_(t-1)·W_hhᵀ of the current GRU step
-    private const int BiasSumL0 = 56; // b_ih + b_hh folded into the input projection
-    private const int BiasSumL1 = 65; // b_ih + b_hh folded into the input projection
-    private const int BiasSumL2 = 77; // b_ih + b_hh folded into the input projection
-    private const int ScratchLength = 79;
+        // Scratch.
+        public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
+        public const int DeltaB = 16; // dL/dh of the top layer, then of every other layer going down
+        public const int DeltaCell = 32; // dL/dc carried from step t to step t−1
+        public const int GruRecurrent = 38; // h_(t-1)·W_hhᵀ of the current GRU step
+        public const int BiasSumL0 = 56; // b_ih + b_hh folded into the input projection
+        public const int BiasSumL1 = 65; // b_ih + b_hh folded into the input projection
+        public const int BiasSumL2 = 77; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 79; // gate pre-activations of the layer Step is computing
+        public const int StepGru = 91; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+        public const int StepOutput = 103; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 111; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 112;
 
-    // Recurrent state (InitialState and FinalState): every h, then every c.
-    private const int H0L0 = 0; // h of layer 0, [Batch, 3]
-    private const int H0L1 = 6; // h of layer 1, [Batch, 3]
-    private const int H0L2 = 12; // h of layer 2, [Batch, 2]
-    private const int C0L1 = 16; // c of layer 1, [Batch, 3]
-    private const int StateLength = 22;
+        // Recurrent state (InitialState, FinalState): every h, then every c.
+        public const int H0L0 = 0; // h of layer 0, [Batch, 3]
+        public const int H0L1 = 6; // h of layer 1, [Batch, 3]
+        public const int H0L2 = 12; // h of layer 2, [Batch, 2]
+        public const int C0L1 = 16; // c of layer 1, [Batch, 3]
+    }
 
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
-        new("embedding.weight", new[] { 4, 2 }, EmbeddingWeight),
-        new("rnn.weight_ih_l0", new[] { 9, 2 }, WeightIhL0),
-        new("rnn.weight_hh_l0", new[] { 9, 3 }, WeightHhL0),
-        new("rnn.bias_ih_l0", new[] { 9 }, BiasIhL0),
-        new("rnn.bias_hh_l0", new[] { 9 }, BiasHhL0),
-        new("rnn.weight_ih_l1", new[] { 12, 3 }, WeightIhL1),
-        new("rnn.weight_hh_l1", new[] { 12, 3 }, WeightHhL1),
-        new("rnn.bias_ih_l1", new[] { 12 }, BiasIhL1),
-        new("rnn.bias_hh_l1", new[] { 12 }, BiasHhL1),
-        new("rnn.weight_ih_l2", new[] { 2, 3 }, WeightIhL2),
-        new("rnn.weight_hh_l2", new[] { 2, 2 }, WeightHhL2),
-        new("rnn.bias_ih_l2", new[] { 2 }, BiasIhL2),
-        new("rnn.bias_hh_l2", new[] { 2 }, BiasHhL2),
-        new("head.weight", new[] { 4, 2 }, HeadWeight),
-        new("head.bias", new[] { 4 }, HeadBias),
+        new("embedding.weight", new[] { 4, 2 }, RnnLayout.EmbeddingWeight),
+        new("rnn.weight_ih_l0", new[] { 9, 2 }, RnnLayout.WeightIhL0),
+        new("rnn.weight_hh_l0", new[] { 9, 3 }, RnnLayout.WeightHhL0),
+        new("rnn.bias_ih_l0", new[] { 9 }, RnnLayout.BiasIhL0),
+        new("rnn.bias_hh_l0", new[] { 9 }, RnnLayout.BiasHhL0),
+        new("rnn.weight_ih_l1", new[] { 12, 3 }, RnnLayout.WeightIhL1),
+        new("rnn.weight_hh_l1", new[] { 12, 3 }, RnnLayout.WeightHhL1),
+        new("rnn.bias_ih_l1", new[] { 12 }, RnnLayout.BiasIhL1),
+        new("rnn.bias_hh_l1", new[] { 12 }, RnnLayout.BiasHhL1),
+        new("rnn.weight_ih_l2", new[] { 2, 3 }, RnnLayout.WeightIhL2),
+        new("rnn.weight_hh_l2", new[] { 2, 2 }, RnnLayout.WeightHhL2),
+        new("rnn.bias_ih_l2", new[] { 2 }, RnnLayout.BiasIhL2),
+        new("rnn.bias_hh_l2", new[] { 2 }, RnnLayout.BiasHhL2),
+        new("head.weight", new[] { 4, 2 }, RnnLayout.HeadWeight),
+        new("head.bias", new[] { 4 }, RnnLayout.HeadBias),
     };
 
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnParameters = new(ParameterCount);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnGradients = new(ParameterCount);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(ActivationLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(ScratchLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateLength);
-    private readonly int[] _rnnTokens = new int[Steps * Batch];
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(RnnLayout.ActivationLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
+    private readonly int[] _rnnTokens = new int[4]; // token ids of the model's steps, [Steps, Batch]
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
+    private int _rnnLossStartStep;
     private bool _rnnDisposed;
 
     /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
@@ -131,26 +138,26 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     {
         var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
         var p = _rnnParameters.Span;
-        // nn.Embedding: N(0, 1).
-        global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(EmbeddingWeight, 8), random);
+        // nn.Embedding (embedding.weight): N(0, 1).
+        global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EmbeddingWeight, 8), random);
         // Layer 0 (GRU): every weight and bias from U(−1/√H, 1/√H), H = 3.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL0, 18), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL0, 27), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL0, 9), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL0, 9), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 18), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 27), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 9), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 9), 1.0 / global::System.Math.Sqrt(3), random);
         // Layer 1 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 3.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL1, 36), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL1, 36), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL1, 36), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL1, 36), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
         // Layer 2 (RNN (tanh)): every weight and bias from U(−1/√H, 1/√H), H = 2.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL2, 6), 1.0 / global::System.Math.Sqrt(2), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL2, 4), 1.0 / global::System.Math.Sqrt(2), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL2, 2), 1.0 / global::System.Math.Sqrt(2), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL2, 2), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL2, 6), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL2, 4), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL2, 2), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL2, 2), 1.0 / global::System.Math.Sqrt(2), random);
         // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 2.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadWeight, 8), 1.0 / global::System.Math.Sqrt(2), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadBias, 4), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 8), 1.0 / global::System.Math.Sqrt(2), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 4), 1.0 / global::System.Math.Sqrt(2), random);
     }
 
     /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -160,7 +167,7 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     public global::System.Span<float> Gradients => _rnnGradients.Span;
 
     /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(OutputValues, OutputSteps * Batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
 
     /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
     public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -171,29 +178,52 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
     public bool CarryState { get; set; }
 
+    /// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>
+    public int LossStartStep
+    {
+        get => _rnnLossStartStep;
+        set => _rnnLossStartStep = (uint)value < OutputSteps ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "LossStartStep must lie in [0, OutputSteps).");
+    }
+
+    /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
+    public void CopyStateAfterStep(int step, global::System.Span<float> destination)
+    {
+        if ((uint)step >= 2) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 2).");
+        global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+        if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+        var a = _rnnActivations.Span;
+        a.Slice(RnnLayout.HiddenL0 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.H0L0, 6));
+        a.Slice(RnnLayout.HiddenL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.H0L1, 6));
+        a.Slice(RnnLayout.CellL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.C0L1, 6));
+        a.Slice(RnnLayout.HiddenL2 + step * 4, 4).CopyTo(destination.Slice(RnnLayout.H0L2, 4));
+    }
+
+    /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
-    public global::System.Span<float> Parameter(string name) { var (offset, length) = FindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
+    public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
 
     /// <summary>The tensor of <see cref="Gradients"/> that matches <see cref="Parameter(string)"/>.</summary>
-    public global::System.Span<float> Gradient(string name) { var (offset, length) = FindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
+    public global::System.Span<float> Gradient(string name) { var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
 
-    private static (int Offset, int Length) FindTensor(string name) => name switch
+    private static (int Offset, int Length) RnnFindTensor(string name) => name switch
     {
-        "embedding.weight" => (EmbeddingWeight, 8),
-        "rnn.weight_ih_l0" => (WeightIhL0, 18),
-        "rnn.weight_hh_l0" => (WeightHhL0, 27),
-        "rnn.bias_ih_l0" => (BiasIhL0, 9),
-        "rnn.bias_hh_l0" => (BiasHhL0, 9),
-        "rnn.weight_ih_l1" => (WeightIhL1, 36),
-        "rnn.weight_hh_l1" => (WeightHhL1, 36),
-        "rnn.bias_ih_l1" => (BiasIhL1, 12),
-        "rnn.bias_hh_l1" => (BiasHhL1, 12),
-        "rnn.weight_ih_l2" => (WeightIhL2, 6),
-        "rnn.weight_hh_l2" => (WeightHhL2, 4),
-        "rnn.bias_ih_l2" => (BiasIhL2, 2),
-        "rnn.bias_hh_l2" => (BiasHhL2, 2),
-        "head.weight" => (HeadWeight, 8),
-        "head.bias" => (HeadBias, 4),
+        "embedding.weight" => (RnnLayout.EmbeddingWeight, 8),
+        "rnn.weight_ih_l0" => (RnnLayout.WeightIhL0, 18),
+        "rnn.weight_hh_l0" => (RnnLayout.WeightHhL0, 27),
+        "rnn.bias_ih_l0" => (RnnLayout.BiasIhL0, 9),
+        "rnn.bias_hh_l0" => (RnnLayout.BiasHhL0, 9),
+        "rnn.weight_ih_l1" => (RnnLayout.WeightIhL1, 36),
+        "rnn.weight_hh_l1" => (RnnLayout.WeightHhL1, 36),
+        "rnn.bias_ih_l1" => (RnnLayout.BiasIhL1, 12),
+        "rnn.bias_hh_l1" => (RnnLayout.BiasHhL1, 12),
+        "rnn.weight_ih_l2" => (RnnLayout.WeightIhL2, 6),
+        "rnn.weight_hh_l2" => (RnnLayout.WeightHhL2, 4),
+        "rnn.bias_ih_l2" => (RnnLayout.BiasIhL2, 2),
+        "rnn.bias_hh_l2" => (RnnLayout.BiasHhL2, 2),
+        "head.weight" => (RnnLayout.HeadWeight, 8),
+        "head.bias" => (RnnLayout.HeadBias, 4),
         _ => throw new global::System.ArgumentException($"No tensor named '{name}'; this model has: embedding.weight, rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, rnn.weight_ih_l1, rnn.weight_hh_l1, rnn.bias_ih_l1, rnn.bias_hh_l1, rnn.weight_ih_l2, rnn.weight_hh_l2, rnn.bias_ih_l2, rnn.bias_hh_l2, head.weight, head.bias.", nameof(name)),
     };
 
@@ -209,8 +239,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-        LoadInputs(tokens);
-        ForwardCore();
+        RnnLoadInputs(tokens);
+        RnnForwardCore();
     }
 
     /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
@@ -219,8 +249,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-        return LossCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        return RnnLossCore(targets);
     }
 
     /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -232,8 +262,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
             ? "Backward needs a forward pass first: call Forward."
             : "Backward already consumed the activations of the last forward pass: call Forward again.");
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-        BackwardCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        RnnBackwardCore(targets);
     }
 
     /// <summary>
@@ -245,14 +275,14 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
+        global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-        LoadInputs(tokens);
-        ForwardCore();
-        float loss = LossCore(targets);
+        RnnLoadInputs(tokens);
+        RnnForwardCore();
+        float loss = RnnLossCore(targets);
         _rnnGradients.Span.Clear();
-        BackwardCore(targets);
+        RnnBackwardCore(targets);
         float norm = clipNorm > 0
             ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
             : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
@@ -261,53 +291,54 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         return loss;
     }
 
-    private void LoadInputs(global::System.ReadOnlySpan<int> tokens)
+    private void RnnLoadInputs(global::System.ReadOnlySpan<int> tokens)
     {
         // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
         if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
         tokens.CopyTo(_rnnTokens);
     }
 
-    private void ForwardCore()
+    /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
+    private void RnnForwardCore()
     {
-        // x_t = embedding.weight[token_t] for every step at once.
-        global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(EmbeddingWeight, 8), 2, _rnnTokens, _rnnActivations.Span.Slice(InputX, 8));
-        ForwardL0();
-        ForwardL1();
-        ForwardL2();
-        ForwardHead();
-        SaveFinalState();
+        // x_t = embedding.weight[token_t].
+        global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 8), 2, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.InputX, 8));
+        RnnForwardL0();
+        RnnForwardL1();
+        RnnForwardL2();
+        RnnForwardHead(0, OutputSteps);
+        RnnSaveState(_rnnFinalState.Span);
         _rnnPhase = 1;
     }
 
     /// <summary>Layer 0: GRU, 3 units; reads [Steps, Batch, 2], writes h [Steps, Batch, 3].</summary>
-    private void ForwardL0()
+    private void RnnForwardL0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL0, 9).Slice(0, 6), p.Slice(BiasHhL0, 9).Slice(0, 6), s.Slice(BiasSumL0, 9).Slice(0, 6));
-        p.Slice(BiasIhL0, 9).Slice(6).CopyTo(s.Slice(BiasSumL0, 9).Slice(6));
-        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(GatesL0, 36), 4, 9, 9, s.Slice(BiasSumL0, 9));
-        global::RnnGen.Kernels.Gemm.NT(4, 9, 2, a.Slice(InputX, 8), 2, p.Slice(WeightIhL0, 18), 2, a.Slice(GatesL0, 36), 9, accumulate: true);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 9).Slice(0, 6), p.Slice(RnnLayout.BiasHhL0, 9).Slice(0, 6), s.Slice(RnnLayout.BiasSumL0, 9).Slice(0, 6));
+        p.Slice(RnnLayout.BiasIhL0, 9).Slice(6).CopyTo(s.Slice(RnnLayout.BiasSumL0, 9).Slice(6));
+        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 36), 4, 9, 9, s.Slice(RnnLayout.BiasSumL0, 9));
+        global::RnnGen.Kernels.Gemm.NT(4, 9, 2, a.Slice(RnnLayout.InputX, 8), 2, p.Slice(RnnLayout.WeightIhL0, 18), 2, a.Slice(RnnLayout.GatesL0, 36), 9, accumulate: true);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL0Steps0To1();
+        RnnForwardL0Steps0To1();
     }
 
     /// <summary>Layer 0, steps 0 to 1.</summary>
-    private void ForwardL0Steps0To1()
+    private void RnnForwardL0Steps0To1()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL0, 27);
-        var h = a.Slice(HiddenL0, 12); // [Steps, Batch, 3]
-        var h0 = _rnnInitialState.Span.Slice(H0L0, 6);
-        var gates = a.Slice(GatesL0, 36); // [Steps, Batch, 3·3]
-        var hn = a.Slice(RecurrentNL0, 12); // [Steps, Batch, 3]
-        var gh = _rnnScratch.Span.Slice(GruRecurrent, 18);
-        var bHn = p.Slice(BiasHhL0 + 6, 3);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
+        var h = a.Slice(RnnLayout.HiddenL0, 12); // [Steps, Batch, 3]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
+        var gates = a.Slice(RnnLayout.GatesL0, 36); // [Steps, Batch, 3·3]
+        var hn = a.Slice(RnnLayout.RecurrentNL0, 12); // [Steps, Batch, 3]
+        var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 18);
+        var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(2, 9, 3, h0, 3, wHh, 3, gh, 9, accumulate: false);
@@ -318,31 +349,31 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     }
 
     /// <summary>Layer 1: LSTM, 3 units; reads [Steps, Batch, 3], writes h [Steps, Batch, 3].</summary>
-    private void ForwardL1()
+    private void RnnForwardL1()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL1, 12), p.Slice(BiasHhL1, 12), s.Slice(BiasSumL1, 12));
-        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(GatesL1, 48), 4, 12, 12, s.Slice(BiasSumL1, 12));
-        global::RnnGen.Kernels.Gemm.NT(4, 12, 3, a.Slice(HiddenL0, 12), 3, p.Slice(WeightIhL1, 36), 3, a.Slice(GatesL1, 48), 12, accumulate: true);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.BiasSumL1, 12));
+        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL1, 48), 4, 12, 12, s.Slice(RnnLayout.BiasSumL1, 12));
+        global::RnnGen.Kernels.Gemm.NT(4, 12, 3, a.Slice(RnnLayout.HiddenL0, 12), 3, p.Slice(RnnLayout.WeightIhL1, 36), 3, a.Slice(RnnLayout.GatesL1, 48), 12, accumulate: true);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL1Steps0To1();
+        RnnForwardL1Steps0To1();
     }
 
     /// <summary>Layer 1, steps 0 to 1.</summary>
-    private void ForwardL1Steps0To1()
+    private void RnnForwardL1Steps0To1()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL1, 36);
-        var h = a.Slice(HiddenL1, 12); // [Steps, Batch, 3]
-        var h0 = _rnnInitialState.Span.Slice(H0L1, 6);
-        var gates = a.Slice(GatesL1, 48); // [Steps, Batch, 4·3]
-        var c = a.Slice(CellL1, 12); // [Steps, Batch, 3]
-        var c0 = _rnnInitialState.Span.Slice(C0L1, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
+        var h = a.Slice(RnnLayout.HiddenL1, 12); // [Steps, Batch, 3]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6);
+        var gates = a.Slice(RnnLayout.GatesL1, 48); // [Steps, Batch, 4·3]
+        var c = a.Slice(RnnLayout.CellL1, 12); // [Steps, Batch, 3]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L1, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
@@ -353,28 +384,28 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     }
 
     /// <summary>Layer 2: RNN (tanh), 2 units; reads [Steps, Batch, 3], writes h [Steps, Batch, 2].</summary>
-    private void ForwardL2()
+    private void RnnForwardL2()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
         //   pre[t] = x_t·W_ihᵀ + b_ih + b_hh
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL2, 2), p.Slice(BiasHhL2, 2), s.Slice(BiasSumL2, 2));
-        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(HiddenL2, 8), 4, 2, 2, s.Slice(BiasSumL2, 2));
-        global::RnnGen.Kernels.Gemm.NT(4, 2, 3, a.Slice(HiddenL1, 12), 3, p.Slice(WeightIhL2, 6), 3, a.Slice(HiddenL2, 8), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), s.Slice(RnnLayout.BiasSumL2, 2));
+        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL2, 8), 4, 2, 2, s.Slice(RnnLayout.BiasSumL2, 2));
+        global::RnnGen.Kernels.Gemm.NT(4, 2, 3, a.Slice(RnnLayout.HiddenL1, 12), 3, p.Slice(RnnLayout.WeightIhL2, 6), 3, a.Slice(RnnLayout.HiddenL2, 8), 2, accumulate: true);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL2Steps0To1();
+        RnnForwardL2Steps0To1();
     }
 
     /// <summary>Layer 2, steps 0 to 1.</summary>
-    private void ForwardL2Steps0To1()
+    private void RnnForwardL2Steps0To1()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL2, 4);
-        var h = a.Slice(HiddenL2, 8); // [Steps, Batch, 2]
-        var h0 = _rnnInitialState.Span.Slice(H0L2, 4);
+        var wHh = p.Slice(RnnLayout.WeightHhL2, 4);
+        var h = a.Slice(RnnLayout.HiddenL2, 8); // [Steps, Batch, 2]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L2, 4);
         // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(2, 2, 2, h0, 2, wHh, 2, h.Slice(0, 4), 2, accumulate: true);
@@ -384,93 +415,100 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(4, 4), 2, 2, 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
-    /// <summary>The head: z = h·W_headᵀ + b_head on every step, then the output activation.</summary>
-    private void ForwardHead()
+    /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
+    private void RnnForwardHead(int first, int count)
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var z = a.Slice(OutputValues, 16);
-        global::RnnGen.Kernels.Bias.Broadcast(z, 4, 4, 4, p.Slice(HeadBias, 4));
-        global::RnnGen.Kernels.Gemm.NT(4, 4, 2, a.Slice(HiddenL2, 8), 2, p.Slice(HeadWeight, 8), 2, z, 4, accumulate: true);
+        int rows = count * Batch, row = first * Batch;
+        var x = a.Slice(RnnLayout.HiddenL2, 8).Slice(row * 2, rows * 2);
+        var z = a.Slice(RnnLayout.OutputValues + row * 4, rows * 4);
+        global::RnnGen.Kernels.Bias.Broadcast(z, rows, 4, 4, p.Slice(RnnLayout.HeadBias, 4));
+        global::RnnGen.Kernels.Gemm.NT(rows, 4, 2, x, 2, p.Slice(RnnLayout.HeadWeight, 8), 2, z, 4, accumulate: true);
         // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
-        global::RnnGen.Losses.Softmax.Rows(z, 4, 4, a.Slice(LogSumExp, 4));
+        global::RnnGen.Losses.Softmax.Rows(z, rows, 4, a.Slice(RnnLayout.LogSumExp + row, rows));
     }
 
-    /// <summary>FinalState: h (and c) after the last step each direction takes.</summary>
-    private void SaveFinalState()
+    /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>
+    private void RnnSaveState(global::System.Span<float> destination)
     {
         var a = _rnnActivations.Span;
-        var f = _rnnFinalState.Span;
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL0 + 6, 6), 3, f.Slice(H0L0, 6), 3, 2, 3);
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL1 + 6, 6), 3, f.Slice(H0L1, 6), 3, 2, 3);
-        a.Slice(CellL1 + 6, 6).CopyTo(f.Slice(C0L1, 6));
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL2 + 4, 4), 2, f.Slice(H0L2, 4), 2, 2, 2);
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 6, 6), 3, destination.Slice(RnnLayout.H0L0, 6), 3, 2, 3);
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL1 + 6, 6), 3, destination.Slice(RnnLayout.H0L1, 6), 3, 2, 3);
+        a.Slice(RnnLayout.CellL1 + 6, 6).CopyTo(destination.Slice(RnnLayout.C0L1, 6));
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL2 + 4, 4), 2, destination.Slice(RnnLayout.H0L2, 4), 2, 2, 2);
     }
 
-    private float LossCore(global::System.ReadOnlySpan<int> targets)
+    private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
     {
         var a = _rnnActivations.Span;
+        // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
+        int first = _rnnLossStartStep * Batch;
         // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-        return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets, a.Slice(HiddenL2, 8), 2, 2, _rnnParameters.Span.Slice(HeadWeight, 8), _rnnParameters.Span.Slice(HeadBias, 4), a.Slice(LogSumExp, 4), 4, InverseBatch);
+        return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL2, 8).Slice(first * 2), 2, 2, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 8), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp, 4).Slice(first), 4 - first, RnnInverseBatch);
     }
 
-    private void BackwardCore(global::System.ReadOnlySpan<int> targets)
+    /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
+    private void RnnBackwardCore(global::System.ReadOnlySpan<int> targets)
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var dz = s.Slice(DeltaA, 16); // dL/dz, [OutputSteps, Batch, 4]
+        var dz = s.Slice(RnnLayout.DeltaA, 16); // dL/dz, [OutputSteps, Batch, 4]
+        // Rows before LossStartStep do not count: their dz is zero.
+        int first = _rnnLossStartStep * Batch;
+        dz.Slice(0, first * OutputSize).Clear();
         // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output, targets, dz, 4, 4, InverseBatch);
+        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), 4 - first, 4, RnnInverseBatch);
         // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-        global::RnnGen.Kernels.Gemm.TN(4, 2, 4, dz, 4, a.Slice(HiddenL2, 8), 2, g.Slice(HeadWeight, 8), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 4, 4, 4, g.Slice(HeadBias, 4));
+        global::RnnGen.Kernels.Gemm.TN(4, 2, 4, dz, 4, a.Slice(RnnLayout.HiddenL2, 8), 2, g.Slice(RnnLayout.HeadWeight, 8), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 4, 4, 4, g.Slice(RnnLayout.HeadBias, 4));
         // dh of the top layer at every step: dz·W_head.
-        global::RnnGen.Kernels.Gemm.NN(4, 2, 4, dz, 4, p.Slice(HeadWeight, 8), 2, s.Slice(DeltaB, 8), 2, accumulate: false);
-        BackwardL2();
-        BackwardL1();
-        BackwardL0();
+        global::RnnGen.Kernels.Gemm.NN(4, 2, 4, dz, 4, p.Slice(RnnLayout.HeadWeight, 8), 2, s.Slice(RnnLayout.DeltaB, 8), 2, accumulate: false);
+        RnnBackwardL2();
+        RnnBackwardL1();
+        RnnBackwardL0();
         _rnnPhase = 2;
     }
 
     /// <summary>Backpropagation through time for layer 0 (GRU, 3 units), then its weight gradients.</summary>
-    private void BackwardL0()
+    private void RnnBackwardL0()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL0Steps1To0();
+        RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
-        global::RnnGen.Kernels.Gemm.TN(9, 2, 4, a.Slice(GatesL0, 36), 9, a.Slice(InputX, 8), 2, g.Slice(WeightIhL0, 18), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(6, 3, 2, a.Slice(GatesL0, 15), 9, _rnnInitialState.Span.Slice(H0L0, 6), 3, g.Slice(WeightHhL0, 27).Slice(0, 18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(3, 3, 2, a.Slice(RecurrentNL0, 6), 3, _rnnInitialState.Span.Slice(H0L0, 6), 3, g.Slice(WeightHhL0, 27).Slice(18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(6, 3, 2, a.Slice(GatesL0 + 18, 15), 9, a.Slice(HiddenL0, 6), 3, g.Slice(WeightHhL0, 27).Slice(0, 18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(3, 3, 2, a.Slice(RecurrentNL0 + 6, 6), 3, a.Slice(HiddenL0, 6), 3, g.Slice(WeightHhL0, 27).Slice(18), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 36), 4, 9, 9, g.Slice(BiasIhL0, 9));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 36), 4, 6, 9, g.Slice(BiasHhL0, 6));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RecurrentNL0, 12), 4, 3, 3, g.Slice(BiasHhL0 + 6, 3));
-        // dL/dx = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(4, 2, 9, a.Slice(GatesL0, 36), 9, p.Slice(WeightIhL0, 18), 2, s.Slice(DeltaA, 8), 2, accumulate: false);
+        global::RnnGen.Kernels.Gemm.TN(9, 2, 4, a.Slice(RnnLayout.GatesL0, 36), 9, a.Slice(RnnLayout.InputX, 8), 2, g.Slice(RnnLayout.WeightIhL0, 18), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(6, 3, 2, a.Slice(RnnLayout.GatesL0, 15), 9, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(3, 3, 2, a.Slice(RnnLayout.RecurrentNL0, 6), 3, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(6, 3, 2, a.Slice(RnnLayout.GatesL0 + 18, 15), 9, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(3, 3, 2, a.Slice(RnnLayout.RecurrentNL0 + 6, 6), 3, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 36), 4, 9, 9, g.Slice(RnnLayout.BiasIhL0, 9));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 36), 4, 6, 9, g.Slice(RnnLayout.BiasHhL0, 6));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 12), 4, 3, 3, g.Slice(RnnLayout.BiasHhL0 + 6, 3));
+        // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+        global::RnnGen.Kernels.Gemm.NN(4, 2, 9, a.Slice(RnnLayout.GatesL0, 36), 9, p.Slice(RnnLayout.WeightIhL0, 18), 2, s.Slice(RnnLayout.DeltaA, 8), 2, accumulate: false);
         // d(embedding.weight)[token_t] += dL/dx_t.
-        global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(DeltaA, 8), 2, _rnnTokens, g.Slice(EmbeddingWeight, 8), 2);
+        global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DeltaA, 8), 2, _rnnTokens, g.Slice(RnnLayout.EmbeddingWeight, 8), 2);
     }
 
     /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
-    private void BackwardL0Steps1To0()
+    private void RnnBackwardL0Steps1To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL0, 27);
-        var dh = s.Slice(DeltaB, 12); // dL/dh, [Steps, Batch, 3]
-        var gates = a.Slice(GatesL0, 36);
-        var hn = a.Slice(RecurrentNL0, 12);
-        var h = a.Slice(HiddenL0, 12);
-        var h0 = _rnnInitialState.Span.Slice(H0L0, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
+        var h = a.Slice(RnnLayout.HiddenL0, 12); // [Steps, Batch, 3]
+        var dh = s.Slice(RnnLayout.DeltaB, 12); // dL/dh, [Steps, Batch, 3]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
+        var gates = a.Slice(RnnLayout.GatesL0, 36); // [Steps, Batch, 3·3]
+        var hn = a.Slice(RnnLayout.RecurrentNL0, 12); // [Steps, Batch, 3]
         // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(18, 18), hn.Slice(6, 6), h.Slice(0, 6), 3, dh.Slice(6, 6), 3, dh.Slice(0, 6), 3, 2, 3);
@@ -481,39 +519,39 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     }
 
     /// <summary>Backpropagation through time for layer 1 (LSTM, 3 units), then its weight gradients.</summary>
-    private void BackwardL1()
+    private void RnnBackwardL1()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // dL/dc after the last step is zero.
-        s.Slice(DeltaCell, 6).Clear();
+        s.Slice(RnnLayout.DeltaCell, 6).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL1Steps1To0();
+        RnnBackwardL1Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(GatesL1, 48), 12, a.Slice(HiddenL0, 12), 3, g.Slice(WeightIhL1, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(GatesL1, 24), 12, _rnnInitialState.Span.Slice(H0L1, 6), 3, g.Slice(WeightHhL1, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(GatesL1 + 24, 24), 12, a.Slice(HiddenL1, 6), 3, g.Slice(WeightHhL1, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL1, 48), 4, 12, 12, g.Slice(BiasIhL1, 12));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL1, 48), 4, 12, 12, g.Slice(BiasHhL1, 12));
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesL1, 48), 12, a.Slice(RnnLayout.HiddenL0, 12), 3, g.Slice(RnnLayout.WeightIhL1, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL1, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6), 3, g.Slice(RnnLayout.WeightHhL1, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL1 + 24, 24), 12, a.Slice(RnnLayout.HiddenL1, 6), 3, g.Slice(RnnLayout.WeightHhL1, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL1, 12));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 48), 4, 12, 12, g.Slice(RnnLayout.BiasHhL1, 12));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of h of layer 0, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(4, 3, 12, a.Slice(GatesL1, 48), 12, p.Slice(WeightIhL1, 36), 3, s.Slice(DeltaB, 12), 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(4, 3, 12, a.Slice(RnnLayout.GatesL1, 48), 12, p.Slice(RnnLayout.WeightIhL1, 36), 3, s.Slice(RnnLayout.DeltaB, 12), 3, accumulate: false);
     }
 
     /// <summary>Backward through layer 1, steps 1 down to 0.</summary>
-    private void BackwardL1Steps1To0()
+    private void RnnBackwardL1Steps1To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL1, 36);
-        var dh = s.Slice(DeltaA, 12); // dL/dh, [Steps, Batch, 3]
-        var gates = a.Slice(GatesL1, 48);
-        var c = a.Slice(CellL1, 12);
-        var c0 = _rnnInitialState.Span.Slice(C0L1, 6);
-        var dc = s.Slice(DeltaCell, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
+        var dh = s.Slice(RnnLayout.DeltaA, 12); // dL/dh, [Steps, Batch, 3]
+        var gates = a.Slice(RnnLayout.GatesL1, 48); // [Steps, Batch, 4·3]
+        var c = a.Slice(RnnLayout.CellL1, 12); // [Steps, Batch, 3]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L1, 6);
+        var dc = s.Slice(RnnLayout.DeltaCell, 6);
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), 3, dc, 2, 3);
@@ -523,40 +561,92 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     }
 
     /// <summary>Backpropagation through time for layer 2 (RNN (tanh), 2 units), then its weight gradients.</summary>
-    private void BackwardL2()
+    private void RnnBackwardL2()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL2Steps1To0();
+        RnnBackwardL2Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(2, 3, 4, s.Slice(DeltaB, 8), 2, a.Slice(HiddenL1, 12), 3, g.Slice(WeightIhL2, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(DeltaB, 4), 2, _rnnInitialState.Span.Slice(H0L2, 4), 2, g.Slice(WeightHhL2, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(DeltaB + 4, 4), 2, a.Slice(HiddenL2, 4), 2, g.Slice(WeightHhL2, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(DeltaB, 8), 4, 2, 2, g.Slice(BiasIhL2, 2));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(DeltaB, 8), 4, 2, 2, g.Slice(BiasHhL2, 2));
+        global::RnnGen.Kernels.Gemm.TN(2, 3, 4, s.Slice(RnnLayout.DeltaB, 8), 2, a.Slice(RnnLayout.HiddenL1, 12), 3, g.Slice(RnnLayout.WeightIhL2, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, _rnnInitialState.Span.Slice(RnnLayout.H0L2, 4), 2, g.Slice(RnnLayout.WeightHhL2, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(RnnLayout.DeltaB + 4, 4), 2, a.Slice(RnnLayout.HiddenL2, 4), 2, g.Slice(RnnLayout.WeightHhL2, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 8), 4, 2, 2, g.Slice(RnnLayout.BiasIhL2, 2));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 8), 4, 2, 2, g.Slice(RnnLayout.BiasHhL2, 2));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of h of layer 1, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(4, 3, 2, s.Slice(DeltaB, 8), 2, p.Slice(WeightIhL2, 6), 3, s.Slice(DeltaA, 12), 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(4, 3, 2, s.Slice(RnnLayout.DeltaB, 8), 2, p.Slice(RnnLayout.WeightIhL2, 6), 3, s.Slice(RnnLayout.DeltaA, 12), 3, accumulate: false);
     }
 
     /// <summary>Backward through layer 2, steps 1 down to 0.</summary>
-    private void BackwardL2Steps1To0()
+    private void RnnBackwardL2Steps1To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL2, 4);
-        var dh = s.Slice(DeltaB, 8); // dL/dh, [Steps, Batch, 2]
-        var h = a.Slice(HiddenL2, 8);
+        var wHh = p.Slice(RnnLayout.WeightHhL2, 4);
+        var h = a.Slice(RnnLayout.HiddenL2, 8); // [Steps, Batch, 2]
+        var dh = s.Slice(RnnLayout.DeltaB, 8); // dL/dh, [Steps, Batch, 2]
         // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
         // t = 1
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(4, 4), 2, h.Slice(4, 4), 2, 2, 2, global::RnnGen.Nonlinearity.Tanh);
         global::RnnGen.Kernels.Gemm.NN(2, 2, 2, dh.Slice(4, 4), 2, wHh, 2, dh.Slice(0, 4), 2, accumulate: true);
         // t = 0
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 4), 2, h.Slice(0, 4), 2, 2, 2, global::RnnGen.Nonlinearity.Tanh);
+    }
+
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepState = new(StateSize);
+
+    /// <summary>State of single-step inference, laid out as <see cref="InitialState"/> (one row per lane); starts at zero.</summary>
+    public global::System.Span<float> StepState => _rnnStepState.Span;
+
+    /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
+    public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+
+    /// <summary>
+    /// Runs one step for one lane: a token id through every layer and the head, advancing that lane's
+    /// row of <see cref="StepState"/>. Returns the lane's output (after activation), valid until the next call for that lane.
+    /// </summary>
+    public global::System.ReadOnlySpan<float> Step(int token, int lane = 0)
+    {
+        global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
+        if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
+        if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+        var p = _rnnParameters.Span;
+        var s = _rnnScratch.Span;
+        var state = _rnnStepState.Span;
+        // Layer 0 (GRU, 3 units).
+        var gates0 = s.Slice(RnnLayout.StepGates, 12).Slice(0, 9);
+        var h0 = state.Slice(RnnLayout.H0L0 + lane * 3, 3);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 9).Slice(0, 6), p.Slice(RnnLayout.BiasHhL0, 9).Slice(0, 6), gates0.Slice(0, 6));
+        p.Slice(RnnLayout.BiasIhL0, 9).Slice(6).CopyTo(gates0.Slice(6));
+        global::RnnGen.Kernels.Gemm.NT(1, 9, 2, p.Slice(RnnLayout.EmbeddingWeight + token * 2, 2), 2, p.Slice(RnnLayout.WeightIhL0, 18), 2, gates0, 9, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 9, 3, h0, 3, p.Slice(RnnLayout.WeightHhL0, 27), 3, s.Slice(RnnLayout.StepGru, 9), 9, accumulate: false);
+        global::RnnGen.Cells.GruCell.Forward(gates0, s.Slice(RnnLayout.StepGru, 9), p.Slice(RnnLayout.BiasHhL0 + 6, 3), s.Slice(RnnLayout.StepGru + 9, 3), h0, 3, h0, 3, 1, 3);
+        // Layer 1 (LSTM, 3 units).
+        var gates1 = s.Slice(RnnLayout.StepGates, 12).Slice(0, 12);
+        var h1 = state.Slice(RnnLayout.H0L1 + lane * 3, 3);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), gates1);
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 3, h0, 3, p.Slice(RnnLayout.WeightIhL1, 36), 3, gates1, 12, accumulate: true);
+        var c1 = state.Slice(RnnLayout.C0L1 + lane * 3, 3);
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 3, h1, 3, p.Slice(RnnLayout.WeightHhL1, 36), 3, gates1, 12, accumulate: true);
+        global::RnnGen.Cells.LstmCell.Forward(gates1, c1, c1, h1, 3, 1, 3);
+        // Layer 2 (RNN (tanh), 2 units).
+        var gates2 = s.Slice(RnnLayout.StepGates, 12).Slice(0, 2);
+        var h2 = state.Slice(RnnLayout.H0L2 + lane * 2, 2);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), gates2);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 3, h1, 3, p.Slice(RnnLayout.WeightIhL2, 6), 3, gates2, 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h2, 2, p.Slice(RnnLayout.WeightHhL2, 4), 2, gates2, 2, accumulate: true);
+        global::RnnGen.Cells.RnnCell.Forward(gates2, 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
+        gates2.CopyTo(h2);
+        // Head.
+        var output = s.Slice(RnnLayout.StepOutput + lane * 4, 4);
+        p.Slice(RnnLayout.HeadBias, 4).CopyTo(output);
+        global::RnnGen.Kernels.Gemm.NT(1, 4, 2, h2, 2, p.Slice(RnnLayout.HeadWeight, 8), 2, output, 4, accumulate: true);
+        global::RnnGen.Losses.Softmax.Rows(output, 1, 4, s.Slice(RnnLayout.StepLogSumExp, 1));
+        return output;
     }
 
     int global::RnnGen.IRnnModel<float>.Steps => Steps;

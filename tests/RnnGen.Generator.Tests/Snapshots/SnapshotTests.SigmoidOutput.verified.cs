@@ -5,7 +5,7 @@
 namespace Demo;
 
 /// <summary>
-/// RnnGen model: vector input (3) → LSTM(3) → sigmoid(2); 2 steps × batch 2, many-to-many, float, 104 parameters.
+/// RnnGen model: vector input (3) → LSTM(3) → sigmoid(2); 2 steps, many-to-many, batch 2, float, 104 parameters.
 /// </summary>
 /// <remarks>
 /// <para>What this model computes, per step t (PyTorch's conventions, so weights move both ways):</para>
@@ -15,15 +15,14 @@ namespace Demo;
 ///   [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
 ///   i, f, o = σ(·);  g = tanh(·)
 ///   c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
-///   (h_t feeds the head)
-/// z_t = h_t·W_headᵀ + b_head
+/// z_t = h_t·W_headᵀ + b_head  (top layer)
 /// Output = σ(z)
 /// </code>
 /// <para>Loss: binary cross-entropy Σ_j −[t log y + (1−t) log(1−y)] from the logits, summed over output steps, averaged over the batch.</para>
 /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorInputModel<float>, global::RnnGen.IValueTargetModel<float>, global::System.IDisposable
+partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorInputModel<float>, global::RnnGen.IValueTargetModel<float>, global::RnnGen.ISupervisedModel<float, float, float>, global::System.IDisposable
 {
     /// <summary>Input time steps T, unrolled into the code below.</summary>
     public const int Steps = 2;
@@ -37,57 +36,66 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     public const int OutputSize = 2;
     /// <summary>Number of parameters (length of <see cref="Parameters"/>).</summary>
     public const int ParameterCount = 104;
+    /// <summary>Values in <see cref="InitialState"/> and <see cref="FinalState"/>.</summary>
+    public const int StateSize = 12;
 
-    private const float InverseBatch = 1f / Batch;
+    private const float RnnInverseBatch = 1f / Batch;
 
-    // Parameters: offsets of PyTorch's state_dict tensors in the flat buffer.
-    private const int WeightIhL0 = 0; // rnn.weight_ih_l0 [12, 3]
-    private const int WeightHhL0 = 36; // rnn.weight_hh_l0 [12, 3]
-    private const int BiasIhL0 = 72; // rnn.bias_ih_l0 [12]
-    private const int BiasHhL0 = 84; // rnn.bias_hh_l0 [12]
-    private const int HeadWeight = 96; // head.weight [2, 3]
-    private const int HeadBias = 102; // head.bias [2]
+    /// <summary>Where each tensor, activation and scratch area starts in the model's flat buffers.</summary>
+    private static class RnnLayout
+    {
+        // Parameters: PyTorch's state_dict tensors, in order.
+        public const int WeightIhL0 = 0; // rnn.weight_ih_l0 [12, 3]
+        public const int WeightHhL0 = 36; // rnn.weight_hh_l0 [12, 3]
+        public const int BiasIhL0 = 72; // rnn.bias_ih_l0 [12]
+        public const int BiasHhL0 = 84; // rnn.bias_hh_l0 [12]
+        public const int HeadWeight = 96; // head.weight [2, 3]
+        public const int HeadBias = 102; // head.bias [2]
 
-    // Activations that backward reads, written by the last forward pass.
-    private const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 3]
-    private const int HiddenL0 = 12; // h: outputs of layer 0, [Steps, Batch, 3]
-    private const int GatesL0 = 24; // gate activations of layer 0, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
-    private const int CellL0 = 72; // c: cell states of layer 0, [Steps, Batch, 3]
-    private const int OutputValues = 84; // Output, [OutputSteps, Batch, 2]
-    private const int Logits = 92; // z: logits of the sigmoid head, for a stable loss
-    private const int ActivationLength = 100;
+        // Activations that backward reads, written by the last forward pass.
+        public const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 3]
+        public const int HiddenL0 = 12; // h: outputs of layer 0, [Steps, Batch, 3]
+        public const int GatesL0 = 24; // gate activations of layer 0, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
+        public const int CellL0 = 72; // c: cell states of layer 0, [Steps, Batch, 3]
+        public const int OutputValues = 84; // Output, [OutputSteps, Batch, 2]
+        public const int Logits = 92; // z: logits of the sigmoid head, for a stable loss
+        public const int ActivationLength = 100;
 
-    // Scratch for backward.
-    private const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-    private const int DeltaB = 12; // dL/dh of the top layer, then of every other layer going down
-    private const int DeltaCell = 24; // dL/dc carried from step t to step t−1
-    private const int BiasSumL0 = 30; // b_ih + b_hh folded into the input projection
-    private const int ScratchLength = 42;
+        // Scratch.
+        public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
+        public const int DeltaB = 12; // dL/dh of the top layer, then of every other layer going down
+        public const int DeltaCell = 24; // dL/dc carried from step t to step t−1
+        public const int BiasSumL0 = 30; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 42; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 54; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 58; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 59;
 
-    // Recurrent state (InitialState and FinalState): every h, then every c.
-    private const int H0L0 = 0; // h of layer 0, [Batch, 3]
-    private const int C0L0 = 6; // c of layer 0, [Batch, 3]
-    private const int StateLength = 12;
+        // Recurrent state (InitialState, FinalState): every h, then every c.
+        public const int H0L0 = 0; // h of layer 0, [Batch, 3]
+        public const int C0L0 = 6; // c of layer 0, [Batch, 3]
+    }
 
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
-        new("rnn.weight_ih_l0", new[] { 12, 3 }, WeightIhL0),
-        new("rnn.weight_hh_l0", new[] { 12, 3 }, WeightHhL0),
-        new("rnn.bias_ih_l0", new[] { 12 }, BiasIhL0),
-        new("rnn.bias_hh_l0", new[] { 12 }, BiasHhL0),
-        new("head.weight", new[] { 2, 3 }, HeadWeight),
-        new("head.bias", new[] { 2 }, HeadBias),
+        new("rnn.weight_ih_l0", new[] { 12, 3 }, RnnLayout.WeightIhL0),
+        new("rnn.weight_hh_l0", new[] { 12, 3 }, RnnLayout.WeightHhL0),
+        new("rnn.bias_ih_l0", new[] { 12 }, RnnLayout.BiasIhL0),
+        new("rnn.bias_hh_l0", new[] { 12 }, RnnLayout.BiasHhL0),
+        new("head.weight", new[] { 2, 3 }, RnnLayout.HeadWeight),
+        new("head.bias", new[] { 2 }, RnnLayout.HeadBias),
     };
 
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnParameters = new(ParameterCount);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnGradients = new(ParameterCount);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(ActivationLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(ScratchLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateLength);
-    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(RnnLayout.ActivationLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
+    private int _rnnLossStartStep;
     private bool _rnnDisposed;
 
     /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
@@ -96,13 +104,13 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
         var p = _rnnParameters.Span;
         // Layer 0 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 3.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightIhL0, 36), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(WeightHhL0, 36), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasIhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(BiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 36), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 36), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
         // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 3.
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadWeight, 6), 1.0 / global::System.Math.Sqrt(3), random);
-        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(HeadBias, 2), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 6), 1.0 / global::System.Math.Sqrt(3), random);
+        global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 2), 1.0 / global::System.Math.Sqrt(3), random);
     }
 
     /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -112,7 +120,7 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     public global::System.Span<float> Gradients => _rnnGradients.Span;
 
     /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(OutputValues, OutputSteps * Batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
 
     /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
     public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -123,26 +131,47 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
     public bool CarryState { get; set; }
 
+    /// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>
+    public int LossStartStep
+    {
+        get => _rnnLossStartStep;
+        set => _rnnLossStartStep = (uint)value < OutputSteps ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "LossStartStep must lie in [0, OutputSteps).");
+    }
+
+    /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
+    public void CopyStateAfterStep(int step, global::System.Span<float> destination)
+    {
+        if ((uint)step >= 2) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 2).");
+        global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+        if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+        var a = _rnnActivations.Span;
+        a.Slice(RnnLayout.HiddenL0 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.H0L0, 6));
+        a.Slice(RnnLayout.CellL0 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.C0L0, 6));
+    }
+
+    /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
 
     /// <summary>d(Loss)/d(inputs), [Steps, Batch, InputSize], from the last <c>Backward</c> run with <see cref="ComputeInputGradient"/> set.</summary>
-    public global::System.ReadOnlySpan<float> InputGradient => _rnnScratch.Span.Slice(DeltaA, Steps * Batch * InputSize);
+    public global::System.ReadOnlySpan<float> InputGradient => _rnnScratch.Span.Slice(RnnLayout.DeltaA, Steps * Batch * InputSize);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
-    public global::System.Span<float> Parameter(string name) { var (offset, length) = FindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
+    public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
 
     /// <summary>The tensor of <see cref="Gradients"/> that matches <see cref="Parameter(string)"/>.</summary>
-    public global::System.Span<float> Gradient(string name) { var (offset, length) = FindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
+    public global::System.Span<float> Gradient(string name) { var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
 
-    private static (int Offset, int Length) FindTensor(string name) => name switch
+    private static (int Offset, int Length) RnnFindTensor(string name) => name switch
     {
-        "rnn.weight_ih_l0" => (WeightIhL0, 36),
-        "rnn.weight_hh_l0" => (WeightHhL0, 36),
-        "rnn.bias_ih_l0" => (BiasIhL0, 12),
-        "rnn.bias_hh_l0" => (BiasHhL0, 12),
-        "head.weight" => (HeadWeight, 6),
-        "head.bias" => (HeadBias, 2),
+        "rnn.weight_ih_l0" => (RnnLayout.WeightIhL0, 36),
+        "rnn.weight_hh_l0" => (RnnLayout.WeightHhL0, 36),
+        "rnn.bias_ih_l0" => (RnnLayout.BiasIhL0, 12),
+        "rnn.bias_hh_l0" => (RnnLayout.BiasHhL0, 12),
+        "head.weight" => (RnnLayout.HeadWeight, 6),
+        "head.bias" => (RnnLayout.HeadBias, 2),
         _ => throw new global::System.ArgumentException($"No tensor named '{name}'; this model has: rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, head.weight, head.bias.", nameof(name)),
     };
 
@@ -158,8 +187,8 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Length(inputs.Length, Steps * Batch * InputSize, "[Steps, Batch, InputSize]", nameof(inputs));
-        LoadInputs(inputs);
-        ForwardCore();
+        RnnLoadInputs(inputs);
+        RnnForwardCore();
     }
 
     /// <summary>binary cross-entropy Σ_j −[t log y + (1−t) log(1−y)] from the logits, summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch, OutputSize].</summary>
@@ -168,8 +197,8 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-        global::RnnGen.Inputs.ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets));
-        return LossCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets), _rnnLossStartStep * Batch * OutputSize);
+        return RnnLossCore(targets);
     }
 
     /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -181,8 +210,8 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
             ? "Backward needs a forward pass first: call Forward."
             : "Backward already consumed the activations of the last forward pass: call Forward again.");
-        global::RnnGen.Inputs.ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets));
-        BackwardCore(targets);
+        global::RnnGen.Inputs.ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets), _rnnLossStartStep * Batch * OutputSize);
+        RnnBackwardCore(targets);
     }
 
     /// <summary>
@@ -194,14 +223,14 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Length(inputs.Length, Steps * Batch * InputSize, "[Steps, Batch, InputSize]", nameof(inputs));
-        global::RnnGen.Inputs.ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets));
+        global::RnnGen.Inputs.ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets), _rnnLossStartStep * Batch * OutputSize);
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-        LoadInputs(inputs);
-        ForwardCore();
-        float loss = LossCore(targets);
+        RnnLoadInputs(inputs);
+        RnnForwardCore();
+        float loss = RnnLossCore(targets);
         _rnnGradients.Span.Clear();
-        BackwardCore(targets);
+        RnnBackwardCore(targets);
         float norm = clipNorm > 0
             ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
             : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
@@ -210,47 +239,48 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         return loss;
     }
 
-    private void LoadInputs(global::System.ReadOnlySpan<float> inputs)
+    private void RnnLoadInputs(global::System.ReadOnlySpan<float> inputs)
     {
         // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
         if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
-        inputs.CopyTo(_rnnActivations.Span.Slice(InputX, 12));
+        inputs.CopyTo(_rnnActivations.Span.Slice(RnnLayout.InputX, 12));
     }
 
-    private void ForwardCore()
+    /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
+    private void RnnForwardCore()
     {
-        ForwardL0();
-        ForwardHead();
-        SaveFinalState();
+        RnnForwardL0();
+        RnnForwardHead(0, OutputSteps);
+        RnnSaveState(_rnnFinalState.Span);
         _rnnPhase = 1;
     }
 
     /// <summary>Layer 0: LSTM, 3 units; reads [Steps, Batch, 3], writes h [Steps, Batch, 3].</summary>
-    private void ForwardL0()
+    private void RnnForwardL0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(BiasIhL0, 12), p.Slice(BiasHhL0, 12), s.Slice(BiasSumL0, 12));
-        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(GatesL0, 48), 4, 12, 12, s.Slice(BiasSumL0, 12));
-        global::RnnGen.Kernels.Gemm.NT(4, 12, 3, a.Slice(InputX, 12), 3, p.Slice(WeightIhL0, 36), 3, a.Slice(GatesL0, 48), 12, accumulate: true);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), s.Slice(RnnLayout.BiasSumL0, 12));
+        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, s.Slice(RnnLayout.BiasSumL0, 12));
+        global::RnnGen.Kernels.Gemm.NT(4, 12, 3, a.Slice(RnnLayout.InputX, 12), 3, p.Slice(RnnLayout.WeightIhL0, 36), 3, a.Slice(RnnLayout.GatesL0, 48), 12, accumulate: true);
         // The recurrence, unrolled: 16 steps per method.
-        ForwardL0Steps0To1();
+        RnnForwardL0Steps0To1();
     }
 
     /// <summary>Layer 0, steps 0 to 1.</summary>
-    private void ForwardL0Steps0To1()
+    private void RnnForwardL0Steps0To1()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(WeightHhL0, 36);
-        var h = a.Slice(HiddenL0, 12); // [Steps, Batch, 3]
-        var h0 = _rnnInitialState.Span.Slice(H0L0, 6);
-        var gates = a.Slice(GatesL0, 48); // [Steps, Batch, 4·3]
-        var c = a.Slice(CellL0, 12); // [Steps, Batch, 3]
-        var c0 = _rnnInitialState.Span.Slice(C0L0, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 36);
+        var h = a.Slice(RnnLayout.HiddenL0, 12); // [Steps, Batch, 3]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
+        var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
+        var c = a.Slice(RnnLayout.CellL0, 12); // [Steps, Batch, 3]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
         global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
@@ -260,95 +290,138 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), 3, 2, 3);
     }
 
-    /// <summary>The head: z = h·W_headᵀ + b_head on every step, then the output activation.</summary>
-    private void ForwardHead()
+    /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
+    private void RnnForwardHead(int first, int count)
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var z = a.Slice(Logits, 8);
-        global::RnnGen.Kernels.Bias.Broadcast(z, 4, 2, 2, p.Slice(HeadBias, 2));
-        global::RnnGen.Kernels.Gemm.NT(4, 2, 3, a.Slice(HiddenL0, 12), 3, p.Slice(HeadWeight, 6), 3, z, 2, accumulate: true);
+        int rows = count * Batch, row = first * Batch;
+        var x = a.Slice(RnnLayout.HiddenL0, 12).Slice(row * 3, rows * 3);
+        var z = a.Slice(RnnLayout.Logits + row * 2, rows * 2);
+        global::RnnGen.Kernels.Bias.Broadcast(z, rows, 2, 2, p.Slice(RnnLayout.HeadBias, 2));
+        global::RnnGen.Kernels.Gemm.NT(rows, 2, 3, x, 3, p.Slice(RnnLayout.HeadWeight, 6), 3, z, 2, accumulate: true);
         // y = σ(z); the logits stay for a stable loss.
-        global::RnnGen.Losses.BinaryCrossEntropy.Sigmoid(z, a.Slice(OutputValues, 8), 8);
+        global::RnnGen.Losses.BinaryCrossEntropy.Sigmoid(z, a.Slice(RnnLayout.OutputValues + row * 2, rows * 2), rows * 2);
     }
 
-    /// <summary>FinalState: h (and c) after the last step each direction takes.</summary>
-    private void SaveFinalState()
+    /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>
+    private void RnnSaveState(global::System.Span<float> destination)
     {
         var a = _rnnActivations.Span;
-        var f = _rnnFinalState.Span;
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(HiddenL0 + 6, 6), 3, f.Slice(H0L0, 6), 3, 2, 3);
-        a.Slice(CellL0 + 6, 6).CopyTo(f.Slice(C0L0, 6));
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 6, 6), 3, destination.Slice(RnnLayout.H0L0, 6), 3, 2, 3);
+        a.Slice(RnnLayout.CellL0 + 6, 6).CopyTo(destination.Slice(RnnLayout.C0L0, 6));
     }
 
-    private float LossCore(global::System.ReadOnlySpan<float> targets)
+    private float RnnLossCore(global::System.ReadOnlySpan<float> targets)
     {
         var a = _rnnActivations.Span;
+        // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
+        int first = _rnnLossStartStep * Batch;
         // Σ softplus(z) − t·z = binary cross-entropy of σ(z), finite for every finite z.
-        return global::RnnGen.Losses.BinaryCrossEntropy.Loss(a.Slice(Logits, 8), targets, 8, InverseBatch);
+        return global::RnnGen.Losses.BinaryCrossEntropy.Loss(a.Slice(RnnLayout.Logits, 8).Slice(first * OutputSize), targets.Slice(first * OutputSize), (4 - first) * OutputSize, RnnInverseBatch);
     }
 
-    private void BackwardCore(global::System.ReadOnlySpan<float> targets)
+    /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
+    private void RnnBackwardCore(global::System.ReadOnlySpan<float> targets)
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var dz = s.Slice(DeltaA, 8); // dL/dz, [OutputSteps, Batch, 2]
+        var dz = s.Slice(RnnLayout.DeltaA, 8); // dL/dz, [OutputSteps, Batch, 2]
+        // Rows before LossStartStep do not count: their dz is zero.
+        int first = _rnnLossStartStep * Batch;
+        dz.Slice(0, first * OutputSize).Clear();
         // Sigmoid + binary cross-entropy: dz = (σ(z) − t) / Batch.
-        global::RnnGen.Losses.BinaryCrossEntropy.Backward(Output, targets, dz, 8, InverseBatch);
+        global::RnnGen.Losses.BinaryCrossEntropy.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), (4 - first) * OutputSize, RnnInverseBatch);
         // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-        global::RnnGen.Kernels.Gemm.TN(2, 3, 4, dz, 2, a.Slice(HiddenL0, 12), 3, g.Slice(HeadWeight, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 4, 2, 2, g.Slice(HeadBias, 2));
+        global::RnnGen.Kernels.Gemm.TN(2, 3, 4, dz, 2, a.Slice(RnnLayout.HiddenL0, 12), 3, g.Slice(RnnLayout.HeadWeight, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 4, 2, 2, g.Slice(RnnLayout.HeadBias, 2));
         // dh of the top layer at every step: dz·W_head.
-        global::RnnGen.Kernels.Gemm.NN(4, 3, 2, dz, 2, p.Slice(HeadWeight, 6), 3, s.Slice(DeltaB, 12), 3, accumulate: false);
-        BackwardL0();
+        global::RnnGen.Kernels.Gemm.NN(4, 3, 2, dz, 2, p.Slice(RnnLayout.HeadWeight, 6), 3, s.Slice(RnnLayout.DeltaB, 12), 3, accumulate: false);
+        RnnBackwardL0();
         _rnnPhase = 2;
     }
 
     /// <summary>Backpropagation through time for layer 0 (LSTM, 3 units), then its weight gradients.</summary>
-    private void BackwardL0()
+    private void RnnBackwardL0()
     {
         var p = _rnnParameters.Span;
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // dL/dc after the last step is zero.
-        s.Slice(DeltaCell, 6).Clear();
+        s.Slice(RnnLayout.DeltaCell, 6).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        BackwardL0Steps1To0();
+        RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(GatesL0, 48), 12, a.Slice(InputX, 12), 3, g.Slice(WeightIhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(GatesL0, 24), 12, _rnnInitialState.Span.Slice(H0L0, 6), 3, g.Slice(WeightHhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(GatesL0 + 24, 24), 12, a.Slice(HiddenL0, 6), 3, g.Slice(WeightHhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 48), 4, 12, 12, g.Slice(BiasIhL0, 12));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(GatesL0, 48), 4, 12, 12, g.Slice(BiasHhL0, 12));
-        // dL/dx = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesL0, 48), 12, a.Slice(RnnLayout.InputX, 12), 3, g.Slice(RnnLayout.WeightIhL0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0 + 24, 24), 12, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasHhL0, 12));
+        // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(4, 3, 12, a.Slice(GatesL0, 48), 12, p.Slice(WeightIhL0, 36), 3, s.Slice(DeltaA, 12), 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(4, 3, 12, a.Slice(RnnLayout.GatesL0, 48), 12, p.Slice(RnnLayout.WeightIhL0, 36), 3, s.Slice(RnnLayout.DeltaA, 12), 3, accumulate: false);
         }
     }
 
     /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
-    private void BackwardL0Steps1To0()
+    private void RnnBackwardL0Steps1To0()
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(WeightHhL0, 36);
-        var dh = s.Slice(DeltaB, 12); // dL/dh, [Steps, Batch, 3]
-        var gates = a.Slice(GatesL0, 48);
-        var c = a.Slice(CellL0, 12);
-        var c0 = _rnnInitialState.Span.Slice(C0L0, 6);
-        var dc = s.Slice(DeltaCell, 6);
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 36);
+        var dh = s.Slice(RnnLayout.DeltaB, 12); // dL/dh, [Steps, Batch, 3]
+        var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
+        var c = a.Slice(RnnLayout.CellL0, 12); // [Steps, Batch, 3]
+        var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 6);
+        var dc = s.Slice(RnnLayout.DeltaCell, 6);
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), 3, dc, 2, 3);
         global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(24, 24), 12, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), 3, dc, 2, 3);
+    }
+
+    private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepState = new(StateSize);
+
+    /// <summary>State of single-step inference, laid out as <see cref="InitialState"/> (one row per lane); starts at zero.</summary>
+    public global::System.Span<float> StepState => _rnnStepState.Span;
+
+    /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
+    public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+
+    /// <summary>
+    /// Runs one step for one lane: an input vector through every layer and the head, advancing that lane's
+    /// row of <see cref="StepState"/>. Returns the lane's output (after activation), valid until the next call for that lane.
+    /// </summary>
+    public global::System.ReadOnlySpan<float> Step(global::System.ReadOnlySpan<float> input, int lane = 0)
+    {
+        global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
+        global::RnnGen.Inputs.ArgumentChecks.Length(input.Length, InputSize, "[InputSize]", nameof(input));
+        if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+        var p = _rnnParameters.Span;
+        var s = _rnnScratch.Span;
+        var state = _rnnStepState.Span;
+        // Layer 0 (LSTM, 3 units).
+        var gates0 = s.Slice(RnnLayout.StepGates, 12).Slice(0, 12);
+        var h0 = state.Slice(RnnLayout.H0L0 + lane * 3, 3);
+        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), gates0);
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 3, input, 3, p.Slice(RnnLayout.WeightIhL0, 36), 3, gates0, 12, accumulate: true);
+        var c0 = state.Slice(RnnLayout.C0L0 + lane * 3, 3);
+        global::RnnGen.Kernels.Gemm.NT(1, 12, 3, h0, 3, p.Slice(RnnLayout.WeightHhL0, 36), 3, gates0, 12, accumulate: true);
+        global::RnnGen.Cells.LstmCell.Forward(gates0, c0, c0, h0, 3, 1, 3);
+        // Head.
+        var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);
+        p.Slice(RnnLayout.HeadBias, 2).CopyTo(output);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 3, h0, 3, p.Slice(RnnLayout.HeadWeight, 6), 3, output, 2, accumulate: true);
+        global::RnnGen.Losses.BinaryCrossEntropy.Sigmoid(output, output, 2);
+        return output;
     }
 
     int global::RnnGen.IRnnModel<float>.Steps => Steps;

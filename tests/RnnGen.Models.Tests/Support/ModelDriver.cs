@@ -5,7 +5,8 @@ namespace RnnGen.Models.Tests.Support;
 
 /// <summary>
 /// Drives any generated model through its interfaces with random inputs and targets of the right kind, so one
-/// test body covers every input × output combination.
+/// test body covers every input × output combination. Generating models (one-to-many, encoder–decoder) run with
+/// teacher forcing, the path training and gradient checks use.
 /// </summary>
 public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -46,8 +47,15 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public void Forward()
     {
-        if (Model is ITokenInputModel<T> tokenModel) tokenModel.Forward(Tokens);
-        else ((IVectorInputModel<T>)Model).Forward(Inputs);
+        switch (Model)
+        {
+            case IGeneratingModel<T, int, int> m: m.Forward(Tokens, ClassTargets); break;
+            case IGeneratingModel<T, int, T> m: m.Forward(Tokens, ValueTargets); break;
+            case IGeneratingModel<T, T, int> m: m.Forward(Inputs, ClassTargets); break;
+            case IGeneratingModel<T, T, T> m: m.Forward(Inputs, ValueTargets); break;
+            case ITokenInputModel<T> m: m.Forward(Tokens); break;
+            default: ((IVectorInputModel<T>)Model).Forward(Inputs); break;
+        }
     }
 
     public T Loss() => Model is IClassTargetModel<T> c ? c.Loss(ClassTargets) : ((IValueTargetModel<T>)Model).Loss(ValueTargets);
@@ -57,6 +65,15 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (Model is IClassTargetModel<T> c) c.Backward(ClassTargets);
         else ((IValueTargetModel<T>)Model).Backward(ValueTargets);
     }
+
+    public T TrainStep(IOptimizer<T> optimizer, T clipNorm) => Model switch
+    {
+        ISupervisedModel<T, int, int> m => m.TrainStep(Tokens, ClassTargets, optimizer, clipNorm),
+        ISupervisedModel<T, int, T> m => m.TrainStep(Tokens, ValueTargets, optimizer, clipNorm),
+        ISupervisedModel<T, T, int> m => m.TrainStep(Inputs, ClassTargets, optimizer, clipNorm),
+        ISupervisedModel<T, T, T> m => m.TrainStep(Inputs, ValueTargets, optimizer, clipNorm),
+        _ => throw new ArgumentException(Model.GetType().Name),
+    };
 
     public T ForwardLoss()
     {

@@ -25,8 +25,10 @@ public sealed class ReferenceModel
 
     /// <summary>Outputs [outputSteps, batch, classes] and the final h (and c) per layer.</summary>
     public (double[] Output, List<double[]> FinalH, List<double[]> FinalC) Run(
-        double[][][] x, IReadOnlyList<(Cell Cell, int Hidden)> layers, Head head, bool manyToOne)
+        double[][][] x, IReadOnlyList<(Cell Cell, int Hidden)> layers, Head head, bool manyToOne,
+        string prefix = "", string headPrefix = "head.", IReadOnlyList<double[]>? initialH = null, IReadOnlyList<double[]>? initialC = null)
     {
+        int lstmSeen = 0;
         int steps = x.Length, batch = x[0].Length;
         double[][][] input = x;
         var finalH = new List<double[]>();
@@ -40,8 +42,8 @@ public sealed class ReferenceModel
             for (int d = 0; d < (bidirectional ? 2 : 1); d++)
             {
                 string suffix = d == 0 ? "" : "_reverse";
-                double[] wih = _tensor($"rnn.weight_ih_l{k}{suffix}"), whh = _tensor($"rnn.weight_hh_l{k}{suffix}");
-                double[] bih = _tensor($"rnn.bias_ih_l{k}{suffix}"), bhh = _tensor($"rnn.bias_hh_l{k}{suffix}");
+                double[] wih = _tensor($"{prefix}rnn.weight_ih_l{k}{suffix}"), whh = _tensor($"{prefix}rnn.weight_hh_l{k}{suffix}");
+                double[] bih = _tensor($"{prefix}rnn.bias_ih_l{k}{suffix}"), bhh = _tensor($"{prefix}rnn.bias_hh_l{k}{suffix}");
                 int inWidth = input[0][0].Length;
                 var hLast = new double[batch * hidden];
                 var cLast = new double[batch * hidden];
@@ -49,6 +51,9 @@ public sealed class ReferenceModel
                 {
                     var h = new double[hidden];
                     var c = new double[hidden];
+                    // An initial state (a decoder's: the encoder's final state), unidirectional layers only.
+                    if (initialH is not null) Array.Copy(initialH[k], b * hidden, h, 0, hidden);
+                    if (initialC is not null && cell == Cell.Lstm) Array.Copy(initialC[lstmSeen], b * hidden, c, 0, hidden);
                     for (int i = 0; i < steps; i++)
                     {
                         int t = d == 0 ? i : steps - 1 - i; // the reverse direction reads the sequence backwards
@@ -91,10 +96,11 @@ public sealed class ReferenceModel
                 finalH.Add(hLast);
                 if (cell == Cell.Lstm) finalC.Add(cLast);
             }
+            if (cell == Cell.Lstm) lstmSeen++;
             input = output;
         }
 
-        double[] w = _tensor("head.weight"), bias = _tensor("head.bias");
+        double[] w = _tensor(headPrefix + "weight"), bias = _tensor(headPrefix + "bias");
         int classes = bias.Length, width = input[0][0].Length;
         int firstStep = manyToOne ? steps - 1 : 0;
         if (manyToOne && _bidirectional.Contains(layers.Count - 1))

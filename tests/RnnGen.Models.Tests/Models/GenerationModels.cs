@@ -1,0 +1,32 @@
+using RnnGen;
+
+namespace RnnGen.Models.Tests.Models;
+
+/// <summary>Reverses a sequence of 6 digits: an encoder–decoder with embeddings.</summary>
+[RnnModel(Steps = 6, Batch = 32, Topology = Topology.EncoderDecoder, OutputSteps = 6)]
+[TokenInput(8, Embedding = 16)]
+[Gru(64)]
+[SoftmaxOutput(8)]
+public partial class ReverseSeq2Seq { }
+
+/// <summary>From one token, counts up: k → k+1, k+2, … (mod 10).</summary>
+[RnnModel(Steps = 1, Batch = 16, Topology = Topology.OneToMany, OutputSteps = 8)]
+[TokenInput(10)]
+[Lstm(32)]
+[SoftmaxOutput(10)]
+public partial class CountingGenerator { }
+
+/// <summary>Small encoder–decoder in double precision, checked against the reference.</summary>
+[RnnModel(Steps = 3, Batch = 2, Topology = Topology.EncoderDecoder, OutputSteps = 4, Precision = Precision.Double)]
+[TokenInput(5, Embedding = 2)]
+[Lstm(3)]
+[Gru(2)]
+[SoftmaxOutput(4)]
+public partial class SmallSeq2Seq { }
+
+/// <summary>One-to-many over vectors: each output is the next input.</summary>
+[RnnModel(Steps = 1, Batch = 2, Topology = Topology.OneToMany, OutputSteps = 5, Precision = Precision.Double)]
+[VectorInput(2)]
+[Gru(3)]
+[LinearOutput(2)]
+public partial class VectorGenerator { }
