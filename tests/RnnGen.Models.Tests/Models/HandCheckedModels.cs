@@ -64,3 +64,11 @@ public partial class SmallBidirectional { }
 [Gru(2, Bidirectional = true)]
 [SoftmaxOutput(3)]
 public partial class SmallBidirectionalManyToOne { }
+
+/// <summary>SmallMixedFloat in double precision: the same tensors, for conversion tests.</summary>
+[RnnModel(Steps = 3, Batch = 2, Precision = Precision.Double)]
+[VectorInput(2)]
+[Lstm(3)]
+[Gru(2)]
+[SoftmaxOutput(3)]
+public partial class SmallMixedDouble { }

@@ -1,0 +1,246 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace RnnGen;
+
+/// <summary>How <see cref="Safetensors.Load{T}(IRnnModel{T}, string, SafetensorsLoadOptions)"/> treats a file that does not match exactly.</summary>
+public sealed record SafetensorsLoadOptions
+{
+    /// <summary>The default: every tensor of the model present, no others, all values finite.</summary>
+    public static SafetensorsLoadOptions Strict { get; } = new();
+
+    /// <summary>Tensors the model does not have are skipped instead of rejected (e.g. a PyTorch state_dict with extra modules).</summary>
+    public bool IgnoreUnknownTensors { get; init; }
+
+    /// <summary>NaN and infinite values are loaded instead of rejected.</summary>
+    public bool AllowNonFinite { get; init; }
+}
+
+/// <summary>
+/// Checkpoints in the safetensors format (https://github.com/huggingface/safetensors) with PyTorch's tensor names,
+/// so a model's <c>state_dict</c> moves between RnnGen and PyTorch (<c>safetensors.torch.save_file(model.state_dict(), path)</c>
+/// and <c>load_file</c>). Saving is atomic; loading is all-or-nothing.
+/// </summary>
+public static class Safetensors
+{
+    /// <summary>Test hook: wraps the stream a save writes to (e.g. with one that fails part-way).</summary>
+    internal static Func<Stream, Stream>? WrapWriteStream { get; set; }
+
+    private static readonly string Version = typeof(Safetensors).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
+
+    /// <summary>
+    /// Writes every tensor of <paramref name="model"/> (F32 or F64, as the model's precision) to <paramref name="path"/>, with
+    /// <c>__metadata__</c> naming the model class, the RnnGen version, steps, batch, input and output sizes, plus
+    /// <paramref name="metadata"/>. The file is written to a temporary file in the same folder, flushed to disk, then
+    /// renamed over <paramref name="path"/>: a save that fails part-way leaves any previous checkpoint intact.
+    /// </summary>
+    public static void Save<T>(IRnnModel<T> model, string path, IReadOnlyDictionary<string, string>? metadata = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath) ?? ".";
+        if (Directory.Exists(fullPath)) throw new IOException($"{fullPath} is a directory.");
+        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Stream stream = WrapWriteStream?.Invoke(file) ?? file;
+                Write(model, stream, Metadata(model, metadata));
+                stream.Flush();
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
+    /// <summary>Loads <paramref name="path"/> into <paramref name="model"/> (strict: see <see cref="SafetensorsLoadOptions.Strict"/>).</summary>
+    public static void Load<T>(IRnnModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T>
+        => Load(model, path, SafetensorsLoadOptions.Strict);
+
+    /// <summary>
+    /// Loads <paramref name="path"/> into <paramref name="model"/>. The whole file is validated first — header length, JSON,
+    /// dtypes, every name present (and none unknown unless allowed), shapes, byte ranges, file length and values — and only
+    /// then copied into the parameters; on any problem a <see cref="Checkpoints.CheckpointException"/> names the tensor and what
+    /// is wrong, and the model is unchanged. F32 files load into double models and F64 into float models (converted).
+    /// </summary>
+    public static void Load<T>(IRnnModel<T> model, string path, SafetensorsLoadOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
+        T[] staged = Read(model, path, options);
+        staged.CopyTo(model.Parameters);
+    }
+
+    /// <summary>Reads and validates the header of a safetensors file (tensors and metadata) without loading data.</summary>
+    public static Checkpoints.SafetensorsHeader ReadHeader(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using FileStream stream = Open(path);
+        return Checkpoints.SafetensorsHeader.Read(stream, stream.Length, path);
+    }
+
+    private static FileStream Open(string path)
+    {
+        if (Directory.Exists(path)) throw new Checkpoints.CheckpointException(path, "is a directory, not a checkpoint file.");
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new Checkpoints.CheckpointException(path, "cannot be opened: " + ex.Message, null, ex);
+        }
+    }
+
+    private static T[] Read<T>(IRnnModel<T> model, string path, SafetensorsLoadOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using FileStream stream = Open(path);
+        Checkpoints.SafetensorsHeader header;
+        try
+        {
+            header = Checkpoints.SafetensorsHeader.Read(stream, stream.Length, path);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new Checkpoints.CheckpointException(path, "ends inside its header (truncated file).", null, ex);
+        }
+
+        var byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        var known = new HashSet<string>(model.Tensors.Select(t => t.Name), StringComparer.Ordinal);
+        foreach (TensorInfo t in model.Tensors)
+        {
+            if (!byName.TryGetValue(t.Name, out Checkpoints.SafetensorsEntry? e))
+                throw new Checkpoints.CheckpointException(path, $"is missing (the file has: {string.Join(", ", header.Entries.Select(x => x.Name))}).", t.Name);
+            if (!e.Shape.Select(d => d).SequenceEqual(t.Shape.Select(d => (long)d)))
+                throw new Checkpoints.CheckpointException(path, $"has shape [{string.Join(", ", e.Shape)}] but {model.GetType().Name} needs [{string.Join(", ", t.Shape)}].", t.Name);
+        }
+
+        foreach (Checkpoints.SafetensorsEntry e in header.Entries)
+        {
+            if (!known.Contains(e.Name) && !options.IgnoreUnknownTensors)
+                throw new Checkpoints.CheckpointException(path, $"is not a tensor of {model.GetType().Name} (it has: {string.Join(", ", known)}); load with IgnoreUnknownTensors to skip it.", e.Name);
+        }
+        var staged = new T[model.ParameterCount];
+        byte[] buffer = new byte[Math.Min(1 << 20, Math.Max(8, header.Entries.Count == 0 ? 8 : header.Entries.Max(e => e.End - e.Begin)))];
+        foreach (TensorInfo t in model.Tensors)
+        {
+            Checkpoints.SafetensorsEntry e = byName[t.Name];
+            int size = e.DType == Checkpoints.SafetensorsDType.F32 ? 4 : 8;
+            stream.Position = header.DataStart + e.Begin;
+            Span<T> target = staged.AsSpan(t.Offset, t.Length);
+            int done = 0;
+            while (done < target.Length)
+            {
+                int count = Math.Min(target.Length - done, buffer.Length / size);
+                Span<byte> bytes = buffer.AsSpan(0, count * size);
+                try
+                {
+                    stream.ReadExactly(bytes);
+                }
+                catch (EndOfStreamException ex)
+                {
+                    throw new Checkpoints.CheckpointException(path, "ends inside this tensor's data (truncated file).", t.Name, ex);
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    double v = size == 4
+                        ? BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4, 4))
+                        : BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(i * 8, 8));
+                    if (!double.IsFinite(v) && !options.AllowNonFinite)
+                        throw new Checkpoints.CheckpointException(path, $"value {v} at index {done + i} is not finite (load with AllowNonFinite to accept it).", t.Name);
+                    target[done + i] = T.CreateTruncating(v);
+                }
+                done += count;
+            }
+        }
+        return staged;
+    }
+
+    private static Dictionary<string, string> Metadata<T>(IRnnModel<T> model, IReadOnlyDictionary<string, string>? extra) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var m = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = "pt",
+            ["rnngen.model"] = model.GetType().FullName ?? model.GetType().Name,
+            ["rnngen.version"] = Version,
+            ["rnngen.steps"] = model.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["rnngen.batch"] = model.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["rnngen.input_size"] = model.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["rnngen.output_size"] = model.OutputSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (extra is not null)
+            foreach (KeyValuePair<string, string> kv in extra) m[kv.Key] = kv.Value;
+        return m;
+    }
+
+    private static void Write<T>(IRnnModel<T> model, Stream stream, Dictionary<string, string> metadata) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int size = typeof(T) == typeof(double) ? 8 : 4;
+        string dtype = size == 8 ? "F64" : "F32";
+        var json = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("__metadata__");
+            foreach (KeyValuePair<string, string> kv in metadata) writer.WriteString(kv.Key, kv.Value);
+            writer.WriteEndObject();
+            long offset = 0;
+            foreach (TensorInfo t in model.Tensors)
+            {
+                writer.WriteStartObject(t.Name);
+                writer.WriteString("dtype", dtype);
+                writer.WriteStartArray("shape");
+                foreach (int d in t.Shape) writer.WriteNumberValue(d);
+                writer.WriteEndArray();
+                writer.WriteStartArray("data_offsets");
+                writer.WriteNumberValue(offset);
+                writer.WriteNumberValue(offset + (long)t.Length * size);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                offset += (long)t.Length * size;
+            }
+            writer.WriteEndObject();
+        }
+        // Pad the header with spaces so the data starts 8-byte aligned (the format allows trailing whitespace).
+        int padded = (json.WrittenCount + 7) / 8 * 8;
+        Span<byte> prefix = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
+        stream.Write(prefix);
+        stream.Write(json.WrittenSpan);
+        for (int i = json.WrittenCount; i < padded; i++) stream.WriteByte((byte)' ');
+
+        byte[] chunk = new byte[1 << 16];
+        foreach (TensorInfo t in model.Tensors)
+        {
+            ReadOnlySpan<T> values = model.Parameters.Slice(t.Offset, t.Length);
+            int perChunk = chunk.Length / size;
+            for (int start = 0; start < values.Length; start += perChunk)
+            {
+                int count = Math.Min(perChunk, values.Length - start);
+                Span<byte> bytes = chunk.AsSpan(0, count * size);
+                if (BitConverter.IsLittleEndian)
+                    MemoryMarshal.AsBytes(values.Slice(start, count)).CopyTo(bytes);
+                else
+                    for (int i = 0; i < count; i++)
+                    {
+                        if (size == 4) BinaryPrimitives.WriteSingleLittleEndian(bytes.Slice(i * 4), float.CreateTruncating(values[start + i]));
+                        else BinaryPrimitives.WriteDoubleLittleEndian(bytes.Slice(i * 8), double.CreateTruncating(values[start + i]));
+                    }
+                stream.Write(bytes);
+            }
+        }
+    }
+}
