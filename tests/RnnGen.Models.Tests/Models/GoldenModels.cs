@@ -1,0 +1,108 @@
+// The models of the PyTorch golden fixtures (tests/golden/make_golden.py), each in double and in float.
+using RnnGen;
+
+namespace RnnGen.Models.Tests.Models;
+
+[RnnModel(Steps = 5, Batch = 2, Precision = Precision.Double)]
+[VectorInput(3)]
+[Lstm(4)]
+[SoftmaxOutput(3)]
+public partial class GoldenLstmM2MVectorSoftmaxDouble { }
+
+[RnnModel(Steps = 5, Batch = 2)]
+[VectorInput(3)]
+[Lstm(4)]
+[SoftmaxOutput(3)]
+public partial class GoldenLstmM2MVectorSoftmaxFloat { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[TokenInput(6, Embedding = 3)]
+[Gru(4)]
+[SoftmaxOutput(3)]
+public partial class GoldenGruM2OEmbeddingSoftmaxDouble { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.ManyToOne)]
+[TokenInput(6, Embedding = 3)]
+[Gru(4)]
+[SoftmaxOutput(3)]
+public partial class GoldenGruM2OEmbeddingSoftmaxFloat { }
+
+[RnnModel(Steps = 4, Batch = 2, Precision = Precision.Double)]
+[VectorInput(3)]
+[Rnn(4)]
+[LinearOutput(2)]
+public partial class GoldenRnnM2MVectorLinearDouble { }
+
+[RnnModel(Steps = 4, Batch = 2)]
+[VectorInput(3)]
+[Rnn(4)]
+[LinearOutput(2)]
+public partial class GoldenRnnM2MVectorLinearFloat { }
+
+[RnnModel(Steps = 4, Batch = 2, Precision = Precision.Double)]
+[TokenInput(5)]
+[Lstm(3)]
+[Lstm(3)]
+[SoftmaxOutput(5)]
+public partial class GoldenLstm2M2MOneHotSoftmaxDouble { }
+
+[RnnModel(Steps = 4, Batch = 2)]
+[TokenInput(5)]
+[Lstm(3)]
+[Lstm(3)]
+[SoftmaxOutput(5)]
+public partial class GoldenLstm2M2MOneHotSoftmaxFloat { }
+
+[RnnModel(Steps = 4, Batch = 2, Precision = Precision.Double)]
+[VectorInput(3)]
+[Gru(3, Bidirectional = true)]
+[SigmoidOutput(2)]
+public partial class GoldenGruBiM2MVectorSigmoidDouble { }
+
+[RnnModel(Steps = 4, Batch = 2)]
+[VectorInput(3)]
+[Gru(3, Bidirectional = true)]
+[SigmoidOutput(2)]
+public partial class GoldenGruBiM2MVectorSigmoidFloat { }
+
+[RnnModel(Steps = 5, Batch = 2, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[TokenInput(7, Embedding = 2)]
+[Lstm(3, Bidirectional = true)]
+[Lstm(3, Bidirectional = true)]
+[SoftmaxOutput(4)]
+public partial class GoldenLstm2BiM2OEmbeddingSoftmaxDouble { }
+
+[RnnModel(Steps = 5, Batch = 2, Topology = Topology.ManyToOne)]
+[TokenInput(7, Embedding = 2)]
+[Lstm(3, Bidirectional = true)]
+[Lstm(3, Bidirectional = true)]
+[SoftmaxOutput(4)]
+public partial class GoldenLstm2BiM2OEmbeddingSoftmaxFloat { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[VectorInput(2)]
+[Rnn(4, Nonlinearity = Nonlinearity.Relu)]
+[Rnn(4, Nonlinearity = Nonlinearity.Relu)]
+[LinearOutput(2)]
+public partial class GoldenRnn2ReluM2OVectorLinearDouble { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.ManyToOne)]
+[VectorInput(2)]
+[Rnn(4, Nonlinearity = Nonlinearity.Relu)]
+[Rnn(4, Nonlinearity = Nonlinearity.Relu)]
+[LinearOutput(2)]
+public partial class GoldenRnn2ReluM2OVectorLinearFloat { }
+
+[RnnModel(Steps = 4, Batch = 2, Precision = Precision.Double)]
+[TokenInput(4)]
+[Gru(3, Bidirectional = true)]
+[Gru(3, Bidirectional = true)]
+[SoftmaxOutput(4)]
+public partial class GoldenGru2BiM2MOneHotSoftmaxDouble { }
+
+[RnnModel(Steps = 4, Batch = 2)]
+[TokenInput(4)]
+[Gru(3, Bidirectional = true)]
+[Gru(3, Bidirectional = true)]
+[SoftmaxOutput(4)]
+public partial class GoldenGru2BiM2MOneHotSoftmaxFloat { }
