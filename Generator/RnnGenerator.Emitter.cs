@@ -129,6 +129,7 @@ public sealed partial class RnnGenerator
             _w.Open();
             EmitConstants();
             EmitLayout();
+            EmitArchitecture();
             EmitTensorTable();
             EmitFieldsAndConstructor();
             EmitProperties();
@@ -305,6 +306,20 @@ public sealed partial class RnnGenerator
                         _w.Line($"public const int {dir.C0!.Const} = {N(dir.C0.Offset)}; // c of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
             }
             _w.Close();
+            _w.Line();
+        }
+
+        private void EmitArchitecture()
+        {
+            string full = (_spec.Namespace.Length > 0 ? _spec.Namespace + "." : "") + string.Concat(_spec.ContainingTypes.Select(t => t.Name + ".")) + _spec.ClassName;
+            string layers = string.Join(", ", _spec.Layers.Select(l =>
+                $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")})"));
+            _w.Line("/// <summary>The declaration this class was generated from, as data.</summary>");
+            _w.Line("public static global::RnnGen.ModelArchitecture Architecture { get; } = new(");
+            _w.Line($"    \"{full}\", global::RnnGen.Topology.{_spec.Topology}, Steps, Batch, OutputSteps,");
+            _w.Line($"    TokenInput: {(TokenInput ? "true" : "false")}, InputSize, Embedding: {_spec.Input.Embedding},");
+            _w.Line($"    new global::RnnGen.LayerArchitecture[] {{ {layers} }},");
+            _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision});");
             _w.Line();
         }
 
@@ -655,6 +670,7 @@ public sealed partial class RnnGenerator
             _w.Line($"int {model}.OutputSize => OutputSize;");
             _w.Line($"int {model}.ParameterCount => ParameterCount;");
             _w.Line($"global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> {model}.Tensors => Tensors;");
+            _w.Line($"global::RnnGen.ModelArchitecture {model}.Architecture => Architecture;");
         }
     }
 }

@@ -63,6 +63,9 @@ public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointI
     /// <summary>Bytes the instance holds, by purpose.</summary>
     Memory.MemoryFootprint Footprint { get; }
 
+    /// <summary>The declaration the model was generated from.</summary>
+    ModelArchitecture Architecture { get; }
+
     /// <summary>
     /// First output step that <c>Loss</c> and <c>Backward</c> count (default 0: all). Truncated BPTT(k1, k2) sets it
     /// to k2 − k1 so each window counts only its last k1 outputs; targets before it are not read.

@@ -81,6 +81,13 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
         public const int H0L0Reverse = 4; // h of layer 0 (reverse), [Batch, 2]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Demo.BiGruClassifier", global::RnnGen.Topology.ManyToOne, Steps, Batch, OutputSteps,
+        TokenInput: false, InputSize, Embedding: 0,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Gru, 2, global::RnnGen.Nonlinearity.Tanh, true) },
+        global::RnnGen.HeadKind.Softmax, OutputSize, global::RnnGen.Precision.Single);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -495,4 +502,5 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
     int global::RnnGen.IRnnModel<float>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<float>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<float>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<float>.Architecture => Architecture;
 }

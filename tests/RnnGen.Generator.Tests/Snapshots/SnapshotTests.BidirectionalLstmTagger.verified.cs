@@ -83,6 +83,13 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         public const int C0L0Reverse = 12; // c of layer 0 (reverse), [Batch, 2]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Demo.Tagger", global::RnnGen.Topology.ManyToMany, Steps, Batch, OutputSteps,
+        TokenInput: true, InputSize, Embedding: 3,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Lstm, 2, global::RnnGen.Nonlinearity.Tanh, true) },
+        global::RnnGen.HeadKind.Softmax, OutputSize, global::RnnGen.Precision.Single);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -482,4 +489,5 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
     int global::RnnGen.IRnnModel<float>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<float>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<float>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<float>.Architecture => Architecture;
 }

@@ -75,6 +75,13 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         public const int C0L0 = 6; // c of layer 0, [Batch, 3]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Demo.GradientCheck", global::RnnGen.Topology.ManyToMany, Steps, Batch, OutputSteps,
+        TokenInput: true, InputSize, Embedding: 0,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Lstm, 3, global::RnnGen.Nonlinearity.Tanh, false) },
+        global::RnnGen.HeadKind.Softmax, OutputSize, global::RnnGen.Precision.Double);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -420,4 +427,5 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
     int global::RnnGen.IRnnModel<double>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<double>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<double>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<double>.Architecture => Architecture;
 }

@@ -99,6 +99,13 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         public const int C0DecoderL0 = 6; // c of decoder layer 0, [Batch, 3]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Demo.Translator", global::RnnGen.Topology.EncoderDecoder, Steps, Batch, OutputSteps,
+        TokenInput: true, InputSize, Embedding: 2,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Lstm, 3, global::RnnGen.Nonlinearity.Tanh, false) },
+        global::RnnGen.HeadKind.Softmax, OutputSize, global::RnnGen.Precision.Single);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -631,4 +638,5 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
     int global::RnnGen.IRnnModel<float>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<float>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<float>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<float>.Architecture => Architecture;
 }

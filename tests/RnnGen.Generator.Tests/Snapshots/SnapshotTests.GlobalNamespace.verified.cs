@@ -67,6 +67,13 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         public const int H0L0 = 0; // h of layer 0, [Batch, 2]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Global", global::RnnGen.Topology.ManyToMany, Steps, Batch, OutputSteps,
+        TokenInput: false, InputSize, Embedding: 0,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Rnn, 2, global::RnnGen.Nonlinearity.Tanh, false) },
+        global::RnnGen.HeadKind.Linear, OutputSize, global::RnnGen.Precision.Single);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -409,4 +416,5 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     int global::RnnGen.IRnnModel<float>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<float>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<float>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<float>.Architecture => Architecture;
 }

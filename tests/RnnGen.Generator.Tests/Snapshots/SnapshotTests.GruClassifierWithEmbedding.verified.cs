@@ -77,6 +77,13 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         public const int H0L0 = 0; // h of layer 0, [Batch, 4]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Demo.Sentiment.GruClassifier", global::RnnGen.Topology.ManyToOne, Steps, Batch, OutputSteps,
+        TokenInput: true, InputSize, Embedding: 3,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Gru, 4, global::RnnGen.Nonlinearity.Tanh, false) },
+        global::RnnGen.HeadKind.Softmax, OutputSize, global::RnnGen.Precision.Single);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -449,4 +456,5 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     int global::RnnGen.IRnnModel<float>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<float>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<float>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<float>.Architecture => Architecture;
 }

@@ -101,6 +101,13 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         public const int C0L1 = 16; // c of layer 1, [Batch, 3]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Demo.Mixed", global::RnnGen.Topology.ManyToMany, Steps, Batch, OutputSteps,
+        TokenInput: true, InputSize, Embedding: 2,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Gru, 3, global::RnnGen.Nonlinearity.Tanh, false), new(global::RnnGen.CellType.Lstm, 3, global::RnnGen.Nonlinearity.Tanh, false), new(global::RnnGen.CellType.Rnn, 2, global::RnnGen.Nonlinearity.Tanh, false) },
+        global::RnnGen.HeadKind.Softmax, OutputSize, global::RnnGen.Precision.Single);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -656,4 +663,5 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     int global::RnnGen.IRnnModel<float>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<float>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<float>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<float>.Architecture => Architecture;
 }

@@ -76,6 +76,13 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         public const int H0L0 = 0; // h of layer 0, [Batch, 3]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Demo.Generator", global::RnnGen.Topology.OneToMany, Steps, Batch, OutputSteps,
+        TokenInput: true, InputSize, Embedding: 0,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Gru, 3, global::RnnGen.Nonlinearity.Tanh, false) },
+        global::RnnGen.HeadKind.Softmax, OutputSize, global::RnnGen.Precision.Single);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -523,4 +530,5 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
     int global::RnnGen.IRnnModel<float>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<float>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<float>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<float>.Architecture => Architecture;
 }

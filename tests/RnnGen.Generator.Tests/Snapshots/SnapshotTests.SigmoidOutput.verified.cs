@@ -76,6 +76,13 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         public const int C0L0 = 6; // c of layer 0, [Batch, 3]
     }
 
+    /// <summary>The declaration this class was generated from, as data.</summary>
+    public static global::RnnGen.ModelArchitecture Architecture { get; } = new(
+        "Demo.MultiLabel", global::RnnGen.Topology.ManyToMany, Steps, Batch, OutputSteps,
+        TokenInput: false, InputSize, Embedding: 0,
+        new global::RnnGen.LayerArchitecture[] { new(global::RnnGen.CellType.Lstm, 3, global::RnnGen.Nonlinearity.Tanh, false) },
+        global::RnnGen.HeadKind.Sigmoid, OutputSize, global::RnnGen.Precision.Single);
+
     /// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref="Parameters"/>.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]
     {
@@ -431,4 +438,5 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     int global::RnnGen.IRnnModel<float>.OutputSize => OutputSize;
     int global::RnnGen.IRnnModel<float>.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRnnModel<float>.Tensors => Tensors;
+    global::RnnGen.ModelArchitecture global::RnnGen.IRnnModel<float>.Architecture => Architecture;
 }

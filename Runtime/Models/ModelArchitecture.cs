@@ -1,0 +1,51 @@
+namespace RnnGen;
+
+/// <summary>Recurrent cell of a layer.</summary>
+public enum CellType
+{
+    /// <summary>Vanilla (Elman) RNN.</summary>
+    Rnn,
+
+    /// <summary>Long short-term memory.</summary>
+    Lstm,
+
+    /// <summary>Gated recurrent unit.</summary>
+    Gru,
+}
+
+/// <summary>Kind of output head.</summary>
+public enum HeadKind
+{
+    /// <summary>Softmax over classes, cross-entropy loss.</summary>
+    Softmax,
+
+    /// <summary>No activation, squared-error loss.</summary>
+    Linear,
+
+    /// <summary>Element-wise sigmoid, binary cross-entropy loss.</summary>
+    Sigmoid,
+}
+
+/// <summary>One layer of a declared model.</summary>
+public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional);
+
+/// <summary>
+/// What a generated model was declared as: its attributes, as data. Exporters, checkpoints and tools read it to know
+/// the graph without reflection.
+/// </summary>
+/// <param name="Name">The model class's full name.</param>
+/// <param name="Topology">Shape of the graph.</param>
+/// <param name="Steps">Input steps T.</param>
+/// <param name="Batch">Sequences per batch B.</param>
+/// <param name="OutputSteps">Output steps.</param>
+/// <param name="TokenInput">True for <see cref="TokenInputAttribute"/>, false for <see cref="VectorInputAttribute"/>.</param>
+/// <param name="InputSize">Vocabulary or vector width.</param>
+/// <param name="Embedding">Embedding width (0: one-hot or vector input).</param>
+/// <param name="Layers">The layer stack, bottom first (an encoder–decoder has this stack twice).</param>
+/// <param name="Output">The head.</param>
+/// <param name="OutputSize">Classes or values per output step.</param>
+/// <param name="Precision">Element type.</param>
+public sealed record ModelArchitecture(
+    string Name, Topology Topology, int Steps, int Batch, int OutputSteps,
+    bool TokenInput, int InputSize, int Embedding,
+    IReadOnlyList<LayerArchitecture> Layers, HeadKind Output, int OutputSize, Precision Precision);
