@@ -1,8 +1,11 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
 
 namespace RnnGen.Losses;
 
 /// <summary>Row-wise softmax and the cross-entropy loss of a softmax head.</summary>
+/// <remarks>Single precision runs SIMD (<see cref="SimdPath"/>, <see cref="VectorMath.Exp"/>); double precision the exact scalar math.</remarks>
 public static class Softmax
 {
     /// <summary>
@@ -11,6 +14,21 @@ public static class Softmax
     /// </summary>
     public static void Rows<T>(Span<T> values, int rows, int n, Span<T> logSumExp) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Shape.Rows(values.Length, rows, n, n, nameof(values));
+        Shape.Count(logSumExp.Length, rows, nameof(logSumExp));
+        if (rows > 0 && n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "A softmax row needs at least one value.");
+        if (typeof(T) == typeof(float))
+        {
+            ref float v = ref SpanRef.Float(values), lse = ref SpanRef.Float(logSumExp);
+            switch (SimdPath.Current)
+            {
+                case SimdWidth.Vector512: RowsSingle<Simd512>(ref v, rows, n, ref lse); break;
+                case SimdWidth.Vector256: RowsSingle<Simd256>(ref v, rows, n, ref lse); break;
+                default: RowsSingle<Simd1>(ref v, rows, n, ref lse); break;
+            }
+            return;
+        }
+
         for (int r = 0; r < rows; r++)
         {
             Span<T> row = values.Slice(r * n, n);
@@ -33,14 +51,21 @@ public static class Softmax
         ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, ReadOnlySpan<T> logSumExp, int rows, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Shape.Count(targets.Length, rows, nameof(targets));
+        Shape.Rows(headInput.Length, rows, width, ldx, nameof(headInput));
+        Shape.Count(logSumExp.Length, rows, nameof(logSumExp));
+        for (int r = 0; r < rows; r++)
+        {
+            // Row y of weight [classes, width] must exist for every target.
+            int y = targets[r];
+            Shape.Index(y, bias.Length, "Target", nameof(targets));
+            Shape.Count(weight.Length, (y + 1L) * width, nameof(weight));
+        }
         T total = T.Zero;
         for (int r = 0; r < rows; r++)
         {
             int y = targets[r];
-            ReadOnlySpan<T> x = headInput.Slice(r * ldx, width);
-            ReadOnlySpan<T> w = weight.Slice(y * width, width);
-            T z = bias[y];
-            for (int j = 0; j < width; j++) z += x[j] * w[j];
+            T z = bias[y] + Dot(headInput.Slice(r * ldx, width), weight.Slice(y * width, width));
             total += logSumExp[r] - z;
         }
         return total * scale;
@@ -50,12 +75,120 @@ public static class Softmax
     public static void CrossEntropyBackward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<int> targets, Span<T> dLogits, int rows, int n, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Shape.Rows(probabilities.Length, rows, n, n, nameof(probabilities));
+        Shape.Count(targets.Length, rows, nameof(targets));
+        Shape.Rows(dLogits.Length, rows, n, n, nameof(dLogits));
+        for (int r = 0; r < rows; r++) Shape.Index(targets[r], n, "Target", nameof(targets));
+        int count = rows * n;
+        if (typeof(T) == typeof(float))
+        {
+            // p·scale over the whole [rows, n] block at once (the rows are contiguous), then the one-hot corrections.
+            ref float p = ref SpanRef.Float(probabilities), d = ref SpanRef.Float(dLogits);
+            Elementwise.Scale(ref p, ref d, count, Unsafe.As<T, float>(ref scale));
+        }
+        else
+        {
+            for (int i = 0; i < count; i++) dLogits[i] = probabilities[i] * scale;
+        }
+        for (int r = 0; r < rows; r++) dLogits[r * n + targets[r]] -= scale;
+    }
+
+    /// <summary><c>Σ x_j·w_j</c>; in single precision with SIMD fused multiply-adds (two accumulators).</summary>
+    private static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            ref float xr = ref SpanRef.Float(x), wr = ref SpanRef.Float(w);
+            float sum = SimdPath.Current switch
+            {
+                SimdWidth.Vector512 => DotSingle<Simd512>(ref xr, ref wr, x.Length),
+                SimdWidth.Vector256 => DotSingle<Simd256>(ref xr, ref wr, x.Length),
+                _ => DotSingle<Simd1>(ref xr, ref wr, x.Length),
+            };
+            return Unsafe.As<float, T>(ref sum);
+        }
+
+        T z = T.Zero;
+        for (int j = 0; j < x.Length; j++) z += x[j] * w[j];
+        return z;
+    }
+
+    private static float DotSingle<TV>(ref float x, ref float w, int width) where TV : struct, ISimdFloat<TV>
+    {
+        float sum = 0;
+        int j = DotLanes<TV>(ref x, ref w, width, 0, ref sum);
+        if (TV.Count > Simd256.Count) j = DotLanes<Simd256>(ref x, ref w, width, j, ref sum);
+        if (TV.Count > Simd1.Count) DotLanes<Simd1>(ref x, ref w, width, j, ref sum);
+        return sum;
+    }
+
+    private static int DotLanes<TV>(ref float x, ref float w, int width, int j, ref float sum) where TV : struct, ISimdFloat<TV>
+    {
+        if (j > width - TV.Count) return j;
+        TV a0 = TV.Create(0f), a1 = TV.Create(0f);
+        for (; j <= width - 2 * TV.Count; j += 2 * TV.Count)
+        {
+            a0 = TV.MultiplyAdd(TV.Load(ref x, (nuint)j), TV.Load(ref w, (nuint)j), a0);
+            a1 = TV.MultiplyAdd(TV.Load(ref x, (nuint)(j + TV.Count)), TV.Load(ref w, (nuint)(j + TV.Count)), a1);
+        }
+        for (; j <= width - TV.Count; j += TV.Count) a0 = TV.MultiplyAdd(TV.Load(ref x, (nuint)j), TV.Load(ref w, (nuint)j), a0);
+        sum += TV.Sum(a0 + a1);
+        return j;
+    }
+
+    private static void RowsSingle<TV>(ref float values, int rows, int n, ref float logSumExp) where TV : struct, ISimdFloat<TV>
+    {
         for (int r = 0; r < rows; r++)
         {
-            ReadOnlySpan<T> p = probabilities.Slice(r * n, n);
-            Span<T> d = dLogits.Slice(r * n, n);
-            for (int j = 0; j < n; j++) d[j] = p[j] * scale;
-            d[targets[r]] -= scale;
+            ref float row = ref Unsafe.Add(ref values, (nint)r * n);
+
+            float max = float.NegativeInfinity;
+            int j = MaxLanes<TV>(ref row, n, 0, ref max);
+            if (TV.Count > Simd256.Count) j = MaxLanes<Simd256>(ref row, n, j, ref max);
+            if (TV.Count > Simd1.Count) MaxLanes<Simd1>(ref row, n, j, ref max);
+
+            // e_j = exp(z_j − max) ≤ 1, and their sum ≥ 1 (the maximum contributes e⁰).
+            float sum = 0;
+            j = ExpLanes<TV>(ref row, n, max, 0, ref sum);
+            if (TV.Count > Simd256.Count) j = ExpLanes<Simd256>(ref row, n, max, j, ref sum);
+            if (TV.Count > Simd1.Count) ExpLanes<Simd1>(ref row, n, max, j, ref sum);
+
+            float inverse = 1f / sum;
+            j = ScaleLanes<TV>(ref row, n, inverse, 0);
+            if (TV.Count > Simd256.Count) j = ScaleLanes<Simd256>(ref row, n, inverse, j);
+            if (TV.Count > Simd1.Count) ScaleLanes<Simd1>(ref row, n, inverse, j);
+
+            Unsafe.Add(ref logSumExp, r) = max + MathF.Log(sum);
         }
+    }
+
+    private static int MaxLanes<TV>(ref float row, int n, int j, ref float max) where TV : struct, ISimdFloat<TV>
+    {
+        if (j > n - TV.Count) return j;
+        TV m = TV.Load(ref row, (nuint)j);
+        for (j += TV.Count; j <= n - TV.Count; j += TV.Count) m = TV.Max(m, TV.Load(ref row, (nuint)j));
+        max = MathF.Max(max, TV.MaxAcross(m));
+        return j;
+    }
+
+    private static int ExpLanes<TV>(ref float row, int n, float max, int j, ref float sum) where TV : struct, ISimdFloat<TV>
+    {
+        if (j > n - TV.Count) return j;
+        TV m = TV.Create(max), total = TV.Create(0f);
+        for (; j <= n - TV.Count; j += TV.Count)
+        {
+            TV e = VectorMath.Exp(TV.Load(ref row, (nuint)j) - m);
+            TV.Store(e, ref row, (nuint)j);
+            total += e;
+        }
+        sum += TV.Sum(total);
+        return j;
+    }
+
+    private static int ScaleLanes<TV>(ref float row, int n, float scale, int j) where TV : struct, ISimdFloat<TV>
+    {
+        TV s = TV.Create(scale);
+        for (; j <= n - TV.Count; j += TV.Count) TV.Store(TV.Load(ref row, (nuint)j) * s, ref row, (nuint)j);
+        return j;
     }
 }
