@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
 
 namespace RnnGen.Inputs;
 
@@ -8,13 +10,32 @@ public static class Embedding
     /// <summary><c>x_r = E[token_r]</c> for each row r.</summary>
     public static void Gather<T>(ReadOnlySpan<T> table, int width, ReadOnlySpan<int> tokens, Span<T> x) where T : unmanaged
     {
+        Shape.Rows(x.Length, tokens.Length, width, width, nameof(x));
+        int vocabulary = width == 0 ? 0 : table.Length / width;
+        for (int r = 0; r < tokens.Length; r++) Shape.Index(tokens[r], vocabulary, "Token", nameof(tokens));
+        // A row copy is the runtime's vectorized memmove already; the rows are where the time goes, not the loop.
         for (int r = 0; r < tokens.Length; r++) table.Slice(tokens[r] * width, width).CopyTo(x.Slice(r * width, width));
     }
 
     /// <summary><c>dE[token_r] += dx_r</c> for each row r.</summary>
+    /// <remarks>Rows are added in order, so a token that occurs several times accumulates all its rows.</remarks>
     public static void AccumulateGradient<T>(ReadOnlySpan<T> dx, int ldx, ReadOnlySpan<int> tokens, Span<T> dTable, int width)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Shape.Rows(dx.Length, tokens.Length, width, ldx, nameof(dx));
+        int vocabulary = width == 0 ? 0 : dTable.Length / width;
+        for (int r = 0; r < tokens.Length; r++) Shape.Index(tokens[r], vocabulary, "Token", nameof(tokens));
+        if (typeof(T) == typeof(float))
+        {
+            ref float src = ref SpanRef.Float(dx), dst = ref SpanRef.Float(dTable);
+            for (int r = 0; r < tokens.Length; r++)
+            {
+                ref float row = ref Unsafe.Add(ref dst, (nint)tokens[r] * width);
+                Elementwise.Add(ref row, ref Unsafe.Add(ref src, (nint)r * ldx), ref row, width);
+            }
+            return;
+        }
+
         for (int r = 0; r < tokens.Length; r++)
         {
             ReadOnlySpan<T> src = dx.Slice(r * ldx, width);
