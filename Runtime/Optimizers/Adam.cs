@@ -1,4 +1,5 @@
 using System.Numerics;
+using RnnGen.Kernels;
 
 namespace RnnGen;
 
@@ -7,6 +8,11 @@ namespace RnnGen;
 /// <c>m = β₁m + (1−β₁)g</c>, <c>v = β₂v + (1−β₂)g²</c>, <c>θ −= lr · m̂ / (√v̂ + ε)</c> with the bias corrections
 /// <c>m̂ = m/(1−β₁ᵗ)</c>, <c>v̂ = v/(1−β₂ᵗ)</c>.
 /// </summary>
+/// <remarks>
+/// In single precision the moment and parameter updates are one SIMD pass (<see cref="SimdPath"/>) that evaluates
+/// exactly the scalar expressions below, operation for operation (no fused multiply-adds), so every width gives the
+/// same bits as the scalar loop.
+/// </remarks>
 public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[]? _m, _v;
@@ -63,6 +69,21 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         T stepSize = LearningRate / T.CreateTruncating(1 - Math.Pow(Beta1, _step));
         T sqrtCorrection2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, _step)));
         T eps = T.CreateTruncating(Epsilon);
+        if (typeof(T) == typeof(float))
+        {
+            ref float p = ref SpanRef.Float(parameters), g = ref SpanRef.Float(gradients);
+            ref float firstMoment = ref SpanRef.Float<T>(_m), secondMoment = ref SpanRef.Float<T>(_v);
+            var constants = new Constants(float.CreateTruncating(b1), float.CreateTruncating(b2), float.CreateTruncating(c1), float.CreateTruncating(c2),
+                float.CreateTruncating(stepSize), float.CreateTruncating(sqrtCorrection2), float.CreateTruncating(eps));
+            switch (SimdPath.Current)
+            {
+                case SimdWidth.Vector512: Update<Simd512>(ref p, ref g, ref firstMoment, ref secondMoment, parameters.Length, constants); break;
+                case SimdWidth.Vector256: Update<Simd256>(ref p, ref g, ref firstMoment, ref secondMoment, parameters.Length, constants); break;
+                default: Update<Simd1>(ref p, ref g, ref firstMoment, ref secondMoment, parameters.Length, constants); break;
+            }
+            return;
+        }
+
         Span<T> m = _m, v = _v;
         for (int i = 0; i < parameters.Length; i++)
         {
@@ -71,5 +92,34 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
             v[i] = b2 * v[i] + c2 * g * g;
             parameters[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / sqrtCorrection2 + eps);
         }
+    }
+
+    /// <summary>The per-step scalars of the update, in single precision.</summary>
+    private readonly record struct Constants(float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2,
+        float StepSize, float SqrtCorrection2, float Epsilon);
+
+    private static void Update<TV>(ref float p, ref float g, ref float m, ref float v, int count, Constants k) where TV : struct, ISimdFloat<TV>
+    {
+        int j = UpdateLanes<TV>(ref p, ref g, ref m, ref v, count, k, 0);
+        if (TV.Count > Simd256.Count) j = UpdateLanes<Simd256>(ref p, ref g, ref m, ref v, count, k, j);
+        if (TV.Count > Simd1.Count) UpdateLanes<Simd1>(ref p, ref g, ref m, ref v, count, k, j);
+    }
+
+    private static int UpdateLanes<TV>(ref float p, ref float g, ref float m, ref float v, int count, Constants k, int j) where TV : struct, ISimdFloat<TV>
+    {
+        TV b1 = TV.Create(k.Beta1), b2 = TV.Create(k.Beta2), c1 = TV.Create(k.OneMinusBeta1), c2 = TV.Create(k.OneMinusBeta2);
+        TV stepSize = TV.Create(k.StepSize), sqrtCorrection2 = TV.Create(k.SqrtCorrection2), eps = TV.Create(k.Epsilon);
+        for (; j <= count - TV.Count; j += TV.Count)
+        {
+            nuint i = (nuint)j;
+            TV gi = TV.Load(ref g, i);
+            TV mi = b1 * TV.Load(ref m, i) + c1 * gi;       // m = β₁m + (1−β₁)g
+            TV vi = b2 * TV.Load(ref v, i) + c2 * gi * gi;  // v = β₂v + (1−β₂)g²
+            TV.Store(mi, ref m, i);
+            TV.Store(vi, ref v, i);
+            // θ −= (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε)
+            TV.Store(TV.Load(ref p, i) - stepSize * mi / (TV.Sqrt(vi) / sqrtCorrection2 + eps), ref p, i);
+        }
+        return j;
     }
 }
