@@ -11,7 +11,8 @@ public static class Embedding
     public static void Gather<T>(ReadOnlySpan<T> table, int width, ReadOnlySpan<int> tokens, Span<T> x) where T : unmanaged
     {
         Shape.Rows(x.Length, tokens.Length, width, width, nameof(x));
-        int vocabulary = width == 0 ? 0 : table.Length / width;
+        if (width == 0) return;
+        int vocabulary = table.Length / width;
         for (int r = 0; r < tokens.Length; r++) Shape.Index(tokens[r], vocabulary, "Token", nameof(tokens));
         // A row copy is the runtime's vectorized memmove already; the rows are where the time goes, not the loop.
         for (int r = 0; r < tokens.Length; r++) table.Slice(tokens[r] * width, width).CopyTo(x.Slice(r * width, width));
@@ -23,7 +24,8 @@ public static class Embedding
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Shape.Rows(dx.Length, tokens.Length, width, ldx, nameof(dx));
-        int vocabulary = width == 0 ? 0 : dTable.Length / width;
+        if (width == 0) return;
+        int vocabulary = dTable.Length / width;
         for (int r = 0; r < tokens.Length; r++) Shape.Index(tokens[r], vocabulary, "Token", nameof(tokens));
         if (typeof(T) == typeof(float))
         {

@@ -67,8 +67,6 @@ internal interface ISimdFloat<TSelf> where TSelf : struct, ISimdFloat<TSelf>
     /// <summary>All-ones lanes where <c>left &gt; right</c>, zero elsewhere.</summary>
     static abstract TSelf GreaterThan(TSelf left, TSelf right);
 
-    /// <summary>All-ones lanes where <c>left &lt; right</c>, zero elsewhere.</summary>
-    static abstract TSelf LessThan(TSelf left, TSelf right);
 
     /// <summary>All-ones lanes where <c>left == right</c>, zero elsewhere.</summary>
     static abstract TSelf Equal(TSelf left, TSelf right);

@@ -99,9 +99,6 @@ internal readonly struct Simd1 : ISimdFloat<Simd1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd1 GreaterThan(Simd1 left, Simd1 right) => new(left._value > right._value ? TrueMask : 0f);
 
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd1 LessThan(Simd1 left, Simd1 right) => new(left._value < right._value ? TrueMask : 0f);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace RnnGen.Kernels;
 
-/// <summary>Eight float lanes in one <see cref="Vector256{T}"/> (AVX-256).</summary>
+/// <summary>Eight float lanes in one <see cref="Vector256{T}"/> (AVX2).</summary>
 internal readonly struct Simd256 : ISimdFloat<Simd256>, ISimdWidening<Simd256, Vector256<double>>
 {
     private readonly Vector256<float> _value;
@@ -95,9 +95,6 @@ internal readonly struct Simd256 : ISimdFloat<Simd256>, ISimdWidening<Simd256, V
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256 GreaterThan(Simd256 left, Simd256 right) => new(Vector256.GreaterThan(left._value, right._value));
 
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd256 LessThan(Simd256 left, Simd256 right) => new(Vector256.LessThan(left._value, right._value));
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

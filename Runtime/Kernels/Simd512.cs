@@ -95,9 +95,6 @@ internal readonly struct Simd512 : ISimdFloat<Simd512>, ISimdWidening<Simd512, V
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512 GreaterThan(Simd512 left, Simd512 right) => new(Vector512.GreaterThan(left._value, right._value));
 
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Simd512 LessThan(Simd512 left, Simd512 right) => new(Vector512.LessThan(left._value, right._value));
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
