@@ -65,6 +65,7 @@ public static class Bias
         if (TV.Count > Simd1.Count) ColumnSumLanes<Simd1>(ref dy, rows, n, ldy, ref db, j);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
     private static int ColumnSumLanes<TV>(ref float dy, int rows, int n, int ldy, ref float db, int j) where TV : struct, ISimdFloat<TV>
     {
         nuint c = (nuint)TV.Count;

@@ -7,9 +7,17 @@ namespace RnnGen.Kernels;
 /// <c>System.Numerics.Tensors.TensorPrimitives</c>).
 /// </summary>
 /// <remarks>
+/// <para>
+/// Every loop over lanes sits in its own method marked <c>NoInlining</c>. The JIT's inlining budget is per compiled
+/// method: when dynamic PGO inlined <c>Sgd.Step</c> into a caller, the budget ran out inside the loop and
+/// <c>Simd512.MultiplyAdd</c> stayed a call with its vectors spilled to the stack, five times slower. As roots of their
+/// own, the loops always get every member here inlined; the cost is one call per row or per kernel.
+/// </para>
+/// <para>
 /// <see cref="Min"/> and <see cref="Max"/> are the hardware's (x86 <c>minps</c>/<c>maxps</c>): they take the bound first and the
 /// value second, and return the value when either is NaN, so a NaN input propagates through a clamp instead of
 /// being replaced by the bound.
+/// </para>
 /// </remarks>
 internal interface ISimdFloat<TSelf> where TSelf : struct, ISimdFloat<TSelf>
 {

@@ -122,6 +122,7 @@ public static class Softmax
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
     private static int DotLanes<TV>(ref float x, ref float w, int width, int j, ref float sum) where TV : struct, ISimdFloat<TV>
     {
         if (j > width - TV.Count) return j;
@@ -162,6 +163,7 @@ public static class Softmax
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
     private static int MaxLanes<TV>(ref float row, int n, int j, ref float max) where TV : struct, ISimdFloat<TV>
     {
         if (j > n - TV.Count) return j;
@@ -171,6 +173,7 @@ public static class Softmax
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
     private static int ExpLanes<TV>(ref float row, int n, float max, int j, ref float sum) where TV : struct, ISimdFloat<TV>
     {
         if (j > n - TV.Count) return j;
@@ -185,6 +188,7 @@ public static class Softmax
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
     private static int ScaleLanes<TV>(ref float row, int n, float scale, int j) where TV : struct, ISimdFloat<TV>
     {
         TV s = TV.Create(scale);
