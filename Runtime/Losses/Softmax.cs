@@ -61,11 +61,25 @@ public static class Softmax
             Shape.Index(y, bias.Length, "Target", nameof(targets));
             Shape.Count(weight.Length, (y + 1L) * width, nameof(weight));
         }
+        if (typeof(T) == typeof(float))
+        {
+            ref float x = ref SpanRef.Float(headInput), w = ref SpanRef.Float(weight), b = ref SpanRef.Float(bias), lse = ref SpanRef.Float(logSumExp);
+            float sum = SimdPath.Current switch
+            {
+                SimdWidth.Vector512 => LossSingle<Simd512>(targets, ref x, ldx, width, ref w, ref b, ref lse, rows),
+                SimdWidth.Vector256 => LossSingle<Simd256>(targets, ref x, ldx, width, ref w, ref b, ref lse, rows),
+                _ => LossSingle<Simd1>(targets, ref x, ldx, width, ref w, ref b, ref lse, rows),
+            };
+            return Unsafe.As<float, T>(ref sum) * scale;
+        }
+
         T total = T.Zero;
         for (int r = 0; r < rows; r++)
         {
             int y = targets[r];
-            T z = bias[y] + Dot(headInput.Slice(r * ldx, width), weight.Slice(y * width, width));
+            ReadOnlySpan<T> x = headInput.Slice(r * ldx, width), w = weight.Slice(y * width, width);
+            T z = bias[y];
+            for (int j = 0; j < width; j++) z += x[j] * w[j];
             total += logSumExp[r] - z;
         }
         return total * scale;
@@ -93,36 +107,27 @@ public static class Softmax
         for (int r = 0; r < rows; r++) dLogits[r * n + targets[r]] -= scale;
     }
 
-    /// <summary><c>Σ x_j·w_j</c>; in single precision with SIMD fused multiply-adds (two accumulators).</summary>
-    private static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            ref float xr = ref SpanRef.Float(x), wr = ref SpanRef.Float(w);
-            float sum = SimdPath.Current switch
-            {
-                SimdWidth.Vector512 => DotSingle<Simd512>(ref xr, ref wr, x.Length),
-                SimdWidth.Vector256 => DotSingle<Simd256>(ref xr, ref wr, x.Length),
-                _ => DotSingle<Simd1>(ref xr, ref wr, x.Length),
-            };
-            return Unsafe.As<float, T>(ref sum);
-        }
-
-        T z = T.Zero;
-        for (int j = 0; j < x.Length; j++) z += x[j] * w[j];
-        return z;
-    }
-
-    private static float DotSingle<TV>(ref float x, ref float w, int width) where TV : struct, ISimdFloat<TV>
-    {
-        float sum = 0;
-        int j = DotLanes<TV>(ref x, ref w, width, 0, ref sum);
-        if (TV.Count > Simd256.Count) j = DotLanes<Simd256>(ref x, ref w, width, j, ref sum);
-        if (TV.Count > Simd1.Count) DotLanes<Simd1>(ref x, ref w, width, j, ref sum);
-        return sum;
-    }
-
+    /// <summary><c>Σ_r lse_r − (x_r·W[y_r] + b[y_r])</c>, the dot products with SIMD fused multiply-adds.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    private static float LossSingle<TV>(ReadOnlySpan<int> targets, ref float x, int ldx, int width, ref float weight, ref float bias,
+        ref float logSumExp, int rows) where TV : struct, ISimdFloat<TV>
+    {
+        float total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int y = targets[r];
+            ref float xr = ref Unsafe.Add(ref x, (nint)r * ldx), wr = ref Unsafe.Add(ref weight, (nint)y * width);
+            float z = Unsafe.Add(ref bias, y);
+            int j = DotLanes<TV>(ref xr, ref wr, width, 0, ref z);
+            if (TV.Count > Simd256.Count) j = DotLanes<Simd256>(ref xr, ref wr, width, j, ref z);
+            if (TV.Count > Simd1.Count) DotLanes<Simd1>(ref xr, ref wr, width, j, ref z);
+            total += Unsafe.Add(ref logSumExp, r) - z;
+        }
+        return total;
+    }
+
+    /// <summary>Adds <c>Σ x_j·w_j</c> over columns <c>[j, …)</c> to <paramref name="sum"/> (two accumulators); returns where it stopped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int DotLanes<TV>(ref float x, ref float w, int width, int j, ref float sum) where TV : struct, ISimdFloat<TV>
     {
         if (j > width - TV.Count) return j;
@@ -137,6 +142,7 @@ public static class Softmax
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
     private static void RowsSingle<TV>(ref float values, int rows, int n, ref float logSumExp) where TV : struct, ISimdFloat<TV>
     {
         for (int r = 0; r < rows; r++)
@@ -163,7 +169,7 @@ public static class Softmax
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // rows are short (a softmax over classes): no call per phase
     private static int MaxLanes<TV>(ref float row, int n, int j, ref float max) where TV : struct, ISimdFloat<TV>
     {
         if (j > n - TV.Count) return j;
@@ -173,7 +179,7 @@ public static class Softmax
         return j;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // rows are short (a softmax over classes): no call per phase
     private static int ExpLanes<TV>(ref float row, int n, float max, int j, ref float sum) where TV : struct, ISimdFloat<TV>
     {
         if (j > n - TV.Count) return j;
@@ -188,7 +194,7 @@ public static class Softmax
         return j;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // rows are short (a softmax over classes): no call per phase
     private static int ScaleLanes<TV>(ref float row, int n, float scale, int j) where TV : struct, ISimdFloat<TV>
     {
         TV s = TV.Create(scale);
