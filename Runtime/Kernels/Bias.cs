@@ -31,8 +31,10 @@ public static class Bias
 
     /// <summary><c>db[j] += Σ_r dY[r, j]</c>: the gradient of a bias broadcast over <paramref name="rows"/> rows.</summary>
     /// <remarks>
-    /// In single precision the sums run down the rows for a block of columns held in SIMD registers, so each element of
-    /// <paramref name="dy"/> is read once and <paramref name="db"/> is read and written once per column.
+    /// In single precision the rows are taken eight at a time: for each block of columns, eight rows are summed in SIMD
+    /// registers and then added to <paramref name="db"/>, which stays in L1. Walking a block of columns down all the rows
+    /// instead (one update of db in total) strides through memory a row apart and was 1.5× (512 rows of 512) to 4×
+    /// (4096 rows of 2048) slower; adding row by row into db costs a load and a store of db per row.
     /// </remarks>
     public static void AccumulateColumnSums<T>(ReadOnlySpan<T> dy, int rows, int n, int ldy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -60,9 +62,15 @@ public static class Bias
 
     private static void ColumnSums<TV>(ref float dy, int rows, int n, int ldy, ref float db) where TV : struct, ISimdFloat<TV>
     {
-        int j = ColumnSumLanes<TV>(ref dy, rows, n, ldy, ref db, 0);
-        if (TV.Count > Simd256.Count) j = ColumnSumLanes<Simd256>(ref dy, rows, n, ldy, ref db, j);
-        if (TV.Count > Simd1.Count) ColumnSumLanes<Simd1>(ref dy, rows, n, ldy, ref db, j);
+        const int RowBlock = 8;
+        for (int r = 0; r < rows; r += RowBlock)
+        {
+            ref float block = ref Unsafe.Add(ref dy, (nint)r * ldy);
+            int count = Math.Min(RowBlock, rows - r);
+            int j = ColumnSumLanes<TV>(ref block, count, n, ldy, ref db, 0);
+            if (TV.Count > Simd256.Count) j = ColumnSumLanes<Simd256>(ref block, count, n, ldy, ref db, j);
+            if (TV.Count > Simd1.Count) ColumnSumLanes<Simd1>(ref block, count, n, ldy, ref db, j);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
@@ -70,6 +78,7 @@ public static class Bias
     {
         nuint c = (nuint)TV.Count;
         // Four registers of columns: four independent addition chains hide the add latency.
+        // (Called with a few rows at a time: see the remarks on AccumulateColumnSums.)
         for (; j <= n - 4 * TV.Count; j += 4 * TV.Count)
         {
             TV s0 = TV.Create(0f), s1 = s0, s2 = s0, s3 = s0;
