@@ -137,7 +137,7 @@ public static class GruCell
     }
 
     /// <summary>Columns <c>[j, …)</c> of one row, <typeparamref name="TV"/>-wide; returns where it stopped.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int ForwardLanes<TV>(ref float gates, ref float recurrent, ref float biasHn, ref float hn, ref float hPrev, ref float h, int hidden, int j)
         where TV : struct, ISimdFloat<TV>
     {
@@ -178,7 +178,7 @@ public static class GruCell
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int BackwardLanes<TV>(ref float gates, ref float hn, ref float hPrev, ref float dh, ref float dhPrev, bool toPrevious, int hidden, int j)
         where TV : struct, ISimdFloat<TV>
     {

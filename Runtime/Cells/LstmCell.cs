@@ -129,7 +129,7 @@ public static class LstmCell
     }
 
     /// <summary>Columns <c>[j, …)</c> of one row, <typeparamref name="TV"/>-wide; returns where it stopped.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int ForwardLanes<TV>(ref float gates, ref float cPrev, ref float c, ref float h, int hidden, int j)
         where TV : struct, ISimdFloat<TV>
     {
@@ -172,7 +172,7 @@ public static class LstmCell
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int BackwardLanes<TV>(ref float gates, ref float cPrev, ref float c, ref float dh, ref float dc, int hidden, int j)
         where TV : struct, ISimdFloat<TV>
     {

@@ -48,7 +48,7 @@ internal static class Elementwise
         if (TV.Count > Simd1.Count) AddLanes<Simd1>(ref a, ref b, ref destination, count, j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int AddLanes<TV>(ref float a, ref float b, ref float destination, int count, int j) where TV : struct, ISimdFloat<TV>
     {
         for (; j <= count - TV.Count; j += TV.Count)
@@ -63,7 +63,7 @@ internal static class Elementwise
         if (TV.Count > Simd1.Count) ScaleLanes<Simd1>(ref source, ref destination, count, scale, j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int ScaleLanes<TV>(ref float source, ref float destination, int count, float scale, int j) where TV : struct, ISimdFloat<TV>
     {
         TV s = TV.Create(scale);
@@ -78,7 +78,7 @@ internal static class Elementwise
         if (TV.Count > Simd1.Count) ScaledDifferenceLanes<Simd1>(ref y, ref t, ref destination, count, scale, j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int ScaledDifferenceLanes<TV>(ref float y, ref float t, ref float destination, int count, float scale, int j) where TV : struct, ISimdFloat<TV>
     {
         TV s = TV.Create(scale);

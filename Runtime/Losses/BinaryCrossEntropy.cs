@@ -75,7 +75,7 @@ public static class BinaryCrossEntropy
         if (TV.Count > Simd1.Count) SigmoidLanes<Simd1>(ref z, ref y, count, j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int SigmoidLanes<TV>(ref float z, ref float y, int count, int j) where TV : struct, ISimdFloat<TV>
     {
         for (; j <= count - TV.Count; j += TV.Count) TV.Store(VectorMath.Sigmoid(TV.Load(ref z, (nuint)j)), ref y, (nuint)j);
@@ -91,7 +91,7 @@ public static class BinaryCrossEntropy
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int LossLanes<TV>(ref float z, ref float t, int count, int j, ref float sum) where TV : struct, ISimdFloat<TV>
     {
         if (j > count - TV.Count) return j;

@@ -108,7 +108,7 @@ public static class Softmax
     }
 
     /// <summary><c>Σ_r lse_r − (x_r·W[y_r] + b[y_r])</c>, the dot products with SIMD fused multiply-adds.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static float LossSingle<TV>(ReadOnlySpan<int> targets, ref float x, int ldx, int width, ref float weight, ref float bias,
         ref float logSumExp, int rows) where TV : struct, ISimdFloat<TV>
     {
@@ -142,7 +142,7 @@ public static class Softmax
         return j;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static void RowsSingle<TV>(ref float values, int rows, int n, ref float logSumExp) where TV : struct, ISimdFloat<TV>
     {
         for (int r = 0; r < rows; r++)

@@ -56,7 +56,7 @@ public static class SquaredError
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int LossLanes<TV>(ref float y, ref float t, int count, int j, ref float sum) where TV : struct, ISimdFloat<TV>
     {
         if (j > count - TV.Count) return j;

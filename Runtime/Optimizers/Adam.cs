@@ -106,7 +106,7 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         if (TV.Count > Simd1.Count) UpdateLanes<Simd1>(ref p, ref g, ref m, ref v, count, k, j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int UpdateLanes<TV>(ref float p, ref float g, ref float m, ref float v, int count, Constants k, int j) where TV : struct, ISimdFloat<TV>
     {
         TV b1 = TV.Create(k.Beta1), b2 = TV.Create(k.Beta2), c1 = TV.Create(k.OneMinusBeta1), c2 = TV.Create(k.OneMinusBeta2);

@@ -75,7 +75,7 @@ public static class GradientClipping
     }
 
     /// <summary>Σ g², each square widened to double before it is formed; four accumulators hide the FMA latency.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static double SumOfSquares<TV, TD>(ref float g, int count)
         where TV : struct, ISimdFloat<TV>, ISimdWidening<TV, TD>
         where TD : struct
@@ -109,7 +109,7 @@ public static class GradientClipping
         if (TV.Count > Simd1.Count) ClampLanes<Simd1>(ref g, count, bound, j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int ClampLanes<TV>(ref float g, int count, float bound, int j) where TV : struct, ISimdFloat<TV>
     {
         TV high = TV.Create(bound), low = TV.Create(-bound);

@@ -97,7 +97,7 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
         if (TV.Count > Simd1.Count) PlainLanes<Simd1>(ref p, ref d, count, lr, j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int PlainLanes<TV>(ref float p, ref float d, int count, float lr, int j) where TV : struct, ISimdFloat<TV>
     {
         TV minusLr = TV.Create(-lr);
@@ -116,7 +116,7 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
         if (TV.Count > Simd1.Count) MomentumLanes<Simd1>(ref p, ref g, ref v, count, lr, mu, j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so every lane operation inlines (see ISimdFloat)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
     private static int MomentumLanes<TV>(ref float p, ref float g, ref float v, int count, float lr, float mu, int j) where TV : struct, ISimdFloat<TV>
     {
         TV minusLr = TV.Create(-lr), momentum = TV.Create(mu);
