@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace RnnGen.Kernels;
@@ -53,11 +54,12 @@ internal readonly struct Simd1 : ISimdFloat<Simd1>
     public static Simd1 operator -(Simd1 value) => new(-value._value);
 
     /// <inheritdoc/>
-    /// <remarks>Without FMA hardware <see cref="MathF.FusedMultiplyAdd"/> is a slow software routine; the two roundings of
-    /// <c>a·b + c</c> are accurate enough for every use here (the range reduction constants are exact in few bits).</remarks>
+    /// <remarks>Without FMA hardware (x86 FMA3, Arm64 AdvSimd) <see cref="MathF.FusedMultiplyAdd"/> is a slow software
+    /// routine; the two roundings of <c>a·b + c</c> are accurate enough for every use here (the range reduction constants
+    /// are exact in few bits).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd1 MultiplyAdd(Simd1 a, Simd1 b, Simd1 c)
-        => new(Fma.IsSupported ? MathF.FusedMultiplyAdd(a._value, b._value, c._value) : a._value * b._value + c._value);
+        => new(Fma.IsSupported || AdvSimd.IsSupported ? MathF.FusedMultiplyAdd(a._value, b._value, c._value) : a._value * b._value + c._value);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
