@@ -14,27 +14,19 @@ namespace RnnGen;
 /// exactly the scalar expressions below, operation for operation (no fused multiply-adds), so every width gives the
 /// same bits as the scalar loop.
 /// </remarks>
-public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[]? _m, _v;
-    private long _step;
-
-    /// <summary>Creates the optimizer.</summary>
-    public Adam(T learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    /// <summary>Creates the optimizer. <paramref name="weightDecay"/> λ adds λθ to the gradient (PyTorch's Adam; see <see cref="AdamW{T}"/>).</summary>
+    public Adam(T learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, T weightDecay = default)
+        : base(learningRate, weightDecay)
     {
-        if (!(learningRate >= T.Zero) || !T.IsFinite(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be finite and non-negative.");
         if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "β₁ must lie in [0, 1).");
         if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "β₂ must lie in [0, 1).");
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be positive.");
-        LearningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
     }
-
-    /// <summary>Step size; may be changed between steps (schedules).</summary>
-    public T LearningRate { get; set; }
 
     /// <summary>Decay of the first moment.</summary>
     public double Beta1 { get; }
@@ -45,35 +37,47 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     /// <summary>Added to √v̂ so the update stays finite.</summary>
     public double Epsilon { get; }
 
-    /// <summary>Number of updates applied.</summary>
-    public long StepCount => _step;
+    /// <summary>True when weight decay shrinks the parameters directly instead of entering the gradient (AdamW).</summary>
+    protected virtual bool DecoupledWeightDecay => false;
 
     /// <inheritdoc/>
-    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
-    {
-        if (parameters.Length != gradients.Length)
-            throw new ArgumentException($"Gradients have {gradients.Length} values but parameters {parameters.Length}.", nameof(gradients));
-        if (_m is null || _v is null)
-        {
-            _m = new T[parameters.Length];
-            _v = new T[parameters.Length];
-        }
-        else if (_m.Length != parameters.Length)
-        {
-            throw new ArgumentException($"This optimizer was first used with {_m.Length} parameters, now {parameters.Length}.", nameof(parameters));
-        }
+    protected override int StateArrays => 2;
 
-        _step++;
+    /// <inheritdoc/>
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        long step = StepCount;
         T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2);
         T c1 = T.One - b1, c2 = T.One - b2;
         // Bias corrections folded into the step size: lr·m̂/(√v̂+ε) = (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε).
-        T stepSize = LearningRate / T.CreateTruncating(1 - Math.Pow(Beta1, _step));
-        T sqrtCorrection2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, _step)));
+        T stepSize = LearningRate / T.CreateTruncating(1 - Math.Pow(Beta1, step));
+        T sqrtCorrection2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, step)));
         T eps = T.CreateTruncating(Epsilon);
+        T[] firstMoments = State(0), secondMoments = State(1);
+
+        if (WeightDecay != T.Zero && DecoupledWeightDecay)
+        {
+            // AdamW: θ ← θ·(1 − lr·λ), then the Adam step on the unchanged gradient.
+            T shrink = T.One - LearningRate * WeightDecay;
+            for (int i = 0; i < parameters.Length; i++) parameters[i] *= shrink;
+        }
+        else if (WeightDecay != T.Zero)
+        {
+            // Adam with L2: the gradient becomes g + λθ.
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                T g = gradients[i] + WeightDecay * parameters[i];
+                firstMoments[i] = b1 * firstMoments[i] + c1 * g;
+                secondMoments[i] = b2 * secondMoments[i] + c2 * g * g;
+                parameters[i] -= stepSize * firstMoments[i] / (T.Sqrt(secondMoments[i]) / sqrtCorrection2 + eps);
+            }
+            return;
+        }
+
         if (typeof(T) == typeof(float))
         {
             ref float p = ref SpanRef.Float(parameters), g = ref SpanRef.Float(gradients);
-            ref float firstMoment = ref SpanRef.Float<T>(_m), secondMoment = ref SpanRef.Float<T>(_v);
+            ref float firstMoment = ref SpanRef.Float<T>(firstMoments), secondMoment = ref SpanRef.Float<T>(secondMoments);
             var constants = new Constants(float.CreateTruncating(b1), float.CreateTruncating(b2), float.CreateTruncating(c1), float.CreateTruncating(c2),
                 float.CreateTruncating(stepSize), float.CreateTruncating(sqrtCorrection2), float.CreateTruncating(eps));
             switch (SimdPath.Current)
@@ -85,7 +89,7 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
             return;
         }
 
-        Span<T> m = _m, v = _v;
+        Span<T> m = firstMoments, v = secondMoments;
         for (int i = 0; i < parameters.Length; i++)
         {
             T g = gradients[i];

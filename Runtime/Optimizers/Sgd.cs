@@ -5,55 +5,63 @@ using RnnGen.Kernels;
 namespace RnnGen;
 
 /// <summary>
-/// Stochastic gradient descent, as PyTorch's <c>torch.optim.SGD</c>: with momentum μ the velocity is
-/// <c>v = μ·v + g</c> (the first step takes <c>v = g</c>) and the update <c>θ −= lr·v</c>.
+/// Stochastic gradient descent, as PyTorch's <c>torch.optim.SGD</c>: with weight decay λ the direction is
+/// <c>d = g + λθ</c>; with momentum μ the velocity is <c>v = μ·v + d</c> (the first step takes <c>v = d</c>) and
+/// <c>d = v</c>, or <c>d = d + μ·v</c> with Nesterov momentum; then <c>θ −= lr·d</c>.
 /// </summary>
-/// <remarks>In single precision the velocity and parameter updates are one fused SIMD pass (<see cref="SimdPath"/>).</remarks>
-public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <remarks>
+/// In single precision plain SGD and SGD with (non-Nesterov) momentum are one fused SIMD pass (<see cref="SimdPath"/>);
+/// weight decay and Nesterov momentum take a scalar pass.
+/// </remarks>
+public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[]? _velocity;
-
     /// <summary>Creates the optimizer.</summary>
-    public Sgd(T learningRate, T momentum = default)
+    public Sgd(T learningRate, T momentum = default, bool nesterov = false, T weightDecay = default)
+        : base(learningRate, weightDecay)
     {
-        if (!(learningRate >= T.Zero) || !T.IsFinite(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be finite and non-negative.");
         if (!(momentum >= T.Zero && momentum < T.One))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Momentum must lie in [0, 1).");
-        LearningRate = learningRate;
+        if (nesterov && momentum == T.Zero)
+            throw new ArgumentException("Nesterov momentum needs a positive momentum.", nameof(nesterov));
         Momentum = momentum;
+        Nesterov = nesterov;
     }
-
-    /// <summary>Step size; may be changed between steps (schedules).</summary>
-    public T LearningRate { get; set; }
 
     /// <summary>Momentum μ.</summary>
     public T Momentum { get; }
 
+    /// <summary>Nesterov momentum: the update looks ahead along the velocity.</summary>
+    public bool Nesterov { get; }
+
     /// <inheritdoc/>
-    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    protected override int StateArrays => Momentum == T.Zero ? 0 : 1;
+
+    /// <inheritdoc/>
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
-        if (parameters.Length != gradients.Length)
-            throw new ArgumentException($"Gradients have {gradients.Length} values but parameters {parameters.Length}.", nameof(gradients));
         T lr = LearningRate;
+        if (WeightDecay != T.Zero || Nesterov)
+        {
+            UpdateScalar(parameters, gradients, lr);
+            return;
+        }
         if (Momentum == T.Zero)
         {
             Update(parameters, gradients, lr);
             return;
         }
-        if (_velocity is null)
+        T[] velocity = State(0);
+        if (StepCount == 1)
         {
             // First step: v = g (PyTorch clones the gradient into the momentum buffer).
-            _velocity = gradients.ToArray();
-            Update(parameters, _velocity, lr);
+            gradients.CopyTo(velocity);
+            Update(parameters, velocity, lr);
             return;
         }
-        if (_velocity.Length != parameters.Length)
-            throw new ArgumentException($"This optimizer was first used with {_velocity.Length} parameters, now {parameters.Length}.", nameof(parameters));
 
         if (typeof(T) == typeof(float))
         {
-            ref float p = ref SpanRef.Float(parameters), g = ref SpanRef.Float(gradients), v = ref SpanRef.Float<T>(_velocity);
+            ref float p = ref SpanRef.Float(parameters), g = ref SpanRef.Float(gradients), v = ref SpanRef.Float<T>(velocity);
             float lrf = float.CreateTruncating(lr), mu = float.CreateTruncating(Momentum);
             switch (SimdPath.Current)
             {
@@ -64,10 +72,27 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
             return;
         }
 
-        for (int i = 0; i < _velocity.Length; i++)
+        for (int i = 0; i < velocity.Length; i++)
         {
-            _velocity[i] = Momentum * _velocity[i] + gradients[i];
-            parameters[i] -= lr * _velocity[i];
+            velocity[i] = Momentum * velocity[i] + gradients[i];
+            parameters[i] -= lr * velocity[i];
+        }
+    }
+
+    /// <summary>The general update, with weight decay and Nesterov momentum.</summary>
+    private void UpdateScalar(Span<T> parameters, ReadOnlySpan<T> gradients, T lr)
+    {
+        T[]? velocity = Momentum == T.Zero ? null : State(0);
+        bool first = StepCount == 1;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T d = gradients[i] + WeightDecay * parameters[i];
+            if (velocity is not null)
+            {
+                velocity[i] = first ? d : Momentum * velocity[i] + d;
+                d = Nesterov ? d + Momentum * velocity[i] : velocity[i];
+            }
+            parameters[i] -= lr * d;
         }
     }
 

@@ -1,0 +1,79 @@
+using System.Numerics;
+
+namespace RnnGen;
+
+/// <summary>
+/// What every RnnGen optimizer shares: argument checks, per-parameter state allocated on the first step (and only
+/// then), the step count, and the learning-rate <see cref="Schedule"/> hook.
+/// </summary>
+public abstract class Optimizer<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[][]? _state;
+
+    /// <summary>Checks and stores the common settings.</summary>
+    protected Optimizer(T learningRate, T weightDecay)
+    {
+        if (!(learningRate >= T.Zero) || !T.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be finite and non-negative.");
+        if (!(weightDecay >= T.Zero) || !T.IsFinite(weightDecay))
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "Weight decay must be finite and non-negative.");
+        LearningRate = learningRate;
+        WeightDecay = weightDecay;
+    }
+
+    /// <summary>Step size of the next update; a <see cref="Schedule"/> sets it before each step.</summary>
+    public T LearningRate { get; set; }
+
+    /// <summary>Weight decay (L2 penalty folded into the gradient, or decoupled for <see cref="AdamW{T}"/>).</summary>
+    public T WeightDecay { get; }
+
+    /// <summary>When set, the learning rate of step n (counted from 1) is <c>Schedule.LearningRate(n)</c>.</summary>
+    public ILearningRateSchedule? Schedule { get; set; }
+
+    /// <summary>Updates applied so far.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Bytes of per-parameter state (momentum, moments, accumulators) once allocated.</summary>
+    public unsafe long StateBytes => _state is null ? 0 : _state.Sum(s => (long)s.Length * sizeof(T));
+
+    /// <summary>Arrays of per-parameter state this optimizer keeps.</summary>
+    protected abstract int StateArrays { get; }
+
+    /// <summary>State array <paramref name="index"/> (allocated on the first step, zeros).</summary>
+    protected T[] State(int index) => _state![index];
+
+    /// <inheritdoc/>
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        if (parameters.Length != gradients.Length)
+            throw new ArgumentException($"Gradients have {gradients.Length} values but parameters {parameters.Length}.", nameof(gradients));
+        if (_state is null)
+        {
+            _state = new T[StateArrays][];
+            for (int i = 0; i < _state.Length; i++) _state[i] = new T[parameters.Length];
+        }
+        else if (_state.Length > 0 && _state[0].Length != parameters.Length)
+        {
+            throw new ArgumentException($"This optimizer was first used with {_state[0].Length} parameters, now {parameters.Length}.", nameof(parameters));
+        }
+        StepCount++;
+        if (Schedule is { } schedule)
+        {
+            double rate = schedule.LearningRate(StepCount);
+            if (!(rate >= 0) || !double.IsFinite(rate))
+                throw new InvalidOperationException($"The schedule gave learning rate {rate} for step {StepCount}; it must be finite and non-negative.");
+            LearningRate = T.CreateTruncating(rate);
+        }
+        Update(parameters, gradients);
+    }
+
+    /// <summary>Forgets all state and the step count, as a new optimizer.</summary>
+    public void Reset()
+    {
+        _state = null;
+        StepCount = 0;
+    }
+
+    /// <summary>Applies the update of step <see cref="StepCount"/>.</summary>
+    protected abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradients);
+}
