@@ -1,0 +1,50 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace RnnGen.Kernels;
+
+/// <summary>The instruction sets a GEMM call can run on, fastest first.</summary>
+internal enum GemmPath
+{
+    /// <summary>512-bit vectors with fused multiply-add (AVX-512F): an 8×3-vector register tile.</summary>
+    Vector512,
+
+    /// <summary>256-bit vectors (AVX2), fused multiply-add where the CPU has FMA: a 6×2-vector register tile.</summary>
+    Vector256,
+
+    /// <summary>Plain scalar arithmetic: a 4×2 register tile; runs anywhere.</summary>
+    Scalar,
+}
+
+/// <summary>Chooses the GEMM path once per process from what the JIT reports as hardware accelerated.</summary>
+/// <remarks>
+/// The flags are <c>static readonly</c>, so the tiered JIT folds them into constants and the dispatch costs
+/// nothing. They honour the runtime's switches: <c>DOTNET_EnableAVX512=0</c> selects <see cref="GemmPath.Vector256"/>,
+/// <c>DOTNET_EnableAVX2=0</c> or <c>DOTNET_EnableHWIntrinsic=0</c> select <see cref="GemmPath.Scalar"/> (with AVX2 off,
+/// .NET reports <c>Vector256</c> as not accelerated even though AVX itself is present), which is how CI runs the fallbacks
+/// for real on a machine that has AVX-512.
+/// </remarks>
+internal static class GemmPaths
+{
+    /// <summary>512-bit vectors are accelerated; AVX-512F implies FMA, so no separate check is needed.</summary>
+    internal static readonly bool HasVector512 = Vector512.IsHardwareAccelerated;
+
+    /// <summary>256-bit vectors are accelerated (.NET requires AVX2 for that).</summary>
+    internal static readonly bool HasVector256 = Vector256.IsHardwareAccelerated;
+
+    /// <summary>Hardware fused multiply-add; without it the 256-bit path multiplies and adds separately, because the
+    /// software emulation behind <c>Vector256.FusedMultiplyAdd</c> is far slower than two rounded operations.</summary>
+    internal static readonly bool HasFma = Fma.IsSupported;
+
+    /// <summary>The fastest accelerated path on this machine.</summary>
+    internal static readonly GemmPath Best = HasVector512 ? GemmPath.Vector512 : HasVector256 ? GemmPath.Vector256 : GemmPath.Scalar;
+
+    /// <summary>Whether <paramref name="path"/> runs on hardware here (a forced path that is not still computes correct
+    /// results, through the JIT's software fallback for wide vectors, but slowly).</summary>
+    internal static bool IsAccelerated(GemmPath path) => path switch
+    {
+        GemmPath.Vector512 => HasVector512,
+        GemmPath.Vector256 => HasVector256,
+        _ => true,
+    };
+}
