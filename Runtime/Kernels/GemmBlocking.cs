@@ -144,11 +144,14 @@ internal static unsafe class GemmBlocking
                 int kc = Math.Min(DepthBlock, k - pc);
                 bool overwrite = !accumulate && pc == 0;
 
-                for (int ir = 0; ir < mc; ir += mr)
+                if (aTransposed)
                 {
-                    int rows = Math.Min(mr, mc - ir);
-                    if (aTransposed) GemmPacking.PackCopy(a + pc * lda + ic + ir, lda, rows, kc, packA + ir * kc, mr);
-                    else GemmPacking.PackTransposed(a + (ic + ir) * lda + pc, lda, rows, kc, packA + ir * kc, mr, vectorPacking);
+                    GemmPacking.PackCopy(a + pc * lda + ic, lda, mc, kc, packA, mr, (nint)mr * kc, vectorPacking);
+                }
+                else
+                {
+                    for (int ir = 0; ir < mc; ir += mr)
+                        GemmPacking.PackTransposed(a + (ic + ir) * lda + pc, lda, Math.Min(mr, mc - ir), kc, packA + ir * kc, mr, vectorPacking);
                 }
 
                 for (int jc = 0; jc < n; jc += ncBlock)
@@ -170,15 +173,18 @@ internal static unsafe class GemmBlocking
                         rowStride = ldb;
                         fullWidth = nc / nr * nr;
                         // The kernels read whole panels; a partial one at the right edge would read past B's rows.
-                        if (fullWidth < nc) GemmPacking.PackCopy(bBlock + fullWidth, ldb, nc - fullWidth, kc, packB, nr);
+                        if (fullWidth < nc) GemmPacking.PackCopy(bBlock + fullWidth, ldb, nc - fullWidth, kc, packB, nr, 0, vectorPacking);
                     }
                     else
                     {
-                        for (int jr = 0; jr < nc; jr += nr)
+                        if (bLayout == GemmB.Rows)
                         {
-                            int width = Math.Min(nr, nc - jr);
-                            if (bLayout == GemmB.Rows) GemmPacking.PackCopy(b + pc * ldb + jc + jr, ldb, width, kc, packB + jr * kc, nr);
-                            else GemmPacking.PackTransposed(b + (jc + jr) * ldb + pc, ldb, width, kc, packB + jr * kc, nr, vectorPacking);
+                            GemmPacking.PackCopy(b + pc * ldb + jc, ldb, nc, kc, packB, nr, (nint)nr * kc, vectorPacking);
+                        }
+                        else
+                        {
+                            for (int jr = 0; jr < nc; jr += nr)
+                                GemmPacking.PackTransposed(b + (jc + jr) * ldb + pc, ldb, Math.Min(nr, nc - jr), kc, packB + jr * kc, nr, vectorPacking);
                         }
                         bBlock = packB;
                         panelStride = (nint)kc * nr;

@@ -54,15 +54,41 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>
-    /// <c>dst[p·width + j] = src[p·ld + j]</c> for <c>j &lt; cols</c>, <c>p &lt; kc</c>, and zero for
-    /// <c>cols ≤ j &lt; width</c>: <paramref name="cols"/> columns of <paramref name="kc"/> rows, gathered contiguously.
+    /// Packs <paramref name="cols"/> columns of <paramref name="kc"/> rows (<c>src[p·ld + j]</c>) into panels of
+    /// <paramref name="width"/> columns, <paramref name="panelStride"/> elements apart: panel q gets
+    /// <c>dst[q·panelStride + p·width + j'] = src[p·ld + q·width + j']</c>, zero-padded past <paramref name="cols"/>.
     /// </summary>
-    internal static void PackCopy<T>(T* src, nint ld, int cols, int kc, T* dst, int width)
+    /// <remarks>
+    /// Rows outermost: each source row is read once, front to back, and its pieces are written to every panel's stream.
+    /// The other order (panel by panel) would revisit each source row once per panel, a different page every step when
+    /// rows are far apart (TN's A with thousands of columns), which costs TLB misses for no benefit.
+    /// </remarks>
+    internal static void PackCopy<T>(T* src, nint ld, int cols, int kc, T* dst, int width, nint panelStride, bool vectorized)
         where T : unmanaged
     {
+        int full = cols / width * width;
         for (int p = 0; p < kc; p++)
-            new ReadOnlySpan<T>(src + p * ld, cols).CopyTo(new Span<T>(dst + p * width, cols));
-        ZeroColumns(dst, cols, width, kc);
+        {
+            T* s = src + p * ld;
+            T* d = dst + p * width;
+            for (int j = 0; j < full; j += width, d += panelStride) CopyRun(s + j, d, width, vectorized);
+            if (full < cols)
+            {
+                CopyRun(s + full, d, cols - full, vectorized);
+                new Span<T>(d + cols - full, width - (cols - full)).Clear();
+            }
+        }
+    }
+
+    /// <summary>Copies a short run of a panel row; a call to <c>Memmove</c> per 8-element run would cost more than the copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun<T>(T* src, T* dst, int count, bool vectorized)
+        where T : unmanaged
+    {
+        int i = 0;
+        if (vectorized && Vector256.IsHardwareAccelerated)
+            for (; i + Vector256<T>.Count <= count; i += Vector256<T>.Count) Vector256.Store(Vector256.Load(src + i), dst + i);
+        for (; i < count; i++) dst[i] = src[i];
     }
 
     /// <summary>Scalar transpose of rows × steps [from, to): reads along rows, writes down panel columns.</summary>

@@ -74,9 +74,12 @@ internal static unsafe class Gemv
     {
         int w = TOps.Count;
         int j = 0;
-        for (; j + 4 * w <= n; j += 4 * w)
+        // Strips of 8 registers: 8 independent FMA chains, and 512 contiguous bytes per matrix row (Vector512), long
+        // enough for the prefetchers when rows are far apart.
+        for (; j + 8 * w <= n; j += 8 * w)
         {
             TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+            TVec s4 = TOps.Zero, s5 = TOps.Zero, s6 = TOps.Zero, s7 = TOps.Zero;
             T* mp = mat + j;
             T* xp = x;
             for (int p = 0; p < k; p++)
@@ -86,6 +89,10 @@ internal static unsafe class Gemv
                 s1 = TOps.MultiplyAdd(xv, TOps.Load(mp + w), s1);
                 s2 = TOps.MultiplyAdd(xv, TOps.Load(mp + 2 * w), s2);
                 s3 = TOps.MultiplyAdd(xv, TOps.Load(mp + 3 * w), s3);
+                s4 = TOps.MultiplyAdd(xv, TOps.Load(mp + 4 * w), s4);
+                s5 = TOps.MultiplyAdd(xv, TOps.Load(mp + 5 * w), s5);
+                s6 = TOps.MultiplyAdd(xv, TOps.Load(mp + 6 * w), s6);
+                s7 = TOps.MultiplyAdd(xv, TOps.Load(mp + 7 * w), s7);
                 mp += ldm;
                 xp += incX;
             }
@@ -93,6 +100,10 @@ internal static unsafe class Gemv
             Put<TOps, TVec, T>(y + j + w, s1, accumulate);
             Put<TOps, TVec, T>(y + j + 2 * w, s2, accumulate);
             Put<TOps, TVec, T>(y + j + 3 * w, s3, accumulate);
+            Put<TOps, TVec, T>(y + j + 4 * w, s4, accumulate);
+            Put<TOps, TVec, T>(y + j + 5 * w, s5, accumulate);
+            Put<TOps, TVec, T>(y + j + 6 * w, s6, accumulate);
+            Put<TOps, TVec, T>(y + j + 7 * w, s7, accumulate);
         }
         for (; j + w <= n; j += w)
         {

@@ -111,12 +111,14 @@ public sealed class PackedMatrix<T>
         T* dst = Data;
         fixed (T* src = b)
         {
-            for (int j = 0; j < n; j += nr)
+            if (form == PackedForm.NN)
             {
-                int width = Math.Min(nr, n - j);
-                T* panel = dst + (nint)(j / nr) * k * nr;
-                if (form == PackedForm.NT) GemmPacking.PackTransposed(src + (nint)j * ldb, ldb, width, k, panel, nr, vectorPacking);
-                else GemmPacking.PackCopy(src + j, ldb, width, k, panel, nr);
+                GemmPacking.PackCopy(src, ldb, n, k, dst, nr, (nint)k * nr, vectorPacking);
+            }
+            else
+            {
+                for (int j = 0; j < n; j += nr)
+                    GemmPacking.PackTransposed(src + (nint)j * ldb, ldb, Math.Min(nr, n - j), k, dst + (nint)(j / nr) * k * nr, nr, vectorPacking);
             }
         }
         N = n;
