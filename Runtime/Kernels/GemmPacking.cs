@@ -22,6 +22,7 @@ internal static unsafe class GemmPacking
     /// </summary>
     /// <remarks><paramref name="vectorized"/> selects 8×8 (float) or 4×4 (double) AVX register transposes where AVX
     /// exists; the scalar path passes false so that its tests cover the scalar transpose too.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackTransposed<T>(T* src, nint ld, int rows, int kc, T* dst, int width, bool vectorized)
         where T : unmanaged
     {
@@ -63,6 +64,7 @@ internal static unsafe class GemmPacking
     /// The other order (panel by panel) would revisit each source row once per panel, a different page every step when
     /// rows are far apart (TN's A with thousands of columns), which costs TLB misses for no benefit.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackCopy<T>(T* src, nint ld, int cols, int kc, T* dst, int width, nint panelStride, bool vectorized)
         where T : unmanaged
     {

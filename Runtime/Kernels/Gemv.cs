@@ -14,7 +14,7 @@ internal static unsafe class Gemv
     /// <c>y[j·incY] (+)= Σ_p x[p]·m[j·ldm + p]</c> for <c>j &lt; rows</c>: dot products of a contiguous vector with
     /// contiguous rows (NT with m = 1, where the rows are B's; NT with n = 1, where they are A's).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DotRows<TOps, TVec, T>(int rows, int k, T* x, T* mat, nint ldm, T* y, nint incY, bool accumulate)
         where TOps : struct, IGemmVector<TVec, T>
         where TVec : unmanaged
@@ -66,7 +66,7 @@ internal static unsafe class Gemv
     /// TN's single column of A is the strided <paramref name="x"/>). Each pass keeps a strip of y in registers while it
     /// walks every row, so the matrix is read once whatever n is.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CombineRows<TOps, TVec, T>(int k, int n, T* x, nint incX, T* mat, nint ldm, T* y, bool accumulate)
         where TOps : struct, IGemmVector<TVec, T>
         where TVec : unmanaged
