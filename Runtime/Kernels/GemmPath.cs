@@ -22,7 +22,10 @@ internal enum GemmPath
 /// nothing. They honour the runtime's switches: <c>DOTNET_EnableAVX512=0</c> selects <see cref="GemmPath.Vector256"/>,
 /// <c>DOTNET_EnableAVX2=0</c> or <c>DOTNET_EnableHWIntrinsic=0</c> select <see cref="GemmPath.Scalar"/> (with AVX2 off,
 /// .NET reports <c>Vector256</c> as not accelerated even though AVX itself is present), which is how CI runs the fallbacks
-/// for real on a machine that has AVX-512.
+/// for real on a machine that has AVX-512. Whether the 256-bit kernels fuse their multiply-adds is decided inside
+/// <see cref="Vector256Ops{T}"/> by <see cref="Fma.IsSupported"/>, which the JIT turns into a constant when it compiles
+/// the kernel, so the unused branch is not even emitted (without FMA they multiply and add separately, because the
+/// software emulation behind <c>Vector256.FusedMultiplyAdd</c> is far slower than two rounded operations).
 /// </remarks>
 internal static class GemmPaths
 {
@@ -31,10 +34,6 @@ internal static class GemmPaths
 
     /// <summary>256-bit vectors are accelerated (.NET requires AVX2 for that).</summary>
     internal static readonly bool HasVector256 = Vector256.IsHardwareAccelerated;
-
-    /// <summary>Hardware fused multiply-add; without it the 256-bit path multiplies and adds separately, because the
-    /// software emulation behind <c>Vector256.FusedMultiplyAdd</c> is far slower than two rounded operations.</summary>
-    internal static readonly bool HasFma = Fma.IsSupported;
 
     /// <summary>The fastest accelerated path on this machine.</summary>
     internal static readonly GemmPath Best = HasVector512 ? GemmPath.Vector512 : HasVector256 ? GemmPath.Vector256 : GemmPath.Scalar;
