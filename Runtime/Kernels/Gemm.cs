@@ -14,10 +14,10 @@ namespace RnnGen.Kernels;
 /// <c>accumulate</c> false, C is overwritten without being read, so it may hold anything (NaN included). C must not
 /// overlap A or B.</para>
 /// <para>Products are cache-blocked and register-blocked (<see cref="GemmBlocking"/>) on the widest vector path the
-/// hardware accelerates: Vector512 with FMA, else Vector256 (with FMA if present), else scalar, chosen once at start-up
-/// (<see cref="GemmPaths"/>). Single-row products (m = 1) are matrix–vector products that stream B once. A right operand
-/// reused across calls can be packed once into a <see cref="PackedMatrix{T}"/>. Calls allocate nothing after a
-/// thread's first call at a given size (packing buffers are per thread and only grow).</para>
+/// hardware accelerates: Vector512 with FMA, else Vector256 or Vector128 (with FMA if present), else scalar, chosen
+/// once at start-up (<see cref="GemmPaths"/>). Single-row products (m = 1) are matrix–vector products that stream B
+/// once. A right operand reused across calls can be packed once into a <see cref="PackedMatrix{T}"/>. Calls allocate
+/// nothing after a thread's first call at a given size (packing buffers are per thread and only grow).</para>
 /// <para>Results agree with a naive triple loop to rounding; the order of the k-sum per element is sequential within
 /// blocks of <see cref="GemmBlocking.DepthBlock"/> on every path, but fused and unfused multiply-adds round differently,
 /// and the m = 1 and NT n = 1 paths sum in vector lanes, so paths differ in the last bits.</para>

@@ -56,7 +56,7 @@ internal static unsafe class GemmBlocking
     internal const int UnpackedBMaxRows = 16;
 
     /// <summary>NR, the width of a B panel: 192 bytes = 48 floats or 24 doubles = three 512-bit registers, six 256-bit
-    /// ones or 24 (48) scalar sub-tiles of 2. One width for every path, so <see cref="PackedMatrix{T}"/> is valid
+    /// ones, twelve 128-bit ones or 24 (12) scalar sub-tiles of 2. One width for every path, so <see cref="PackedMatrix{T}"/> is valid
     /// whichever path multiplies with it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int PanelWidth<T>() => 192 / Unsafe.SizeOf<T>();
@@ -87,6 +87,9 @@ internal static unsafe class GemmBlocking
                 break;
             case GemmPath.Vector256:
                 Multiply<T, Vector256Tile<T>, Vector256Ops<T>, Vector256<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+            case GemmPath.Vector128:
+                Multiply<T, Vector128Tile<T>, Vector128Ops<T>, Vector128<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
                 break;
             default:
                 Multiply<T, ScalarTile<T>, ScalarOps<T>, T>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
@@ -240,7 +243,7 @@ internal static unsafe class GemmBlocking
         where TVec : unmanaged
     {
         int nr = PanelWidth<T>();
-        int step = 3 * TOps.Count; // divides nr on every path: 48 = 3·16 = 2·(3·8) = 16·3 floats
+        int step = 3 * TOps.Count; // divides nr on every path: 48 floats = 1·(3·16) = 2·(3·8) = 4·(3·4) = 16·3
         T* tile = GemmBuffers<T>.Tile(nr);
         for (int j = 0; j < n; j += nr)
         {

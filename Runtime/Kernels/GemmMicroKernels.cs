@@ -83,6 +83,27 @@ internal readonly unsafe struct Vector256Tile<T> : IGemmTile<T>
     }
 }
 
+/// <summary>The Vector128 path: the 6×2-register kernel on xmm registers, six sub-tiles across a panel.</summary>
+internal readonly unsafe struct Vector128Tile<T> : IGemmTile<T>
+    where T : unmanaged
+{
+    public static int Rows => 6;
+
+    public static int StoredWidth(int width)
+    {
+        int step = 2 * Vector128<T>.Count;
+        return (width + step - 1) / step * step;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Panel(int kc, T* a, T* b, nint ldb, T* c, nint ldc, int width, bool overwrite)
+    {
+        int step = 2 * Vector128<T>.Count;
+        for (int j = 0; j < width; j += step)
+            GemmMicroKernels.Rows6x2<Vector128Ops<T>, Vector128<T>, T>(kc, a, b + j, ldb, c + j, ldc, overwrite);
+    }
+}
+
 /// <summary>The portable path: 4×2 scalar sub-tiles across the panel.</summary>
 internal readonly unsafe struct ScalarTile<T> : IGemmTile<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -261,7 +282,7 @@ internal static unsafe class GemmMicroKernels
         StoreRow<TOps, TVec, T>(c, w, overwrite, c70);
     }
 
-    /// <summary>6 rows × 2 registers: the Vector256 tile, sized for the 16 ymm registers of AVX2 (12 accumulators + 2 B registers + 1 broadcast).</summary>
+    /// <summary>6 rows × 2 registers: the Vector256 and Vector128 tile, sized for the 16 ymm/xmm registers without AVX-512 (12 accumulators + 2 B registers + 1 broadcast).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Rows6x2<TOps, TVec, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
         where TOps : struct, IGemmVector<TVec, T>

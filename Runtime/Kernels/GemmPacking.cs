@@ -90,6 +90,8 @@ internal static unsafe class GemmPacking
         int i = 0;
         if (vectorized && Vector256.IsHardwareAccelerated)
             for (; i + Vector256<T>.Count <= count; i += Vector256<T>.Count) Vector256.Store(Vector256.Load(src + i), dst + i);
+        else if (vectorized && Vector128.IsHardwareAccelerated)
+            for (; i + Vector128<T>.Count <= count; i += Vector128<T>.Count) Vector128.Store(Vector128.Load(src + i), dst + i);
         for (; i < count; i++) dst[i] = src[i];
     }
 

@@ -110,6 +110,41 @@ internal readonly unsafe struct Vector256Ops<T> : IGemmVector<Vector256<T>, T>
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 }
 
+/// <summary>128-bit lanes (SSE; the Native AOT default); fused multiply-add only when the CPU has FMA.</summary>
+internal readonly unsafe struct Vector128Ops<T> : IGemmVector<Vector128<T>, T>
+    where T : unmanaged
+{
+    public static int Count => Vector128<T>.Count;
+
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Load(T* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<T> value, T* destination) => Vector128.Store(value, destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Broadcast(T* source) => Vector128.Create(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (Fma.IsSupported)
+        {
+            if (typeof(T) == typeof(float)) return Fma.MultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+            if (typeof(T) == typeof(double)) return Fma.MultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+        return a * b + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+}
+
 /// <summary>One element per "register": the portable fallback. Multiply and add stay separate operations, because
 /// without hardware FMA <see cref="Math.FusedMultiplyAdd(double, double, double)"/> is a slow library call.</summary>
 internal readonly unsafe struct ScalarOps<T> : IGemmVector<T, T>

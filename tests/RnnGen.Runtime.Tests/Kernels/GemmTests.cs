@@ -6,9 +6,10 @@ namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary>
 /// GEMM against a naive triple loop (evaluated in double precision), for float and double, the three forms, both
-/// <c>accumulate</c> modes, leading dimensions wider than the rows, and every path this machine accelerates. CI reaches
-/// the fallback paths for real by running the suite again with DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0 and
-/// DOTNET_EnableHWIntrinsic=0.
+/// <c>accumulate</c> modes, leading dimensions wider than the rows, and every path this machine accelerates (forced
+/// through the thread-static <see cref="Gemm.ForcedPath"/>). CI reaches the fallback paths for real, as the only ones
+/// compiled, by running the suite again with DOTNET_EnableAVX512=0 (Vector256), DOTNET_EnableAVX2=0 (Vector128) and
+/// DOTNET_EnableHWIntrinsic=0 (Scalar).
 /// </summary>
 public sealed class GemmTests(ITestOutputHelper output)
 {
@@ -67,7 +68,8 @@ public sealed class GemmTests(ITestOutputHelper output)
     {
         Assert.Null(Gemm.ForcedPath);
         GemmPath expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? GemmPath.Vector512
-            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? GemmPath.Vector256 : GemmPath.Scalar;
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? GemmPath.Vector256
+            : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? GemmPath.Vector128 : GemmPath.Scalar;
         Assert.Equal(expected, Gemm.ActivePath);
         output.WriteLine($"Active GEMM path: {Gemm.ActivePath}");
     }
