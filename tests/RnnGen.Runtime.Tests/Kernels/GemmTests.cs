@@ -174,6 +174,35 @@ public sealed class GemmTests(ITestOutputHelper output)
         Assert.Equal(0, after - before);
     }
 
+    /// <summary>The packing buffers are per thread: threads multiplying different shapes at once must not see each
+    /// other's panels (each thread's result must equal the one computed alone).</summary>
+    [Fact]
+    public void Concurrent_calls_on_several_threads_agree_with_single_threaded_results()
+    {
+        var random = new Random(9);
+        var jobs = new (int M, int N, int K, float[] A, float[] B, float[] Expected)[6];
+        for (int t = 0; t < jobs.Length; t++)
+        {
+            int m = 40 + 37 * t, n = 60 + 29 * t, k = 300 + 50 * t;
+            float[] a = Fill<float>(random, m * k), b = Fill<float>(random, n * k), expected = new float[m * n];
+            Gemm.NT(m, n, k, a, k, b, k, expected, n, accumulate: false);
+            jobs[t] = (m, n, k, a, b, expected);
+        }
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = jobs.Select((job, t) => new Thread(() =>
+        {
+            float[] c = new float[job.M * job.N];
+            for (int repeat = 0; repeat < 5; repeat++)
+            {
+                Gemm.NT(job.M, job.N, job.K, job.A, job.K, job.B, job.K, c, job.N, accumulate: false);
+                if (!c.AsSpan().SequenceEqual(job.Expected)) failures.Add($"thread {t}, repeat {repeat}");
+            }
+        })).ToArray();
+        foreach (Thread thread in threads) thread.Start();
+        foreach (Thread thread in threads) thread.Join();
+        Assert.Empty(failures);
+    }
+
     [Theory]
     [InlineData(Form.NN)]
     [InlineData(Form.NT)]
