@@ -8,24 +8,49 @@ namespace RnnGen.Kernels;
 /// <c>C = A′·B′</c>, or <c>C += A′·B′</c> when <c>accumulate</c> is set; the suffix says which operands are
 /// transposed (N = as stored, T = transposed), as in BLAS.
 /// </summary>
-public static class Gemm
+/// <remarks>
+/// <para>Arguments are validated before anything is read or written (sizes non-negative, leading dimensions at least
+/// the row width, every span long enough for its last row); the kernels then run on raw pointers. With
+/// <c>accumulate</c> false, C is overwritten without being read, so it may hold anything (NaN included). C must not
+/// overlap A or B.</para>
+/// <para>Products are cache-blocked and register-blocked (<see cref="GemmBlocking"/>) on the widest vector path the
+/// hardware accelerates: Vector512 with FMA, else Vector256 or Vector128 (with FMA if present), else scalar, chosen
+/// once at start-up (<see cref="GemmPaths"/>). Single-row products (m = 1) are matrix–vector products that stream B
+/// once. A right operand reused across calls can be packed once into a <see cref="PackedMatrix{T}"/>. Calls allocate
+/// nothing after a thread's first call at a given size (packing buffers are per thread and only grow).</para>
+/// <para>Results agree with a naive triple loop to rounding; the order of the k-sum per element is sequential within
+/// blocks of <see cref="GemmBlocking.DepthBlock"/> on every path, but fused and unfused multiply-adds round differently,
+/// and the m = 1 and NT n = 1 paths sum in vector lanes, so paths differ in the last bits.</para>
+/// </remarks>
+public static unsafe class Gemm
 {
+    [ThreadStatic] private static GemmPath? t_forcedPath;
+
+    /// <summary>
+    /// Test hook: forces every GEMM call made <em>on the current thread</em> onto one path (<see langword="null"/>
+    /// restores the automatic choice). Thread-static so a test forcing the scalar path cannot slow down or change the
+    /// results of tests running in parallel on other threads. A path the hardware does not accelerate still computes the
+    /// right values (the JIT emulates wide vectors in software), only slowly; see <see cref="GemmPaths.IsAccelerated"/>.
+    /// </summary>
+    internal static GemmPath? ForcedPath
+    {
+        get => t_forcedPath;
+        set => t_forcedPath = value;
+    }
+
+    /// <summary>The path the current thread's calls take.</summary>
+    internal static GemmPath ActivePath => t_forcedPath ?? GemmPaths.Best;
+
     /// <summary><c>C[m×n] (+)= A[m×k] · B[k×n]</c>.</summary>
     public static void NN<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, m, k, b, ldb, k, n, c, ldc);
-        for (int i = 0; i < m; i++)
-        {
-            Span<T> ci = c.Slice(i * ldc, n);
-            if (!accumulate) ci.Clear();
-            for (int p = 0; p < k; p++)
-            {
-                T aip = a[i * lda + p];
-                ReadOnlySpan<T> bp = b.Slice(p * ldb, n);
-                for (int j = 0; j < n; j++) ci[j] += aip * bp[j];
-            }
-        }
+        if (m == 0 || n == 0) return;
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pc = c)
+            GemmBlocking.Multiply(ActivePath, m, n, k, pa, lda, aTransposed: false, pb, ldb, GemmB.Rows, pc, ldc, accumulate);
     }
 
     /// <summary><c>C[m×n] (+)= A[m×k] · B[n×k]ᵀ</c>: the form of <c>x·Wᵀ</c> with PyTorch's <c>[out, in]</c> weights.</summary>
@@ -33,17 +58,11 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, m, k, b, ldb, n, k, c, ldc);
-        for (int i = 0; i < m; i++)
-        {
-            ReadOnlySpan<T> ai = a.Slice(i * lda, k);
-            for (int j = 0; j < n; j++)
-            {
-                ReadOnlySpan<T> bj = b.Slice(j * ldb, k);
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++) sum += ai[p] * bj[p];
-                c[i * ldc + j] = accumulate ? c[i * ldc + j] + sum : sum;
-            }
-        }
+        if (m == 0 || n == 0) return;
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pc = c)
+            GemmBlocking.Multiply(ActivePath, m, n, k, pa, lda, aTransposed: false, pb, ldb, GemmB.Columns, pc, ldc, accumulate);
     }
 
     /// <summary><c>C[m×n] (+)= A[k×m]ᵀ · B[k×n]</c>: the form of weight gradients <c>dW = dYᵀ·X</c> summed over k rows.</summary>
@@ -51,22 +70,56 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, k, m, b, ldb, k, n, c, ldc);
-        for (int i = 0; i < m; i++)
+        if (m == 0 || n == 0) return;
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pc = c)
+            GemmBlocking.Multiply(ActivePath, m, n, k, pa, lda, aTransposed: true, pb, ldb, GemmB.Rows, pc, ldc, accumulate);
+    }
+
+    /// <summary>
+    /// <c>C[m×n] (+)= A[m×k] · bᵀ</c> with <c>b</c> (n × k) packed by <see cref="PackedMatrix{T}.PackNT"/>: the same result
+    /// as <see cref="NT{T}(int, int, int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int, bool)"/> with the
+    /// unpacked <c>b</c>, without repacking it on every call. n and k are those of the last pack.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="b"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="b"/> was not packed by <see cref="PackedMatrix{T}.PackNT"/>, or a
+    /// span is too short for its matrix; nothing is written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="m"/> is negative or a leading dimension is below its width.</exception>
+    public static void NT<T>(int m, ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => MultiplyPacked(m, a, lda, b, PackedForm.NT, c, ldc, accumulate);
+
+    /// <summary>
+    /// <c>C[m×n] (+)= A[m×k] · b</c> with <c>b</c> (k × n) packed by <see cref="PackedMatrix{T}.PackNN"/>: the same result
+    /// as <see cref="NN{T}(int, int, int, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, Span{T}, int, bool)"/> with the
+    /// unpacked <c>b</c>, without repacking it on every call. n and k are those of the last pack.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="b"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="b"/> was not packed by <see cref="PackedMatrix{T}.PackNN"/>, or a
+    /// span is too short for its matrix; nothing is written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="m"/> is negative or a leading dimension is below its width.</exception>
+    public static void NN<T>(int m, ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => MultiplyPacked(m, a, lda, b, PackedForm.NN, c, ldc, accumulate);
+
+    private static void MultiplyPacked<T>(int m, ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, PackedForm form, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.Form != form)
         {
-            Span<T> ci = c.Slice(i * ldc, n);
-            if (!accumulate) ci.Clear();
+            string how = b.Form is null ? "has not been packed" : $"was packed by Pack{b.Form}";
+            throw new ArgumentException($"The packed matrix {how}; Gemm.{form} needs one packed by PackedMatrix.Pack{form}.", nameof(b));
         }
-        for (int p = 0; p < k; p++)
-        {
-            ReadOnlySpan<T> ap = a.Slice(p * lda, m);
-            ReadOnlySpan<T> bp = b.Slice(p * ldb, n);
-            for (int i = 0; i < m; i++)
-            {
-                T api = ap[i];
-                Span<T> ci = c.Slice(i * ldc, n);
-                for (int j = 0; j < n; j++) ci[j] += api * bp[j];
-            }
-        }
+        int n = b.N, k = b.K;
+        if (m < 0) throw new ArgumentOutOfRangeException(nameof(m), $"GEMM sizes must be non-negative (m={m}).");
+        CheckOperand(a.Length, lda, m, k, nameof(a), nameof(lda));
+        CheckOperand(c.Length, ldc, m, n, nameof(c), nameof(ldc));
+        if (m == 0 || n == 0) return;
+        fixed (T* pa = a)
+        fixed (T* pc = c)
+            GemmBlocking.Multiply(ActivePath, m, n, k, pa, lda, aTransposed: false, b.Data, b.PanelStride, GemmB.Panels, pc, ldc, accumulate);
     }
 
     /// <summary>Validates sizes and that each operand's span covers its last row.</summary>
@@ -81,7 +134,7 @@ public static class Gemm
         CheckOperand(c.Length, ldc, m, n, "c", "ldc");
     }
 
-    private static void CheckOperand(int length, int ld, int rows, int cols, string name, string ldName)
+    internal static void CheckOperand(int length, int ld, int rows, int cols, string name, string ldName)
     {
         if (rows == 0 || cols == 0) return;
         if (ld < cols) throw new ArgumentOutOfRangeException(ldName, $"Leading dimension {ldName}={ld} is smaller than the {cols} columns of {name}.");

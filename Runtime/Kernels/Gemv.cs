@@ -1,0 +1,140 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Matrix–vector products for GEMM calls with a single row (m = 1: a recurrent step at batch 1) or, for NT, a single
+/// column. They are bound by memory bandwidth, not arithmetic, so they read the matrix exactly once, in its stored
+/// order, and pack nothing: packing would double the traffic.
+/// </summary>
+internal static unsafe class Gemv
+{
+    /// <summary>
+    /// <c>y[j·incY] (+)= Σ_p x[p]·m[j·ldm + p]</c> for <c>j &lt; rows</c>: dot products of a contiguous vector with
+    /// contiguous rows (NT with m = 1, where the rows are B's; NT with n = 1, where they are A's).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void DotRows<TOps, TVec, T>(int rows, int k, T* x, T* mat, nint ldm, T* y, nint incY, bool accumulate)
+        where TOps : struct, IGemmVector<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = TOps.Count;
+        int kv = k - k % w;
+        int j = 0;
+        // Four rows at a time share each load of x and give four independent FMA chains.
+        for (; j + 4 <= rows; j += 4)
+        {
+            T* m0 = mat + j * ldm, m1 = m0 + ldm, m2 = m1 + ldm, m3 = m2 + ldm;
+            TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+            for (int p = 0; p < kv; p += w)
+            {
+                TVec xv = TOps.Load(x + p);
+                s0 = TOps.MultiplyAdd(xv, TOps.Load(m0 + p), s0);
+                s1 = TOps.MultiplyAdd(xv, TOps.Load(m1 + p), s1);
+                s2 = TOps.MultiplyAdd(xv, TOps.Load(m2 + p), s2);
+                s3 = TOps.MultiplyAdd(xv, TOps.Load(m3 + p), s3);
+            }
+            T d0 = TOps.Sum(s0), d1 = TOps.Sum(s1), d2 = TOps.Sum(s2), d3 = TOps.Sum(s3);
+            for (int p = kv; p < k; p++)
+            {
+                T xp = x[p];
+                d0 += xp * m0[p];
+                d1 += xp * m1[p];
+                d2 += xp * m2[p];
+                d3 += xp * m3[p];
+            }
+            Put(y + j * incY, d0, accumulate);
+            Put(y + (j + 1) * incY, d1, accumulate);
+            Put(y + (j + 2) * incY, d2, accumulate);
+            Put(y + (j + 3) * incY, d3, accumulate);
+        }
+        for (; j < rows; j++)
+        {
+            T* m0 = mat + j * ldm;
+            TVec s0 = TOps.Zero;
+            for (int p = 0; p < kv; p += w) s0 = TOps.MultiplyAdd(TOps.Load(x + p), TOps.Load(m0 + p), s0);
+            T d0 = TOps.Sum(s0);
+            for (int p = kv; p < k; p++) d0 += x[p] * m0[p];
+            Put(y + j * incY, d0, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// <c>y[j] (+)= Σ_p x[p·incX]·m[p·ldm + j]</c> for <c>j &lt; n</c>: a linear combination of rows (NN and TN with m = 1;
+    /// TN's single column of A is the strided <paramref name="x"/>). Each pass keeps a strip of y in registers while it
+    /// walks every row, so the matrix is read once whatever n is.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void CombineRows<TOps, TVec, T>(int k, int n, T* x, nint incX, T* mat, nint ldm, T* y, bool accumulate)
+        where TOps : struct, IGemmVector<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = TOps.Count;
+        int j = 0;
+        // Strips of 8 registers: 8 independent FMA chains, and 512 contiguous bytes per matrix row (Vector512), long
+        // enough for the prefetchers when rows are far apart.
+        for (; j + 8 * w <= n; j += 8 * w)
+        {
+            TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+            TVec s4 = TOps.Zero, s5 = TOps.Zero, s6 = TOps.Zero, s7 = TOps.Zero;
+            T* mp = mat + j;
+            T* xp = x;
+            for (int p = 0; p < k; p++)
+            {
+                TVec xv = TOps.Broadcast(xp);
+                s0 = TOps.MultiplyAdd(xv, TOps.Load(mp), s0);
+                s1 = TOps.MultiplyAdd(xv, TOps.Load(mp + w), s1);
+                s2 = TOps.MultiplyAdd(xv, TOps.Load(mp + 2 * w), s2);
+                s3 = TOps.MultiplyAdd(xv, TOps.Load(mp + 3 * w), s3);
+                s4 = TOps.MultiplyAdd(xv, TOps.Load(mp + 4 * w), s4);
+                s5 = TOps.MultiplyAdd(xv, TOps.Load(mp + 5 * w), s5);
+                s6 = TOps.MultiplyAdd(xv, TOps.Load(mp + 6 * w), s6);
+                s7 = TOps.MultiplyAdd(xv, TOps.Load(mp + 7 * w), s7);
+                mp += ldm;
+                xp += incX;
+            }
+            Put<TOps, TVec, T>(y + j, s0, accumulate);
+            Put<TOps, TVec, T>(y + j + w, s1, accumulate);
+            Put<TOps, TVec, T>(y + j + 2 * w, s2, accumulate);
+            Put<TOps, TVec, T>(y + j + 3 * w, s3, accumulate);
+            Put<TOps, TVec, T>(y + j + 4 * w, s4, accumulate);
+            Put<TOps, TVec, T>(y + j + 5 * w, s5, accumulate);
+            Put<TOps, TVec, T>(y + j + 6 * w, s6, accumulate);
+            Put<TOps, TVec, T>(y + j + 7 * w, s7, accumulate);
+        }
+        for (; j + w <= n; j += w)
+        {
+            TVec s0 = TOps.Zero;
+            T* mp = mat + j;
+            T* xp = x;
+            for (int p = 0; p < k; p++)
+            {
+                s0 = TOps.MultiplyAdd(TOps.Broadcast(xp), TOps.Load(mp), s0);
+                mp += ldm;
+                xp += incX;
+            }
+            Put<TOps, TVec, T>(y + j, s0, accumulate);
+        }
+        for (; j < n; j++)
+        {
+            T s = T.Zero;
+            for (int p = 0; p < k; p++) s += x[p * incX] * mat[p * ldm + j];
+            Put(y + j, s, accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<T>(T* y, T value, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => *y = accumulate ? *y + value : value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<TOps, TVec, T>(T* y, TVec value, bool accumulate)
+        where TOps : struct, IGemmVector<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged
+        => TOps.Store(accumulate ? TOps.Add(TOps.Load(y), value) : value, y);
+}
