@@ -181,6 +181,18 @@ public sealed partial class RnnGenerator
                     }
                 }
                 _w.Line($"// Steps in reverse{dir.Describe}: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.");
+                string wHh = Slice("p", C(dir.WeightHh), dir.WeightHh.Length);
+                if (layer.Cell == CellKind.Gru)
+                {
+                    _w.Line("// dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.");
+                    _w.Line($"_rnnPacked.PackNN({wHh}.Slice(0, {N(2 * hd * hd)}), {N(2 * hd)}, {N(hd)}, {N(hd)});");
+                    _w.Line($"_rnnPackedSecond.PackNN({wHh}.Slice({N(2 * hd * hd)}), {N(hd)}, {N(hd)}, {N(hd)});");
+                }
+                else
+                {
+                    _w.Line("// dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.");
+                    _w.Line($"_rnnPacked.PackNN({wHh}, {N(gw)}, {N(hd)}, {N(hd)});");
+                }
                 List<List<long>> blocks = StepBlocks(layer, dir);
                 for (int i = blocks.Count - 1; i >= 0; i--)
                 {
@@ -308,7 +320,7 @@ public sealed partial class RnnGenerator
                         string cPrev = prev is null ? "c0" : Slice("c", StepOffset(prev.Value, hd), b * hd);
                         _w.Line($"{Cells}LstmCell.Backward({g}, {cPrev}, {Slice("c", StepOffset(t, hd), b * hd)}, {dhT}, {N(ld)}, dc, {N(b)}, {N(hd)});");
                         if (dhPrev is not null)
-                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {N(hd)}, {N(gw)}, {g}, {N(gw)}, wHh, {N(hd)}, {dhPrev}, {N(ldPrev)}, accumulate: {(accumulate ? "true" : "false")});");
+                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {g}, {N(gw)}, _rnnPacked, {dhPrev}, {N(ldPrev)}, accumulate: {(accumulate ? "true" : "false")});");
                         if (prev is null && dState is not null)
                             _w.Line($"dc.CopyTo({Slice("s", $"{C(dState)} + {C(dir.C0!)}", b * hd)}); // dL/dc0");
                         break;
@@ -322,15 +334,15 @@ public sealed partial class RnnGenerator
                         _w.Line($"{Cells}GruCell.Backward({g}, {hnT}, {hPrev}, {N(prev is null ? hd : ld)}, {dhT}, {N(ld)}, {dhPrev ?? "default"}, {N(ldPrev)}, {N(b)}, {N(hd)});");
                         if (dhPrev is not null)
                         {
-                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {N(hd)}, {N(2 * hd)}, {g}, {N(gw)}, wHh, {N(hd)}, {dhPrev}, {N(ldPrev)}, accumulate: true);");
-                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {N(hd)}, {N(hd)}, {hnT}, {N(hd)}, wHh.Slice({N(2 * hd * hd)}), {N(hd)}, {dhPrev}, {N(ldPrev)}, accumulate: true);");
+                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {g}, {N(gw)}, _rnnPacked, {dhPrev}, {N(ldPrev)}, accumulate: true);");
+                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {hnT}, {N(hd)}, _rnnPackedSecond, {dhPrev}, {N(ldPrev)}, accumulate: true);");
                         }
                         break;
                     }
                     default:
                         _w.Line($"{Cells}RnnCell.Backward({dhT}, {N(ld)}, {StepRows("h", t, ld, col, hd)}, {N(ld)}, {N(b)}, {N(hd)}, global::RnnGen.Nonlinearity.{layer.Spec.Nonlinearity});");
                         if (dhPrev is not null)
-                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {N(hd)}, {N(hd)}, {dhT}, {N(ld)}, wHh, {N(hd)}, {dhPrev}, {N(ldPrev)}, accumulate: {(accumulate ? "true" : "false")});");
+                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {dhT}, {N(ld)}, _rnnPacked, {dhPrev}, {N(ldPrev)}, accumulate: {(accumulate ? "true" : "false")});");
                         break;
                 }
             }

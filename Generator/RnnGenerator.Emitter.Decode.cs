@@ -73,7 +73,8 @@ public sealed partial class RnnGenerator
             long hd = layer.Hidden, b = _plan.B, gw = layer.GateWidth, ld = layer.OutWidth;
             _w.Line($"/// <summary>{stack.Name}{(stack.Name.Length > 0 ? " l" : "L")}ayer {layer.Index} at step t of free-running inference.</summary>");
             _w.Open($"private void RnnDecode{layer.Id}(int t)");
-            EmitStepLocals(layer, dir, readsInitial: true, backward: false);
+            // Every layer advances one step at a time here, so W_hh is read as stored (one packed copy serves one layer).
+            EmitStepLocals(layer, dir, readsInitial: true, backward: false, packed: false);
             _w.Line("var s = _rnnScratch.Span;");
             (Region region, long ldTarget, long _) = ProjectionTarget(layer, dir);
             long targetWidth = layer.Cell == CellKind.Rnn ? ld : gw;
@@ -111,7 +112,8 @@ public sealed partial class RnnGenerator
                 gatesT: $"gates.Slice(t * {N(b * gw)}, {N(b * gw)})",
                 cT: $"c.Slice(t * {N(b * hd)}, {N(b * hd)})",
                 hnT: $"hn.Slice(t * {N(b * hd)}, {N(b * hd)})",
-                hT: $"h.Slice(t * {N(b * hd)}, {N(b * hd)})");
+                hT: $"h.Slice(t * {N(b * hd)}, {N(b * hd)})",
+                packed: false);
             _w.Close();
             _w.Line();
         }

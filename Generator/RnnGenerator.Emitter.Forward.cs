@@ -154,7 +154,8 @@ public sealed partial class RnnGenerator
                     _w.Line($"{Kernels}Bias.Broadcast({target}, {N(rows)}, {N(layer.GateWidth)}, {N(ldTarget)}, {bias});");
                     _w.Line($"{Kernels}Gemm.NT({N(rows)}, {N(layer.GateWidth)}, {N(layer.InWidth)}, {x}, {N(ldx)}, {wih}, {N(layer.InWidth)}, {target}, {N(ldTarget)}, accumulate: true);");
                 }
-                _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method.");
+                _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method. W_hh is packed once for all of them.");
+                _w.Line($"_rnnPacked.PackNT({Slice("p", C(dir.WeightHh), dir.WeightHh.Length)}, {N(layer.GateWidth)}, {N(layer.Hidden)}, {N(layer.Hidden)});");
                 foreach (List<long> block in StepBlocks(layer, dir)) _w.Line(BlockName("Forward", layer, dir, block) + "();");
             }
             _w.Close();
@@ -185,13 +186,14 @@ public sealed partial class RnnGenerator
         }
 
         /// <summary>The spans a block of steps works on, named as in the equations.</summary>
-        private void EmitStepLocals(LayerPlan layer, DirectionPlan dir, bool readsInitial, bool backward)
+        private void EmitStepLocals(LayerPlan layer, DirectionPlan dir, bool readsInitial, bool backward, bool packed = true)
         {
             long hd = layer.Hidden, b = _plan.B;
-            _w.Line("var p = _rnnParameters.Span;");
+            bool readsParameters = !packed || (!backward && layer.Cell == CellKind.Gru);
+            if (readsParameters) _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             if (backward) _w.Line("var s = _rnnScratch.Span;");
-            _w.Line($"var wHh = {Slice("p", C(dir.WeightHh), dir.WeightHh.Length)};");
+            if (!packed) _w.Line($"var wHh = {Slice("p", C(dir.WeightHh), dir.WeightHh.Length)};");
             // LSTM backward reads c, not h; every other case reads h (and h0 where a step starts from the initial state).
             bool readsH = !backward || layer.Cell != CellKind.Lstm;
             if (readsH) _w.Line($"var h = {Slice("a", C(layer.Outputs), layer.Outputs.Length)}; // [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
@@ -237,21 +239,25 @@ public sealed partial class RnnGenerator
         }
 
         /// <summary>One step of one direction: the recurrent product, then the fused cell.</summary>
-        private void EmitForwardStep(LayerPlan layer, DirectionPlan dir, string hPrev, long ldPrev, string cPrev, string gatesT, string cT, string hnT, string hT)
+        private void EmitForwardStep(LayerPlan layer, DirectionPlan dir, string hPrev, long ldPrev, string cPrev, string gatesT, string cT, string hnT, string hT, bool packed = true)
         {
             long hd = layer.Hidden, ld = layer.OutWidth, b = _plan.B, gw = layer.GateWidth;
+            // h_(t-1)·W_hhᵀ into c: with the packed W_hh, or reading W_hh as stored.
+            string Product(string c, long ldc, bool accumulate) => packed
+                ? $"{Kernels}Gemm.NT({N(b)}, {hPrev}, {N(ldPrev)}, _rnnPacked, {c}, {N(ldc)}, accumulate: {(accumulate ? "true" : "false")});"
+                : $"{Kernels}Gemm.NT({N(b)}, {N(gw)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, {c}, {N(ldc)}, accumulate: {(accumulate ? "true" : "false")});";
             switch (layer.Cell)
             {
                 case CellKind.Lstm:
-                    _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(gw)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, {gatesT}, {N(gw)}, accumulate: true);");
+                    _w.Line(Product(gatesT, gw, accumulate: true));
                     _w.Line($"{Cells}LstmCell.Forward({gatesT}, {cPrev}, {cT}, {hT}, {N(ld)}, {N(b)}, {N(hd)});");
                     break;
                 case CellKind.Gru:
-                    _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(gw)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, gh, {N(gw)}, accumulate: false);");
+                    _w.Line(Product("gh", gw, accumulate: false));
                     _w.Line($"{Cells}GruCell.Forward({gatesT}, gh, bHn, {hnT}, {hPrev}, {N(ldPrev)}, {hT}, {N(ld)}, {N(b)}, {N(hd)});");
                     break;
                 default:
-                    _w.Line($"{Kernels}Gemm.NT({N(b)}, {N(hd)}, {N(hd)}, {hPrev}, {N(ldPrev)}, wHh, {N(hd)}, {hT}, {N(ld)}, accumulate: true);");
+                    _w.Line(Product(hT, ld, accumulate: true));
                     _w.Line($"{Cells}RnnCell.Forward({hT}, {N(ld)}, {N(b)}, {N(hd)}, global::RnnGen.Nonlinearity.{layer.Spec.Nonlinearity});");
                     break;
             }

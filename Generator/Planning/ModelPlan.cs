@@ -154,11 +154,29 @@ internal sealed class ModelPlan
 
         // Scratch: two ping-pong buffers carry dL/d(layer output) down the stacks; per-step carries.
         IEnumerable<LayerPlan> allLayers = Stacks.SelectMany(s => s.Layers);
-        long deltaRows = Stacks.Max(s => s.Rows);
-        long deltaWidth = Math.Max(OutputSize, allLayers.Max(l => Math.Max(l.OutWidth, l.InWidth)));
-        DeltaLength = deltaRows * deltaWidth;
-        DeltaA = Scratch("DeltaA", DeltaLength, "dL/dz of the head, then dL/dh of every other layer going down");
-        DeltaB = Scratch("DeltaB", DeltaLength, "dL/dh of the top layer, then of every other layer going down");
+        // Ping-pong: the head writes dz into A and dL/dh_top into B; each layer reads its dh from one and writes the dh
+        // of the layer below into the other — down the decoder, then down the encoder. Each buffer is sized for the
+        // largest thing it holds, not the widest matrix of the model.
+        var order = Enumerable.Reverse(Stacks).SelectMany(st => Enumerable.Reverse(st.Layers)).ToList();
+        long needA = RowsOut * OutputSize, needB = 0;
+        for (int i = 0; i < order.Count; i++)
+        {
+            LayerPlan layer = order[i];
+            bool inB = i % 2 == 0;
+            long dh = layer.Stack.Rows * layer.OutWidth;
+            bool writesDx = !(layer.Index == 0 && (layer.Stack.Input.Kind == InputKindPlan.OneHot
+                || (layer.Stack.Input.Kind == InputKindPlan.Vector && layer.Stack.Input.IsFeedback && layer.Stack != First)));
+            long dx = writesDx ? layer.Stack.Rows * layer.InWidth : 0;
+            if (inB) { needB = Math.Max(needB, dh); needA = Math.Max(needA, dx); }
+            else { needA = Math.Max(needA, dh); needB = Math.Max(needB, dx); }
+        }
+        DeltaA = Scratch("DeltaA", needA, "dL/dz of the head, then dL/dh of every other layer going down");
+        DeltaB = Scratch("DeltaB", needB, "dL/dh of the top layer, then of every other layer going down");
+        for (int i = 0; i < order.Count; i++)
+        {
+            order[i].DeltaIn = i % 2 == 0 ? DeltaB : DeltaA;
+            order[i].DeltaOut = i % 2 == 0 ? DeltaA : DeltaB;
+        }
         long maxLstm = allLayers.Where(l => l.Cell == CellKind.Lstm).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         long maxGru = allLayers.Where(l => l.Cell == CellKind.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         if (maxLstm > 0) DeltaCell = Scratch("DeltaCell", B * maxLstm, "dL/dc carried from step t to step t−1");
@@ -178,18 +196,6 @@ internal sealed class ModelPlan
             StepLogSumExp = Scratch("StepLogSumExp", 1, "log Σ exp(z) of Step's softmax");
         }
         ScratchLength = _scratchCursor;
-
-        // Ping-pong: the head writes dz into A and dL/dh_top into B; each layer reads its dh from one and writes
-        // the dh of the layer below into the other — down the decoder, then down the encoder.
-        int n = 0;
-        foreach (StackPlan stack in Enumerable.Reverse(Stacks))
-        {
-            for (int k = stack.Layers.Count - 1; k >= 0; k--, n++)
-            {
-                stack.Layers[k].DeltaIn = n % 2 == 0 ? DeltaB : DeltaA;
-                stack.Layers[k].DeltaOut = n % 2 == 0 ? DeltaA : DeltaB;
-            }
-        }
     }
 
     public static Sizes MeasureSizes(ModelSpec spec)
@@ -241,7 +247,6 @@ internal sealed class ModelPlan
     public long ActivationLength { get; }
 
     public List<Region> ScratchRegions { get; } = new();
-    public long DeltaLength { get; }
     public Region DeltaA { get; }
     public Region DeltaB { get; }
     public Region? DeltaCell { get; }

@@ -23,7 +23,7 @@ namespace RnnGen.Kernels;
 /// <para>Layout: column panels of <c>NR</c> = 48 floats (24 doubles), the last one zero-padded; panel <c>q</c> holds, for
 /// every p &lt; k in order, the <c>NR</c> values <c>B′[p, q·NR ..]</c>. The layout does not depend on the instruction set,
 /// so a packed matrix is valid on every GEMM path. The storage is allocated once, in the constructor, with room for
-/// <see cref="CapacityN"/> × <see cref="CapacityK"/>; packing allocates nothing. After packing, any number of threads may
+/// the largest shape given to the constructor; packing allocates nothing. After packing, any number of threads may
 /// multiply with it concurrently; packing again while another thread multiplies is a race, as for any buffer.</para>
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -37,23 +37,40 @@ public sealed class PackedMatrix<T>
     /// <param name="capacityK">Largest k (the shared dimension).</param>
     /// <exception cref="ArgumentOutOfRangeException">A capacity is negative, or the storage would exceed an array's size.</exception>
     public PackedMatrix(int capacityN, int capacityK)
+        : this(new[] { (capacityN, capacityK) })
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(capacityN);
-        ArgumentOutOfRangeException.ThrowIfNegative(capacityK);
-        int nr = GemmBlocking.PanelWidth<T>();
-        long length = (capacityN + (long)nr - 1) / nr * nr * capacityK;
-        if (length > Array.MaxLength - 64)
-            throw new ArgumentOutOfRangeException(nameof(capacityN), $"A packed {capacityK}×{capacityN} matrix needs {length} elements, more than an array holds.");
-        _panels = new AlignedBuffer<T>((int)length);
-        CapacityN = capacityN;
-        CapacityK = capacityK;
     }
 
-    /// <summary>Largest n this instance can hold.</summary>
-    public int CapacityN { get; }
+    /// <summary>
+    /// Allocates room for the largest of several shapes (n, k), so one instance serves matrices packed one after another —
+    /// a model's layers, and its forward (NT, n = G·H, k = H) and backward (NN, n = H, k = G·H) packings — with storage for
+    /// only the largest.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the storage would exceed an array's size.</exception>
+    public PackedMatrix(IEnumerable<(int N, int K)> shapes)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        long length = 0;
+        foreach ((int n, int k) in shapes)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(n, nameof(shapes));
+            ArgumentOutOfRangeException.ThrowIfNegative(k, nameof(shapes));
+            length = Math.Max(length, PackedLength(n, k));
+        }
+        if (length > Array.MaxLength - 64)
+            throw new ArgumentOutOfRangeException(nameof(shapes), $"A packed matrix of {length} elements is more than an array holds.");
+        _panels = new AlignedBuffer<T>((int)length);
+    }
 
-    /// <summary>Largest k this instance can hold.</summary>
-    public int CapacityK { get; }
+    /// <summary>Elements a packed k × n matrix takes: n rounded up to whole panels, times k.</summary>
+    private static long PackedLength(int n, int k)
+    {
+        int nr = GemmBlocking.PanelWidth<T>();
+        return (n + (long)nr - 1) / nr * nr * k;
+    }
+
+    /// <summary>Bytes of packed storage.</summary>
+    public long Bytes => _panels.Bytes;
 
     /// <summary>Columns n of B′ (and of the product) as last packed; 0 before the first pack.</summary>
     public int N { get; private set; }
@@ -100,8 +117,10 @@ public sealed class PackedMatrix<T>
 
     private void CheckSizes(int n, int k)
     {
-        if (n < 0 || n > CapacityN) throw new ArgumentOutOfRangeException(nameof(n), $"n={n} must lie in [0, {CapacityN}] (the capacity given to the constructor).");
-        if (k < 0 || k > CapacityK) throw new ArgumentOutOfRangeException(nameof(k), $"k={k} must lie in [0, {CapacityK}] (the capacity given to the constructor).");
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (PackedLength(n, k) > _panels.Length)
+            throw new ArgumentOutOfRangeException(nameof(n), $"A packed {k}×{n} matrix needs {PackedLength(n, k)} elements; this instance holds {_panels.Length} (the capacity given to the constructor).");
     }
 
     private unsafe void Pack(ReadOnlySpan<T> b, int n, int k, int ldb, PackedForm form)

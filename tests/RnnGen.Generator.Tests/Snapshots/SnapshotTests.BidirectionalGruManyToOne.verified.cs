@@ -70,11 +70,11 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
 
         // Scratch.
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-        public const int DeltaB = 24; // dL/dh of the top layer, then of every other layer going down
-        public const int GruRecurrent = 48; // h_(t-1)·W_hhᵀ of the current GRU step
-        public const int BiasSumL0 = 60; // b_ih + b_hh folded into the input projection
-        public const int BiasSumL0Reverse = 66; // b_ih + b_hh folded into the input projection
-        public const int ScratchLength = 72;
+        public const int DeltaB = 12; // dL/dh of the top layer, then of every other layer going down
+        public const int GruRecurrent = 36; // h_(t-1)·W_hhᵀ of the current GRU step
+        public const int BiasSumL0 = 48; // b_ih + b_hh folded into the input projection
+        public const int BiasSumL0Reverse = 54; // b_ih + b_hh folded into the input projection
+        public const int ScratchLength = 60;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 2]
@@ -109,6 +109,9 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (6, 2), (2, 4) });
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (2, 2) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -165,7 +168,7 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
 
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
@@ -286,7 +289,8 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
         p.Slice(RnnLayout.BiasIhL0, 6).Slice(4).CopyTo(s.Slice(RnnLayout.BiasSumL0, 6).Slice(4));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 36), 6, 6, 6, s.Slice(RnnLayout.BiasSumL0, 6));
         global::RnnGen.Kernels.Gemm.NT(6, 6, 2, a.Slice(RnnLayout.InputX, 12), 2, p.Slice(RnnLayout.WeightIhL0, 12), 2, a.Slice(RnnLayout.GatesL0, 36), 6, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 12), 6, 2, 2);
         RnnForwardL0Steps0To2();
         // Input projection (reverse) for all 3 steps at once (Steps·Batch = 6 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
@@ -294,7 +298,8 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
         p.Slice(RnnLayout.BiasIhL0Reverse, 6).Slice(4).CopyTo(s.Slice(RnnLayout.BiasSumL0Reverse, 6).Slice(4));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0Reverse, 36), 6, 6, 6, s.Slice(RnnLayout.BiasSumL0Reverse, 6));
         global::RnnGen.Kernels.Gemm.NT(6, 6, 2, a.Slice(RnnLayout.InputX, 12), 2, p.Slice(RnnLayout.WeightIhL0Reverse, 12), 2, a.Slice(RnnLayout.GatesL0Reverse, 36), 6, accumulate: true);
-        // The recurrence (reverse), unrolled: 16 steps per method.
+        // The recurrence (reverse), unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0Reverse, 12), 6, 2, 2);
         RnnForwardL0ReverseSteps2To0();
     }
 
@@ -303,7 +308,6 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 12);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 4);
         var gates = a.Slice(RnnLayout.GatesL0, 36); // [Steps, Batch, 3·2]
@@ -312,13 +316,13 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
         var bHn = p.Slice(RnnLayout.BiasHhL0 + 4, 2);
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 6, 2, h0, 2, wHh, 2, gh, 6, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 2, _rnnPacked, gh, 6, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, 12), gh, bHn, hn.Slice(0, 4), h0, 2, h.Slice(0, 6), 4, 2, 2);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 6, 2, h.Slice(0, 6), 4, wHh, 2, gh, 6, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 4, _rnnPacked, gh, 6, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(12, 12), gh, bHn, hn.Slice(4, 4), h.Slice(0, 6), 4, h.Slice(8, 6), 4, 2, 2);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 6, 2, h.Slice(8, 6), 4, wHh, 2, gh, 6, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(8, 6), 4, _rnnPacked, gh, 6, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(2 * 12, 12), gh, bHn, hn.Slice(2 * 4, 4), h.Slice(8, 6), 4, h.Slice(2 * 8, 6), 4, 2, 2);
     }
 
@@ -327,7 +331,6 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0Reverse, 12);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 4);
         var gates = a.Slice(RnnLayout.GatesL0Reverse, 36); // [Steps, Batch, 3·2]
@@ -336,13 +339,13 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
         var bHn = p.Slice(RnnLayout.BiasHhL0Reverse + 4, 2);
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 6, 2, h0, 2, wHh, 2, gh, 6, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 2, _rnnPacked, gh, 6, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(2 * 12, 12), gh, bHn, hn.Slice(2 * 4, 4), h0, 2, h.Slice(2 * 8 + 2, 6), 4, 2, 2);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 6, 2, h.Slice(2 * 8 + 2, 6), 4, wHh, 2, gh, 6, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(2 * 8 + 2, 6), 4, _rnnPacked, gh, 6, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(12, 12), gh, bHn, hn.Slice(4, 4), h.Slice(2 * 8 + 2, 6), 4, h.Slice(8 + 2, 6), 4, 2, 2);
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 6, 2, h.Slice(8 + 2, 6), 4, wHh, 2, gh, 6, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(8 + 2, 6), 4, _rnnPacked, gh, 6, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, 12), gh, bHn, hn.Slice(0, 4), h.Slice(8 + 2, 6), 4, h.Slice(2, 6), 4, 2, 2);
     }
 
@@ -414,8 +417,14 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 12).Slice(0, 8), 4, 2, 2);
+        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 12).Slice(8), 2, 2, 2);
         RnnBackwardL0Steps2To0();
         // Steps in reverse (reverse): each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0Reverse, 12).Slice(0, 8), 4, 2, 2);
+        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0Reverse, 12).Slice(8), 2, 2, 2);
         RnnBackwardL0ReverseSteps0To2();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
@@ -448,10 +457,8 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
     /// <summary>Backward through layer 0, steps 2 down to 0.</summary>
     private void RnnBackwardL0Steps2To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 12);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var dh = s.Slice(RnnLayout.DeltaB, 24); // dL/dh, [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 4);
@@ -460,12 +467,12 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
         // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
         // t = 2
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(2 * 12, 12), hn.Slice(2 * 4, 4), h.Slice(8, 6), 4, dh.Slice(2 * 8, 6), 4, dh.Slice(8, 6), 4, 2, 2);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 4, gates.Slice(2 * 12, 12), 6, wHh, 2, dh.Slice(8, 6), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 2, hn.Slice(2 * 4, 4), 2, wHh.Slice(8), 2, dh.Slice(8, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(2 * 12, 12), 6, _rnnPacked, dh.Slice(8, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(2 * 4, 4), 2, _rnnPackedSecond, dh.Slice(8, 6), 4, accumulate: true);
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(12, 12), hn.Slice(4, 4), h.Slice(0, 6), 4, dh.Slice(8, 6), 4, dh.Slice(0, 6), 4, 2, 2);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 4, gates.Slice(12, 12), 6, wHh, 2, dh.Slice(0, 6), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 2, hn.Slice(4, 4), 2, wHh.Slice(8), 2, dh.Slice(0, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(12, 12), 6, _rnnPacked, dh.Slice(0, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(4, 4), 2, _rnnPackedSecond, dh.Slice(0, 6), 4, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 12), hn.Slice(0, 4), h0, 2, dh.Slice(0, 6), 4, default, 2, 2, 2);
     }
@@ -473,10 +480,8 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
     /// <summary>Backward through layer 0 (reverse), steps 0 down to 2.</summary>
     private void RnnBackwardL0ReverseSteps0To2()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0Reverse, 12);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var dh = s.Slice(RnnLayout.DeltaB, 24); // dL/dh, [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 4);
@@ -485,12 +490,12 @@ partial class BiGruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.
         // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 12), hn.Slice(0, 4), h.Slice(8 + 2, 6), 4, dh.Slice(2, 6), 4, dh.Slice(8 + 2, 6), 4, 2, 2);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 4, gates.Slice(0, 12), 6, wHh, 2, dh.Slice(8 + 2, 6), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 2, hn.Slice(0, 4), 2, wHh.Slice(8), 2, dh.Slice(8 + 2, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(0, 12), 6, _rnnPacked, dh.Slice(8 + 2, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(0, 4), 2, _rnnPackedSecond, dh.Slice(8 + 2, 6), 4, accumulate: true);
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(12, 12), hn.Slice(4, 4), h.Slice(2 * 8 + 2, 6), 4, dh.Slice(8 + 2, 6), 4, dh.Slice(2 * 8 + 2, 6), 4, 2, 2);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 4, gates.Slice(12, 12), 6, wHh, 2, dh.Slice(2 * 8 + 2, 6), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 2, hn.Slice(4, 4), 2, wHh.Slice(8), 2, dh.Slice(2 * 8 + 2, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(12, 12), 6, _rnnPacked, dh.Slice(2 * 8 + 2, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(4, 4), 2, _rnnPackedSecond, dh.Slice(2 * 8 + 2, 6), 4, accumulate: true);
         // t = 2
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(2 * 12, 12), hn.Slice(2 * 4, 4), h0, 2, dh.Slice(2 * 8 + 2, 6), 4, default, 2, 2, 2);
     }

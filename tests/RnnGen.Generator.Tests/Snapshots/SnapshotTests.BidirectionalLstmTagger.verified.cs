@@ -113,6 +113,8 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     private readonly int[] _rnnTokens = new int[6]; // token ids of the model's steps, [Steps, Batch]
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (8, 2), (2, 8) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -171,7 +173,7 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -288,23 +290,23 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), s.Slice(RnnLayout.BiasSumL0, 8));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 48), 6, 8, 8, s.Slice(RnnLayout.BiasSumL0, 8));
         global::RnnGen.Kernels.Gemm.NT(6, 8, 3, a.Slice(RnnLayout.InputX, 18), 3, p.Slice(RnnLayout.WeightIhL0, 24), 3, a.Slice(RnnLayout.GatesL0, 48), 8, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 16), 8, 2, 2);
         RnnForwardL0Steps0To2();
         // Input projection (reverse) for all 3 steps at once (Steps·Batch = 6 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0Reverse, 8), p.Slice(RnnLayout.BiasHhL0Reverse, 8), s.Slice(RnnLayout.BiasSumL0Reverse, 8));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0Reverse, 48), 6, 8, 8, s.Slice(RnnLayout.BiasSumL0Reverse, 8));
         global::RnnGen.Kernels.Gemm.NT(6, 8, 3, a.Slice(RnnLayout.InputX, 18), 3, p.Slice(RnnLayout.WeightIhL0Reverse, 24), 3, a.Slice(RnnLayout.GatesL0Reverse, 48), 8, accumulate: true);
-        // The recurrence (reverse), unrolled: 16 steps per method.
+        // The recurrence (reverse), unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0Reverse, 16), 8, 2, 2);
         RnnForwardL0ReverseSteps2To0();
     }
 
     /// <summary>Layer 0, steps 0 to 2.</summary>
     private void RnnForwardL0Steps0To2()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 16);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 4);
         var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·2]
@@ -312,22 +314,20 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 4);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 8, 2, h0, 2, wHh, 2, gates.Slice(0, 16), 8, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 2, _rnnPacked, gates.Slice(0, 16), 8, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 16), c0, c.Slice(0, 4), h.Slice(0, 6), 4, 2, 2);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 8, 2, h.Slice(0, 6), 4, wHh, 2, gates.Slice(16, 16), 8, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 4, _rnnPacked, gates.Slice(16, 16), 8, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(16, 16), c.Slice(0, 4), c.Slice(4, 4), h.Slice(8, 6), 4, 2, 2);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 8, 2, h.Slice(8, 6), 4, wHh, 2, gates.Slice(2 * 16, 16), 8, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(8, 6), 4, _rnnPacked, gates.Slice(2 * 16, 16), 8, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 16, 16), c.Slice(4, 4), c.Slice(2 * 4, 4), h.Slice(2 * 8, 6), 4, 2, 2);
     }
 
     /// <summary>Layer 0 (reverse), steps 2 to 0.</summary>
     private void RnnForwardL0ReverseSteps2To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0Reverse, 16);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 4);
         var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Steps, Batch, 4·2]
@@ -335,13 +335,13 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0Reverse, 4);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 8, 2, h0, 2, wHh, 2, gates.Slice(2 * 16, 16), 8, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 2, _rnnPacked, gates.Slice(2 * 16, 16), 8, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 16, 16), c0, c.Slice(2 * 4, 4), h.Slice(2 * 8 + 2, 6), 4, 2, 2);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 8, 2, h.Slice(2 * 8 + 2, 6), 4, wHh, 2, gates.Slice(16, 16), 8, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(2 * 8 + 2, 6), 4, _rnnPacked, gates.Slice(16, 16), 8, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(16, 16), c.Slice(2 * 4, 4), c.Slice(4, 4), h.Slice(8 + 2, 6), 4, 2, 2);
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 8, 2, h.Slice(8 + 2, 6), 4, wHh, 2, gates.Slice(0, 16), 8, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(8 + 2, 6), 4, _rnnPacked, gates.Slice(0, 16), 8, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 16), c.Slice(4, 4), c.Slice(0, 4), h.Slice(2, 6), 4, 2, 2);
     }
 
@@ -410,10 +410,14 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         // dL/dc after the last step is zero.
         s.Slice(RnnLayout.DeltaCell, 4).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 16), 8, 2, 2);
         RnnBackwardL0Steps2To0();
         // dL/dc after the last step (reverse) is zero.
         s.Slice(RnnLayout.DeltaCell, 4).Clear();
         // Steps in reverse (reverse): each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0Reverse, 16), 8, 2, 2);
         RnnBackwardL0ReverseSteps0To2();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -439,10 +443,8 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
     /// <summary>Backward through layer 0, steps 2 down to 0.</summary>
     private void RnnBackwardL0Steps2To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 16);
         var dh = s.Slice(RnnLayout.DeltaB, 24); // dL/dh, [Steps, Batch, 4]
         var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·2]
         var c = a.Slice(RnnLayout.CellL0, 12); // [Steps, Batch, 2]
@@ -451,10 +453,10 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 2
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 16, 16), c.Slice(4, 4), c.Slice(2 * 4, 4), dh.Slice(2 * 8, 6), 4, dc, 2, 2);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 8, gates.Slice(2 * 16, 16), 8, wHh, 2, dh.Slice(8, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(2 * 16, 16), 8, _rnnPacked, dh.Slice(8, 6), 4, accumulate: true);
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(16, 16), c.Slice(0, 4), c.Slice(4, 4), dh.Slice(8, 6), 4, dc, 2, 2);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 8, gates.Slice(16, 16), 8, wHh, 2, dh.Slice(0, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(16, 16), 8, _rnnPacked, dh.Slice(0, 6), 4, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 16), c0, c.Slice(0, 4), dh.Slice(0, 6), 4, dc, 2, 2);
     }
@@ -462,10 +464,8 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
     /// <summary>Backward through layer 0 (reverse), steps 0 down to 2.</summary>
     private void RnnBackwardL0ReverseSteps0To2()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0Reverse, 16);
         var dh = s.Slice(RnnLayout.DeltaB, 24); // dL/dh, [Steps, Batch, 4]
         var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Steps, Batch, 4·2]
         var c = a.Slice(RnnLayout.CellL0Reverse, 12); // [Steps, Batch, 2]
@@ -474,10 +474,10 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 16), c.Slice(4, 4), c.Slice(0, 4), dh.Slice(2, 6), 4, dc, 2, 2);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 8, gates.Slice(0, 16), 8, wHh, 2, dh.Slice(8 + 2, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(0, 16), 8, _rnnPacked, dh.Slice(8 + 2, 6), 4, accumulate: true);
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(16, 16), c.Slice(2 * 4, 4), c.Slice(4, 4), dh.Slice(8 + 2, 6), 4, dc, 2, 2);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 8, gates.Slice(16, 16), 8, wHh, 2, dh.Slice(2 * 8 + 2, 6), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(16, 16), 8, _rnnPacked, dh.Slice(2 * 8 + 2, 6), 4, accumulate: true);
         // t = 2
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 16, 16), c0, c.Slice(2 * 4, 4), dh.Slice(2 * 8 + 2, 6), 4, dc, 2, 2);
     }

@@ -74,13 +74,13 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         // Scratch.
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
         public const int DeltaB = 30; // dL/dh of the top layer, then of every other layer going down
-        public const int DeltaCell = 60; // dL/dc carried from step t to step t−1
-        public const int BiasSumL0 = 68; // b_ih + b_hh folded into the input projection
-        public const int BiasSumL1 = 84; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 96; // gate pre-activations of the layer Step is computing
-        public const int StepOutput = 112; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 122; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 123;
+        public const int DeltaCell = 48; // dL/dc carried from step t to step t−1
+        public const int BiasSumL0 = 56; // b_ih + b_hh folded into the input projection
+        public const int BiasSumL1 = 72; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 84; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 100; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 110; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 111;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 4]
@@ -118,6 +118,8 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     private readonly int[] _rnnTokens = new int[6]; // token ids of the model's steps, [Steps, Batch]
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (16, 4), (4, 16), (12, 3), (3, 12) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -182,7 +184,7 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -297,16 +299,15 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 16), p.Slice(RnnLayout.BiasHhL0, 16), s.Slice(RnnLayout.BiasSumL0, 16));
         //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
         global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 80), 16, 5, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 16), a.Slice(RnnLayout.GatesL0, 96), 16);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 64), 16, 4, 4);
         RnnForwardL0Steps0To2();
     }
 
     /// <summary>Layer 0, steps 0 to 2.</summary>
     private void RnnForwardL0Steps0To2()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 64);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8);
         var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
@@ -314,13 +315,13 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 8);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 16, 4, h0, 4, wHh, 4, gates.Slice(0, 32), 16, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 4, _rnnPacked, gates.Slice(0, 32), 16, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 32), c0, c.Slice(0, 8), h.Slice(0, 8), 4, 2, 4);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 16, 4, h.Slice(0, 8), 4, wHh, 4, gates.Slice(32, 32), 16, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 8), 4, _rnnPacked, gates.Slice(32, 32), 16, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(32, 32), c.Slice(0, 8), c.Slice(8, 8), h.Slice(8, 8), 4, 2, 4);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 16, 4, h.Slice(8, 8), 4, wHh, 4, gates.Slice(2 * 32, 32), 16, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(8, 8), 4, _rnnPacked, gates.Slice(2 * 32, 32), 16, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 32, 32), c.Slice(8, 8), c.Slice(2 * 8, 8), h.Slice(2 * 8, 8), 4, 2, 4);
     }
 
@@ -335,16 +336,15 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.BiasSumL1, 12));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL1, 72), 6, 12, 12, s.Slice(RnnLayout.BiasSumL1, 12));
         global::RnnGen.Kernels.Gemm.NT(6, 12, 4, a.Slice(RnnLayout.HiddenL0, 24), 4, p.Slice(RnnLayout.WeightIhL1, 48), 4, a.Slice(RnnLayout.GatesL1, 72), 12, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL1, 36), 12, 3, 3);
         RnnForwardL1Steps0To2();
     }
 
     /// <summary>Layer 1, steps 0 to 2.</summary>
     private void RnnForwardL1Steps0To2()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
         var h = a.Slice(RnnLayout.HiddenL1, 18); // [Steps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6);
         var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
@@ -352,13 +352,13 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L1, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 3, _rnnPacked, gates.Slice(0, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 24), c0, c.Slice(0, 6), h.Slice(0, 6), 3, 2, 3);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h.Slice(0, 6), 3, wHh, 3, gates.Slice(24, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 3, _rnnPacked, gates.Slice(24, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), 3, 2, 3);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h.Slice(6, 6), 3, wHh, 3, gates.Slice(2 * 24, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(6, 6), 3, _rnnPacked, gates.Slice(2 * 24, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), h.Slice(2 * 6, 6), 3, 2, 3);
     }
 
@@ -428,6 +428,8 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         // dL/dc after the last step is zero.
         s.Slice(RnnLayout.DeltaCell, 8).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 64), 16, 4, 4);
         RnnBackwardL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -441,10 +443,8 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     /// <summary>Backward through layer 0, steps 2 down to 0.</summary>
     private void RnnBackwardL0Steps2To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 64);
         var dh = s.Slice(RnnLayout.DeltaA, 24); // dL/dh, [Steps, Batch, 4]
         var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
         var c = a.Slice(RnnLayout.CellL0, 24); // [Steps, Batch, 4]
@@ -453,10 +453,10 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 2
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 32, 32), c.Slice(8, 8), c.Slice(2 * 8, 8), dh.Slice(2 * 8, 8), 4, dc, 2, 4);
-        global::RnnGen.Kernels.Gemm.NN(2, 4, 16, gates.Slice(2 * 32, 32), 16, wHh, 4, dh.Slice(8, 8), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(2 * 32, 32), 16, _rnnPacked, dh.Slice(8, 8), 4, accumulate: true);
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(32, 32), c.Slice(0, 8), c.Slice(8, 8), dh.Slice(8, 8), 4, dc, 2, 4);
-        global::RnnGen.Kernels.Gemm.NN(2, 4, 16, gates.Slice(32, 32), 16, wHh, 4, dh.Slice(0, 8), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(32, 32), 16, _rnnPacked, dh.Slice(0, 8), 4, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 32), c0, c.Slice(0, 8), dh.Slice(0, 8), 4, dc, 2, 4);
     }
@@ -471,6 +471,8 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         // dL/dc after the last step is zero.
         s.Slice(RnnLayout.DeltaCell, 6).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL1, 36), 12, 3, 3);
         RnnBackwardL1Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -486,10 +488,8 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
     /// <summary>Backward through layer 1, steps 2 down to 0.</summary>
     private void RnnBackwardL1Steps2To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
         var dh = s.Slice(RnnLayout.DeltaB, 18); // dL/dh, [Steps, Batch, 3]
         var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
         var c = a.Slice(RnnLayout.CellL1, 18); // [Steps, Batch, 3]
@@ -498,10 +498,10 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 2
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), dh.Slice(2 * 6, 6), 3, dc, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(2 * 24, 24), 12, wHh, 3, dh.Slice(6, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(2 * 24, 24), 12, _rnnPacked, dh.Slice(6, 6), 3, accumulate: true);
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), 3, dc, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(24, 24), 12, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(24, 24), 12, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), 3, dc, 2, 3);
     }

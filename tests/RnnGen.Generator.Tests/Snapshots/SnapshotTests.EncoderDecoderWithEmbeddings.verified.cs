@@ -85,12 +85,12 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
 
         // Scratch.
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-        public const int DeltaB = 24; // dL/dh of the top layer, then of every other layer going down
-        public const int DeltaCell = 48; // dL/dc carried from step t to step t−1
-        public const int DeltaDecoderState = 54; // dL/d(the decoder's initial state): flows into the encoder's last step
-        public const int BiasSumEncoderL0 = 66; // b_ih + b_hh folded into the input projection
-        public const int BiasSumDecoderL0 = 78; // b_ih + b_hh folded into the input projection
-        public const int ScratchLength = 90;
+        public const int DeltaB = 18; // dL/dh of the top layer, then of every other layer going down
+        public const int DeltaCell = 30; // dL/dc carried from step t to step t−1
+        public const int DeltaDecoderState = 36; // dL/d(the decoder's initial state): flows into the encoder's last step
+        public const int BiasSumEncoderL0 = 48; // b_ih + b_hh folded into the input projection
+        public const int BiasSumDecoderL0 = 60; // b_ih + b_hh folded into the input projection
+        public const int ScratchLength = 72;
 
         // Recurrent state (InitialState, FinalState, the decoder's initial state): every h, then every c.
         public const int H0EncoderL0 = 0; // h of encoder layer 0, [Batch, 3]
@@ -132,6 +132,8 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
     private readonly int[] _rnnTokens = new int[6]; // token ids of the encoder's steps, [Steps, Batch]
     private readonly int[] _rnnDecoderTokens = new int[4]; // token ids of the decoder's steps, [OutputSteps, Batch]
     private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 3), (3, 12) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -196,7 +198,7 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnDecoderTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnDecoderTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"encoder.embedding.weight"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -354,16 +356,15 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.EncoderBiasIhL0, 12), p.Slice(RnnLayout.EncoderBiasHhL0, 12), s.Slice(RnnLayout.BiasSumEncoderL0, 12));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesEncoderL0, 72), 6, 12, 12, s.Slice(RnnLayout.BiasSumEncoderL0, 12));
         global::RnnGen.Kernels.Gemm.NT(6, 12, 2, a.Slice(RnnLayout.EncoderInputX, 12), 2, p.Slice(RnnLayout.EncoderWeightIhL0, 24), 2, a.Slice(RnnLayout.GatesEncoderL0, 72), 12, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.EncoderWeightHhL0, 36), 12, 3, 3);
         RnnForwardEncoderL0Steps0To2();
     }
 
     /// <summary>Encoder layer 0, steps 0 to 2.</summary>
     private void RnnForwardEncoderL0Steps0To2()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.EncoderWeightHhL0, 36);
         var h = a.Slice(RnnLayout.EncoderHiddenL0, 18); // [Steps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0EncoderL0, 6);
         var gates = a.Slice(RnnLayout.GatesEncoderL0, 72); // [Steps, Batch, 4·3]
@@ -371,13 +372,13 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0EncoderL0, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 3, _rnnPacked, gates.Slice(0, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 24), c0, c.Slice(0, 6), h.Slice(0, 6), 3, 2, 3);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h.Slice(0, 6), 3, wHh, 3, gates.Slice(24, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 3, _rnnPacked, gates.Slice(24, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), 3, 2, 3);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h.Slice(6, 6), 3, wHh, 3, gates.Slice(2 * 24, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(6, 6), 3, _rnnPacked, gates.Slice(2 * 24, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), h.Slice(2 * 6, 6), 3, 2, 3);
     }
 
@@ -392,16 +393,15 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.DecoderBiasIhL0, 12), p.Slice(RnnLayout.DecoderBiasHhL0, 12), s.Slice(RnnLayout.BiasSumDecoderL0, 12));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesDecoderL0, 48), 4, 12, 12, s.Slice(RnnLayout.BiasSumDecoderL0, 12));
         global::RnnGen.Kernels.Gemm.NT(4, 12, 2, a.Slice(RnnLayout.DecoderInputX, 8), 2, p.Slice(RnnLayout.DecoderWeightIhL0, 24), 2, a.Slice(RnnLayout.GatesDecoderL0, 48), 12, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.DecoderWeightHhL0, 36), 12, 3, 3);
         RnnForwardDecoderL0Steps0To1();
     }
 
     /// <summary>Decoder layer 0, steps 0 to 1.</summary>
     private void RnnForwardDecoderL0Steps0To1()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.DecoderWeightHhL0, 36);
         var h = a.Slice(RnnLayout.DecoderHiddenL0, 12); // [OutputSteps, Batch, 3]
         var h0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.H0DecoderL0, 6);
         var gates = a.Slice(RnnLayout.GatesDecoderL0, 48); // [OutputSteps, Batch, 4·3]
@@ -409,10 +409,10 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         var c0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.C0DecoderL0, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 3, _rnnPacked, gates.Slice(0, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 24), c0, c.Slice(0, 6), h.Slice(0, 6), 3, 2, 3);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h.Slice(0, 6), 3, wHh, 3, gates.Slice(24, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 3, _rnnPacked, gates.Slice(24, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), 3, 2, 3);
     }
 
@@ -547,6 +547,8 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         // dL/dc after the last step is what the decoder's first step sent back.
         s.Slice(RnnLayout.DeltaDecoderState + RnnLayout.C0EncoderL0, 6).CopyTo(s.Slice(RnnLayout.DeltaCell, 6));
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.EncoderWeightHhL0, 36), 12, 3, 3);
         RnnBackwardEncoderL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -564,10 +566,8 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
     /// <summary>Backward through encoder layer 0, steps 2 down to 0.</summary>
     private void RnnBackwardEncoderL0Steps2To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.EncoderWeightHhL0, 36);
         var dh = s.Slice(RnnLayout.DeltaA, 18); // dL/dh, [Steps, Batch, 3]
         var gates = a.Slice(RnnLayout.GatesEncoderL0, 72); // [Steps, Batch, 4·3]
         var c = a.Slice(RnnLayout.CellEncoderL0, 18); // [Steps, Batch, 3]
@@ -576,10 +576,10 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 2
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), dh.Slice(2 * 6, 6), 3, dc, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(2 * 24, 24), 12, wHh, 3, dh.Slice(6, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(2 * 24, 24), 12, _rnnPacked, dh.Slice(6, 6), 3, accumulate: true);
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), 3, dc, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(24, 24), 12, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(24, 24), 12, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), 3, dc, 2, 3);
     }
@@ -594,6 +594,8 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         // dL/dc after the last step is zero.
         s.Slice(RnnLayout.DeltaCell, 6).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.DecoderWeightHhL0, 36), 12, 3, 3);
         RnnBackwardDecoderL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (OutputSteps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -611,10 +613,8 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
     /// <summary>Backward through decoder layer 0, steps 1 down to 0.</summary>
     private void RnnBackwardDecoderL0Steps1To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.DecoderWeightHhL0, 36);
         var dh = s.Slice(RnnLayout.DeltaB, 12); // dL/dh, [OutputSteps, Batch, 3]
         var gates = a.Slice(RnnLayout.GatesDecoderL0, 48); // [OutputSteps, Batch, 4·3]
         var c = a.Slice(RnnLayout.CellDecoderL0, 12); // [OutputSteps, Batch, 3]
@@ -624,10 +624,10 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         var dh0 = s.Slice(RnnLayout.DeltaDecoderState + RnnLayout.H0DecoderL0, 6); // dL/dh0: the encoder's gradient at its last step
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), 3, dc, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(24, 24), 12, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(24, 24), 12, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), 3, dc, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(0, 24), 12, wHh, 3, dh0, 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(0, 24), 12, _rnnPacked, dh0, 3, accumulate: false);
         dc.CopyTo(s.Slice(RnnLayout.DeltaDecoderState + RnnLayout.C0DecoderL0, 6)); // dL/dc0
     }
 

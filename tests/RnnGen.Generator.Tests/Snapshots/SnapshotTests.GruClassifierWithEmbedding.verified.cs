@@ -64,14 +64,14 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
 
         // Scratch.
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-        public const int DeltaB = 48; // dL/dh of the top layer, then of every other layer going down
-        public const int GruRecurrent = 96; // h_(t-1)·W_hhᵀ of the current GRU step
-        public const int BiasSumL0 = 132; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 144; // gate pre-activations of the layer Step is computing
-        public const int StepGru = 156; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
-        public const int StepOutput = 172; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 178; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 179;
+        public const int DeltaB = 36; // dL/dh of the top layer, then of every other layer going down
+        public const int GruRecurrent = 84; // h_(t-1)·W_hhᵀ of the current GRU step
+        public const int BiasSumL0 = 120; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 132; // gate pre-activations of the layer Step is computing
+        public const int StepGru = 144; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+        public const int StepOutput = 160; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 166; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 167;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 4]
@@ -103,6 +103,9 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     private readonly int[] _rnnTokens = new int[12]; // token ids of the model's steps, [Steps, Batch]
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 4), (4, 8) });
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (4, 4) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -161,7 +164,7 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -275,7 +278,8 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         p.Slice(RnnLayout.BiasIhL0, 12).Slice(8).CopyTo(s.Slice(RnnLayout.BiasSumL0, 12).Slice(8));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 144), 12, 12, 12, s.Slice(RnnLayout.BiasSumL0, 12));
         global::RnnGen.Kernels.Gemm.NT(12, 12, 3, a.Slice(RnnLayout.InputX, 36), 3, p.Slice(RnnLayout.WeightIhL0, 36), 3, a.Slice(RnnLayout.GatesL0, 144), 12, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 48), 12, 4, 4);
         RnnForwardL0Steps0To3();
     }
 
@@ -284,7 +288,6 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 48);
         var h = a.Slice(RnnLayout.HiddenL0, 48); // [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12);
         var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
@@ -293,16 +296,16 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         var bHn = p.Slice(RnnLayout.BiasHhL0 + 8, 4);
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(3, 12, 4, h0, 4, wHh, 4, gh, 12, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(3, h0, 4, _rnnPacked, gh, 12, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, 36), gh, bHn, hn.Slice(0, 12), h0, 4, h.Slice(0, 12), 4, 3, 4);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(3, 12, 4, h.Slice(0, 12), 4, wHh, 4, gh, 12, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(3, h.Slice(0, 12), 4, _rnnPacked, gh, 12, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(36, 36), gh, bHn, hn.Slice(12, 12), h.Slice(0, 12), 4, h.Slice(12, 12), 4, 3, 4);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(3, 12, 4, h.Slice(12, 12), 4, wHh, 4, gh, 12, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(3, h.Slice(12, 12), 4, _rnnPacked, gh, 12, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(2 * 36, 36), gh, bHn, hn.Slice(2 * 12, 12), h.Slice(12, 12), 4, h.Slice(2 * 12, 12), 4, 3, 4);
         // t = 3
-        global::RnnGen.Kernels.Gemm.NT(3, 12, 4, h.Slice(2 * 12, 12), 4, wHh, 4, gh, 12, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(3, h.Slice(2 * 12, 12), 4, _rnnPacked, gh, 12, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(3 * 36, 36), gh, bHn, hn.Slice(3 * 12, 12), h.Slice(2 * 12, 12), 4, h.Slice(3 * 12, 12), 4, 3, 4);
     }
 
@@ -367,6 +370,9 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 48).Slice(0, 32), 8, 4, 4);
+        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 48).Slice(32), 4, 4, 4);
         RnnBackwardL0Steps3To0();
         // Weight gradients, summed over all 4 steps by one product each (Steps·Batch = 12 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
@@ -387,10 +393,8 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     /// <summary>Backward through layer 0, steps 3 down to 0.</summary>
     private void RnnBackwardL0Steps3To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 48);
         var h = a.Slice(RnnLayout.HiddenL0, 48); // [Steps, Batch, 4]
         var dh = s.Slice(RnnLayout.DeltaB, 48); // dL/dh, [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12);
@@ -399,16 +403,16 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
         // t = 3
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(3 * 36, 36), hn.Slice(3 * 12, 12), h.Slice(2 * 12, 12), 4, dh.Slice(3 * 12, 12), 4, dh.Slice(2 * 12, 12), 4, 3, 4);
-        global::RnnGen.Kernels.Gemm.NN(3, 4, 8, gates.Slice(3 * 36, 36), 12, wHh, 4, dh.Slice(2 * 12, 12), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(3, 4, 4, hn.Slice(3 * 12, 12), 4, wHh.Slice(32), 4, dh.Slice(2 * 12, 12), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(3, gates.Slice(3 * 36, 36), 12, _rnnPacked, dh.Slice(2 * 12, 12), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(3, hn.Slice(3 * 12, 12), 4, _rnnPackedSecond, dh.Slice(2 * 12, 12), 4, accumulate: true);
         // t = 2
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(2 * 36, 36), hn.Slice(2 * 12, 12), h.Slice(12, 12), 4, dh.Slice(2 * 12, 12), 4, dh.Slice(12, 12), 4, 3, 4);
-        global::RnnGen.Kernels.Gemm.NN(3, 4, 8, gates.Slice(2 * 36, 36), 12, wHh, 4, dh.Slice(12, 12), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(3, 4, 4, hn.Slice(2 * 12, 12), 4, wHh.Slice(32), 4, dh.Slice(12, 12), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(3, gates.Slice(2 * 36, 36), 12, _rnnPacked, dh.Slice(12, 12), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(3, hn.Slice(2 * 12, 12), 4, _rnnPackedSecond, dh.Slice(12, 12), 4, accumulate: true);
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(36, 36), hn.Slice(12, 12), h.Slice(0, 12), 4, dh.Slice(12, 12), 4, dh.Slice(0, 12), 4, 3, 4);
-        global::RnnGen.Kernels.Gemm.NN(3, 4, 8, gates.Slice(36, 36), 12, wHh, 4, dh.Slice(0, 12), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(3, 4, 4, hn.Slice(12, 12), 4, wHh.Slice(32), 4, dh.Slice(0, 12), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(3, gates.Slice(36, 36), 12, _rnnPacked, dh.Slice(0, 12), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(3, hn.Slice(12, 12), 4, _rnnPackedSecond, dh.Slice(0, 12), 4, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 36), hn.Slice(0, 12), h0, 4, dh.Slice(0, 12), 4, default, 4, 3, 4);
     }

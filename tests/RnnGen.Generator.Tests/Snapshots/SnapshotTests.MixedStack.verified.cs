@@ -83,16 +83,16 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         // Scratch.
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
         public const int DeltaB = 16; // dL/dh of the top layer, then of every other layer going down
-        public const int DeltaCell = 32; // dL/dc carried from step t to step t−1
-        public const int GruRecurrent = 38; // h_(t-1)·W_hhᵀ of the current GRU step
-        public const int BiasSumL0 = 56; // b_ih + b_hh folded into the input projection
-        public const int BiasSumL1 = 65; // b_ih + b_hh folded into the input projection
-        public const int BiasSumL2 = 77; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 79; // gate pre-activations of the layer Step is computing
-        public const int StepGru = 91; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
-        public const int StepOutput = 103; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 111; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 112;
+        public const int DeltaCell = 28; // dL/dc carried from step t to step t−1
+        public const int GruRecurrent = 34; // h_(t-1)·W_hhᵀ of the current GRU step
+        public const int BiasSumL0 = 52; // b_ih + b_hh folded into the input projection
+        public const int BiasSumL1 = 61; // b_ih + b_hh folded into the input projection
+        public const int BiasSumL2 = 73; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 75; // gate pre-activations of the layer Step is computing
+        public const int StepGru = 87; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+        public const int StepOutput = 99; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 107; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 108;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 3]
@@ -135,6 +135,9 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     private readonly int[] _rnnTokens = new int[4]; // token ids of the model's steps, [Steps, Batch]
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (9, 3), (3, 6), (12, 3), (3, 12), (2, 2) });
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (3, 3) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -206,7 +209,7 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -330,7 +333,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         p.Slice(RnnLayout.BiasIhL0, 9).Slice(6).CopyTo(s.Slice(RnnLayout.BiasSumL0, 9).Slice(6));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 36), 4, 9, 9, s.Slice(RnnLayout.BiasSumL0, 9));
         global::RnnGen.Kernels.Gemm.NT(4, 9, 2, a.Slice(RnnLayout.InputX, 8), 2, p.Slice(RnnLayout.WeightIhL0, 18), 2, a.Slice(RnnLayout.GatesL0, 36), 9, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 27), 9, 3, 3);
         RnnForwardL0Steps0To1();
     }
 
@@ -339,7 +343,6 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
         var h = a.Slice(RnnLayout.HiddenL0, 12); // [Steps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
         var gates = a.Slice(RnnLayout.GatesL0, 36); // [Steps, Batch, 3·3]
@@ -348,10 +351,10 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 9, 3, h0, 3, wHh, 3, gh, 9, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 3, _rnnPacked, gh, 9, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, 18), gh, bHn, hn.Slice(0, 6), h0, 3, h.Slice(0, 6), 3, 2, 3);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 9, 3, h.Slice(0, 6), 3, wHh, 3, gh, 9, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 3, _rnnPacked, gh, 9, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(18, 18), gh, bHn, hn.Slice(6, 6), h.Slice(0, 6), 3, h.Slice(6, 6), 3, 2, 3);
     }
 
@@ -366,16 +369,15 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.BiasSumL1, 12));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL1, 48), 4, 12, 12, s.Slice(RnnLayout.BiasSumL1, 12));
         global::RnnGen.Kernels.Gemm.NT(4, 12, 3, a.Slice(RnnLayout.HiddenL0, 12), 3, p.Slice(RnnLayout.WeightIhL1, 36), 3, a.Slice(RnnLayout.GatesL1, 48), 12, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL1, 36), 12, 3, 3);
         RnnForwardL1Steps0To1();
     }
 
     /// <summary>Layer 1, steps 0 to 1.</summary>
     private void RnnForwardL1Steps0To1()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
         var h = a.Slice(RnnLayout.HiddenL1, 12); // [Steps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6);
         var gates = a.Slice(RnnLayout.GatesL1, 48); // [Steps, Batch, 4·3]
@@ -383,10 +385,10 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L1, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 3, _rnnPacked, gates.Slice(0, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 24), c0, c.Slice(0, 6), h.Slice(0, 6), 3, 2, 3);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h.Slice(0, 6), 3, wHh, 3, gates.Slice(24, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 3, _rnnPacked, gates.Slice(24, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), 3, 2, 3);
     }
 
@@ -401,24 +403,23 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), s.Slice(RnnLayout.BiasSumL2, 2));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL2, 8), 4, 2, 2, s.Slice(RnnLayout.BiasSumL2, 2));
         global::RnnGen.Kernels.Gemm.NT(4, 2, 3, a.Slice(RnnLayout.HiddenL1, 12), 3, p.Slice(RnnLayout.WeightIhL2, 6), 3, a.Slice(RnnLayout.HiddenL2, 8), 2, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL2, 4), 2, 2, 2);
         RnnForwardL2Steps0To1();
     }
 
     /// <summary>Layer 2, steps 0 to 1.</summary>
     private void RnnForwardL2Steps0To1()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL2, 4);
         var h = a.Slice(RnnLayout.HiddenL2, 8); // [Steps, Batch, 2]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L2, 4);
         // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 2, 2, h0, 2, wHh, 2, h.Slice(0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 2, _rnnPacked, h.Slice(0, 4), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, 4), 2, 2, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 2, 2, h.Slice(0, 4), 2, wHh, 2, h.Slice(4, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 4), 2, _rnnPacked, h.Slice(4, 4), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(4, 4), 2, 2, 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
@@ -487,6 +488,9 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 6, 3, 3);
+        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, 3, 3);
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
@@ -507,10 +511,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
     private void RnnBackwardL0Steps1To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
         var h = a.Slice(RnnLayout.HiddenL0, 12); // [Steps, Batch, 3]
         var dh = s.Slice(RnnLayout.DeltaB, 12); // dL/dh, [Steps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
@@ -519,8 +521,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(18, 18), hn.Slice(6, 6), h.Slice(0, 6), 3, dh.Slice(6, 6), 3, dh.Slice(0, 6), 3, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 6, gates.Slice(18, 18), 9, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 3, hn.Slice(6, 6), 3, wHh.Slice(18), 3, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(18, 18), 9, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(6, 6), 3, _rnnPackedSecond, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 18), hn.Slice(0, 6), h0, 3, dh.Slice(0, 6), 3, default, 3, 2, 3);
     }
@@ -535,6 +537,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         // dL/dc after the last step is zero.
         s.Slice(RnnLayout.DeltaCell, 6).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL1, 36), 12, 3, 3);
         RnnBackwardL1Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -550,10 +554,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     /// <summary>Backward through layer 1, steps 1 down to 0.</summary>
     private void RnnBackwardL1Steps1To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
         var dh = s.Slice(RnnLayout.DeltaA, 12); // dL/dh, [Steps, Batch, 3]
         var gates = a.Slice(RnnLayout.GatesL1, 48); // [Steps, Batch, 4·3]
         var c = a.Slice(RnnLayout.CellL1, 12); // [Steps, Batch, 3]
@@ -562,7 +564,7 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), 3, dc, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(24, 24), 12, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(24, 24), 12, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), 3, dc, 2, 3);
     }
@@ -575,6 +577,8 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL2, 4), 2, 2, 2);
         RnnBackwardL2Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -590,16 +594,14 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     /// <summary>Backward through layer 2, steps 1 down to 0.</summary>
     private void RnnBackwardL2Steps1To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL2, 4);
         var h = a.Slice(RnnLayout.HiddenL2, 8); // [Steps, Batch, 2]
         var dh = s.Slice(RnnLayout.DeltaB, 8); // dL/dh, [Steps, Batch, 2]
         // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
         // t = 1
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(4, 4), 2, h.Slice(4, 4), 2, 2, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 2, dh.Slice(4, 4), 2, wHh, 2, dh.Slice(0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, dh.Slice(4, 4), 2, _rnnPacked, dh.Slice(0, 4), 2, accumulate: true);
         // t = 0
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 4), 2, h.Slice(0, 4), 2, 2, 2, global::RnnGen.Nonlinearity.Tanh);
     }

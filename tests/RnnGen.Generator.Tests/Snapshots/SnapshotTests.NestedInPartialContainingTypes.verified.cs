@@ -67,13 +67,13 @@ partial class Zoo
                 // Scratch.
                 public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
                 public const int DeltaB = 6; // dL/dh of the top layer, then of every other layer going down
-                public const int GruRecurrent = 12; // h_(t-1)·W_hhᵀ of the current GRU step
-                public const int BiasSumL0 = 18; // b_ih + b_hh folded into the input projection
-                public const int StepGates = 24; // gate pre-activations of the layer Step is computing
-                public const int StepGru = 30; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
-                public const int StepOutput = 38; // Step's output for each lane, [Batch, OutputSize]
-                public const int StepLogSumExp = 41; // log Σ exp(z) of Step's softmax
-                public const int ScratchLength = 42;
+                public const int GruRecurrent = 10; // h_(t-1)·W_hhᵀ of the current GRU step
+                public const int BiasSumL0 = 16; // b_ih + b_hh folded into the input projection
+                public const int StepGates = 22; // gate pre-activations of the layer Step is computing
+                public const int StepGru = 28; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+                public const int StepOutput = 36; // Step's output for each lane, [Batch, OutputSize]
+                public const int StepLogSumExp = 39; // log Σ exp(z) of Step's softmax
+                public const int ScratchLength = 40;
 
                 // Recurrent state (InitialState, FinalState): every h, then every c.
                 public const int H0L0 = 0; // h of layer 0, [Batch, 2]
@@ -104,6 +104,9 @@ partial class Zoo
             private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
             private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
             private readonly int[] _rnnTokens = new int[2]; // token ids of the model's steps, [Steps, Batch]
+            // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+            private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (6, 2), (2, 4) });
+            private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (2, 2) });
             // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
             private int _rnnPhase;
             private int _rnnLossStartStep;
@@ -160,7 +163,7 @@ partial class Zoo
             }
 
             /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-            public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+            public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
             /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
             public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -271,7 +274,8 @@ partial class Zoo
                 p.Slice(RnnLayout.BiasIhL0, 6).Slice(4).CopyTo(s.Slice(RnnLayout.BiasSumL0, 6).Slice(4));
                 //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
                 global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 18), 6, 3, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 6), a.Slice(RnnLayout.GatesL0, 12), 6);
-                // The recurrence, unrolled: 16 steps per method.
+                // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+                _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 12), 6, 2, 2);
                 RnnForwardL0Steps0To1();
             }
 
@@ -280,7 +284,6 @@ partial class Zoo
             {
                 var p = _rnnParameters.Span;
                 var a = _rnnActivations.Span;
-                var wHh = p.Slice(RnnLayout.WeightHhL0, 12);
                 var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
                 var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2);
                 var gates = a.Slice(RnnLayout.GatesL0, 12); // [Steps, Batch, 3·2]
@@ -289,10 +292,10 @@ partial class Zoo
                 var bHn = p.Slice(RnnLayout.BiasHhL0 + 4, 2);
                 // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
                 // t = 0
-                global::RnnGen.Kernels.Gemm.NT(1, 6, 2, h0, 2, wHh, 2, gh, 6, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NT(1, h0, 2, _rnnPacked, gh, 6, accumulate: false);
                 global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, 6), gh, bHn, hn.Slice(0, 2), h0, 2, h.Slice(0, 2), 2, 1, 2);
                 // t = 1
-                global::RnnGen.Kernels.Gemm.NT(1, 6, 2, h.Slice(0, 2), 2, wHh, 2, gh, 6, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NT(1, h.Slice(0, 2), 2, _rnnPacked, gh, 6, accumulate: false);
                 global::RnnGen.Cells.GruCell.Forward(gates.Slice(6, 6), gh, bHn, hn.Slice(2, 2), h.Slice(0, 2), 2, h.Slice(2, 2), 2, 1, 2);
             }
 
@@ -356,6 +359,9 @@ partial class Zoo
                 var a = _rnnActivations.Span;
                 var s = _rnnScratch.Span;
                 // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+                // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
+                _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 12).Slice(0, 8), 4, 2, 2);
+                _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 12).Slice(8), 2, 2, 2);
                 RnnBackwardL0Steps1To0();
                 // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
                 //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
@@ -372,10 +378,8 @@ partial class Zoo
             /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
             private void RnnBackwardL0Steps1To0()
             {
-                var p = _rnnParameters.Span;
                 var a = _rnnActivations.Span;
                 var s = _rnnScratch.Span;
-                var wHh = p.Slice(RnnLayout.WeightHhL0, 12);
                 var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
                 var dh = s.Slice(RnnLayout.DeltaB, 4); // dL/dh, [Steps, Batch, 2]
                 var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2);
@@ -384,8 +388,8 @@ partial class Zoo
                 // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
                 // t = 1
                 global::RnnGen.Cells.GruCell.Backward(gates.Slice(6, 6), hn.Slice(2, 2), h.Slice(0, 2), 2, dh.Slice(2, 2), 2, dh.Slice(0, 2), 2, 1, 2);
-                global::RnnGen.Kernels.Gemm.NN(1, 2, 4, gates.Slice(6, 6), 6, wHh, 2, dh.Slice(0, 2), 2, accumulate: true);
-                global::RnnGen.Kernels.Gemm.NN(1, 2, 2, hn.Slice(2, 2), 2, wHh.Slice(8), 2, dh.Slice(0, 2), 2, accumulate: true);
+                global::RnnGen.Kernels.Gemm.NN(1, gates.Slice(6, 6), 6, _rnnPacked, dh.Slice(0, 2), 2, accumulate: true);
+                global::RnnGen.Kernels.Gemm.NN(1, hn.Slice(2, 2), 2, _rnnPackedSecond, dh.Slice(0, 2), 2, accumulate: true);
                 // t = 0
                 global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 6), hn.Slice(0, 2), h0, 2, dh.Slice(0, 2), 2, default, 2, 1, 2);
             }

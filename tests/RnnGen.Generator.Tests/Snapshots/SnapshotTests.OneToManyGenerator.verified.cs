@@ -64,13 +64,13 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         // Scratch.
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
         public const int DeltaB = 40; // dL/dh of the top layer, then of every other layer going down
-        public const int GruRecurrent = 80; // h_(t-1)·W_hhᵀ of the current GRU step
-        public const int BiasSumL0 = 98; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 107; // gate pre-activations of the layer Step is computing
-        public const int StepGru = 116; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
-        public const int StepOutput = 128; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 138; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 139;
+        public const int GruRecurrent = 64; // h_(t-1)·W_hhᵀ of the current GRU step
+        public const int BiasSumL0 = 82; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 91; // gate pre-activations of the layer Step is computing
+        public const int StepGru = 100; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+        public const int StepOutput = 112; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 122; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 123;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 3]
@@ -102,6 +102,9 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     private readonly int[] _rnnTokens = new int[8]; // token ids of the model's steps, [OutputSteps, Batch]
     private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (9, 3), (3, 6) });
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (3, 3) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -161,7 +164,7 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -306,7 +309,8 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         p.Slice(RnnLayout.BiasIhL0, 9).Slice(6).CopyTo(s.Slice(RnnLayout.BiasSumL0, 9).Slice(6));
         //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
         global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 45), 9, 5, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0, 72), 9);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 27), 9, 3, 3);
         RnnForwardL0Steps0To3();
     }
 
@@ -315,7 +319,6 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [OutputSteps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
         var gates = a.Slice(RnnLayout.GatesL0, 72); // [OutputSteps, Batch, 3·3]
@@ -324,16 +327,16 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 9, 3, h0, 3, wHh, 3, gh, 9, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 3, _rnnPacked, gh, 9, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, 18), gh, bHn, hn.Slice(0, 6), h0, 3, h.Slice(0, 6), 3, 2, 3);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 9, 3, h.Slice(0, 6), 3, wHh, 3, gh, 9, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 3, _rnnPacked, gh, 9, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(18, 18), gh, bHn, hn.Slice(6, 6), h.Slice(0, 6), 3, h.Slice(6, 6), 3, 2, 3);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 9, 3, h.Slice(6, 6), 3, wHh, 3, gh, 9, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(6, 6), 3, _rnnPacked, gh, 9, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(2 * 18, 18), gh, bHn, hn.Slice(2 * 6, 6), h.Slice(6, 6), 3, h.Slice(2 * 6, 6), 3, 2, 3);
         // t = 3
-        global::RnnGen.Kernels.Gemm.NT(2, 9, 3, h.Slice(2 * 6, 6), 3, wHh, 3, gh, 9, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(2 * 6, 6), 3, _rnnPacked, gh, 9, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(3 * 18, 18), gh, bHn, hn.Slice(3 * 6, 6), h.Slice(2 * 6, 6), 3, h.Slice(3 * 6, 6), 3, 2, 3);
     }
 
@@ -445,6 +448,9 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 6, 3, 3);
+        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, 3, 3);
         RnnBackwardL0Steps3To0();
         // Weight gradients, summed over all 4 steps by one product each (OutputSteps·Batch = 8 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
@@ -461,10 +467,8 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
     /// <summary>Backward through layer 0, steps 3 down to 0.</summary>
     private void RnnBackwardL0Steps3To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [OutputSteps, Batch, 3]
         var dh = s.Slice(RnnLayout.DeltaB, 24); // dL/dh, [OutputSteps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
@@ -473,16 +477,16 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
         // t = 3
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(3 * 18, 18), hn.Slice(3 * 6, 6), h.Slice(2 * 6, 6), 3, dh.Slice(3 * 6, 6), 3, dh.Slice(2 * 6, 6), 3, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 6, gates.Slice(3 * 18, 18), 9, wHh, 3, dh.Slice(2 * 6, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 3, hn.Slice(3 * 6, 6), 3, wHh.Slice(18), 3, dh.Slice(2 * 6, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(3 * 18, 18), 9, _rnnPacked, dh.Slice(2 * 6, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(3 * 6, 6), 3, _rnnPackedSecond, dh.Slice(2 * 6, 6), 3, accumulate: true);
         // t = 2
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(2 * 18, 18), hn.Slice(2 * 6, 6), h.Slice(6, 6), 3, dh.Slice(2 * 6, 6), 3, dh.Slice(6, 6), 3, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 6, gates.Slice(2 * 18, 18), 9, wHh, 3, dh.Slice(6, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 3, hn.Slice(2 * 6, 6), 3, wHh.Slice(18), 3, dh.Slice(6, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(2 * 18, 18), 9, _rnnPacked, dh.Slice(6, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(2 * 6, 6), 3, _rnnPackedSecond, dh.Slice(6, 6), 3, accumulate: true);
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(18, 18), hn.Slice(6, 6), h.Slice(0, 6), 3, dh.Slice(6, 6), 3, dh.Slice(0, 6), 3, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 6, gates.Slice(18, 18), 9, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 3, hn.Slice(6, 6), 3, wHh.Slice(18), 3, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(18, 18), 9, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(6, 6), 3, _rnnPackedSecond, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 18), hn.Slice(0, 6), h0, 3, dh.Slice(0, 6), 3, default, 3, 2, 3);
     }

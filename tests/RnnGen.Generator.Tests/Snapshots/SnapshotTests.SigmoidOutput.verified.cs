@@ -100,6 +100,8 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 3), (3, 12) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -157,7 +159,7 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
@@ -273,16 +275,15 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), s.Slice(RnnLayout.BiasSumL0, 12));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, s.Slice(RnnLayout.BiasSumL0, 12));
         global::RnnGen.Kernels.Gemm.NT(4, 12, 3, a.Slice(RnnLayout.InputX, 12), 3, p.Slice(RnnLayout.WeightIhL0, 36), 3, a.Slice(RnnLayout.GatesL0, 48), 12, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 36), 12, 3, 3);
         RnnForwardL0Steps0To1();
     }
 
     /// <summary>Layer 0, steps 0 to 1.</summary>
     private void RnnForwardL0Steps0To1()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 36);
         var h = a.Slice(RnnLayout.HiddenL0, 12); // [Steps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6);
         var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
@@ -290,10 +291,10 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 6);
         // gates[t] += h_(t-1)·W_hhᵀ; then i, f, o = σ, g = tanh; c_t = f⊙c_(t-1) + i⊙g; h_t = o⊙tanh(c_t)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h0, 3, wHh, 3, gates.Slice(0, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 3, _rnnPacked, gates.Slice(0, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 24), c0, c.Slice(0, 6), h.Slice(0, 6), 3, 2, 3);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 12, 3, h.Slice(0, 6), 3, wHh, 3, gates.Slice(24, 24), 12, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 6), 3, _rnnPacked, gates.Slice(24, 24), 12, accumulate: true);
         global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), 3, 2, 3);
     }
 
@@ -360,6 +361,8 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         // dL/dc after the last step is zero.
         s.Slice(RnnLayout.DeltaCell, 6).Clear();
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 36), 12, 3, 3);
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -378,10 +381,8 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
     /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
     private void RnnBackwardL0Steps1To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 36);
         var dh = s.Slice(RnnLayout.DeltaB, 12); // dL/dh, [Steps, Batch, 3]
         var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
         var c = a.Slice(RnnLayout.CellL0, 12); // [Steps, Batch, 3]
@@ -390,7 +391,7 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         // (i, f, g, o) → (di, df, dg, do) in place; dc ← dc⊙f; then dh_(t-1) += dgates·W_hh
         // t = 1
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), 3, dc, 2, 3);
-        global::RnnGen.Kernels.Gemm.NN(2, 3, 12, gates.Slice(24, 24), 12, wHh, 3, dh.Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(24, 24), 12, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), 3, dc, 2, 3);
     }

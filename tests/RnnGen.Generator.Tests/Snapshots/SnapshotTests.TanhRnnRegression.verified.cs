@@ -58,12 +58,12 @@ partial class TanhRegression : global::RnnGen.IRnnModel<float>, global::RnnGen.I
 
         // Scratch.
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-        public const int DeltaB = 24; // dL/dh of the top layer, then of every other layer going down
-        public const int BiasSumL0 = 48; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 52; // gate pre-activations of the layer Step is computing
-        public const int StepOutput = 56; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 60; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 61;
+        public const int DeltaB = 18; // dL/dh of the top layer, then of every other layer going down
+        public const int BiasSumL0 = 42; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 46; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 50; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 54; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 55;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 4]
@@ -93,6 +93,8 @@ partial class TanhRegression : global::RnnGen.IRnnModel<float>, global::RnnGen.I
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
+    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (4, 4) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -149,7 +151,7 @@ partial class TanhRegression : global::RnnGen.IRnnModel<float>, global::RnnGen.I
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
@@ -265,27 +267,26 @@ partial class TanhRegression : global::RnnGen.IRnnModel<float>, global::RnnGen.I
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 4), p.Slice(RnnLayout.BiasHhL0, 4), s.Slice(RnnLayout.BiasSumL0, 4));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL0, 24), 6, 4, 4, s.Slice(RnnLayout.BiasSumL0, 4));
         global::RnnGen.Kernels.Gemm.NT(6, 4, 3, a.Slice(RnnLayout.InputX, 18), 3, p.Slice(RnnLayout.WeightIhL0, 12), 3, a.Slice(RnnLayout.HiddenL0, 24), 4, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method.
+        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
+        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 16), 4, 4, 4);
         RnnForwardL0Steps0To2();
     }
 
     /// <summary>Layer 0, steps 0 to 2.</summary>
     private void RnnForwardL0Steps0To2()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 16);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8);
         // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(2, 4, 4, h0, 4, wHh, 4, h.Slice(0, 8), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h0, 4, _rnnPacked, h.Slice(0, 8), 4, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, 8), 4, 2, 4, global::RnnGen.Nonlinearity.Tanh);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(2, 4, 4, h.Slice(0, 8), 4, wHh, 4, h.Slice(8, 8), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(0, 8), 4, _rnnPacked, h.Slice(8, 8), 4, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(8, 8), 4, 2, 4, global::RnnGen.Nonlinearity.Tanh);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(2, 4, 4, h.Slice(8, 8), 4, wHh, 4, h.Slice(2 * 8, 8), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(2, h.Slice(8, 8), 4, _rnnPacked, h.Slice(2 * 8, 8), 4, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(2 * 8, 8), 4, 2, 4, global::RnnGen.Nonlinearity.Tanh);
     }
 
@@ -347,6 +348,8 @@ partial class TanhRegression : global::RnnGen.IRnnModel<float>, global::RnnGen.I
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 16), 4, 4, 4);
         RnnBackwardL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -365,19 +368,17 @@ partial class TanhRegression : global::RnnGen.IRnnModel<float>, global::RnnGen.I
     /// <summary>Backward through layer 0, steps 2 down to 0.</summary>
     private void RnnBackwardL0Steps2To0()
     {
-        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var wHh = p.Slice(RnnLayout.WeightHhL0, 16);
         var h = a.Slice(RnnLayout.HiddenL0, 24); // [Steps, Batch, 4]
         var dh = s.Slice(RnnLayout.DeltaB, 24); // dL/dh, [Steps, Batch, 4]
         // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
         // t = 2
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2 * 8, 8), 4, h.Slice(2 * 8, 8), 4, 2, 4, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(2, 4, 4, dh.Slice(2 * 8, 8), 4, wHh, 4, dh.Slice(8, 8), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, dh.Slice(2 * 8, 8), 4, _rnnPacked, dh.Slice(8, 8), 4, accumulate: true);
         // t = 1
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(8, 8), 4, h.Slice(8, 8), 4, 2, 4, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(2, 4, 4, dh.Slice(8, 8), 4, wHh, 4, dh.Slice(0, 8), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(2, dh.Slice(8, 8), 4, _rnnPacked, dh.Slice(0, 8), 4, accumulate: true);
         // t = 0
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 8), 4, h.Slice(0, 8), 4, 2, 4, global::RnnGen.Nonlinearity.Tanh);
     }

@@ -127,8 +127,8 @@ public sealed class GemmTests(ITestOutputHelper output)
         packed.PackNN(new float[32 * 64], k: 32, n: 64, ldb: 64);
         Assert.Throws<ArgumentException>(() => Gemm.NT(4, a, 32, packed, c, 64, accumulate: false));
         Assert.Throws<ArgumentNullException>(() => Gemm.NN(4, a, 32, (PackedMatrix<float>)null!, c, 64, accumulate: false));
-        // Above capacity, short source, short operands: nothing changes.
-        Assert.Throws<ArgumentOutOfRangeException>(() => packed.PackNT(new float[65 * 32], n: 65, k: 32, ldb: 32));
+        // Above capacity (storage is whole 48-wide panels × k), short source, short operands: nothing changes.
+        Assert.Throws<ArgumentOutOfRangeException>(() => packed.PackNT(new float[97 * 32], n: 97, k: 32, ldb: 32));
         Assert.Throws<ArgumentOutOfRangeException>(() => packed.PackNT(new float[64 * 33], n: 64, k: 33, ldb: 33));
         Assert.Throws<ArgumentException>(() => packed.PackNN(new float[32 * 64 - 1], k: 32, n: 64, ldb: 64));
         Assert.Equal((64, 32), (packed.N, packed.K));
@@ -139,6 +139,27 @@ public sealed class GemmTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.NN(-1, a, 32, packed, c, 64, accumulate: false));
         Assert.All(c, v => Assert.Equal(9f, v));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PackedMatrix<float>(-1, 3));
+    }
+
+    [Fact]
+    public void One_packed_matrix_serves_several_shapes_in_turn()
+    {
+        // A layer's forward (NT: n = 4H, k = H) and backward (NN: k = 4H, n = H) packings share one storage.
+        const int h = 40, g = 4 * h;
+        var packed = new PackedMatrix<float>(new[] { (g, h), (h, g) });
+        float[] w = Enumerable.Range(0, g * h).Select(i => (float)Math.Sin(i)).ToArray();
+        float[] a = Enumerable.Range(0, 3 * g).Select(i => (float)Math.Cos(i)).ToArray();
+        packed.PackNT(w, g, h, h);
+        var expected = new float[3 * g];
+        var actual = new float[3 * g];
+        Gemm.NT(3, g, h, a, h, w, h, expected, g, accumulate: false);
+        Gemm.NT(3, a, h, packed, actual, g, accumulate: false);
+        Assert.Equal(expected, actual);
+        packed.PackNN(w, g, h, h);
+        Gemm.NN(3, h, g, a, g, w, h, expected.AsSpan(0, 3 * h), h, accumulate: false);
+        Gemm.NN(3, a, g, packed, actual.AsSpan(0, 3 * h), h, accumulate: false);
+        for (int i = 0; i < 3 * h; i++) Assert.Equal(expected[i], actual[i], 1e-4f);
+        Assert.True(packed.Bytes >= 4L * g * h);
     }
 
     [Fact]
