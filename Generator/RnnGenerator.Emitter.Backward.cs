@@ -132,6 +132,25 @@ public sealed partial class RnnGenerator
                 ? (layer.DeltaIn, layer.OutWidth, dir.Reverse ? layer.Hidden : 0)
                 : (dir.Gates!, layer.GateWidth, 0);
 
+        /// <summary>
+        /// The input-side pre-activation gradients of a direction, as blocks of gate rows (span, ld, width, first row of
+        /// W_ih/b_ih): one block for LSTM and RNN; for GRU the r, z columns of the gate buffer and the n block, dn, which
+        /// backward leaves in the RecurrentN buffer (the gate buffer keeps the recurrent side, dn⊙r).
+        /// </summary>
+        private IEnumerable<(string Block, long Ld, long Width, long FirstRow)> InputSideBlocks(LayerPlan layer, DirectionPlan dir, long rows)
+        {
+            (Region dg, long ldg, long col) = GateGradients(layer, dir);
+            string span = dg == layer.DeltaIn ? "s" : "a";
+            if (layer.Cell != CellKind.Gru)
+            {
+                yield return (RegionRows(span, dg, 0, ldg, col, rows, layer.GateWidth), ldg, layer.GateWidth, 0);
+                yield break;
+            }
+            long h = layer.Hidden;
+            yield return (RegionRows("a", dir.Gates!, 0, layer.GateWidth, 0, rows, 2 * h), layer.GateWidth, 2 * h, 0);
+            yield return (RegionRows("a", dir.RecurrentN!, 0, h, 0, rows, h), h, h, 2 * h);
+        }
+
         /// <summary>The encoder of an encoder–decoder model receives, at its last step, the gradient of the decoder's initial state.</summary>
         private StackPlan? DecoderOf(StackPlan stack) => stack.Name == "Encoder" ? _plan.Last : null;
 
@@ -181,18 +200,8 @@ public sealed partial class RnnGenerator
                     }
                 }
                 _w.Line($"// Steps in reverse{dir.Describe}: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.");
-                string wHh = Slice("p", C(dir.WeightHh), dir.WeightHh.Length);
-                if (layer.Cell == CellKind.Gru)
-                {
-                    _w.Line("// dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.");
-                    _w.Line($"_rnnPacked.PackNN({wHh}.Slice(0, {N(2 * hd * hd)}), {N(2 * hd)}, {N(hd)}, {N(hd)});");
-                    _w.Line($"_rnnPackedSecond.PackNN({wHh}.Slice({N(2 * hd * hd)}), {N(hd)}, {N(hd)}, {N(hd)});");
-                }
-                else
-                {
-                    _w.Line("// dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.");
-                    _w.Line($"_rnnPacked.PackNN({wHh}, {N(gw)}, {N(hd)}, {N(hd)});");
-                }
+                _w.Line("// dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.");
+                _w.Line($"_rnnPacked.PackNN({Slice("p", C(dir.WeightHh), dir.WeightHh.Length)}, {N(gw)}, {N(hd)}, {N(hd)});");
                 List<List<long>> blocks = StepBlocks(layer, dir);
                 for (int i = blocks.Count - 1; i >= 0; i--)
                 {
@@ -209,38 +218,35 @@ public sealed partial class RnnGenerator
                 string all = RegionRows(dG, dg, 0, ldg, col, rows, gw);
                 _w.Line($"// Weight gradients{dir.Describe}, summed over all {t} steps by one product each ({stack.StepsName}·Batch = {rows} rows):");
                 _w.Line("//   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t" +
-                    (layer.Cell == CellKind.Gru ? "  (n block of W_hh, b_hh: dgates_n⊙r)" : ""));
+                    (layer.Cell == CellKind.Gru ? "  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])" : ""));
                 string dWih = Slice("g", C(dir.WeightIh), dir.WeightIh.Length);
-                if (oneHot)
+                foreach ((string block, long ldBlock, long width, long firstRow) in InputSideBlocks(layer, dir, rows))
                 {
-                    _w.Line($"{Inputs}OneHot.AccumulateWeightGradient({all}, {N(ldg)}, {N(gw)}, {stack.Input.TokenField}, {dWih}, {N(stack.Input.Ids)});");
-                }
-                else
-                {
-                    (string xs, long ldx) = LayerInput(layer);
-                    _w.Line($"{Kernels}Gemm.TN({N(gw)}, {N(layer.InWidth)}, {N(rows)}, {all}, {N(ldg)}, {xs}, {N(ldx)}, {dWih}, {N(layer.InWidth)}, accumulate: true);");
+                    string dWihRows = Slice(dWih, N(firstRow * layer.InWidth), width * layer.InWidth);
+                    if (oneHot)
+                    {
+                        _w.Line($"{Inputs}OneHot.AccumulateWeightGradient({block}, {N(ldBlock)}, {N(width)}, {stack.Input.TokenField}, {dWihRows}, {N(stack.Input.Ids)});");
+                    }
+                    else
+                    {
+                        (string xs, long ldx) = LayerInput(layer);
+                        _w.Line($"{Kernels}Gemm.TN({N(width)}, {N(layer.InWidth)}, {N(rows)}, {block}, {N(ldBlock)}, {xs}, {N(ldx)}, {dWihRows}, {N(layer.InWidth)}, accumulate: true);");
+                    }
+                    _w.Line($"{Kernels}Bias.AccumulateColumnSums({block}, {N(rows)}, {N(width)}, {N(ldBlock)}, {Slice("g", Plus(C(dir.BiasIh), N(firstRow)), width)});");
                 }
 
                 // dW_hh: the first step reads h0; the rest read the outputs of their previous step.
                 long firstStep = dir.Reverse ? t - 1 : 0;
                 string h0 = InitialH(layer, dir);
                 string dWhh = Slice("g", C(dir.WeightHh), dir.WeightHh.Length);
-                if (layer.Cell == CellKind.Gru)
+                _w.Line($"{Kernels}Gemm.TN({N(gw)}, {N(hd)}, {N(b)}, {RegionRows(dG, dg, firstStep, ldg, col, b, gw)}, {N(ldg)}, {h0}, {N(hd)}, {dWhh}, {N(hd)}, accumulate: true);");
+                if (t > 1)
                 {
-                    EmitGruRecurrentWeightGradient(layer, dir, firstStep, h0, dWhh);
+                    long dgFrom = dir.Reverse ? 0 : 1, hFrom = dir.Reverse ? 1 : 0;
+                    _w.Line($"{Kernels}Gemm.TN({N(gw)}, {N(hd)}, {N((t - 1) * b)}, {RegionRows(dG, dg, dgFrom, ldg, col, (t - 1) * b, gw)}, {N(ldg)}, " +
+                        $"{RegionRows("a", layer.Outputs, hFrom, ld, dir.Reverse ? hd : 0, (t - 1) * b, hd)}, {N(ld)}, {dWhh}, {N(hd)}, accumulate: true);");
                 }
-                else
-                {
-                    _w.Line($"{Kernels}Gemm.TN({N(gw)}, {N(hd)}, {N(b)}, {RegionRows(dG, dg, firstStep, ldg, col, b, gw)}, {N(ldg)}, {h0}, {N(hd)}, {dWhh}, {N(hd)}, accumulate: true);");
-                    if (t > 1)
-                    {
-                        long dgFrom = dir.Reverse ? 0 : 1, hFrom = dir.Reverse ? 1 : 0;
-                        _w.Line($"{Kernels}Gemm.TN({N(gw)}, {N(hd)}, {N((t - 1) * b)}, {RegionRows(dG, dg, dgFrom, ldg, col, (t - 1) * b, gw)}, {N(ldg)}, " +
-                            $"{RegionRows("a", layer.Outputs, hFrom, ld, dir.Reverse ? hd : 0, (t - 1) * b, hd)}, {N(ld)}, {dWhh}, {N(hd)}, accumulate: true);");
-                    }
-                    _w.Line($"{Kernels}Bias.AccumulateColumnSums({all}, {N(rows)}, {N(gw)}, {N(ldg)}, {Slice("g", C(dir.BiasIh), gw)});");
-                    _w.Line($"{Kernels}Bias.AccumulateColumnSums({all}, {N(rows)}, {N(gw)}, {N(ldg)}, {Slice("g", C(dir.BiasHh), gw)});");
-                }
+                _w.Line($"{Kernels}Bias.AccumulateColumnSums({all}, {N(rows)}, {N(gw)}, {N(ldg)}, {Slice("g", C(dir.BiasHh), gw)});");
             }
 
             // dL/dx for the layer below (or the embedding, or the caller's inputs); fed-back inputs take none.
@@ -252,12 +258,15 @@ public sealed partial class RnnGenerator
                 _w.Line($"// dL/dx_t = Σ_dir dgates_t·W_ih: the dh of {target}, for all steps at once.");
                 if (optional) _w.Open("if (ComputeInputGradient)");
                 string dx = Slice("s", C(layer.DeltaOut), rows * layer.InWidth);
-                for (int d = 0; d < layer.Direction.Count; d++)
+                bool first = true;
+                foreach (DirectionPlan dir in layer.Direction)
                 {
-                    DirectionPlan dir = layer.Direction[d];
-                    (Region dg, long ldg, long col) = GateGradients(layer, dir);
-                    string all = RegionRows(dg == layer.DeltaIn ? "s" : "a", dg, 0, ldg, col, rows, gw);
-                    _w.Line($"{Kernels}Gemm.NN({N(rows)}, {N(layer.InWidth)}, {N(gw)}, {all}, {N(ldg)}, {Slice("p", C(dir.WeightIh), dir.WeightIh.Length)}, {N(layer.InWidth)}, {dx}, {N(layer.InWidth)}, accumulate: {(d > 0 ? "true" : "false")});");
+                    string wih = Slice("p", C(dir.WeightIh), dir.WeightIh.Length);
+                    foreach ((string block, long ldBlock, long width, long firstRow) in InputSideBlocks(layer, dir, rows))
+                    {
+                        _w.Line($"{Kernels}Gemm.NN({N(rows)}, {N(layer.InWidth)}, {N(width)}, {block}, {N(ldBlock)}, {Slice(wih, N(firstRow * layer.InWidth), width * layer.InWidth)}, {N(layer.InWidth)}, {dx}, {N(layer.InWidth)}, accumulate: {(first ? "false" : "true")});");
+                        first = false;
+                    }
                 }
                 if (optional) _w.Close();
                 if (layer.Index == 0 && stack.Input.EmbeddingTensor is { } emb)
@@ -268,27 +277,6 @@ public sealed partial class RnnGenerator
             }
             _w.Close();
             _w.Line();
-        }
-
-        private void EmitGruRecurrentWeightGradient(LayerPlan layer, DirectionPlan dir, long firstStep, string h0, string dWhh)
-        {
-            long rows = layer.Stack.Rows, hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, t = layer.Stack.T, col = dir.Reverse ? hd : 0;
-            Region gates = dir.Gates!, rn = dir.RecurrentN!;
-            string dWrz = $"{dWhh}.Slice(0, {N(2 * hd * hd)})";
-            string dWn = $"{dWhh}.Slice({N(2 * hd * hd)})";
-            _w.Line($"{Kernels}Gemm.TN({N(2 * hd)}, {N(hd)}, {N(b)}, {RegionRows("a", gates, firstStep, gw, 0, b, 2 * hd)}, {N(gw)}, {h0}, {N(hd)}, {dWrz}, {N(hd)}, accumulate: true);");
-            _w.Line($"{Kernels}Gemm.TN({N(hd)}, {N(hd)}, {N(b)}, {RegionRows("a", rn, firstStep, hd, 0, b, hd)}, {N(hd)}, {h0}, {N(hd)}, {dWn}, {N(hd)}, accumulate: true);");
-            if (t > 1)
-            {
-                long dgFrom = dir.Reverse ? 0 : 1, hFrom = dir.Reverse ? 1 : 0, k = (t - 1) * b;
-                string hs = RegionRows("a", layer.Outputs, hFrom, ld, col, k, hd);
-                _w.Line($"{Kernels}Gemm.TN({N(2 * hd)}, {N(hd)}, {N(k)}, {RegionRows("a", gates, dgFrom, gw, 0, k, 2 * hd)}, {N(gw)}, {hs}, {N(ld)}, {dWrz}, {N(hd)}, accumulate: true);");
-                _w.Line($"{Kernels}Gemm.TN({N(hd)}, {N(hd)}, {N(k)}, {RegionRows("a", rn, dgFrom, hd, 0, k, hd)}, {N(hd)}, {hs}, {N(ld)}, {dWn}, {N(hd)}, accumulate: true);");
-            }
-            string allGates = RegionRows("a", gates, 0, gw, 0, rows, gw);
-            _w.Line($"{Kernels}Bias.AccumulateColumnSums({allGates}, {N(rows)}, {N(gw)}, {N(gw)}, {Slice("g", C(dir.BiasIh), gw)});");
-            _w.Line($"{Kernels}Bias.AccumulateColumnSums({allGates}, {N(rows)}, {N(2 * hd)}, {N(gw)}, {Slice("g", C(dir.BiasHh), 2 * hd)});");
-            _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows("a", rn, 0, hd, 0, rows, hd)}, {N(rows)}, {N(hd)}, {N(hd)}, {Slice("g", Plus(C(dir.BiasHh), N(2 * hd)), hd)});");
         }
 
         private void EmitBackwardBlock(LayerPlan layer, DirectionPlan dir, List<long> steps)
@@ -333,10 +321,7 @@ public sealed partial class RnnGenerator
                         if (prev is null && dhPrev is not null) _w.Line("dh0.Clear();");
                         _w.Line($"{Cells}GruCell.Backward({g}, {hnT}, {hPrev}, {N(prev is null ? hd : ld)}, {dhT}, {N(ld)}, {dhPrev ?? "default"}, {N(ldPrev)}, {N(b)}, {N(hd)});");
                         if (dhPrev is not null)
-                        {
                             _w.Line($"{Kernels}Gemm.NN({N(b)}, {g}, {N(gw)}, _rnnPacked, {dhPrev}, {N(ldPrev)}, accumulate: true);");
-                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {hnT}, {N(hd)}, _rnnPackedSecond, {dhPrev}, {N(ldPrev)}, accumulate: true);");
-                        }
                         break;
                     }
                     default:

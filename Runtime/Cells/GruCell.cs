@@ -66,9 +66,10 @@ public static class GruCell
     }
 
     /// <summary>
-    /// Backward of <see cref="Forward"/>. On return <paramref name="gates"/> holds the input-side pre-activation gradients
-    /// (<c>dr, dz, dn</c>) and <paramref name="hn"/> the recurrent-side gradient of the n block, <c>dn⊙r</c>; so the recurrent
-    /// gradient is <c>[dr, dz, dn⊙r]</c>. <c>dh⊙z</c> is added to <paramref name="dhPrev"/> when it is not empty.
+    /// Backward of <see cref="Forward"/>. On return <paramref name="gates"/> holds the recurrent-side pre-activation gradients
+    /// <c>[dr, dz, dn⊙r]</c> — contiguous, so <c>dh_prev += gates·W_hh</c> is one product per step and <c>dW_hh</c> one product
+    /// per layer — and <paramref name="hn"/> the input side of the n block, <c>dn</c>; so the input-side gradient is
+    /// <c>[dr, dz, dn]</c>, split between the two. <c>dh⊙z</c> is added to <paramref name="dhPrev"/> when it is not empty.
     /// </summary>
     /// <remarks>
     /// <c>dn = dh⊙(1−z)⊙(1−n²)</c>; <c>dz = dh⊙(h_prev − n)⊙z(1−z)</c>; <c>dr = dn⊙hn⊙r(1−r)</c>; <c>dh_prev += dh⊙z</c>.
@@ -111,8 +112,8 @@ public static class GruCell
                 T dn = d * (T.One - z) * (T.One - n * n);
                 T dz = d * (hp[j] - n) * z * (T.One - z);
                 T dr = dn * hnr[j] * r * (T.One - r);
-                gr[j] = dr; gr[hidden + j] = dz; gr[2 * hidden + j] = dn;
-                hnr[j] = dn * r;
+                gr[j] = dr; gr[hidden + j] = dz; gr[2 * hidden + j] = dn * r;
+                hnr[j] = dn;
                 if (toPrevious) dhp[j] += d * z;
             }
         }
@@ -194,8 +195,8 @@ public static class GruCell
             TV dr = dn * TV.Load(ref hn, k) * (r * (one - r));           // dr = dn⊙hn⊙r(1−r)
             TV.Store(dr, ref gr, k);
             TV.Store(dz, ref gz, k);
-            TV.Store(dn, ref gn, k);
-            TV.Store(dn * r, ref hn, k);                                 // recurrent side of n: dn⊙r
+            TV.Store(dn * r, ref gn, k);                                 // recurrent side of n: dn⊙r
+            TV.Store(dn, ref hn, k);                                     // input side of n: dn
             if (toPrevious) TV.Store(TV.MultiplyAdd(d, z, TV.Load(ref dhPrev, k)), ref dhPrev, k); // dh_prev += dh⊙z
         }
         return j;

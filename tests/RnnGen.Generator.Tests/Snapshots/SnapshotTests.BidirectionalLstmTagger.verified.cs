@@ -421,21 +421,21 @@ partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         RnnBackwardL0ReverseSteps0To2();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(8, 3, 6, a.Slice(RnnLayout.GatesL0, 48), 8, a.Slice(RnnLayout.InputX, 18), 3, g.Slice(RnnLayout.WeightIhL0, 24), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(8, 3, 6, a.Slice(RnnLayout.GatesL0, 48), 8, a.Slice(RnnLayout.InputX, 18), 3, g.Slice(RnnLayout.WeightIhL0, 24).Slice(0, 24), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 6, 8, 8, g.Slice(RnnLayout.BiasIhL0, 8));
         global::RnnGen.Kernels.Gemm.TN(8, 2, 2, a.Slice(RnnLayout.GatesL0, 16), 8, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 4), 2, g.Slice(RnnLayout.WeightHhL0, 16), 2, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(8, 2, 4, a.Slice(RnnLayout.GatesL0 + 16, 32), 8, a.Slice(RnnLayout.HiddenL0, 14), 4, g.Slice(RnnLayout.WeightHhL0, 16), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 6, 8, 8, g.Slice(RnnLayout.BiasIhL0, 8));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 6, 8, 8, g.Slice(RnnLayout.BiasHhL0, 8));
         // Weight gradients (reverse), summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(8, 3, 6, a.Slice(RnnLayout.GatesL0Reverse, 48), 8, a.Slice(RnnLayout.InputX, 18), 3, g.Slice(RnnLayout.WeightIhL0Reverse, 24), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(8, 3, 6, a.Slice(RnnLayout.GatesL0Reverse, 48), 8, a.Slice(RnnLayout.InputX, 18), 3, g.Slice(RnnLayout.WeightIhL0Reverse, 24).Slice(0, 24), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, 48), 6, 8, 8, g.Slice(RnnLayout.BiasIhL0Reverse, 8));
         global::RnnGen.Kernels.Gemm.TN(8, 2, 2, a.Slice(RnnLayout.GatesL0Reverse + 2 * 16, 16), 8, _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 4), 2, g.Slice(RnnLayout.WeightHhL0Reverse, 16), 2, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(8, 2, 4, a.Slice(RnnLayout.GatesL0Reverse, 32), 8, a.Slice(RnnLayout.HiddenL0 + 8 + 2, 14), 4, g.Slice(RnnLayout.WeightHhL0Reverse, 16), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, 48), 6, 8, 8, g.Slice(RnnLayout.BiasIhL0Reverse, 8));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, 48), 6, 8, 8, g.Slice(RnnLayout.BiasHhL0Reverse, 8));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(6, 3, 8, a.Slice(RnnLayout.GatesL0, 48), 8, p.Slice(RnnLayout.WeightIhL0, 24), 3, s.Slice(RnnLayout.DeltaA, 18), 3, accumulate: false);
-        global::RnnGen.Kernels.Gemm.NN(6, 3, 8, a.Slice(RnnLayout.GatesL0Reverse, 48), 8, p.Slice(RnnLayout.WeightIhL0Reverse, 24), 3, s.Slice(RnnLayout.DeltaA, 18), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(6, 3, 8, a.Slice(RnnLayout.GatesL0, 48), 8, p.Slice(RnnLayout.WeightIhL0, 24).Slice(0, 24), 3, s.Slice(RnnLayout.DeltaA, 18), 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(6, 3, 8, a.Slice(RnnLayout.GatesL0Reverse, 48), 8, p.Slice(RnnLayout.WeightIhL0Reverse, 24).Slice(0, 24), 3, s.Slice(RnnLayout.DeltaA, 18), 3, accumulate: true);
         // d(embedding.weight)[token_t] += dL/dx_t.
         global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DeltaA, 18), 3, _rnnTokens, g.Slice(RnnLayout.EmbeddingWeight, 18), 3);
     }

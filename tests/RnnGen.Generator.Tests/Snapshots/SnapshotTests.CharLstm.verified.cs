@@ -433,10 +433,10 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         RnnBackwardL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 96), 16, 16, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 80), 5);
+        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 96), 16, 16, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 80).Slice(0, 80), 5);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), 6, 16, 16, g.Slice(RnnLayout.BiasIhL0, 16));
         global::RnnGen.Kernels.Gemm.TN(16, 4, 2, a.Slice(RnnLayout.GatesL0, 32), 16, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8), 4, g.Slice(RnnLayout.WeightHhL0, 64), 4, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(16, 4, 4, a.Slice(RnnLayout.GatesL0 + 32, 64), 16, a.Slice(RnnLayout.HiddenL0, 16), 4, g.Slice(RnnLayout.WeightHhL0, 64), 4, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), 6, 16, 16, g.Slice(RnnLayout.BiasIhL0, 16));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), 6, 16, 16, g.Slice(RnnLayout.BiasHhL0, 16));
     }
 
@@ -476,13 +476,13 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         RnnBackwardL1Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(12, 4, 6, a.Slice(RnnLayout.GatesL1, 72), 12, a.Slice(RnnLayout.HiddenL0, 24), 4, g.Slice(RnnLayout.WeightIhL1, 48), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 4, 6, a.Slice(RnnLayout.GatesL1, 72), 12, a.Slice(RnnLayout.HiddenL0, 24), 4, g.Slice(RnnLayout.WeightIhL1, 48).Slice(0, 48), 4, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), 6, 12, 12, g.Slice(RnnLayout.BiasIhL1, 12));
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL1, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6), 3, g.Slice(RnnLayout.WeightHhL1, 36), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesL1 + 24, 48), 12, a.Slice(RnnLayout.HiddenL1, 12), 3, g.Slice(RnnLayout.WeightHhL1, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), 6, 12, 12, g.Slice(RnnLayout.BiasIhL1, 12));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), 6, 12, 12, g.Slice(RnnLayout.BiasHhL1, 12));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of h of layer 0, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(6, 4, 12, a.Slice(RnnLayout.GatesL1, 72), 12, p.Slice(RnnLayout.WeightIhL1, 48), 4, s.Slice(RnnLayout.DeltaA, 24), 4, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(6, 4, 12, a.Slice(RnnLayout.GatesL1, 72), 12, p.Slice(RnnLayout.WeightIhL1, 48).Slice(0, 48), 4, s.Slice(RnnLayout.DeltaA, 24), 4, accumulate: false);
     }
 
     /// <summary>Backward through layer 1, steps 2 down to 0.</summary>

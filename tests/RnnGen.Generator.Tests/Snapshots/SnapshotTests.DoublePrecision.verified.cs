@@ -360,10 +360,10 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 48), 12, 12, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 48), 4);
+        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 48), 12, 12, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 48).Slice(0, 48), 4);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0 + 24, 24), 12, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasHhL0, 12));
     }
 

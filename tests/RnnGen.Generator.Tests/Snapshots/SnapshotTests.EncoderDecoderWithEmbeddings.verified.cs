@@ -552,13 +552,13 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         RnnBackwardEncoderL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(12, 2, 6, a.Slice(RnnLayout.GatesEncoderL0, 72), 12, a.Slice(RnnLayout.EncoderInputX, 12), 2, g.Slice(RnnLayout.EncoderWeightIhL0, 24), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 2, 6, a.Slice(RnnLayout.GatesEncoderL0, 72), 12, a.Slice(RnnLayout.EncoderInputX, 12), 2, g.Slice(RnnLayout.EncoderWeightIhL0, 24).Slice(0, 24), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 72), 6, 12, 12, g.Slice(RnnLayout.EncoderBiasIhL0, 12));
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesEncoderL0, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0EncoderL0, 6), 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesEncoderL0 + 24, 48), 12, a.Slice(RnnLayout.EncoderHiddenL0, 12), 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 72), 6, 12, 12, g.Slice(RnnLayout.EncoderBiasIhL0, 12));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 72), 6, 12, 12, g.Slice(RnnLayout.EncoderBiasHhL0, 12));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(6, 2, 12, a.Slice(RnnLayout.GatesEncoderL0, 72), 12, p.Slice(RnnLayout.EncoderWeightIhL0, 24), 2, s.Slice(RnnLayout.DeltaB, 12), 2, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(6, 2, 12, a.Slice(RnnLayout.GatesEncoderL0, 72), 12, p.Slice(RnnLayout.EncoderWeightIhL0, 24).Slice(0, 24), 2, s.Slice(RnnLayout.DeltaB, 12), 2, accumulate: false);
         // d(encoder.embedding.weight)[token_t] += dL/dx_t.
         global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DeltaB, 12), 2, _rnnTokens, g.Slice(RnnLayout.EncoderEmbeddingWeight, 12), 2);
     }
@@ -599,13 +599,13 @@ partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToke
         RnnBackwardDecoderL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (OutputSteps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(12, 2, 4, a.Slice(RnnLayout.GatesDecoderL0, 48), 12, a.Slice(RnnLayout.DecoderInputX, 8), 2, g.Slice(RnnLayout.DecoderWeightIhL0, 24), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 2, 4, a.Slice(RnnLayout.GatesDecoderL0, 48), 12, a.Slice(RnnLayout.DecoderInputX, 8), 2, g.Slice(RnnLayout.DecoderWeightIhL0, 24).Slice(0, 24), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesDecoderL0, 48), 4, 12, 12, g.Slice(RnnLayout.DecoderBiasIhL0, 12));
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesDecoderL0, 24), 12, _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.H0DecoderL0, 6), 3, g.Slice(RnnLayout.DecoderWeightHhL0, 36), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesDecoderL0 + 24, 24), 12, a.Slice(RnnLayout.DecoderHiddenL0, 6), 3, g.Slice(RnnLayout.DecoderWeightHhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesDecoderL0, 48), 4, 12, 12, g.Slice(RnnLayout.DecoderBiasIhL0, 12));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesDecoderL0, 48), 4, 12, 12, g.Slice(RnnLayout.DecoderBiasHhL0, 12));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(4, 2, 12, a.Slice(RnnLayout.GatesDecoderL0, 48), 12, p.Slice(RnnLayout.DecoderWeightIhL0, 24), 2, s.Slice(RnnLayout.DeltaA, 8), 2, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(4, 2, 12, a.Slice(RnnLayout.GatesDecoderL0, 48), 12, p.Slice(RnnLayout.DecoderWeightIhL0, 24).Slice(0, 24), 2, s.Slice(RnnLayout.DeltaA, 8), 2, accumulate: false);
         // d(decoder.embedding.weight)[token_t] += dL/dx_t.
         global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DeltaA, 8), 2, _rnnDecoderTokens, g.Slice(RnnLayout.DecoderEmbeddingWeight, 10), 2);
     }

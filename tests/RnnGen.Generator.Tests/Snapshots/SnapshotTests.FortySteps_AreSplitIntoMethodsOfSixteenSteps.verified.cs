@@ -485,15 +485,15 @@ partial class LongSequence : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         RnnBackwardL0Steps15To0();
         // Weight gradients, summed over all 40 steps by one product each (Steps·Batch = 40 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(2, 1, 40, s.Slice(RnnLayout.DeltaB, 80), 2, a.Slice(RnnLayout.InputX, 40), 1, g.Slice(RnnLayout.WeightIhL0, 2), 1, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(2, 1, 40, s.Slice(RnnLayout.DeltaB, 80), 2, a.Slice(RnnLayout.InputX, 40), 1, g.Slice(RnnLayout.WeightIhL0, 2).Slice(0, 2), 1, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 80), 40, 2, 2, g.Slice(RnnLayout.BiasIhL0, 2));
         global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB, 2), 2, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(2, 2, 39, s.Slice(RnnLayout.DeltaB + 2, 78), 2, a.Slice(RnnLayout.HiddenL0, 78), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 80), 40, 2, 2, g.Slice(RnnLayout.BiasIhL0, 2));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 80), 40, 2, 2, g.Slice(RnnLayout.BiasHhL0, 2));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(40, 1, 2, s.Slice(RnnLayout.DeltaB, 80), 2, p.Slice(RnnLayout.WeightIhL0, 2), 1, s.Slice(RnnLayout.DeltaA, 40), 1, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(40, 1, 2, s.Slice(RnnLayout.DeltaB, 80), 2, p.Slice(RnnLayout.WeightIhL0, 2).Slice(0, 2), 1, s.Slice(RnnLayout.DeltaA, 40), 1, accumulate: false);
         }
     }
 

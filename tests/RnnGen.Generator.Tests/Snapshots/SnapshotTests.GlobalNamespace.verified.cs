@@ -348,15 +348,15 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, a.Slice(RnnLayout.InputX, 4), 2, g.Slice(RnnLayout.WeightIhL0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, a.Slice(RnnLayout.InputX, 4), 2, g.Slice(RnnLayout.WeightIhL0, 4).Slice(0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasIhL0, 2));
         global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB, 2), 2, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB + 2, 2), 2, a.Slice(RnnLayout.HiddenL0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasIhL0, 2));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasHhL0, 2));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, p.Slice(RnnLayout.WeightIhL0, 4), 2, s.Slice(RnnLayout.DeltaA, 4), 2, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, p.Slice(RnnLayout.WeightIhL0, 4).Slice(0, 4), 2, s.Slice(RnnLayout.DeltaA, 4), 2, accumulate: false);
         }
     }
 

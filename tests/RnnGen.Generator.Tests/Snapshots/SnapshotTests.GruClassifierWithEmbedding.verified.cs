@@ -104,8 +104,7 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     private readonly int[] _rnnTokens = new int[12]; // token ids of the model's steps, [Steps, Batch]
     // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 4), (4, 8) });
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (4, 4) });
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 4), (4, 12) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -164,7 +163,7 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -370,22 +369,21 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
-        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 48).Slice(0, 32), 8, 4, 4);
-        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 48).Slice(32), 4, 4, 4);
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 48), 12, 4, 4);
         RnnBackwardL0Steps3To0();
         // Weight gradients, summed over all 4 steps by one product each (Steps·Batch = 12 rows):
-        //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 12, a.Slice(RnnLayout.GatesL0, 144), 12, a.Slice(RnnLayout.InputX, 36), 3, g.Slice(RnnLayout.WeightIhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(8, 4, 3, a.Slice(RnnLayout.GatesL0, 32), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12), 4, g.Slice(RnnLayout.WeightHhL0, 48).Slice(0, 32), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(4, 4, 3, a.Slice(RnnLayout.RecurrentNL0, 12), 4, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12), 4, g.Slice(RnnLayout.WeightHhL0, 48).Slice(32), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(8, 4, 9, a.Slice(RnnLayout.GatesL0 + 36, 104), 12, a.Slice(RnnLayout.HiddenL0, 36), 4, g.Slice(RnnLayout.WeightHhL0, 48).Slice(0, 32), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(4, 4, 9, a.Slice(RnnLayout.RecurrentNL0 + 12, 36), 4, a.Slice(RnnLayout.HiddenL0, 36), 4, g.Slice(RnnLayout.WeightHhL0, 48).Slice(32), 4, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 144), 12, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 144), 12, 8, 12, g.Slice(RnnLayout.BiasHhL0, 8));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 48), 12, 4, 4, g.Slice(RnnLayout.BiasHhL0 + 8, 4));
+        //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
+        global::RnnGen.Kernels.Gemm.TN(8, 3, 12, a.Slice(RnnLayout.GatesL0, 140), 12, a.Slice(RnnLayout.InputX, 36), 3, g.Slice(RnnLayout.WeightIhL0, 36).Slice(0, 24), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 140), 12, 8, 12, g.Slice(RnnLayout.BiasIhL0, 8));
+        global::RnnGen.Kernels.Gemm.TN(4, 3, 12, a.Slice(RnnLayout.RecurrentNL0, 48), 4, a.Slice(RnnLayout.InputX, 36), 3, g.Slice(RnnLayout.WeightIhL0, 36).Slice(24, 12), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 48), 12, 4, 4, g.Slice(RnnLayout.BiasIhL0 + 8, 4));
+        global::RnnGen.Kernels.Gemm.TN(12, 4, 3, a.Slice(RnnLayout.GatesL0, 36), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12), 4, g.Slice(RnnLayout.WeightHhL0, 48), 4, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 4, 9, a.Slice(RnnLayout.GatesL0 + 36, 108), 12, a.Slice(RnnLayout.HiddenL0, 36), 4, g.Slice(RnnLayout.WeightHhL0, 48), 4, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 144), 12, 12, 12, g.Slice(RnnLayout.BiasHhL0, 12));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(12, 3, 12, a.Slice(RnnLayout.GatesL0, 144), 12, p.Slice(RnnLayout.WeightIhL0, 36), 3, s.Slice(RnnLayout.DeltaA, 36), 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(12, 3, 8, a.Slice(RnnLayout.GatesL0, 140), 12, p.Slice(RnnLayout.WeightIhL0, 36).Slice(0, 24), 3, s.Slice(RnnLayout.DeltaA, 36), 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(12, 3, 4, a.Slice(RnnLayout.RecurrentNL0, 48), 4, p.Slice(RnnLayout.WeightIhL0, 36).Slice(24, 12), 3, s.Slice(RnnLayout.DeltaA, 36), 3, accumulate: true);
         // d(embedding.weight)[token_t] += dL/dx_t.
         global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DeltaA, 36), 3, _rnnTokens, g.Slice(RnnLayout.EmbeddingWeight, 18), 3);
     }
@@ -404,15 +402,12 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         // t = 3
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(3 * 36, 36), hn.Slice(3 * 12, 12), h.Slice(2 * 12, 12), 4, dh.Slice(3 * 12, 12), 4, dh.Slice(2 * 12, 12), 4, 3, 4);
         global::RnnGen.Kernels.Gemm.NN(3, gates.Slice(3 * 36, 36), 12, _rnnPacked, dh.Slice(2 * 12, 12), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(3, hn.Slice(3 * 12, 12), 4, _rnnPackedSecond, dh.Slice(2 * 12, 12), 4, accumulate: true);
         // t = 2
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(2 * 36, 36), hn.Slice(2 * 12, 12), h.Slice(12, 12), 4, dh.Slice(2 * 12, 12), 4, dh.Slice(12, 12), 4, 3, 4);
         global::RnnGen.Kernels.Gemm.NN(3, gates.Slice(2 * 36, 36), 12, _rnnPacked, dh.Slice(12, 12), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(3, hn.Slice(2 * 12, 12), 4, _rnnPackedSecond, dh.Slice(12, 12), 4, accumulate: true);
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(36, 36), hn.Slice(12, 12), h.Slice(0, 12), 4, dh.Slice(12, 12), 4, dh.Slice(0, 12), 4, 3, 4);
         global::RnnGen.Kernels.Gemm.NN(3, gates.Slice(36, 36), 12, _rnnPacked, dh.Slice(0, 12), 4, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(3, hn.Slice(12, 12), 4, _rnnPackedSecond, dh.Slice(0, 12), 4, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 36), hn.Slice(0, 12), h0, 4, dh.Slice(0, 12), 4, default, 4, 3, 4);
     }

@@ -136,8 +136,7 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     private readonly int[] _rnnTokens = new int[4]; // token ids of the model's steps, [Steps, Batch]
     // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (9, 3), (3, 6), (12, 3), (3, 12), (2, 2) });
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (3, 3) });
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (9, 3), (3, 9), (12, 3), (3, 12), (2, 2) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -209,7 +208,7 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -488,22 +487,21 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
-        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 6, 3, 3);
-        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, 3, 3);
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 27), 9, 3, 3);
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
-        //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
-        global::RnnGen.Kernels.Gemm.TN(9, 2, 4, a.Slice(RnnLayout.GatesL0, 36), 9, a.Slice(RnnLayout.InputX, 8), 2, g.Slice(RnnLayout.WeightIhL0, 18), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(6, 3, 2, a.Slice(RnnLayout.GatesL0, 15), 9, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(3, 3, 2, a.Slice(RnnLayout.RecurrentNL0, 6), 3, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(6, 3, 2, a.Slice(RnnLayout.GatesL0 + 18, 15), 9, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(3, 3, 2, a.Slice(RnnLayout.RecurrentNL0 + 6, 6), 3, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 36), 4, 9, 9, g.Slice(RnnLayout.BiasIhL0, 9));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 36), 4, 6, 9, g.Slice(RnnLayout.BiasHhL0, 6));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 12), 4, 3, 3, g.Slice(RnnLayout.BiasHhL0 + 6, 3));
+        //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
+        global::RnnGen.Kernels.Gemm.TN(6, 2, 4, a.Slice(RnnLayout.GatesL0, 33), 9, a.Slice(RnnLayout.InputX, 8), 2, g.Slice(RnnLayout.WeightIhL0, 18).Slice(0, 12), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 33), 4, 6, 9, g.Slice(RnnLayout.BiasIhL0, 6));
+        global::RnnGen.Kernels.Gemm.TN(3, 2, 4, a.Slice(RnnLayout.RecurrentNL0, 12), 3, a.Slice(RnnLayout.InputX, 8), 2, g.Slice(RnnLayout.WeightIhL0, 18).Slice(12, 6), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 12), 4, 3, 3, g.Slice(RnnLayout.BiasIhL0 + 6, 3));
+        global::RnnGen.Kernels.Gemm.TN(9, 3, 2, a.Slice(RnnLayout.GatesL0, 18), 9, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(9, 3, 2, a.Slice(RnnLayout.GatesL0 + 18, 18), 9, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 36), 4, 9, 9, g.Slice(RnnLayout.BiasHhL0, 9));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(4, 2, 9, a.Slice(RnnLayout.GatesL0, 36), 9, p.Slice(RnnLayout.WeightIhL0, 18), 2, s.Slice(RnnLayout.DeltaA, 8), 2, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(4, 2, 6, a.Slice(RnnLayout.GatesL0, 33), 9, p.Slice(RnnLayout.WeightIhL0, 18).Slice(0, 12), 2, s.Slice(RnnLayout.DeltaA, 8), 2, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(4, 2, 3, a.Slice(RnnLayout.RecurrentNL0, 12), 3, p.Slice(RnnLayout.WeightIhL0, 18).Slice(12, 6), 2, s.Slice(RnnLayout.DeltaA, 8), 2, accumulate: true);
         // d(embedding.weight)[token_t] += dL/dx_t.
         global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DeltaA, 8), 2, _rnnTokens, g.Slice(RnnLayout.EmbeddingWeight, 8), 2);
     }
@@ -522,7 +520,6 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(18, 18), hn.Slice(6, 6), h.Slice(0, 6), 3, dh.Slice(6, 6), 3, dh.Slice(0, 6), 3, 2, 3);
         global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(18, 18), 9, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(6, 6), 3, _rnnPackedSecond, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 18), hn.Slice(0, 6), h0, 3, dh.Slice(0, 6), 3, default, 3, 2, 3);
     }
@@ -542,13 +539,13 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         RnnBackwardL1Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesL1, 48), 12, a.Slice(RnnLayout.HiddenL0, 12), 3, g.Slice(RnnLayout.WeightIhL1, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesL1, 48), 12, a.Slice(RnnLayout.HiddenL0, 12), 3, g.Slice(RnnLayout.WeightIhL1, 36).Slice(0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL1, 12));
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL1, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6), 3, g.Slice(RnnLayout.WeightHhL1, 36), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL1 + 24, 24), 12, a.Slice(RnnLayout.HiddenL1, 6), 3, g.Slice(RnnLayout.WeightHhL1, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL1, 12));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 48), 4, 12, 12, g.Slice(RnnLayout.BiasHhL1, 12));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of h of layer 0, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(4, 3, 12, a.Slice(RnnLayout.GatesL1, 48), 12, p.Slice(RnnLayout.WeightIhL1, 36), 3, s.Slice(RnnLayout.DeltaB, 12), 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(4, 3, 12, a.Slice(RnnLayout.GatesL1, 48), 12, p.Slice(RnnLayout.WeightIhL1, 36).Slice(0, 36), 3, s.Slice(RnnLayout.DeltaB, 12), 3, accumulate: false);
     }
 
     /// <summary>Backward through layer 1, steps 1 down to 0.</summary>
@@ -582,13 +579,13 @@ partial class Mixed : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInpu
         RnnBackwardL2Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(2, 3, 4, s.Slice(RnnLayout.DeltaB, 8), 2, a.Slice(RnnLayout.HiddenL1, 12), 3, g.Slice(RnnLayout.WeightIhL2, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(2, 3, 4, s.Slice(RnnLayout.DeltaB, 8), 2, a.Slice(RnnLayout.HiddenL1, 12), 3, g.Slice(RnnLayout.WeightIhL2, 6).Slice(0, 6), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 8), 4, 2, 2, g.Slice(RnnLayout.BiasIhL2, 2));
         global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, _rnnInitialState.Span.Slice(RnnLayout.H0L2, 4), 2, g.Slice(RnnLayout.WeightHhL2, 4), 2, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(RnnLayout.DeltaB + 4, 4), 2, a.Slice(RnnLayout.HiddenL2, 4), 2, g.Slice(RnnLayout.WeightHhL2, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 8), 4, 2, 2, g.Slice(RnnLayout.BiasIhL2, 2));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 8), 4, 2, 2, g.Slice(RnnLayout.BiasHhL2, 2));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of h of layer 1, for all steps at once.
-        global::RnnGen.Kernels.Gemm.NN(4, 3, 2, s.Slice(RnnLayout.DeltaB, 8), 2, p.Slice(RnnLayout.WeightIhL2, 6), 3, s.Slice(RnnLayout.DeltaA, 12), 3, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(4, 3, 2, s.Slice(RnnLayout.DeltaB, 8), 2, p.Slice(RnnLayout.WeightIhL2, 6).Slice(0, 6), 3, s.Slice(RnnLayout.DeltaA, 12), 3, accumulate: false);
     }
 
     /// <summary>Backward through layer 2, steps 1 down to 0.</summary>

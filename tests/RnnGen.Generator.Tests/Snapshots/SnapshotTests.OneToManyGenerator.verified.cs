@@ -103,8 +103,7 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
     private readonly int[] _rnnTokens = new int[8]; // token ids of the model's steps, [OutputSteps, Batch]
     private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];
     // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (9, 3), (3, 6) });
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (3, 3) });
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (9, 3), (3, 9) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -164,7 +163,7 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -448,20 +447,18 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
-        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 6, 3, 3);
-        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, 3, 3);
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 27), 9, 3, 3);
         RnnBackwardL0Steps3To0();
         // Weight gradients, summed over all 4 steps by one product each (OutputSteps·Batch = 8 rows):
-        //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 72), 9, 9, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 45), 5);
-        global::RnnGen.Kernels.Gemm.TN(6, 3, 2, a.Slice(RnnLayout.GatesL0, 15), 9, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(3, 3, 2, a.Slice(RnnLayout.RecurrentNL0, 6), 3, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(6, 3, 6, a.Slice(RnnLayout.GatesL0 + 18, 51), 9, a.Slice(RnnLayout.HiddenL0, 18), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(0, 18), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(3, 3, 6, a.Slice(RnnLayout.RecurrentNL0 + 6, 18), 3, a.Slice(RnnLayout.HiddenL0, 18), 3, g.Slice(RnnLayout.WeightHhL0, 27).Slice(18), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 72), 8, 9, 9, g.Slice(RnnLayout.BiasIhL0, 9));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 72), 8, 6, 9, g.Slice(RnnLayout.BiasHhL0, 6));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 24), 8, 3, 3, g.Slice(RnnLayout.BiasHhL0 + 6, 3));
+        //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
+        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 69), 9, 6, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 45).Slice(0, 30), 5);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 69), 8, 6, 9, g.Slice(RnnLayout.BiasIhL0, 6));
+        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.RecurrentNL0, 24), 3, 3, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 45).Slice(30, 15), 5);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 24), 8, 3, 3, g.Slice(RnnLayout.BiasIhL0 + 6, 3));
+        global::RnnGen.Kernels.Gemm.TN(9, 3, 2, a.Slice(RnnLayout.GatesL0, 18), 9, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(9, 3, 6, a.Slice(RnnLayout.GatesL0 + 18, 54), 9, a.Slice(RnnLayout.HiddenL0, 18), 3, g.Slice(RnnLayout.WeightHhL0, 27), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 72), 8, 9, 9, g.Slice(RnnLayout.BiasHhL0, 9));
     }
 
     /// <summary>Backward through layer 0, steps 3 down to 0.</summary>
@@ -478,15 +475,12 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         // t = 3
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(3 * 18, 18), hn.Slice(3 * 6, 6), h.Slice(2 * 6, 6), 3, dh.Slice(3 * 6, 6), 3, dh.Slice(2 * 6, 6), 3, 2, 3);
         global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(3 * 18, 18), 9, _rnnPacked, dh.Slice(2 * 6, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(3 * 6, 6), 3, _rnnPackedSecond, dh.Slice(2 * 6, 6), 3, accumulate: true);
         // t = 2
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(2 * 18, 18), hn.Slice(2 * 6, 6), h.Slice(6, 6), 3, dh.Slice(2 * 6, 6), 3, dh.Slice(6, 6), 3, 2, 3);
         global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(2 * 18, 18), 9, _rnnPacked, dh.Slice(6, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(2 * 6, 6), 3, _rnnPackedSecond, dh.Slice(6, 6), 3, accumulate: true);
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(18, 18), hn.Slice(6, 6), h.Slice(0, 6), 3, dh.Slice(6, 6), 3, dh.Slice(0, 6), 3, 2, 3);
         global::RnnGen.Kernels.Gemm.NN(2, gates.Slice(18, 18), 9, _rnnPacked, dh.Slice(0, 6), 3, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(2, hn.Slice(6, 6), 3, _rnnPackedSecond, dh.Slice(0, 6), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 18), hn.Slice(0, 6), h0, 3, dh.Slice(0, 6), 3, default, 3, 2, 3);
     }

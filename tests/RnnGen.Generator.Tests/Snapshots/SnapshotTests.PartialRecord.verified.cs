@@ -100,8 +100,7 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (6, 2), (2, 4) });
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPackedSecond = new(new (int, int)[] { (2, 2) });
+    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (6, 2), (2, 6) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -158,7 +157,7 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnPackedSecond.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
@@ -358,24 +357,23 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        // dh_(t-1) takes [dr, dz]·W_h(r,z) and (dn⊙r)·W_hn: the two row blocks of W_hh, packed once for all steps.
-        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 12).Slice(0, 8), 4, 2, 2);
-        _rnnPackedSecond.PackNN(p.Slice(RnnLayout.WeightHhL0, 12).Slice(8), 2, 2, 2);
+        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
+        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 12), 6, 2, 2);
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
-        //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (n block of W_hh, b_hh: dgates_n⊙r)
-        global::RnnGen.Kernels.Gemm.TN(6, 2, 2, a.Slice(RnnLayout.GatesL0, 12), 6, a.Slice(RnnLayout.InputX, 4), 2, g.Slice(RnnLayout.WeightIhL0, 12), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(4, 2, 1, a.Slice(RnnLayout.GatesL0, 4), 6, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 12).Slice(0, 8), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 1, a.Slice(RnnLayout.RecurrentNL0, 2), 2, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 12).Slice(8), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(4, 2, 1, a.Slice(RnnLayout.GatesL0 + 6, 4), 6, a.Slice(RnnLayout.HiddenL0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 12).Slice(0, 8), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 1, a.Slice(RnnLayout.RecurrentNL0 + 2, 2), 2, a.Slice(RnnLayout.HiddenL0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 12).Slice(8), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 12), 2, 6, 6, g.Slice(RnnLayout.BiasIhL0, 6));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 12), 2, 4, 6, g.Slice(RnnLayout.BiasHhL0, 4));
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 4), 2, 2, 2, g.Slice(RnnLayout.BiasHhL0 + 4, 2));
+        //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
+        global::RnnGen.Kernels.Gemm.TN(4, 2, 2, a.Slice(RnnLayout.GatesL0, 10), 6, a.Slice(RnnLayout.InputX, 4), 2, g.Slice(RnnLayout.WeightIhL0, 12).Slice(0, 8), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 10), 2, 4, 6, g.Slice(RnnLayout.BiasIhL0, 4));
+        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, a.Slice(RnnLayout.RecurrentNL0, 4), 2, a.Slice(RnnLayout.InputX, 4), 2, g.Slice(RnnLayout.WeightIhL0, 12).Slice(8, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 4), 2, 2, 2, g.Slice(RnnLayout.BiasIhL0 + 4, 2));
+        global::RnnGen.Kernels.Gemm.TN(6, 2, 1, a.Slice(RnnLayout.GatesL0, 6), 6, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 12), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(6, 2, 1, a.Slice(RnnLayout.GatesL0 + 6, 6), 6, a.Slice(RnnLayout.HiddenL0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 12), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 12), 2, 6, 6, g.Slice(RnnLayout.BiasHhL0, 6));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(2, 2, 6, a.Slice(RnnLayout.GatesL0, 12), 6, p.Slice(RnnLayout.WeightIhL0, 12), 2, s.Slice(RnnLayout.DeltaA, 4), 2, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(2, 2, 4, a.Slice(RnnLayout.GatesL0, 10), 6, p.Slice(RnnLayout.WeightIhL0, 12).Slice(0, 8), 2, s.Slice(RnnLayout.DeltaA, 4), 2, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(2, 2, 2, a.Slice(RnnLayout.RecurrentNL0, 4), 2, p.Slice(RnnLayout.WeightIhL0, 12).Slice(8, 4), 2, s.Slice(RnnLayout.DeltaA, 4), 2, accumulate: true);
         }
     }
 
@@ -393,7 +391,6 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(6, 6), hn.Slice(2, 2), h.Slice(0, 2), 2, dh.Slice(2, 2), 2, dh.Slice(0, 2), 2, 1, 2);
         global::RnnGen.Kernels.Gemm.NN(1, gates.Slice(6, 6), 6, _rnnPacked, dh.Slice(0, 2), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NN(1, hn.Slice(2, 2), 2, _rnnPackedSecond, dh.Slice(0, 2), 2, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 6), hn.Slice(0, 2), h0, 2, dh.Slice(0, 2), 2, default, 2, 1, 2);
     }

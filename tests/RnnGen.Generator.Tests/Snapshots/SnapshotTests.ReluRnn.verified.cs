@@ -354,15 +354,15 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
         RnnBackwardL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 3 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(3, 2, 3, s.Slice(RnnLayout.DeltaB, 9), 3, a.Slice(RnnLayout.InputX, 6), 2, g.Slice(RnnLayout.WeightIhL0, 6), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(3, 2, 3, s.Slice(RnnLayout.DeltaB, 9), 3, a.Slice(RnnLayout.InputX, 6), 2, g.Slice(RnnLayout.WeightIhL0, 6).Slice(0, 6), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 9), 3, 3, 3, g.Slice(RnnLayout.BiasIhL0, 3));
         global::RnnGen.Kernels.Gemm.TN(3, 3, 1, s.Slice(RnnLayout.DeltaB, 3), 3, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 3), 3, g.Slice(RnnLayout.WeightHhL0, 9), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(3, 3, 2, s.Slice(RnnLayout.DeltaB + 3, 6), 3, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 9), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 9), 3, 3, 3, g.Slice(RnnLayout.BiasIhL0, 3));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 9), 3, 3, 3, g.Slice(RnnLayout.BiasHhL0, 3));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(3, 2, 3, s.Slice(RnnLayout.DeltaB, 9), 3, p.Slice(RnnLayout.WeightIhL0, 6), 2, s.Slice(RnnLayout.DeltaA, 6), 2, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(3, 2, 3, s.Slice(RnnLayout.DeltaB, 9), 3, p.Slice(RnnLayout.WeightIhL0, 6).Slice(0, 6), 2, s.Slice(RnnLayout.DeltaA, 6), 2, accumulate: false);
         }
     }
 

@@ -366,15 +366,15 @@ partial class MultiLabel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVect
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesL0, 48), 12, a.Slice(RnnLayout.InputX, 12), 3, g.Slice(RnnLayout.WeightIhL0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(12, 3, 4, a.Slice(RnnLayout.GatesL0, 48), 12, a.Slice(RnnLayout.InputX, 12), 3, g.Slice(RnnLayout.WeightIhL0, 36).Slice(0, 36), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0 + 24, 24), 12, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasHhL0, 12));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(4, 3, 12, a.Slice(RnnLayout.GatesL0, 48), 12, p.Slice(RnnLayout.WeightIhL0, 36), 3, s.Slice(RnnLayout.DeltaA, 12), 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(4, 3, 12, a.Slice(RnnLayout.GatesL0, 48), 12, p.Slice(RnnLayout.WeightIhL0, 36).Slice(0, 36), 3, s.Slice(RnnLayout.DeltaA, 12), 3, accumulate: false);
         }
     }
 

@@ -353,15 +353,15 @@ partial class TanhRegression : global::RnnGen.IRnnModel<float>, global::RnnGen.I
         RnnBackwardL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(4, 3, 6, s.Slice(RnnLayout.DeltaB, 24), 4, a.Slice(RnnLayout.InputX, 18), 3, g.Slice(RnnLayout.WeightIhL0, 12), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(4, 3, 6, s.Slice(RnnLayout.DeltaB, 24), 4, a.Slice(RnnLayout.InputX, 18), 3, g.Slice(RnnLayout.WeightIhL0, 12).Slice(0, 12), 3, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 24), 6, 4, 4, g.Slice(RnnLayout.BiasIhL0, 4));
         global::RnnGen.Kernels.Gemm.TN(4, 4, 2, s.Slice(RnnLayout.DeltaB, 8), 4, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8), 4, g.Slice(RnnLayout.WeightHhL0, 16), 4, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(4, 4, 4, s.Slice(RnnLayout.DeltaB + 8, 16), 4, a.Slice(RnnLayout.HiddenL0, 16), 4, g.Slice(RnnLayout.WeightHhL0, 16), 4, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 24), 6, 4, 4, g.Slice(RnnLayout.BiasIhL0, 4));
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 24), 6, 4, 4, g.Slice(RnnLayout.BiasHhL0, 4));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(6, 3, 4, s.Slice(RnnLayout.DeltaB, 24), 4, p.Slice(RnnLayout.WeightIhL0, 12), 3, s.Slice(RnnLayout.DeltaA, 18), 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(6, 3, 4, s.Slice(RnnLayout.DeltaB, 24), 4, p.Slice(RnnLayout.WeightIhL0, 12).Slice(0, 12), 3, s.Slice(RnnLayout.DeltaA, 18), 3, accumulate: false);
         }
     }
 

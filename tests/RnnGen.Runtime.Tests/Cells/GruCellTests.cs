@@ -38,8 +38,9 @@ public class GruCellTests
                 double dn = d * (1 - z) * (1 - n * n);
                 double dz = d * (hPrev[b * ldPrev + j] - n) * z * (1 - z);
                 double dr = dn * hn[b * hidden + j] * r * (1 - r);
-                (gates[row + j], gates[row + hidden + j], gates[row + 2 * hidden + j]) = (dr, dz, dn);
-                hn[b * hidden + j] = dn * r;
+                // Recurrent side [dr, dz, dn⊙r] stays in the gates; the input side of n, dn, goes to hn.
+                (gates[row + j], gates[row + hidden + j], gates[row + 2 * hidden + j]) = (dr, dz, dn * r);
+                hn[b * hidden + j] = dn;
                 if (dhPrev is not null) dhPrev[b * ldDhPrev + j] += d * z;
             }
     }
