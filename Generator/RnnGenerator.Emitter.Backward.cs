@@ -200,8 +200,11 @@ public sealed partial class RnnGenerator
                     }
                 }
                 _w.Line($"// Steps in reverse{dir.Describe}: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.");
-                _w.Line("// dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.");
-                _w.Line($"_rnnPacked.PackNN({Slice("p", C(dir.WeightHh), dir.WeightHh.Length)}, {N(gw)}, {N(hd)}, {N(hd)});");
+                if (_plan.PacksRecurrentWeights)
+                {
+                    _w.Line("// dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.");
+                    _w.Line($"_rnnPacked.PackNN({Slice("p", C(dir.WeightHh), dir.WeightHh.Length)}, {N(gw)}, {N(hd)}, {N(hd)});");
+                }
                 List<List<long>> blocks = StepBlocks(layer, dir);
                 for (int i = blocks.Count - 1; i >= 0; i--)
                 {
@@ -287,10 +290,14 @@ public sealed partial class RnnGenerator
             Region? dState = layer.Stack.DeltaInitialState;
             _w.Line($"/// <summary>Backward through {layer.Stack.Describe}layer {layer.Index}{dir.Describe}, steps {steps[0]} down to {steps[steps.Count - 1]}.</summary>");
             _w.Open($"private void {BlockName("Backward", layer, dir, steps)}()");
-            EmitStepLocals(layer, dir, readsInitial, backward: true);
+            EmitStepLocals(layer, dir, readsInitial, backward: true, packed: _plan.PacksRecurrentWeights);
             if (readsInitial && dState is not null)
                 _w.Line($"var dh0 = {Slice("s", $"{C(dState)} + {C(dir.H0)}", b * hd)}; // dL/dh0: the encoder's gradient at its last step");
 
+            // dh_(t-1) (+)= a·W_hh with a = [B, G·H] gradients: the packed W_hh, or W_hh as stored at batch 1.
+            string Product(string a, long lda, string c, long ldc, bool accumulate) => _plan.PacksRecurrentWeights
+                ? $"{Kernels}Gemm.NN({N(b)}, {a}, {N(lda)}, _rnnPacked, {c}, {N(ldc)}, accumulate: {(accumulate ? "true" : "false")});"
+                : $"{Kernels}Gemm.NN({N(b)}, {N(hd)}, {N(gw)}, {a}, {N(lda)}, wHh, {N(hd)}, {c}, {N(ldc)}, accumulate: {(accumulate ? "true" : "false")});";
             foreach (long t in steps)
             {
                 long? prev = PreviousStep(layer, dir, t);
@@ -308,7 +315,7 @@ public sealed partial class RnnGenerator
                         string cPrev = prev is null ? "c0" : Slice("c", StepOffset(prev.Value, hd), b * hd);
                         _w.Line($"{Cells}LstmCell.Backward({g}, {cPrev}, {Slice("c", StepOffset(t, hd), b * hd)}, {dhT}, {N(ld)}, dc, {N(b)}, {N(hd)});");
                         if (dhPrev is not null)
-                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {g}, {N(gw)}, _rnnPacked, {dhPrev}, {N(ldPrev)}, accumulate: {(accumulate ? "true" : "false")});");
+                            _w.Line(Product(g, gw, dhPrev, ldPrev, accumulate));
                         if (prev is null && dState is not null)
                             _w.Line($"dc.CopyTo({Slice("s", $"{C(dState)} + {C(dir.C0!)}", b * hd)}); // dL/dc0");
                         break;
@@ -321,13 +328,13 @@ public sealed partial class RnnGenerator
                         if (prev is null && dhPrev is not null) _w.Line("dh0.Clear();");
                         _w.Line($"{Cells}GruCell.Backward({g}, {hnT}, {hPrev}, {N(prev is null ? hd : ld)}, {dhT}, {N(ld)}, {dhPrev ?? "default"}, {N(ldPrev)}, {N(b)}, {N(hd)});");
                         if (dhPrev is not null)
-                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {g}, {N(gw)}, _rnnPacked, {dhPrev}, {N(ldPrev)}, accumulate: true);");
+                            _w.Line(Product(g, gw, dhPrev, ldPrev, accumulate: true));
                         break;
                     }
                     default:
                         _w.Line($"{Cells}RnnCell.Backward({dhT}, {N(ld)}, {StepRows("h", t, ld, col, hd)}, {N(ld)}, {N(b)}, {N(hd)}, global::RnnGen.Nonlinearity.{layer.Spec.Nonlinearity});");
                         if (dhPrev is not null)
-                            _w.Line($"{Kernels}Gemm.NN({N(b)}, {dhT}, {N(ld)}, _rnnPacked, {dhPrev}, {N(ldPrev)}, accumulate: {(accumulate ? "true" : "false")});");
+                            _w.Line(Product(dhT, ld, dhPrev, ldPrev, accumulate));
                         break;
                 }
             }

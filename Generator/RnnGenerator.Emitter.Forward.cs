@@ -154,8 +154,15 @@ public sealed partial class RnnGenerator
                     _w.Line($"{Kernels}Bias.Broadcast({target}, {N(rows)}, {N(layer.GateWidth)}, {N(ldTarget)}, {bias});");
                     _w.Line($"{Kernels}Gemm.NT({N(rows)}, {N(layer.GateWidth)}, {N(layer.InWidth)}, {x}, {N(ldx)}, {wih}, {N(layer.InWidth)}, {target}, {N(ldTarget)}, accumulate: true);");
                 }
-                _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method. W_hh is packed once for all of them.");
-                _w.Line($"_rnnPacked.PackNT({Slice("p", C(dir.WeightHh), dir.WeightHh.Length)}, {N(layer.GateWidth)}, {N(layer.Hidden)}, {N(layer.Hidden)});");
+                if (_plan.PacksRecurrentWeights)
+                {
+                    _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method. W_hh is packed once for all of them.");
+                    _w.Line($"_rnnPacked.PackNT({Slice("p", C(dir.WeightHh), dir.WeightHh.Length)}, {N(layer.GateWidth)}, {N(layer.Hidden)}, {N(layer.Hidden)});");
+                }
+                else
+                {
+                    _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method.");
+                }
                 foreach (List<long> block in StepBlocks(layer, dir)) _w.Line(BlockName("Forward", layer, dir, block) + "();");
             }
             _w.Close();
@@ -168,7 +175,7 @@ public sealed partial class RnnGenerator
             bool readsInitial = steps.Any(t => PreviousStep(layer, dir, t) is null);
             _w.Line($"/// <summary>{layer.Stack.Name}{(layer.Stack.Name.Length > 0 ? " l" : "L")}ayer {layer.Index}{dir.Describe}, steps {steps[0]} to {steps[steps.Count - 1]}.</summary>");
             _w.Open($"private void {BlockName("Forward", layer, dir, steps)}()");
-            EmitStepLocals(layer, dir, readsInitial, backward: false);
+            EmitStepLocals(layer, dir, readsInitial, backward: false, packed: _plan.PacksRecurrentWeights);
             foreach (long t in steps)
             {
                 long? prev = PreviousStep(layer, dir, t);
@@ -179,7 +186,8 @@ public sealed partial class RnnGenerator
                     gatesT: Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth),
                     cT: Slice("c", StepOffset(t, hd), b * hd),
                     hnT: Slice("hn", StepOffset(t, hd), b * hd),
-                    hT: StepRows("h", t, ld, col, hd));
+                    hT: StepRows("h", t, ld, col, hd),
+                    packed: _plan.PacksRecurrentWeights);
             }
             _w.Close();
             _w.Line();

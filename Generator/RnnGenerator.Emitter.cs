@@ -352,8 +352,11 @@ public sealed partial class RnnGenerator
             // One packed W_hh serves every layer and both passes in turn: forward (n = G·H, k = H), backward (n = H, k = G·H).
             var shapes = _plan.Stacks.SelectMany(st => st.Layers)
                 .SelectMany(l => new[] { $"({N(l.GateWidth)}, {N(l.Hidden)})", $"({N(l.Hidden)}, {N(l.GateWidth)})" }).Distinct();
-            _w.Line("// W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.");
-            _w.Line($"private readonly global::RnnGen.Kernels.PackedMatrix<{_e}> _rnnPacked = new(new (int, int)[] {{ {string.Join(", ", shapes)} }});");
+            if (_plan.PacksRecurrentWeights)
+            {
+                _w.Line("// W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.");
+                _w.Line($"private readonly global::RnnGen.Kernels.PackedMatrix<{_e}> _rnnPacked = new(new (int, int)[] {{ {string.Join(", ", shapes)} }});");
+            }
             _w.Line("// 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.");
             _w.Line("private int _rnnPhase;");
             _w.Line("private int _rnnLossStartStep;");
@@ -426,7 +429,7 @@ public sealed partial class RnnGenerator
             EmitCopyStateAfterStep();
             _w.Line("/// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>");
             string ints = string.Join(" + ", _plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != InputKindPlan.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
-            _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(ints.Length > 0 ? " + " + ints : "")}, _rnnScratch.Bytes + _rnnPacked.Bytes, " +
+            _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(ints.Length > 0 ? " + " + ints : "")}, _rnnScratch.Bytes{(_plan.PacksRecurrentWeights ? " + _rnnPacked.Bytes" : "")}, " +
                 $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")});");
             _w.Line();
             if (!TokenInput)

@@ -259,6 +259,12 @@ internal sealed class ModelPlan
 
     public long StateLength { get; }
 
+    /// <summary>
+    /// Whether the recurrent weights are packed once per pass. At batch 1 the per-step product is a matrix–vector product
+    /// that reads W_hh in place as fast, and a packed copy would cost more memory than the whole rest of the overhead.
+    /// </summary>
+    public bool PacksRecurrentWeights => B > 1;
+
     /// <summary>Single-step inference: one stack whose layers are all causal (no reverse direction).</summary>
     public bool CanStep => Stacks.Count == 1 && First.Layers.TrueForAll(l => l.Directions == 1);
 

@@ -93,8 +93,6 @@ partial class LongSequence : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
-    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (2, 2) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -151,7 +149,7 @@ partial class LongSequence : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
@@ -267,8 +265,7 @@ partial class LongSequence : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 2), p.Slice(RnnLayout.BiasHhL0, 2), s.Slice(RnnLayout.BiasSumL0, 2));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL0, 80), 40, 2, 2, s.Slice(RnnLayout.BiasSumL0, 2));
         global::RnnGen.Kernels.Gemm.NT(40, 2, 1, a.Slice(RnnLayout.InputX, 40), 1, p.Slice(RnnLayout.WeightIhL0, 2), 1, a.Slice(RnnLayout.HiddenL0, 80), 2, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
-        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 4), 2, 2, 2);
+        // The recurrence, unrolled: 16 steps per method.
         RnnForwardL0Steps0To15();
         RnnForwardL0Steps16To31();
         RnnForwardL0Steps32To39();
@@ -277,145 +274,151 @@ partial class LongSequence : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     /// <summary>Layer 0, steps 0 to 15.</summary>
     private void RnnForwardL0Steps0To15()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
         var h = a.Slice(RnnLayout.HiddenL0, 80); // [Steps, Batch, 2]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2);
         // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(1, h0, 2, _rnnPacked, h.Slice(0, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h0, 2, wHh, 2, h.Slice(0, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(0, 2), 2, _rnnPacked, h.Slice(2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(0, 2), 2, wHh, 2, h.Slice(2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(2, 2), 2, _rnnPacked, h.Slice(2 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(2, 2), 2, wHh, 2, h.Slice(2 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(2 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 3
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(2 * 2, 2), 2, _rnnPacked, h.Slice(3 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(2 * 2, 2), 2, wHh, 2, h.Slice(3 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(3 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 4
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(3 * 2, 2), 2, _rnnPacked, h.Slice(4 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(3 * 2, 2), 2, wHh, 2, h.Slice(4 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(4 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 5
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(4 * 2, 2), 2, _rnnPacked, h.Slice(5 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(4 * 2, 2), 2, wHh, 2, h.Slice(5 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(5 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 6
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(5 * 2, 2), 2, _rnnPacked, h.Slice(6 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(5 * 2, 2), 2, wHh, 2, h.Slice(6 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(6 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 7
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(6 * 2, 2), 2, _rnnPacked, h.Slice(7 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(6 * 2, 2), 2, wHh, 2, h.Slice(7 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(7 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 8
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(7 * 2, 2), 2, _rnnPacked, h.Slice(8 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(7 * 2, 2), 2, wHh, 2, h.Slice(8 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(8 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 9
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(8 * 2, 2), 2, _rnnPacked, h.Slice(9 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(8 * 2, 2), 2, wHh, 2, h.Slice(9 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(9 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 10
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(9 * 2, 2), 2, _rnnPacked, h.Slice(10 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(9 * 2, 2), 2, wHh, 2, h.Slice(10 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(10 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 11
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(10 * 2, 2), 2, _rnnPacked, h.Slice(11 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(10 * 2, 2), 2, wHh, 2, h.Slice(11 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(11 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 12
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(11 * 2, 2), 2, _rnnPacked, h.Slice(12 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(11 * 2, 2), 2, wHh, 2, h.Slice(12 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(12 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 13
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(12 * 2, 2), 2, _rnnPacked, h.Slice(13 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(12 * 2, 2), 2, wHh, 2, h.Slice(13 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(13 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 14
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(13 * 2, 2), 2, _rnnPacked, h.Slice(14 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(13 * 2, 2), 2, wHh, 2, h.Slice(14 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(14 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 15
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(14 * 2, 2), 2, _rnnPacked, h.Slice(15 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(14 * 2, 2), 2, wHh, 2, h.Slice(15 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(15 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
     /// <summary>Layer 0, steps 16 to 31.</summary>
     private void RnnForwardL0Steps16To31()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
         var h = a.Slice(RnnLayout.HiddenL0, 80); // [Steps, Batch, 2]
         // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 16
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(15 * 2, 2), 2, _rnnPacked, h.Slice(16 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(15 * 2, 2), 2, wHh, 2, h.Slice(16 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(16 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 17
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(16 * 2, 2), 2, _rnnPacked, h.Slice(17 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(16 * 2, 2), 2, wHh, 2, h.Slice(17 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(17 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 18
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(17 * 2, 2), 2, _rnnPacked, h.Slice(18 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(17 * 2, 2), 2, wHh, 2, h.Slice(18 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(18 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 19
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(18 * 2, 2), 2, _rnnPacked, h.Slice(19 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(18 * 2, 2), 2, wHh, 2, h.Slice(19 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(19 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 20
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(19 * 2, 2), 2, _rnnPacked, h.Slice(20 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(19 * 2, 2), 2, wHh, 2, h.Slice(20 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(20 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 21
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(20 * 2, 2), 2, _rnnPacked, h.Slice(21 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(20 * 2, 2), 2, wHh, 2, h.Slice(21 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(21 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 22
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(21 * 2, 2), 2, _rnnPacked, h.Slice(22 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(21 * 2, 2), 2, wHh, 2, h.Slice(22 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(22 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 23
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(22 * 2, 2), 2, _rnnPacked, h.Slice(23 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(22 * 2, 2), 2, wHh, 2, h.Slice(23 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(23 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 24
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(23 * 2, 2), 2, _rnnPacked, h.Slice(24 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(23 * 2, 2), 2, wHh, 2, h.Slice(24 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(24 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 25
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(24 * 2, 2), 2, _rnnPacked, h.Slice(25 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(24 * 2, 2), 2, wHh, 2, h.Slice(25 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(25 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 26
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(25 * 2, 2), 2, _rnnPacked, h.Slice(26 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(25 * 2, 2), 2, wHh, 2, h.Slice(26 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(26 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 27
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(26 * 2, 2), 2, _rnnPacked, h.Slice(27 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(26 * 2, 2), 2, wHh, 2, h.Slice(27 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(27 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 28
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(27 * 2, 2), 2, _rnnPacked, h.Slice(28 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(27 * 2, 2), 2, wHh, 2, h.Slice(28 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(28 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 29
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(28 * 2, 2), 2, _rnnPacked, h.Slice(29 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(28 * 2, 2), 2, wHh, 2, h.Slice(29 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(29 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 30
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(29 * 2, 2), 2, _rnnPacked, h.Slice(30 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(29 * 2, 2), 2, wHh, 2, h.Slice(30 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(30 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 31
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(30 * 2, 2), 2, _rnnPacked, h.Slice(31 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(30 * 2, 2), 2, wHh, 2, h.Slice(31 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(31 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
     /// <summary>Layer 0, steps 32 to 39.</summary>
     private void RnnForwardL0Steps32To39()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
         var h = a.Slice(RnnLayout.HiddenL0, 80); // [Steps, Batch, 2]
         // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 32
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(31 * 2, 2), 2, _rnnPacked, h.Slice(32 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(31 * 2, 2), 2, wHh, 2, h.Slice(32 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(32 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 33
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(32 * 2, 2), 2, _rnnPacked, h.Slice(33 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(32 * 2, 2), 2, wHh, 2, h.Slice(33 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(33 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 34
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(33 * 2, 2), 2, _rnnPacked, h.Slice(34 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(33 * 2, 2), 2, wHh, 2, h.Slice(34 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(34 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 35
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(34 * 2, 2), 2, _rnnPacked, h.Slice(35 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(34 * 2, 2), 2, wHh, 2, h.Slice(35 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(35 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 36
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(35 * 2, 2), 2, _rnnPacked, h.Slice(36 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(35 * 2, 2), 2, wHh, 2, h.Slice(36 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(36 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 37
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(36 * 2, 2), 2, _rnnPacked, h.Slice(37 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(36 * 2, 2), 2, wHh, 2, h.Slice(37 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(37 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 38
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(37 * 2, 2), 2, _rnnPacked, h.Slice(38 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(37 * 2, 2), 2, wHh, 2, h.Slice(38 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(38 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 39
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(38 * 2, 2), 2, _rnnPacked, h.Slice(39 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(38 * 2, 2), 2, wHh, 2, h.Slice(39 * 2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(39 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
@@ -478,8 +481,6 @@ partial class LongSequence : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
-        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 4), 2, 2, 2);
         RnnBackwardL0Steps39To32();
         RnnBackwardL0Steps31To16();
         RnnBackwardL0Steps15To0();
@@ -500,148 +501,154 @@ partial class LongSequence : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     /// <summary>Backward through layer 0, steps 39 down to 32.</summary>
     private void RnnBackwardL0Steps39To32()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
         var h = a.Slice(RnnLayout.HiddenL0, 80); // [Steps, Batch, 2]
         var dh = s.Slice(RnnLayout.DeltaB, 80); // dL/dh, [Steps, Batch, 2]
         // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
         // t = 39
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(39 * 2, 2), 2, h.Slice(39 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(39 * 2, 2), 2, _rnnPacked, dh.Slice(38 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(39 * 2, 2), 2, wHh, 2, dh.Slice(38 * 2, 2), 2, accumulate: true);
         // t = 38
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(38 * 2, 2), 2, h.Slice(38 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(38 * 2, 2), 2, _rnnPacked, dh.Slice(37 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(38 * 2, 2), 2, wHh, 2, dh.Slice(37 * 2, 2), 2, accumulate: true);
         // t = 37
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(37 * 2, 2), 2, h.Slice(37 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(37 * 2, 2), 2, _rnnPacked, dh.Slice(36 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(37 * 2, 2), 2, wHh, 2, dh.Slice(36 * 2, 2), 2, accumulate: true);
         // t = 36
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(36 * 2, 2), 2, h.Slice(36 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(36 * 2, 2), 2, _rnnPacked, dh.Slice(35 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(36 * 2, 2), 2, wHh, 2, dh.Slice(35 * 2, 2), 2, accumulate: true);
         // t = 35
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(35 * 2, 2), 2, h.Slice(35 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(35 * 2, 2), 2, _rnnPacked, dh.Slice(34 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(35 * 2, 2), 2, wHh, 2, dh.Slice(34 * 2, 2), 2, accumulate: true);
         // t = 34
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(34 * 2, 2), 2, h.Slice(34 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(34 * 2, 2), 2, _rnnPacked, dh.Slice(33 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(34 * 2, 2), 2, wHh, 2, dh.Slice(33 * 2, 2), 2, accumulate: true);
         // t = 33
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(33 * 2, 2), 2, h.Slice(33 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(33 * 2, 2), 2, _rnnPacked, dh.Slice(32 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(33 * 2, 2), 2, wHh, 2, dh.Slice(32 * 2, 2), 2, accumulate: true);
         // t = 32
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(32 * 2, 2), 2, h.Slice(32 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(32 * 2, 2), 2, _rnnPacked, dh.Slice(31 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(32 * 2, 2), 2, wHh, 2, dh.Slice(31 * 2, 2), 2, accumulate: true);
     }
 
     /// <summary>Backward through layer 0, steps 31 down to 16.</summary>
     private void RnnBackwardL0Steps31To16()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
         var h = a.Slice(RnnLayout.HiddenL0, 80); // [Steps, Batch, 2]
         var dh = s.Slice(RnnLayout.DeltaB, 80); // dL/dh, [Steps, Batch, 2]
         // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
         // t = 31
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(31 * 2, 2), 2, h.Slice(31 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(31 * 2, 2), 2, _rnnPacked, dh.Slice(30 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(31 * 2, 2), 2, wHh, 2, dh.Slice(30 * 2, 2), 2, accumulate: true);
         // t = 30
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(30 * 2, 2), 2, h.Slice(30 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(30 * 2, 2), 2, _rnnPacked, dh.Slice(29 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(30 * 2, 2), 2, wHh, 2, dh.Slice(29 * 2, 2), 2, accumulate: true);
         // t = 29
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(29 * 2, 2), 2, h.Slice(29 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(29 * 2, 2), 2, _rnnPacked, dh.Slice(28 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(29 * 2, 2), 2, wHh, 2, dh.Slice(28 * 2, 2), 2, accumulate: true);
         // t = 28
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(28 * 2, 2), 2, h.Slice(28 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(28 * 2, 2), 2, _rnnPacked, dh.Slice(27 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(28 * 2, 2), 2, wHh, 2, dh.Slice(27 * 2, 2), 2, accumulate: true);
         // t = 27
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(27 * 2, 2), 2, h.Slice(27 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(27 * 2, 2), 2, _rnnPacked, dh.Slice(26 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(27 * 2, 2), 2, wHh, 2, dh.Slice(26 * 2, 2), 2, accumulate: true);
         // t = 26
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(26 * 2, 2), 2, h.Slice(26 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(26 * 2, 2), 2, _rnnPacked, dh.Slice(25 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(26 * 2, 2), 2, wHh, 2, dh.Slice(25 * 2, 2), 2, accumulate: true);
         // t = 25
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(25 * 2, 2), 2, h.Slice(25 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(25 * 2, 2), 2, _rnnPacked, dh.Slice(24 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(25 * 2, 2), 2, wHh, 2, dh.Slice(24 * 2, 2), 2, accumulate: true);
         // t = 24
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(24 * 2, 2), 2, h.Slice(24 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(24 * 2, 2), 2, _rnnPacked, dh.Slice(23 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(24 * 2, 2), 2, wHh, 2, dh.Slice(23 * 2, 2), 2, accumulate: true);
         // t = 23
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(23 * 2, 2), 2, h.Slice(23 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(23 * 2, 2), 2, _rnnPacked, dh.Slice(22 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(23 * 2, 2), 2, wHh, 2, dh.Slice(22 * 2, 2), 2, accumulate: true);
         // t = 22
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(22 * 2, 2), 2, h.Slice(22 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(22 * 2, 2), 2, _rnnPacked, dh.Slice(21 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(22 * 2, 2), 2, wHh, 2, dh.Slice(21 * 2, 2), 2, accumulate: true);
         // t = 21
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(21 * 2, 2), 2, h.Slice(21 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(21 * 2, 2), 2, _rnnPacked, dh.Slice(20 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(21 * 2, 2), 2, wHh, 2, dh.Slice(20 * 2, 2), 2, accumulate: true);
         // t = 20
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(20 * 2, 2), 2, h.Slice(20 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(20 * 2, 2), 2, _rnnPacked, dh.Slice(19 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(20 * 2, 2), 2, wHh, 2, dh.Slice(19 * 2, 2), 2, accumulate: true);
         // t = 19
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(19 * 2, 2), 2, h.Slice(19 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(19 * 2, 2), 2, _rnnPacked, dh.Slice(18 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(19 * 2, 2), 2, wHh, 2, dh.Slice(18 * 2, 2), 2, accumulate: true);
         // t = 18
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(18 * 2, 2), 2, h.Slice(18 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(18 * 2, 2), 2, _rnnPacked, dh.Slice(17 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(18 * 2, 2), 2, wHh, 2, dh.Slice(17 * 2, 2), 2, accumulate: true);
         // t = 17
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(17 * 2, 2), 2, h.Slice(17 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(17 * 2, 2), 2, _rnnPacked, dh.Slice(16 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(17 * 2, 2), 2, wHh, 2, dh.Slice(16 * 2, 2), 2, accumulate: true);
         // t = 16
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(16 * 2, 2), 2, h.Slice(16 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(16 * 2, 2), 2, _rnnPacked, dh.Slice(15 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(16 * 2, 2), 2, wHh, 2, dh.Slice(15 * 2, 2), 2, accumulate: true);
     }
 
     /// <summary>Backward through layer 0, steps 15 down to 0.</summary>
     private void RnnBackwardL0Steps15To0()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
         var h = a.Slice(RnnLayout.HiddenL0, 80); // [Steps, Batch, 2]
         var dh = s.Slice(RnnLayout.DeltaB, 80); // dL/dh, [Steps, Batch, 2]
         // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
         // t = 15
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(15 * 2, 2), 2, h.Slice(15 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(15 * 2, 2), 2, _rnnPacked, dh.Slice(14 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(15 * 2, 2), 2, wHh, 2, dh.Slice(14 * 2, 2), 2, accumulate: true);
         // t = 14
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(14 * 2, 2), 2, h.Slice(14 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(14 * 2, 2), 2, _rnnPacked, dh.Slice(13 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(14 * 2, 2), 2, wHh, 2, dh.Slice(13 * 2, 2), 2, accumulate: true);
         // t = 13
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(13 * 2, 2), 2, h.Slice(13 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(13 * 2, 2), 2, _rnnPacked, dh.Slice(12 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(13 * 2, 2), 2, wHh, 2, dh.Slice(12 * 2, 2), 2, accumulate: true);
         // t = 12
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(12 * 2, 2), 2, h.Slice(12 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(12 * 2, 2), 2, _rnnPacked, dh.Slice(11 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(12 * 2, 2), 2, wHh, 2, dh.Slice(11 * 2, 2), 2, accumulate: true);
         // t = 11
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(11 * 2, 2), 2, h.Slice(11 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(11 * 2, 2), 2, _rnnPacked, dh.Slice(10 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(11 * 2, 2), 2, wHh, 2, dh.Slice(10 * 2, 2), 2, accumulate: true);
         // t = 10
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(10 * 2, 2), 2, h.Slice(10 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(10 * 2, 2), 2, _rnnPacked, dh.Slice(9 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(10 * 2, 2), 2, wHh, 2, dh.Slice(9 * 2, 2), 2, accumulate: true);
         // t = 9
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(9 * 2, 2), 2, h.Slice(9 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(9 * 2, 2), 2, _rnnPacked, dh.Slice(8 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(9 * 2, 2), 2, wHh, 2, dh.Slice(8 * 2, 2), 2, accumulate: true);
         // t = 8
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(8 * 2, 2), 2, h.Slice(8 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(8 * 2, 2), 2, _rnnPacked, dh.Slice(7 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(8 * 2, 2), 2, wHh, 2, dh.Slice(7 * 2, 2), 2, accumulate: true);
         // t = 7
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(7 * 2, 2), 2, h.Slice(7 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(7 * 2, 2), 2, _rnnPacked, dh.Slice(6 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(7 * 2, 2), 2, wHh, 2, dh.Slice(6 * 2, 2), 2, accumulate: true);
         // t = 6
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(6 * 2, 2), 2, h.Slice(6 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(6 * 2, 2), 2, _rnnPacked, dh.Slice(5 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(6 * 2, 2), 2, wHh, 2, dh.Slice(5 * 2, 2), 2, accumulate: true);
         // t = 5
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(5 * 2, 2), 2, h.Slice(5 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(5 * 2, 2), 2, _rnnPacked, dh.Slice(4 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(5 * 2, 2), 2, wHh, 2, dh.Slice(4 * 2, 2), 2, accumulate: true);
         // t = 4
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(4 * 2, 2), 2, h.Slice(4 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(4 * 2, 2), 2, _rnnPacked, dh.Slice(3 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(4 * 2, 2), 2, wHh, 2, dh.Slice(3 * 2, 2), 2, accumulate: true);
         // t = 3
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(3 * 2, 2), 2, h.Slice(3 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(3 * 2, 2), 2, _rnnPacked, dh.Slice(2 * 2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(3 * 2, 2), 2, wHh, 2, dh.Slice(2 * 2, 2), 2, accumulate: true);
         // t = 2
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2 * 2, 2), 2, h.Slice(2 * 2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(2 * 2, 2), 2, _rnnPacked, dh.Slice(2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(2 * 2, 2), 2, wHh, 2, dh.Slice(2, 2), 2, accumulate: true);
         // t = 1
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2, 2), 2, h.Slice(2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(2, 2), 2, _rnnPacked, dh.Slice(0, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(2, 2), 2, wHh, 2, dh.Slice(0, 2), 2, accumulate: true);
         // t = 0
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 2), 2, h.Slice(0, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
     }

@@ -94,8 +94,6 @@ partial class @class : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
     private readonly int[] _rnnTokens = new int[2]; // token ids of the model's steps, [Steps, Batch]
-    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (2, 2) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -152,7 +150,7 @@ partial class @class : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -262,23 +260,24 @@ partial class @class : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 2), p.Slice(RnnLayout.BiasHhL0, 2), s.Slice(RnnLayout.BiasSumL0, 2));
         //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
         global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 6), 2, 3, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 2), a.Slice(RnnLayout.HiddenL0, 4), 2);
-        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
-        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 4), 2, 2, 2);
+        // The recurrence, unrolled: 16 steps per method.
         RnnForwardL0Steps0To1();
     }
 
     /// <summary>Layer 0, steps 0 to 1.</summary>
     private void RnnForwardL0Steps0To1()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
         var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2);
         // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(1, h0, 2, _rnnPacked, h.Slice(0, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h0, 2, wHh, 2, h.Slice(0, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(0, 2), 2, _rnnPacked, h.Slice(2, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(0, 2), 2, wHh, 2, h.Slice(2, 2), 2, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
@@ -342,8 +341,6 @@ partial class @class : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
-        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 4), 2, 2, 2);
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -357,14 +354,16 @@ partial class @class : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
     /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
     private void RnnBackwardL0Steps1To0()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
         var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
         var dh = s.Slice(RnnLayout.DeltaB, 4); // dL/dh, [Steps, Batch, 2]
         // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
         // t = 1
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2, 2), 2, h.Slice(2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(2, 2), 2, _rnnPacked, dh.Slice(0, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(2, 2), 2, wHh, 2, dh.Slice(0, 2), 2, accumulate: true);
         // t = 0
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 2), 2, h.Slice(0, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
     }

@@ -99,8 +99,6 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
-    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (6, 2), (2, 6) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -157,7 +155,7 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
@@ -274,8 +272,7 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         p.Slice(RnnLayout.BiasIhL0, 6).Slice(4).CopyTo(s.Slice(RnnLayout.BiasSumL0, 6).Slice(4));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 12), 2, 6, 6, s.Slice(RnnLayout.BiasSumL0, 6));
         global::RnnGen.Kernels.Gemm.NT(2, 6, 2, a.Slice(RnnLayout.InputX, 4), 2, p.Slice(RnnLayout.WeightIhL0, 12), 2, a.Slice(RnnLayout.GatesL0, 12), 6, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
-        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 12), 6, 2, 2);
+        // The recurrence, unrolled: 16 steps per method.
         RnnForwardL0Steps0To1();
     }
 
@@ -284,6 +281,7 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     {
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 12);
         var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2);
         var gates = a.Slice(RnnLayout.GatesL0, 12); // [Steps, Batch, 3·2]
@@ -292,10 +290,10 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         var bHn = p.Slice(RnnLayout.BiasHhL0 + 4, 2);
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(1, h0, 2, _rnnPacked, gh, 6, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(1, 6, 2, h0, 2, wHh, 2, gh, 6, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, 6), gh, bHn, hn.Slice(0, 2), h0, 2, h.Slice(0, 2), 2, 1, 2);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(0, 2), 2, _rnnPacked, gh, 6, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NT(1, 6, 2, h.Slice(0, 2), 2, wHh, 2, gh, 6, accumulate: false);
         global::RnnGen.Cells.GruCell.Forward(gates.Slice(6, 6), gh, bHn, hn.Slice(2, 2), h.Slice(0, 2), 2, h.Slice(2, 2), 2, 1, 2);
     }
 
@@ -357,8 +355,6 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
-        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 12), 6, 2, 2);
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
@@ -380,8 +376,10 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
     /// <summary>Backward through layer 0, steps 1 down to 0.</summary>
     private void RnnBackwardL0Steps1To0()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 12);
         var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
         var dh = s.Slice(RnnLayout.DeltaB, 4); // dL/dh, [Steps, Batch, 2]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2);
@@ -390,7 +388,7 @@ partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVe
         // (r, z, n) → (dr, dz, dn) in place, hn → dn⊙r; dh_(t-1) += dh⊙z + [dr, dz]·W_h(r,z) + (dn⊙r)·W_hn
         // t = 1
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(6, 6), hn.Slice(2, 2), h.Slice(0, 2), 2, dh.Slice(2, 2), 2, dh.Slice(0, 2), 2, 1, 2);
-        global::RnnGen.Kernels.Gemm.NN(1, gates.Slice(6, 6), 6, _rnnPacked, dh.Slice(0, 2), 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 2, 6, gates.Slice(6, 6), 6, wHh, 2, dh.Slice(0, 2), 2, accumulate: true);
         // t = 0
         global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 6), hn.Slice(0, 2), h0, 2, dh.Slice(0, 2), 2, default, 2, 1, 2);
     }

@@ -93,8 +93,6 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
-    // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
-    private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (3, 3) });
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -151,7 +149,7 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
     }
 
     /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+    public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes, _rnnScratch.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
     /// <summary>When true, <c>Backward</c> also computes <see cref="InputGradient"/> (one extra matrix product).</summary>
     public bool ComputeInputGradient { get; set; }
@@ -267,26 +265,27 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 3), p.Slice(RnnLayout.BiasHhL0, 3), s.Slice(RnnLayout.BiasSumL0, 3));
         global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL0, 9), 3, 3, 3, s.Slice(RnnLayout.BiasSumL0, 3));
         global::RnnGen.Kernels.Gemm.NT(3, 3, 2, a.Slice(RnnLayout.InputX, 6), 2, p.Slice(RnnLayout.WeightIhL0, 6), 2, a.Slice(RnnLayout.HiddenL0, 9), 3, accumulate: true);
-        // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
-        _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 9), 3, 3, 3);
+        // The recurrence, unrolled: 16 steps per method.
         RnnForwardL0Steps0To2();
     }
 
     /// <summary>Layer 0, steps 0 to 2.</summary>
     private void RnnForwardL0Steps0To2()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 9);
         var h = a.Slice(RnnLayout.HiddenL0, 9); // [Steps, Batch, 3]
         var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 3);
         // h_t = relu(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(1, h0, 3, _rnnPacked, h.Slice(0, 3), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 3, 3, h0, 3, wHh, 3, h.Slice(0, 3), 3, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, 3), 3, 1, 3, global::RnnGen.Nonlinearity.Relu);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(0, 3), 3, _rnnPacked, h.Slice(3, 3), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 3, 3, h.Slice(0, 3), 3, wHh, 3, h.Slice(3, 3), 3, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(3, 3), 3, 1, 3, global::RnnGen.Nonlinearity.Relu);
         // t = 2
-        global::RnnGen.Kernels.Gemm.NT(1, h.Slice(3, 3), 3, _rnnPacked, h.Slice(2 * 3, 3), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(1, 3, 3, h.Slice(3, 3), 3, wHh, 3, h.Slice(2 * 3, 3), 3, accumulate: true);
         global::RnnGen.Cells.RnnCell.Forward(h.Slice(2 * 3, 3), 3, 1, 3, global::RnnGen.Nonlinearity.Relu);
     }
 
@@ -349,8 +348,6 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
-        // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
-        _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 9), 3, 3, 3);
         RnnBackwardL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 3 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
@@ -369,17 +366,19 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
     /// <summary>Backward through layer 0, steps 2 down to 0.</summary>
     private void RnnBackwardL0Steps2To0()
     {
+        var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
+        var wHh = p.Slice(RnnLayout.WeightHhL0, 9);
         var h = a.Slice(RnnLayout.HiddenL0, 9); // [Steps, Batch, 3]
         var dh = s.Slice(RnnLayout.DeltaB, 9); // dL/dh, [Steps, Batch, 3]
         // dh_t → dpre_t = dh_t⊙[h_t > 0] in place; dh_(t-1) += dpre_t·W_hh
         // t = 2
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2 * 3, 3), 3, h.Slice(2 * 3, 3), 3, 1, 3, global::RnnGen.Nonlinearity.Relu);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(2 * 3, 3), 3, _rnnPacked, dh.Slice(3, 3), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 3, 3, dh.Slice(2 * 3, 3), 3, wHh, 3, dh.Slice(3, 3), 3, accumulate: true);
         // t = 1
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(3, 3), 3, h.Slice(3, 3), 3, 1, 3, global::RnnGen.Nonlinearity.Relu);
-        global::RnnGen.Kernels.Gemm.NN(1, dh.Slice(3, 3), 3, _rnnPacked, dh.Slice(0, 3), 3, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NN(1, 3, 3, dh.Slice(3, 3), 3, wHh, 3, dh.Slice(0, 3), 3, accumulate: true);
         // t = 0
         global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 3), 3, h.Slice(0, 3), 3, 1, 3, global::RnnGen.Nonlinearity.Relu);
     }
