@@ -111,6 +111,30 @@ internal static class DiagnosticDescriptors
         "Bidirectional layer in a model that generates step by step",
         "{0} generates one step at a time, so no layer can read ahead; remove Bidirectional = true");
 
+    public static readonly DiagnosticDescriptor PrimaryConstructor = Error("RNNG026",
+        "Model class has a primary constructor",
+        "'{0}' has a primary constructor; RnnGen generates the model's constructor (ulong seed), so remove the parameter list and declare members instead");
+
+    public static readonly DiagnosticDescriptor FileLocalModel = Error("RNNG027",
+        "Model class is file-local",
+        "'{0}' is file-local (or nested in a file-local type); generated code lives in another file and cannot extend it, so remove 'file'");
+
+    public static readonly DiagnosticDescriptor BaseWithoutParameterlessConstructor = Error("RNNG028",
+        "Base class has no parameterless constructor",
+        "'{0}' derives from '{1}', which has no accessible parameterless constructor for the generated constructor to call; add one or derive from another type");
+
+    public static readonly DiagnosticDescriptor ModelDerivesFromModel = Error("RNNG029",
+        "Model derives from another model",
+        "'{0}' derives from the model '{1}'; each model owns its generated members, so declare '{0}' without that base class (use composition)");
+
+    public static readonly DiagnosticDescriptor MemberNameTaken = Error("RNNG030",
+        "Member name taken by the generated model",
+        "'{0}' is a member RnnGen generates into '{1}'; rename yours");
+
+    public static readonly DiagnosticDescriptor TypeNamedVar = Error("RNNG031",
+        "A type named 'var' is in scope",
+        "A type named 'var' is visible inside '{0}', and the generated code declares its locals with 'var'; rename that type (the compiler also warns about lower-case type names, CS8981)");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",
         "RnnGen failed on this model ({0}); please report it with the declaration");

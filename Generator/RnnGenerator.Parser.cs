@@ -206,10 +206,13 @@ public sealed partial class RnnGenerator
                     Report(DiagnosticDescriptors.ModelMustBePartial, _node.Identifier.GetLocation(), _symbol.Name);
                 if (_symbol.Arity > 0)
                     Report(DiagnosticDescriptors.GenericModelNotSupported, _node.TypeParameterList?.GetLocation() ?? _node.Identifier.GetLocation(), _symbol.Name);
+                CheckConstructionAndMembers();
 
                 for (INamedTypeSymbol? outer = _symbol.ContainingType; outer is not null; outer = outer.ContainingType)
                 {
                     _ct.ThrowIfCancellationRequested();
+                    if (outer.IsFileLocal)
+                        Report(DiagnosticDescriptors.FileLocalModel, OuterLocation(outer), _symbol.Name);
                     if (outer.Arity > 0)
                         Report(DiagnosticDescriptors.GenericModelNotSupported, OuterLocation(outer), _symbol.Name);
                     foreach (SyntaxReference reference in outer.DeclaringSyntaxReferences)
@@ -222,6 +225,62 @@ public sealed partial class RnnGenerator
                     }
                 }
                 return !Failed;
+            }
+
+            /// <summary>Non-method members the generated half declares; a user member of the same name would collide (CS0102).</summary>
+            private static readonly HashSet<string> GeneratedMemberNames = new(StringComparer.Ordinal)
+            {
+                "Steps", "Batch", "InputSize", "OutputSteps", "OutputSize", "ParameterCount", "StateSize", "StartToken", "RnnLayout",
+                "Architecture", "Tensors", "Parameters", "Gradients", "Output", "Generated", "InitialState", "FinalState", "CarryState",
+                "LossStartStep", "Footprint", "ComputeInputGradient", "InputGradient", "StepState",
+            };
+
+            /// <summary>
+            /// What would make the generated constructor or members fail to compile: a primary constructor (the generated
+            /// constructor cannot know its arguments), a file-local class (a generated file cannot extend it), a base class
+            /// without an accessible parameterless constructor, a base class that is itself a model, and user members
+            /// named like generated ones.
+            /// </summary>
+            private void CheckConstructionAndMembers()
+            {
+                if (_symbol.IsFileLocal)
+                    Report(DiagnosticDescriptors.FileLocalModel, _node.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.FileKeyword)).GetLocation(), _symbol.Name);
+                foreach (SyntaxReference reference in _symbol.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax(_ct) is TypeDeclarationSyntax { ParameterList: { } parameters })
+                    {
+                        Report(DiagnosticDescriptors.PrimaryConstructor, parameters.GetLocation(), _symbol.Name);
+                        break;
+                    }
+                }
+                INamedTypeSymbol? baseType = _symbol.BaseType;
+                if (baseType is not null && baseType.SpecialType != SpecialType.System_Object && baseType.TypeKind == TypeKind.Class)
+                {
+                    Location? baseLocation = _node.BaseList?.Types.FirstOrDefault()?.GetLocation();
+                    bool derivesFromModel = false;
+                    for (INamedTypeSymbol? t = baseType; t is not null; t = t.BaseType)
+                        derivesFromModel |= t.GetAttributes().Any(a => KindOf(a.AttributeClass) == AttributeKind.Model);
+                    if (derivesFromModel)
+                    {
+                        Report(DiagnosticDescriptors.ModelDerivesFromModel, baseLocation, _symbol.Name, baseType.Name);
+                    }
+                    else if (!baseType.InstanceConstructors.Any(c =>
+                        c.Parameters.All(p => p.HasExplicitDefaultValue || p.IsParams)
+                        && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal
+                            or Accessibility.Internal or Accessibility.ProtectedAndInternal))
+                    {
+                        Report(DiagnosticDescriptors.BaseWithoutParameterlessConstructor, baseLocation, _symbol.Name, baseType.Name);
+                    }
+                }
+                // Generated code declares its locals with 'var'; a type named 'var' in scope would take their place.
+                if (!_context.SemanticModel.LookupNamespacesAndTypes(_node.OpenBraceToken.SpanStart + 1, null, "var").IsEmpty)
+                    Report(DiagnosticDescriptors.TypeNamedVar, _node.Identifier.GetLocation(), _symbol.Name);
+                foreach (ISymbol member in _symbol.GetMembers())
+                {
+                    // The compilation a generator sees does not contain its own output, so these are the user's members.
+                    if (member is IMethodSymbol || member.IsImplicitlyDeclared || !GeneratedMemberNames.Contains(member.Name)) continue;
+                    Report(DiagnosticDescriptors.MemberNameTaken, member.Locations.FirstOrDefault(l => l.IsInSource), member.Name, _symbol.Name);
+                }
             }
 
             private Location? OuterLocation(INamedTypeSymbol outer) =>

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -15,6 +17,21 @@ namespace RnnGen.Generator;
 public sealed partial class RnnGenerator : IIncrementalGenerator
 {
     internal const string RnnModelAttributeName = "RnnGen.RnnModelAttribute";
+
+    /// <summary>A spec and the name of the file it becomes.</summary>
+    internal sealed record EmitRequest(ModelSpec Spec, string HintName);
+
+    /// <summary>
+    /// <c>{FullName}.g.cs</c>; models whose full names differ only in case get <c>.2</c>, <c>.3</c>, … in ordinal order,
+    /// since AddSource rejects hint names that are equal ignoring case (and that would surface only as CS8785).
+    /// </summary>
+    internal static string HintName(string fullName, EquatableArray<string> allNames)
+    {
+        List<string> alike = allNames.Where(n => string.Equals(n, fullName, StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        int index = alike.IndexOf(fullName);
+        return index <= 0 ? fullName + ".g.cs" : $"{fullName}.{index + 1}.g.cs";
+    }
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -41,9 +58,21 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             foreach (DiagnosticInfo d in list) spc.ReportDiagnostic(d.ToDiagnostic());
         });
 
-        context.RegisterSourceOutput(specs, static (spc, spec) =>
+        // AddSource compares hint names case-insensitively: the full names of all models decide each one's hint name.
+        IncrementalValueProvider<EquatableArray<string>> names = specs
+            .Select(static (s, _) => s.FullName)
+            .Collect()
+            .Select(static (all, _) => all.ToEquatableArray())
+            .WithTrackingName(TrackingNames.Names);
+
+        IncrementalValuesProvider<EmitRequest> requests = specs
+            .Combine(names)
+            .Select(static (pair, _) => new EmitRequest(pair.Left, HintName(pair.Left.FullName, pair.Right)))
+            .WithTrackingName(TrackingNames.Requests);
+
+        context.RegisterSourceOutput(requests, static (spc, request) =>
         {
-            spc.AddSource(spec.HintName, Emitter.Emit(spec));
+            spc.AddSource(request.HintName, Emitter.Emit(request.Spec));
         });
     }
 }

@@ -9,6 +9,12 @@ public static class TrackingNames
     /// <summary>The valid specs, the input of source output.</summary>
     public const string Specs = nameof(Specs);
 
+    /// <summary>The full names of all valid models (to give each a unique hint name).</summary>
+    public const string Names = nameof(Names);
+
+    /// <summary>Each valid spec with its hint name, the input of source output.</summary>
+    public const string Requests = nameof(Requests);
+
     /// <summary>The diagnostics of every parse.</summary>
     public const string Diagnostics = nameof(Diagnostics);
 }

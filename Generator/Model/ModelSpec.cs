@@ -44,16 +44,17 @@ internal sealed record ModelSpec(
     EquatableArray<LayerSpec> Layers,
     OutputSpec Output)
 {
-    /// <summary>Hint name of the generated file: <c>{Namespace}.{Containing…}.{Class}.g.cs</c>.</summary>
-    public string HintName
+    /// <summary>
+    /// The type's full name with containing types joined by '+', as in metadata (<c>Demo.Outer+Model</c>): distinct for a
+    /// nested type and a namespace of the same dotted name. The hint name is this plus <c>.g.cs</c>, unless another model's
+    /// name differs only in case (see <see cref="RnnGenerator"/>).
+    /// </summary>
+    public string FullName
     {
         get
         {
-            var parts = new System.Collections.Generic.List<string>();
-            if (Namespace.Length > 0) parts.Add(Namespace);
-            foreach (ContainingTypeSpec t in ContainingTypes) parts.Add(t.Name);
-            parts.Add(ClassName);
-            return string.Join(".", parts) + ".g.cs";
+            string types = string.Join("+", System.Linq.Enumerable.Select(ContainingTypes, t => t.Name)) + (ContainingTypes.Count > 0 ? "+" : "") + ClassName;
+            return Namespace.Length > 0 ? Namespace + "." + types : types;
         }
     }
 }

@@ -323,6 +323,44 @@ public class DiagnosticTests
         ("RNNG025", $"Topology.{topology} generates one step at a time, so no layer can read ahead; remove Bidirectional = true", "Bidirectional = true"));
 
     [Fact]
+    public void RNNG026_PrimaryConstructor() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial class M(int width) { public int Width => width; }"),
+        ("RNNG026", "'M' has a primary constructor; RnnGen generates the model's constructor (ulong seed), so remove the parameter list and declare members instead", "(int width)"));
+
+    [Fact]
+    public void RNNG027_FileLocalModel() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "file partial class M { }"),
+        ("RNNG027", "'M' is file-local (or nested in a file-local type); generated code lives in another file and cannot extend it, so remove 'file'", "file"));
+
+    [Fact]
+    public void RNNG028_BaseClassWithoutParameterlessConstructor() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial class M : Base { }\n/// <summary>Base.</summary>\npublic class Base { /// <summary>Ctor.</summary>\npublic Base(int x) { } }"),
+        ("RNNG028", "'M' derives from 'Base', which has no accessible parameterless constructor for the generated constructor to call; add one or derive from another type", "Base"));
+
+    [Fact]
+    public void RNNG029_ModelDerivesFromModel()
+    {
+        // The base model A is valid and generates; only the derived M is reported.
+        string source = ModelSource(ValidAttributes, "public partial class M : A { }\n/// <summary>Base model.</summary>\n" + ValidAttributes + "\npublic partial class A { }");
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Diagnostic d = Assert.Single(run.Rnng);
+        Assert.Equal("RNNG029", d.Id);
+        Assert.Equal("'M' derives from the model 'A'; each model owns its generated members, so declare 'M' without that base class (use composition)", d.GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal("A", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
+        Assert.Equal("Demo.A.g.cs", Assert.Single(run.GeneratedSources).HintName);
+    }
+
+    [Fact]
+    public void RNNG030_MemberNameTaken() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial class M { /// <summary>Mine.</summary>\npublic int Steps => 3; }"),
+        ("RNNG030", "'Steps' is a member RnnGen generates into 'M'; rename yours", "Steps"));
+
+    [Fact]
+    public void RNNG031_TypeNamedVar() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial class M { }\n/// <summary>Odd.</summary>\npublic class @var { }"),
+        ("RNNG031", "A type named 'var' is visible inside 'M', and the generated code declares its locals with 'var'; rename that type (the compiler also warns about lower-case type names, CS8981)", "M"));
+
+    [Fact]
     public void RNNG016_TopologyNotDefined() => AssertDiagnostics(
         ModelSource("""
             [RnnModel(Steps = 3, Topology = (Topology)9)]
@@ -594,7 +632,7 @@ public class DiagnosticTests
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
         // RNNG015 ("not supported yet") is retired: what it guarded is supported now; its id is not reused.
-        string[] expected = Enumerable.Range(1, 25).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+        string[] expected = Enumerable.Range(1, 31).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());

@@ -184,7 +184,7 @@ public class SnapshotTests
         """);
 
     [Fact]
-    public void NestedInPartialContainingTypes() => Verify("Demo.Zoo.Cage.Tagger.g.cs", """
+    public void NestedInPartialContainingTypes() => Verify("Demo.Zoo+Cage+Tagger.g.cs", """
         using RnnGen;
 
         namespace Demo;
