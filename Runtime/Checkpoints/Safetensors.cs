@@ -118,6 +118,15 @@ public static class Safetensors
             throw new Checkpoints.CheckpointException(path, "ends inside its header (truncated file).", null, ex);
         }
 
+        // Safetensors has no checksum; RnnGen records a SHA-256 of the data section, so a corrupted byte cannot load silently.
+        if (header.Metadata.TryGetValue(DigestKey, out string? expectedDigest))
+        {
+            stream.Position = header.DataStart;
+            string actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+            if (!string.Equals(actual, expectedDigest, StringComparison.OrdinalIgnoreCase))
+                throw new Checkpoints.CheckpointException(path, $"the data does not match its {DigestKey} (corrupted since it was written).");
+        }
+
         var byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
         var known = new HashSet<string>(model.Tensors.Select(t => t.Name), StringComparer.Ordinal);
         foreach (TensorInfo t in model.Tensors)
@@ -186,10 +195,19 @@ public static class Safetensors
         return m;
     }
 
+    /// <summary>Metadata key of the SHA-256 (lower-case hex) of the data section that <see cref="Save{T}"/> writes and <c>Load</c> checks.</summary>
+    public const string DigestKey = "rnngen.data_sha256";
+
     private static void Write<T>(IRnnModel<T> model, Stream stream, Dictionary<string, string> metadata) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int size = typeof(T) == typeof(double) ? 8 : 4;
         string dtype = size == 8 ? "F64" : "F32";
+        using (var sha = System.Security.Cryptography.SHA256.Create())
+        {
+            using (var hashing = new System.Security.Cryptography.CryptoStream(Stream.Null, sha, System.Security.Cryptography.CryptoStreamMode.Write, leaveOpen: true))
+                WriteData(model, hashing, size);
+            metadata[DigestKey] = Convert.ToHexStringLower(sha.Hash!);
+        }
         var json = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(json))
         {
@@ -221,7 +239,12 @@ public static class Safetensors
         stream.Write(prefix);
         stream.Write(json.WrittenSpan);
         for (int i = json.WrittenCount; i < padded; i++) stream.WriteByte((byte)' ');
+        WriteData(model, stream, size);
+    }
 
+    /// <summary>The tensors' values, little-endian, in order: the data section.</summary>
+    private static void WriteData<T>(IRnnModel<T> model, Stream stream, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         byte[] chunk = new byte[1 << 16];
         foreach (TensorInfo t in model.Tensors)
         {

@@ -60,6 +60,8 @@ public sealed class SafetensorsHeader
         long dataStart = 8 + (long)headerLength;
         long dataLength = fileLength - dataStart;
 
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new CheckpointException(path, "the header is not valid UTF-8 text.");
         JsonDocument document;
         try
         {
