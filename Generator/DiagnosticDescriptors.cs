@@ -135,6 +135,11 @@ internal static class DiagnosticDescriptors
         "A type named 'var' is in scope",
         "A type named 'var' is visible inside '{0}', and the generated code declares its locals with 'var'; rename that type (the compiler also warns about lower-case type names, CS8981)");
 
+    public static readonly DiagnosticDescriptor PartWithoutModel = new("RNNG032",
+        "Model attribute without [RnnModel]",
+        "[{0}] on '{1}' has no effect without [RnnModel(Steps = …)]; add [RnnModel] to generate a model, or remove it",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",
         "RnnGen failed on this model ({0}); please report it with the declaration");

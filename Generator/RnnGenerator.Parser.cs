@@ -123,7 +123,9 @@ public sealed partial class RnnGenerator
                     return null;
                 }
 
-                if (!CheckDeclaration()) return null;
+                // Declaration problems do not stop the reading of the attributes, so every problem is reported in one build —
+                // except on a struct or interface, where the compiler rejects the attributes themselves (CS0592).
+                if (!CheckDeclaration() && _symbol.TypeKind != TypeKind.Class) return null;
 
                 ModelSettings? settings = ReadModel(model);
                 (InputSpec? input, List<LayerSpec> layers, OutputSpec? output) = ReadParts(model);

@@ -18,6 +18,23 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
 {
     internal const string RnnModelAttributeName = "RnnGen.RnnModelAttribute";
 
+    private static readonly string[] PartAttributeNames =
+    {
+        "RnnGen.TokenInputAttribute", "RnnGen.VectorInputAttribute", "RnnGen.RnnAttribute", "RnnGen.LstmAttribute", "RnnGen.GruAttribute",
+        "RnnGen.SoftmaxOutputAttribute", "RnnGen.LinearOutputAttribute", "RnnGen.SigmoidOutputAttribute",
+    };
+
+    /// <summary>RNNG032 at the first part attribute of a type that has no [RnnModel]; null when it has one.</summary>
+    private static DiagnosticInfo? Orphan(GeneratorAttributeSyntaxContext context)
+    {
+        if (context.TargetSymbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == RnnModelAttributeName)) return null;
+        AttributeData first = context.Attributes[0];
+        Location? location = first.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+        string name = first.AttributeClass?.Name is { } n && n.EndsWith("Attribute", StringComparison.Ordinal) ? n.Substring(0, n.Length - 9) : "?";
+        return new DiagnosticInfo(DiagnosticDescriptors.PartWithoutModel.Id, LocationInfo.From(location),
+            new[] { name, context.TargetSymbol.Name }.ToEquatableArray());
+    }
+
     /// <summary>A spec and the name of the file it becomes.</summary>
     internal sealed record EmitRequest(ModelSpec Spec, string HintName);
 
@@ -52,6 +69,17 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .Where(static r => r.Spec is not null)
             .Select(static (r, _) => r.Spec!)
             .WithTrackingName(TrackingNames.Specs);
+
+        // A part attribute ([Lstm], [TokenInput], …) on a type without [RnnModel] does nothing: say so.
+        foreach (string part in PartAttributeNames)
+        {
+            IncrementalValuesProvider<DiagnosticInfo> orphans = context.SyntaxProvider
+                .ForAttributeWithMetadataName(part, predicate: static (node, _) => node is TypeDeclarationSyntax, transform: static (ctx, _) => Orphan(ctx))
+                .Where(static d => d is not null)
+                .Select(static (d, _) => d!)
+                .WithTrackingName(TrackingNames.Orphans);
+            context.RegisterSourceOutput(orphans, static (spc, d) => spc.ReportDiagnostic(d.ToDiagnostic()));
+        }
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {

@@ -15,6 +15,9 @@ public static class TrackingNames
     /// <summary>Each valid spec with its hint name, the input of source output.</summary>
     public const string Requests = nameof(Requests);
 
+    /// <summary>Part attributes ([Lstm], …) on types without [RnnModel].</summary>
+    public const string Orphans = nameof(Orphans);
+
     /// <summary>The diagnostics of every parse.</summary>
     public const string Diagnostics = nameof(Diagnostics);
 }

@@ -361,6 +361,20 @@ public class DiagnosticTests
         ("RNNG031", "A type named 'var' is visible inside 'M', and the generated code declares its locals with 'var'; rename that type (the compiler also warns about lower-case type names, CS8981)", "M"));
 
     [Fact]
+    public void RNNG032_PartAttributeWithoutModel()
+    {
+        string source = ModelSource("[VectorInput(2)]\n[Lstm(4)]", "public partial class M { }");
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Diagnostic[] found = run.Rnng.OrderBy(d => d.Location.SourceSpan.Start).ToArray();
+        Assert.Equal(new[] { "RNNG032", "RNNG032" }, found.Select(d => d.Id));
+        Assert.Equal(DiagnosticSeverity.Warning, found[0].Severity);
+        Assert.Equal("[VectorInput] on 'M' has no effect without [RnnModel(Steps = …)]; add [RnnModel] to generate a model, or remove it", found[0].GetMessage(CultureInfo.InvariantCulture));
+        Assert.Equal("VectorInput(2)", source.Substring(found[0].Location.SourceSpan.Start, found[0].Location.SourceSpan.Length));
+        Assert.Empty(run.GeneratedSources);
+        Assert.Empty(GeneratorHarness.Run(ModelSource(ValidAttributes)).Rnng);
+    }
+
+    [Fact]
     public void RNNG016_TopologyNotDefined() => AssertDiagnostics(
         ModelSource("""
             [RnnModel(Steps = 3, Topology = (Topology)9)]
@@ -632,11 +646,12 @@ public class DiagnosticTests
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
         // RNNG015 ("not supported yet") is retired: what it guarded is supported now; its id is not reused.
-        string[] expected = Enumerable.Range(1, 31).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+        string[] expected = Enumerable.Range(1, 32).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());
-        Assert.All(DiagnosticDescriptors.All.Values, d => Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity));
+        // Every id is an error but RNNG032 (a model attribute without [RnnModel] does nothing, which is not wrong code).
+        Assert.All(DiagnosticDescriptors.All.Values, d => Assert.Equal(d.Id == "RNNG032" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity));
         Assert.All(DiagnosticDescriptors.All.Values, d => Assert.Equal("RnnGen", d.Category));
     }
 
