@@ -223,12 +223,18 @@ public sealed partial class RnnGenerator
                 _w.Line("//   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t" +
                     (layer.Cell == CellKind.Gru ? "  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])" : ""));
                 string dWih = Slice("g", C(dir.WeightIh), dir.WeightIh.Length);
+                string? transposedGradient = oneHot ? Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * gw) : null;
+                if (oneHot)
+                {
+                    _w.Line("//   one-hot x: dW_ih[:, token] += dgates rows, gathered in W_ihᵀ's layout (contiguous rows), then added transposed once.");
+                    _w.Line($"{transposedGradient}.Clear();");
+                }
                 foreach ((string block, long ldBlock, long width, long firstRow) in InputSideBlocks(layer, dir, rows))
                 {
                     string dWihRows = Slice(dWih, N(firstRow * layer.InWidth), width * layer.InWidth);
                     if (oneHot)
                     {
-                        _w.Line($"{Inputs}OneHot.AccumulateWeightGradient({block}, {N(ldBlock)}, {N(width)}, {stack.Input.TokenField}, {dWihRows}, {N(stack.Input.Ids)});");
+                        _w.Line($"{Inputs}OneHot.AccumulateRows({block}, {N(ldBlock)}, {N(width)}, {stack.Input.TokenField}, {Slice("s", Plus(C(_plan.OneHotWeights!), N(firstRow)), stack.Input.Ids * gw - firstRow)}, {N(gw)});");
                     }
                     else
                     {
@@ -237,6 +243,9 @@ public sealed partial class RnnGenerator
                     }
                     _w.Line($"{Kernels}Bias.AccumulateColumnSums({block}, {N(rows)}, {N(width)}, {N(ldBlock)}, {Slice("g", Plus(C(dir.BiasIh), N(firstRow)), width)});");
                 }
+
+                if (transposedGradient is not null)
+                    _w.Line($"{Kernels}Matrix.AddTransposed({transposedGradient}, {N(stack.Input.Ids)}, {N(gw)}, {dWih});");
 
                 // dW_hh: the first step reads h0; the rest read the outputs of their previous step.
                 long firstStep = dir.Reverse ? t - 1 : 0;

@@ -36,6 +36,12 @@ public sealed partial class RnnGenerator
             foreach (LayerPlan layer in stack.Layers)
                 foreach (DirectionPlan dir in layer.Direction)
                     EmitBiasSum(layer, dir, "p", Slice("s", C(dir.BiasSum), dir.BiasSum.Length));
+            if (stack.Input.Kind == InputKindPlan.OneHot)
+            {
+                LayerPlan first = stack.Layers[0];
+                _w.Line("// W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.");
+                _w.Line($"{Kernels}Matrix.Transpose({Slice("p", C(first.Direction[0].WeightIh), first.Direction[0].WeightIh.Length)}, {N(first.GateWidth)}, {N(stack.Input.Ids)}, {Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * first.GateWidth)});");
+            }
             _w.Open("for (int t = 0; t < OutputSteps; t++)");
             foreach (LayerPlan layer in stack.Layers) _w.Line($"RnnDecode{layer.Id}(t);");
             _w.Line("RnnForwardHead(t, 1);");
@@ -84,7 +90,7 @@ public sealed partial class RnnGenerator
             _w.Line("// x_t·W_ihᵀ + biases for the rows of step t.");
             if (layer.Index == 0 && stack.Input.Kind == InputKindPlan.OneHot)
             {
-                _w.Line($"{Inputs}OneHot.Project({wih}, {N(gw)}, {N(stack.Input.Ids)}, global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, t * Batch, Batch), {bias}, {target}, {N(ldTarget)});");
+                _w.Line($"{Inputs}OneHot.ProjectRows({Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * gw)}, {N(gw)}, global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, t * Batch, Batch), {bias}, {target}, {N(ldTarget)});");
             }
             else
             {

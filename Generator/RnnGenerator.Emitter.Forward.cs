@@ -145,8 +145,10 @@ public sealed partial class RnnGenerator
                 EmitBiasSum(layer, dir, "p", bias);
                 if (oneHot)
                 {
-                    _w.Line("//   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.");
-                    _w.Line($"{Inputs}OneHot.Project({wih}, {N(layer.GateWidth)}, {N(stack.Input.Ids)}, {stack.Input.TokenField}, {bias}, {target}, {N(ldTarget)});");
+                    _w.Line("//   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).");
+                    string transposed = Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * layer.GateWidth);
+                    _w.Line($"{Kernels}Matrix.Transpose({wih}, {N(layer.GateWidth)}, {N(stack.Input.Ids)}, {transposed});");
+                    _w.Line($"{Inputs}OneHot.ProjectRows({transposed}, {N(layer.GateWidth)}, {stack.Input.TokenField}, {bias}, {target}, {N(ldTarget)});");
                 }
                 else
                 {

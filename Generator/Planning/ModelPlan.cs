@@ -183,6 +183,10 @@ internal sealed class ModelPlan
         if (maxGru > 0) GruRecurrent = Scratch("GruRecurrent", B * 3 * maxGru, "h_(t-1)·W_hhᵀ of the current GRU step");
         if (IsEncoderDecoder)
             Last.DeltaInitialState = Scratch("DeltaDecoderState", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
+        // One-hot inputs: W_ih transposed once per pass ([ids, G·H]), so a token's projection — and its gradient — is one
+        // contiguous row instead of a strided column.
+        long oneHot = Stacks.Where(st => st.Input.Kind == InputKindPlan.OneHot).Select(st => st.Input.Ids * st.Layers[0].GateWidth).DefaultIfEmpty(0).Max();
+        if (oneHot > 0) OneHotWeights = Scratch("OneHotWeights", oneHot, "W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ");
         foreach (LayerPlan layer in allLayers)
             foreach (DirectionPlan dir in layer.Direction)
                 dir.BiasSum = Scratch("BiasSum" + dir.ConstSuffix, layer.GateWidth, "b_ih + b_hh folded into the input projection");
@@ -251,6 +255,7 @@ internal sealed class ModelPlan
     public Region DeltaB { get; }
     public Region? DeltaCell { get; }
     public Region? GruRecurrent { get; }
+    public Region? OneHotWeights { get; }
     public Region? StepGates { get; }
     public Region? StepGru { get; }
     public Region? StepOutput { get; }

@@ -8,15 +8,30 @@ namespace RnnGen.Inputs;
 /// </summary>
 public static class OneHot
 {
-    /// <summary><c>C[r, j] = bias[j] + W[j, token_r]</c> for each row r.</summary>
-    public static void Project<T>(ReadOnlySpan<T> weight, int n, int vocabulary, ReadOnlySpan<int> tokens, ReadOnlySpan<T> bias, Span<T> c, int ldc)
+    /// <summary>
+    /// <c>C[r, :] = bias + Wᵀ[token_r, :]</c> for each row r, from <paramref name="transposed"/> = <c>W_ihᵀ [vocabulary, n]</c>
+    /// (transposed once per pass with <see cref="Kernels.Matrix.Transpose"/>): each token's projection is one contiguous row,
+    /// where the column of <c>W_ih [n, vocabulary]</c> would be n strided reads.
+    /// </summary>
+    public static void ProjectRows<T>(ReadOnlySpan<T> transposed, int n, ReadOnlySpan<int> tokens, ReadOnlySpan<T> bias, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bias = bias[..n];
+        for (int r = 0; r < tokens.Length; r++)
+            Kernels.Matrix.AddRow(transposed.Slice(tokens[r] * n, n), bias, c.Slice(r * ldc, n));
+    }
+
+    /// <summary>
+    /// <c>dWᵀ[token_r, :n] += dC[r, :n]</c> for each row r, into a transposed accumulator <c>[vocabulary, ldT]</c> (contiguous
+    /// rows); <see cref="Kernels.Matrix.AddTransposed"/> then adds it to <c>dW_ih [n, vocabulary]</c> once.
+    /// </summary>
+    public static void AccumulateRows<T>(ReadOnlySpan<T> dc, int ldc, int n, ReadOnlySpan<int> tokens, Span<T> dTransposed, int ldT)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < tokens.Length; r++)
         {
-            int v = tokens[r];
-            Span<T> row = c.Slice(r * ldc, n);
-            for (int j = 0; j < n; j++) row[j] = bias[j] + weight[j * vocabulary + v];
+            Span<T> target = dTransposed.Slice(tokens[r] * ldT, n);
+            Kernels.Matrix.AddRow(target, dc.Slice(r * ldc, n), target);
         }
     }
 
@@ -26,17 +41,5 @@ public static class OneHot
     {
         if ((uint)token >= (uint)vocabulary) throw new ArgumentOutOfRangeException(nameof(token), token, $"Token id must lie in [0, {vocabulary}).");
         for (int j = 0; j < n; j++) target[j] += weight[j * vocabulary + token];
-    }
-
-    /// <summary><c>dW[j, token_r] += dC[r, j]</c> for each row r.</summary>
-    public static void AccumulateWeightGradient<T>(ReadOnlySpan<T> dc, int ldc, int n, ReadOnlySpan<int> tokens, Span<T> dWeight, int vocabulary)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int r = 0; r < tokens.Length; r++)
-        {
-            int v = tokens[r];
-            ReadOnlySpan<T> row = dc.Slice(r * ldc, n);
-            for (int j = 0; j < n; j++) dWeight[j * vocabulary + v] += row[j];
-        }
     }
 }

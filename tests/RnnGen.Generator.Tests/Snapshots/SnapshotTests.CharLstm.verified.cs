@@ -75,12 +75,13 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
         public const int DeltaB = 30; // dL/dh of the top layer, then of every other layer going down
         public const int DeltaCell = 48; // dL/dc carried from step t to step t−1
-        public const int BiasSumL0 = 56; // b_ih + b_hh folded into the input projection
-        public const int BiasSumL1 = 72; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 84; // gate pre-activations of the layer Step is computing
-        public const int StepOutput = 100; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 110; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 111;
+        public const int OneHotWeights = 56; // W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ
+        public const int BiasSumL0 = 136; // b_ih + b_hh folded into the input projection
+        public const int BiasSumL1 = 152; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 164; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 180; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 190; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 191;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 4]
@@ -297,8 +298,9 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         // Input projection for all 3 steps at once (Steps·Batch = 6 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 16), p.Slice(RnnLayout.BiasHhL0, 16), s.Slice(RnnLayout.BiasSumL0, 16));
-        //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
-        global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 80), 16, 5, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 16), a.Slice(RnnLayout.GatesL0, 96), 16);
+        //   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).
+        global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 80), 16, 5, s.Slice(RnnLayout.OneHotWeights, 80));
+        global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 80), 16, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 16), a.Slice(RnnLayout.GatesL0, 96), 16);
         // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
         _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 64), 16, 4, 4);
         RnnForwardL0Steps0To2();
@@ -433,8 +435,11 @@ partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenI
         RnnBackwardL0Steps2To0();
         // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 96), 16, 16, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 80).Slice(0, 80), 5);
+        //   one-hot x: dW_ih[:, token] += dgates rows, gathered in W_ihᵀ's layout (contiguous rows), then added transposed once.
+        s.Slice(RnnLayout.OneHotWeights, 80).Clear();
+        global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.GatesL0, 96), 16, 16, _rnnTokens, s.Slice(RnnLayout.OneHotWeights, 80), 16);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), 6, 16, 16, g.Slice(RnnLayout.BiasIhL0, 16));
+        global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 80), 5, 16, g.Slice(RnnLayout.WeightIhL0, 80));
         global::RnnGen.Kernels.Gemm.TN(16, 4, 2, a.Slice(RnnLayout.GatesL0, 32), 16, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8), 4, g.Slice(RnnLayout.WeightHhL0, 64), 4, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(16, 4, 4, a.Slice(RnnLayout.GatesL0 + 32, 64), 16, a.Slice(RnnLayout.HiddenL0, 16), 4, g.Slice(RnnLayout.WeightHhL0, 64), 4, accumulate: true);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), 6, 16, 16, g.Slice(RnnLayout.BiasHhL0, 16));

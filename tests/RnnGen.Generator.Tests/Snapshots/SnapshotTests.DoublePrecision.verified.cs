@@ -64,11 +64,12 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
         public const int DeltaB = 16; // dL/dh of the top layer, then of every other layer going down
         public const int DeltaCell = 28; // dL/dc carried from step t to step t−1
-        public const int BiasSumL0 = 34; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 46; // gate pre-activations of the layer Step is computing
-        public const int StepOutput = 58; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 66; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 67;
+        public const int OneHotWeights = 34; // W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ
+        public const int BiasSumL0 = 82; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 94; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 106; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 114; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 115;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 3]
@@ -267,8 +268,9 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
         //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), s.Slice(RnnLayout.BiasSumL0, 12));
-        //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
-        global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 48), 12, 4, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 12), a.Slice(RnnLayout.GatesL0, 48), 12);
+        //   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).
+        global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 48), 12, 4, s.Slice(RnnLayout.OneHotWeights, 48));
+        global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 48), 12, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 12), a.Slice(RnnLayout.GatesL0, 48), 12);
         // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
         _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 36), 12, 3, 3);
         RnnForwardL0Steps0To1();
@@ -360,8 +362,11 @@ partial class GradientCheck : global::RnnGen.IRnnModel<double>, global::RnnGen.I
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 4 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 48), 12, 12, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 48).Slice(0, 48), 4);
+        //   one-hot x: dW_ih[:, token] += dgates rows, gathered in W_ihᵀ's layout (contiguous rows), then added transposed once.
+        s.Slice(RnnLayout.OneHotWeights, 48).Clear();
+        global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.GatesL0, 48), 12, 12, _rnnTokens, s.Slice(RnnLayout.OneHotWeights, 48), 12);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasIhL0, 12));
+        global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 48), 4, 12, g.Slice(RnnLayout.WeightIhL0, 48));
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0, 24), 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(12, 3, 2, a.Slice(RnnLayout.GatesL0 + 24, 24), 12, a.Slice(RnnLayout.HiddenL0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 36), 3, accumulate: true);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), 4, 12, 12, g.Slice(RnnLayout.BiasHhL0, 12));

@@ -59,11 +59,12 @@ partial class @class : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         // Scratch.
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
         public const int DeltaB = 6; // dL/dh of the top layer, then of every other layer going down
-        public const int BiasSumL0 = 10; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 12; // gate pre-activations of the layer Step is computing
-        public const int StepOutput = 14; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 17; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 18;
+        public const int OneHotWeights = 10; // W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ
+        public const int BiasSumL0 = 16; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 18; // gate pre-activations of the layer Step is computing
+        public const int StepOutput = 20; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 23; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 24;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 2]
@@ -258,8 +259,9 @@ partial class @class : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         // Input projection for all 2 steps at once (Steps·Batch = 2 rows):
         //   pre[t] = x_t·W_ihᵀ + b_ih + b_hh
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 2), p.Slice(RnnLayout.BiasHhL0, 2), s.Slice(RnnLayout.BiasSumL0, 2));
-        //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
-        global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 6), 2, 3, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 2), a.Slice(RnnLayout.HiddenL0, 4), 2);
+        //   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).
+        global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 6), 2, 3, s.Slice(RnnLayout.OneHotWeights, 6));
+        global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 6), 2, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 2), a.Slice(RnnLayout.HiddenL0, 4), 2);
         // The recurrence, unrolled: 16 steps per method.
         RnnForwardL0Steps0To1();
     }
@@ -344,8 +346,11 @@ partial class @class : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInp
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(s.Slice(RnnLayout.DeltaB, 4), 2, 2, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 6).Slice(0, 6), 3);
+        //   one-hot x: dW_ih[:, token] += dgates rows, gathered in W_ihᵀ's layout (contiguous rows), then added transposed once.
+        s.Slice(RnnLayout.OneHotWeights, 6).Clear();
+        global::RnnGen.Inputs.OneHot.AccumulateRows(s.Slice(RnnLayout.DeltaB, 4), 2, 2, _rnnTokens, s.Slice(RnnLayout.OneHotWeights, 6), 2);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasIhL0, 2));
+        global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 6), 3, 2, g.Slice(RnnLayout.WeightIhL0, 6));
         global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB, 2), 2, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB + 2, 2), 2, a.Slice(RnnLayout.HiddenL0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasHhL0, 2));

@@ -68,12 +68,13 @@ partial class Zoo
                 public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
                 public const int DeltaB = 6; // dL/dh of the top layer, then of every other layer going down
                 public const int GruRecurrent = 10; // h_(t-1)·W_hhᵀ of the current GRU step
-                public const int BiasSumL0 = 16; // b_ih + b_hh folded into the input projection
-                public const int StepGates = 22; // gate pre-activations of the layer Step is computing
-                public const int StepGru = 28; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
-                public const int StepOutput = 36; // Step's output for each lane, [Batch, OutputSize]
-                public const int StepLogSumExp = 39; // log Σ exp(z) of Step's softmax
-                public const int ScratchLength = 40;
+                public const int OneHotWeights = 16; // W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ
+                public const int BiasSumL0 = 34; // b_ih + b_hh folded into the input projection
+                public const int StepGates = 40; // gate pre-activations of the layer Step is computing
+                public const int StepGru = 46; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+                public const int StepOutput = 54; // Step's output for each lane, [Batch, OutputSize]
+                public const int StepLogSumExp = 57; // log Σ exp(z) of Step's softmax
+                public const int ScratchLength = 58;
 
                 // Recurrent state (InitialState, FinalState): every h, then every c.
                 public const int H0L0 = 0; // h of layer 0, [Batch, 2]
@@ -269,8 +270,9 @@ partial class Zoo
                 //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
                 global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6).Slice(0, 4), p.Slice(RnnLayout.BiasHhL0, 6).Slice(0, 4), s.Slice(RnnLayout.BiasSumL0, 6).Slice(0, 4));
                 p.Slice(RnnLayout.BiasIhL0, 6).Slice(4).CopyTo(s.Slice(RnnLayout.BiasSumL0, 6).Slice(4));
-                //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
-                global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 18), 6, 3, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 6), a.Slice(RnnLayout.GatesL0, 12), 6);
+                //   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).
+                global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 18), 6, 3, s.Slice(RnnLayout.OneHotWeights, 18));
+                global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 18), 6, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 6), a.Slice(RnnLayout.GatesL0, 12), 6);
                 // The recurrence, unrolled: 16 steps per method.
                 RnnForwardL0Steps0To1();
             }
@@ -359,10 +361,13 @@ partial class Zoo
                 RnnBackwardL0Steps1To0();
                 // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
                 //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
-                global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 10), 6, 4, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 18).Slice(0, 12), 3);
+                //   one-hot x: dW_ih[:, token] += dgates rows, gathered in W_ihᵀ's layout (contiguous rows), then added transposed once.
+                s.Slice(RnnLayout.OneHotWeights, 18).Clear();
+                global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.GatesL0, 10), 6, 4, _rnnTokens, s.Slice(RnnLayout.OneHotWeights, 18), 6);
                 global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 10), 2, 4, 6, g.Slice(RnnLayout.BiasIhL0, 4));
-                global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.RecurrentNL0, 4), 2, 2, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 18).Slice(12, 6), 3);
+                global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.RecurrentNL0, 4), 2, 2, _rnnTokens, s.Slice(RnnLayout.OneHotWeights + 4, 14), 6);
                 global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 4), 2, 2, 2, g.Slice(RnnLayout.BiasIhL0 + 4, 2));
+                global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 18), 3, 6, g.Slice(RnnLayout.WeightIhL0, 18));
                 global::RnnGen.Kernels.Gemm.TN(6, 2, 1, a.Slice(RnnLayout.GatesL0, 6), 6, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 12), 2, accumulate: true);
                 global::RnnGen.Kernels.Gemm.TN(6, 2, 1, a.Slice(RnnLayout.GatesL0 + 6, 6), 6, a.Slice(RnnLayout.HiddenL0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 12), 2, accumulate: true);
                 global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 12), 2, 6, 6, g.Slice(RnnLayout.BiasHhL0, 6));

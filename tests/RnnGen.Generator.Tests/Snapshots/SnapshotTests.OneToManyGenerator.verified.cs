@@ -65,12 +65,13 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
         public const int DeltaB = 40; // dL/dh of the top layer, then of every other layer going down
         public const int GruRecurrent = 64; // h_(t-1)·W_hhᵀ of the current GRU step
-        public const int BiasSumL0 = 82; // b_ih + b_hh folded into the input projection
-        public const int StepGates = 91; // gate pre-activations of the layer Step is computing
-        public const int StepGru = 100; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
-        public const int StepOutput = 112; // Step's output for each lane, [Batch, OutputSize]
-        public const int StepLogSumExp = 122; // log Σ exp(z) of Step's softmax
-        public const int ScratchLength = 123;
+        public const int OneHotWeights = 82; // W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ
+        public const int BiasSumL0 = 127; // b_ih + b_hh folded into the input projection
+        public const int StepGates = 136; // gate pre-activations of the layer Step is computing
+        public const int StepGru = 145; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+        public const int StepOutput = 157; // Step's output for each lane, [Batch, OutputSize]
+        public const int StepLogSumExp = 167; // log Σ exp(z) of Step's softmax
+        public const int ScratchLength = 168;
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 3]
@@ -306,8 +307,9 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 9).Slice(0, 6), p.Slice(RnnLayout.BiasHhL0, 9).Slice(0, 6), s.Slice(RnnLayout.BiasSumL0, 9).Slice(0, 6));
         p.Slice(RnnLayout.BiasIhL0, 9).Slice(6).CopyTo(s.Slice(RnnLayout.BiasSumL0, 9).Slice(6));
-        //   x_t is one-hot, so x_t·W_ihᵀ is column token_t of W_ih: a gather, no product.
-        global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 45), 9, 5, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0, 72), 9);
+        //   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).
+        global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 45), 9, 5, s.Slice(RnnLayout.OneHotWeights, 45));
+        global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 45), 9, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0, 72), 9);
         // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
         _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 27), 9, 3, 3);
         RnnForwardL0Steps0To3();
@@ -368,6 +370,8 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         // b_ih + b_hh, folded once for all steps.
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 9).Slice(0, 6), p.Slice(RnnLayout.BiasHhL0, 9).Slice(0, 6), s.Slice(RnnLayout.BiasSumL0, 9).Slice(0, 6));
         p.Slice(RnnLayout.BiasIhL0, 9).Slice(6).CopyTo(s.Slice(RnnLayout.BiasSumL0, 9).Slice(6));
+        // W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.
+        global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 45), 9, 5, s.Slice(RnnLayout.OneHotWeights, 45));
         for (int t = 0; t < OutputSteps; t++)
         {
             RnnDecodeL0(t);
@@ -401,7 +405,7 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         // gh = h_(t-1)·W_hhᵀ; r, z = σ(gates + gh); n = tanh(gates_n + r⊙(gh_n + b_hn)); h_t = (1−z)⊙n + z⊙h_(t-1)
         var s = _rnnScratch.Span;
         // x_t·W_ihᵀ + biases for the rows of step t.
-        global::RnnGen.Inputs.OneHot.Project(p.Slice(RnnLayout.WeightIhL0, 45), 9, 5, global::System.MemoryExtensions.AsSpan(_rnnTokens, t * Batch, Batch), s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0 + t * 18, 18), 9);
+        global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 45), 9, global::System.MemoryExtensions.AsSpan(_rnnTokens, t * Batch, Batch), s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0 + t * 18, 18), 9);
         // The recurrence at step t (h_(t-1) is h0 at t = 0).
         var hPrev = t == 0 ? h0 : h.Slice((t - 1) * 6, 6);
         global::RnnGen.Kernels.Gemm.NT(2, 9, 3, hPrev, 3, wHh, 3, gh, 9, accumulate: false);
@@ -452,10 +456,13 @@ partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.IToken
         RnnBackwardL0Steps3To0();
         // Weight gradients, summed over all 4 steps by one product each (OutputSteps·Batch = 8 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.GatesL0, 69), 9, 6, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 45).Slice(0, 30), 5);
+        //   one-hot x: dW_ih[:, token] += dgates rows, gathered in W_ihᵀ's layout (contiguous rows), then added transposed once.
+        s.Slice(RnnLayout.OneHotWeights, 45).Clear();
+        global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.GatesL0, 69), 9, 6, _rnnTokens, s.Slice(RnnLayout.OneHotWeights, 45), 9);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 69), 8, 6, 9, g.Slice(RnnLayout.BiasIhL0, 6));
-        global::RnnGen.Inputs.OneHot.AccumulateWeightGradient(a.Slice(RnnLayout.RecurrentNL0, 24), 3, 3, _rnnTokens, g.Slice(RnnLayout.WeightIhL0, 45).Slice(30, 15), 5);
+        global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.RecurrentNL0, 24), 3, 3, _rnnTokens, s.Slice(RnnLayout.OneHotWeights + 6, 39), 9);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 24), 8, 3, 3, g.Slice(RnnLayout.BiasIhL0 + 6, 3));
+        global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 45), 5, 9, g.Slice(RnnLayout.WeightIhL0, 45));
         global::RnnGen.Kernels.Gemm.TN(9, 3, 2, a.Slice(RnnLayout.GatesL0, 18), 9, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), 3, g.Slice(RnnLayout.WeightHhL0, 27), 3, accumulate: true);
         global::RnnGen.Kernels.Gemm.TN(9, 3, 6, a.Slice(RnnLayout.GatesL0 + 18, 54), 9, a.Slice(RnnLayout.HiddenL0, 18), 3, g.Slice(RnnLayout.WeightHhL0, 27), 3, accumulate: true);
         global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 72), 8, 9, 9, g.Slice(RnnLayout.BiasHhL0, 9));
