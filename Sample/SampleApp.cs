@@ -34,7 +34,7 @@ public static class SampleApp
     {
         ArgumentNullException.ThrowIfNull(args);
         var context = new SampleContext(output, error, Path.GetFullPath(workingDirectory), interactive, cancel);
-        Command root = Build(context);
+        Command root = Build(context, args);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -68,7 +68,7 @@ public static class SampleApp
         return string.Join(' ', names);
     }
 
-    private static Command Build(SampleContext context)
+    private static Command Build(SampleContext context, string[] args)
     {
         string shapes = string.Join("\n", CharShapes.All.Select(s => $"  {s.Name,-7}{(s.Name == CharShapes.DefaultName ? "(default) " : "          ")}{s.Summary}"));
         var root = new RootCommand(
@@ -82,13 +82,18 @@ public static class SampleApp
         root.Subcommands.Add(SampleCommand(context));
         root.Subcommands.Add(AddingCommand(context));
         root.Subcommands.Add(GraphCommand(context));
-        root.Subcommands.Add(BenchCommand(context));
+        root.Subcommands.Add(BenchCommand(context, args));
         return root;
     }
 
     private static Command TrainCommand(SampleContext context, string shapes)
     {
         var text = new Argument<string?>("text") { Description = "UTF-8 text file to train on (default: the bundled Sherlock Holmes corpus). Its last 10% is held out for validation.", Arity = ArgumentArity.ZeroOrOne };
+        text.Validators.Add(r =>
+        {
+            // An unknown option would otherwise be taken for the file name.
+            if (r.GetValueOrDefault<string?>() is { } v && v.StartsWith('-')) r.AddError($"unrecognized option '{v}' (a file whose name starts with '-' can be given as ./{v}).");
+        });
         var shape = ShapeOption($"Model shape: {CharShapes.Names} (default {CharShapes.DefaultName}, or the resumed checkpoint's).");
         var batch = Positive<int?>("--batch", "Lanes read side by side: a multiple of the shape's compiled batch (default 2 × it: two replicas, one thread each).");
         var stride = Positive<int?>("--stride", "Truncated BPTT stride k1 ≤ window k2 (the shape's steps); default k1 = k2: windows do not overlap.");
@@ -106,7 +111,7 @@ public static class SampleApp
         var epochs = Positive<double?>("--epochs", "Train for this many passes over the text instead of a time budget.");
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialization, data order and sampling.", DefaultValueFactory = _ => 1 };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint to write (default: output/char-model.safetensors, or the --resume file)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint (same shape; its alphabet must cover the text). The optimizer starts afresh." };
+        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint (same shape; its alphabet must cover the text; batch, stride and lr default to its own). The optimizer starts afresh." };
         var output = new Option<string>("--output") { Description = "Folder for the loss curve and the default checkpoint.", DefaultValueFactory = _ => "output" };
         var prompt = new Option<string?>("--prompt") { Description = "Prompt of the text generated at the end (saved as the checkpoint's default)." };
         var length = Positive<int>("--length", "Characters generated at the end.", 400);
@@ -209,18 +214,33 @@ public static class SampleApp
         return command;
     }
 
-    private static Command BenchCommand(SampleContext context)
+    private static Command BenchCommand(SampleContext context, string[] args)
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the command instead of running it." };
-        var extra = new Argument<string[]>("arguments") { Description = "Passed on to the peer comparison.", Arity = ArgumentArity.ZeroOrMore };
+        var extra = new Argument<string[]>("arguments") { Description = "Passed on to the peer comparison (options too, e.g. bench --quick).", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("bench",
             "Run the side-by-side comparison with ONNX Runtime and PyTorch: dotnet run -c Release --project bench/RnnGen.Benchmarks -- peers.\n" +
             "Needs the repository (it is found from the working directory upwards).")
         {
             dryRun, extra,
         };
-        command.SetAction(p => Commands.BenchCommand.Execute(p.GetValue(extra) ?? [], p.GetValue(dryRun), context));
+        command.TreatUnmatchedTokensAsErrors = false; // options of the peer comparison pass through, in their order
+        command.SetAction(p => Commands.BenchCommand.Execute([.. args.SkipWhile(a => a != "bench").Skip(1).Where(a => a is not ("--dry-run" or "--"))], p.GetValue(dryRun), context));
         return command;
+    }
+
+    private static bool TryValue<T>(OptionResult r, out T? value)
+    {
+        try
+        {
+            value = r.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 
     private static Option<string?> ShapeOption(string description)
@@ -246,6 +266,7 @@ public static class SampleApp
         if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue;
         option.Validators.Add(r =>
         {
+            if (r.Tokens.Count > 0 && !TryValue(r, out T? _)) return; // not a number: the parser reports it
             object? value = r.GetValueOrDefault<T>();
             double? v = value switch { int i => i, float f => f, double d => d, _ => null };
             if (v is not double x) return;

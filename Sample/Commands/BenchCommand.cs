@@ -11,7 +11,7 @@ public static class BenchCommand
     /// <summary>Runs (or with <paramref name="dryRun"/> prints) the command; returns the exit code.</summary>
     public static int Execute(IReadOnlyList<string> extra, bool dryRun, SampleContext context)
     {
-        string root = FindRepositoryRoot(context.WorkingDirectory) ?? FindRepositoryRoot(AppContext.BaseDirectory)
+        string root = FindRepositoryRoot(context.WorkingDirectory)
             ?? throw new SampleException($"bench needs the RnnGen repository (it runs {Project.Replace('\\', '/')}); run it from inside a clone of the repository.");
         string[] arguments = ["run", "-c", "Release", "--project", Path.Combine(root, Project), "--", "peers", .. extra];
         string shown = "dotnet " + string.Join(' ', arguments.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));

@@ -92,7 +92,7 @@ public sealed class LineChart
             if (!(r.Y >= yMin && r.Y <= yMax)) continue;
             double py = Ty(r.Y);
             canvas.DrawDashedLine(left, py, right, py, r.Color, 1.5);
-            canvas.DrawText(right - 6 - BitmapFont.Width(r.Label, scale), (int)py - lineHeight - 4, r.Label, r.Color, scale);
+            canvas.DrawText(left + 8, (int)py - lineHeight - 4, r.Label, r.Color, scale);
         }
         foreach (Series s in Series)
         {
@@ -162,7 +162,8 @@ public sealed class LineChart
         double span = max - min;
         if (!(span > 0)) return [min];
         double raw = span / target, magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        double step = raw / magnitude switch { < 1.5 => 1, < 3 => 2, < 7 => 5, _ => 10 } is var m ? m * magnitude : magnitude;
+        double normalized = raw / magnitude;
+        double step = (normalized < 1.5 ? 1 : normalized < 3 ? 2 : normalized < 7 ? 5 : 10) * magnitude;
         double first = Math.Floor(min / step + 1e-9) * step, last = Math.Ceiling(max / step - 1e-9) * step;
         var ticks = new List<double>();
         for (double v = first; v <= last + step / 2; v += step) ticks.Add(Math.Abs(v) < step * 1e-9 ? 0 : v);

@@ -33,14 +33,17 @@ public static class TrainingRun
         CharCheckpoint.Info? resume = s.Resume is null ? null : CharCheckpoint.ReadInfo(context.Resolve(s.Resume), s.Shape, "--resume", context);
         CharShape shape = resume?.Shape ?? (s.Shape is null ? CharShapes.Default : CharShapes.Find(s.Shape)
             ?? throw new SampleException($"unknown shape '{s.Shape}'; this build has: {CharShapes.Names}.", SampleApp.ExitUsage));
-        int lanes = s.Batch ?? shape.Batch * CharShape.DefaultReplicas;
+        // Resuming continues with the checkpoint's own batch, stride and learning rate unless told otherwise.
+        int? Saved(string key) => resume is not null && int.TryParse(resume.Metadata.GetValueOrDefault("rnngen.sample." + key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : null;
+        float? savedRate = resume is not null && float.TryParse(resume.Metadata.GetValueOrDefault("rnngen.sample.learning_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) && rate > 0 ? rate : null;
+        int lanes = s.Batch ?? Saved("lanes") ?? shape.Batch * CharShape.DefaultReplicas;
         if (lanes % shape.Batch != 0)
             throw new SampleException($"--batch {lanes} is not a multiple of shape '{shape.Name}''s compiled batch of {shape.Batch} lanes (e.g. {shape.Batch * CharShape.DefaultReplicas}).", SampleApp.ExitUsage);
         int replicas = lanes / shape.Batch;
-        int stride = s.Stride ?? shape.Steps;
+        int stride = s.Stride ?? Math.Min(Saved("stride") ?? shape.Steps, shape.Steps);
         if (stride > shape.Steps)
             throw new SampleException($"--stride {stride} exceeds shape '{shape.Name}''s window of {shape.Steps} steps.", SampleApp.ExitUsage);
-        float learningRate = s.LearningRate ?? shape.LearningRate;
+        float learningRate = s.LearningRate ?? savedRate ?? shape.LearningRate;
 
         (string text, string source) = ReadText(s.TextPath, context);
         Alphabet alphabet = resume?.Alphabet ?? Alphabet.FromText(text, CharShapes.Vocabulary, source);
@@ -134,7 +137,7 @@ public static class TrainingRun
                     double eta = s.Epochs is null ? budgetSeconds - seconds : seconds / Math.Max(progress, 1e-9) * (1 - progress);
                     string valid = validationPoints.Count > 0 ? $"  valid {validationPoints[^1].Bits:F2}" : "";
                     bar.Report(progress,
-                        $"step {windowsDone:N0}  loss {smoothed * Ln2:F3}  {smoothed:F2} bits/char{valid}  {charsDone / Math.Max(seconds - evaluationSeconds, 1e-9):N0} chars/s  ETA {Duration(eta)}");
+                        $"step {windowsDone:N0}  loss {smoothed * Ln2:F3} nats = {smoothed:F2} bits/char{valid}  {charsDone / Math.Max(seconds - evaluationSeconds, 1e-9):N0} chars/s  ETA {Duration(eta)}");
                 }
                 if (stoppedEarly) break;
             }
