@@ -106,7 +106,9 @@ public static class AddingProblem
         OutputFiles.EnsureWritable(csvPath, OutputFiles.Kind.Text, context);
 
         int threads = Math.Clamp(s.Threads ?? Environment.ProcessorCount, 1, Cells.Count);
-        double slice = s.Minutes * 60 * threads / Cells.Count;
+        // The cells run in rounds of `threads`; each gets an equal slice so the rounds fit the budget.
+        int rounds = (Cells.Count + threads - 1) / threads;
+        double slice = s.Minutes * 60 / rounds;
         o.WriteLine("The adding problem (Hochreiter & Schmidhuber 1997): T pairs (value ~ U[0,1], marker), two markers set;");
         o.WriteLine($"the target is the sum of the two marked values. Always answering 1 scores MSE {BaselineMse:F3}; 'solved' means held-out MSE < {SolvedMse}.");
         o.WriteLine($"Every cell: one layer of {Hidden} units, batch {Batch}, Adam lr {LearningRate}, clip {Clip}; {TrainingRun.Fmt(s.Minutes)} minutes in all, " +
@@ -249,7 +251,7 @@ public static class AddingProblem
                 XLabel = "training step",
                 YLabel = "held-out MSE (log)",
                 LogY = true,
-                YRange = (1e-4, 1),
+                YRange = (1e-5, 1),
                 XRange = (0, Math.Max(1, results.Where(r => r.Cell.Steps == lengths[p]).Max(r => r.Steps))),
             };
             foreach (AddingResult r in results.Where(r => r.Cell.Steps == lengths[p]))

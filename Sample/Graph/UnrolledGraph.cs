@@ -14,7 +14,7 @@ namespace RnnGen.Sample.Graph;
 /// </summary>
 public static class UnrolledGraph
 {
-    private const int ColumnWidth = 150, RowHeight = 104, CellWidth = 92, CellHeight = 44, Left = 330, Top = 96;
+    private const int ColumnWidth = 150, RowHeight = 104, CellWidth = 92, CellHeight = 44, Left = 390, Top = 96;
     private const string Ink = "#222222", Flow = "#444444", Param = "#8a5a00", ParamFill = "#fff4dc", Muted = "#777777";
 
     /// <summary>Colour of each cell type's boxes.</summary>
@@ -47,8 +47,9 @@ public static class UnrolledGraph
         int RowY(int index) => Top + (index + 1) * RowHeight + RowHeight / 2;
         int inputY = RowY(rows.Count);
         int ColumnX(int c) => Left + c * ColumnWidth + ColumnWidth / 2;
-        int width = Left + columns.Count * ColumnWidth + 40;
-        int height = inputY + RowHeight / 2 + 70;
+        string title = $"{Short(a.Name)}: {Describe(a)}";
+        int width = Math.Max(Left + columns.Count * ColumnWidth + 40, 40 + title.Length * 10);
+        int height = inputY + 50;
 
         var svg = new StringBuilder();
         var w = new SvgWriter(svg);
@@ -60,7 +61,7 @@ public static class UnrolledGraph
         svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
 
         string stepsText = columns.Contains(null) ? $"steps 0–{shown - 1} … {a.Steps - 1} of {a.Steps} drawn" : $"all {a.Steps} steps drawn";
-        w.Text(20, 30, $"{Short(a.Name)}: {Describe(a)}", 17, Ink, weight: "bold");
+        w.Text(20, 30, title, 17, Ink, weight: "bold");
         w.Text(20, 54, $"Unrolled over time ({stepsText}). Solid arrows carry activations; h{(a.Layers.Any(l => l.Cell == CellType.Lstm) ? " and c" : "")} arrows carry the recurrent state to the next step.", 13, Muted);
         w.Text(20, 74, "Each parameter tensor (left) exists once; the dashed lines link it to every step that uses it — the same weights at every step.", 13, Muted);
 
@@ -121,8 +122,9 @@ public static class UnrolledGraph
             {
                 // Arrow between column c − 1 and column c (c = 0: from the initial state; c = count: to the final state).
                 int from = reverse ? c : c - 1, to = reverse ? c - 1 : c;
-                double x0 = from < 0 ? Left + 6 : from >= columns.Count ? Left + columns.Count * ColumnWidth - 6 : ColumnX(from) + (reverse ? -CellWidth / 2 : CellWidth / 2);
-                double x1 = to < 0 ? Left + 6 : to >= columns.Count ? Left + columns.Count * ColumnWidth - 6 : ColumnX(to) + (reverse ? CellWidth / 2 : -CellWidth / 2);
+                double leftEdge = Left - 20, rightEdge = Left + columns.Count * ColumnWidth + 20;
+                double x0 = from < 0 ? leftEdge : from >= columns.Count ? rightEdge : ColumnX(from) + (reverse ? -CellWidth / 2 : CellWidth / 2);
+                double x1 = to < 0 ? leftEdge : to >= columns.Count ? rightEdge : ColumnX(to) + (reverse ? CellWidth / 2 : -CellWidth / 2);
                 bool gap = (from >= 0 && from < columns.Count && columns[from] is null) || (to >= 0 && to < columns.Count && columns[to] is null);
                 bool boundary = from < 0 || from >= columns.Count || to < 0 || to >= columns.Count;
                 if (from >= 0 && from < columns.Count && columns[from] is null) x0 = ColumnX(from) + (reverse ? -14 : 14);
@@ -132,7 +134,7 @@ public static class UnrolledGraph
                 {
                     string dash = gap || boundary ? " stroke-dasharray=\"4,3\"" : "";
                     svg.Append(CultureInfo.InvariantCulture, $"<path class=\"{kind}\" data-state=\"{label}\" data-layer=\"{k}\" d=\"M{x0:0.#},{y + dy} L{x1:0.#},{y + dy}\" fill=\"none\" stroke=\"{Flow}\" stroke-width=\"1.6\"{dash} marker-end=\"url(#arrow)\"/>\n");
-                    if (!boundary || from < 0 || to < 0)
+                    if (kind != "state-out")
                         w.Text((x0 + x1) / 2, y + dy - 3, boundary ? $"{label}₀" : label, 11, Ink, anchor: "middle", style: "italic");
                 }
             }
