@@ -38,7 +38,7 @@ public static class SampleApp
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine($"error: {OneLine(parse.Errors[0].Message)} (see: {CommandPath(parse)} --help)");
+            error.WriteLine($"error: {OneLine(parse.Errors[0].Message)} (see{CommandPath(parse)} --help)");
             return ExitUsage;
         }
         try
@@ -62,10 +62,11 @@ public static class SampleApp
 
     private static string CommandPath(ParseResult parse)
     {
+        // The subcommand's name, without the root's (the program is usually run through dotnet run).
         var names = new List<string>();
         for (SymbolResult? r = parse.CommandResult; r is not null; r = r.Parent)
-            if (r is CommandResult c) names.Insert(0, c.Command.Name);
-        return string.Join(' ', names);
+            if (r is CommandResult { Parent: not null } c) names.Insert(0, c.Command.Name);
+        return string.Concat(names.Select(n => " " + n));
     }
 
     private static Command Build(SampleContext context, string[] args)

@@ -91,7 +91,7 @@ public static class TrainingRun
         o.WriteLine($"  budget     {(s.Epochs is { } e ? $"{Fmt(e)} epoch{(e == 1 ? "" : "s")} ({totalWindows:N0} steps)" : $"{Fmt(s.Minutes)} minute{(s.Minutes == 1 ? "" : "s")}")}" +
                     $"{(resume is not null ? $"; resuming from {context.Show(resume.Path)} (the optimizer starts afresh)" : "")}");
         o.WriteLine($"  baseline   a unigram model (letter frequencies only) scores {unigram:F2} bits/char on the held-out text");
-        o.WriteLine(context.Interactive ? "Press Ctrl+C to stop early; the model learned so far is kept." : "");
+        o.WriteLine("Ctrl+C stops early and keeps the model learned so far.");
         o.WriteLine();
 
         // 3. Train: warm-up by steps, then a cosine decay over the budget (time or steps) to 5% of the peak.
