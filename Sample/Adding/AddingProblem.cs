@@ -223,7 +223,8 @@ public static class AddingProblem
         foreach (AddingResult r in results)
         {
             string solved = r.SolvedAt is { } a ? a.ToString("N0", CultureInfo.InvariantCulture) : "not solved";
-            t.AppendLine(CultureInfo.InvariantCulture, $"  {r.Cell.Steps,3}  {r.Cell.Name,-4}  {r.Steps,15:N0}  {r.FinalMse,9:F4}  {solved,19}");
+            string mse = r.FinalMse >= 0.001 ? r.FinalMse.ToString("F4", CultureInfo.InvariantCulture) : r.FinalMse.ToString("0.0e+0", CultureInfo.InvariantCulture);
+            t.AppendLine(CultureInfo.InvariantCulture, $"  {r.Cell.Steps,3}  {r.Cell.Name,-4}  {r.Steps,15:N0}  {mse,9}  {solved,19}");
         }
         return t.ToString();
     }

@@ -188,7 +188,8 @@ public sealed class LineChart
         string s = a >= 1e6 ? (v / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M"
             : a >= 1e4 ? (v / 1e3).ToString("0.##", CultureInfo.InvariantCulture) + "k"
             : a >= 1 || a == 0 ? v.ToString("0.##", CultureInfo.InvariantCulture)
-            : v.ToString("0.####", CultureInfo.InvariantCulture);
+            : a >= 0.001 ? v.ToString("0.####", CultureInfo.InvariantCulture)
+            : v.ToString("0.#e+0", CultureInfo.InvariantCulture);
         return s;
     }
 }

@@ -57,7 +57,7 @@ public static class TrainingRun
                 $"{source} has {ids.Length:N0} characters; shape '{shape.Name}' with {lanes} lanes of {shape.Steps + 1} needs at least {needed:N0} " +
                 "(the last 10% is held out for validation); use a longer text or a smaller --batch.");
         }
-        string prompt = s.Prompt ?? DefaultPrompt(text, s.TextPath is null);
+        string prompt = s.Prompt ?? resume?.Prompt ?? DefaultPrompt(text, s.TextPath is null);
         if (alphabet.Unknown(prompt) is { Length: > 0 } unknown)
             throw new SampleException($"the prompt has characters the model has never seen: {Alphabet.Describe(unknown)}.");
 

@@ -157,5 +157,6 @@ public class PngTests
         Assert.Equal("1.5M", LineChart.Format(1.5e6));
         Assert.Equal("20k", LineChart.Format(20_000));
         Assert.Equal("0.01", LineChart.Format(0.01));
+        Assert.Equal("1e-5", LineChart.Format(1e-5));
     }
 }

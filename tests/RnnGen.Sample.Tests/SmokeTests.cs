@@ -85,7 +85,7 @@ public class SmokeTests(TrainedCheckpoint trained) : IClassFixture<TrainedCheckp
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         foreach (int t in new[] { 50, 100, 200 })
             foreach (string cell in new[] { "RNN", "LSTM", "GRU" })
-                Assert.Matches($@"\n\s+{t}\s+{cell}\s+\d+\s+\d+\.\d{{4}}\s+(not solved|\d[\d,]*)\n", r.Out);
+                Assert.Matches($@"\n\s+{t}\s+{cell}\s+\d+\s+(\d\.\d{{4}}|\d\.\de-\d)\s+(not solved|\d[\d,]*)\n", r.Out);
         string png = folder.File(Path.Combine("output", "adding.png"));
         Assert.True(Commands.OutputFiles.IsOurs(png, Commands.OutputFiles.Kind.Png));
         (int width, int height) = PngTests.Size(File.ReadAllBytes(png));
