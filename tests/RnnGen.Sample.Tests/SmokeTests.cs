@@ -93,6 +93,18 @@ public class SmokeTests(TrainedCheckpoint trained) : IClassFixture<TrainedCheckp
     }
 
     [Fact]
+    public void The_bundled_corpus_ships_with_the_program_and_trains()
+    {
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "Data", "sherlock.txt")));
+        using var folder = new TempFolder();
+        RunResult r = Sample.Run(folder.Path, "train", "--shape", "small", "--epochs", "0.01", "--length", "20");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Contains("sherlock.txt (bundled): 562,331 characters, 81 distinct", r.Out, StringComparison.Ordinal);
+        Assert.Contains("Generated from the prompt \"Holmes \"", r.Out, StringComparison.Ordinal);
+        Assert.Equal("sherlock.txt", Safetensors.ReadHeader(folder.File(Path.Combine("output", "char-model.safetensors"))).Metadata["rnngen.sample.text"]);
+    }
+
+    [Fact]
     public void Adding_problem_batches_have_two_markers_and_the_right_sum()
     {
         var random = new Randomness.Xoshiro256StarStar(1);
