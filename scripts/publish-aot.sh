@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Publishes the Sample as a Native AOT executable for linux-x64 into artifacts/aot, then runs it for a short training run.
+# Publishes the Sample as a Native AOT executable for linux-x64 into artifacts/aot, then runs a short training run and a
+# sampling pass with it.
 #
-#   scripts/publish-aot.sh [steps]      # steps: training steps for the run afterwards (default 20)
+#   scripts/publish-aot.sh [minutes]    # minutes of training for the run afterwards (default 0.25)
 #   ISA=x86-64-v3 scripts/publish-aot.sh  # instruction set of the binary (default: native, this machine's CPU)
 #
 # Native AOT needs a C toolchain to link: clang (the linker driver ILCompiler calls) and zlib1g-dev. They are installed from
@@ -11,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-steps="${1:-20}"
+minutes="${1:-0.25}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 missing=()
@@ -42,5 +43,9 @@ end=$(date +%s%N)
 ms=$(( (end - start) / 1000000 ))
 printf 'published in %d.%d s: %s, %s bytes\n' $((ms / 1000)) $((ms % 1000 / 100)) "$out/RnnGen.Sample" "$(stat -c %s "$out/RnnGen.Sample")"
 
-echo "+ $out/RnnGen.Sample $steps"
-"$out/RnnGen.Sample" "$steps"
+work=$(mktemp -d)
+echo "+ $out/RnnGen.Sample train --shape small --minutes $minutes --output $work"
+"$out/RnnGen.Sample" train --shape small --minutes "$minutes" --output "$work"
+echo "+ $out/RnnGen.Sample sample --checkpoint $work/char-model.safetensors --length 200"
+"$out/RnnGen.Sample" sample --checkpoint "$work/char-model.safetensors" --length 200
+rm -rf "$work"
