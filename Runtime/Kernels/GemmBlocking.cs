@@ -74,11 +74,17 @@ internal static unsafe class GemmBlocking
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        GemmWorkers? workers = GemmWorkers.Active;
         if (k == 0)
         {
             if (!accumulate)
                 for (int i = 0; i < m; i++) new Span<T>(c + i * ldc, n).Clear();
             return;
+        }
+        if (workers is not null && workers.Threads > 1 && (long)m * n * k >= workers.MinimumWork && TakesBlockedPath(m, n, aTransposed, bLayout))
+        {
+            GemmJob job = GemmJob.Plan(workers.Threads, path, m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+            if (job.Blocks > 1 && workers.TryRun(job)) return;
         }
         switch (path)
         {
@@ -93,6 +99,34 @@ internal static unsafe class GemmBlocking
                 break;
             default:
                 Multiply<T, ScalarTile<T>, ScalarOps<T>, T>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+        }
+    }
+
+    /// <summary>Whether <see cref="Multiply{T, TTile, TOps, TVec}"/> sends the product to the blocked loop nest (not
+    /// to a matrix–vector kernel). Only those products are split between threads: the blocks then run the same loop nest.</summary>
+    private static bool TakesBlockedPath(int m, int n, bool aTransposed, GemmB bLayout)
+        => m > 1 && !(n == 1 && bLayout == GemmB.Columns && !aTransposed);
+
+    /// <summary>The blocked loop nest (<see cref="Blocked{T, TTile}"/>) on <paramref name="path"/>, for one block of a split
+    /// product (<see cref="GemmJob"/>); m, n, k &gt; 0.</summary>
+    internal static void BlockedOn<T>(GemmPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
+        T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (path)
+        {
+            case GemmPath.Vector512:
+                Blocked<T, Vector512Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+            case GemmPath.Vector256:
+                Blocked<T, Vector256Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+            case GemmPath.Vector128:
+                Blocked<T, Vector128Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+            default:
+                Blocked<T, ScalarTile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
                 break;
         }
     }

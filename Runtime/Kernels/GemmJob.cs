@@ -1,0 +1,96 @@
+using System.Numerics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// A product split for <see cref="GemmWorkers"/>: disjoint blocks of C, each a contiguous range of rows (multiples of
+/// 24, which every path's MR divides) or of columns (multiples of the panel width NR), run through the same blocked loop
+/// nest as the whole product. The k loop, the depth blocks and the register tiles of every element are the same as in
+/// the unsplit call, and tiles cut at a block edge are computed the same way (a scratch tile merged with one add), so
+/// every element gets exactly the single-threaded operations: the results are bit-identical.
+/// </summary>
+internal unsafe struct GemmJob
+{
+    private GemmPath _path;
+    private bool _double;
+    private int _m, _n, _k;
+    private nint _a, _lda, _b, _ldb, _c, _ldc;
+    private bool _aTransposed, _accumulate;
+    private GemmB _bLayout;
+    private bool _byColumns;
+    private int _unit, _units;
+
+    /// <summary>How many blocks the product is split into (1: not worth splitting).</summary>
+    public int Blocks { get; private set; }
+
+    /// <summary>Rows of C per unit of a row split: a multiple of every path's MR (8, 6, 4).</summary>
+    internal const int RowUnit = 24;
+
+    /// <summary>
+    /// Splits a product into at most <paramref name="threads"/> blocks. A <see cref="PackedMatrix{T}"/> operand is split by
+    /// column panels (each thread then streams only its share of the packed weights, the same share every step). Otherwise
+    /// the longer of m and n is split, so the operand every thread packs a whole copy of is the smaller one.
+    /// </summary>
+    public static GemmJob Plan<T>(int threads, GemmPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
+        T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool byColumns = bLayout == GemmB.Panels || n > m;
+        int unit = byColumns ? GemmBlocking.PanelWidth<T>() : RowUnit;
+        int total = byColumns ? n : m;
+        int units = (total + unit - 1) / unit;
+        return new GemmJob
+        {
+            _path = path,
+            _double = typeof(T) == typeof(double),
+            _m = m, _n = n, _k = k,
+            _a = (nint)a, _lda = lda, _aTransposed = aTransposed,
+            _b = (nint)b, _ldb = ldb, _bLayout = bLayout,
+            _c = (nint)c, _ldc = ldc, _accumulate = accumulate,
+            _byColumns = byColumns,
+            _unit = unit,
+            _units = units,
+            Blocks = Math.Min(threads, units),
+        };
+    }
+
+    /// <summary>The first row (or column) of block <paramref name="block"/> and how many it has: the units shared out as
+    /// evenly as possible, the partial unit at the end of the matrix in the last block.</summary>
+    public readonly (int Start, int Count) Range(int block)
+    {
+        int first = (int)((long)block * _units / Blocks), end = (int)((long)(block + 1) * _units / Blocks);
+        int total = _byColumns ? _n : _m;
+        int start = first * _unit;
+        return (start, Math.Min(end * _unit, total) - start);
+    }
+
+    /// <summary>Computes block <paramref name="block"/> on the calling thread (with that thread's packing buffers).</summary>
+    public readonly void RunBlock(int block)
+    {
+        if (_double) RunBlock<double>(block);
+        else RunBlock<float>(block);
+    }
+
+    private readonly void RunBlock<T>(int block)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (int start, int count) = Range(block);
+        if (count <= 0) return;
+        T* a = (T*)_a, b = (T*)_b, c = (T*)_c;
+        if (_byColumns)
+        {
+            T* bBlock = _bLayout switch
+            {
+                GemmB.Rows => b + start,
+                GemmB.Columns => b + start * _ldb,
+                _ => b + start / GemmBlocking.PanelWidth<T>() * _ldb,
+            };
+            GemmBlocking.BlockedOn(_path, _m, count, _k, a, _lda, _aTransposed, bBlock, _ldb, _bLayout, c + start, _ldc, _accumulate);
+        }
+        else
+        {
+            T* aBlock = _aTransposed ? a + start : a + start * _lda;
+            GemmBlocking.BlockedOn(_path, count, _n, _k, aBlock, _lda, _aTransposed, b, _ldb, _bLayout, c + start * _ldc, _ldc, _accumulate);
+        }
+    }
+}
