@@ -23,11 +23,18 @@ internal unsafe struct GemmJob
     /// <summary>How many blocks the product is split into (1: not worth splitting).</summary>
     public int Blocks { get; private set; }
 
+    /// <summary>
+    /// Blocks per thread. More than one, so that when a thread is slow to start or runs slowly (a core shared with
+    /// another process) the others take over part of its share instead of waiting for all of it; few, because each
+    /// block packs its own copy of the operand that is not split.
+    /// </summary>
+    internal const int BlocksPerThread = 4;
+
     /// <summary>Rows of C per unit of a row split: a multiple of every path's MR (8, 6, 4).</summary>
     internal const int RowUnit = 24;
 
     /// <summary>
-    /// Splits a product into at most <paramref name="threads"/> blocks. A <see cref="PackedMatrix{T}"/> operand is split by
+    /// Splits a product into at most <see cref="BlocksPerThread"/> blocks per thread. A <see cref="PackedMatrix{T}"/> operand is split by
     /// column panels (each thread then streams only its share of the packed weights, the same share every step). Otherwise
     /// the longer of m and n is split, so the operand every thread packs a whole copy of is the smaller one.
     /// </summary>
@@ -50,7 +57,7 @@ internal unsafe struct GemmJob
             _byColumns = byColumns,
             _unit = unit,
             _units = units,
-            Blocks = Math.Min(threads, units),
+            Blocks = Math.Min(Math.Min(threads * BlocksPerThread, GemmWorkers.MaxBlocks), units),
         };
     }
 

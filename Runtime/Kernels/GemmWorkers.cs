@@ -23,15 +23,19 @@ namespace RnnGen.Kernels;
 /// uses, so the results are bit-identical to one thread whatever the number of threads and whichever thread runs which
 /// block.</para>
 /// <para><b>Which split.</b> Products against a <see cref="PackedMatrix{T}"/> (the per-step recurrent product) are split by
-/// column panels, always the same panels to the same thread, so that across time steps each thread streams its own
-/// share of the packed weights, which stays in its core's L2 where it fits (DeepCPU's scheme). Other products are split
-/// along the longer of m and n, so the operand each thread packs a copy of is the smaller one (splitting rows of C
-/// makes every thread pack all of B, splitting columns all of A).</para>
+/// column panels. Other products are split along the longer of m and n, so the operand each thread packs a copy of is
+/// the smaller one (splitting rows of C makes every thread pack all of B, splitting columns all of A). A product is cut
+/// into up to four blocks per thread; thread t owns the t-th run of consecutive blocks and works through it in order,
+/// so when every thread keeps up, the same thread computes the same columns at every time step and its share of the
+/// packed weights stays in its own core's L2 where it fits (DeepCPU's scheme). A thread that has finished its run takes
+/// over unclaimed blocks from the far end of the others' runs, so a worker that is slow to wake or shares its core with
+/// another process costs at most the blocks it has already claimed.</para>
 /// <para><b>Cost.</b> A call allocates nothing. Workers spin for a short while after each product, so the next one
-/// (the next time step) starts them within a microsecond, then sleep on a semaphore, which takes tens of microseconds
-/// to wake. Each block has an owner; a thread that finishes its own block takes any block whose owner has not started
-/// it yet, so a worker that is asleep or descheduled delays a product by no more than running it on one thread would.
-/// Products below <see cref="MinimumWork"/> are not split (waking a thread would cost more than it saves).</para>
+/// (the next time step) reaches them within a microsecond, then sleep on a semaphore, which takes tens of microseconds
+/// to wake. Products below <see cref="MinimumWork"/> are not split: waking a thread and packing a second copy of the
+/// unsplit operand would cost more than they save. On a machine whose cores are all busy with other processes a split
+/// product can be slower than one thread (a worker descheduled in the middle of a block holds the product up until the
+/// operating system runs it again); use the workers when the threads can have cores to themselves.</para>
 /// <para><b>Threads.</b> One instance runs one product at a time: a second thread calling with the same instance while it
 /// is busy simply runs its product alone. Worker threads are background threads; <see cref="Dispose"/> stops them and
 /// waits for them to end. The scope of <see cref="Use"/> belongs to the thread that opened it.</para>
@@ -61,7 +65,7 @@ public sealed class GemmWorkers : IDisposable
     /// <see cref="_claims"/>, read by a thread only after it has claimed a block of that product.</summary>
     private GemmJob _job;
 
-    /// <summary>High 32 bits: the sequence number of the current product; low 32 bits: the blocks claimed so far.</summary>
+    /// <summary>The current product's <see cref="ClaimsHeader"/> and, in the low 32 bits, the blocks claimed so far.</summary>
     private long _claims;
 
     /// <summary>Sequence number of the latest product, which workers watch.</summary>
@@ -175,8 +179,9 @@ public sealed class GemmWorkers : IDisposable
     private static void ThrowDisposed(GemmWorkers workers) => throw new ObjectDisposedException(nameof(GemmWorkers), "The GemmWorkers current on this thread (GemmWorkers.Use) have been disposed.");
 
     /// <summary>
-    /// Runs <paramref name="job"/> split into <see cref="GemmJob.Blocks"/> blocks, block i owned by thread i (the caller
-    /// owns block 0). Returns false, having done nothing, when another thread is using these workers.
+    /// Runs <paramref name="job"/>, split into <see cref="GemmJob.Blocks"/> blocks owned in contiguous runs by the
+    /// threads in order (the caller owns the first run). Returns false, having done nothing, when another thread is
+    /// using these workers.
     /// </summary>
     internal bool TryRun(in GemmJob job)
     {
@@ -184,16 +189,17 @@ public sealed class GemmWorkers : IDisposable
         try
         {
             int blocks = job.Blocks;
+            Debug.Assert(blocks is > 1 and <= MaxBlocks);
             _job = job;
             _failure = null;
             Volatile.Write(ref _remaining, blocks);
             int sequence = _sequence + 1;
             // Publishing the claims word makes the job visible: a thread reads _job only after claiming a block of it.
             // Blocks the product does not have are marked claimed.
-            uint absent = blocks == 32 ? 0u : ~((1u << blocks) - 1);
-            Interlocked.Exchange(ref _claims, ((long)sequence << 32) | absent);
+            uint absent = blocks == MaxBlocks ? 0u : ~((1u << blocks) - 1);
+            Interlocked.Exchange(ref _claims, ClaimsHeader(sequence, blocks) | absent);
             Volatile.Write(ref _sequence, sequence);
-            for (int i = 0; i < _helpers.Length && i + 1 < blocks; i++)
+            for (int i = 0; i < _helpers.Length; i++)
                 if (Interlocked.Exchange(ref _helpers[i].Sleeping, 0) == 1) _helpers[i].Wake.Release();
 
             Work(sequence, owner: 0);
@@ -208,30 +214,46 @@ public sealed class GemmWorkers : IDisposable
         }
     }
 
-    /// <summary>Runs the block this thread owns, then any block nobody has claimed yet (its owner is late).</summary>
+    /// <summary>The most blocks a product is split into: one bit each in the claims word.</summary>
+    internal const int MaxBlocks = 32;
+
+    /// <summary>The high half of the claims word: 24 bits of the product's sequence number (a thread is never that many
+    /// products behind), 8 bits of its block count.</summary>
+    private static long ClaimsHeader(int sequence, int blocks) => ((long)(sequence & 0xFFFFFF) << 40) | ((long)blocks << 32);
+
+    private static bool IsCurrent(long claims, int sequence) => (int)(claims >>> 40) == (sequence & 0xFFFFFF);
+
+    /// <summary>The thread that owns block <paramref name="block"/> of <paramref name="blocks"/>: contiguous runs, in order.</summary>
+    private int Owner(int block, int blocks) => (int)((long)block * Threads / blocks);
+
+    /// <summary>
+    /// Runs the blocks this thread owns, in order, then takes over blocks nobody has claimed yet, from the far end (so a
+    /// late owner, working forwards through its own run, meets this thread in the middle).
+    /// </summary>
     private void Work(int sequence, int owner)
     {
-        if (TryClaim(sequence, owner) == Claim.Stale || OwnersOnly) return;
-        for (int block = 0; block < MaxThreads; block++)
-        {
-            if (block == owner) continue;
-            Claim claim = TryClaim(sequence, block);
-            if (claim == Claim.Stale) return;
-        }
+        long claims = Volatile.Read(ref _claims);
+        if (!IsCurrent(claims, sequence)) return;
+        int blocks = (int)(claims >> 32) & 0xFF;
+        for (int block = 0; block < blocks; block++)
+            if (Owner(block, blocks) == owner && TryClaim(sequence, block) == Claim.Stale) return;
+        if (OwnersOnly) return;
+        for (int block = blocks - 1; block >= 0; block--)
+            if (Owner(block, blocks) != owner && TryClaim(sequence, block) == Claim.Stale) return;
     }
 
     private enum Claim { Claimed, Taken, Stale }
 
-    /// <summary>Claims and runs block <paramref name="block"/> of product <paramref name="sequence"/>. Blocks past the
-    /// product's count were marked claimed when it was published. <see cref="Claim.Stale"/>: the product is finished or
-    /// no longer current (a worker that woke late must not touch the next one).</summary>
+    /// <summary>Claims and runs block <paramref name="block"/> of product <paramref name="sequence"/>.
+    /// <see cref="Claim.Stale"/>: every block is claimed, or the product is no longer current (a worker that woke late
+    /// must not touch the next one).</summary>
     private Claim TryClaim(int sequence, int block)
     {
         long bit = 1L << block;
         while (true)
         {
             long claims = Volatile.Read(ref _claims);
-            if ((int)(claims >> 32) != sequence || (uint)claims == uint.MaxValue) return Claim.Stale;
+            if (!IsCurrent(claims, sequence) || (uint)claims == uint.MaxValue) return Claim.Stale;
             if ((claims & bit) != 0) return Claim.Taken;
             if (Interlocked.CompareExchange(ref _claims, claims | bit, claims) == claims)
             {
@@ -292,6 +314,7 @@ public sealed class GemmWorkers : IDisposable
             if (_stopping) return;
             seen = sequence;
             Work(sequence, owner: index + 1);
+            Volatile.Write(ref helper.AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
         }
     }
 
@@ -349,10 +372,23 @@ public sealed class GemmWorkers : IDisposable
     /// <summary>Whether the worker threads are still running (for tests of <see cref="Dispose"/>).</summary>
     internal bool AnyThreadAlive => _threads.Any(t => t.IsAlive);
 
+    /// <summary>Bytes the worker threads had allocated when they last finished their share of a product (for the test that
+    /// steady-state products allocate nothing: the process-wide counter also sees the test runner's threads).</summary>
+    internal long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            foreach (Helper helper in _helpers) sum += Volatile.Read(ref helper.AllocatedBytes);
+            return sum;
+        }
+    }
+
     /// <summary>One worker's sleep flag and wake-up semaphore.</summary>
     private sealed class Helper
     {
         public int Sleeping;
+        public long AllocatedBytes;
         public readonly SemaphoreSlim Wake = new(0);
     }
 }

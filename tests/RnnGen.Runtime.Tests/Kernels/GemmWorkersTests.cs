@@ -3,15 +3,6 @@ using RnnGen.Kernels;
 
 namespace RnnGen.Runtime.Tests.Kernels;
 
-/// <summary>The allocation test reads the process-wide allocation counter (the workers allocate, if at all, on their own
-/// threads), so it runs alone.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GemmWorkersAllocationCollection
-{
-    /// <summary>The collection's name.</summary>
-    public const string Name = "GEMM workers, process-wide allocations";
-}
-
 /// <summary>
 /// <see cref="GemmWorkers"/>: split products give the single-threaded bits for every form, packed or not, both element
 /// types, every accelerated path, block edges inside register tiles and panels; splitting happens only inside a scope
@@ -252,13 +243,14 @@ public sealed class GemmWorkersTests
     }
 }
 
-/// <summary>Steady-state split products allocate nothing, on the calling thread or on the workers.</summary>
-[Collection(GemmWorkersAllocationCollection.Name)]
+/// <summary>Steady-state split products allocate nothing, on the calling thread or on the worker.</summary>
 public sealed class GemmWorkersAllocationTests
 {
     [Fact]
     public void Steady_state_split_products_allocate_nothing()
     {
+        // OwnersOnly: the worker runs its blocks of every product, so its packing buffers are sized by the first calls
+        // and its allocation counter covers every product.
         using var workers = new GemmWorkers(2, minimumWork: 0) { OwnersOnly = true };
         float[] a = GemmWorkersTests.Fill(300 * 520, 1), b = GemmWorkersTests.Fill(520 * 520, 2), c = new float[520 * 520];
         var packed = new PackedMatrix<float>(capacityN: 512, capacityK: 128);
@@ -276,21 +268,13 @@ public sealed class GemmWorkersAllocationTests
             }
         }
 
-        // The first calls size each thread's packing buffers (OwnersOnly: the worker runs its block of every product).
         for (int i = 0; i < 2; i++) Calls();
         long splitBefore = workers.ProductsSplit;
-        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
-        // The process-wide counter also sees the test runner's own threads (reporting other tests' results), so a window
-        // may catch a few of their bytes; allocation by the products would show in every window.
-        long fewest = long.MaxValue;
-        for (int window = 0; window < 5 && fewest > 0; window++)
-        {
-            long processBefore = GC.GetTotalAllocatedBytes(precise: true);
-            for (int i = 0; i < 10; i++) Calls();
-            fewest = Math.Min(fewest, GC.GetTotalAllocatedBytes(precise: true) - processBefore);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - threadBefore);
-        Assert.Equal(0, fewest);
-        Assert.True(workers.ProductsSplit - splitBefore >= 50);
+        long callerBefore = GC.GetAllocatedBytesForCurrentThread();
+        long workerBefore = workers.WorkerAllocatedBytes;
+        for (int i = 0; i < 10; i++) Calls();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - callerBefore);
+        Assert.Equal(0, workers.WorkerAllocatedBytes - workerBefore);
+        Assert.Equal(splitBefore + 50, workers.ProductsSplit);
     }
 }
