@@ -30,11 +30,20 @@ internal unsafe struct GemmJob
     /// </summary>
     internal const int BlocksPerThread = 4;
 
+    /// <summary>
+    /// Rows or columns below which a thread's share is not cut further: each block packs its own copy of the operand that
+    /// is not split (all of B for a block of rows, all of A for a block of columns), and packing an element costs about as
+    /// much time as 8–16 multiply-adds, so a block of r rows spends roughly 16/r of its time on that copy; 512 keeps it
+    /// near 3 %.
+    /// </summary>
+    internal const int MinBlockSize = 512;
+
     /// <summary>Rows of C per unit of a row split: a multiple of every path's MR (8, 6, 4).</summary>
     internal const int RowUnit = 24;
 
     /// <summary>
-    /// Splits a product into at most <see cref="BlocksPerThread"/> blocks per thread. A <see cref="PackedMatrix{T}"/> operand is split by
+    /// Splits a product into one block per thread, or more (up to <see cref="BlocksPerThread"/>) while blocks keep
+    /// <see cref="MinBlockSize"/> rows or columns. A <see cref="PackedMatrix{T}"/> operand is split by
     /// column panels (each thread then streams only its share of the packed weights, the same share every step). Otherwise
     /// the longer of m and n is split, so the operand every thread packs a whole copy of is the smaller one.
     /// </summary>
@@ -57,7 +66,7 @@ internal unsafe struct GemmJob
             _byColumns = byColumns,
             _unit = unit,
             _units = units,
-            Blocks = Math.Min(Math.Min(threads * BlocksPerThread, GemmWorkers.MaxBlocks), units),
+            Blocks = Math.Min(Math.Min(Math.Clamp(total / MinBlockSize, threads, threads * BlocksPerThread), GemmWorkers.MaxBlocks), units),
         };
     }
 

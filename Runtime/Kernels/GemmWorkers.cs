@@ -25,7 +25,7 @@ namespace RnnGen.Kernels;
 /// <para><b>Which split.</b> Products against a <see cref="PackedMatrix{T}"/> (the per-step recurrent product) are split by
 /// column panels. Other products are split along the longer of m and n, so the operand each thread packs a copy of is
 /// the smaller one (splitting rows of C makes every thread pack all of B, splitting columns all of A). A product is cut
-/// into up to four blocks per thread; thread t owns the t-th run of consecutive blocks and works through it in order,
+/// into one block per thread, or up to four while blocks keep 512 rows or columns; thread t owns the t-th run of consecutive blocks and works through it in order,
 /// so when every thread keeps up, the same thread computes the same columns at every time step and its share of the
 /// packed weights stays in its own core's L2 where it fits (DeepCPU's scheme). A thread that has finished its run takes
 /// over unclaimed blocks from the far end of the others' runs, so a worker that is slow to wake or shares its core with

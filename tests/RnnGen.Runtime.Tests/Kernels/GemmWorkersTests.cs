@@ -58,7 +58,10 @@ public sealed class GemmWorkersTests
         BitIdentical<float>(workers, Form.PackedNN, 64, 256, 1024, accumulate: false, random);
         BitIdentical<float>(workers, Form.TN, 512, 256, 1024, accumulate: true, random);
         BitIdentical<double>(workers, Form.NT, 400, 300, 200, accumulate: false, random);
-        Assert.True(workers.ProductsSplit >= 4);
+        // Long enough for several blocks per thread (blocks of at least 512 rows or columns).
+        BitIdentical<float>(workers, Form.NN, 2100, 40, 30, accumulate: true, random);
+        BitIdentical<float>(workers, Form.PackedNT, 9, 2100, 120, accumulate: false, random);
+        Assert.True(workers.ProductsSplit >= 6);
     }
 
     [Fact]
