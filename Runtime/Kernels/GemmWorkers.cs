@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 
 namespace RnnGen.Kernels;
@@ -171,12 +172,13 @@ public sealed class GemmWorkers : IDisposable
         get
         {
             GemmWorkers? workers = t_current;
-            if (workers is not null && Volatile.Read(ref workers._disposed) != 0) ThrowDisposed(workers);
+            if (workers is not null && Volatile.Read(ref workers._disposed) != 0) ThrowDisposed();
             return workers;
         }
     }
 
-    private static void ThrowDisposed(GemmWorkers workers) => throw new ObjectDisposedException(nameof(GemmWorkers), "The GemmWorkers current on this thread (GemmWorkers.Use) have been disposed.");
+    [DoesNotReturn]
+    private static void ThrowDisposed() => throw new ObjectDisposedException(nameof(GemmWorkers), "The GemmWorkers current on this thread (GemmWorkers.Use) have been disposed.");
 
     /// <summary>
     /// Runs <paramref name="job"/>, split into <see cref="GemmJob.Blocks"/> blocks owned in contiguous runs by the
