@@ -44,11 +44,12 @@ namespace RnnGen.Kernels;
 public sealed class GemmWorkers : IDisposable
 {
     /// <summary>
-    /// The default <see cref="MinimumWork"/>: m·n·k = 2²¹ (2M multiply-adds, about 40 µs on one core here). Measured on
-    /// this 2-core Zen 4 machine, products somewhat above it gain from a second thread and products below it gain
-    /// nothing that survives the noise of a shared machine.
+    /// The default <see cref="MinimumWork"/>: m·n·k = 2²⁰ (about 1M multiply-adds, 10–20 µs on one core). Measured on a
+    /// 2-core Zen 4 with both cores free, with the worker spinning between calls: every product from 0.9M up ran
+    /// 1.4–1.9× faster on two threads (NT 96³ 1.7×, the recurrent NT 16×512×128 against packed weights 1.7×); below
+    /// about 0.3M some ran slower (NT 32³ and 48³: 0.6–0.8× in some runs), the hand-off costing as much as the work.
     /// </summary>
-    public const long DefaultMinimumWork = 1L << 21;
+    public const long DefaultMinimumWork = 1L << 20;
 
     /// <summary>The most threads a product can be split between (blocks are tracked in one 32-bit mask).</summary>
     public const int MaxThreads = 32;
