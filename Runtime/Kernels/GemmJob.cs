@@ -18,6 +18,7 @@ internal unsafe struct GemmJob
     private bool _aTransposed, _accumulate;
     private GemmB _bLayout;
     private bool _byColumns;
+    private bool _singleRow;
     private int _unit, _units;
 
     /// <summary>How many blocks the product is split into (1: not worth splitting).</summary>
@@ -51,6 +52,7 @@ internal unsafe struct GemmJob
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (m == 1) return PlanSingleRow(threads, path, n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
         bool byColumns = bLayout == GemmB.Panels || n > m;
         int unit = byColumns ? GemmBlocking.PanelWidth<T>() : RowUnit;
         int total = byColumns ? n : m;
@@ -67,6 +69,41 @@ internal unsafe struct GemmJob
             _unit = unit,
             _units = units,
             Blocks = Math.Min(Math.Min(Math.Clamp(total / MinBlockSize, threads, threads * BlocksPerThread), GemmWorkers.MaxBlocks), units),
+        };
+    }
+
+    /// <summary>
+    /// A single-row product (m = 1, a recurrent step at batch 1) split into one block of columns per thread: the matrix
+    /// is read once either way, so the point is that each core streams half of it, from its own L2 where the half fits,
+    /// the same half every step (one block per thread, because the row-group order that lets a step reuse what the last
+    /// one left in L1 is kept per thread and per matrix address). Blocks are whole eight-row groups (NT), whole strips of
+    /// eight registers (NN, TN; 512 bytes is a multiple of every path's strip) or whole panels (packed), so every
+    /// element is computed as in the unsplit call.
+    /// </summary>
+    private static GemmJob PlanSingleRow<T>(int threads, GemmPath path, int n, int k, T* a, nint lda, bool aTransposed,
+        T* b, nint ldb, GemmB bLayout, T* c, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int unit = bLayout switch
+        {
+            GemmB.Columns => 8,
+            GemmB.Rows => 512 / sizeof(T),
+            _ => GemmBlocking.PanelWidth<T>(),
+        };
+        int units = (n + unit - 1) / unit;
+        return new GemmJob
+        {
+            _path = path,
+            _double = typeof(T) == typeof(double),
+            _singleRow = true,
+            _m = 1, _n = n, _k = k,
+            _a = (nint)a, _lda = lda, _aTransposed = aTransposed,
+            _b = (nint)b, _ldb = ldb, _bLayout = bLayout,
+            _c = (nint)c, _ldc = 0, _accumulate = accumulate,
+            _byColumns = true,
+            _unit = unit,
+            _units = units,
+            Blocks = Math.Min(threads, units),
         };
     }
 
@@ -101,7 +138,8 @@ internal unsafe struct GemmJob
                 GemmB.Columns => b + start * _ldb,
                 _ => b + start / GemmBlocking.PanelWidth<T>() * _ldb,
             };
-            GemmBlocking.BlockedOn(_path, _m, count, _k, a, _lda, _aTransposed, bBlock, _ldb, _bLayout, c + start, _ldc, _accumulate);
+            if (_singleRow) GemmBlocking.SingleRowOn(_path, count, _k, a, _lda, _aTransposed, bBlock, _ldb, _bLayout, c + start, _accumulate);
+            else GemmBlocking.BlockedOn(_path, _m, count, _k, a, _lda, _aTransposed, bBlock, _ldb, _bLayout, c + start, _ldc, _accumulate);
         }
         else
         {

@@ -8,7 +8,8 @@ namespace RnnGen.Kernels;
 /// Extra threads that large GEMM calls can share their work with. Off unless a thread opts in: create the workers once
 /// (they are dedicated threads, started by the constructor), then wrap the code whose products may be split in
 /// <see cref="Use"/>; every <see cref="Gemm"/> call made on that thread inside the scope whose work m·n·k reaches
-/// <see cref="MinimumWork"/> is divided between the calling thread and the workers.
+/// <see cref="MinimumWork"/> is divided between the calling thread and the workers (single columns, n = 1 in NT, are
+/// never split).
 /// <code>
 /// using var workers = new GemmWorkers(threads: 2);
 /// …
@@ -23,8 +24,10 @@ namespace RnnGen.Kernels;
 /// along k), and each element is computed by exactly one thread with exactly the operations the single-threaded call
 /// uses, so the results are bit-identical to one thread whatever the number of threads and whichever thread runs which
 /// block.</para>
-/// <para><b>Which split.</b> Products against a <see cref="PackedMatrix{T}"/> (the per-step recurrent product) are split by
-/// column panels. Other products are split along the longer of m and n, so the operand each thread packs a copy of is
+/// <para><b>Which split.</b> Single-row products (m = 1: a recurrent step at batch 1) are split by columns, one block
+/// per thread, so each core streams its own half of the weights from its own L2; their work counts four times m·n·k
+/// against <see cref="MinimumWork"/>, being bound by memory rather than arithmetic. Products against a
+/// <see cref="PackedMatrix{T}"/> (the per-step recurrent product) are split by column panels. Other products are split along the longer of m and n, so the operand each thread packs a copy of is
 /// the smaller one (splitting rows of C makes every thread pack all of B, splitting columns all of A). A product is cut
 /// into one block per thread, or up to four while blocks keep 512 rows or columns; thread t owns the t-th run of consecutive blocks and works through it in order,
 /// so when every thread keeps up, the same thread computes the same columns at every time step and its share of the

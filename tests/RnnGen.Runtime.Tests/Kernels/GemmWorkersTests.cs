@@ -25,7 +25,7 @@ public sealed class GemmWorkersTests
     /// <summary>Shapes whose splits cut through row tiles (MR 8/6/4), panels (NR 48/24) and column blocks, with m or n
     /// the longer side, a partial depth block, and m ≤ 16 (B read in place).</summary>
     private static readonly (int M, int N, int K)[] Shapes =
-        [(2, 3, 5), (25, 7, 33), (49, 50, 1), (7, 97, 40), (300, 61, 257), (16, 400, 300), (130, 130, 70), (97, 1, 9), (1, 200, 30)];
+        [(2, 3, 5), (25, 7, 33), (49, 50, 1), (7, 97, 40), (300, 61, 257), (16, 400, 300), (130, 130, 70), (97, 1, 9), (1, 200, 30), (1, 301, 37), (1, 9, 16)];
 
     [Theory]
     [MemberData(nameof(PathsAndThreads))]
@@ -58,10 +58,15 @@ public sealed class GemmWorkersTests
         BitIdentical<float>(workers, Form.PackedNN, 64, 256, 1024, accumulate: false, random);
         BitIdentical<float>(workers, Form.TN, 512, 256, 1024, accumulate: true, random);
         BitIdentical<double>(workers, Form.NT, 400, 300, 200, accumulate: false, random);
+        // Recurrent steps at batch 1: the matrix–vector kernels split by columns.
+        BitIdentical<float>(workers, Form.NT, 1, 1024, 256, accumulate: true, random);
+        BitIdentical<float>(workers, Form.NN, 1, 1000, 1024, accumulate: false, random);
+        BitIdentical<double>(workers, Form.TN, 1, 700, 600, accumulate: true, random);
+        BitIdentical<float>(workers, Form.PackedNT, 1, 2000, 512, accumulate: true, random);
         // Long enough for several blocks per thread (blocks of at least 512 rows or columns).
         BitIdentical<float>(workers, Form.NN, 2100, 40, 30, accumulate: true, random);
         BitIdentical<float>(workers, Form.PackedNT, 9, 2100, 120, accumulate: false, random);
-        Assert.True(workers.ProductsSplit >= 6);
+        Assert.True(workers.ProductsSplit >= 10);
     }
 
     [Fact]
@@ -77,11 +82,16 @@ public sealed class GemmWorkersTests
             Assert.Equal(0, workers.ProductsSplit);
             Gemm.NT(200, 200, 200, a, 200, b, 200, c, 200, accumulate: false);
             Assert.Equal(1, workers.ProductsSplit);
-            Gemm.NT(1, 200, 200, a, 200, b, 200, c, 200, accumulate: false); // matrix–vector: never split
+            // A single row counts four times its m·n·k (it is bound by streaming the matrix, not by arithmetic).
+            Gemm.NT(1, 150, 150, a, 150, b, 150, c, 150, accumulate: false); // 4 · 22 500 < 100 000
             Assert.Equal(1, workers.ProductsSplit);
+            Gemm.NT(1, 200, 200, a, 200, b, 200, c, 200, accumulate: false); // 4 · 40 000 ≥ 100 000
+            Assert.Equal(2, workers.ProductsSplit);
+            Gemm.NT(200, 1, 200, a, 200, b, 200, c, 1, accumulate: false); // a single column: never split
+            Assert.Equal(2, workers.ProductsSplit);
         }
         Gemm.NT(200, 200, 200, a, 200, b, 200, c, 200, accumulate: false);
-        Assert.Equal(1, workers.ProductsSplit);
+        Assert.Equal(2, workers.ProductsSplit);
     }
 
     [Fact]
@@ -200,12 +210,17 @@ public sealed class GemmWorkersTests
         string what = $"{typeof(T).Name} {form} {m}×{n}×{k} accumulate {accumulate} path {Gemm.ActivePath} threads {workers.Threads}";
         for (int e = 0; e < expected.Length; e++)
             if (!BitEqual(expected[e], actual[e])) Assert.Fail($"{what}: element {e} = {actual[e]}, one thread gave {expected[e]}");
-        // Split when the product takes the blocked loop nest and its split dimension (columns for a packed B or n > m,
-        // in panels of 192 bytes; else rows, in units of 24) has more than one unit.
-        bool blocked = m > 1 && !(n == 1 && form == Form.NT);
-        bool byColumns = form is Form.PackedNT or Form.PackedNN || n > m;
-        bool several = byColumns ? n > 192 / System.Runtime.CompilerServices.Unsafe.SizeOf<T>() : m > 24;
-        if (blocked && several && workers.Threads > 1 && (long)m * n * k >= workers.MinimumWork)
+        // Split when the product takes the blocked loop nest or is a single row, and its split dimension has more than
+        // one unit: blocked products split columns (a packed B, or n > m; panels of 192 bytes) or rows (units of 24);
+        // single rows split columns in eight-row groups (NT), 512-byte strips (NN, TN) or panels (packed).
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        bool packedB = form is Form.PackedNT or Form.PackedNN;
+        bool several = m == 1
+            ? n > (packedB ? 192 / size : form == Form.NT ? 8 : 512 / size)
+            : packedB || n > m ? n > 192 / size : m > 24;
+        bool splits = m == 1 || !(n == 1 && form == Form.NT);
+        long work = (long)m * n * k * (m == 1 ? 4 : 1);
+        if (splits && several && workers.Threads > 1 && work >= workers.MinimumWork)
             Assert.True(workers.ProductsSplit > splitBefore, $"{what}: not split");
     }
 
@@ -268,6 +283,7 @@ public sealed class GemmWorkersAllocationTests
                 Gemm.TN(257, 300, 513, a, 257, b, 300, c, 300, accumulate: true);
                 Gemm.NT(64, a, 128, packed, c, 512, accumulate: true);
                 Gemm.NT(16, 500, 128, a, 128, b, 128, c, 500, accumulate: false);
+                Gemm.NT(1, 512, 128, a, 128, b, 128, c, 512, accumulate: true);
             }
         }
 
@@ -278,6 +294,6 @@ public sealed class GemmWorkersAllocationTests
         for (int i = 0; i < 10; i++) Calls();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - callerBefore);
         Assert.Equal(0, workers.WorkerAllocatedBytes - workerBefore);
-        Assert.Equal(splitBefore + 50, workers.ProductsSplit);
+        Assert.Equal(splitBefore + 60, workers.ProductsSplit);
     }
 }
