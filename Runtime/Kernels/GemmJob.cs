@@ -7,7 +7,8 @@ namespace RnnGen.Kernels;
 /// 24, which every path's MR divides) or of columns (multiples of the panel width NR), run through the same blocked loop
 /// nest as the whole product. The k loop, the depth blocks and the register tiles of every element are the same as in
 /// the unsplit call, and tiles cut at a block edge are computed the same way (a scratch tile merged with one add), so
-/// every element gets exactly the single-threaded operations: the results are bit-identical.
+/// every element gets exactly the single-threaded operations: the results are bit-identical. A single-row product is
+/// split by columns into whole units of its matrix–vector kernel instead (<see cref="PlanSingleRow{T}"/>).
 /// </summary>
 internal unsafe struct GemmJob
 {
