@@ -74,11 +74,17 @@ internal static unsafe class GemmBlocking
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        GemmWorkers? workers = GemmWorkers.Active;
         if (k == 0)
         {
             if (!accumulate)
                 for (int i = 0; i < m; i++) new Span<T>(c + i * ldc, n).Clear();
             return;
+        }
+        if (workers is not null && workers.Threads > 1 && SplitWork(m, n, k) >= workers.MinimumWork && (m == 1 || TakesBlockedPath(m, n, aTransposed, bLayout)))
+        {
+            GemmJob job = GemmJob.Plan(workers.Threads, path, m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+            if (job.Blocks > 1 && workers.TryRun(job)) return;
         }
         switch (path)
         {
@@ -97,6 +103,85 @@ internal static unsafe class GemmBlocking
         }
     }
 
+    /// <summary>
+    /// The work compared with <see cref="GemmWorkers.MinimumWork"/>: m·n·k, times four for a single-row product, whose
+    /// multiply-adds are bound by streaming the matrix from L2 or L3 and take about four times as long as a blocked
+    /// product's (NT 1×1024×256 ≈ 9 µs, NT 128×128×128, eight times the multiply-adds, ≈ 40 µs).
+    /// </summary>
+    private static long SplitWork(int m, int n, int k) => (long)m * n * k * (m == 1 ? 4 : 1);
+
+    /// <summary>Whether <see cref="Multiply{T, TTile, TOps, TVec}"/> sends the product to the blocked loop nest (not
+    /// to a matrix–vector kernel). Only those products are split between threads: the blocks then run the same loop nest.</summary>
+    private static bool TakesBlockedPath(int m, int n, bool aTransposed, GemmB bLayout)
+        => m > 1 && !(n == 1 && bLayout == GemmB.Columns && !aTransposed);
+
+    /// <summary>The blocked loop nest (<see cref="Blocked{T, TTile}"/>) on <paramref name="path"/>, for one block of a split
+    /// product (<see cref="GemmJob"/>); m, n, k &gt; 0.</summary>
+    internal static void BlockedOn<T>(GemmPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
+        T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (path)
+        {
+            case GemmPath.Vector512:
+                Blocked<T, Vector512Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+            case GemmPath.Vector256:
+                Blocked<T, Vector256Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+            case GemmPath.Vector128:
+                Blocked<T, Vector128Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+            default:
+                Blocked<T, ScalarTile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                break;
+        }
+    }
+
+    /// <summary>The single-row (m = 1) kernels on <paramref name="path"/>, for one block of columns of a split product
+    /// (<see cref="GemmJob"/>); n, k &gt; 0.</summary>
+    internal static void SingleRowOn<T>(GemmPath path, int n, int k, T* a, nint lda, bool aTransposed,
+        T* b, nint ldb, GemmB bLayout, T* c, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (path)
+        {
+            case GemmPath.Vector512:
+                SingleRow<T, Vector512Ops<T>, Vector512<T>>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
+                break;
+            case GemmPath.Vector256:
+                SingleRow<T, Vector256Ops<T>, Vector256<T>>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
+                break;
+            case GemmPath.Vector128:
+                SingleRow<T, Vector128Ops<T>, Vector128<T>>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
+                break;
+            default:
+                SingleRow<T, ScalarOps<T>, T>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
+                break;
+        }
+    }
+
+    /// <summary>m = 1: a matrix–vector product, by how B is stored.</summary>
+    private static void SingleRow<T, TOps, TVec>(int n, int k, T* a, nint lda, bool aTransposed,
+        T* b, nint ldb, GemmB bLayout, T* c, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOps : struct, IGemmVector<TVec, T>
+        where TVec : unmanaged
+    {
+        switch (bLayout)
+        {
+            case GemmB.Rows:
+                Gemv.CombineRows<TOps, TVec, T>(k, n, a, aTransposed ? lda : 1, b, ldb, c, accumulate);
+                return;
+            case GemmB.Columns:
+                Gemv.DotRows<TOps, TVec, T>(n, k, a, b, ldb, c, 1, accumulate);
+                return;
+            default:
+                RowTimesPanels<T, TOps, TVec>(n, k, a, b, ldb, c, accumulate);
+                return;
+        }
+    }
+
     private static void Multiply<T, TTile, TOps, TVec>(int m, int n, int k, T* a, nint lda, bool aTransposed,
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -106,18 +191,8 @@ internal static unsafe class GemmBlocking
     {
         if (m == 1)
         {
-            switch (bLayout)
-            {
-                case GemmB.Rows:
-                    Gemv.CombineRows<TOps, TVec, T>(k, n, a, aTransposed ? lda : 1, b, ldb, c, accumulate);
-                    return;
-                case GemmB.Columns:
-                    Gemv.DotRows<TOps, TVec, T>(n, k, a, b, ldb, c, 1, accumulate);
-                    return;
-                default:
-                    RowTimesPanels<T, TOps, TVec>(n, k, a, b, ldb, c, accumulate);
-                    return;
-            }
+            SingleRow<T, TOps, TVec>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
+            return;
         }
         if (n == 1 && bLayout == GemmB.Columns && !aTransposed)
         {

@@ -10,47 +10,114 @@ namespace RnnGen.Kernels;
 /// </summary>
 internal static unsafe class Gemv
 {
+    /// <summary>The matrix the current thread's last <see cref="DotRows{TOps, TVec, T}"/> call read, and whether it read
+    /// it bottom-up; see <see cref="DotRows{TOps, TVec, T}"/>.</summary>
+    [ThreadStatic] private static nint t_lastRows;
+    [ThreadStatic] private static bool t_lastReversed;
+
     /// <summary>
     /// <c>y[j·incY] (+)= Σ_p x[p]·m[j·ldm + p]</c> for <c>j &lt; rows</c>: dot products of a contiguous vector with
     /// contiguous rows (NT with m = 1, where the rows are B's; NT with n = 1, where they are A's).
     /// </summary>
+    /// <remarks>
+    /// <para>Eight rows at a time: each load of x serves eight FMA chains (enough independent chains to hide the FMA
+    /// latency), and the eight accumulators are reduced jointly (<see cref="IGemmVector{TVec, T}.SumEach"/>). Reducing
+    /// each row on its own cost as much as the multiply-adds at k = 128 and held NT 1×512×128 to 30–44 GFLOP/s; the
+    /// joint reduction reaches the speed at which a plain read loop streams the same bytes from L2.</para>
+    /// <para>A recurrent step calls this with the same matrix step after step. When the previous call on this thread read
+    /// the same matrix, this one walks the row groups in the opposite order, so it starts on the rows the last call ended
+    /// on, which are still in L1 (and, for a matrix about the size of L2, in L2). Every y[j] is computed the same way in
+    /// either order, so the results do not depend on it. Measured on NT 1×512×128 float: 4–5 % faster; 1×128×128
+    /// (half the matrix fits in L1) ≈ 20 %; 1×1024×256 (the size of L2) ≈ 9 %.</para>
+    /// <para>Rows that do not start on a 64-byte boundary make every load straddle two cache lines: NT 1×512×128 float
+    /// measured 2.26 µs 64-byte aligned, 2.51 µs at a 4-byte offset, 2.30 µs at 32 bytes. (A plain <c>T[]</c> is only
+    /// 8-byte aligned; a model's parameters live in a 64-byte aligned <see cref="Memory.AlignedBuffer{T}"/>.) Aligned loads
+    /// at an offset, with the lanes rotated back so the bits would not depend on the address, were tried and lost
+    /// (2.8 µs): the masked head and tail blocks and the rotation per row cost more than the split loads at k = 128. The
+    /// lane a term lands in depends only on p, so results never depend on the matrix's alignment.</para>
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DotRows<TOps, TVec, T>(int rows, int k, T* x, T* mat, nint ldm, T* y, nint incY, bool accumulate)
         where TOps : struct, IGemmVector<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        bool reversed = t_lastRows == (nint)mat && !t_lastReversed;
+        t_lastRows = (nint)mat;
+        t_lastReversed = reversed;
         int w = TOps.Count;
         int kv = k - k % w;
-        int j = 0;
-        // Four rows at a time share each load of x and give four independent FMA chains.
-        for (; j + 4 <= rows; j += 4)
+        int groups = rows / 8;
+        for (int g = 0; g < groups; g++)
         {
-            T* m0 = mat + j * ldm, m1 = m0 + ldm, m2 = m1 + ldm, m3 = m2 + ldm;
+            int j = 8 * (reversed ? groups - 1 - g : g);
+            T* m0 = mat + j * ldm;
             TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
+            TVec s4 = TOps.Zero, s5 = TOps.Zero, s6 = TOps.Zero, s7 = TOps.Zero;
             for (int p = 0; p < kv; p += w)
             {
                 TVec xv = TOps.Load(x + p);
-                s0 = TOps.MultiplyAdd(xv, TOps.Load(m0 + p), s0);
-                s1 = TOps.MultiplyAdd(xv, TOps.Load(m1 + p), s1);
-                s2 = TOps.MultiplyAdd(xv, TOps.Load(m2 + p), s2);
-                s3 = TOps.MultiplyAdd(xv, TOps.Load(m3 + p), s3);
+                T* r = m0 + p;
+                s0 = TOps.MultiplyAdd(xv, TOps.Load(r), s0);
+                s1 = TOps.MultiplyAdd(xv, TOps.Load(r + ldm), s1);
+                s2 = TOps.MultiplyAdd(xv, TOps.Load(r + 2 * ldm), s2);
+                s3 = TOps.MultiplyAdd(xv, TOps.Load(r + 3 * ldm), s3);
+                s4 = TOps.MultiplyAdd(xv, TOps.Load(r + 4 * ldm), s4);
+                s5 = TOps.MultiplyAdd(xv, TOps.Load(r + 5 * ldm), s5);
+                s6 = TOps.MultiplyAdd(xv, TOps.Load(r + 6 * ldm), s6);
+                s7 = TOps.MultiplyAdd(xv, TOps.Load(r + 7 * ldm), s7);
             }
-            T d0 = TOps.Sum(s0), d1 = TOps.Sum(s1), d2 = TOps.Sum(s2), d3 = TOps.Sum(s3);
-            for (int p = kv; p < k; p++)
-            {
-                T xp = x[p];
-                d0 += xp * m0[p];
-                d1 += xp * m1[p];
-                d2 += xp * m2[p];
-                d3 += xp * m3[p];
-            }
-            Put(y + j * incY, d0, accumulate);
-            Put(y + (j + 1) * incY, d1, accumulate);
-            Put(y + (j + 2) * incY, d2, accumulate);
-            Put(y + (j + 3) * incY, d3, accumulate);
+            FinishGroup<TOps, TVec, T>(s0, s1, s2, s3, s4, s5, s6, s7, kv, k, x, m0, ldm, y + j * incY, incY, accumulate);
         }
-        for (; j < rows; j++)
+        DotRowsOneByOne<TOps, TVec, T>(8 * groups, rows, k, x, mat, ldm, y, incY, accumulate);
+    }
+
+    /// <summary>
+    /// Ends a group of eight dot products whose first <paramref name="kv"/> terms are in the lanes of
+    /// <paramref name="s0"/>…<paramref name="s7"/>: sums the lanes, adds the terms <c>p ≥ kv</c> (a k that is not a whole
+    /// number of registers) in scalars and stores the eight results <paramref name="incY"/> apart.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishGroup<TOps, TVec, T>(TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7,
+        int kv, int k, T* x, T* m0, nint ldm, T* y, nint incY, bool accumulate)
+        where TOps : struct, IGemmVector<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (kv == k && incY == 1) TOps.SumEach(s0, s1, s2, s3, s4, s5, s6, s7, y, accumulate);
+        else FinishGroupInScalars<TOps, TVec, T>(s0, s1, s2, s3, s4, s5, s6, s7, kv, k, x, m0, ldm, y, incY, accumulate);
+    }
+
+    /// <summary>The rare ending of <see cref="FinishGroup"/>: a k tail or a strided y. Kept out of line because its
+    /// stackalloc would stop the JIT from inlining <see cref="FinishGroup"/>, and passing eight vectors to a call costs
+    /// about a quarter of the whole product at k = 128 (measured).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FinishGroupInScalars<TOps, TVec, T>(TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7,
+        int kv, int k, T* x, T* m0, nint ldm, T* y, nint incY, bool accumulate)
+        where TOps : struct, IGemmVector<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* sums = stackalloc T[8];
+        TOps.SumEach(s0, s1, s2, s3, s4, s5, s6, s7, sums, accumulate: false);
+        for (int r = 0; r < 8; r++)
+        {
+            T* mr = m0 + r * ldm;
+            T d = sums[r];
+            for (int p = kv; p < k; p++) d += x[p] * mr[p];
+            Put(y + r * incY, d, accumulate);
+        }
+    }
+
+    /// <summary>Rows <paramref name="from"/> to <paramref name="rows"/> (fewer than eight) one at a time.</summary>
+    private static void DotRowsOneByOne<TOps, TVec, T>(int from, int rows, int k, T* x, T* mat, nint ldm, T* y, nint incY, bool accumulate)
+        where TOps : struct, IGemmVector<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = TOps.Count;
+        int kv = k - k % w;
+        for (int j = from; j < rows; j++)
         {
             T* m0 = mat + j * ldm;
             TVec s0 = TOps.Zero;
@@ -127,7 +194,7 @@ internal static unsafe class Gemv
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put<T>(T* y, T value, bool accumulate)
+    internal static void Put<T>(T* y, T value, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         => *y = accumulate ? *y + value : value;
 
