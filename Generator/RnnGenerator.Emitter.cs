@@ -357,6 +357,8 @@ public sealed partial class RnnGenerator
                 _w.Line("// W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.");
                 _w.Line($"private readonly global::RnnGen.Kernels.PackedMatrix<{_e}> _rnnPacked = new(new (int, int)[] {{ {string.Join(", ", shapes)} }});");
             }
+            _w.Line("// Worker threads for large matrix products; null: one thread (the default).");
+            _w.Line("private global::RnnGen.Kernels.GemmWorkers? _rnnWorkers;");
             _w.Line("// 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.");
             _w.Line("private int _rnnPhase;");
             _w.Line("private int _rnnLossStartStep;");
@@ -418,6 +420,23 @@ public sealed partial class RnnGenerator
             _w.Line();
             _w.Line("/// <summary>When true, each forward pass starts from the previous <see cref=\"FinalState\"/> (state is carried, not differentiated).</summary>");
             _w.Line("public bool CarryState { get; set; }");
+            _w.Line();
+            _w.Line("/// <summary>");
+            _w.Line("/// Threads for large matrix products (default 1). Products above about a million multiply-adds are split into disjoint");
+            _w.Line("/// blocks, so results are bit-identical to one thread; worth it only when the threads have cores to themselves.");
+            _w.Line("/// </summary>");
+            _w.Line("public int Threads");
+            _w.Open();
+            _w.Line("get => _rnnWorkers?.Threads ?? 1;");
+            _w.Line("set");
+            _w.Open();
+            _w.Line("if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"Threads must lie in [1, 32].\");");
+            _w.Line("global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);");
+            _w.Line("if (value == Threads) return;");
+            _w.Line("_rnnWorkers?.Dispose();");
+            _w.Line("_rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);");
+            _w.Close();
+            _w.Close();
             _w.Line();
             _w.Line("/// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>");
             _w.Line("public int LossStartStep");
@@ -491,8 +510,13 @@ public sealed partial class RnnGenerator
             _w.Line("/// <summary>Sets every gradient to zero.</summary>");
             _w.Line("public void ZeroGradients() => _rnnGradients.Span.Clear();");
             _w.Line();
-            _w.Line("/// <summary>Marks the model disposed; later passes throw <see cref=\"global::System.ObjectDisposedException\"/>.</summary>");
-            _w.Line("public void Dispose() => _rnnDisposed = true;");
+            _w.Line("/// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref=\"global::System.ObjectDisposedException\"/>.</summary>");
+            _w.Line("public void Dispose()");
+            _w.Open();
+            _w.Line("_rnnDisposed = true;");
+            _w.Line("_rnnWorkers?.Dispose();");
+            _w.Line("_rnnWorkers = null;");
+            _w.Close();
             _w.Line();
         }
 
@@ -503,6 +527,8 @@ public sealed partial class RnnGenerator
             string inputShape = TokenInput ? "[Steps, Batch]" : "[Steps, Batch, InputSize]";
             string targetShape = ClassTargets ? "[OutputSteps, Batch]" : "[OutputSteps, Batch, OutputSize]";
             string disposed = "global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);";
+            // Large products in this pass may use the model's worker threads (none by default).
+            string workers = "using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);";
 
             if (_plan.IsDecoding)
             {
@@ -521,6 +547,7 @@ public sealed partial class RnnGenerator
             _w.Open($"public void Forward({InputType} {InputParameter})");
             _w.Line(disposed);
             EmitInputCheck(inputShape);
+            _w.Line(workers);
             _w.Line($"RnnLoadInputs({InputParameter});");
             _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(0, null);" : "RnnDecode();") : "RnnForwardCore();");
             _w.Close();
@@ -533,6 +560,7 @@ public sealed partial class RnnGenerator
                 _w.Line(disposed);
                 EmitInputCheck(inputShape);
                 EmitTargetCheck(targetShape, honorLossStart: false);
+                _w.Line(workers);
                 _w.Line($"RnnLoadInputs({InputParameter});");
                 _w.Line("RnnLoadTeacher(targets);");
                 _w.Line("RnnForwardCore();");
@@ -549,6 +577,7 @@ public sealed partial class RnnGenerator
                     EmitInputCheck(inputShape);
                     _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
                     _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
+                    _w.Line(workers);
                     _w.Line($"RnnLoadInputs({InputParameter});");
                     _w.Line("RnnDecode(temperature, random);");
                     _w.Close();
@@ -576,6 +605,7 @@ public sealed partial class RnnGenerator
             _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
             _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
             EmitTargetCheck(targetShape, honorLossStart: true);
+            _w.Line(workers);
             _w.Line("RnnBackwardCore(targets);");
             _w.Close();
             _w.Line();
@@ -591,6 +621,7 @@ public sealed partial class RnnGenerator
             EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding);
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
+            _w.Line(workers);
             _w.Line($"RnnLoadInputs({InputParameter});");
             if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
             _w.Line("RnnForwardCore();");

@@ -234,7 +234,7 @@ public sealed partial class RnnGenerator
             {
                 "Steps", "Batch", "InputSize", "OutputSteps", "OutputSize", "ParameterCount", "StateSize", "StartToken", "RnnLayout",
                 "Architecture", "Tensors", "Parameters", "Gradients", "Output", "Generated", "InitialState", "FinalState", "CarryState",
-                "LossStartStep", "Footprint", "ComputeInputGradient", "InputGradient", "StepState",
+                "LossStartStep", "Footprint", "ComputeInputGradient", "InputGradient", "StepState", "Threads",
             };
 
             /// <summary>

@@ -66,6 +66,9 @@ public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointI
     /// <summary>The declaration the model was generated from.</summary>
     ModelArchitecture Architecture { get; }
 
+    /// <summary>Threads for large matrix products (default 1; results are bit-identical for any count).</summary>
+    int Threads { get; set; }
+
     /// <summary>
     /// First output step that <c>Loss</c> and <c>Backward</c> count (default 0: all). Truncated BPTT(k1, k2) sets it
     /// to k2 − k1 so each window counts only its last k1 outputs; targets before it are not read.

@@ -4,7 +4,7 @@ namespace RnnGen.Benchmarks;
 
 /// <summary>
 /// ONNX Runtime on the graph export_onnx.py writes (standard LSTM/GRU/RNN operators, Linear, Softmax):
-/// one intra-op thread, sequential execution, all graph optimizations; inputs and outputs bound once so a run
+/// as many intra-op threads as RnnGen uses (one by default), sequential execution, all graph optimizations; inputs and outputs bound once so a run
 /// allocates nothing on the managed side.
 /// </summary>
 public sealed class OnnxRuntimePeer : IDisposable
@@ -14,11 +14,11 @@ public sealed class OnnxRuntimePeer : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly OrtValue _x, _y;
 
-    public OnnxRuntimePeer(string modelPath, int steps, int batch, int input, int classes)
+    public OnnxRuntimePeer(string modelPath, int steps, int batch, int input, int classes, int threads = 1)
     {
         using var options = new SessionOptions
         {
-            IntraOpNumThreads = 1,
+            IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,

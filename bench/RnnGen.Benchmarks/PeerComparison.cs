@@ -22,7 +22,9 @@ public static class PeerComparison
         string repoRoot = RepositoryRoot();
         string scripts = StringOption(args, "--scripts") ?? Path.GetFullPath(Path.Combine(repoRoot, "..", "shared", "bench"));
         string[] configs = StringOption(args, "--configs")?.Split(',') ?? Workload.PeerConfigs;
-        bool write = !args.Contains("--no-write");
+        int threads = IntOption(args, "--threads", 1);
+        // The committed RESULTS.md holds the one-thread table; other thread counts print only unless --write is given.
+        bool write = !args.Contains("--no-write") && (threads == 1 || args.Contains("--write"));
 
         var torch = new TorchPeer(scripts);
         string? torchProblem = torch.Problem();
@@ -35,12 +37,13 @@ public static class PeerComparison
         foreach (string key in configs)
         {
             Workload w = Workload.Create(key);
-            Console.WriteLine($"{w.Name}: {rounds} rounds");
+            w.Model.Threads = threads;
+            Console.WriteLine($"{w.Name}: {rounds} rounds, {threads} thread{(threads == 1 ? "" : "s")} per system");
             OnnxRuntimePeer? ort = null;
             string notes = "";
             if (torchProblem is null)
             {
-                try { ort = new OnnxRuntimePeer(torch.ExportOnnx(w, onnxFolder), w.Steps, w.Batch, w.Input, w.Classes); }
+                try { ort = new OnnxRuntimePeer(torch.ExportOnnx(w, onnxFolder), w.Steps, w.Batch, w.Input, w.Classes, threads); }
                 catch (Exception ex) when (ex is InvalidOperationException or OnnxRuntimeException or DllNotFoundException) { notes = "ORT: " + ex.Message.Split('\n')[0]; }
             }
             int forwardReps = Timing.RepsFor(w.Forward, budgetMs), trainReps = Timing.RepsFor(() => w.Train(), budgetMs);
@@ -55,7 +58,7 @@ public static class PeerComparison
                 t.Add(Timing.MedianMilliseconds(() => w.Train(), trainReps));
                 if (torchProblem is null)
                 {
-                    TorchPeer.Result pr = torch.Measure(w, Math.Clamp(trainReps, 10, 60));
+                    TorchPeer.Result pr = torch.Measure(w, Math.Clamp(trainReps, 10, 60), threads);
                     tf.Add(pr.ForwardMs); tt.Add(pr.TrainMs); rss = pr.PeakRssMb; torchVersion = pr.Peer;
                 }
             }
@@ -66,7 +69,7 @@ public static class PeerComparison
         }
 
         string table = Table(rows);
-        string machine = MachineLine(torchVersion);
+        string machine = MachineLine(torchVersion, threads);
         Console.WriteLine();
         Console.WriteLine(machine);
         Console.WriteLine();
@@ -74,7 +77,7 @@ public static class PeerComparison
         if (write)
         {
             string path = Path.Combine(repoRoot, "bench", "RESULTS.md");
-            File.WriteAllText(path, Report(machine, table));
+            File.WriteAllText(path, Report(machine, table, threads));
             Console.WriteLine($"written to {path}");
         }
         return 0;
@@ -102,12 +105,12 @@ public static class PeerComparison
 
     private static string Ratio(double peer, double ours) => double.IsNaN(peer) ? "n/a" : (peer / ours).ToString("F2", CultureInfo.InvariantCulture) + "×";
 
-    private static string Report(string machine, string table) =>
+    private static string Report(string machine, string table, int threads) =>
         "# Benchmark results\n\n" +
-        "Written by `dotnet run -c Release --project bench/RnnGen.Benchmarks -- peers` (one thread per system, medians of alternating rounds).\n\n" +
+        $"Written by `dotnet run -c Release --project bench/RnnGen.Benchmarks -- peers{(threads == 1 ? "" : $" --threads {threads} --write")}` ({(threads == 1 ? "one thread" : $"{threads} threads")} per system, medians of alternating rounds).\n\n" +
         machine + "\n\n" + table;
 
-    private static string MachineLine(string? torchVersion)
+    private static string MachineLine(string? torchVersion, int threads)
     {
         string cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
@@ -115,7 +118,7 @@ public static class PeerComparison
         string isa = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512" : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2" : "no wide SIMD";
         string ort;
         try { ort = "ONNX Runtime " + OnnxRuntimePeer.Version; } catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException) { ort = "ONNX Runtime unavailable"; }
-        return $"Machine: {cpu}, {Environment.ProcessorCount} logical cores, {isa}; {RuntimeInformation.OSDescription}; {RuntimeInformation.FrameworkDescription}; {ort}; {torchVersion ?? "PyTorch unavailable"}; {DateTime.UtcNow:yyyy-MM-dd}.";
+        return $"Machine: {cpu}, {Environment.ProcessorCount} logical cores ({threads} used per system), {isa}; {RuntimeInformation.OSDescription}; {RuntimeInformation.FrameworkDescription}; {ort}; {torchVersion ?? "PyTorch unavailable"}; {DateTime.UtcNow:yyyy-MM-dd}.";
     }
 
     internal static string RepositoryRoot()

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using RnnGen.Benchmarks;
 
-// peers: side-by-side comparison with ONNX Runtime and PyTorch; long: T = 32 vs T = 1024 per-step time; soak: GC and
+// peers [--threads N] [--configs a,b]: side-by-side comparison with ONNX Runtime and PyTorch; long: T = 32 vs T = 1024 per-step time; soak: GC and
 // working set over a long training run;
 // anything else goes to BenchmarkDotNet (e.g. --filter *Gemm*).
 return args.FirstOrDefault() switch

@@ -23,9 +23,9 @@ public sealed class TorchPeer(string scriptsFolder)
 
     public sealed record Result(string Peer, double ForwardMs, double TrainMs, double PeakRssMb);
 
-    public Result Measure(Workload w, int reps)
+    public Result Measure(Workload w, int reps, int threads = 1)
     {
-        string args = $"{Quote(Path.Combine(ScriptsFolder, "torch_peer.py"))} --cell {w.Cell} --input {w.Input} --hidden {w.Hidden} --steps {w.Steps} --batch {w.Batch} --threads 1 --reps {reps}";
+        string args = $"{Quote(Path.Combine(ScriptsFolder, "torch_peer.py"))} --cell {w.Cell} --input {w.Input} --hidden {w.Hidden} --steps {w.Steps} --batch {w.Batch} --threads {threads} --reps {reps}";
         (int code, string output, string err) = RunProcess(Python, args);
         if (code != 0) throw new InvalidOperationException($"torch_peer.py failed: {err}");
         using JsonDocument json = JsonDocument.Parse(output.Trim().Split('\n').Last());

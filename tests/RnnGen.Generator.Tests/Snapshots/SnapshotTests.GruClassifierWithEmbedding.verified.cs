@@ -105,6 +105,8 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     private readonly int[] _rnnTokens = new int[12]; // token ids of the model's steps, [Steps, Batch]
     // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
     private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 4), (4, 12) });
+    // Worker threads for large matrix products; null: one thread (the default).
+    private global::RnnGen.Kernels.GemmWorkers? _rnnWorkers;
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -144,6 +146,23 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
 
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
     public bool CarryState { get; set; }
+
+    /// <summary>
+    /// Threads for large matrix products (default 1). Products above about a million multiply-adds are split into disjoint
+    /// blocks, so results are bit-identical to one thread; worth it only when the threads have cores to themselves.
+    /// </summary>
+    public int Threads
+    {
+        get => _rnnWorkers?.Threads ?? 1;
+        set
+        {
+            if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "Threads must lie in [1, 32].");
+            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
+            if (value == Threads) return;
+            _rnnWorkers?.Dispose();
+            _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+        }
+    }
 
     /// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>
     public int LossStartStep
@@ -186,8 +205,13 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => _rnnGradients.Span.Clear();
 
-    /// <summary>Marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
-    public void Dispose() => _rnnDisposed = true;
+    /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _rnnDisposed = true;
+        _rnnWorkers?.Dispose();
+        _rnnWorkers = null;
+    }
 
     /// <summary>Runs the forward pass over token ids, time-major [Steps, Batch], each in [0, InputSize).</summary>
     /// <exception cref="global::System.ArgumentException">Wrong length or a token id out of range; nothing changes.</exception>
@@ -195,6 +219,7 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+        using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
         RnnLoadInputs(tokens);
         RnnForwardCore();
     }
@@ -219,6 +244,7 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
             ? "Backward needs a forward pass first: call Forward."
             : "Backward already consumed the activations of the last forward pass: call Forward again.");
         global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+        using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
         RnnBackwardCore(targets);
     }
 
@@ -234,6 +260,7 @@ partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.IT
         global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+        using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
         RnnLoadInputs(tokens);
         RnnForwardCore();
         float loss = RnnLossCore(targets);

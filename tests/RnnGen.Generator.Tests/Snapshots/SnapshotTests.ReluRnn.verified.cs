@@ -93,6 +93,8 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
+    // Worker threads for large matrix products; null: one thread (the default).
+    private global::RnnGen.Kernels.GemmWorkers? _rnnWorkers;
     // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
     private int _rnnPhase;
     private int _rnnLossStartStep;
@@ -130,6 +132,23 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
 
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
     public bool CarryState { get; set; }
+
+    /// <summary>
+    /// Threads for large matrix products (default 1). Products above about a million multiply-adds are split into disjoint
+    /// blocks, so results are bit-identical to one thread; worth it only when the threads have cores to themselves.
+    /// </summary>
+    public int Threads
+    {
+        get => _rnnWorkers?.Threads ?? 1;
+        set
+        {
+            if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "Threads must lie in [1, 32].");
+            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
+            if (value == Threads) return;
+            _rnnWorkers?.Dispose();
+            _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+        }
+    }
 
     /// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>
     public int LossStartStep
@@ -177,8 +196,13 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
     /// <summary>Sets every gradient to zero.</summary>
     public void ZeroGradients() => _rnnGradients.Span.Clear();
 
-    /// <summary>Marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
-    public void Dispose() => _rnnDisposed = true;
+    /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _rnnDisposed = true;
+        _rnnWorkers?.Dispose();
+        _rnnWorkers = null;
+    }
 
     /// <summary>Runs the forward pass over input vectors, time-major [Steps, Batch, InputSize].</summary>
     /// <exception cref="global::System.ArgumentException">Wrong length; nothing changes.</exception>
@@ -186,6 +210,7 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
     {
         global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
         global::RnnGen.Inputs.ArgumentChecks.Length(inputs.Length, Steps * Batch * InputSize, "[Steps, Batch, InputSize]", nameof(inputs));
+        using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
         RnnLoadInputs(inputs);
         RnnForwardCore();
     }
@@ -210,6 +235,7 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
             ? "Backward needs a forward pass first: call Forward."
             : "Backward already consumed the activations of the last forward pass: call Forward again.");
         global::RnnGen.Inputs.ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets), _rnnLossStartStep * Batch * OutputSize);
+        using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
         RnnBackwardCore(targets);
     }
 
@@ -225,6 +251,7 @@ partial class ReluRnn : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorI
         global::RnnGen.Inputs.ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(targets), _rnnLossStartStep * Batch * OutputSize);
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+        using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
         RnnLoadInputs(inputs);
         RnnForwardCore();
         float loss = RnnLossCore(targets);
