@@ -2,13 +2,14 @@ using BenchmarkDotNet.Running;
 using RnnGen.Benchmarks;
 
 // peers [--threads N] [--configs a,b]: side-by-side comparison with ONNX Runtime and PyTorch; long: T = 32 vs T = 1024 per-step time; soak: GC and
-// working set over a long training run;
+// working set over a long training run; breakdown: a train step's time by phase;
 // anything else goes to BenchmarkDotNet (e.g. --filter *Gemm*).
 return args.FirstOrDefault() switch
 {
     "peers" => PeerComparison.Run(args[1..]),
     "long" => LongUnroll.Run(args[1..]),
     "soak" => Soak.Run(args[1..]),
+    "breakdown" => PhaseBreakdown.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -6,10 +6,11 @@ namespace RnnGen.Benchmarks;
 /// <summary>One configuration of the peer workload: a generated model with fixed random inputs and targets.</summary>
 public sealed class Workload
 {
-    private Workload(string cell, int input, int hidden, int steps, int batch, IRnnModel<float> model, Action forward, Func<float> train)
+    private Workload(string cell, int input, int hidden, int steps, int batch, IRnnModel<float> model, Action forward, Func<float> train,
+        Action loss, Action backward, Action update)
     {
         Cell = cell; Input = input; Hidden = hidden; Steps = steps; Batch = batch;
-        Model = model; Forward = forward; Train = train;
+        Model = model; Forward = forward; Train = train; Loss = loss; Backward = backward; Update = update;
     }
 
     public string Cell { get; }
@@ -25,6 +26,15 @@ public sealed class Workload
 
     /// <summary>Zero grads, forward, loss, backward, clip to norm 5, SGD lr 0.01 (torch_peer.py's "train").</summary>
     public Func<float> Train { get; }
+
+    /// <summary>The loss of the last forward pass (a phase of <see cref="Train"/>).</summary>
+    public Action Loss { get; }
+
+    /// <summary>Backward over the last forward pass (a phase of <see cref="Train"/>; needs a forward pass before each call).</summary>
+    public Action Backward { get; }
+
+    /// <summary>Clip to norm 5 and the SGD step (the last phase of <see cref="Train"/>).</summary>
+    public Action Update { get; }
 
     public string Name => $"{Cell.ToUpperInvariant()} I={Input} H={Hidden} T={Steps} B={Batch}";
 
@@ -54,7 +64,7 @@ public sealed class Workload
     };
 
     private static Workload Make<TModel>(string cell, TModel model, Action<TModel, float[]> forward, Func<TModel, float[], int[], IOptimizer<float>, float> train)
-        where TModel : IRnnModel<float>, IVectorInputModel<float>
+        where TModel : IRnnModel<float>, IVectorInputModel<float>, IClassTargetModel<float>
     {
         var random = new Xoshiro256StarStar(42);
         var x = new float[model.Steps * model.Batch * model.InputSize];
@@ -62,7 +72,9 @@ public sealed class Workload
         var y = new int[model.OutputSteps * model.Batch];
         for (int i = 0; i < y.Length; i++) y[i] = random.NextInt(model.OutputSize);
         var sgd = new Sgd<float>(0.01f);
-        return new Workload(cell, model.InputSize, HiddenOf(model), model.Steps, model.Batch, model, () => forward(model, x), () => train(model, x, y, sgd));
+        return new Workload(cell, model.InputSize, HiddenOf(model), model.Steps, model.Batch, model, () => forward(model, x), () => train(model, x, y, sgd),
+            () => model.Loss(y), () => model.Backward(y),
+            () => { GradientClipping.ClipByGlobalNorm(model.Gradients, 5f); sgd.Step(model.Parameters, model.Gradients); });
     }
 
     private static int HiddenOf(IRnnModel<float> model) => model.Tensors.Single(t => t.Name == "rnn.weight_hh_l0").Shape[1];
