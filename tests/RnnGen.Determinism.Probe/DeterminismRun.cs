@@ -39,12 +39,20 @@ public static class DeterminismRun
     public static string Hash(float[] parameters) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameters.AsSpan())));
 
-    /// <summary><c>RnnGen.Determinism.Probe seed steps [output.bin]</c>: prints the SHA-256 of the parameters (and writes them).</summary>
+    /// <summary>The kernels this process runs: the GEMM path and the width of the pointwise kernels (cells, optimizers).</summary>
+    public static string KernelPaths => $"gemm={RnnGen.Kernels.Gemm.ActivePath} pointwise={RnnGen.Kernels.SimdPath.Current}";
+
+    /// <summary>
+    /// <c>RnnGen.Determinism.Probe seed steps [output.bin]</c>: prints the SHA-256 of the parameters (and writes them),
+    /// then <see cref="KernelPaths"/> on a second line: the environment switches that select a path are only requests,
+    /// so the caller needs to see what ran.
+    /// </summary>
     public static int Main(string[] args)
     {
         float[] p = Train(ulong.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
         if (args.Length > 2) File.WriteAllBytes(args[2], System.Runtime.InteropServices.MemoryMarshal.AsBytes(p.AsSpan()).ToArray());
         Console.WriteLine(Hash(p));
+        Console.WriteLine(KernelPaths);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using RnnGen.Models.Tests.Models;
 using RnnGen.Models.Tests.Support;
+using RnnGen.Randomness;
 
 namespace RnnGen.Models.Tests;
 
@@ -15,14 +16,28 @@ public class AllocationTests
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
-    public static TheoryData<string> Models => new() { "CharLstm", "EmbeddingLstmLm", "VectorGruTagger", "VectorRnnRegression" };
+    // Every topology: many-to-many, many-to-one, bidirectional (a GRU tagger and a two-layer LSTM regressor),
+    // one-to-many and encoder–decoder (teacher-forced, the path Loss, Backward and TrainStep follow).
+    public static TheoryData<string> Models => new()
+    {
+        "CharLstm", "EmbeddingLstmLm", "VectorGruTagger", "VectorRnnRegression",
+        "NextTokenTagger", "OnnxBiLstmRegressor",
+        "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq",
+    };
 
     private static IRnnModel<float> Create(string name) => name switch
     {
         "CharLstm" => new CharLstm(),
         "EmbeddingLstmLm" => new EmbeddingLstmLm(),
         "VectorGruTagger" => new VectorGruTagger(),
-        _ => new VectorRnnRegression(),
+        "VectorRnnRegression" => new VectorRnnRegression(),
+        "NextTokenTagger" => new NextTokenTagger(),
+        "OnnxBiLstmRegressor" => new OnnxBiLstmRegressor(),
+        "CountingGenerator" => new CountingGenerator(),
+        "FloatVectorGenerator" => new FloatVectorGenerator(),
+        "ReverseSeq2Seq" => new ReverseSeq2Seq(),
+        "FloatVectorSeq2Seq" => new FloatVectorSeq2Seq(),
+        _ => throw new ArgumentException(name),
     };
 
     [Theory]
@@ -51,10 +66,71 @@ public class AllocationTests
     {
         switch (model)
         {
+            // The generated methods themselves, with and without the default clipping argument.
             case CharLstm m: m.TrainStep(d.Tokens, d.ClassTargets, optimizer, 5f); break;
             case EmbeddingLstmLm m: m.TrainStep(d.Tokens, d.ClassTargets, optimizer, 5f); break;
             case VectorGruTagger m: m.TrainStep(d.Inputs, d.ValueTargets, optimizer, 5f); break;
             case VectorRnnRegression m: m.TrainStep(d.Inputs, d.ValueTargets, optimizer); break;
+            case CountingGenerator m: m.TrainStep(d.Tokens, d.ClassTargets, optimizer); break;
+            // The rest through ISupervisedModel, as a generic training loop calls them.
+            default: d.TrainStep(optimizer, 5f); break;
         }
+    }
+
+    public static TheoryData<string> DecodingModels => new() { "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq" };
+
+    [Theory]
+    [MemberData(nameof(DecodingModels))]
+    public void Free_running_forward_allocates_nothing(string name)
+    {
+        // Forward(input) without targets feeds each step's prediction (a token or the output vector) to the next.
+        IRnnModel<float> model = Create(name);
+        var d = new ModelDriver<float>(model, 2);
+        Action forward = model is ITokenInputModel<float> tokens
+            ? () => tokens.Forward(d.Tokens)
+            : () => ((IVectorInputModel<float>)model).Forward(d.Inputs);
+        Assert.Equal(0, Allocated(forward));
+    }
+
+    [Fact]
+    public void Generate_allocates_nothing_at_any_temperature()
+    {
+        var counting = new CountingGenerator();
+        var countingInput = new ModelDriver<float>(counting, 3).Tokens;
+        var reverse = new ReverseSeq2Seq();
+        var reverseInput = new ModelDriver<float>(reverse, 3).Tokens;
+        var random = new Xoshiro256StarStar(4);
+        foreach (float temperature in new[] { 0f, 0.5f, 1f, 2f })
+        {
+            Assert.Equal(0, Allocated(() => counting.Generate(countingInput, temperature, random)));
+            Assert.Equal(0, Allocated(() => reverse.Generate(reverseInput, temperature, random)));
+        }
+    }
+
+    public static TheoryData<string> SteppingModels => new() { "CharLstm", "EmbeddingLstmLm", "VectorGruTagger", "VectorRnnRegression", "CountingGenerator" };
+
+    [Theory]
+    [MemberData(nameof(SteppingModels))]
+    public void Step_allocates_nothing(string name)
+    {
+        IRnnModel<float> model = Create(name);
+        var d = new ModelDriver<float>(model, 5);
+        int lane = 0;
+        Action step = () =>
+        {
+            // Walks every lane, so each row of the stepping state is touched after the warm-up.
+            lane = (lane + 1) % model.Batch;
+            int row = lane, width = model.InputSize;
+            switch (model)
+            {
+                case CharLstm m: m.Step(d.Tokens![row], lane); break;
+                case EmbeddingLstmLm m: m.Step(d.Tokens![row], lane); break;
+                case CountingGenerator m: m.Step(d.Tokens![row], lane); break;
+                case VectorGruTagger m: m.Step(d.Inputs.AsSpan(row * width, width), lane); break;
+                case VectorRnnRegression m: m.Step(d.Inputs.AsSpan(row * width, width), lane); break;
+                default: throw new ArgumentException(name);
+            }
+        };
+        Assert.Equal(0, Allocated(step));
     }
 }

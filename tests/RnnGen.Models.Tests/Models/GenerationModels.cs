@@ -30,3 +30,17 @@ public partial class SmallSeq2Seq { }
 [Gru(3)]
 [LinearOutput(2)]
 public partial class VectorGenerator { }
+
+/// <summary>One-to-many over vectors in single precision (the precision whose hot paths must not allocate).</summary>
+[RnnModel(Steps = 1, Batch = 4, Topology = Topology.OneToMany, OutputSteps = 6)]
+[VectorInput(3)]
+[Lstm(8)]
+[LinearOutput(3)]
+public partial class FloatVectorGenerator { }
+
+/// <summary>Encoder–decoder over vectors in single precision whose decoder feeds back sigmoid outputs.</summary>
+[RnnModel(Steps = 5, Batch = 4, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[VectorInput(3)]
+[Rnn(8)]
+[SigmoidOutput(2)]
+public partial class FloatVectorSeq2Seq { }

@@ -1,5 +1,6 @@
 using RnnGen.Inputs;
 using RnnGen.Kernels;
+using RnnGen.Randomness;
 
 namespace RnnGen.Runtime.Tests.Inputs;
 
@@ -13,7 +14,7 @@ public class OneHotTests
     [InlineData(65, 512)]
     public void Projection_and_gradient_match_the_column_definitions(int vocabulary, int n)
     {
-        var random = new Randomness.Xoshiro256StarStar((ulong)(vocabulary * n));
+        var random = new Xoshiro256StarStar((ulong)(vocabulary * n));
         float[] w = Enumerable.Range(0, n * vocabulary).Select(_ => (float)random.NextUniform(-1, 1)).ToArray(); // [n, V]
         float[] bias = Enumerable.Range(0, n).Select(_ => (float)random.NextUniform(-1, 1)).ToArray();
         int[] tokens = Enumerable.Range(0, 9).Select(_ => random.NextInt(vocabulary)).ToArray();
