@@ -4,7 +4,7 @@ using System.Globalization;
 namespace RnnGen.Benchmarks;
 
 /// <summary>
-/// <c>-- soak [--steps N] [--every M] [--config key]</c>: trains one peer configuration (Adam, clip 5) for a fixed number
+/// <c>-- soak [--steps N] [--every M] [--config key]</c>: trains one peer configuration (SGD, clip 5) for a fixed number
 /// of steps and prints, at intervals, what would reveal a leak or hidden allocation: collections per generation,
 /// bytes allocated since the start (all threads, the report lines' own allocations left out), managed heap size and
 /// the process's working set. All should stay flat.
