@@ -72,6 +72,42 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void An_F64_value_beyond_float_range_is_rejected_by_a_float_model()
+    {
+        // 1e300 is finite as F64 but overflows to +Inf when narrowed: the check must see the narrowed value.
+        var wide = new SmallMixedDouble(2);
+        TensorInfo tensor = SmallMixedDouble.Tensors[1];
+        wide.Parameters[tensor.Offset + 2] = 1e300;
+        string path = PathOf("overflow.safetensors");
+        Safetensors.Save(wide, path);
+
+        var single = new SmallMixedFloat(7);
+        float[] before = single.Parameters.ToArray();
+        var ex = Assert.Throws<CheckpointException>(() => Safetensors.Load(single, path));
+        Assert.Contains($"value {1e300} at index 2 is not finite as Single (it overflows to {float.PositiveInfinity})", ex.Message);
+        Assert.Equal(tensor.Name, ex.TensorName);
+        Assert.Equal(before, single.Parameters.ToArray());
+
+        Safetensors.Load(single, path, new SafetensorsLoadOptions { AllowNonFinite = true });
+        Assert.Equal(float.PositiveInfinity, single.Parameters[tensor.Offset + 2]);
+    }
+
+    [Fact]
+    public void An_F64_value_within_float_range_still_loads_into_a_float_model()
+    {
+        // The edge of the range: float.MaxValue itself narrows exactly and is finite.
+        var wide = new SmallMixedDouble(2);
+        wide.Parameters[0] = float.MaxValue;
+        wide.Parameters[1] = -float.MaxValue;
+        string path = PathOf("edge.safetensors");
+        Safetensors.Save(wide, path);
+        var single = new SmallMixedFloat(7);
+        Safetensors.Load(single, path);
+        Assert.Equal(float.MaxValue, single.Parameters[0]);
+        Assert.Equal(-float.MaxValue, single.Parameters[1]);
+    }
+
+    [Fact]
     public void A_save_that_fails_part_way_leaves_the_previous_checkpoint()
     {
         var m = new EmbeddingLstmLm(3);
