@@ -222,7 +222,11 @@ public class ContractTests
         m.Parameter("head.bias")[0] = float.MaxValue; // (y − t)² overflows
         float[] before = m.Parameters.ToArray();
         var ex = Assert.Throws<TrainingDivergedException>(() => m.TrainStep(d.Inputs, d.ValueTargets, new Sgd<float>(0.1f)));
-        Assert.True(double.IsInfinity(ex.Loss) || double.IsNaN(ex.Loss) || double.IsInfinity(ex.GradientNorm));
+        Assert.Equal(double.PositiveInfinity, ex.Loss);
+        // The message carries both values and what to do about them.
+        Assert.Contains($"loss = {ex.Loss}, gradient norm = {ex.GradientNorm}.", ex.Message);
+        Assert.Contains("The parameters were not updated", ex.Message);
+        Assert.Contains("lower the learning rate or clip the gradients (clipNorm)", ex.Message);
         Assert.Equal(before, m.Parameters.ToArray());
     }
 }
