@@ -16,7 +16,7 @@ public sealed record SafetensorsLoadOptions
     /// <summary>Tensors the model does not have are skipped instead of rejected (e.g. a PyTorch state_dict with extra modules).</summary>
     public bool IgnoreUnknownTensors { get; init; }
 
-    /// <summary>NaN and infinite values are loaded instead of rejected.</summary>
+    /// <summary>NaN and infinite values are loaded instead of rejected (so are F64 values too large for a float model: as infinities).</summary>
     public bool AllowNonFinite { get; init; }
 }
 
@@ -168,9 +168,14 @@ public static class Safetensors
                     double v = size == 4
                         ? BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4, 4))
                         : BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(i * 8, 8));
-                    if (!double.IsFinite(v) && !options.AllowNonFinite)
-                        throw new Checkpoints.CheckpointException(path, $"value {v} at index {done + i} is not finite (load with AllowNonFinite to accept it).", t.Name);
-                    target[done + i] = T.CreateTruncating(v);
+                    // Checked after narrowing: a finite F64 beyond float's range (1e300) becomes infinite in a float model.
+                    T value = T.CreateTruncating(v);
+                    if (!T.IsFinite(value) && !options.AllowNonFinite)
+                    {
+                        string what = double.IsFinite(v) ? $"is not finite as {typeof(T).Name} (it overflows to {value})" : "is not finite";
+                        throw new Checkpoints.CheckpointException(path, $"value {v} at index {done + i} {what} (load with AllowNonFinite to accept it).", t.Name);
+                    }
+                    target[done + i] = value;
                 }
                 done += count;
             }

@@ -72,14 +72,71 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void A_save_that_fails_part_way_leaves_the_previous_checkpoint()
+    public void An_F64_value_beyond_float_range_is_rejected_by_a_float_model()
+    {
+        // 1e300 is finite as F64 but overflows to +Inf when narrowed: the check must see the narrowed value.
+        var wide = new SmallMixedDouble(2);
+        TensorInfo tensor = SmallMixedDouble.Tensors[1];
+        wide.Parameters[tensor.Offset + 2] = 1e300;
+        string path = PathOf("overflow.safetensors");
+        Safetensors.Save(wide, path);
+
+        var single = new SmallMixedFloat(7);
+        float[] before = single.Parameters.ToArray();
+        var ex = Assert.Throws<CheckpointException>(() => Safetensors.Load(single, path));
+        Assert.Contains($"value {1e300} at index 2 is not finite as Single (it overflows to {float.PositiveInfinity})", ex.Message);
+        Assert.Equal(tensor.Name, ex.TensorName);
+        Assert.Equal(before, single.Parameters.ToArray());
+
+        Safetensors.Load(single, path, new SafetensorsLoadOptions { AllowNonFinite = true });
+        Assert.Equal(float.PositiveInfinity, single.Parameters[tensor.Offset + 2]);
+    }
+
+    [Fact]
+    public void An_F64_value_within_float_range_still_loads_into_a_float_model()
+    {
+        // The edge of the range: float.MaxValue itself narrows exactly and is finite.
+        var wide = new SmallMixedDouble(2);
+        wide.Parameters[0] = float.MaxValue;
+        wide.Parameters[1] = -float.MaxValue;
+        string path = PathOf("edge.safetensors");
+        Safetensors.Save(wide, path);
+        var single = new SmallMixedFloat(7);
+        Safetensors.Load(single, path);
+        Assert.Equal(float.MaxValue, single.Parameters[0]);
+        Assert.Equal(-float.MaxValue, single.Parameters[1]);
+    }
+
+    /// <summary>Where a simulated disk failure strikes during a save, relative to the layout of the file being written.</summary>
+    public enum SaveFailure { InTheHeaderLength, InTheHeaderJson, AtTheFirstTensor, InALaterTensor, AtTheLastTensor }
+
+    [Theory]
+    [InlineData(SaveFailure.InTheHeaderLength)]
+    [InlineData(SaveFailure.InTheHeaderJson)]
+    [InlineData(SaveFailure.AtTheFirstTensor)]
+    [InlineData(SaveFailure.InALaterTensor)]
+    [InlineData(SaveFailure.AtTheLastTensor)]
+    public void A_save_that_fails_part_way_leaves_the_previous_checkpoint(SaveFailure where)
     {
         var m = new EmbeddingLstmLm(3);
         string path = PathOf("keep.safetensors");
         Safetensors.Save(m, path);
         byte[] before = File.ReadAllBytes(path);
+        long dataStart = 8 + (long)BinaryPrimitives.ReadUInt64LittleEndian(before);
+        // Each tensor's data is one write, so a limit inside a tensor's bytes fails that write and every earlier one lands.
+        TensorInfo later = EmbeddingLstmLm.Tensors[EmbeddingLstmLm.Tensors.Count / 2];
+        long failAfter = where switch
+        {
+            SaveFailure.InTheHeaderLength => 4,
+            SaveFailure.InTheHeaderJson => 100,
+            SaveFailure.AtTheFirstTensor => dataStart + 1,
+            SaveFailure.InALaterTensor => dataStart + 4L * later.Offset + 2,
+            _ => before.Length - 1,
+        };
+        Assert.InRange(failAfter, 1, before.Length - 1);
         m.Parameters.Fill(1f);
-        Safetensors.WrapWriteStream = s => new FailingStream(s, failAfter: 100);
+        FailingStream? failing = null;
+        Safetensors.WrapWriteStream = s => failing = new FailingStream(s, failAfter);
         try
         {
             Assert.Throws<IOException>(() => Safetensors.Save(m, path));
@@ -88,8 +145,13 @@ public sealed class CheckpointTests : IDisposable
         {
             Safetensors.WrapWriteStream = null;
         }
+        Assert.NotNull(failing);
+        Assert.Equal(where >= SaveFailure.AtTheFirstTensor, failing.Written >= dataStart); // the failure struck where intended
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(new[] { "keep.safetensors" }, Directory.GetFiles(_folder).Select(Path.GetFileName));
+        var reloaded = new EmbeddingLstmLm(4);
+        Safetensors.Load(reloaded, path);
+        Assert.Equal(new EmbeddingLstmLm(3).Parameters.ToArray(), reloaded.Parameters.ToArray());
     }
 
     // ------------------------------------------------------------------ bad files: each names the problem and changes nothing
@@ -222,6 +284,20 @@ public sealed class CheckpointTests : IDisposable
         Assert.True(double.IsNaN(m.Parameters[3]));
     }
 
+    [Theory]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void Infinite_values_are_rejected_unless_allowed(double infinity)
+    {
+        byte[] data = UnitData();
+        BinaryPrimitives.WriteDoubleLittleEndian(data.AsSpan(8 * 4), infinity); // the first value of head.weight
+        string path = Write("inf.safetensors", UnitHeader(), data);
+        AssertRejected(path, $"value {infinity} at index 0 is not finite (load with", "head.weight");
+        var m = new UnitRnn(5);
+        Safetensors.Load(m, path, new SafetensorsLoadOptions { AllowNonFinite = true });
+        Assert.Equal(infinity, m.Parameters[4]);
+    }
+
     [Fact]
     public void Directories_missing_files_and_tiny_files()
     {
@@ -236,6 +312,9 @@ public sealed class CheckpointTests : IDisposable
     private sealed class FailingStream(Stream inner, long failAfter) : Stream
     {
         private long _written;
+
+        /// <summary>Bytes that reached the inner stream before the failure.</summary>
+        public long Written => _written;
 
         public override bool CanRead => false;
         public override bool CanSeek => false;

@@ -222,7 +222,36 @@ public class ContractTests
         m.Parameter("head.bias")[0] = float.MaxValue; // (y − t)² overflows
         float[] before = m.Parameters.ToArray();
         var ex = Assert.Throws<TrainingDivergedException>(() => m.TrainStep(d.Inputs, d.ValueTargets, new Sgd<float>(0.1f)));
-        Assert.True(double.IsInfinity(ex.Loss) || double.IsNaN(ex.Loss) || double.IsInfinity(ex.GradientNorm));
+        Assert.Equal(double.PositiveInfinity, ex.Loss);
+        // The message carries both values and what to do about them.
+        Assert.Contains($"loss = {ex.Loss}, gradient norm = {ex.GradientNorm}.", ex.Message);
+        Assert.Contains("The parameters were not updated", ex.Message);
+        Assert.Contains("lower the learning rate or clip the gradients (clipNorm)", ex.Message);
+        Assert.Equal(before, m.Parameters.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(1f)] // clipping cannot rescue a gradient that is not finite: it scales nothing
+    public void TrainStep_refuses_a_non_finite_gradient_under_a_finite_loss_and_keeps_the_parameters(float clipNorm)
+    {
+        // A silent recurrent layer (all weights and biases zero: h = tanh(0) = 0 exactly) lets a huge head weight leave the
+        // output, hence the loss, finite (MaxValue · 0 = 0), while backpropagation multiplies it by dL/dy: ∂L/∂h overflows,
+        // and Inf · (h_prev = 0) makes NaN in the recurrent gradients.
+        var m = new VectorRnnRegression(1);
+        var d = new ModelDriver<float>(m, 2);
+        foreach (string name in new[] { "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0" }) m.Parameter(name).Clear();
+        m.Parameter("head.weight")[0] = float.MaxValue;
+        m.Parameter("head.bias")[0] = 1000f; // y − t ≈ 1000: |dL/dy| > 1, so MaxValue · dL/dy overflows
+        float[] before = m.Parameters.ToArray();
+        d.Forward();
+        float expectedLoss = d.Loss();
+        Assert.True(float.IsFinite(expectedLoss), $"loss {expectedLoss}: the case must keep the loss finite");
+
+        var ex = Assert.Throws<TrainingDivergedException>(() => m.TrainStep(d.Inputs, d.ValueTargets, new Sgd<float>(0.1f), clipNorm));
+        Assert.Equal(expectedLoss, (float)ex.Loss);
+        Assert.False(double.IsFinite(ex.GradientNorm), $"gradient norm {ex.GradientNorm}");
+        Assert.Contains($"loss = {ex.Loss}, gradient norm = {ex.GradientNorm}.", ex.Message);
         Assert.Equal(before, m.Parameters.ToArray());
     }
 }

@@ -15,6 +15,21 @@ public class StreamTrainerTests
         public void Step(Span<double> parameters, ReadOnlySpan<double> gradients) => Gradients.Add(gradients.ToArray());
     }
 
+    /// <summary>SGD that turns head.bias[0] into NaN with its <c>poisonAt</c>-th update: a divergence that starts mid-pass.</summary>
+    private sealed class PoisoningSgd(int poisonAt) : IOptimizer<double>
+    {
+        private readonly Sgd<double> _sgd = new(0.1);
+        private static readonly int HeadBias = StreamLm.Tensors.Single(t => t.Name == "head.bias").Offset;
+
+        public int Updates { get; private set; }
+
+        public void Step(Span<double> parameters, ReadOnlySpan<double> gradients)
+        {
+            _sgd.Step(parameters, gradients);
+            if (++Updates == poisonAt) parameters[HeadBias] = double.NaN;
+        }
+    }
+
     private static int[] Stream(int length, ulong seed)
     {
         var random = new Xoshiro256StarStar(seed);
@@ -113,6 +128,44 @@ public class StreamTrainerTests
         Assert.Equal(last2, m.Loss(garbage));
         Assert.True(last2 < all);
         Assert.Throws<ArgumentOutOfRangeException>(() => m.LossStartStep = StreamLm.Steps);
+    }
+
+    [Fact]
+    public void A_first_window_that_diverges_throws_before_any_update()
+    {
+        // Logits of ±MaxValue: the cross-entropy of a target against the −MaxValue class overflows.
+        var model = new StreamLm(3);
+        Span<double> bias = model.Parameter("head.bias");
+        bias[0] = double.MaxValue;
+        bias[1] = -double.MaxValue;
+        double[] before = model.Parameters.ToArray();
+        int windows = 0;
+        var trainer = new StreamTrainer<double>(model, stride: 6);
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Train(Stream(2 * 30, 5), new Sgd<double>(0.1), (_, _, _) => windows++));
+        Assert.False(double.IsFinite(ex.Loss), $"loss {ex.Loss}");
+        Assert.Equal(0, windows);
+        Assert.Equal(before, model.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void A_window_that_diverges_mid_pass_stops_the_pass_and_keeps_the_parameters_of_the_window_before()
+    {
+        var model = new StreamLm(3);
+        double[] initial = model.Parameters.ToArray();
+        var optimizer = new PoisoningSgd(poisonAt: 2);
+        var afterWindow = new List<double[]>();
+        // k1 < k2, so a later window counts only its last k1 outputs (LossStartStep 4) and the trainer must restore it.
+        var trainer = new StreamTrainer<double>(model, stride: 2);
+        int[] stream = Stream(2 * 30, 5); // 12 windows; the third starts from the NaN the second update left
+        Assert.Equal(12, trainer.WindowsFor(stream.Length, 2));
+
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Train(stream, optimizer, (_, _, _) => afterWindow.Add(model.Parameters.ToArray())));
+        Assert.True(double.IsNaN(ex.Loss), $"loss {ex.Loss}");
+        Assert.Equal(2, afterWindow.Count); // no callback for the diverged window, no window after it
+        Assert.Equal(2, optimizer.Updates); // and no update from it
+        Assert.NotEqual(initial, afterWindow[0]); // the windows before it did train
+        Assert.Equal(afterWindow[1], model.Parameters.ToArray());
+        Assert.Equal(0, model.LossStartStep);
     }
 
     [Fact]

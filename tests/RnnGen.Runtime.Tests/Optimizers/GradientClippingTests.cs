@@ -50,6 +50,36 @@ public class GradientClippingTests
 
     [Theory]
     [MemberData(nameof(Widths.All), MemberType = typeof(Widths))]
+    public void Clipping_by_norm_returns_the_norm_before_clipping_and_leaves_the_maximum_norm(int width)
+    {
+        using var forced = new ForcedWidth(width);
+        const float maxNorm = 0.5f;
+        foreach (int count in Counts.Where(c => c > 0))
+        {
+            float[] g = Uniform(count, 1, 4, seed: 10 + count); // every |g| ≥ 1: even one gradient is clipped
+            float before = GradientClipping.GlobalNorm<float>(g);
+            Assert.True(before > 2 * maxNorm, $"count {count}: norm {before} would not be clipped; the case shows nothing");
+            float returned = GradientClipping.ClipByGlobalNorm(g, maxNorm);
+            Assert.Equal(before, returned); // the caller logs and checks the norm it had, not the one it was clipped to
+            // Within PyTorch's 1e-6 in the denominator (a relative 1e-6 / norm) plus float rounding.
+            Assert.Equal(maxNorm, GradientClipping.GlobalNorm<float>(g), 1e-6f);
+        }
+    }
+
+    [Fact]
+    public void Clipping_by_norm_in_double_returns_the_norm_before_clipping_and_leaves_the_maximum_norm()
+    {
+        double[] g = Uniform(129, 4, seed: 3).Select(x => (double)x).ToArray();
+        double before = Math.Sqrt(g.Sum(x => x * x));
+        double returned = GradientClipping.ClipByGlobalNorm(g, 0.5);
+        Assert.Equal(before, returned, 1e-12);
+        Assert.True(returned > 1, $"norm {returned} would not be clipped");
+        // PyTorch's 1e-6 in the denominator leaves the norm just under the maximum: 0.5 · ‖g‖ / (‖g‖ + 1e-6).
+        Assert.Equal(0.5 * before / (before + 1e-6), Math.Sqrt(g.Sum(x => x * x)), 1e-12);
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths.All), MemberType = typeof(Widths))]
     public void Clipping_by_value_clamps_each_gradient(int width)
     {
         using var forced = new ForcedWidth(width);
