@@ -126,6 +126,62 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void BidirectionalRnnRegression() => Verify("Demo.BiRnnRegression.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A bidirectional tanh RNN reading vectors, a linear output per step.</summary>
+        [RnnModel(Steps = 3, Batch = 2)]
+        [VectorInput(2)]
+        [Rnn(3, Bidirectional = true)]
+        [LinearOutput(2)]
+        public partial class BiRnnRegression { }
+        """);
+
+    [Fact]
+    public void OneToManyVectorLstm() => Verify("Demo.TrajectoryLstm.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>One vector in, three vectors out; each output is fed back as the next input (teacher forcing in training).</summary>
+        [RnnModel(Steps = 1, Batch = 2, Topology = Topology.OneToMany, OutputSteps = 3)]
+        [VectorInput(2)]
+        [Lstm(3)]
+        [LinearOutput(2)]
+        public partial class TrajectoryLstm { }
+        """);
+
+    [Fact]
+    public void EncoderDecoderGruOneHot() => Verify("Demo.GruTranslator.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A one-hot GRU encoder whose final state starts a GRU decoder.</summary>
+        [RnnModel(Steps = 3, Batch = 2, Topology = Topology.EncoderDecoder, OutputSteps = 2)]
+        [TokenInput(4)]
+        [Gru(3)]
+        [SoftmaxOutput(4)]
+        public partial class GruTranslator { }
+        """);
+
+    [Fact]
+    public void EncoderDecoderRnnVector() => Verify("Demo.RnnSeq2Seq.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A vector-to-vector sequence model with tanh RNN encoder and decoder.</summary>
+        [RnnModel(Steps = 2, Batch = 1, Topology = Topology.EncoderDecoder, OutputSteps = 2)]
+        [VectorInput(2)]
+        [Rnn(2)]
+        [LinearOutput(2)]
+        public partial class RnnSeq2Seq { }
+        """);
+
+    [Fact]
     public void SigmoidOutput() => Verify("Demo.MultiLabel.g.cs", """
         using RnnGen;
 
