@@ -146,7 +146,17 @@ public sealed class CheckpointTests : IDisposable
             Safetensors.WrapWriteStream = null;
         }
         Assert.NotNull(failing);
-        Assert.Equal(where >= SaveFailure.AtTheFirstTensor, failing.Written >= dataStart); // the failure struck where intended
+        // The failure struck where intended: every write before the failing one landed, and nothing of it.
+        TensorInfo last = EmbeddingLstmLm.Tensors[^1];
+        long landed = where switch
+        {
+            SaveFailure.InTheHeaderLength => 0,
+            SaveFailure.InTheHeaderJson => 8,
+            SaveFailure.AtTheFirstTensor => dataStart,
+            SaveFailure.InALaterTensor => dataStart + 4L * later.Offset,
+            _ => dataStart + 4L * last.Offset,
+        };
+        Assert.Equal(landed, failing.Written);
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(new[] { "keep.safetensors" }, Directory.GetFiles(_folder).Select(Path.GetFileName));
         var reloaded = new EmbeddingLstmLm(4);
