@@ -154,6 +154,20 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void OneToManyReluRnnWithEmbedding() => Verify("Demo.MelodyRnn.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>One token in, five tokens out from a ReLU RNN over a learned embedding; each prediction is the next input.</summary>
+        [RnnModel(Steps = 1, Batch = 1, Topology = Topology.OneToMany, OutputSteps = 5)]
+        [TokenInput(4, Embedding = 2)]
+        [Rnn(3, Nonlinearity = Nonlinearity.Relu)]
+        [SoftmaxOutput(4)]
+        public partial class MelodyRnn { }
+        """);
+
+    [Fact]
     public void EncoderDecoderGruOneHot() => Verify("Demo.GruTranslator.g.cs", """
         using RnnGen;
 
