@@ -25,7 +25,7 @@ public sealed record SafetensorsLoadOptions
 /// so a model's <c>state_dict</c> moves between RnnGen and PyTorch (<c>safetensors.torch.save_file(model.state_dict(), path)</c>
 /// and <c>load_file</c>). Saving is atomic; loading is all-or-nothing.
 /// </summary>
-public static class Safetensors
+public static partial class Safetensors
 {
     /// <summary>Test hook: wraps the stream a save writes to (e.g. with one that fails part-way).</summary>
     internal static Func<Stream, Stream>? WrapWriteStream { get; set; }
@@ -43,6 +43,13 @@ public static class Safetensors
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        SaveAtomically(model.Tensors, model.Parameters, Metadata(model, metadata), path);
+    }
+
+    /// <summary>Writes <paramref name="tensors"/> of <paramref name="values"/> to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over <paramref name="path"/>.</summary>
+    private static void SaveAtomically<T>(IReadOnlyList<TensorInfo> tensors, ReadOnlySpan<T> values, Dictionary<string, string> metadata, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath) ?? ".";
         if (Directory.Exists(fullPath)) throw new IOException($"{fullPath} is a directory.");
@@ -52,7 +59,7 @@ public static class Safetensors
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 Stream stream = WrapWriteStream?.Invoke(file) ?? file;
-                Write(model, stream, Metadata(model, metadata));
+                Write(tensors, values, stream, metadata);
                 stream.Flush();
                 file.Flush(flushToDisk: true);
             }
@@ -80,7 +87,7 @@ public static class Safetensors
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
-        T[] staged = Read(model, path, options);
+        (T[] staged, _) = Read<T>(model.Tensors, model.ParameterCount, model.GetType().Name, path, options);
         staged.CopyTo(model.Parameters);
     }
 
@@ -89,7 +96,19 @@ public static class Safetensors
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using FileStream stream = Open(path);
-        return Checkpoints.SafetensorsHeader.Read(stream, stream.Length, path);
+        return ReadHeader(stream, path);
+    }
+
+    private static Checkpoints.SafetensorsHeader ReadHeader(FileStream stream, string path)
+    {
+        try
+        {
+            return Checkpoints.SafetensorsHeader.Read(stream, stream.Length, path);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new Checkpoints.CheckpointException(path, "ends inside its header (truncated file).", null, ex);
+        }
     }
 
     private static FileStream Open(string path)
@@ -105,18 +124,16 @@ public static class Safetensors
         }
     }
 
-    private static T[] Read<T>(IRnnModel<T> model, string path, SafetensorsLoadOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Validates <paramref name="path"/> against <paramref name="tensors"/> (the layout of a flat buffer of
+    /// <paramref name="count"/> values that <paramref name="owner"/> names in messages) and returns the values, converted to
+    /// <typeparamref name="T"/>, with the header; throws <see cref="Checkpoints.CheckpointException"/> on any mismatch.
+    /// </summary>
+    private static (T[] Values, Checkpoints.SafetensorsHeader Header) Read<T>(IReadOnlyList<TensorInfo> tensors, int count, string owner, string path, SafetensorsLoadOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         using FileStream stream = Open(path);
-        Checkpoints.SafetensorsHeader header;
-        try
-        {
-            header = Checkpoints.SafetensorsHeader.Read(stream, stream.Length, path);
-        }
-        catch (EndOfStreamException ex)
-        {
-            throw new Checkpoints.CheckpointException(path, "ends inside its header (truncated file).", null, ex);
-        }
+        Checkpoints.SafetensorsHeader header = ReadHeader(stream, path);
 
         // Safetensors has no checksum; RnnGen records a SHA-256 of the data section, so a corrupted byte cannot load silently.
         if (header.Metadata.TryGetValue(DigestKey, out string? expectedDigest))
@@ -128,23 +145,23 @@ public static class Safetensors
         }
 
         var byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
-        var known = new HashSet<string>(model.Tensors.Select(t => t.Name), StringComparer.Ordinal);
-        foreach (TensorInfo t in model.Tensors)
+        var known = new HashSet<string>(tensors.Select(t => t.Name), StringComparer.Ordinal);
+        foreach (TensorInfo t in tensors)
         {
             if (!byName.TryGetValue(t.Name, out Checkpoints.SafetensorsEntry? e))
                 throw new Checkpoints.CheckpointException(path, $"is missing (the file has: {string.Join(", ", header.Entries.Select(x => x.Name))}).", t.Name);
             if (!e.Shape.Select(d => d).SequenceEqual(t.Shape.Select(d => (long)d)))
-                throw new Checkpoints.CheckpointException(path, $"has shape [{string.Join(", ", e.Shape)}] but {model.GetType().Name} needs [{string.Join(", ", t.Shape)}].", t.Name);
+                throw new Checkpoints.CheckpointException(path, $"has shape [{string.Join(", ", e.Shape)}] but {owner} needs [{string.Join(", ", t.Shape)}].", t.Name);
         }
 
         foreach (Checkpoints.SafetensorsEntry e in header.Entries)
         {
             if (!known.Contains(e.Name) && !options.IgnoreUnknownTensors)
-                throw new Checkpoints.CheckpointException(path, $"is not a tensor of {model.GetType().Name} (it has: {string.Join(", ", known)}); load with IgnoreUnknownTensors to skip it.", e.Name);
+                throw new Checkpoints.CheckpointException(path, $"is not a tensor of {owner} (it has: {string.Join(", ", known)}); load with IgnoreUnknownTensors to skip it.", e.Name);
         }
-        var staged = new T[model.ParameterCount];
+        var staged = new T[count];
         byte[] buffer = new byte[Math.Min(1 << 20, Math.Max(8, header.Entries.Count == 0 ? 8 : header.Entries.Max(e => e.End - e.Begin)))];
-        foreach (TensorInfo t in model.Tensors)
+        foreach (TensorInfo t in tensors)
         {
             Checkpoints.SafetensorsEntry e = byName[t.Name];
             int size = e.DType == Checkpoints.SafetensorsDType.F32 ? 4 : 8;
@@ -153,8 +170,8 @@ public static class Safetensors
             int done = 0;
             while (done < target.Length)
             {
-                int count = Math.Min(target.Length - done, buffer.Length / size);
-                Span<byte> bytes = buffer.AsSpan(0, count * size);
+                int chunk = Math.Min(target.Length - done, buffer.Length / size);
+                Span<byte> bytes = buffer.AsSpan(0, chunk * size);
                 try
                 {
                     stream.ReadExactly(bytes);
@@ -163,7 +180,7 @@ public static class Safetensors
                 {
                     throw new Checkpoints.CheckpointException(path, "ends inside this tensor's data (truncated file).", t.Name, ex);
                 }
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < chunk; i++)
                 {
                     double v = size == 4
                         ? BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4, 4))
@@ -177,10 +194,10 @@ public static class Safetensors
                     }
                     target[done + i] = value;
                 }
-                done += count;
+                done += chunk;
             }
         }
-        return staged;
+        return (staged, header);
     }
 
     private static Dictionary<string, string> Metadata<T>(IRnnModel<T> model, IReadOnlyDictionary<string, string>? extra) where T : unmanaged, IFloatingPointIeee754<T>
@@ -203,14 +220,15 @@ public static class Safetensors
     /// <summary>Metadata key of the SHA-256 (lower-case hex) of the data section that <see cref="Save{T}"/> writes and <c>Load</c> checks.</summary>
     public const string DigestKey = "rnngen.data_sha256";
 
-    private static void Write<T>(IRnnModel<T> model, Stream stream, Dictionary<string, string> metadata) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Write<T>(IReadOnlyList<TensorInfo> tensors, ReadOnlySpan<T> values, Stream stream, Dictionary<string, string> metadata)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int size = typeof(T) == typeof(double) ? 8 : 4;
         string dtype = size == 8 ? "F64" : "F32";
         using (var sha = System.Security.Cryptography.SHA256.Create())
         {
             using (var hashing = new System.Security.Cryptography.CryptoStream(Stream.Null, sha, System.Security.Cryptography.CryptoStreamMode.Write, leaveOpen: true))
-                WriteData(model, hashing, size);
+                WriteData(tensors, values, hashing, size);
             metadata[DigestKey] = Convert.ToHexStringLower(sha.Hash!);
         }
         var json = new System.Buffers.ArrayBufferWriter<byte>();
@@ -221,7 +239,7 @@ public static class Safetensors
             foreach (KeyValuePair<string, string> kv in metadata) writer.WriteString(kv.Key, kv.Value);
             writer.WriteEndObject();
             long offset = 0;
-            foreach (TensorInfo t in model.Tensors)
+            foreach (TensorInfo t in tensors)
             {
                 writer.WriteStartObject(t.Name);
                 writer.WriteString("dtype", dtype);
@@ -244,16 +262,16 @@ public static class Safetensors
         stream.Write(prefix);
         stream.Write(json.WrittenSpan);
         for (int i = json.WrittenCount; i < padded; i++) stream.WriteByte((byte)' ');
-        WriteData(model, stream, size);
+        WriteData(tensors, values, stream, size);
     }
 
     /// <summary>The tensors' values, little-endian, in order: the data section.</summary>
-    private static void WriteData<T>(IRnnModel<T> model, Stream stream, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WriteData<T>(IReadOnlyList<TensorInfo> tensors, ReadOnlySpan<T> all, Stream stream, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         byte[] chunk = new byte[1 << 16];
-        foreach (TensorInfo t in model.Tensors)
+        foreach (TensorInfo t in tensors)
         {
-            ReadOnlySpan<T> values = model.Parameters.Slice(t.Offset, t.Length);
+            ReadOnlySpan<T> values = all.Slice(t.Offset, t.Length);
             int perChunk = chunk.Length / size;
             for (int start = 0; start < values.Length; start += perChunk)
             {

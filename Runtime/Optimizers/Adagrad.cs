@@ -33,6 +33,9 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     protected override int StateArrays => 1;
 
     /// <inheritdoc/>
+    protected override string StateName(int index) => "sum";
+
+    /// <inheritdoc/>
     protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
         T[] sum = State(0);

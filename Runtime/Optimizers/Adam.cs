@@ -44,6 +44,9 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
     protected override int StateArrays => 2;
 
     /// <inheritdoc/>
+    protected override string StateName(int index) => index == 0 ? "exp_avg" : "exp_avg_sq";
+
+    /// <inheritdoc/>
     protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
         long step = StepCount;

@@ -42,6 +42,32 @@ public abstract class Optimizer<T> : IOptimizer<T> where T : unmanaged, IFloatin
     /// <summary>State array <paramref name="index"/> (allocated on the first step, zeros).</summary>
     protected T[] State(int index) => _state![index];
 
+    /// <summary>
+    /// The name of state array <paramref name="index"/> in an optimizer checkpoint: PyTorch's key in the optimizer's
+    /// per-parameter state (<c>momentum_buffer</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, <c>sum</c>, <c>square_avg</c>, <c>grad_avg</c>).
+    /// </summary>
+    protected virtual string StateName(int index) => "state" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The state arrays an optimizer checkpoint holds, by name; empty before the first step.</summary>
+    internal IReadOnlyList<(string Name, T[] Values)> SavedState()
+    {
+        if (_state is null) return [];
+        var saved = new (string, T[])[_state.Length];
+        for (int i = 0; i < saved.Length; i++) saved[i] = (StateName(i), _state[i]);
+        return saved;
+    }
+
+    /// <summary>The names <see cref="SavedState"/> gives once the optimizer has stepped.</summary>
+    internal IReadOnlyList<string> StateNames() => Enumerable.Range(0, StateArrays).Select(StateName).ToArray();
+
+    /// <summary>Replaces the step count, learning rate and state (null: none yet, as before the first step) with a checkpoint's.</summary>
+    internal void Restore(long stepCount, T learningRate, T[][]? state)
+    {
+        _state = state;
+        StepCount = stepCount;
+        LearningRate = learningRate;
+    }
+
     /// <inheritdoc/>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
     {

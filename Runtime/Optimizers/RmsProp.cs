@@ -38,6 +38,9 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     protected override int StateArrays => 1 + (Centered ? 1 : 0) + (Momentum > 0 ? 1 : 0);
 
     /// <inheritdoc/>
+    protected override string StateName(int index) => index == 0 ? "square_avg" : index == 1 && Centered ? "grad_avg" : "momentum_buffer";
+
+    /// <inheritdoc/>
     protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
         T[] square = State(0);

@@ -37,6 +37,9 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
     protected override int StateArrays => Momentum == T.Zero ? 0 : 1;
 
     /// <inheritdoc/>
+    protected override string StateName(int index) => "momentum_buffer";
+
+    /// <inheritdoc/>
     protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
         T lr = LearningRate;
