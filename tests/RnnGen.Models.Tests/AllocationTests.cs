@@ -7,14 +7,7 @@ namespace RnnGen.Models.Tests;
 /// <summary>After construction and a first call, the hot paths allocate nothing.</summary>
 public class AllocationTests
 {
-    private static long Allocated(Action action)
-    {
-        action(); // first call: JIT, lazily allocated optimizer state
-        for (int i = 0; i < 3; i++) action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Allocated(Action action) => RnnGen.Tests.Shared.SteadyStateAllocation.Bytes(action);
 
     // Every topology: many-to-many, many-to-one, bidirectional (a GRU tagger and a two-layer LSTM regressor),
     // one-to-many and encoder–decoder (teacher-forced, the path Loss, Backward and TrainStep follow).

@@ -11,13 +11,7 @@ namespace RnnGen.Runtime.Tests;
 [Collection(SimdWidthCollection.Name)]
 public class AllocationTests
 {
-    private static long Allocated(Action action)
-    {
-        action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
+    private static long Allocated(Action action) => RnnGen.Tests.Shared.SteadyStateAllocation.Bytes(action);
 
     public static IEnumerable<(string Name, Action Run)> Kernels()
     {
