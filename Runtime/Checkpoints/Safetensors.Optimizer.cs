@@ -19,10 +19,11 @@ public static partial class Safetensors
     /// training run resumes exactly: every state array (PyTorch's names: <c>exp_avg</c>, <c>exp_avg_sq</c>,
     /// <c>momentum_buffer</c>, <c>sum</c>, <c>square_avg</c>, <c>grad_avg</c>) split into the model's tensors as
     /// <c>{state}.{tensor}</c> (e.g. <c>exp_avg.rnn.weight_hh_l0</c>) with the tensor's shape, and the step count and
-    /// learning rate in <c>__metadata__</c>. Atomic, like <see cref="Save{T}"/>; save the model beside it.
+    /// learning rate in <c>__metadata__</c> (with the model's entries of <see cref="Save{T}"/> and <paramref name="metadata"/>).
+    /// Atomic, like <see cref="Save{T}"/>; save the model beside it.
     /// </summary>
     /// <exception cref="ArgumentException">The optimizer's state was made for a different number of parameters.</exception>
-    public static void SaveOptimizer<T>(Optimizer<T> optimizer, IRnnModel<T> model, string path)
+    public static void SaveOptimizer<T>(Optimizer<T> optimizer, IRnnModel<T> model, string path, IReadOnlyDictionary<string, string>? metadata = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -36,11 +37,11 @@ public static partial class Safetensors
         // One flat buffer, state array after state array, so the model's tensor layout repeats once per array.
         var flat = new T[state.Count * model.ParameterCount];
         for (int i = 0; i < state.Count; i++) state[i].Values.CopyTo(flat, i * model.ParameterCount);
-        var metadata = Metadata(model, null);
-        metadata[OptimizerKey] = KindOf(optimizer);
-        metadata[OptimizerStepKey] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
-        metadata[OptimizerLearningRateKey] = double.CreateTruncating(optimizer.LearningRate).ToString("R", CultureInfo.InvariantCulture);
-        SaveAtomically(StateTensors(state.Select(s => s.Name).ToArray(), model), flat, metadata, path);
+        Dictionary<string, string> all = Metadata(model, metadata);
+        all[OptimizerKey] = KindOf(optimizer);
+        all[OptimizerStepKey] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
+        all[OptimizerLearningRateKey] = double.CreateTruncating(optimizer.LearningRate).ToString("R", CultureInfo.InvariantCulture);
+        SaveAtomically(StateTensors(state.Select(s => s.Name).ToArray(), model), flat, all, path);
     }
 
     /// <summary>

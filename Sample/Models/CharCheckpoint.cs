@@ -82,6 +82,45 @@ public static class CharCheckpoint
         }
     }
 
+    /// <summary>Where the optimizer state of the checkpoint at <paramref name="checkpointPath"/> goes: beside it, as <c>{name}.optimizer.safetensors</c>.</summary>
+    public static string OptimizerPathFor(string checkpointPath)
+    {
+        string name = Path.GetFileName(checkpointPath);
+        string stem = name.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) ? name[..^".safetensors".Length] : name;
+        return Path.Combine(Path.GetDirectoryName(checkpointPath) ?? ".", stem + ".optimizer.safetensors");
+    }
+
+    /// <summary>Saves the optimizer's state for <paramref name="model"/> (atomically), marked as this sample's like a checkpoint.</summary>
+    public static void SaveOptimizer(Optimizer<float> optimizer, ICharModel model, string path, CharShape shape) =>
+        Safetensors.SaveOptimizer(optimizer, model, path, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ShapeKey] = shape.Name,
+            ["rnngen.sample.written_by"] = OutputFiles.Mark,
+        });
+
+    /// <summary>
+    /// Loads the optimizer state saved beside the resumed checkpoint <paramref name="info"/> into <paramref name="optimizer"/>,
+    /// when there is one and it was made by the same optimizer; returns what happened, for the run's header. A state file
+    /// that cannot be loaded is an error (the optimizer is unchanged), not a silent fresh start.
+    /// </summary>
+    public static string ResumeOptimizer(Optimizer<float> optimizer, ICharModel model, Info info, string optimizerName, SampleContext context)
+    {
+        string path = OptimizerPathFor(info.Path);
+        string shown = context.Show(path);
+        if (!File.Exists(path)) return $"the optimizer starts afresh: there is no {shown}";
+        if (info.Metadata.GetValueOrDefault("rnngen.sample.optimizer") is { } saved && !string.Equals(saved, optimizerName, StringComparison.Ordinal))
+            return $"the optimizer starts afresh: the checkpoint was trained with {saved}, this run uses {optimizerName}";
+        try
+        {
+            Safetensors.LoadOptimizer(optimizer, model, path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleException($"cannot resume the optimizer from {shown}: {Describe(ex, path, context)} (delete it to start the optimizer afresh)");
+        }
+        return $"the optimizer continues from step {optimizer.StepCount.ToString("N0", CultureInfo.InvariantCulture)} of {shown}";
+    }
+
     private static string Describe(Exception ex, string path, SampleContext context)
     {
         string message = ex switch

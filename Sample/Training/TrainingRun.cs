@@ -67,6 +67,8 @@ public static class TrainingRun
             : Path.Combine(outputFolder, "char-model.safetensors");
         string plotPath = Path.Combine(outputFolder, "loss-curve.png"), csvPath = Path.Combine(outputFolder, "loss-curve.csv");
         OutputFiles.EnsureWritable(checkpointPath, OutputFiles.Kind.Checkpoint, context);
+        string optimizerPath = CharCheckpoint.OptimizerPathFor(checkpointPath);
+        OutputFiles.EnsureWritable(optimizerPath, OutputFiles.Kind.Checkpoint, context);
         OutputFiles.EnsureWritable(plotPath, OutputFiles.Kind.Png, context);
         OutputFiles.EnsureWritable(csvPath, OutputFiles.Kind.Text, context);
 
@@ -77,6 +79,7 @@ public static class TrainingRun
         int threads = Math.Clamp(s.Threads ?? Environment.ProcessorCount, 1, replicas);
         var trainer = new CharTrainer(models, stride, threads) { ClipNorm = s.Clip };
         Optimizer<float> optimizer = CreateOptimizer(s.Optimizer, learningRate, s.WeightDecay);
+        string? resumedOptimizer = resume is null ? null : CharCheckpoint.ResumeOptimizer(optimizer, trainer.Model, resume, s.Optimizer, context);
 
         int windowsPerEpoch = trainer.WindowsPerEpoch(train.Length, stride);
         long totalWindows = s.Epochs is { } epochs ? Math.Max(1, (long)Math.Ceiling(epochs * windowsPerEpoch)) : long.MaxValue;
@@ -89,12 +92,13 @@ public static class TrainingRun
         o.WriteLine($"  training   truncated BPTT: window {shape.Steps}, stride {stride}, {lanes} lanes ({replicas} replica{(replicas > 1 ? "s" : "")} × {shape.Batch} on {threads} thread{(threads > 1 ? "s" : "")}); " +
                     $"{s.Optimizer} lr {Fmt(learningRate)} (warm-up {s.Warmup}, cosine), clip {Fmt(s.Clip)}");
         o.WriteLine($"  budget     {(s.Epochs is { } e ? $"{Fmt(e)} epoch{(e == 1 ? "" : "s")} ({totalWindows:N0} steps)" : $"{Fmt(s.Minutes)} minute{(s.Minutes == 1 ? "" : "s")}")}" +
-                    $"{(resume is not null ? $"; resuming from {context.Show(resume.Path)} (the optimizer starts afresh)" : "")}");
+                    $"{(resume is not null ? $"; resuming from {context.Show(resume.Path)} ({resumedOptimizer})" : "")}");
         o.WriteLine($"  baseline   a unigram model (letter frequencies only) scores {unigram:F2} bits/char on the held-out text");
         o.WriteLine("Ctrl+C stops early and keeps the model learned so far.");
         o.WriteLine();
 
-        // 3. Train: warm-up by steps, then a cosine decay over the budget (time or steps) to 5% of the peak.
+        // 3. Train: warm-up by steps, then a cosine decay over the budget (time or steps) to 5% of the peak. The steps are the
+        // optimizer's, so a resumed optimizer, whose moments are already warm, skips the warm-up.
         var clock = Stopwatch.StartNew();
         double Progress(long done) => Math.Clamp(Math.Max(clock.Elapsed.TotalSeconds / budgetSeconds, (double)done / totalWindows), 0, 1);
         long windowsDone = 0, charsDone = 0;
@@ -183,6 +187,7 @@ public static class TrainingRun
             ["validation_bits_per_char"] = validationBits.ToString("F4", CultureInfo.InvariantCulture),
         };
         CharCheckpoint.Save(model, checkpointPath, shape, alphabet, prompt, metadata);
+        CharCheckpoint.SaveOptimizer(optimizer, model, optimizerPath, shape);
         WriteLossCurve(plotPath, csvPath, trainPoints, validationPoints, unigram, shape, source);
 
         // 6. Show what it learned.
@@ -193,6 +198,7 @@ public static class TrainingRun
         o.WriteLine();
         o.WriteLine($"Wrote (in {context.Show(outputFolder)}{Path.DirectorySeparatorChar}, created if missing):");
         o.WriteLine($"  {context.Show(checkpointPath)}   checkpoint: safetensors, PyTorch tensor names, alphabet and settings in its metadata");
+        o.WriteLine($"  {context.Show(optimizerPath)}   optimizer state (moments, step count): --resume continues it");
         o.WriteLine($"  {context.Show(plotPath)}   loss curve (train and validation bits/char)");
         o.WriteLine($"  {context.Show(csvPath)}   the same numbers as CSV");
         o.WriteLine($"Next: dotnet run --project Sample -c Release -- sample --checkpoint {context.Show(checkpointPath)} --prompt \"{Escape(prompt)}\"");

@@ -12,6 +12,35 @@ public class ErrorPathTests(TrainedCheckpoint trained) : IClassFixture<TrainedCh
     }
 
     [Fact]
+    public void A_damaged_optimizer_state_beside_a_resumed_checkpoint_is_an_error()
+    {
+        using var folder = new TempFolder();
+        trained.CopyTo(folder);
+        byte[] state = File.ReadAllBytes(trained.OptimizerPath);
+        state[^2] ^= 0x10;
+        File.WriteAllBytes(folder.File("model.optimizer.safetensors"), state);
+        folder.Write("t.txt", File.ReadAllText(trained.TextPath));
+        var before = folder.Snapshot();
+        RunResult r = Sample.Run(folder.Path, "train", "t.txt", "--resume", "model.safetensors", "--epochs", "1");
+        Sample.AssertOneLineError(r, 1, "cannot resume the optimizer from model.optimizer.safetensors");
+        Assert.Contains("delete it to start the optimizer afresh", r.Error, StringComparison.Ordinal);
+        AssertNothingChanged(folder, before);
+    }
+
+    [Fact]
+    public void An_optimizer_state_path_taken_by_a_foreign_file_is_not_overwritten()
+    {
+        using var folder = new TempFolder();
+        folder.Write("t.txt", File.ReadAllText(trained.TextPath));
+        folder.Write("mine.optimizer.safetensors", "my own notes");
+        var before = folder.Snapshot();
+        RunResult r = Sample.Run(folder.Path, "train", "t.txt", "--shape", "small", "--checkpoint", "mine.safetensors", "--epochs", "1");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("mine.optimizer.safetensors", r.Error, StringComparison.Ordinal);
+        AssertNothingChanged(folder, before);
+    }
+
+    [Fact]
     public void The_fixture_trained()
     {
         Assert.True(trained.Training.ExitCode == 0, trained.Training.Error + trained.Training.Out);

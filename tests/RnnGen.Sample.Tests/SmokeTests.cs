@@ -63,6 +63,45 @@ public class SmokeTests(TrainedCheckpoint trained) : IClassFixture<TrainedCheckp
     }
 
     [Fact]
+    public void Resume_continues_the_optimizer_saved_beside_the_checkpoint()
+    {
+        // The training run saved the optimizer's state beside its checkpoint; resuming from both continues the moments and
+        // the step count (so no second warm-up), and saves both again.
+        Assert.True(File.Exists(trained.OptimizerPath));
+        Assert.Contains("char-model.optimizer.safetensors", trained.Training.Out, StringComparison.Ordinal);
+        long stepsBefore = long.Parse(Safetensors.ReadHeader(trained.OptimizerPath).Metadata[Safetensors.OptimizerStepKey], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(stepsBefore > 0);
+
+        using var folder = new TempFolder();
+        trained.CopyTo(folder);
+        File.Copy(trained.OptimizerPath, folder.File("model.optimizer.safetensors"));
+        folder.Write("tiny.txt", File.ReadAllText(trained.TextPath));
+        RunResult r = Sample.Run(folder.Path, "train", "tiny.txt", "--resume", "model.safetensors", "--epochs", "1", "--length", "10", "--output", "curves");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Contains($"the optimizer continues from step {stepsBefore:N0} of model.optimizer.safetensors", r.Out, StringComparison.Ordinal);
+        var after = Safetensors.ReadHeader(folder.File("model.optimizer.safetensors")).Metadata;
+        long stepsTrained = long.Parse(Safetensors.ReadHeader(trained.Path).Metadata["rnngen.sample.steps_trained"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(stepsBefore + stepsTrained, long.Parse(after[Safetensors.OptimizerStepKey], System.Globalization.CultureInfo.InvariantCulture));
+
+        // Another optimizer cannot continue AdamW's state: it starts afresh and says why.
+        RunResult sgd = Sample.Run(folder.Path, "train", "tiny.txt", "--resume", "model.safetensors", "--optimizer", "sgd", "--epochs", "0.2", "--length", "1", "--output", "curves");
+        Assert.True(sgd.ExitCode == 0, sgd.Error + sgd.Out);
+        Assert.Contains("the optimizer starts afresh: the checkpoint was trained with adamw, this run uses sgd", sgd.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resume_without_the_optimizer_state_starts_the_optimizer_afresh()
+    {
+        using var folder = new TempFolder();
+        trained.CopyTo(folder);
+        folder.Write("tiny.txt", File.ReadAllText(trained.TextPath));
+        RunResult r = Sample.Run(folder.Path, "train", "tiny.txt", "--resume", "model.safetensors", "--epochs", "0.2", "--length", "1", "--output", "curves");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Contains("the optimizer starts afresh: there is no model.optimizer.safetensors", r.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(folder.File("model.optimizer.safetensors")));
+    }
+
+    [Fact]
     public void One_thread_and_two_threads_train_the_same_parameters()
     {
         using var folder = new TempFolder();

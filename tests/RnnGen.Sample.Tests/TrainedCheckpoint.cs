@@ -20,6 +20,9 @@ public sealed class TrainedCheckpoint : IDisposable
     /// <summary>output/char-model.safetensors of the training run.</summary>
     public string Path { get; }
 
+    /// <summary>output/char-model.optimizer.safetensors: the optimizer state the run saved beside the checkpoint.</summary>
+    public string OptimizerPath => Folder.File(System.IO.Path.Combine("output", "char-model.optimizer.safetensors"));
+
     /// <summary>A copy of the checkpoint in <paramref name="folder"/>.</summary>
     public string CopyTo(TempFolder folder, string name = "model.safetensors")
     {
