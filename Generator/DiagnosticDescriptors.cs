@@ -29,15 +29,15 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor StepsRequired = Error("RNNG004",
         "Steps is required",
-        "[RnnModel] on '{0}' does not set Steps; add 'Steps = <number of time steps>' (1 to 4096)");
+        "[RnnModel] on '{0}' does not set Steps; add 'Steps = <number of time steps>' (1 to " + Limits.MaxSteps + ")");
 
     public static readonly DiagnosticDescriptor StepsOutOfRange = Error("RNNG005",
         "Steps out of range",
-        "{0} = {1} is out of range; use a value from 1 to 4096");
+        "{0} = {1} is out of range; use a value from 1 to " + Limits.MaxSteps);
 
     public static readonly DiagnosticDescriptor BatchOutOfRange = Error("RNNG006",
         "Batch out of range",
-        "Batch = {0} is out of range; use a value from 1 to 65536");
+        "Batch = {0} is out of range; use a value from 1 to " + Limits.MaxBatch);
 
     public static readonly DiagnosticDescriptor SizeOutOfRange = Error("RNNG007",
         "Size out of range",
@@ -69,7 +69,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor OutputStepsOutOfRange = Error("RNNG014",
         "OutputSteps out of range",
-        "Topology.{0} needs OutputSteps from 1 to 4096 (it is {1}); set 'OutputSteps = <number of output steps>'");
+        "Topology.{0} needs OutputSteps from 1 to " + Limits.MaxSteps + " (it is {1}); set 'OutputSteps = <number of output steps>'");
 
     public static readonly DiagnosticDescriptor InvalidEnumValue = Error("RNNG016",
         "Unknown enum value",

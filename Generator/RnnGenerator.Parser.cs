@@ -19,19 +19,13 @@ public sealed partial class RnnGenerator
     /// </summary>
     internal static class Parser
     {
-        public const int MaxSteps = 4096;
-        public const int MaxBatch = 65536;
-
-        /// <summary>Largest buffer (in elements) one model may allocate: spans are indexed by int.</summary>
-        public const long MaxBufferLength = int.MaxValue - 64;
-
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             try
             {
                 var state = new State(context, cancellationToken);
-                ModelSpec? spec = state.Run();
-                return new ParseResult(state.Failed ? null : spec, state.Diagnostics.ToEquatableArray());
+                ModelPlan? plan = state.Run();
+                return new ParseResult(state.Failed ? null : plan, state.Diagnostics.ToEquatableArray());
             }
             catch (OperationCanceledException)
             {
@@ -45,6 +39,9 @@ public sealed partial class RnnGenerator
                 return new ParseResult(null, new[] { info }.ToEquatableArray());
             }
         }
+
+        /// <summary>The names of an enum's members, as a diagnostic lists the valid ones.</summary>
+        private static string Names<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetNames(typeof(TEnum)));
 
         private enum AttributeKind { None, Model, TokenInput, VectorInput, Rnn, Lstm, Gru, SoftmaxOutput, LinearOutput, SigmoidOutput }
 
@@ -108,7 +105,7 @@ public sealed partial class RnnGenerator
                     args.Select(a => a?.ToString() ?? "").ToEquatableArray()));
             }
 
-            public ModelSpec? Run()
+            public ModelPlan? Run()
             {
                 // 'partial class { }': the compiler reports the missing name; code for a nameless class would only add errors.
                 if (_node.Identifier.IsMissing || _symbol.Name.Length == 0) return null;
@@ -141,14 +138,16 @@ public sealed partial class RnnGenerator
                     Steps: settings.Steps,
                     Batch: settings.Batch,
                     Topology: settings.Topology,
-                    OutputSteps: settings.Topology == TopologyKind.ManyToOne ? 1 : settings.Topology == TopologyKind.ManyToMany ? settings.Steps : settings.OutputSteps,
+                    OutputSteps: settings.Topology == Topology.ManyToOne ? 1 : settings.Topology == Topology.ManyToMany ? settings.Steps : settings.OutputSteps,
                     Precision: settings.Precision,
                     Input: input,
                     Layers: layers.ToEquatableArray(),
                     Output: output);
 
-                CheckSize(spec, model);
-                return Failed ? null : spec;
+                // The plan is built once, here: the size check reads it and the emitter writes it.
+                var plan = new ModelPlan(spec);
+                CheckSize(plan, model);
+                return Failed ? null : plan;
             }
 
             private AttributeData? _inputAttribute, _outputAttribute;
@@ -158,15 +157,15 @@ public sealed partial class RnnGenerator
             /// One-to-many and encoder–decoder models generate step by step, each output becoming the next input: the
             /// output must be something the input layer can read, and no layer may look ahead (bidirectional).
             /// </summary>
-            private void CheckGeneration(TopologyKind topology, InputSpec input, List<LayerSpec> layers, OutputSpec output)
+            private void CheckGeneration(Topology topology, InputSpec input, List<LayerSpec> layers, OutputSpec output)
             {
-                if (topology is not (TopologyKind.OneToMany or TopologyKind.EncoderDecoder)) return;
+                if (topology is not (Topology.OneToMany or Topology.EncoderDecoder)) return;
                 for (int i = 0; i < layers.Count; i++)
                 {
                     if (layers[i].Bidirectional)
                         Report(DiagnosticDescriptors.BidirectionalInGenerator, ArgumentLocation(_layerAttributes[i], "Bidirectional", -1, null), "Topology." + topology);
                 }
-                if (topology != TopologyKind.OneToMany || _outputAttribute is null) return;
+                if (topology != Topology.OneToMany || _outputAttribute is null) return;
                 string? problem = input.Kind switch
                 {
                     InputKind.Token when output.Kind != HeadKind.Softmax =>
@@ -320,7 +319,7 @@ public sealed partial class RnnGenerator
 
             // ---------------------------------------------------------------- [RnnModel]
 
-            private sealed record ModelSettings(int Steps, int Batch, TopologyKind Topology, int OutputSteps, PrecisionKind Precision);
+            private sealed record ModelSettings(int Steps, int Batch, Topology Topology, int OutputSteps, Precision Precision);
 
             private ModelSettings? ReadModel(AttributeData model)
             {
@@ -346,38 +345,36 @@ public sealed partial class RnnGenerator
 
                 if (steps is null)
                     Report(DiagnosticDescriptors.StepsRequired, AttributeLocation(model), _symbol.Name);
-                else if (steps < 1 || steps > MaxSteps)
+                else if (steps < 1 || steps > Limits.MaxSteps)
                     Report(DiagnosticDescriptors.StepsOutOfRange, ArgumentLocation(model, "Steps", -1, null), "Steps", steps.Value);
 
-                if (batch < 1 || batch > MaxBatch)
+                if (batch < 1 || batch > Limits.MaxBatch)
                     Report(DiagnosticDescriptors.BatchOutOfRange, ArgumentLocation(model, "Batch", -1, null), batch);
 
-                if (topology < 0 || topology > 3)
-                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(model, "Topology", -1, null), "Topology", topology, "Topology",
-                        "ManyToMany, ManyToOne, OneToMany, EncoderDecoder");
-                if (precision < 0 || precision > 1)
-                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(model, "Precision", -1, null), "Precision", precision, "Precision",
-                        "Single, Double");
+                if (!Enum.IsDefined(typeof(Topology), topology))
+                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(model, "Topology", -1, null), "Topology", topology, "Topology", Names<Topology>());
+                if (!Enum.IsDefined(typeof(Precision), precision))
+                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(model, "Precision", -1, null), "Precision", precision, "Precision", Names<Precision>());
 
-                var topologyKind = (TopologyKind)topology;
-                if (topologyKind is TopologyKind.ManyToMany or TopologyKind.ManyToOne)
+                var topologyKind = (Topology)topology;
+                if (topologyKind is Topology.ManyToMany or Topology.ManyToOne)
                 {
-                    int implied = topologyKind == TopologyKind.ManyToOne ? 1 : steps ?? 0;
+                    int implied = topologyKind == Topology.ManyToOne ? 1 : steps ?? 0;
                     if (outputSteps is not null && outputSteps != implied)
                         Report(DiagnosticDescriptors.OutputStepsNotApplicable, ArgumentLocation(model, "OutputSteps", -1, null),
-                            topologyKind, topologyKind == TopologyKind.ManyToOne ? "one output step" : "one output step per input step");
+                            topologyKind, topologyKind == Topology.ManyToOne ? "one output step" : "one output step per input step");
                 }
-                else if (topologyKind is TopologyKind.OneToMany or TopologyKind.EncoderDecoder)
+                else if (topologyKind is Topology.OneToMany or Topology.EncoderDecoder)
                 {
-                    if (outputSteps is null || outputSteps < 1 || outputSteps > MaxSteps)
+                    if (outputSteps is null || outputSteps < 1 || outputSteps > Limits.MaxSteps)
                         Report(DiagnosticDescriptors.OutputStepsOutOfRange,
                             outputSteps is null ? ArgumentLocation(model, "Topology", -1, null) : ArgumentLocation(model, "OutputSteps", -1, null),
                             topologyKind, outputSteps?.ToString() ?? "not set");
-                    if (topologyKind == TopologyKind.OneToMany && steps is not null && steps != 1 && steps >= 1 && steps <= MaxSteps)
+                    if (topologyKind == Topology.OneToMany && steps is not null && steps != 1 && steps >= 1 && steps <= Limits.MaxSteps)
                         Report(DiagnosticDescriptors.OneToManyReadsOneStep, ArgumentLocation(model, "Steps", -1, null), steps.Value);
                 }
 
-                return steps is null ? null : new ModelSettings(steps.Value, batch, topologyKind, outputSteps ?? 0, (PrecisionKind)precision);
+                return steps is null ? null : new ModelSettings(steps.Value, batch, topologyKind, outputSteps ?? 0, (Precision)precision);
             }
 
             // ---------------------------------------------------------------- inputs, layers, output
@@ -490,13 +487,13 @@ public sealed partial class RnnGenerator
                 if (hidden is null || !AtLeast(hidden.Value, 1, "hidden", attr, 0, "hidden")) return null;
                 bool bidirectional = attr.NamedArguments.Any(a => a.Key == "Bidirectional" && a.Value.Value is true);
                 int nonlinearity = kind == AttributeKind.Rnn ? Named(attr, "Nonlinearity") ?? 0 : 0;
-                if (nonlinearity is < 0 or > 1)
+                if (!Enum.IsDefined(typeof(Nonlinearity), nonlinearity))
                 {
-                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(attr, "Nonlinearity", -1, null), "Nonlinearity", nonlinearity, "Nonlinearity", "Tanh, Relu");
+                    Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(attr, "Nonlinearity", -1, null), "Nonlinearity", nonlinearity, "Nonlinearity", Names<Nonlinearity>());
                     return null;
                 }
-                CellKind cell = kind switch { AttributeKind.Lstm => CellKind.Lstm, AttributeKind.Gru => CellKind.Gru, _ => CellKind.Rnn };
-                return new LayerSpec(cell, hidden.Value, (NonlinearityKind)nonlinearity, bidirectional);
+                CellType cell = kind switch { AttributeKind.Lstm => CellType.Lstm, AttributeKind.Gru => CellType.Gru, _ => CellType.Rnn };
+                return new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional);
             }
 
             private OutputSpec? ReadOutput(AttributeData attr, AttributeKind kind)
@@ -517,15 +514,16 @@ public sealed partial class RnnGenerator
             // ---------------------------------------------------------------- sizes
 
             /// <summary>Every buffer the generated class allocates must be indexable by int; check them in 64-bit arithmetic.</summary>
-            private void CheckSize(ModelSpec spec, AttributeData model)
+            private void CheckSize(ModelPlan plan, AttributeData model)
             {
-                ModelPlan.Sizes sizes = ModelPlan.MeasureSizes(spec);
+                ModelSpec spec = plan.Spec;
+                ModelPlan.Sizes sizes = plan.Measure();
                 foreach ((string name, long length) in new[] { ("parameter", sizes.Parameters), ("activation", sizes.Activations), ("scratch", sizes.Scratch) })
                 {
-                    if (length > MaxBufferLength)
+                    if (length > Limits.MaxBufferLength)
                     {
                         Report(DiagnosticDescriptors.ModelTooLarge, AttributeLocation(model), spec.ClassName, length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                            name, MaxBufferLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                            name, Limits.MaxBufferLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
                         return;
                     }
                 }

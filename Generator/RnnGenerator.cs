@@ -4,14 +4,17 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Emitters;
 using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator;
 
 /// <summary>
 /// Compiles each <c>[RnnModel]</c> partial class into specialized forward and backpropagation-through-time code.
-/// Pipeline: find the attribute → <see cref="Parse"/> into an equatable <see cref="ModelSpec"/> plus diagnostics →
-/// report the diagnostics → <see cref="Emitter"/> writes <c>{Namespace}.{Class}.g.cs</c> for each valid spec.
+/// Pipeline: find the attribute → <see cref="Parser"/> reads it into an equatable <see cref="ModelSpec"/> and plans it
+/// (<see cref="ModelPlan"/>: every tensor, activation and scratch area) or reports diagnostics → the diagnostics are
+/// reported → <see cref="ModelEmitter"/> writes <c>{Namespace}.{Class}.g.cs</c> from each plan. docs/ARCHITECTURE.md
+/// describes the stages.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class RnnGenerator : IIncrementalGenerator
@@ -35,8 +38,8 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             new[] { name, context.TargetSymbol.Name }.ToEquatableArray());
     }
 
-    /// <summary>A spec and the name of the file it becomes.</summary>
-    internal sealed record EmitRequest(ModelSpec Spec, string HintName);
+    /// <summary>A plan and the name of the file it becomes.</summary>
+    internal sealed record EmitRequest(ModelPlan Plan, string HintName);
 
     /// <summary>
     /// <c>{FullName}.g.cs</c>; models whose full names differ only in case get <c>.2</c>, <c>.3</c>, … in ordinal order,
@@ -65,9 +68,9 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .Where(static d => d.Count > 0)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        IncrementalValuesProvider<ModelSpec> specs = results
-            .Where(static r => r.Spec is not null)
-            .Select(static (r, _) => r.Spec!)
+        IncrementalValuesProvider<ModelPlan> plans = results
+            .Where(static r => r.Plan is not null)
+            .Select(static (r, _) => r.Plan!)
             .WithTrackingName(TrackingNames.Specs);
 
         // A part attribute ([Lstm], [TokenInput], …) on a type without [RnnModel] does nothing: say so.
@@ -87,20 +90,20 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
         });
 
         // AddSource compares hint names case-insensitively: the full names of all models decide each one's hint name.
-        IncrementalValueProvider<EquatableArray<string>> names = specs
-            .Select(static (s, _) => s.FullName)
+        IncrementalValueProvider<EquatableArray<string>> names = plans
+            .Select(static (p, _) => p.Spec.FullName)
             .Collect()
             .Select(static (all, _) => all.ToEquatableArray())
             .WithTrackingName(TrackingNames.Names);
 
-        IncrementalValuesProvider<EmitRequest> requests = specs
+        IncrementalValuesProvider<EmitRequest> requests = plans
             .Combine(names)
-            .Select(static (pair, _) => new EmitRequest(pair.Left, HintName(pair.Left.FullName, pair.Right)))
+            .Select(static (pair, _) => new EmitRequest(pair.Left, HintName(pair.Left.Spec.FullName, pair.Right)))
             .WithTrackingName(TrackingNames.Requests);
 
         context.RegisterSourceOutput(requests, static (spc, request) =>
         {
-            spc.AddSource(request.HintName, Emitter.Emit(request.Spec));
+            spc.AddSource(request.HintName, ModelEmitter.Emit(request.Plan));
         });
     }
 }

@@ -3,7 +3,11 @@ using System.Text;
 
 namespace RnnGen.Generator;
 
-/// <summary>An indented source writer, as System.Text.Json's generator uses: lines, blocks and nothing else.</summary>
+/// <summary>
+/// An indented source writer (System.Text.Json's generator has the same): lines, and blocks that close themselves.
+/// <c>using (w.Block("void F()")) { … }</c> writes the header, <c>{</c>, the body one level deeper and <c>}</c>, so an
+/// unbalanced brace cannot be written; <see cref="ToSourceText"/> checks that every block was closed.
+/// </summary>
 internal sealed class SourceWriter
 {
     private readonly StringBuilder _sb = new();
@@ -17,33 +21,40 @@ internal sealed class SourceWriter
         _sb.Append(' ', 4 * _indent).Append(text).Append('\n');
     }
 
-    public void Lines(string text)
+    /// <summary>Writes <paramref name="header"/> (when given) and <c>{</c>; disposing the result writes <c>}</c> plus <paramref name="closing"/>.</summary>
+    public BlockScope Block(string? header = null, string closing = "")
     {
-        foreach (string line in text.Split('\n')) Line(line.TrimEnd('\r'));
-    }
-
-    public void Open(string header)
-    {
-        Line(header);
+        if (header is not null) Line(header);
         Line("{");
         _indent++;
+        return new BlockScope(this, closing);
     }
 
-    public void Open()
+    /// <summary>The source written so far; throws when a block is still open (a bug in an emitter, not in the user's model).</summary>
+    public string ToSourceText()
     {
-        Line("{");
-        _indent++;
+        if (_indent != 0) throw new InvalidOperationException($"The generated source has {_indent} unclosed block(s).");
+        return _sb.ToString();
     }
 
-    public void Close(string suffix = "")
+    private void Close(string closing)
     {
         _indent--;
-        Line("}" + suffix);
+        Line("}" + closing);
     }
 
-    public void Indent() => _indent++;
+    /// <summary>Closes the block it was returned for.</summary>
+    internal readonly struct BlockScope : IDisposable
+    {
+        private readonly SourceWriter _writer;
+        private readonly string _closing;
 
-    public void Unindent() => _indent--;
+        public BlockScope(SourceWriter writer, string closing)
+        {
+            _writer = writer;
+            _closing = closing;
+        }
 
-    public override string ToString() => _sb.ToString();
+        public void Dispose() => _writer.Close(_closing);
+    }
 }

@@ -31,4 +31,8 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 }
 
 /// <summary>What the parser returns for one <c>[RnnModel]</c> class: the spec (null when the declaration is invalid) and the diagnostics.</summary>
-internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What the parser makes of one declaration: the model's plan (null when a diagnostic stops it) and the diagnostics.
+/// Equal when the specs and diagnostics are equal, since a plan is a function of its spec.
+/// </summary>
+internal sealed record ParseResult(ModelPlan? Plan, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,18 +1,9 @@
 namespace RnnGen.Generator.Model;
 
-// The generator's own copies of the runtime enums (the generator cannot reference the runtime assembly).
-// Values match RnnGen.Topology, RnnGen.Precision and RnnGen.Nonlinearity.
-internal enum TopologyKind { ManyToMany = 0, ManyToOne = 1, OneToMany = 2, EncoderDecoder = 3 }
-
-internal enum PrecisionKind { Single = 0, Double = 1 }
-
-internal enum NonlinearityKind { Tanh = 0, Relu = 1 }
-
-internal enum CellKind { Rnn, Lstm, Gru }
+// Topology, Precision, Nonlinearity, CellType and HeadKind are the runtime's own enums, compiled into the generator
+// (see the project file).
 
 internal enum InputKind { Token, Vector }
-
-internal enum HeadKind { Softmax, Linear, Sigmoid }
 
 /// <summary>A type that encloses the model class, written back as <c>partial {Keyword} {Name}</c>.</summary>
 internal sealed record ContainingTypeSpec(string Keyword, string Name);
@@ -21,7 +12,7 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name);
 internal sealed record InputSpec(InputKind Kind, int Size, int Embedding);
 
 /// <summary>One recurrent layer of the stack, in source order.</summary>
-internal sealed record LayerSpec(CellKind Cell, int Hidden, NonlinearityKind Nonlinearity, bool Bidirectional);
+internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional);
 
 /// <summary>The output head.</summary>
 internal sealed record OutputSpec(HeadKind Kind, int Size);
@@ -37,9 +28,9 @@ internal sealed record ModelSpec(
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     int Steps,
     int Batch,
-    TopologyKind Topology,
+    Topology Topology,
     int OutputSteps,
-    PrecisionKind Precision,
+    Precision Precision,
     InputSpec Input,
     EquatableArray<LayerSpec> Layers,
     OutputSpec Output)

@@ -15,7 +15,7 @@ namespace RnnGen.Generator;
 /// one-to-many; an encoder and a decoder (same layer specs, own parameters) for encoder–decoder. The head reads the
 /// top of the last stack.
 /// </remarks>
-internal sealed class ModelPlan
+internal sealed class ModelPlan : IEquatable<ModelPlan>
 {
     /// <summary>Steps per emitted method: keeps each unrolled method far below the JIT's optimization limits.</summary>
     public const int StepsPerMethod = 16;
@@ -27,7 +27,7 @@ internal sealed class ModelPlan
         Spec = spec;
         B = spec.Batch;
         OutputSteps = spec.OutputSteps;
-        Element = spec.Precision == PrecisionKind.Double ? "double" : "float";
+        Element = spec.Precision == Precision.Double ? "double" : "float";
 
         // The first (or only) stack reads the model's input.
         long firstWidth = spec.Input.Kind == InputKind.Vector ? spec.Input.Size
@@ -36,26 +36,26 @@ internal sealed class ModelPlan
             : spec.Input.Embedding > 0 ? InputKindPlan.Embedding : InputKindPlan.OneHot;
         switch (spec.Topology)
         {
-            case TopologyKind.EncoderDecoder:
+            case Topology.EncoderDecoder:
             {
-                var encoder = new StackPlan(this, "Encoder", "encoder.", spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens"));
+                var encoder = new StackPlan(this, StackRole.Encoder, spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens"));
                 // The decoder reads the previous output: a token (with a start token after the classes) or a vector.
                 InputPlan decoderInput = spec.Output.Kind != HeadKind.Softmax
                     ? new InputPlan(InputKindPlan.Vector, spec.Output.Size, spec.Output.Size, null) { IsFeedback = true }
                     : spec.Input.Kind == InputKind.Token && spec.Input.Embedding > 0
                         ? new InputPlan(InputKindPlan.Embedding, spec.Output.Size + 1, spec.Input.Embedding, "_rnnDecoderTokens") { IsFeedback = true }
                         : new InputPlan(InputKindPlan.OneHot, spec.Output.Size + 1, spec.Output.Size + 1, "_rnnDecoderTokens") { IsFeedback = true };
-                var decoder = new StackPlan(this, "Decoder", "decoder.", spec.OutputSteps, decoderInput) { IsDecoder = true };
+                var decoder = new StackPlan(this, StackRole.Decoder, spec.OutputSteps, decoderInput);
                 Stacks.Add(encoder);
                 Stacks.Add(decoder);
                 break;
             }
-            case TopologyKind.OneToMany:
+            case Topology.OneToMany:
                 // One input, then each output fed back as the next input: the recurrence runs OutputSteps steps.
-                Stacks.Add(new StackPlan(this, "", "", spec.OutputSteps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens") { IsFeedback = true }) { IsDecoder = true });
+                Stacks.Add(new StackPlan(this, StackRole.Model, spec.OutputSteps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens") { IsFeedback = true }));
                 break;
             default:
-                Stacks.Add(new StackPlan(this, "", "", spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens")));
+                Stacks.Add(new StackPlan(this, StackRole.Model, spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens")));
                 break;
         }
 
@@ -108,12 +108,12 @@ internal sealed class ModelPlan
                     $"h: outputs of {stack.Describe}layer {layer.Index}, [{stack.StepsName}, Batch, {layer.OutWidth}]" + (layer.Directions == 2 ? " = [forward ; reverse]" : ""));
                 foreach (DirectionPlan dir in layer.Direction)
                 {
-                    if (layer.Cell != CellKind.Rnn)
+                    if (layer.Cell != CellType.Rnn)
                         dir.Gates = Activation("Gates" + dir.ConstSuffix, stack.Rows * layer.GateWidth,
-                            $"gate activations of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.StepsName}, Batch, {layer.GateWidth}] ({(layer.Cell == CellKind.Lstm ? "i, f, g, o" : "r, z, n")}); backward overwrites them with their gradients");
-                    if (layer.Cell == CellKind.Lstm)
+                            $"gate activations of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.StepsName}, Batch, {layer.GateWidth}] ({(layer.Cell == CellType.Lstm ? "i, f, g, o" : "r, z, n")}); backward overwrites them with their gradients");
+                    if (layer.Cell == CellType.Lstm)
                         dir.Cell = Activation("Cell" + dir.ConstSuffix, stack.Rows * layer.Hidden, $"c: cell states of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.StepsName}, Batch, {layer.Hidden}]");
-                    if (layer.Cell == CellKind.Gru)
+                    if (layer.Cell == CellType.Gru)
                         dir.RecurrentN = Activation("RecurrentN" + dir.ConstSuffix, stack.Rows * layer.Hidden,
                             $"h_(t-1)·W_hnᵀ + b_hn of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.StepsName}, Batch, {layer.Hidden}] (backward needs it for dr)");
                 }
@@ -131,7 +131,7 @@ internal sealed class ModelPlan
                     dir.H0 = new Region("H0" + dir.ConstSuffix, cursor, B * layer.Hidden, "");
                     cursor += B * layer.Hidden;
                 }
-            foreach (LayerPlan layer in stack.Layers.Where(l => l.Cell == CellKind.Lstm))
+            foreach (LayerPlan layer in stack.Layers.Where(l => l.Cell == CellType.Lstm))
                 foreach (DirectionPlan dir in layer.Direction)
                 {
                     dir.C0 = new Region("C0" + dir.ConstSuffix, cursor, B * layer.Hidden, "");
@@ -141,8 +141,6 @@ internal sealed class ModelPlan
         }
         if (IsEncoderDecoder)
             Last.InitialState = Activation("DecoderInitialState", StateLength, "the decoder's initial state: the encoder's final state, [StateSize]");
-        if (IsDecoding && Last.Input.Kind != InputKindPlan.Vector)
-            GeneratedRegion = null; // generated ids live in an int field
 
         // Many-to-one over a bidirectional top layer: the head reads [forward h at T−1 ; reverse h at 0] (PyTorch's h_n).
         if (IsManyToOne && Last.Top.Directions == 2)
@@ -152,11 +150,11 @@ internal sealed class ModelPlan
         if (spec.Output.Kind == HeadKind.Softmax) LogSumExp = Activation("LogSumExp", RowsOut, "log Σ exp(z) per output row, for an exact cross-entropy");
         ActivationLength = _activationCursor;
 
-        // Scratch: two ping-pong buffers carry dL/d(layer output) down the stacks; per-step carries.
+        // Scratch: two areas take turns carrying gradients down the stacks: the head writes dz into A and dL/dh of the top
+        // layer into B; each layer reads its dh from one and writes the dh of the layer below (or dL/dx) into the other,
+        // down the decoder, then down the encoder. Each area is sized for the largest thing it holds; every use has a
+        // layout constant of its own (Dz, DhL1, DhL0, Dx, …) that names what it holds there.
         IEnumerable<LayerPlan> allLayers = Stacks.SelectMany(s => s.Layers);
-        // Ping-pong: the head writes dz into A and dL/dh_top into B; each layer reads its dh from one and writes the dh
-        // of the layer below into the other — down the decoder, then down the encoder. Each buffer is sized for the
-        // largest thing it holds, not the widest matrix of the model.
         var order = Enumerable.Reverse(Stacks).SelectMany(st => Enumerable.Reverse(st.Layers)).ToList();
         long needA = RowsOut * OutputSize, needB = 0;
         for (int i = 0; i < order.Count; i++)
@@ -164,25 +162,29 @@ internal sealed class ModelPlan
             LayerPlan layer = order[i];
             bool inB = i % 2 == 0;
             long dh = layer.Stack.Rows * layer.OutWidth;
-            bool writesDx = !(layer.Index == 0 && (layer.Stack.Input.Kind == InputKindPlan.OneHot
-                || (layer.Stack.Input.Kind == InputKindPlan.Vector && layer.Stack.Input.IsFeedback && layer.Stack != First)));
-            long dx = writesDx ? layer.Stack.Rows * layer.InWidth : 0;
+            long dx = layer.WritesInputGradient ? layer.Stack.Rows * layer.InWidth : 0;
             if (inB) { needB = Math.Max(needB, dh); needA = Math.Max(needA, dx); }
             else { needA = Math.Max(needA, dh); needB = Math.Max(needB, dx); }
         }
-        DeltaA = Scratch("DeltaA", needA, "dL/dz of the head, then dL/dh of every other layer going down");
-        DeltaB = Scratch("DeltaB", needB, "dL/dh of the top layer, then of every other layer going down");
+        Region areaA = Scratch("GradientsA", needA, "dz of the head, then every other layer's dh going down (see the aliases below)");
+        Region areaB = Scratch("GradientsB", needB, "dh of the top layer, then every other layer's dh going down");
+        OutputGradient = Alias("Dz", areaA, RowsOut * OutputSize, $"dL/dz of the head, [OutputSteps, Batch, {OutputSize}]");
         for (int i = 0; i < order.Count; i++)
         {
-            order[i].DeltaIn = i % 2 == 0 ? DeltaB : DeltaA;
-            order[i].DeltaOut = i % 2 == 0 ? DeltaA : DeltaB;
+            LayerPlan layer = order[i];
+            Region area = i % 2 == 0 ? areaB : areaA, below = i % 2 == 0 ? areaA : areaB;
+            layer.HiddenGradient = Alias("Dh" + layer.Id, area, layer.Stack.Rows * layer.OutWidth,
+                $"dL/dh of {layer.Stack.Describe}layer {layer.Index}, [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
+            if (layer.WritesInputGradient)
+                layer.InputGradient = layer.Index > 0 ? null : Alias("Dx" + layer.Stack.Name, below, layer.Stack.Rows * layer.InWidth,
+                    $"dL/dx of the {(layer.Stack.Role == StackRole.Model ? "model" : layer.Stack.Describe.Trim())}'s inputs, [{layer.Stack.StepsName}, Batch, {layer.InWidth}]");
         }
-        long maxLstm = allLayers.Where(l => l.Cell == CellKind.Lstm).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
-        long maxGru = allLayers.Where(l => l.Cell == CellKind.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
-        if (maxLstm > 0) DeltaCell = Scratch("DeltaCell", B * maxLstm, "dL/dc carried from step t to step t−1");
+        long maxLstm = allLayers.Where(l => l.Cell == CellType.Lstm).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
+        long maxGru = allLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
+        if (maxLstm > 0) CellGradient = Scratch("Dc", B * maxLstm, "dL/dc carried from step t to step t−1");
         if (maxGru > 0) GruRecurrent = Scratch("GruRecurrent", B * 3 * maxGru, "h_(t-1)·W_hhᵀ of the current GRU step");
         if (IsEncoderDecoder)
-            Last.DeltaInitialState = Scratch("DeltaDecoderState", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
+            Last.InitialStateGradient = Scratch("DDecoderInitialState", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
         // One-hot inputs: W_ih transposed once per pass ([ids, G·H]), so a token's projection — and its gradient — is one
         // contiguous row instead of a strided column.
         long oneHot = Stacks.Where(st => st.Input.Kind == InputKindPlan.OneHot).Select(st => st.Input.Ids * st.Layers[0].GateWidth).DefaultIfEmpty(0).Max();
@@ -202,11 +204,15 @@ internal sealed class ModelPlan
         ScratchLength = _scratchCursor;
     }
 
-    public static Sizes MeasureSizes(ModelSpec spec)
-    {
-        var plan = new ModelPlan(spec);
-        return new Sizes(plan.ParameterCount, plan.ActivationLength, plan.ScratchLength);
-    }
+    /// <summary>The lengths of the three buffers, which the parser checks against what a span can index.</summary>
+    public Sizes Measure() => new(ParameterCount, ActivationLength, ScratchLength);
+
+    /// <summary>A plan is a function of its spec: equal specs give equal plans (what the incremental pipeline compares).</summary>
+    public bool Equals(ModelPlan? other) => other is not null && Spec.Equals(other.Spec);
+
+    public override bool Equals(object? obj) => Equals(obj as ModelPlan);
+
+    public override int GetHashCode() => Spec.GetHashCode();
 
     private long _parameterCursor, _activationCursor, _scratchCursor;
 
@@ -214,10 +220,10 @@ internal sealed class ModelPlan
     public long B { get; }
     public long OutputSteps { get; }
     public string Element { get; }
-    public bool IsDouble => Spec.Precision == PrecisionKind.Double;
-    public bool IsManyToOne => Spec.Topology == TopologyKind.ManyToOne;
-    public bool IsOneToMany => Spec.Topology == TopologyKind.OneToMany;
-    public bool IsEncoderDecoder => Spec.Topology == TopologyKind.EncoderDecoder;
+    public bool IsDouble => Spec.Precision == Precision.Double;
+    public bool IsManyToOne => Spec.Topology == Topology.ManyToOne;
+    public bool IsOneToMany => Spec.Topology == Topology.OneToMany;
+    public bool IsEncoderDecoder => Spec.Topology == Topology.EncoderDecoder;
 
     /// <summary>One-to-many and encoder–decoder generate: each output step feeds the next step's input.</summary>
     public bool IsDecoding => IsOneToMany || IsEncoderDecoder;
@@ -230,9 +236,6 @@ internal sealed class ModelPlan
     public List<LayerPlan> Layers => First.Layers;
     public LayerPlan Top => Last.Top;
 
-    /// <summary>Input steps of the first stack (the model's Steps, or OutputSteps for one-to-many).</summary>
-    public long T => First.T;
-    public long RowsIn => First.Rows;
     public long RowsOut => OutputSteps * B;
     public long OutputSize => Spec.Output.Size;
     public long HeadInputWidth { get; }
@@ -247,13 +250,16 @@ internal sealed class ModelPlan
     public Region OutputValues { get; }
     public Region? Logits { get; }
     public Region? LogSumExp { get; }
-    public Region? GeneratedRegion { get; }
     public long ActivationLength { get; }
 
     public List<Region> ScratchRegions { get; } = new();
-    public Region DeltaA { get; }
-    public Region DeltaB { get; }
-    public Region? DeltaCell { get; }
+    /// <summary>dL/dz of the head (an alias into the first gradient area).</summary>
+    public Region OutputGradient { get; }
+
+    /// <summary>Layout constants that name what a gradient area holds at one point of backward.</summary>
+    public List<Region> GradientAliases { get; } = new();
+
+    public Region? CellGradient { get; }
     public Region? GruRecurrent { get; }
     public Region? OneHotWeights { get; }
     public Region? StepGates { get; }
@@ -290,6 +296,13 @@ internal sealed class ModelPlan
         return r;
     }
 
+    private Region Alias(string name, Region area, long length, string comment)
+    {
+        var r = new Region(name, area.Offset, length, comment) { AliasOf = area.Const };
+        GradientAliases.Add(r);
+        return r;
+    }
+
     private Region Scratch(string name, long length, string comment)
     {
         var r = new Region(name, _scratchCursor, length, comment);
@@ -306,8 +319,11 @@ internal enum InputKindPlan { OneHot, Embedding, Vector }
 /// <summary>One parameter tensor: PyTorch name, the constant that holds its offset, shape and initializer.</summary>
 internal sealed record TensorPlan(string Name, string Const, long[] Shape, long Offset, long Length, TensorInit Init, long FanIn);
 
-/// <summary>A named slice of one of the model's buffers.</summary>
-internal sealed record Region(string Const, long Offset, long Length, string Comment);
+/// <summary>A named slice of one of the model's buffers; <see cref="AliasOf"/>: another region whose memory it shares.</summary>
+internal sealed record Region(string Const, long Offset, long Length, string Comment)
+{
+    public string? AliasOf { get; init; }
+}
 
 /// <summary>What the first layer of a stack reads.</summary>
 internal sealed class InputPlan
@@ -341,40 +357,55 @@ internal sealed class InputPlan
 /// <summary>A stack of recurrent layers over one sequence: the model's, or an encoder's or decoder's.</summary>
 internal sealed class StackPlan
 {
-    public StackPlan(ModelPlan model, string name, string tensorPrefix, long steps, InputPlan input)
+    public StackPlan(ModelPlan model, StackRole role, long steps, InputPlan input)
     {
         Model = model;
-        Name = name;
-        TensorPrefix = tensorPrefix;
-        T = steps;
+        Role = role;
+        Steps = steps;
         Input = input;
     }
 
     public ModelPlan Model { get; }
 
+    public StackRole Role { get; }
+
     /// <summary>Prefix of constants and methods: "", "Encoder" or "Decoder".</summary>
-    public string Name { get; }
+    public string Name => Role == StackRole.Model ? "" : Role.ToString();
 
     /// <summary>Prefix of tensor names: "", "encoder." or "decoder.".</summary>
-    public string TensorPrefix { get; }
+    public string TensorPrefix => Role == StackRole.Model ? "" : Role.ToString().ToLowerInvariant() + ".";
 
-    public long T { get; }
-    public long Rows => T * Model.B;
+    /// <summary>
+    /// Steps this stack runs: the model's <c>Steps</c> (many-to-many, many-to-one, an encoder) or its <c>OutputSteps</c>
+    /// (one-to-many, a decoder); <see cref="StepsName"/> is the constant's name.
+    /// </summary>
+    public long Steps { get; }
+    public long Rows => Steps * Model.B;
     public InputPlan Input { get; }
     public List<LayerPlan> Layers { get; } = new();
     public LayerPlan Top => Layers[Layers.Count - 1];
-
-    /// <summary>Runs step by step at inference, each step reading the previous output.</summary>
-    public bool IsDecoder { get; set; }
 
     /// <summary>The activation region that holds this stack's initial state; null: the model's InitialState.</summary>
     public Region? InitialState { get; set; }
 
     /// <summary>Scratch that receives dL/d(initial state) (a decoder's, which flows into the encoder).</summary>
-    public Region? DeltaInitialState { get; set; }
+    public Region? InitialStateGradient { get; set; }
 
     public string Describe => Name.Length == 0 ? "" : Name.ToLowerInvariant() + " ";
-    public string StepsName => Name == "Decoder" || (Name.Length == 0 && Model.IsOneToMany) ? "OutputSteps" : "Steps";
+    public string StepsName => Role == StackRole.Decoder || Model.IsOneToMany ? "OutputSteps" : "Steps";
+}
+
+/// <summary>What a stack of layers is in the model.</summary>
+internal enum StackRole
+{
+    /// <summary>The model's only stack (many-to-many, many-to-one, one-to-many).</summary>
+    Model,
+
+    /// <summary>The encoder of an encoder–decoder model: its final state starts the decoder.</summary>
+    Encoder,
+
+    /// <summary>The decoder of an encoder–decoder model: each step reads the previous output.</summary>
+    Decoder,
 }
 
 internal sealed class LayerPlan
@@ -390,10 +421,10 @@ internal sealed class LayerPlan
     public StackPlan Stack { get; }
     public int Index { get; }
     public LayerSpec Spec { get; }
-    public CellKind Cell => Spec.Cell;
+    public CellType Cell => Spec.Cell;
     public long Hidden => Spec.Hidden;
     public int Directions => Spec.Bidirectional ? 2 : 1;
-    public long Gates => Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
+    public long Gates => Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
     public long GateWidth => Gates * Hidden;
     public long InWidth { get; }
     public long OutWidth => Directions * Hidden;
@@ -401,13 +432,41 @@ internal sealed class LayerPlan
 
     /// <summary>The layer's outputs h, <c>[steps, Batch, OutWidth]</c>.</summary>
     public Region Outputs { get; set; } = null!;
-    public Region DeltaIn { get; set; } = null!;
-    public Region DeltaOut { get; set; } = null!;
+
+    /// <summary>dL/dh of this layer, <c>[steps, Batch, OutWidth]</c>: what backward reads.</summary>
+    public Region HiddenGradient { get; set; } = null!;
+
+    /// <summary>Where backward writes dL/dx: the layer below's <see cref="HiddenGradient"/>, or the stack's input gradient; null when it writes none.</summary>
+    public Region? InputGradient
+    {
+        get => Index > 0 ? Below!.HiddenGradient : _inputGradient;
+        set => _inputGradient = value;
+    }
+
+    private Region? _inputGradient;
+
+    /// <summary>The layer below in the stack; null for the first.</summary>
+    public LayerPlan? Below => Index == 0 ? null : Stack.Layers[Index - 1];
+
+    /// <summary>The top layer of its stack.</summary>
+    public bool IsTop => Index == Stack.Layers.Count - 1;
+
+    /// <summary>The first layer of a stack with a one-hot input: x_t·W_ihᵀ is a row gather, and dW_ih a row scatter.</summary>
+    public bool ReadsOneHot => Index == 0 && Stack.Input.Kind == InputKindPlan.OneHot;
+
+    /// <summary>
+    /// Whether backward computes dL/dx: not into a one-hot input (nothing to receive it), nor into a decoder's fed-back
+    /// vector inputs (they count as given).
+    /// </summary>
+    public bool WritesInputGradient => !(ReadsOneHot || (Index == 0 && Stack.Input.Kind == InputKindPlan.Vector && Stack.Input.IsFeedback && Stack.Role == StackRole.Decoder));
+
+    /// <summary>"Layer k", or "Encoder layer k" / "Decoder layer k", as the generated comments name it.</summary>
+    public string Title => Stack.Role == StackRole.Model ? "Layer " + Index : Stack.Name + " layer " + Index;
 
     /// <summary>Method-name stem, e.g. <c>L0</c> or <c>DecoderL1</c>.</summary>
     public string Id => Stack.Name + "L" + Index;
 
-    public string CellName => Cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => Spec.Nonlinearity == NonlinearityKind.Relu ? "RNN (relu)" : "RNN (tanh)" };
+    public string CellName => Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", _ => Spec.Nonlinearity == Nonlinearity.Relu ? "RNN (relu)" : "RNN (tanh)" };
 }
 
 internal sealed class DirectionPlan

@@ -1,7 +1,14 @@
 namespace RnnGen;
 
+// The generator compiles this file too (its own copy, internal there), so the declaration and the generated code
+// agree on every value.
 /// <summary>Element type of a generated model.</summary>
-public enum Precision
+#if RNNGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum Precision
 {
     /// <summary>32-bit <see cref="float"/>: the default, and the fast path.</summary>
     Single = 0,

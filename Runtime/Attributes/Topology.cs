@@ -1,7 +1,14 @@
 namespace RnnGen;
 
+// The generator compiles this file too (its own copy, internal there), so the declaration and the generated code
+// agree on every value.
 /// <summary>How inputs and outputs line up over time.</summary>
-public enum Topology
+#if RNNGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum Topology
 {
     /// <summary>An output at every input step (tagging, character language models).</summary>
     ManyToMany = 0,

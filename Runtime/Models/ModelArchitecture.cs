@@ -1,31 +1,5 @@
 namespace RnnGen;
 
-/// <summary>Recurrent cell of a layer.</summary>
-public enum CellType
-{
-    /// <summary>Vanilla (Elman) RNN.</summary>
-    Rnn,
-
-    /// <summary>Long short-term memory.</summary>
-    Lstm,
-
-    /// <summary>Gated recurrent unit.</summary>
-    Gru,
-}
-
-/// <summary>Kind of output head.</summary>
-public enum HeadKind
-{
-    /// <summary>Softmax over classes, cross-entropy loss.</summary>
-    Softmax,
-
-    /// <summary>No activation, squared-error loss.</summary>
-    Linear,
-
-    /// <summary>Element-wise sigmoid, binary cross-entropy loss.</summary>
-    Sigmoid,
-}
-
 /// <summary>One layer of a declared model.</summary>
 public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional);
 

@@ -328,6 +328,11 @@ public class DiagnosticTests
         ("RNNG026", "'M' has a primary constructor; RnnGen generates the model's constructor (ulong seed), so remove the parameter list and declare members instead", "(int width)"));
 
     [Fact]
+    public void RNNG026_PrimaryConstructorOfRecord() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial record M(int X);"),
+        ("RNNG026", "'M' has a primary constructor; RnnGen generates the model's constructor (ulong seed), so remove the parameter list and declare members instead", "(int X)"));
+
+    [Fact]
     public void RNNG027_FileLocalModel() => AssertDiagnostics(
         ModelSource(ValidAttributes, "file partial class M { }"),
         ("RNNG027", "'M' is file-local (or nested in a file-local type); generated code lives in another file and cannot extend it, so remove 'file'", "file"));
@@ -359,6 +364,11 @@ public class DiagnosticTests
     public void RNNG031_TypeNamedVar() => AssertDiagnostics(
         ModelSource(ValidAttributes, "public partial class M { }\n/// <summary>Odd.</summary>\npublic class @var { }"),
         ("RNNG031", "A type named 'var' is visible inside 'M', and the generated code declares its locals with 'var'; rename that type (the compiler also warns about lower-case type names, CS8981)", "M"));
+
+    [Fact]
+    public void RNNG031_ModelNamedVar() => AssertDiagnostics(
+        ModelSource(ValidAttributes, "public partial class @var { }"),
+        ("RNNG031", "A type named 'var' is visible inside 'var', and the generated code declares its locals with 'var'; rename that type (the compiler also warns about lower-case type names, CS8981)", "@var"));
 
     [Fact]
     public void RNNG032_PartAttributeWithoutModel()
@@ -693,6 +703,39 @@ public class DiagnosticTests
         Assert.Equal(DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
         Assert.Equal(rows.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count(), rows.Length);
         Assert.All(rows.Where(r => r.Retired), r => Assert.False(DiagnosticDescriptors.All.ContainsKey(r.Id), $"{r.Id} is marked retired in README.md but the generator still has it"));
+    }
+
+    // ------------------------------------------------------------------ names that must not collide
+
+    [Fact]
+    public void ModelsWhoseNamesDifferOnlyInCase_GenerateTwoFiles()
+    {
+        GeneratorRun run = GeneratorHarness.Run(
+            ModelSource(ValidAttributes, "public partial class Model { }") + "\n/// <summary>B.</summary>\n" + ValidAttributes + "\npublic partial class MODEL { }");
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(new[] { "Demo.MODEL.g.cs", "Demo.Model.2.g.cs" }, run.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
+        SnapshotTests.AssertNoWarnings(run);
+    }
+
+    [Fact]
+    public void NestedAndNamespacedModelsWithTheSameDottedName_GenerateTwoFiles()
+    {
+        GeneratorRun run = GeneratorHarness.Run($$"""
+            using RnnGen;
+            namespace Outer { /// <summary>A.</summary>
+            {{ValidAttributes}} public partial class Model { } }
+            /// <summary>Outer.</summary>
+            public partial class Outer { /// <summary>B.</summary>
+            {{ValidAttributes}} public partial class Model { } }
+            """);
+
+        // The declaration is itself an error (CS0101: a namespace and a class named Outer); the generator still writes
+        // one file per model under distinct hint names instead of throwing on a duplicate.
+        RobustnessTests.AssertNoCrash(run);
+        Assert.Empty(run.Rnng);
+        Assert.Equal(new[] { "Outer+Model.g.cs", "Outer.Model.g.cs" }, run.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(new[] { "CS0101" }, run.AllDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct());
     }
 
     // ------------------------------------------------------------------ helpers

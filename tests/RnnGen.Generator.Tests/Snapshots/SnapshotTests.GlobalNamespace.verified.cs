@@ -55,13 +55,17 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         public const int ActivationLength = 10;
 
         // Scratch.
-        public const int DeltaA = 0; // dL/dz of the head, then dL/dh of every other layer going down
-        public const int DeltaB = 4; // dL/dh of the top layer, then of every other layer going down
+        public const int GradientsA = 0; // dz of the head, then every other layer's dh going down (see the aliases below)
+        public const int GradientsB = 4; // dh of the top layer, then every other layer's dh going down
         public const int BiasSumL0 = 8; // b_ih + b_hh folded into the input projection
         public const int StepGates = 10; // gate pre-activations of the layer Step is computing
         public const int StepOutput = 12; // Step's output for each lane, [Batch, OutputSize]
         public const int StepLogSumExp = 13; // log Σ exp(z) of Step's softmax
         public const int ScratchLength = 14;
+        // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
+        public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 1]
+        public const int DhL0 = GradientsB; // dL/dh of layer 0, [Steps, Batch, 2]
+        public const int Dx = GradientsA; // dL/dx of the model's inputs, [Steps, Batch, 2]
 
         // Recurrent state (InitialState, FinalState): every h, then every c.
         public const int H0L0 = 0; // h of layer 0, [Batch, 2]
@@ -140,7 +144,7 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         get => _rnnWorkers?.Threads ?? 1;
         set
         {
-            if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "Threads must lie in [1, 32].");
+            if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $"Threads must lie in [1, {(global::RnnGen.Kernels.GemmWorkers.MaxThreads)}].");
             global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
             if (value == Threads) return;
             _rnnWorkers?.Dispose();
@@ -172,7 +176,7 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     public bool ComputeInputGradient { get; set; }
 
     /// <summary>d(Loss)/d(inputs), [Steps, Batch, InputSize], from the last <c>Backward</c> run with <see cref="ComputeInputGradient"/> set.</summary>
-    public global::System.ReadOnlySpan<float> InputGradient => _rnnScratch.Span.Slice(RnnLayout.DeltaA, Steps * Batch * InputSize);
+    public global::System.ReadOnlySpan<float> InputGradient => _rnnScratch.Span.Slice(RnnLayout.Dx, Steps * Batch * InputSize);
 
     /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
     public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -288,8 +292,8 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         // Input projection for all 2 steps at once (Steps·Batch = 2 rows):
         //   pre[t] = x_t·W_ihᵀ + b_ih + b_hh
         global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 2), p.Slice(RnnLayout.BiasHhL0, 2), s.Slice(RnnLayout.BiasSumL0, 2));
-        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL0, 4), 2, 2, 2, s.Slice(RnnLayout.BiasSumL0, 2));
-        global::RnnGen.Kernels.Gemm.NT(2, 2, 2, a.Slice(RnnLayout.InputX, 4), 2, p.Slice(RnnLayout.WeightIhL0, 4), 2, a.Slice(RnnLayout.HiddenL0, 4), 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL0, 4), rows: 2, n: 2, ldc: 2, s.Slice(RnnLayout.BiasSumL0, 2));
+        global::RnnGen.Kernels.Gemm.NT(m: 2, n: 2, k: 2, a.Slice(RnnLayout.InputX, 4), lda: 2, p.Slice(RnnLayout.WeightIhL0, 4), ldb: 2, a.Slice(RnnLayout.HiddenL0, 4), ldc: 2, accumulate: true);
         // The recurrence, unrolled: 16 steps per method.
         RnnForwardL0Steps0To1();
     }
@@ -300,15 +304,15 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
-        var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
-        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2);
-        // h_t = tanh(pre_t + h_(t-1)·W_hhᵀ), in place over the projection pre_t
+        var h = a.Slice(RnnLayout.HiddenL0, 4); // h_t, [Steps, Batch, 2]
+        var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2); // h before the first step
+        // h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
         // t = 0
-        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h0, 2, wHh, 2, h.Slice(0, 2), 2, accumulate: true);
-        global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
+        global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 2, h0, lda: 2, wHh, ldb: 2, h.Slice(0, 2), ldc: 2, accumulate: true);
+        global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, 2), ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
         // t = 1
-        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h.Slice(0, 2), 2, wHh, 2, h.Slice(2, 2), 2, accumulate: true);
-        global::RnnGen.Cells.RnnCell.Forward(h.Slice(2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
+        global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 2, h.Slice(0, 2), lda: 2, wHh, ldb: 2, h.Slice(2, 2), ldc: 2, accumulate: true);
+        global::RnnGen.Cells.RnnCell.Forward(h.Slice(2, 2), ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
     /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
@@ -317,10 +321,10 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         var p = _rnnParameters.Span;
         var a = _rnnActivations.Span;
         int rows = count * Batch, row = first * Batch;
-        var x = a.Slice(RnnLayout.HiddenL0, 4).Slice(row * 2, rows * 2);
+        var x = a.Slice(RnnLayout.HiddenL0 + row * 2, rows * 2);
         var z = a.Slice(RnnLayout.OutputValues + row * 1, rows * 1);
-        global::RnnGen.Kernels.Bias.Broadcast(z, rows, 1, 1, p.Slice(RnnLayout.HeadBias, 1));
-        global::RnnGen.Kernels.Gemm.NT(rows, 1, 2, x, 2, p.Slice(RnnLayout.HeadWeight, 2), 2, z, 1, accumulate: true);
+        global::RnnGen.Kernels.Bias.Broadcast(z, rows, n: 1, ldc: 1, p.Slice(RnnLayout.HeadBias, 1));
+        global::RnnGen.Kernels.Gemm.NT(m: rows, n: 1, k: 2, x, lda: 2, p.Slice(RnnLayout.HeadWeight, 2), ldb: 2, z, ldc: 1, accumulate: true);
         // y = z (no activation).
     }
 
@@ -328,7 +332,7 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
     private void RnnSaveState(global::System.Span<float> destination)
     {
         var a = _rnnActivations.Span;
-        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 2), 2, destination.Slice(RnnLayout.H0L0, 2), 2, 1, 2);
+        global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 2), ldSource: 2, destination.Slice(RnnLayout.H0L0, 2), ldTarget: 2, rows: 1, cols: 2);
     }
 
     private float RnnLossCore(global::System.ReadOnlySpan<float> targets)
@@ -336,7 +340,7 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         var a = _rnnActivations.Span;
         // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
         int first = _rnnLossStartStep * Batch;
-        return global::RnnGen.Losses.SquaredError.Loss(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), (2 - first) * OutputSize, RnnInverseBatch);
+        return global::RnnGen.Losses.SquaredError.Loss(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), count: (2 - first) * OutputSize, RnnInverseBatch);
     }
 
     /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
@@ -346,17 +350,17 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         var g = _rnnGradients.Span;
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
-        var dz = s.Slice(RnnLayout.DeltaA, 2); // dL/dz, [OutputSteps, Batch, 1]
+        var dz = s.Slice(RnnLayout.Dz, 2); // dL/dz, [OutputSteps, Batch, 1]
         // Rows before LossStartStep do not count: their dz is zero.
         int first = _rnnLossStartStep * Batch;
         dz.Slice(0, first * OutputSize).Clear();
         // Squared error: dz = 2(y − t) / Batch.
-        global::RnnGen.Losses.SquaredError.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), (2 - first) * OutputSize, RnnInverseBatch);
+        global::RnnGen.Losses.SquaredError.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: (2 - first) * OutputSize, RnnInverseBatch);
         // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-        global::RnnGen.Kernels.Gemm.TN(1, 2, 2, dz, 1, a.Slice(RnnLayout.HiddenL0, 4), 2, g.Slice(RnnLayout.HeadWeight, 2), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, 2, 1, 1, g.Slice(RnnLayout.HeadBias, 1));
+        global::RnnGen.Kernels.Gemm.TN(m: 1, n: 2, k: 2, dz, lda: 1, a.Slice(RnnLayout.HiddenL0, 4), ldb: 2, g.Slice(RnnLayout.HeadWeight, 2), ldc: 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 2, n: 1, ldy: 1, g.Slice(RnnLayout.HeadBias, 1));
         // dh of the top layer at every step: dz·W_head.
-        global::RnnGen.Kernels.Gemm.NN(2, 2, 1, dz, 1, p.Slice(RnnLayout.HeadWeight, 2), 2, s.Slice(RnnLayout.DeltaB, 4), 2, accumulate: false);
+        global::RnnGen.Kernels.Gemm.NN(m: 2, n: 2, k: 1, dz, lda: 1, p.Slice(RnnLayout.HeadWeight, 2), ldb: 2, s.Slice(RnnLayout.DhL0, 4), ldc: 2, accumulate: false);
         RnnBackwardL0();
         _rnnPhase = 2;
     }
@@ -372,15 +376,16 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         RnnBackwardL0Steps1To0();
         // Weight gradients, summed over all 2 steps by one product each (Steps·Batch = 2 rows):
         //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, a.Slice(RnnLayout.InputX, 4), 2, g.Slice(RnnLayout.WeightIhL0, 4).Slice(0, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasIhL0, 2));
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB, 2), 2, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.TN(2, 2, 1, s.Slice(RnnLayout.DeltaB + 2, 2), 2, a.Slice(RnnLayout.HiddenL0, 2), 2, g.Slice(RnnLayout.WeightHhL0, 4), 2, accumulate: true);
-        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DeltaB, 4), 2, 2, 2, g.Slice(RnnLayout.BiasHhL0, 2));
+        global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 2, s.Slice(RnnLayout.DhL0, 4), lda: 2, a.Slice(RnnLayout.InputX, 4), ldb: 2, g.Slice(RnnLayout.WeightIhL0, 4), ldc: 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0, 4), rows: 2, n: 2, ldy: 2, g.Slice(RnnLayout.BiasIhL0, 2));
+        //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
+        global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhL0, 2), lda: 2, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 4), ldc: 2, accumulate: true);
+        global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhL0 + 2, 2), lda: 2, a.Slice(RnnLayout.HiddenL0, 2), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 4), ldc: 2, accumulate: true);
+        global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0, 4), rows: 2, n: 2, ldy: 2, g.Slice(RnnLayout.BiasHhL0, 2));
         // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
         if (ComputeInputGradient)
         {
-            global::RnnGen.Kernels.Gemm.NN(2, 2, 2, s.Slice(RnnLayout.DeltaB, 4), 2, p.Slice(RnnLayout.WeightIhL0, 4).Slice(0, 4), 2, s.Slice(RnnLayout.DeltaA, 4), 2, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: 2, n: 2, k: 2, s.Slice(RnnLayout.DhL0, 4), lda: 2, p.Slice(RnnLayout.WeightIhL0, 4), ldb: 2, s.Slice(RnnLayout.Dx, 4), ldc: 2, accumulate: false);
         }
     }
 
@@ -391,14 +396,15 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         var a = _rnnActivations.Span;
         var s = _rnnScratch.Span;
         var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
-        var h = a.Slice(RnnLayout.HiddenL0, 4); // [Steps, Batch, 2]
-        var dh = s.Slice(RnnLayout.DeltaB, 4); // dL/dh, [Steps, Batch, 2]
-        // dh_t → dpre_t = dh_t⊙(1 − h_t²) in place; dh_(t-1) += dpre_t·W_hh
+        var h = a.Slice(RnnLayout.HiddenL0, 4); // h_t, [Steps, Batch, 2]
+        var dh = s.Slice(RnnLayout.DhL0, 4); // dL/dh_t, [Steps, Batch, 2]
+        // dpre_t = dh_t⊙(1 − h_t²)   (in place over dh_t)
+        // dh_(t-1) += dpre_t·W_hh
         // t = 1
-        global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2, 2), 2, h.Slice(2, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        global::RnnGen.Kernels.Gemm.NN(1, 2, 2, dh.Slice(2, 2), 2, wHh, 2, dh.Slice(0, 2), 2, accumulate: true);
+        global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2, 2), lddh: 2, h.Slice(2, 2), ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
+        global::RnnGen.Kernels.Gemm.NN(m: 1, n: 2, k: 2, dh.Slice(2, 2), lda: 2, wHh, ldb: 2, dh.Slice(0, 2), ldc: 2, accumulate: true);
         // t = 0
-        global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 2), 2, h.Slice(0, 2), 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
+        global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 2), lddh: 2, h.Slice(0, 2), ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
     }
 
     private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepState = new(StateSize);
@@ -422,17 +428,20 @@ partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorIn
         var s = _rnnScratch.Span;
         var state = _rnnStepState.Span;
         // Layer 0 (RNN (tanh), 2 units).
-        var gates0 = s.Slice(RnnLayout.StepGates, 2).Slice(0, 2);
-        var h0 = state.Slice(RnnLayout.H0L0 + lane * 2, 2);
-        global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 2), p.Slice(RnnLayout.BiasHhL0, 2), gates0);
-        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, input, 2, p.Slice(RnnLayout.WeightIhL0, 4), 2, gates0, 2, accumulate: true);
-        global::RnnGen.Kernels.Gemm.NT(1, 2, 2, h0, 2, p.Slice(RnnLayout.WeightHhL0, 4), 2, gates0, 2, accumulate: true);
-        global::RnnGen.Cells.RnnCell.Forward(gates0, 2, 1, 2, global::RnnGen.Nonlinearity.Tanh);
-        gates0.CopyTo(h0);
-        // Head.
+        {
+            var h = state.Slice(RnnLayout.H0L0 + lane * 2, 2); // this lane's h, updated in place
+            var gates = s.Slice(RnnLayout.StepGates, 2);
+            var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
+            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 2), p.Slice(RnnLayout.BiasHhL0, 2), gates);
+            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 2, input, lda: 2, p.Slice(RnnLayout.WeightIhL0, 4), ldb: 2, gates, ldc: 2, accumulate: true);
+            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 2, h, lda: 2, wHh, ldb: 2, gates, ldc: 2, accumulate: true);
+            global::RnnGen.Cells.RnnCell.Forward(gates, ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
+            gates.CopyTo(h);
+        }
+        // Head: z = h·W_headᵀ + b_head, then the output activation.
         var output = s.Slice(RnnLayout.StepOutput + lane * 1, 1);
         p.Slice(RnnLayout.HeadBias, 1).CopyTo(output);
-        global::RnnGen.Kernels.Gemm.NT(1, 1, 2, h0, 2, p.Slice(RnnLayout.HeadWeight, 2), 2, output, 1, accumulate: true);
+        global::RnnGen.Kernels.Gemm.NT(m: 1, n: 1, k: 2, state.Slice(RnnLayout.H0L0 + lane * 2, 2), lda: 2, p.Slice(RnnLayout.HeadWeight, 2), ldb: 2, output, ldc: 1, accumulate: true);
         return output;
     }
 

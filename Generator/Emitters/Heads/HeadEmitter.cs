@@ -1,0 +1,50 @@
+using RnnGen.Generator.Model;
+using static RnnGen.Generator.Emitters.Code;
+
+namespace RnnGen.Generator.Emitters.Heads;
+
+/// <summary>
+/// Everything that depends on the kind of output head: its activation, its loss (value and dL/dz) and the targets it
+/// takes. One subclass per head (<see cref="SoftmaxHeadEmitter"/>, <see cref="LinearHeadEmitter"/>,
+/// <see cref="SigmoidHeadEmitter"/>); the model emitter never switches on the head.
+/// </summary>
+internal abstract class HeadEmitter
+{
+    /// <summary>The emitter of the model's head.</summary>
+    public static HeadEmitter For(OutputSpec output) => output.Kind switch
+    {
+        HeadKind.Softmax => SoftmaxHeadEmitter.Instance,
+        HeadKind.Sigmoid => SigmoidHeadEmitter.Instance,
+        _ => LinearHeadEmitter.Instance,
+    };
+
+    /// <summary>Targets are class ids (<c>int</c>) rather than values of the model's element type.</summary>
+    public virtual bool ClassTargets => false;
+
+    /// <summary>Short name with its size, e.g. <c>softmax(65)</c>.</summary>
+    public abstract string Describe(long size);
+
+    /// <summary>The activation applied to the logits z, as an equation.</summary>
+    public abstract string ActivationEquation { get; }
+
+    /// <summary>The loss, one sentence: what it is per step and example, and how it is reduced.</summary>
+    public abstract string LossDescription { get; }
+
+    /// <summary>The argument check of the targets (<c>shape</c> is the text of the expected shape; <c>start</c> what precedes the first checked target, or "").</summary>
+    public abstract void EmitTargetCheck(SourceWriter w, string shape, string start);
+
+    /// <summary>In the forward head: the output from the logits <c>z</c> of <c>rows</c> rows (starting at row <c>row</c>).</summary>
+    public abstract void EmitActivation(ModelEmitter e, string output);
+
+    /// <summary>The body of <c>RnnLossCore</c>: returns the loss over output rows from <c>first</c>.</summary>
+    public abstract void EmitLoss(ModelEmitter e);
+
+    /// <summary>In backward: <c>dz</c> = dL/dz for output rows from <c>first</c>.</summary>
+    public abstract void EmitOutputGradient(ModelEmitter e);
+
+    /// <summary>In single-step inference: the activation of the lane's logits <c>output</c> in place.</summary>
+    public virtual void EmitSingleStepActivation(ModelEmitter e) { }
+
+    /// <summary>The rows from <c>first</c> on of the output, the values of count <c>(rows − first) · OutputSize</c>.</summary>
+    protected static string ValuesFromFirst(ModelEmitter e) => $"({N(e.Plan.RowsOut)} - first) * OutputSize";
+}

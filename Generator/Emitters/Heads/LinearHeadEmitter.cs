@@ -1,0 +1,29 @@
+using static RnnGen.Generator.Emitters.Code;
+
+namespace RnnGen.Generator.Emitters.Heads;
+
+/// <summary>No activation, squared-error loss: <c>global::RnnGen.Losses.SquaredError</c>.</summary>
+internal sealed class LinearHeadEmitter : HeadEmitter
+{
+    public static readonly LinearHeadEmitter Instance = new();
+
+    public override string Describe(long size) => $"linear({N(size)})";
+
+    public override string ActivationEquation => "Output = z";
+
+    public override string LossDescription => "squared error Σ_j (y_j − t_j)², summed over output steps, averaged over the batch.";
+
+    public override void EmitTargetCheck(SourceWriter w, string shape, string start) =>
+        w.Line($"{Inputs}ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets){start});");
+
+    public override void EmitActivation(ModelEmitter e, string output) => e.W.Line("// y = z (no activation).");
+
+    public override void EmitLoss(ModelEmitter e) =>
+        e.W.Line($"return {Losses}SquaredError.Loss(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
+
+    public override void EmitOutputGradient(ModelEmitter e)
+    {
+        e.W.Line("// Squared error: dz = 2(y − t) / Batch.");
+        e.W.Line($"{Losses}SquaredError.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
+    }
+}

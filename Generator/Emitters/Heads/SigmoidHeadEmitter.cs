@@ -1,0 +1,39 @@
+using static RnnGen.Generator.Emitters.Code;
+
+namespace RnnGen.Generator.Emitters.Heads;
+
+/// <summary>Element-wise sigmoid with binary cross-entropy from the logits: <c>global::RnnGen.Losses.BinaryCrossEntropy</c>.</summary>
+internal sealed class SigmoidHeadEmitter : HeadEmitter
+{
+    public static readonly SigmoidHeadEmitter Instance = new();
+
+    public override string Describe(long size) => $"sigmoid({N(size)})";
+
+    public override string ActivationEquation => "Output = σ(z)";
+
+    public override string LossDescription => "binary cross-entropy Σ_j −[t log y + (1−t) log(1−y)] from the logits, summed over output steps, averaged over the batch.";
+
+    public override void EmitTargetCheck(SourceWriter w, string shape, string start) =>
+        w.Line($"{Inputs}ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets){start});");
+
+    public override void EmitActivation(ModelEmitter e, string output)
+    {
+        e.W.Line("// y = σ(z); the logits stay for a stable loss.");
+        e.W.Line($"{Losses}BinaryCrossEntropy.Sigmoid(z, {output}, count: rows * {N(e.Plan.OutputSize)});");
+    }
+
+    public override void EmitLoss(ModelEmitter e)
+    {
+        e.W.Line("// Σ softplus(z) − t·z = binary cross-entropy of σ(z), finite for every finite z.");
+        e.W.Line($"return {Losses}BinaryCrossEntropy.Loss(a.Slice({C(e.Plan.Logits!)} + first * OutputSize, {ValuesFromFirst(e)}), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
+    }
+
+    public override void EmitOutputGradient(ModelEmitter e)
+    {
+        e.W.Line("// Sigmoid + binary cross-entropy: dz = (σ(z) − t) / Batch.");
+        e.W.Line($"{Losses}BinaryCrossEntropy.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
+    }
+
+    public override void EmitSingleStepActivation(ModelEmitter e) =>
+        e.W.Line($"{Losses}BinaryCrossEntropy.Sigmoid(output, output, count: {N(e.Plan.OutputSize)});");
+}

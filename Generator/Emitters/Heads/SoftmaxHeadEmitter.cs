@@ -1,0 +1,45 @@
+using static RnnGen.Generator.Emitters.Code;
+
+namespace RnnGen.Generator.Emitters.Heads;
+
+/// <summary>Softmax over classes with cross-entropy: <c>global::RnnGen.Losses.Softmax</c>.</summary>
+internal sealed class SoftmaxHeadEmitter : HeadEmitter
+{
+    public static readonly SoftmaxHeadEmitter Instance = new();
+
+    public override bool ClassTargets => true;
+
+    public override string Describe(long size) => $"softmax({N(size)})";
+
+    public override string ActivationEquation => "Output = softmax(z)";
+
+    public override string LossDescription => "cross-entropy −log p[target], summed over output steps, averaged over the batch.";
+
+    public override void EmitTargetCheck(SourceWriter w, string shape, string start) =>
+        w.Line($"{Inputs}ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, \"{shape}\", \"Target class\", nameof(targets){start});");
+
+    public override void EmitActivation(ModelEmitter e, string output)
+    {
+        e.W.Line("// p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.");
+        e.W.Line($"{Losses}Softmax.Rows(z, rows, n: {N(e.Plan.OutputSize)}, a.Slice({C(e.Plan.LogSumExp!)} + row, rows));");
+    }
+
+    public override void EmitLoss(ModelEmitter e)
+    {
+        ModelPlan plan = e.Plan;
+        long width = plan.HeadInputWidth;
+        e.W.Line("// −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.");
+        e.W.Line($"return {Losses}Softmax.CrossEntropyLoss(targets.Slice(first), {e.HeadInputFrom("a", "first")}, ldx: {N(width)}, width: {N(width)}, " +
+            $"{Whole("_rnnParameters.Span", plan.HeadWeight)}, {Whole("_rnnParameters.Span", plan.HeadBias)}, " +
+            $"a.Slice({C(plan.LogSumExp!)} + first, {N(plan.RowsOut)} - first), rows: {N(plan.RowsOut)} - first, RnnInverseBatch);");
+    }
+
+    public override void EmitOutputGradient(ModelEmitter e)
+    {
+        e.W.Line("// Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.");
+        e.W.Line($"{Losses}Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: {N(e.Plan.RowsOut)} - first, n: {N(e.Plan.OutputSize)}, RnnInverseBatch);");
+    }
+
+    public override void EmitSingleStepActivation(ModelEmitter e) =>
+        e.W.Line($"{Losses}Softmax.Rows(output, rows: 1, n: {N(e.Plan.OutputSize)}, {Whole("s", e.Plan.StepLogSumExp!)});");
+}

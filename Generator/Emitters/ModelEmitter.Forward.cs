@@ -1,0 +1,255 @@
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generator.Emitters.Cells;
+using RnnGen.Generator.Model;
+using static RnnGen.Generator.Emitters.Code;
+
+namespace RnnGen.Generator.Emitters;
+
+internal sealed partial class ModelEmitter
+{
+    /// <summary>Steps in the order a direction visits them: 0…T−1 forward, T−1…0 reverse.</summary>
+    private static IEnumerable<long> StepOrder(LayerPlan layer, DirectionPlan dir)
+    {
+        long steps = layer.Stack.Steps;
+        for (long i = 0; i < steps; i++) yield return dir.Reverse ? steps - 1 - i : i;
+    }
+
+    /// <summary>The step whose state feeds step t, or null for the first step (which reads the initial state).</summary>
+    private static long? PreviousStep(LayerPlan layer, DirectionPlan dir, long t)
+    {
+        if (dir.Reverse) return t == layer.Stack.Steps - 1 ? null : t + 1;
+        return t == 0 ? null : t - 1;
+    }
+
+    /// <summary>Splits a direction's step order into the blocks emitted as one method each.</summary>
+    private static List<List<long>> StepBlocks(LayerPlan layer, DirectionPlan dir)
+    {
+        var blocks = new List<List<long>>();
+        foreach (long t in StepOrder(layer, dir))
+        {
+            if (blocks.Count == 0 || blocks[blocks.Count - 1].Count == ModelPlan.StepsPerMethod) blocks.Add(new List<long>());
+            blocks[blocks.Count - 1].Add(t);
+        }
+        return blocks;
+    }
+
+    private static string BlockName(string pass, LayerPlan layer, DirectionPlan dir, List<long> steps) =>
+        $"Rnn{pass}{layer.Id}{(dir.Reverse ? "Reverse" : "")}Steps{steps[0]}To{steps[steps.Count - 1]}";
+
+    // ------------------------------------------------------------------------------------------------ forward
+
+    private void EmitForward()
+    {
+        _w.Line("/// <summary>The forward pass over the loaded inputs" + (_plan.IsDecoding ? " (teacher forcing)" : "") + ": every layer over all steps, then the head.</summary>");
+        using (_w.Block("private void RnnForwardCore()"))
+        {
+            foreach (StackPlan stack in _plan.Stacks)
+            {
+                EmitEmbeddingGather(stack, "0", stack.Rows);
+                foreach (LayerPlan layer in stack.Layers) _w.Line($"RnnForward{layer.Id}();");
+                if (stack.Role == StackRole.Encoder)
+                {
+                    _w.Line("// The decoder starts from the encoder's final state, layer by layer.");
+                    _w.Line($"RnnSaveState{stack.Name}({StateBuffer(_plan.Last)});");
+                }
+            }
+            _w.Line("RnnForwardHead(0, OutputSteps);");
+            _w.Line($"RnnSaveState{_plan.Last.Name}(_rnnFinalState.Span);");
+            _w.Line("_rnnPhase = 1;");
+        }
+        _w.Line();
+
+        foreach (StackPlan stack in _plan.Stacks)
+        {
+            foreach (LayerPlan layer in stack.Layers)
+            {
+                EmitLayerForward(layer);
+                foreach (DirectionPlan dir in layer.Direction)
+                    foreach (List<long> block in StepBlocks(layer, dir))
+                        EmitForwardBlock(layer, dir, block);
+            }
+        }
+        EmitHeadForward();
+        foreach (StackPlan stack in _plan.Stacks)
+            if (stack.Role == StackRole.Encoder || stack == _plan.Last) EmitSaveState(stack);
+    }
+
+    /// <summary>x_t = E[token_t] for rows [first, first + rows) of a stack with an embedding.</summary>
+    private void EmitEmbeddingGather(StackPlan stack, string firstRow, long rows)
+    {
+        if (stack.Input.EmbeddingTensor is not { } emb) return;
+        long e = stack.Input.Width;
+        bool all = firstRow == "0" && rows == stack.Rows;
+        string tokens = all ? stack.Input.TokenField! : $"global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, {firstRow}, {N(rows)})";
+        string x = all ? Whole("_rnnActivations.Span", stack.Input.X!) : $"_rnnActivations.Span.Slice({C(stack.Input.X!)} + {firstRow} * {N(e)}, {N(rows * e)})";
+        _w.Line($"// x_t = {emb.Name}[token_t].");
+        _w.Line($"{Inputs}Embedding.Gather({Whole("_rnnParameters.Span", emb)}, width: {N(e)}, {tokens}, {x});");
+    }
+
+    /// <summary>The layer's input x: <c>(span, leading dimension)</c> of the [steps·Batch, InWidth] matrix it multiplies.</summary>
+    private static (string Span, long Ld) LayerInput(LayerPlan layer) =>
+        layer.Below is { } below ? (Whole("a", below.Outputs), below.OutWidth) : (Whole("a", layer.Stack.Input.X!), layer.InWidth);
+
+    private void EmitLayerForward(LayerPlan layer)
+    {
+        StackPlan stack = layer.Stack;
+        CellEmitter cell = CellEmitter.For(layer);
+        long rows = stack.Rows;
+        _w.Line($"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads [{stack.StepsName}, Batch, {layer.InWidth}], writes h [{stack.StepsName}, Batch, {layer.OutWidth}].</summary>");
+        using (_w.Block($"private void RnnForward{layer.Id}()"))
+        {
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var a = _rnnActivations.Span;");
+            _w.Line("var s = _rnnScratch.Span;");
+            foreach (DirectionPlan dir in layer.Direction)
+            {
+                string bias = Whole("s", dir.BiasSum);
+                (Region region, long ldTarget, long column) = cell.ProjectionTarget(layer, dir);
+                string target = Slice("a", Plus(C(region), N(column)), region.Length - column);
+                _w.Line($"// Input projection{dir.Describe} for all {stack.Steps} steps at once ({stack.StepsName}·Batch = {rows} rows):");
+                _w.Line($"//   {cell.ProjectionName} = x_t·W_ihᵀ + {cell.ProjectionBias}" + (layer.Cell == CellType.Gru ? "   (b_hn stays inside r⊙(·))" : ""));
+                cell.EmitBiasSum(_w, dir, "p", bias);
+                if (layer.ReadsOneHot)
+                {
+                    _w.Line("//   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).");
+                    string transposed = Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * layer.GateWidth);
+                    _w.Line($"{Kernels}Matrix.Transpose({Whole("p", dir.WeightIh)}, rows: {N(layer.GateWidth)}, cols: {N(stack.Input.Ids)}, {transposed});");
+                    _w.Line($"{Inputs}OneHot.ProjectRows({transposed}, n: {N(layer.GateWidth)}, {stack.Input.TokenField}, {bias}, {target}, ldc: {N(ldTarget)});");
+                }
+                else
+                {
+                    (string x, long ldx) = LayerInput(layer);
+                    _w.Line($"{Kernels}Bias.Broadcast({target}, rows: {N(rows)}, n: {N(layer.GateWidth)}, ldc: {N(ldTarget)}, {bias});");
+                    _w.Line($"{Kernels}Gemm.NT(m: {N(rows)}, n: {N(layer.GateWidth)}, k: {N(layer.InWidth)}, {x}, lda: {N(ldx)}, {Whole("p", dir.WeightIh)}, ldb: {N(layer.InWidth)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
+                }
+                if (_plan.PacksRecurrentWeights)
+                {
+                    _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method. W_hh is packed once for all of them.");
+                    _w.Line($"_rnnPacked.PackNT({Whole("p", dir.WeightHh)}, n: {N(layer.GateWidth)}, k: {N(layer.Hidden)}, ldb: {N(layer.Hidden)});");
+                }
+                else
+                {
+                    _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method.");
+                }
+                foreach (List<long> block in StepBlocks(layer, dir)) _w.Line(BlockName("Forward", layer, dir, block) + "();");
+            }
+        }
+        _w.Line();
+    }
+
+    private void EmitForwardBlock(LayerPlan layer, DirectionPlan dir, List<long> steps)
+    {
+        CellEmitter cell = CellEmitter.For(layer);
+        long hd = layer.Hidden, ld = layer.OutWidth, col = dir.Reverse ? hd : 0, b = _plan.B;
+        bool packed = _plan.PacksRecurrentWeights;
+        _w.Line($"/// <summary>{layer.Title}{dir.Describe}, steps {steps[0]} to {steps[steps.Count - 1]}.</summary>");
+        using (_w.Block($"private void {BlockName("Forward", layer, dir, steps)}()"))
+        {
+            EmitForwardLocals(layer, dir, steps.Any(t => PreviousStep(layer, dir, t) is null), packed);
+            foreach (long t in steps)
+            {
+                long? prev = PreviousStep(layer, dir, t);
+                _w.Line($"// t = {t}");
+                cell.EmitForwardStep(this, layer, new StepSpans(
+                    Rows: N(b),
+                    HPrev: prev is null ? "h0" : StepRows("h", prev.Value, ld, col, hd), LdPrev: prev is null ? hd : ld,
+                    CPrev: prev is null ? "c0" : Slice("c", StepOffset(prev.Value, hd), b * hd),
+                    Gates: Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth),
+                    Cell: Slice("c", StepOffset(t, hd), b * hd),
+                    RecurrentN: Slice("hn", StepOffset(t, hd), b * hd),
+                    H: StepRows("h", t, ld, col, hd), Ld: ld,
+                    Packed: packed));
+            }
+        }
+        _w.Line();
+    }
+
+    /// <summary>The spans a block of forward steps works on, named as in the equations, and the equations themselves.</summary>
+    private void EmitForwardLocals(LayerPlan layer, DirectionPlan dir, bool readsInitial, bool packed)
+    {
+        CellEmitter cell = CellEmitter.For(layer);
+        if (!packed || cell.ForwardReadsParameters) _w.Line("var p = _rnnParameters.Span;");
+        _w.Line("var a = _rnnActivations.Span;");
+        if (!packed) _w.Line($"var wHh = {Whole("p", dir.WeightHh)};");
+        _w.Line($"var h = {Whole("a", layer.Outputs)}; // h_t, [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
+        if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step");
+        cell.EmitForwardLocals(this, layer, dir, readsInitial);
+        foreach (string equation in cell.ForwardEquations) _w.Line("// " + equation);
+    }
+
+    /// <summary>The head's input rows: every step (many-to-many and decoders) or the last step (many-to-one).</summary>
+    private (string Span, long Rows) HeadInput(string a)
+    {
+        LayerPlan top = _plan.Top;
+        if (_plan.HeadInputRows is { } gathered)
+            return (Whole(a, gathered), _plan.B);
+        if (_plan.IsManyToOne)
+            return (Slice(a, Plus(C(top.Outputs), StepOffset(top.Stack.Steps - 1, top.OutWidth)), _plan.B * top.OutWidth), _plan.B);
+        return (Whole(a, top.Outputs), _plan.RowsOut);
+    }
+
+    /// <summary>The head's input from output row <paramref name="firstRow"/> on (a C# expression), all the rows left or <paramref name="rows"/> of them.</summary>
+    internal string HeadInputFrom(string a, string firstRow, string? rows = null)
+    {
+        LayerPlan top = _plan.Top;
+        long width = _plan.HeadInputWidth;
+        (Region region, long offset) = _plan.HeadInputRows is { } gathered ? (gathered, 0L)
+            : _plan.IsManyToOne ? (top.Outputs, (top.Stack.Steps - 1) * _plan.B * top.OutWidth)
+            : (top.Outputs, 0L);
+        long length = _plan.HeadInputRows is not null || _plan.IsManyToOne ? _plan.B * width : region.Length;
+        string start = Plus(C(region), N(offset));
+        return $"{a}.Slice({start} + {firstRow} * {N(width)}, {(rows is null ? $"{N(length)} - {firstRow} * {N(width)}" : $"{rows} * {N(width)}")})";
+    }
+
+    private void EmitHeadForward()
+    {
+        long c = _plan.OutputSize, hd = _plan.HeadInputWidth, b = _plan.B;
+        _w.Line("/// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>");
+        using (_w.Block("private void RnnForwardHead(int first, int count)"))
+        {
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var a = _rnnActivations.Span;");
+            if (_plan.HeadInputRows is { } gathered)
+            {
+                LayerPlan top = _plan.Top;
+                long h = top.Hidden, ld = top.OutWidth;
+                _w.Line("// The head reads the forward direction after its last step (t = T−1) and the reverse direction after its last (t = 0).");
+                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(C(top.Outputs), StepOffset(top.Stack.Steps - 1, ld)), (b - 1) * ld + h)}, ldSource: {N(ld)}, {Whole("a", gathered)}, ldTarget: {N(ld)}, rows: {N(b)}, cols: {N(h)});");
+                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(C(top.Outputs), N(h)), (b - 1) * ld + h)}, ldSource: {N(ld)}, {Slice("a", Plus(C(gathered), N(h)), gathered.Length - h)}, ldTarget: {N(ld)}, rows: {N(b)}, cols: {N(h)});");
+            }
+            _w.Line("int rows = count * Batch, row = first * Batch;");
+            _w.Line($"var x = {HeadInputFrom("a", "row", "rows")};");
+            string output = $"a.Slice({C(_plan.OutputValues)} + row * {N(c)}, rows * {N(c)})";
+            string z = _plan.Logits is { } logits ? $"a.Slice({C(logits)} + row * {N(c)}, rows * {N(c)})" : output;
+            _w.Line($"var z = {z};");
+            _w.Line($"{Kernels}Bias.Broadcast(z, rows, n: {N(c)}, ldc: {N(c)}, {Whole("p", _plan.HeadBias)});");
+            _w.Line($"{Kernels}Gemm.NT(m: rows, n: {N(c)}, k: {N(hd)}, x, lda: {N(hd)}, {Whole("p", _plan.HeadWeight)}, ldb: {N(hd)}, z, ldc: {N(c)}, accumulate: true);");
+            _head.EmitActivation(this, output);
+        }
+        _w.Line();
+    }
+
+    /// <summary>Copies a stack's state after its last step (per direction) into a state-layout span.</summary>
+    private void EmitSaveState(StackPlan stack)
+    {
+        _w.Line($"/// <summary>h (and c) of every {stack.Describe}layer after the last step each direction takes, in the layout of InitialState.</summary>");
+        using (_w.Block($"private void RnnSaveState{stack.Name}({Span} destination)"))
+        {
+            _w.Line("var a = _rnnActivations.Span;");
+            foreach (LayerPlan layer in stack.Layers)
+            {
+                foreach (DirectionPlan dir in layer.Direction)
+                {
+                    long last = dir.Reverse ? 0 : stack.Steps - 1;
+                    long col = dir.Reverse ? layer.Hidden : 0;
+                    string hLast = Slice("a", Plus(C(layer.Outputs), StepOffset(last, layer.OutWidth, col)), (_plan.B - 1) * layer.OutWidth + layer.Hidden);
+                    _w.Line($"{Kernels}Matrix.CopyRows({hLast}, ldSource: {N(layer.OutWidth)}, {Whole("destination", dir.H0)}, ldTarget: {N(layer.Hidden)}, rows: {N(_plan.B)}, cols: {N(layer.Hidden)});");
+                    if (dir.Cell is { } cell)
+                        _w.Line($"{Slice("a", Plus(C(cell), StepOffset(last, layer.Hidden)), _plan.B * layer.Hidden)}.CopyTo({Whole("destination", dir.C0!)});");
+                }
+            }
+        }
+        _w.Line();
+    }
+}

@@ -1,0 +1,694 @@
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generator.Emitters.Cells;
+using RnnGen.Generator.Emitters.Heads;
+using RnnGen.Generator.Model;
+using static RnnGen.Generator.Emitters.Code;
+
+namespace RnnGen.Generator.Emitters;
+
+/// <summary>
+/// Writes the generated half of a model class from its <see cref="ModelPlan"/>: sizes as constants, offsets in a
+/// nested <c>RnnLayout</c> class, the public API, and the forward and backward passes unrolled over the steps as calls
+/// into the runtime's kernels (GEMM, fused cells, losses). What depends on the cell or the head is written by its
+/// <see cref="CellEmitter"/> or <see cref="HeadEmitter"/>. Each block carries a comment with the equation it computes.
+/// Private members are named <c>Rnn…</c> / <c>_rnn…</c> so they do not collide with the user's own members.
+/// </summary>
+internal sealed partial class ModelEmitter
+{
+    internal static readonly string Version = typeof(RnnGenerator).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private readonly ModelPlan _plan;
+    private readonly ModelSpec _spec;
+    private readonly HeadEmitter _head;
+    private readonly SourceWriter _w = new();
+    private readonly string _e;
+
+    private ModelEmitter(ModelPlan plan)
+    {
+        _plan = plan;
+        _spec = plan.Spec;
+        _head = HeadEmitter.For(_spec.Output);
+        _e = _plan.Element;
+    }
+
+    /// <summary>The source of <c>{Namespace}.{Class}.g.cs</c>.</summary>
+    public static string Emit(ModelPlan plan)
+    {
+        var emitter = new ModelEmitter(plan);
+        emitter.EmitFile();
+        return emitter._w.ToSourceText();
+    }
+
+    /// <summary>The writer, for the cell and head emitters.</summary>
+    internal SourceWriter W => _w;
+
+    /// <summary>The plan being written.</summary>
+    internal ModelPlan Plan => _plan;
+
+    /// <summary>Lanes per step, B.</summary>
+    internal long B => _plan.B;
+
+    private string Span => "global::System.Span<" + _e + ">";
+    private string ReadOnlySpan => "global::System.ReadOnlySpan<" + _e + ">";
+    private string Interface(string name) => "global::RnnGen." + name + "<" + _e + ">";
+    private bool TokenInput => _spec.Input.Kind == InputKind.Token;
+    private bool ClassTargets => _head.ClassTargets;
+    private string InputParameter => TokenInput ? "tokens" : "inputs";
+    private string InputType => TokenInput ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
+    private string TargetType => ClassTargets ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
+
+    /// <summary>Decoding models whose fed-back outputs are token ids (sampling and <c>Generated</c> apply).</summary>
+    private bool GeneratesTokens => _plan.IsDecoding && ClassTargets;
+
+    /// <summary>Offset of step <paramref name="t"/> in a <c>[steps, Batch, width]</c> region, plus a column offset.</summary>
+    internal string StepOffset(long t, long width, long column = 0)
+    {
+        long stride = _plan.B * width;
+        string step = t == 0 ? "" : t == 1 ? N(stride) : $"{N(t)} * {N(stride)}";
+        if (column == 0) return step.Length == 0 ? "0" : step;
+        return step.Length == 0 ? N(column) : $"{step} + {N(column)}";
+    }
+
+    /// <summary>The <c>Batch</c> rows of step t of a region whose rows are <paramref name="ld"/> wide, from column <paramref name="column"/>.</summary>
+    internal string StepRows(string span, long t, long ld, long column, long width) =>
+        Slice(span, StepOffset(t, ld, column), (_plan.B - 1) * ld + width);
+
+    /// <summary><paramref name="rows"/> matrix rows of a region, starting at step t and column <paramref name="column"/>.</summary>
+    internal string RegionRows(string span, Region region, long t, long ld, long column, long rows, long width) =>
+        Slice(span, Plus(C(region), StepOffset(t, ld, column)), (rows - 1) * ld + width);
+
+    /// <summary>The buffer that holds a stack's initial state: the model's InitialState, or (decoder) a copy of the encoder's final state.</summary>
+    private static string StateBuffer(StackPlan stack) =>
+        stack.InitialState is { } region ? $"_rnnActivations.Span.Slice({C(region)}, StateSize)" : "_rnnInitialState.Span";
+
+    /// <summary>h before a direction's first step.</summary>
+    internal string InitialH(LayerPlan layer, DirectionPlan dir) => Slice(StateBuffer(layer.Stack), C(dir.H0), dir.H0.Length);
+
+    /// <summary>c before a direction's first step (LSTM).</summary>
+    internal string InitialC(LayerPlan layer, DirectionPlan dir) => Slice(StateBuffer(layer.Stack), C(dir.C0!), dir.C0!.Length);
+
+    /// <summary>
+    /// <c>c (+)= h_(t-1)·W_hhᵀ</c> for the rows of one step: with the packed W_hh (<c>_rnnPacked</c>), or reading
+    /// <c>wHh</c> as stored (batch 1, free-running decoding, single steps).
+    /// </summary>
+    internal string RecurrentProduct(LayerPlan layer, StepSpans s, string c, long ldc, bool accumulate) => s.Packed
+        ? $"{Kernels}Gemm.NT(m: {s.Rows}, {s.HPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
+        : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.Hidden)}, {s.HPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+
+    /// <summary><c>dh_(t-1) (+)= dgates·W_hh</c> for the rows of one step (dgates: <paramref name="a"/>, [Batch, G·H]).</summary>
+    internal string RecurrentGradientProduct(LayerPlan layer, string a, long lda, string c, long ldc, bool accumulate) => _plan.PacksRecurrentWeights
+        ? $"{Kernels}Gemm.NN(m: {N(_plan.B)}, {a}, lda: {N(lda)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
+        : $"{Kernels}Gemm.NN(m: {N(_plan.B)}, n: {N(layer.Hidden)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+
+    // ------------------------------------------------------------------------------------------------ file
+
+    private void EmitFile()
+    {
+        _w.Line("// <auto-generated/>");
+        _w.Line("// Generated by RnnGen from the attributes on " + _spec.ClassName + ". Do not edit: change the attributes instead.");
+        _w.Line("#nullable enable");
+        _w.Line();
+        // A block namespace (not file-scoped) compiles at every language version the generator's Roslyn supports.
+        var scopes = new List<SourceWriter.BlockScope>();
+        if (_spec.Namespace.Length > 0)
+            scopes.Add(_w.Block("namespace " + string.Join(".", _spec.Namespace.Split('.').Select(Identifier))));
+        foreach (ContainingTypeSpec outer in _spec.ContainingTypes)
+            scopes.Add(_w.Block($"partial {outer.Keyword} {Identifier(outer.Name)}"));
+        EmitClass();
+        for (int i = scopes.Count - 1; i >= 0; i--) scopes[i].Dispose();
+    }
+
+    private void EmitClass()
+    {
+        EmitClassDocumentation();
+        _w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"{Version}\")]");
+        var interfaces = new List<string>
+        {
+            Interface("IRnnModel"),
+            Interface(TokenInput ? "ITokenInputModel" : "IVectorInputModel"),
+            Interface(ClassTargets ? "IClassTargetModel" : "IValueTargetModel"),
+            $"global::RnnGen.{(_plan.IsDecoding ? "IGeneratingModel" : "ISupervisedModel")}<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>",
+            "global::System.IDisposable",
+        };
+        _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
+        using (_w.Block())
+        {
+            EmitConstants();
+            EmitLayout();
+            EmitArchitecture();
+            EmitTensorTable();
+            EmitFieldsAndConstructor();
+            EmitProperties();
+            EmitTensorLookup();
+            EmitPublicPasses();
+            EmitForward();
+            EmitDecode();
+            EmitLoss();
+            EmitBackward();
+            EmitStep();
+            EmitExplicitInterface();
+        }
+    }
+
+    private void EmitClassDocumentation()
+    {
+        _w.Line("/// <summary>");
+        _w.Line("/// " + Escape(Describe()));
+        _w.Line("/// </summary>");
+        _w.Line("/// <remarks>");
+        _w.Line("/// <para>What this model computes, per step t (PyTorch's conventions, so weights move both ways):</para>");
+        _w.Line("/// <code>");
+        foreach (string line in Equations()) _w.Line("/// " + Escape(line));
+        _w.Line("/// </code>");
+        _w.Line("/// <para>Loss: " + Escape(_head.LossDescription) + "</para>");
+        _w.Line("/// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>");
+        _w.Line("/// </remarks>");
+    }
+
+    private string Describe()
+    {
+        string input = _spec.Input.Kind == InputKind.Vector ? $"vector input ({_spec.Input.Size})"
+            : _spec.Input.Embedding > 0 ? $"token input ({_spec.Input.Size} ids, embedding {_spec.Input.Embedding})"
+            : $"token input ({_spec.Input.Size} ids, one-hot)";
+        string layers = string.Join(" → ", _plan.Layers.Select(l => l.CellName + "(" + l.Hidden + (l.Directions == 2 ? ", bidirectional" : "") + ")"));
+        string output = _head.Describe(_spec.Output.Size);
+        string shape = _spec.Topology switch
+        {
+            Topology.ManyToOne => $"{_spec.Steps} steps, many-to-one",
+            Topology.OneToMany => $"one input, {_plan.OutputSteps} output steps, one-to-many",
+            Topology.EncoderDecoder => $"encoder over {_spec.Steps} steps, decoder over {_plan.OutputSteps}",
+            _ => $"{_spec.Steps} steps, many-to-many",
+        };
+        string body = _plan.IsEncoderDecoder ? $"encoder [{layers}] → decoder [{layers}]" : layers;
+        return $"RnnGen model: {input} → {body} → {output}; {shape}, batch {_spec.Batch}, {_e}, {N(_plan.ParameterCount)} parameters.";
+    }
+
+    private IEnumerable<string> Equations()
+    {
+        foreach (StackPlan stack in _plan.Stacks)
+        {
+            if (stack.Role != StackRole.Model) yield return stack.Name.ToLowerInvariant() + ":";
+            string indent = stack.Role != StackRole.Model ? "  " : "";
+            InputPlan input = stack.Input;
+            string x = input.Kind switch
+            {
+                InputKindPlan.OneHot => "x_t = onehot(token_t)   (x_t·W_ihᵀ is a column of W_ih: gathered, no product)",
+                InputKindPlan.Embedding => "x_t = embedding.weight[token_t]",
+                _ => "x_t = inputs[t]",
+            };
+            yield return indent + x;
+            if (input.IsFeedback)
+            {
+                yield return indent + (stack.Role == StackRole.Decoder
+                    ? (ClassTargets ? $"token_0 = {_spec.Output.Size} (the start token); " : "x_0 = 0; ") + "then the previous output: the target in training (teacher forcing), the prediction at inference"
+                    : "step 0 reads the input; step t > 0 the previous output: the target in training (teacher forcing), the prediction at inference");
+            }
+            foreach (LayerPlan layer in stack.Layers)
+            {
+                yield return $"{indent}layer {layer.Index} ({layer.CellName}, H = {layer.Hidden}{(layer.Directions == 2 ? ", bidirectional: a reverse direction reads t = T−1 … 0; h_t = [forward ; reverse]" : "")}):";
+                foreach (string equation in CellEmitter.For(layer).ForwardEquations) yield return indent + "  " + equation;
+            }
+            if (stack.Role == StackRole.Encoder) yield return "  (the final h and c of each layer start the same layer of the decoder)";
+        }
+        yield return _plan.IsManyToOne ? "z = h_(T-1)·W_headᵀ + b_head  (last step only" + (_plan.HeadInputRows is null ? ")" : "; the reverse direction's h_0)")
+            : "z_t = h_t·W_headᵀ + b_head  (top layer)";
+        yield return _head.ActivationEquation;
+    }
+
+    // ------------------------------------------------------------------------------------------------ constants and layout
+
+    private void EmitConstants()
+    {
+        _w.Line(_plan.IsOneToMany ? "/// <summary>Input steps: one-to-many reads a single input.</summary>" : "/// <summary>Input time steps T, unrolled into the code below.</summary>");
+        _w.Line($"public const int Steps = {_spec.Steps};");
+        _w.Line("/// <summary>Sequences per batch B.</summary>");
+        _w.Line($"public const int Batch = {_spec.Batch};");
+        _w.Line(TokenInput ? "/// <summary>Vocabulary: token ids lie in [0, InputSize).</summary>" : "/// <summary>Values per input vector.</summary>");
+        _w.Line($"public const int InputSize = {_spec.Input.Size};");
+        _w.Line(_spec.Topology switch
+        {
+            Topology.ManyToOne => "/// <summary>Output steps: 1 (many-to-one: the last input step).</summary>",
+            Topology.ManyToMany => "/// <summary>Output steps: one per input step.</summary>",
+            _ => "/// <summary>Output steps, each fed back as the next step's input.</summary>",
+        });
+        _w.Line($"public const int OutputSteps = {N(_plan.OutputSteps)};");
+        _w.Line(ClassTargets ? "/// <summary>Classes of the softmax head.</summary>" : "/// <summary>Values per output step.</summary>");
+        _w.Line($"public const int OutputSize = {_spec.Output.Size};");
+        _w.Line("/// <summary>Number of parameters (length of <see cref=\"Parameters\"/>).</summary>");
+        _w.Line($"public const int ParameterCount = {N(_plan.ParameterCount)};");
+        _w.Line("/// <summary>Values in <see cref=\"InitialState\"/> and <see cref=\"FinalState\"/>.</summary>");
+        _w.Line($"public const int StateSize = {N(_plan.StateLength)};");
+        if (_plan.IsEncoderDecoder && ClassTargets)
+        {
+            _w.Line("/// <summary>The id the decoder reads at its first step (one past the last class).</summary>");
+            _w.Line($"public const int StartToken = {_spec.Output.Size};");
+        }
+        _w.Line();
+        _w.Line($"private const {_e} RnnInverseBatch = 1{(_plan.IsDouble ? "d" : "f")} / Batch;");
+        _w.Line();
+    }
+
+    private void EmitLayout()
+    {
+        _w.Line("/// <summary>Where each tensor, activation and scratch area starts in the model's flat buffers.</summary>");
+        using (_w.Block("private static class RnnLayout"))
+        {
+            _w.Line("// Parameters: PyTorch's state_dict tensors, in order.");
+            foreach (TensorPlan t in _plan.Tensors)
+                _w.Line($"public const int {t.Const} = {N(t.Offset)}; // {t.Name} [{string.Join(", ", t.Shape.Select(N))}]");
+            _w.Line();
+            _w.Line("// Activations that backward reads, written by the last forward pass.");
+            foreach (Region r in _plan.ActivationRegions)
+                _w.Line($"public const int {r.Const} = {N(r.Offset)}; // {r.Comment}");
+            _w.Line($"public const int ActivationLength = {N(_plan.ActivationLength)};");
+            _w.Line();
+            _w.Line("// Scratch.");
+            foreach (Region r in _plan.ScratchRegions)
+                _w.Line($"public const int {r.Const} = {N(r.Offset)}; // {r.Comment}");
+            _w.Line($"public const int ScratchLength = {N(_plan.ScratchLength)};");
+            _w.Line("// What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).");
+            foreach (Region r in _plan.GradientAliases)
+                _w.Line($"public const int {r.Const} = {r.AliasOf}; // {r.Comment}");
+            _w.Line();
+            _w.Line("// Recurrent state (InitialState, FinalState" + (_plan.IsEncoderDecoder ? ", the decoder's initial state" : "") + "): every h, then every c.");
+            foreach (StackPlan stack in _plan.Stacks)
+            {
+                foreach (LayerPlan layer in stack.Layers)
+                    foreach (DirectionPlan dir in layer.Direction)
+                        _w.Line($"public const int {dir.H0.Const} = {N(dir.H0.Offset)}; // h of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
+                foreach (LayerPlan layer in stack.Layers)
+                    foreach (DirectionPlan dir in layer.Direction)
+                        if (dir.C0 is { } c0)
+                            _w.Line($"public const int {c0.Const} = {N(c0.Offset)}; // c of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
+            }
+        }
+        _w.Line();
+    }
+
+    private void EmitArchitecture()
+    {
+        string full = (_spec.Namespace.Length > 0 ? _spec.Namespace + "." : "") + string.Concat(_spec.ContainingTypes.Select(t => t.Name + ".")) + _spec.ClassName;
+        string layers = string.Join(", ", _spec.Layers.Select(l =>
+            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")})"));
+        _w.Line("/// <summary>The declaration this class was generated from, as data.</summary>");
+        _w.Line("public static global::RnnGen.ModelArchitecture Architecture { get; } = new(");
+        _w.Line($"    \"{full}\", global::RnnGen.Topology.{_spec.Topology}, Steps, Batch, OutputSteps,");
+        _w.Line($"    TokenInput: {(TokenInput ? "true" : "false")}, InputSize, Embedding: {_spec.Input.Embedding},");
+        _w.Line($"    new global::RnnGen.LayerArchitecture[] {{ {layers} }},");
+        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision});");
+        _w.Line();
+    }
+
+    private void EmitTensorTable()
+    {
+        _w.Line("/// <summary>The parameter tensors with PyTorch's names and shapes, in the order of <see cref=\"Parameters\"/>.</summary>");
+        _w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> Tensors { get; } = new global::RnnGen.TensorInfo[]");
+        using (_w.Block(closing: ";"))
+        {
+            foreach (TensorPlan t in _plan.Tensors)
+                _w.Line($"new(\"{t.Name}\", new[] {{ {string.Join(", ", t.Shape.Select(N))} }}, {C(t)}),");
+        }
+        _w.Line();
+    }
+
+    private void EmitFieldsAndConstructor()
+    {
+        string buffer = $"global::RnnGen.Memory.AlignedBuffer<{_e}>";
+        _w.Line($"private readonly {buffer} _rnnParameters = new(ParameterCount);");
+        _w.Line($"private readonly {buffer} _rnnGradients = new(ParameterCount);");
+        _w.Line($"private readonly {buffer} _rnnActivations = new(RnnLayout.ActivationLength);");
+        _w.Line($"private readonly {buffer} _rnnScratch = new(RnnLayout.ScratchLength);");
+        _w.Line($"private readonly {buffer} _rnnInitialState = new(StateSize);");
+        _w.Line($"private readonly {buffer} _rnnFinalState = new(StateSize);");
+        foreach (StackPlan stack in _plan.Stacks)
+        {
+            if (stack.Input.TokenField is { } field && stack.Input.Kind != InputKindPlan.Vector)
+                _w.Line($"private readonly int[] {field} = new int[{N(stack.Rows)}]; // token ids of the {(stack.Role == StackRole.Model ? "model" : stack.Name.ToLowerInvariant())}'s steps, [{stack.StepsName}, Batch]");
+        }
+        if (GeneratesTokens) _w.Line("private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];");
+        // One packed W_hh serves every layer and both passes in turn: forward (n = G·H, k = H), backward (n = H, k = G·H).
+        var shapes = _plan.Stacks.SelectMany(st => st.Layers)
+            .SelectMany(l => new[] { $"({N(l.GateWidth)}, {N(l.Hidden)})", $"({N(l.Hidden)}, {N(l.GateWidth)})" }).Distinct();
+        if (_plan.PacksRecurrentWeights)
+        {
+            _w.Line("// W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.");
+            _w.Line($"private readonly global::RnnGen.Kernels.PackedMatrix<{_e}> _rnnPacked = new(new (int, int)[] {{ {string.Join(", ", shapes)} }});");
+        }
+        _w.Line("// Worker threads for large matrix products; null: one thread (the default).");
+        _w.Line("private global::RnnGen.Kernels.GemmWorkers? _rnnWorkers;");
+        _w.Line("// 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.");
+        _w.Line("private int _rnnPhase;");
+        _w.Line("private int _rnnLossStartStep;");
+        _w.Line("private bool _rnnDisposed;");
+        _w.Line();
+
+        _w.Line("/// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name=\"seed\"/>.</summary>");
+        using (_w.Block($"public {Identifier(_spec.ClassName)}(ulong seed = 0)"))
+        {
+            _w.Line("var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);");
+            _w.Line("var p = _rnnParameters.Span;");
+            foreach (StackPlan stack in _plan.Stacks)
+            {
+                if (stack.Input.EmbeddingTensor is { } emb)
+                {
+                    _w.Line($"// nn.Embedding ({emb.Name}): N(0, 1).");
+                    _w.Line($"global::RnnGen.Randomness.ParameterInit.Normal({Slice("p", C(emb), emb.Length)}, random);");
+                }
+                foreach (LayerPlan layer in stack.Layers)
+                {
+                    _w.Line($"// {layer.Title} ({layer.CellName}): every weight and bias from U(−1/√H, 1/√H), H = {layer.Hidden}.");
+                    foreach (DirectionPlan dir in layer.Direction)
+                        foreach (TensorPlan t in new[] { dir.WeightIh, dir.WeightHh, dir.BiasIh, dir.BiasHh })
+                            _w.Line($"global::RnnGen.Randomness.ParameterInit.Uniform({Slice("p", C(t), t.Length)}, 1.0 / global::System.Math.Sqrt({N(layer.Hidden)}), random);");
+                }
+            }
+            _w.Line($"// nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = {N(_plan.HeadInputWidth)}.");
+            foreach (TensorPlan t in new[] { _plan.HeadWeight, _plan.HeadBias })
+                _w.Line($"global::RnnGen.Randomness.ParameterInit.Uniform({Slice("p", C(t), t.Length)}, 1.0 / global::System.Math.Sqrt({N(_plan.HeadInputWidth)}), random);");
+        }
+        _w.Line();
+    }
+
+    private void EmitProperties()
+    {
+        _w.Line("/// <summary>All parameters in one flat buffer, laid out as <see cref=\"Tensors\"/> says.</summary>");
+        _w.Line($"public {Span} Parameters => _rnnParameters.Span;");
+        _w.Line();
+        _w.Line("/// <summary>d(Loss)/d(Parameters), same layout; <c>Backward</c> adds into it.</summary>");
+        _w.Line($"public {Span} Gradients => _rnnGradients.Span;");
+        _w.Line();
+        _w.Line("/// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>");
+        _w.Line($"public {ReadOnlySpan} Output => _rnnActivations.Span.Slice({C(_plan.OutputValues)}, OutputSteps * Batch * OutputSize);");
+        _w.Line();
+        if (GeneratesTokens)
+        {
+            _w.Line("/// <summary>The token chosen at each output step by the last <c>Forward(input)</c> or <c>Generate</c>, [OutputSteps, Batch].</summary>");
+            _w.Line("public global::System.ReadOnlySpan<int> Generated => _rnnGenerated;");
+            _w.Line();
+        }
+        _w.Line(_plan.IsEncoderDecoder
+            ? "/// <summary>The encoder's initial state: h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>"
+            : "/// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>");
+        _w.Line($"public {Span} InitialState => _rnnInitialState.Span;");
+        _w.Line();
+        _w.Line(_plan.IsEncoderDecoder
+            ? "/// <summary>The decoder's state after its last step, laid out as <see cref=\"InitialState\"/>.</summary>"
+            : "/// <summary>The state after the last step of the last forward pass, laid out as <see cref=\"InitialState\"/>.</summary>");
+        _w.Line($"public {ReadOnlySpan} FinalState => _rnnFinalState.Span;");
+        _w.Line();
+        _w.Line("/// <summary>When true, each forward pass starts from the previous <see cref=\"FinalState\"/> (state is carried, not differentiated).</summary>");
+        _w.Line("public bool CarryState { get; set; }");
+        _w.Line();
+        _w.Line("/// <summary>");
+        _w.Line("/// Threads for large matrix products (default 1). Products above about a million multiply-adds are split into disjoint");
+        _w.Line("/// blocks, so results are bit-identical to one thread; worth it only when the threads have cores to themselves.");
+        _w.Line("/// </summary>");
+        _w.Line("public int Threads");
+        using (_w.Block())
+        {
+            _w.Line("get => _rnnWorkers?.Threads ?? 1;");
+            _w.Line("set");
+            using (_w.Block())
+            {
+                _w.Line("if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $\"Threads must lie in [1, {(global::RnnGen.Kernels.GemmWorkers.MaxThreads)}].\");");
+                _w.Line("global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);");
+                _w.Line("if (value == Threads) return;");
+                _w.Line("_rnnWorkers?.Dispose();");
+                _w.Line("_rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);");
+            }
+        }
+        _w.Line();
+        _w.Line("/// <summary>First output step that Loss and Backward count (truncated BPTT counts only the last k1 outputs of a window); targets before it are not read.</summary>");
+        _w.Line("public int LossStartStep");
+        using (_w.Block())
+        {
+            _w.Line("get => _rnnLossStartStep;");
+            _w.Line("set => _rnnLossStartStep = (uint)value < OutputSteps ? value : throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"LossStartStep must lie in [0, OutputSteps).\");");
+        }
+        _w.Line();
+        EmitCopyStateAfterStep();
+        _w.Line("/// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>");
+        string ints = string.Join(" + ", _plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != InputKindPlan.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
+        _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(ints.Length > 0 ? " + " + ints : "")}, _rnnScratch.Bytes{(_plan.PacksRecurrentWeights ? " + _rnnPacked.Bytes" : "")}, " +
+            $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")});");
+        _w.Line();
+        if (!TokenInput)
+        {
+            _w.Line("/// <summary>When true, <c>Backward</c> also computes <see cref=\"InputGradient\"/> (one extra matrix product).</summary>");
+            _w.Line("public bool ComputeInputGradient { get; set; }");
+            _w.Line();
+            _w.Line("/// <summary>d(Loss)/d(inputs), [Steps, Batch, InputSize], from the last <c>Backward</c> run with <see cref=\"ComputeInputGradient\"/> set.</summary>");
+            _w.Line($"public {ReadOnlySpan} InputGradient => _rnnScratch.Span.Slice({C(_plan.First.Layers[0].InputGradient!)}, Steps * Batch * InputSize);");
+            _w.Line();
+        }
+    }
+
+    private void EmitCopyStateAfterStep()
+    {
+        _w.Line("/// <summary>Copies h (and c) after input step <paramref name=\"step\"/> of the last forward pass, in the layout of <see cref=\"InitialState\"/>: where a window starting at step + 1 continues from.</summary>");
+        using (_w.Block($"public void CopyStateAfterStep(int step, {Span} destination)"))
+            EmitCopyStateAfterStepBody();
+        _w.Line();
+    }
+
+    private void EmitCopyStateAfterStepBody()
+    {
+        if (_plan.Layers.Any(l => l.Directions == 2) || _plan.IsEncoderDecoder)
+        {
+            _w.Line(_plan.IsEncoderDecoder
+                ? "throw new global::System.NotSupportedException(\"An encoder–decoder model has no single state after a step.\");"
+                : "throw new global::System.NotSupportedException(\"A bidirectional model has no state after a step: its reverse direction reads the whole window.\");");
+            return;
+        }
+        _w.Line($"if ((uint)step >= {N(_plan.First.Steps)}) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, \"The step must lie in [0, {N(_plan.First.Steps)}).\");");
+        _w.Line($"{Inputs}ArgumentChecks.Length(destination.Length, StateSize, \"[StateSize]\", nameof(destination));");
+        _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"No forward pass yet: call Forward.\");");
+        _w.Line("var a = _rnnActivations.Span;");
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            DirectionPlan dir = layer.Direction[0];
+            long stride = _plan.B * layer.Hidden;
+            _w.Line($"a.Slice({C(layer.Outputs)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.H0)}, {N(stride)}));");
+            if (dir.Cell is { } cell)
+                _w.Line($"a.Slice({C(cell)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.C0!)}, {N(stride)}));");
+        }
+    }
+
+    private void EmitTensorLookup()
+    {
+        _w.Line("/// <summary>One tensor of <see cref=\"Parameters\"/> by its PyTorch name, e.g. <c>\"" + _plan.Tensors[0].Name + "\"</c>.</summary>");
+        _w.Line($"public {Span} Parameter(string name) {{ var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }}");
+        _w.Line();
+        _w.Line("/// <summary>The tensor of <see cref=\"Gradients\"/> that matches <see cref=\"Parameter(string)\"/>.</summary>");
+        _w.Line($"public {Span} Gradient(string name) {{ var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }}");
+        _w.Line();
+        _w.Line("private static (int Offset, int Length) RnnFindTensor(string name) => name switch");
+        using (_w.Block(closing: ";"))
+        {
+            foreach (TensorPlan t in _plan.Tensors)
+                _w.Line($"\"{t.Name}\" => ({C(t)}, {N(t.Length)}),");
+            string names = string.Join(", ", _plan.Tensors.Select(t => t.Name));
+            _w.Line($"_ => throw new global::System.ArgumentException($\"No tensor named '{{name}}'; this model has: {names}.\", nameof(name)),");
+        }
+        _w.Line();
+        _w.Line("/// <summary>Sets every gradient to zero.</summary>");
+        _w.Line("public void ZeroGradients() => _rnnGradients.Span.Clear();");
+        _w.Line();
+        _w.Line("/// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref=\"global::System.ObjectDisposedException\"/>.</summary>");
+        _w.Line("public void Dispose()");
+        using (_w.Block())
+        {
+            _w.Line("_rnnDisposed = true;");
+            _w.Line("_rnnWorkers?.Dispose();");
+            _w.Line("_rnnWorkers = null;");
+        }
+        _w.Line();
+    }
+
+    // ------------------------------------------------------------------------------------------------ public passes
+
+    private void EmitPublicPasses()
+    {
+        string inputShape = TokenInput ? "[Steps, Batch]" : "[Steps, Batch, InputSize]";
+        string targetShape = ClassTargets ? "[OutputSteps, Batch]" : "[OutputSteps, Batch, OutputSize]";
+        string disposed = "global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);";
+        // Large products in this pass may use the model's worker threads (none by default).
+        string workers = "using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);";
+
+        if (_plan.IsDecoding)
+        {
+            _w.Line("/// <summary>");
+            _w.Line("/// Inference: " + (_plan.IsEncoderDecoder ? "encodes the input, then decodes" : "reads the input, then generates") + " OutputSteps steps, each fed the previous step's" +
+                (ClassTargets ? " most likely token (greedy; see <see cref=\"Generate\"/> to sample)." : " output."));
+            _w.Line("/// </summary>");
+        }
+        else
+        {
+            _w.Line(TokenInput
+                ? "/// <summary>Runs the forward pass over token ids, time-major [Steps, Batch], each in [0, InputSize).</summary>"
+                : "/// <summary>Runs the forward pass over input vectors, time-major [Steps, Batch, InputSize].</summary>");
+        }
+        _w.Line($"/// <exception cref=\"global::System.ArgumentException\">Wrong length{(TokenInput ? " or a token id out of range" : "")}; nothing changes.</exception>");
+        using (_w.Block($"public void Forward({InputType} {InputParameter})"))
+        {
+            _w.Line(disposed);
+            EmitInputCheck(inputShape);
+            _w.Line(workers);
+            _w.Line($"RnnLoadInputs({InputParameter});");
+            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(0, null);" : "RnnDecode();") : "RnnForwardCore();");
+        }
+        _w.Line();
+
+        if (_plan.IsDecoding)
+        {
+            _w.Line("/// <summary>Training-time forward pass with teacher forcing: step t > 0 reads the target of step t − 1, not the prediction.</summary>");
+            using (_w.Block($"public void Forward({InputType} {InputParameter}, {TargetType} targets)"))
+            {
+                _w.Line(disposed);
+                EmitInputCheck(inputShape);
+                EmitTargetCheck(targetShape, honorLossStart: false);
+                _w.Line(workers);
+                _w.Line($"RnnLoadInputs({InputParameter});");
+                _w.Line("RnnLoadTeacher(targets);");
+                _w.Line("RnnForwardCore();");
+            }
+            _w.Line();
+            if (GeneratesTokens)
+            {
+                _w.Line("/// <summary>");
+                _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
+                _w.Line("/// (temperature 0: the most likely token). The tokens are in <see cref=\"Generated\"/>.");
+                _w.Line("/// </summary>");
+                using (_w.Block($"public void Generate({InputType} {InputParameter}, {_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)"))
+                {
+                    _w.Line(disposed);
+                    EmitInputCheck(inputShape);
+                    _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+                    _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
+                    _w.Line(workers);
+                    _w.Line($"RnnLoadInputs({InputParameter});");
+                    _w.Line("RnnDecode(temperature, random);");
+                }
+                _w.Line();
+            }
+        }
+
+        _w.Line($"/// <summary>{Escape(_head.LossDescription)} Targets: {targetShape}.</summary>");
+        _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass yet.</exception>");
+        using (_w.Block($"public {_e} Loss({TargetType} targets)"))
+        {
+            _w.Line(disposed);
+            _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
+            EmitTargetCheck(targetShape, honorLossStart: true);
+            _w.Line("return RnnLossCore(targets);");
+        }
+        _w.Line();
+
+        _w.Line("/// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref=\"Gradients\"/>.</summary>");
+        _w.Line("/// <remarks>Backward reuses the stored gate activations for their gradients, so it runs once per forward pass." +
+            (_plan.IsDecoding ? " Inputs fed back from earlier steps count as given (no gradient flows through them)." : "") + "</remarks>");
+        _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass since the last backward pass.</exception>");
+        using (_w.Block($"public void Backward({TargetType} targets)"))
+        {
+            _w.Line(disposed);
+            _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
+            _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
+            _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
+            EmitTargetCheck(targetShape, honorLossStart: true);
+            _w.Line(workers);
+            _w.Line("RnnBackwardCore(targets);");
+        }
+        _w.Line();
+
+        _w.Line("/// <summary>");
+        _w.Line("/// One training step: zero the gradients, forward" + (_plan.IsDecoding ? " (teacher forcing)" : "") + ", loss, backward, clip the gradients to <paramref name=\"clipNorm\"/> by global norm");
+        _w.Line("/// (0: no clipping), then <paramref name=\"optimizer\"/> updates the parameters. Returns the loss before the update.");
+        _w.Line("/// </summary>");
+        _w.Line("/// <exception cref=\"global::RnnGen.TrainingDivergedException\">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>");
+        using (_w.Block($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)"))
+        {
+            _w.Line(disposed);
+            EmitInputCheck(inputShape);
+            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding);
+            _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+            _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
+            _w.Line(workers);
+            _w.Line($"RnnLoadInputs({InputParameter});");
+            if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
+            _w.Line("RnnForwardCore();");
+            _w.Line($"{_e} loss = RnnLossCore(targets);");
+            _w.Line("_rnnGradients.Span.Clear();");
+            _w.Line("RnnBackwardCore(targets);");
+            _w.Line($"{_e} norm = clipNorm > 0");
+            _w.Line("    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)");
+            _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
+            _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
+            _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
+            _w.Line("return loss;");
+        }
+        _w.Line();
+
+        EmitLoadInputs();
+    }
+
+    private void EmitLoadInputs()
+    {
+        StackPlan first = _plan.First;
+        using (_w.Block($"private void RnnLoadInputs({InputType} {InputParameter})"))
+        {
+            _w.Line("// CarryState: this pass starts where the last one ended (the state is carried, not differentiated).");
+            _w.Line("if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);");
+            // One-to-many: the input fills step 0; later steps are filled by teacher forcing or by decoding.
+            if (TokenInput)
+                _w.Line($"{InputParameter}.CopyTo({first.Input.TokenField});");
+            else
+                _w.Line($"{InputParameter}.CopyTo({Whole("_rnnActivations.Span", first.Input.X!)});");
+        }
+        _w.Line();
+
+        if (!_plan.IsDecoding) return;
+        StackPlan decoder = _plan.Last;
+        long rows = _plan.B, ot = _plan.OutputSteps;
+        _w.Line("/// <summary>Teacher forcing: step t > 0 of the " + (_plan.IsEncoderDecoder ? "decoder" : "recurrence") + " reads the target of step t − 1.</summary>");
+        using (_w.Block($"private void RnnLoadTeacher({TargetType} targets)"))
+        {
+            if (decoder.Input.Kind == InputKindPlan.Vector)
+            {
+                string x = Slice("_rnnActivations.Span", C(decoder.Input.X!), decoder.Input.X!.Length);
+                if (_plan.IsEncoderDecoder) _w.Line($"{x}.Slice(0, {N(rows * _spec.Output.Size)}).Clear(); // x_0 = 0");
+                _w.Line($"targets.Slice(0, {N((ot - 1) * rows * _spec.Output.Size)}).CopyTo({x}.Slice({N(rows * _spec.Output.Size)}));");
+            }
+            else
+            {
+                if (_plan.IsEncoderDecoder) _w.Line($"global::System.Array.Fill({decoder.Input.TokenField}, StartToken, 0, Batch);");
+                _w.Line($"targets.Slice(0, {N((ot - 1) * rows)}).CopyTo(global::System.MemoryExtensions.AsSpan({decoder.Input.TokenField}, Batch));");
+            }
+        }
+        _w.Line();
+    }
+
+    private void EmitInputCheck(string shape)
+    {
+        if (TokenInput)
+            _w.Line($"{Inputs}ArgumentChecks.Ids({InputParameter}, Steps * Batch, InputSize, \"{shape}\", \"Token id\", nameof({InputParameter}));");
+        else
+            _w.Line($"{Inputs}ArgumentChecks.Length({InputParameter}.Length, Steps * Batch * InputSize, \"{shape}\", nameof({InputParameter}));");
+    }
+
+    private void EmitTargetCheck(string shape, bool honorLossStart) =>
+        _head.EmitTargetCheck(_w, shape, honorLossStart ? ", _rnnLossStartStep * Batch" + (ClassTargets ? "" : " * OutputSize") : "");
+
+    private void EmitExplicitInterface()
+    {
+        string model = Interface("IRnnModel");
+        _w.Line($"int {model}.Steps => Steps;");
+        _w.Line($"int {model}.Batch => Batch;");
+        _w.Line($"int {model}.InputSize => InputSize;");
+        _w.Line($"int {model}.OutputSteps => OutputSteps;");
+        _w.Line($"int {model}.OutputSize => OutputSize;");
+        _w.Line($"int {model}.ParameterCount => ParameterCount;");
+        _w.Line($"global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> {model}.Tensors => Tensors;");
+        _w.Line($"global::RnnGen.ModelArchitecture {model}.Architecture => Architecture;");
+    }
+}
