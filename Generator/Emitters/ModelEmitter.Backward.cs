@@ -76,15 +76,11 @@ internal sealed partial class ModelEmitter
         }
         _w.Line();
 
-        foreach (StackPlan stack in _plan.Stacks)
+        foreach (LayerPlan layer in _plan.AllLayers)
         {
-            foreach (LayerPlan layer in stack.Layers)
-            {
-                EmitLayerBackward(layer);
-                foreach (DirectionPlan dir in layer.Direction)
-                    foreach (List<long> block in BackwardBlocks(layer, dir))
-                        EmitBackwardBlock(layer, dir, block);
-            }
+            EmitLayerBackward(layer);
+            foreach (DirectionPlan dir in layer.Direction)
+                foreach (List<long> block in BackwardBlocks(layer, dir)) EmitBackwardBlock(layer, dir, block);
         }
     }
 

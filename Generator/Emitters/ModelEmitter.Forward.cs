@@ -60,15 +60,11 @@ internal sealed partial class ModelEmitter
         }
         _w.Line();
 
-        foreach (StackPlan stack in _plan.Stacks)
+        foreach (LayerPlan layer in _plan.AllLayers)
         {
-            foreach (LayerPlan layer in stack.Layers)
-            {
-                EmitLayerForward(layer);
-                foreach (DirectionPlan dir in layer.Direction)
-                    foreach (List<long> block in StepBlocks(layer, dir))
-                        EmitForwardBlock(layer, dir, block);
-            }
+            EmitLayerForward(layer);
+            foreach (DirectionPlan dir in layer.Direction)
+                foreach (List<long> block in StepBlocks(layer, dir)) EmitForwardBlock(layer, dir, block);
         }
         EmitHeadForward();
         foreach (StackPlan stack in _plan.Stacks)

@@ -154,7 +154,6 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         // layer into B; each layer reads its dh from one and writes the dh of the layer below (or dL/dx) into the other,
         // down the decoder, then down the encoder. Each area is sized for the largest thing it holds; every use has a
         // layout constant of its own (Dz, DhL1, DhL0, Dx, …) that names what it holds there.
-        IEnumerable<LayerPlan> allLayers = Stacks.SelectMany(s => s.Layers);
         var order = Enumerable.Reverse(Stacks).SelectMany(st => Enumerable.Reverse(st.Layers)).ToList();
         long needA = RowsOut * OutputSize, needB = 0;
         for (int i = 0; i < order.Count; i++)
@@ -179,8 +178,8 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                 layer.InputGradient = layer.Index > 0 ? null : Alias("Dx" + layer.Stack.Name, below, layer.Stack.Rows * layer.InWidth,
                     $"dL/dx of the {(layer.Stack.Role == StackRole.Model ? "model" : layer.Stack.Describe.Trim())}'s inputs, [{layer.Stack.StepsName}, Batch, {layer.InWidth}]");
         }
-        long maxLstm = allLayers.Where(l => l.Cell == CellType.Lstm).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
-        long maxGru = allLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
+        long maxLstm = AllLayers.Where(l => l.Cell == CellType.Lstm).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
+        long maxGru = AllLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         if (maxLstm > 0) CellGradient = Scratch("Dc", B * maxLstm, "dL/dc carried from step t to step t−1");
         if (maxGru > 0) GruRecurrent = Scratch("GruRecurrent", B * 3 * maxGru, "h_(t-1)·W_hhᵀ of the current GRU step");
         if (IsEncoderDecoder)
@@ -189,7 +188,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         // contiguous row instead of a strided column.
         long oneHot = Stacks.Where(st => st.Input.Kind == InputKindPlan.OneHot).Select(st => st.Input.Ids * st.Layers[0].GateWidth).DefaultIfEmpty(0).Max();
         if (oneHot > 0) OneHotWeights = Scratch("OneHotWeights", oneHot, "W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ");
-        foreach (LayerPlan layer in allLayers)
+        foreach (LayerPlan layer in AllLayers)
             foreach (DirectionPlan dir in layer.Direction)
                 dir.BiasSum = Scratch("BiasSum" + dir.ConstSuffix, layer.GateWidth, "b_ih + b_hh folded into the input projection");
 
@@ -231,6 +230,9 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     public List<StackPlan> Stacks { get; } = new();
     public StackPlan First => Stacks[0];
     public StackPlan Last => Stacks[Stacks.Count - 1];
+
+    /// <summary>Every layer of every stack, encoder first.</summary>
+    public IEnumerable<LayerPlan> AllLayers => Stacks.SelectMany(s => s.Layers);
 
     /// <summary>Layers of the first stack (the only one except for encoder–decoder).</summary>
     public List<LayerPlan> Layers => First.Layers;
