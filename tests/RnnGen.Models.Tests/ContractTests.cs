@@ -3,7 +3,7 @@ using RnnGen.Models.Tests.Support;
 
 namespace RnnGen.Models.Tests;
 
-/// <summary>The generated API of DESIGN.md §3–4: constants, PyTorch tensor names and shapes, initialization, validation.</summary>
+/// <summary>The generated API (README: "What a model class gets"): constants, PyTorch tensor names and shapes, initialization, validation.</summary>
 public class ContractTests
 {
     [Fact]
