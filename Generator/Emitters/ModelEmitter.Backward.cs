@@ -80,13 +80,9 @@ internal sealed partial class ModelEmitter
         {
             EmitLayerBackward(layer);
             foreach (DirectionPlan dir in layer.Direction)
-                foreach (List<long> block in BackwardBlocks(layer, dir)) EmitBackwardBlock(layer, dir, block);
+                foreach (StepBlock block in Enumerable.Reverse(StepBlocks(layer, dir))) EmitBackwardBlock(layer, dir, block);
         }
     }
-
-    /// <summary>The forward blocks of a direction, last first, each with its steps in reverse.</summary>
-    private static IEnumerable<List<long>> BackwardBlocks(LayerPlan layer, DirectionPlan dir) =>
-        Enumerable.Reverse(StepBlocks(layer, dir)).Select(block => Enumerable.Reverse(block).ToList());
 
     private void EmitLayerBackward(LayerPlan layer)
     {
@@ -127,7 +123,7 @@ internal sealed partial class ModelEmitter
                     _w.Line("// dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.");
                     _w.Line($"_rnnPacked.PackNN({Whole("p", dir.WeightHh)}, k: {N(gw)}, n: {N(hd)}, ldb: {N(hd)});");
                 }
-                foreach (List<long> block in BackwardBlocks(layer, dir)) _w.Line(BlockName("Backward", layer, dir, block) + "();");
+                foreach (StepBlock block in Enumerable.Reverse(StepBlocks(layer, dir))) _w.Line(BlockCall("Backward", layer, dir, block, backward: true));
             }
 
             foreach (DirectionPlan dir in layer.Direction)
@@ -209,16 +205,17 @@ internal sealed partial class ModelEmitter
         _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, 0, ldg, col, rows, gw)}, rows: {N(rows)}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");
     }
 
-    private void EmitBackwardBlock(LayerPlan layer, DirectionPlan dir, List<long> steps)
+    private void EmitBackwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
     {
         CellEmitter cell = CellEmitter.For(layer);
         long hd = layer.Hidden, ld = layer.OutWidth, col = dir.Reverse ? hd : 0, b = _plan.B;
+        List<StepIndex> steps = Enumerable.Reverse(block.Steps).ToList();
         bool readsInitial = steps.Any(t => PreviousStep(layer, dir, t) is null);
         bool packed = _plan.PacksRecurrentWeights;
         // A decoder sends the gradient of its initial state back to the encoder.
         Region? dState = layer.Stack.InitialStateGradient;
-        _w.Line($"/// <summary>Backward through {layer.Stack.Describe}layer {layer.Index}{dir.Describe}, steps {steps[0]} down to {steps[steps.Count - 1]}.</summary>");
-        using (_w.Block($"private void {BlockName("Backward", layer, dir, steps)}()"))
+        EmitBlockHeader(block, backward: true, $"Backward through {layer.Stack.Describe}layer {layer.Index}{dir.Describe}");
+        using (_w.Block($"private void {BlockName("Backward", layer, dir, block, backward: true)}({(block.Shared ? "int first" : "")})"))
         {
             if (!packed) _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
@@ -231,11 +228,11 @@ internal sealed partial class ModelEmitter
             if (readsInitial && dState is not null)
                 _w.Line($"var dh0 = {Slice("s", $"{C(dState)} + {C(dir.H0)}", b * hd)}; // dL/dh0: the encoder's gradient at its last step");
             foreach (string equation in cell.BackwardEquations) _w.Line("// " + equation);
-            foreach (long t in steps)
+            foreach (StepIndex t in steps)
             {
-                long? prev = PreviousStep(layer, dir, t);
+                StepIndex? prev = PreviousStep(layer, dir, t);
                 // Where dL/dh_(t-1) goes: the previous step's rows, or the initial-state gradient (decoders), or nowhere.
-                string? dhPrev = prev is not null ? StepRows("dh", prev.Value, ld, col, hd) : dState is not null ? "dh0" : null;
+                string? dhPrev = prev is { } p ? StepRows("dh", p, ld, col, hd) : dState is not null ? "dh0" : null;
                 _w.Line($"// t = {t}");
                 cell.EmitBackwardStep(this, layer, dir, new BackwardStepSpans(t, prev, StepRows("dh", t, ld, col, hd), dhPrev,
                     LdPrevious: prev is not null ? ld : hd, Accumulate: prev is not null, dState));

@@ -8,34 +8,91 @@ namespace RnnGen.Generator.Emitters;
 
 internal sealed partial class ModelEmitter
 {
-    /// <summary>Steps in the order a direction visits them: 0…T−1 forward, T−1…0 reverse.</summary>
-    private static IEnumerable<long> StepOrder(LayerPlan layer, DirectionPlan dir)
+    /// <summary>
+    /// A block of steps emitted as one method, its steps in the direction's order. A shared block is the one method that
+    /// serves every middle block of a direction: its steps are <c>first ± k</c> and the pass calls it in a loop, so the
+    /// generated source grows with the layers, not with the steps. The first and the last block keep constant steps
+    /// (the first reads the initial state), and a sequence of at most two blocks has only constant ones.
+    /// </summary>
+    private sealed class StepBlock
     {
-        long steps = layer.Stack.Steps;
-        for (long i = 0; i < steps; i++) yield return dir.Reverse ? steps - 1 - i : i;
+        public StepBlock(List<StepIndex> steps, bool shared)
+        {
+            Steps = steps;
+            Shared = shared;
+        }
+
+        public List<StepIndex> Steps { get; }
+        public bool Shared { get; }
+
+        /// <summary>For a shared block: the first steps of the blocks it serves, in the direction's order.</summary>
+        public List<long> Firsts { get; } = new();
     }
 
     /// <summary>The step whose state feeds step t, or null for the first step (which reads the initial state).</summary>
-    private static long? PreviousStep(LayerPlan layer, DirectionPlan dir, long t)
+    private static StepIndex? PreviousStep(LayerPlan layer, DirectionPlan dir, StepIndex t)
     {
-        if (dir.Reverse) return t == layer.Stack.Steps - 1 ? null : t + 1;
-        return t == 0 ? null : t - 1;
+        if (t.IsRelative) return t.Plus(dir.Reverse ? 1 : -1);
+        if (dir.Reverse) return t.Value == layer.Stack.Steps - 1 ? null : t.Value + 1;
+        return t.Value == 0 ? null : t.Value - 1;
     }
 
-    /// <summary>Splits a direction's step order into the blocks emitted as one method each.</summary>
-    private static List<List<long>> StepBlocks(LayerPlan layer, DirectionPlan dir)
+    /// <summary>A direction's steps in blocks of <see cref="ModelPlan.StepsPerMethod"/>, in the order the direction visits them.</summary>
+    private static List<StepBlock> StepBlocks(LayerPlan layer, DirectionPlan dir)
     {
-        var blocks = new List<List<long>>();
-        foreach (long t in StepOrder(layer, dir))
+        long steps = layer.Stack.Steps, size = ModelPlan.StepsPerMethod;
+        var constant = new List<List<long>>();
+        for (long i = 0; i < steps; i++)
         {
-            if (blocks.Count == 0 || blocks[blocks.Count - 1].Count == ModelPlan.StepsPerMethod) blocks.Add(new List<long>());
-            blocks[blocks.Count - 1].Add(t);
+            if (i % size == 0) constant.Add(new List<long>());
+            constant[constant.Count - 1].Add(dir.Reverse ? steps - 1 - i : i);
+        }
+        var blocks = new List<StepBlock>();
+        StepBlock? shared = null;
+        for (int b = 0; b < constant.Count; b++)
+        {
+            if (b == 0 || b == constant.Count - 1)
+            {
+                blocks.Add(new StepBlock(constant[b].Select(t => (StepIndex)t).ToList(), shared: false));
+                continue;
+            }
+            if (shared is null)
+            {
+                shared = new StepBlock(Enumerable.Range(0, (int)size).Select(k => StepIndex.FromFirst(dir.Reverse ? -k : k)).ToList(), shared: true);
+                blocks.Add(shared);
+            }
+            shared.Firsts.Add(constant[b][0]);
         }
         return blocks;
     }
 
-    private static string BlockName(string pass, LayerPlan layer, DirectionPlan dir, List<long> steps) =>
-        $"Rnn{pass}{layer.Id}{(dir.Reverse ? "Reverse" : "")}Steps{steps[0]}To{steps[steps.Count - 1]}";
+    private static string BlockName(string pass, LayerPlan layer, DirectionPlan dir, StepBlock block, bool backward) =>
+        block.Shared ? $"Rnn{pass}{layer.Id}{(dir.Reverse ? "Reverse" : "")}Block"
+            : $"Rnn{pass}{layer.Id}{(dir.Reverse ? "Reverse" : "")}Steps{Ends(block, backward).First}To{Ends(block, backward).Last}";
+
+    /// <summary>The first and last step a block's method runs, in the order it runs them.</summary>
+    private static (string First, string Last) Ends(StepBlock block, bool backward) =>
+        backward ? (block.Steps[block.Steps.Count - 1].ToString(), block.Steps[0].ToString()) : (block.Steps[0].ToString(), block.Steps[block.Steps.Count - 1].ToString());
+
+    /// <summary>The call of a block's method: once, or for a shared block a loop over the blocks it serves.</summary>
+    private string BlockCall(string pass, LayerPlan layer, DirectionPlan dir, StepBlock block, bool backward)
+    {
+        string name = BlockName(pass, layer, dir, block, backward);
+        if (!block.Shared) return name + "();";
+        long from = backward ? block.Firsts[block.Firsts.Count - 1] : block.Firsts[0];
+        long to = backward ? block.Firsts[0] : block.Firsts[block.Firsts.Count - 1];
+        bool up = to >= from;
+        return $"for (int first = {N(from)}; first {(up ? "<=" : ">=")} {N(to)}; first {(up ? "+=" : "-=")} {N(ModelPlan.StepsPerMethod)}) {name}(first);";
+    }
+
+    /// <summary>The signature of a block's method and its summary's step range.</summary>
+    private void EmitBlockHeader(StepBlock block, bool backward, string what)
+    {
+        (string first, string last) = Ends(block, backward);
+        _w.Line(block.Shared
+            ? $"/// <summary>{what}, steps {first} to {last}: every middle block of {N(ModelPlan.StepsPerMethod)} steps, called with its first step.</summary>"
+            : $"/// <summary>{what}, steps {first} {(backward ? "down " : "")}to {last}.</summary>");
+    }
 
     // ------------------------------------------------------------------------------------------------ forward
 
@@ -64,7 +121,7 @@ internal sealed partial class ModelEmitter
         {
             EmitLayerForward(layer);
             foreach (DirectionPlan dir in layer.Direction)
-                foreach (List<long> block in StepBlocks(layer, dir)) EmitForwardBlock(layer, dir, block);
+                foreach (StepBlock block in StepBlocks(layer, dir)) EmitForwardBlock(layer, dir, block);
         }
         EmitHeadForward();
         foreach (StackPlan stack in _plan.Stacks)
@@ -128,29 +185,29 @@ internal sealed partial class ModelEmitter
                 {
                     _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method.");
                 }
-                foreach (List<long> block in StepBlocks(layer, dir)) _w.Line(BlockName("Forward", layer, dir, block) + "();");
+                foreach (StepBlock block in StepBlocks(layer, dir)) _w.Line(BlockCall("Forward", layer, dir, block, backward: false));
             }
         }
         _w.Line();
     }
 
-    private void EmitForwardBlock(LayerPlan layer, DirectionPlan dir, List<long> steps)
+    private void EmitForwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
     {
         CellEmitter cell = CellEmitter.For(layer);
         long hd = layer.Hidden, ld = layer.OutWidth, col = dir.Reverse ? hd : 0, b = _plan.B;
         bool packed = _plan.PacksRecurrentWeights;
-        _w.Line($"/// <summary>{layer.Title}{dir.Describe}, steps {steps[0]} to {steps[steps.Count - 1]}.</summary>");
-        using (_w.Block($"private void {BlockName("Forward", layer, dir, steps)}()"))
+        EmitBlockHeader(block, backward: false, layer.Title + dir.Describe);
+        using (_w.Block($"private void {BlockName("Forward", layer, dir, block, backward: false)}({(block.Shared ? "int first" : "")})"))
         {
-            EmitForwardLocals(layer, dir, steps.Any(t => PreviousStep(layer, dir, t) is null), packed);
-            foreach (long t in steps)
+            EmitForwardLocals(layer, dir, block.Steps.Any(t => PreviousStep(layer, dir, t) is null), packed);
+            foreach (StepIndex t in block.Steps)
             {
-                long? prev = PreviousStep(layer, dir, t);
+                StepIndex? prev = PreviousStep(layer, dir, t);
                 _w.Line($"// t = {t}");
                 cell.EmitForwardStep(this, layer, new StepSpans(
                     Rows: N(b),
-                    HPrev: prev is null ? "h0" : StepRows("h", prev.Value, ld, col, hd), LdPrev: prev is null ? hd : ld,
-                    CPrev: prev is null ? "c0" : Slice("c", StepOffset(prev.Value, hd), b * hd),
+                    HPrev: prev is { } p1 ? StepRows("h", p1, ld, col, hd) : "h0", LdPrev: prev is null ? hd : ld,
+                    CPrev: prev is { } p2 ? Slice("c", StepOffset(p2, hd), b * hd) : "c0",
                     Gates: Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth),
                     Cell: Slice("c", StepOffset(t, hd), b * hd),
                     RecurrentN: Slice("hn", StepOffset(t, hd), b * hd),

@@ -62,20 +62,19 @@ internal sealed partial class ModelEmitter
     private bool GeneratesTokens => _plan.IsDecoding && ClassTargets;
 
     /// <summary>Offset of step <paramref name="t"/> in a <c>[steps, Batch, width]</c> region, plus a column offset.</summary>
-    internal string StepOffset(long t, long width, long column = 0)
+    internal string StepOffset(StepIndex t, long width, long column = 0)
     {
-        long stride = _plan.B * width;
-        string step = t == 0 ? "" : t == 1 ? N(stride) : $"{N(t)} * {N(stride)}";
-        if (column == 0) return step.Length == 0 ? "0" : step;
-        return step.Length == 0 ? N(column) : $"{step} + {N(column)}";
+        string step = t.Times(_plan.B * width);
+        if (column == 0) return step;
+        return step == "0" ? N(column) : $"{step} + {N(column)}";
     }
 
     /// <summary>The <c>Batch</c> rows of step t of a region whose rows are <paramref name="ld"/> wide, from column <paramref name="column"/>.</summary>
-    internal string StepRows(string span, long t, long ld, long column, long width) =>
+    internal string StepRows(string span, StepIndex t, long ld, long column, long width) =>
         Slice(span, StepOffset(t, ld, column), (_plan.B - 1) * ld + width);
 
     /// <summary><paramref name="rows"/> matrix rows of a region, starting at step t and column <paramref name="column"/>.</summary>
-    internal string RegionRows(string span, Region region, long t, long ld, long column, long rows, long width) =>
+    internal string RegionRows(string span, Region region, StepIndex t, long ld, long column, long rows, long width) =>
         Slice(span, Plus(C(region), StepOffset(t, ld, column)), (rows - 1) * ld + width);
 
     /// <summary>The buffer that holds a stack's initial state: the model's InitialState, or (decoder) a copy of the encoder's final state.</summary>

@@ -242,18 +242,18 @@ public class SnapshotTests
         """, new[] { "RnnInverseBatch", "Parameters", "RnnForwardL0Steps*", "RnnLossCore" });
 
     [Fact]
-    public void FortySteps_AreSplitIntoMethodsOfSixteenSteps() => VerifyParts("Demo.LongSequence.g.cs", """
+    public void SeventySteps_AreBlocksOfSixteen_WithOneMethodForTheMiddleBlocks() => VerifyParts("Demo.LongSequence.g.cs", """
         using RnnGen;
 
         namespace Demo;
 
-        /// <summary>40 steps: forward and backward are emitted as blocks of 16, 16 and 8 steps.</summary>
-        [RnnModel(Steps = 40, Topology = Topology.ManyToOne)]
+        /// <summary>70 steps each way: blocks 0–15 and 64–69 have methods of their own, the three blocks between share one.</summary>
+        [RnnModel(Steps = 70, Topology = Topology.ManyToOne)]
         [VectorInput(1)]
-        [Rnn(2)]
+        [Rnn(2, Bidirectional = true)]
         [LinearOutput(1)]
         public partial class LongSequence { }
-        """, new[] { "RnnForwardL0", "RnnBackwardL0" });
+        """, new[] { "RnnForwardL0", "RnnForwardL0Block", "RnnForwardL0ReverseBlock", "RnnBackwardL0", "RnnBackwardL0Block", "RnnBackwardL0ReverseBlock" });
 
     [Fact]
     public void NestedInPartialContainingTypes() => VerifyParts("Demo.Zoo+Cage+Tagger.g.cs", """

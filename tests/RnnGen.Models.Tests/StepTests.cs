@@ -6,7 +6,7 @@ namespace RnnGen.Models.Tests;
 /// <summary>Single-step inference agrees with the unrolled forward pass, step by step and lane by lane.</summary>
 public class StepTests
 {
-    public static TheoryData<string> FloatModels => new() { "EmbeddingLstmLm", "CharLstm", "VectorRnnRegression", "VectorGruTagger", "SmallMixedFloat" };
+    public static TheoryData<string> FloatModels => new() { "EmbeddingLstmLm", "CharLstm", "VectorRnnRegression", "VectorGruTagger", "SmallMixedFloat", "LongMixedFloat" };
 
     private static IRnnModel<float> CreateFloat(string name) => name switch
     {
@@ -14,6 +14,7 @@ public class StepTests
         "CharLstm" => new CharLstm(3),
         "VectorRnnRegression" => new VectorRnnRegression(3),
         "VectorGruTagger" => new VectorGruTagger(3),
+        "LongMixedFloat" => new LongMixedFloat(3),
         _ => new SmallMixedFloat(3),
     };
 
@@ -28,6 +29,7 @@ public class StepTests
             VectorRnnRegression m => m.Step(d.Inputs.AsSpan(row * i, i), lane).ToArray(),
             VectorGruTagger m => m.Step(d.Inputs.AsSpan(row * i, i), lane).ToArray(),
             SmallMixedFloat m => m.Step(d.Inputs.AsSpan(row * i, i), lane).ToArray(),
+            LongMixedFloat m => m.Step(d.Inputs.AsSpan(row * i, i), lane).ToArray(),
             _ => throw new ArgumentException(model.GetType().Name),
         };
     }
@@ -41,6 +43,7 @@ public class StepTests
             case VectorRnnRegression m: m.ResetStepState(); break;
             case VectorGruTagger m: m.ResetStepState(); break;
             case SmallMixedFloat m: m.ResetStepState(); break;
+            case LongMixedFloat m: m.ResetStepState(); break;
         }
     }
 
@@ -76,6 +79,7 @@ public class StepTests
             "CharLstm" => ((CharLstm)model).StepState.ToArray(),
             "VectorRnnRegression" => ((VectorRnnRegression)model).StepState.ToArray(),
             "VectorGruTagger" => ((VectorGruTagger)model).StepState.ToArray(),
+            "LongMixedFloat" => ((LongMixedFloat)model).StepState.ToArray(),
             _ => ((SmallMixedFloat)model).StepState.ToArray(),
         };
         float[] final = model.FinalState.ToArray();

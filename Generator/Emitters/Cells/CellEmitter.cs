@@ -105,4 +105,4 @@ internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string 
 /// state); <paramref name="Dh"/> is dL/dh_t; <paramref name="DhPrevious"/> receives dL/dh_(t-1) (null: it goes nowhere),
 /// rows <paramref name="LdPrevious"/> apart, added to what is there when <paramref name="Accumulate"/>.
 /// </summary>
-internal sealed record BackwardStepSpans(long T, long? Previous, string Dh, string? DhPrevious, long LdPrevious, bool Accumulate, Region? InitialStateGradient);
+internal sealed record BackwardStepSpans(StepIndex T, StepIndex? Previous, string Dh, string? DhPrevious, long LdPrevious, bool Accumulate, Region? InitialStateGradient);

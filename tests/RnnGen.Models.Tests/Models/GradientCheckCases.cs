@@ -103,6 +103,9 @@ public static class GradientCheckCases
         ["StackEncoderDecoder"] = () => new StackEncoderDecoder(7),
         ["StackOneToMany"] = () => new StackOneToMany(7),
         ["LongEncoderDecoder"] = () => new LongEncoderDecoder(7),
+        ["SharedBlocksBiLstmVector"] = () => new SharedBlocksBiLstmVector(7),
+        ["SharedBlocksGruBiRnnOneHot"] = () => new SharedBlocksGruBiRnnOneHot(7),
+        ["SharedBlocksEncoderDecoder"] = () => new SharedBlocksEncoderDecoder(7),
     };
 
     public static TheoryData<string> Names => new(Create.Keys);

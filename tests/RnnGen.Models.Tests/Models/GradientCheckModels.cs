@@ -357,3 +357,24 @@ public partial class ReluStackVectorLinear { }
 [Lstm(2)]
 [SoftmaxOutput(3)]
 public partial class LongGruLstm { }
+
+// Long enough for shared block methods: more than two blocks of 16 steps each way, so the middle blocks run one
+// method called with its first step (batch 2: the packed products; batch 1: W_hh read in place).
+[RnnModel(Steps = 50, Batch = 2, Precision = Precision.Double)]
+[VectorInput(2)]
+[Lstm(2, Bidirectional = true)]
+[SoftmaxOutput(2)]
+public partial class SharedBlocksBiLstmVector { }
+
+[RnnModel(Steps = 50, Batch = 1, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[TokenInput(3)]
+[Gru(2)]
+[Rnn(2, Bidirectional = true)]
+[LinearOutput(1)]
+public partial class SharedBlocksGruBiRnnOneHot { }
+
+[RnnModel(Steps = 40, Batch = 2, Topology = Topology.EncoderDecoder, OutputSteps = 36, Precision = Precision.Double)]
+[TokenInput(3, Embedding = 2)]
+[Lstm(2)]
+[SoftmaxOutput(3)]
+public partial class SharedBlocksEncoderDecoder { }

@@ -72,3 +72,12 @@ public partial class SmallBidirectionalManyToOne { }
 [Gru(2)]
 [SoftmaxOutput(3)]
 public partial class SmallMixedDouble { }
+
+/// <summary>70 steps: the forward pass runs shared block methods for steps 16–63 of every layer; Step runs none.</summary>
+[RnnModel(Steps = 70, Batch = 3)]
+[VectorInput(2)]
+[Gru(3)]
+[Lstm(3)]
+[Rnn(2)]
+[SoftmaxOutput(3)]
+public partial class LongMixedFloat { }
