@@ -21,7 +21,7 @@ internal static unsafe class Gemv
     /// </summary>
     /// <remarks>
     /// <para>Eight rows at a time: each load of x serves eight FMA chains (enough independent chains to hide the FMA
-    /// latency), and the eight accumulators are reduced jointly (<see cref="IGemmVector{TVec, T}.SumEach"/>). Reducing
+    /// latency), and the eight accumulators are reduced jointly (<see cref="ISimdOps{TVec, T}.SumEach"/>). Reducing
     /// each row on its own cost as much as the multiply-adds at k = 128 and held NT 1×512×128 to 30–44 GFLOP/s; the
     /// joint reduction reaches the speed at which a plain read loop streams the same bytes from L2.</para>
     /// <para>A recurrent step calls this with the same matrix step after step. When the previous call on this thread read
@@ -38,7 +38,7 @@ internal static unsafe class Gemv
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DotRows<TOps, TVec, T>(int rows, int k, T* x, T* mat, nint ldm, T* y, nint incY, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -80,7 +80,7 @@ internal static unsafe class Gemv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FinishGroup<TOps, TVec, T>(TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7,
         int kv, int k, T* x, T* m0, nint ldm, T* y, nint incY, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -94,7 +94,7 @@ internal static unsafe class Gemv
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FinishGroupInScalars<TOps, TVec, T>(TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7,
         int kv, int k, T* x, T* m0, nint ldm, T* y, nint incY, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -111,7 +111,7 @@ internal static unsafe class Gemv
 
     /// <summary>Rows <paramref name="from"/> to <paramref name="rows"/> (fewer than eight) one at a time.</summary>
     private static void DotRowsOneByOne<TOps, TVec, T>(int from, int rows, int k, T* x, T* mat, nint ldm, T* y, nint incY, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -135,7 +135,7 @@ internal static unsafe class Gemv
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CombineRows<TOps, TVec, T>(int k, int n, T* x, nint incX, T* mat, nint ldm, T* y, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -200,8 +200,8 @@ internal static unsafe class Gemv
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put<TOps, TVec, T>(T* y, TVec value, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
         => TOps.Store(accumulate ? TOps.Add(TOps.Load(y), value) : value, y);
 }

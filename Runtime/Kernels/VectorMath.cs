@@ -1,13 +1,18 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// Vectorized single-precision exp, sigmoid, tanh and softplus, written once over <see cref="ISimdFloat{TSelf}"/>.
-/// Accuracy against double-precision <see cref="Math"/>: exp within 1 ulp over the normal range, sigmoid and tanh within
-/// 3e-7 relative (sigmoid absolute below 1.2e-38, where it is subnormal); every finite input (up to ±3.4e38) gives a
-/// finite result with the right limit (exp: ∞ and 0), and NaN stays NaN.
+/// Vectorized exp, sigmoid, tanh and softplus, written once over <see cref="ISimdOps{TVec, T}"/>.
 /// </summary>
+/// <remarks>
+/// Single precision evaluates polynomials. Accuracy against double-precision <see cref="Math"/>: exp within 1 ulp over the
+/// normal range, sigmoid and tanh within 3e-7 relative (sigmoid absolute below 1.2e-38, where it is subnormal); every
+/// finite input (up to ±3.4e38) gives a finite result with the right limit (exp: ∞ and 0), and NaN stays NaN. Double
+/// precision (used for gradient checks, which difference values 1e-6 apart) evaluates each lane with the exact scalar
+/// functions of <see cref="Activations"/> and <see cref="Math"/>.
+/// </remarks>
 internal static class VectorMath
 {
     // e^x overflows above ln(2^128) ≈ 88.72 and is below the smallest subnormal 2^−149 under −103.28. Clamping to this
@@ -23,20 +28,24 @@ internal static class VectorMath
     /// degree-7 minimax polynomial <c>1 + r + r²·P(r)</c> (Moshier, Cephes <c>expf</c>). 1 ulp; ∞ above 88.72, 0 below −103.3.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Exp<TV>(TV x) where TV : struct, ISimdFloat<TV>
+    public static TVec Exp<TOps, TVec, T>(TVec x)
+        where TOps : struct, ISimdOps<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        x = TV.Min(TV.Create(ExpHigh), TV.Max(TV.Create(ExpLow), x));
-        TV n = TV.Round(x * TV.Create(Log2E));
-        TV r = TV.MultiplyAdd(n, TV.Create(-Ln2High), x);
-        r = TV.MultiplyAdd(n, TV.Create(-Ln2Low), r);
-        TV p = TV.Create(1.9875691500e-4f);
-        p = TV.MultiplyAdd(p, r, TV.Create(1.3981999507e-3f));
-        p = TV.MultiplyAdd(p, r, TV.Create(8.3334519073e-3f));
-        p = TV.MultiplyAdd(p, r, TV.Create(4.1665795894e-2f));
-        p = TV.MultiplyAdd(p, r, TV.Create(1.6666665459e-1f));
-        p = TV.MultiplyAdd(p, r, TV.Create(5.0000001201e-1f));
-        p = TV.MultiplyAdd(p, r * r, r) + TV.Create(1f);
-        return TV.ScaleB(p, n);
+        if (typeof(T) != typeof(float)) return TOps.PerLane<ExpLane<T>>(x);
+        x = TOps.Min(C<TOps, TVec, T>(ExpHigh), TOps.Max(C<TOps, TVec, T>(ExpLow), x));
+        TVec n = TOps.Round(TOps.Multiply(x, C<TOps, TVec, T>(Log2E)));
+        TVec r = TOps.MultiplyAdd(n, C<TOps, TVec, T>(-Ln2High), x);
+        r = TOps.MultiplyAdd(n, C<TOps, TVec, T>(-Ln2Low), r);
+        TVec p = C<TOps, TVec, T>(1.9875691500e-4f);
+        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(1.3981999507e-3f));
+        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(8.3334519073e-3f));
+        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(4.1665795894e-2f));
+        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(1.6666665459e-1f));
+        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(5.0000001201e-1f));
+        p = TOps.Add(TOps.MultiplyAdd(p, TOps.Multiply(r, r), r), C<TOps, TVec, T>(1f));
+        return TOps.ScaleB(p, n);
     }
 
     /// <summary>
@@ -45,10 +54,14 @@ internal static class VectorMath
     /// is a normal float, also where it is tiny (no cancellation, unlike 0.5 + 0.5·tanh(x/2)).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Sigmoid<TV>(TV x) where TV : struct, ISimdFloat<TV>
+    public static TVec Sigmoid<TOps, TVec, T>(TVec x)
+        where TOps : struct, ISimdOps<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TV one = TV.Create(1f);
-        return one / (one + Exp(-x));
+        if (typeof(T) != typeof(float)) return TOps.PerLane<SigmoidLane<T>>(x);
+        TVec one = TOps.Create(T.One);
+        return TOps.Divide(one, TOps.Add(one, Exp<TOps, TVec, T>(TOps.Negate(x))));
     }
 
     /// <summary>
@@ -59,31 +72,41 @@ internal static class VectorMath
     /// a blend per call).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Tanh<TV>(TV x) where TV : struct, ISimdFloat<TV>
+    public static TVec Tanh<TOps, TVec, T>(TVec x)
+        where TOps : struct, ISimdOps<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) != typeof(float)) return TOps.PerLane<TanhLane<T>>(x);
         const float Clamp = 7.99881172180175781f;
-        TV xc = TV.Max(TV.Create(-Clamp), TV.Min(TV.Create(Clamp), x));
-        TV x2 = xc * xc;
-        TV p = TV.Create(-2.76076847742355e-16f);
-        p = TV.MultiplyAdd(p, x2, TV.Create(2.00018790482477e-13f));
-        p = TV.MultiplyAdd(p, x2, TV.Create(-8.60467152213735e-11f));
-        p = TV.MultiplyAdd(p, x2, TV.Create(5.12229709037114e-08f));
-        p = TV.MultiplyAdd(p, x2, TV.Create(1.48572235717979e-05f));
-        p = TV.MultiplyAdd(p, x2, TV.Create(6.37261928875436e-04f));
-        p = TV.MultiplyAdd(p, x2, TV.Create(4.89352455891786e-03f));
-        TV q = TV.Create(1.19825839466702e-06f);
-        q = TV.MultiplyAdd(q, x2, TV.Create(1.18534705686654e-04f));
-        q = TV.MultiplyAdd(q, x2, TV.Create(2.26843463243900e-03f));
-        q = TV.MultiplyAdd(q, x2, TV.Create(4.89352518554385e-03f));
-        return xc * (p / q);
+        TVec xc = TOps.Max(C<TOps, TVec, T>(-Clamp), TOps.Min(C<TOps, TVec, T>(Clamp), x));
+        TVec x2 = TOps.Multiply(xc, xc);
+        TVec p = C<TOps, TVec, T>(-2.76076847742355e-16f);
+        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(2.00018790482477e-13f));
+        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(-8.60467152213735e-11f));
+        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(5.12229709037114e-08f));
+        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(1.48572235717979e-05f));
+        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(6.37261928875436e-04f));
+        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(4.89352455891786e-03f));
+        TVec q = C<TOps, TVec, T>(1.19825839466702e-06f);
+        q = TOps.MultiplyAdd(q, x2, C<TOps, TVec, T>(1.18534705686654e-04f));
+        q = TOps.MultiplyAdd(q, x2, C<TOps, TVec, T>(2.26843463243900e-03f));
+        q = TOps.MultiplyAdd(q, x2, C<TOps, TVec, T>(4.89352518554385e-03f));
+        return TOps.Multiply(xc, TOps.Divide(p, q));
     }
 
     /// <summary>
     /// <c>softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|)</c>: the exponential is at most 1, so nothing overflows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Softplus<TV>(TV x) where TV : struct, ISimdFloat<TV>
-        => TV.Max(TV.Create(0f), x) + LogOnePlus(Exp(-TV.Abs(x)));
+    public static TVec Softplus<TOps, TVec, T>(TVec x)
+        where TOps : struct, ISimdOps<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float)) return TOps.PerLane<SoftplusLane<T>>(x);
+        return TOps.Add(TOps.Max(TOps.Zero, x), LogOnePlus<TOps, TVec, T>(Exp<TOps, TVec, T>(TOps.Negate(TOps.Abs(x)))));
+    }
 
     /// <summary>
     /// <c>log(1 + u)</c> for u ≥ 0, accurate also where 1 + u rounds to 1: with <c>w = 1 + u</c> (rounded),
@@ -91,10 +114,41 @@ internal static class VectorMath
     /// arithmetic", 1991, Theorem 4), and <c>u</c> itself where w = 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV LogOnePlus<TV>(TV u) where TV : struct, ISimdFloat<TV>
+    private static TVec LogOnePlus<TOps, TVec, T>(TVec u)
+        where TOps : struct, ISimdOps<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TV one = TV.Create(1f);
-        TV w = one + u;
-        return TV.Select(TV.Equal(w, one), u, TV.Log(w) * (u / (w - one)));
+        TVec one = TOps.Create(T.One);
+        TVec w = TOps.Add(one, u);
+        return TOps.Select(TOps.Equal(w, one), u, TOps.Multiply(TOps.Log(w), TOps.Divide(u, TOps.Subtract(w, one))));
+    }
+
+    /// <summary>A single-precision constant in every lane (the polynomials run in single precision only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec C<TOps, TVec, T>(float value)
+        where TOps : struct, ISimdOps<TVec, T>
+        where TVec : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => TOps.Create(T.CreateTruncating(value));
+
+    private readonly struct ExpLane<T> : ILaneFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T x) => T.Exp(x);
+    }
+
+    private readonly struct SigmoidLane<T> : ILaneFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T x) => Activations.Sigmoid(x);
+    }
+
+    private readonly struct TanhLane<T> : ILaneFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T x) => T.Tanh(x);
+    }
+
+    private readonly struct SoftplusLane<T> : ILaneFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T x) => Activations.Softplus(x);
     }
 }

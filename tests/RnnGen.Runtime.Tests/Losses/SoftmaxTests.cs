@@ -5,7 +5,6 @@ using static RnnGen.Runtime.Tests.Support.TestData;
 namespace RnnGen.Runtime.Tests.Losses;
 
 /// <summary><see cref="Softmax"/> against naive double-precision softmax and cross-entropy.</summary>
-[Collection(SimdWidthCollection.Name)]
 public class SoftmaxTests
 {
     private static readonly int[] Classes = { 1, 2, 3, 7, 16, 17, 33, 65, 129 };
