@@ -12,7 +12,7 @@ namespace RnnGen.Cells;
 /// </summary>
 /// <remarks>
 /// Each row is one fused pass, written once over the register type and run at the path's width by <see cref="Simd"/>;
-/// sigmoid and tanh are <see cref="VectorMath"/>'s (polynomials in single precision, the exact scalar functions lane by
+/// sigmoid and tanh are <see cref="VectorMath{TOps, TVec, T}"/>'s (polynomials in single precision, the exact scalar functions lane by
 /// lane in double precision).
 /// </remarks>
 public static unsafe class GruCell
@@ -68,17 +68,15 @@ public static unsafe class GruCell
         private readonly nint _ldPrev = ldPrev, _ldh = ldh, _hidden = hidden;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             nint hd = _hidden;
             T* gr = _gates + row * 3 * hd + j, gz = gr + hd, gn = gz + hd;
             T* rr = _recurrent + row * 3 * hd + j, rz = rr + hd, rn = rz + hd;
-            TVec r = VectorMath.Sigmoid<TOps, TVec, T>(TOps.Add(TOps.Load(gr), TOps.Load(rr)));
-            TVec z = VectorMath.Sigmoid<TOps, TVec, T>(TOps.Add(TOps.Load(gz), TOps.Load(rz)));
+            TVec r = VectorMath<TOps, TVec, T>.Sigmoid(TOps.Add(TOps.Load(gr), TOps.Load(rr)));
+            TVec z = VectorMath<TOps, TVec, T>.Sigmoid(TOps.Add(TOps.Load(gz), TOps.Load(rz)));
             TVec hnj = TOps.Add(TOps.Load(rn), TOps.Load(_biasHn + j));                              // W_hn h + b_hn
-            TVec n = VectorMath.Tanh<TOps, TVec, T>(TOps.MultiplyAdd(r, hnj, TOps.Load(gn)));       // tanh(W_in x + b_in + r⊙(W_hn h + b_hn))
+            TVec n = VectorMath<TOps, TVec, T>.Tanh(TOps.MultiplyAdd(r, hnj, TOps.Load(gn)));       // tanh(W_in x + b_in + r⊙(W_hn h + b_hn))
             TOps.Store(r, gr);
             TOps.Store(z, gz);
             TOps.Store(n, gn);
@@ -96,9 +94,7 @@ public static unsafe class GruCell
         private readonly nint _ldPrev = ldPrev, _lddh = lddh, _ldDhPrev = ldDhPrev, _hidden = hidden;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             nint hd = _hidden;
             T* gr = _gates + row * 3 * hd + j, gz = gr + hd, gn = gz + hd;

@@ -11,7 +11,7 @@ namespace RnnGen.Cells;
 /// <remarks>
 /// Each row is one fused pass over the four gate blocks, written once (<see cref="ForwardOperator{T}"/>,
 /// <see cref="BackwardOperator{T}"/>) and run at the path's width by <see cref="Simd"/>, narrower registers and then single
-/// lanes finishing the row. Sigmoid and tanh are <see cref="VectorMath"/>'s: polynomials in single precision, the exact
+/// lanes finishing the row. Sigmoid and tanh are <see cref="VectorMath{TOps, TVec, T}"/>'s: polynomials in single precision, the exact
 /// scalar functions lane by lane in double precision (gradient checks).
 /// </remarks>
 public static unsafe class LstmCell
@@ -60,17 +60,15 @@ public static unsafe class LstmCell
         private readonly nint _ldh = ldh, _hidden = hidden;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             nint hd = _hidden;
             T* gi = _gates + row * 4 * hd + j, gf = gi + hd, gg = gf + hd, go = gg + hd;
             T* cp = _cPrev + row * hd + j, cr = _c + row * hd + j;
-            TVec i = VectorMath.Sigmoid<TOps, TVec, T>(TOps.Load(gi));
-            TVec f = VectorMath.Sigmoid<TOps, TVec, T>(TOps.Load(gf));
-            TVec g = VectorMath.Tanh<TOps, TVec, T>(TOps.Load(gg));
-            TVec o = VectorMath.Sigmoid<TOps, TVec, T>(TOps.Load(go));
+            TVec i = VectorMath<TOps, TVec, T>.Sigmoid(TOps.Load(gi));
+            TVec f = VectorMath<TOps, TVec, T>.Sigmoid(TOps.Load(gf));
+            TVec g = VectorMath<TOps, TVec, T>.Tanh(TOps.Load(gg));
+            TVec o = VectorMath<TOps, TVec, T>.Sigmoid(TOps.Load(go));
             TOps.Store(i, gi);
             TOps.Store(f, gf);
             TOps.Store(g, gg);
@@ -78,7 +76,7 @@ public static unsafe class LstmCell
             // c = f⊙c_prev + i⊙g (c_prev is read before c is written, so the two may be the same buffer); h = o⊙tanh(c).
             TVec ct = TOps.MultiplyAdd(f, TOps.Load(cp), TOps.Multiply(i, g));
             TOps.Store(ct, cr);
-            TOps.Store(TOps.Multiply(o, VectorMath.Tanh<TOps, TVec, T>(ct)), _h + row * _ldh + j);
+            TOps.Store(TOps.Multiply(o, VectorMath<TOps, TVec, T>.Tanh(ct)), _h + row * _ldh + j);
         }
     }
 
@@ -89,9 +87,7 @@ public static unsafe class LstmCell
         private readonly nint _lddh = lddh, _hidden = hidden;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             nint hd = _hidden;
             T* gi = _gates + row * 4 * hd + j, gf = gi + hd, gg = gf + hd, go = gg + hd;
@@ -99,7 +95,7 @@ public static unsafe class LstmCell
             TVec one = TOps.Create(T.One);
             TVec i = TOps.Load(gi), f = TOps.Load(gf), g = TOps.Load(gg), o = TOps.Load(go);
             TVec d = TOps.Load(_dh + row * _lddh + j);
-            TVec tc = VectorMath.Tanh<TOps, TVec, T>(TOps.Load(_c + row * hd + j));
+            TVec tc = VectorMath<TOps, TVec, T>.Tanh(TOps.Load(_c + row * hd + j));
             // dc += dh⊙o⊙(1−τ²)
             TVec dct = TOps.MultiplyAdd(TOps.Multiply(d, o), TOps.Subtract(one, TOps.Multiply(tc, tc)), TOps.Load(dcr));
             // di = dc⊙g⊙i(1−i)

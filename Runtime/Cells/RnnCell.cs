@@ -6,7 +6,7 @@ namespace RnnGen.Cells;
 
 /// <summary>Pointwise part of a vanilla RNN step: <c>h = act(pre)</c> with act = tanh or relu, in place.</summary>
 /// <remarks>Written once over the register type and run at the path's width by <see cref="Simd"/>; tanh is
-/// <see cref="VectorMath.Tanh{TOps, TVec, T}"/> (a polynomial in single precision, the exact <c>T.Tanh</c> in double).</remarks>
+/// <see cref="VectorMath{TOps, TVec, T}.Tanh"/> (a polynomial in single precision, the exact <c>T.Tanh</c> in double).</remarks>
 public static unsafe class RnnCell
 {
     /// <summary>Replaces the pre-activations <c>x·W_ihᵀ + b_ih + b_hh + h_prev·W_hhᵀ</c> in <paramref name="h"/> by <c>h = act(pre)</c>.</summary>
@@ -14,11 +14,7 @@ public static unsafe class RnnCell
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Shape.Rows(h.Length, batch, hidden, ldh, nameof(h));
-        fixed (T* hh = h)
-        {
-            if (nonlinearity == Nonlinearity.Tanh) Simd.Rows<TanhForward<T>, T>(new(hh, ldh), batch, hidden);
-            else Simd.Rows<ReluForward<T>, T>(new(hh, ldh), batch, hidden);
-        }
+        fixed (T* hh = h) Simd.Rows<ForwardOperator<T>, T>(new(hh, ldh, nonlinearity == Nonlinearity.Tanh), batch, hidden);
     }
 
     /// <summary>
@@ -30,64 +26,33 @@ public static unsafe class RnnCell
     {
         Shape.Rows(dh.Length, batch, hidden, lddh, nameof(dh));
         Shape.Rows(h.Length, batch, hidden, ldh, nameof(h));
-        fixed (T* d = dh, hh = h)
-        {
-            if (nonlinearity == Nonlinearity.Tanh) Simd.Rows<TanhBackward<T>, T>(new(d, lddh, hh, ldh), batch, hidden);
-            else Simd.Rows<ReluBackward<T>, T>(new(d, lddh, hh, ldh), batch, hidden);
-        }
+        fixed (T* d = dh, hh = h) Simd.Rows<BackwardOperator<T>, T>(new(d, lddh, hh, ldh, nonlinearity == Nonlinearity.Tanh), batch, hidden);
     }
 
-    private readonly struct TanhForward<T>(T* h, nint ldh) : IRowOperator<T>
+    private readonly struct ForwardOperator<T>(T* h, nint ldh, bool tanh) : IRowOperator<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             T* p = h + row * ldh + j;
-            TOps.Store(VectorMath.Tanh<TOps, TVec, T>(TOps.Load(p)), p);
+            TVec x = TOps.Load(p);
+            // relu: max(0, x) with x second, so NaN passes through as in T.Max.
+            TOps.Store(tanh ? VectorMath<TOps, TVec, T>.Tanh(x) : TOps.Max(TOps.Zero, x), p);
         }
     }
 
-    private readonly struct ReluForward<T>(T* h, nint ldh) : IRowOperator<T>
+    private readonly struct BackwardOperator<T>(T* dh, nint lddh, T* h, nint ldh, bool tanh) : IRowOperator<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
-        {
-            // max(0, x) with x second, so NaN passes through as in T.Max.
-            T* p = h + row * ldh + j;
-            TOps.Store(TOps.Max(TOps.Zero, TOps.Load(p)), p);
-        }
-    }
-
-    private readonly struct TanhBackward<T>(T* dh, nint lddh, T* h, nint ldh) : IRowOperator<T>
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             T* d = dh + row * lddh + j;
-            TVec hk = TOps.Load(h + row * ldh + j);
-            TOps.Store(TOps.Multiply(TOps.Load(d), TOps.Subtract(TOps.Create(T.One), TOps.Multiply(hk, hk))), d); // tanh' = 1 − h²
-        }
-    }
-
-    private readonly struct ReluBackward<T>(T* dh, nint lddh, T* h, nint ldh) : IRowOperator<T>
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
-        {
-            T* d = dh + row * lddh + j;
-            TOps.Store(TOps.Select(TOps.GreaterThan(TOps.Load(h + row * ldh + j), TOps.Zero), TOps.Load(d), TOps.Zero), d); // relu' = [h > 0]
+            TVec hk = TOps.Load(h + row * ldh + j), dk = TOps.Load(d);
+            TOps.Store(tanh
+                ? TOps.Multiply(dk, TOps.Subtract(TOps.Create(T.One), TOps.Multiply(hk, hk)))   // tanh' = 1 − h²
+                : TOps.Select(TOps.GreaterThan(hk, TOps.Zero), dk, TOps.Zero), d);               // relu' = [h > 0]
         }
     }
 }

@@ -49,9 +49,7 @@ public static unsafe class Bias
         private T* _block;
         private int _count;
 
-        public void Run<TOps, TVec>()
-            where TOps : struct, ISimdOps<TVec, T>, IGemmTile<T>
-            where TVec : unmanaged
+        void ISimdKernel<T>.Run<TOps, TVec>()
         {
             for (int r = 0; r < rows; r += RowBlock)
             {
@@ -61,9 +59,7 @@ public static unsafe class Bias
             }
         }
 
-        public readonly int Run<TOps, TVec>(int start)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        int ISimdLanes<T>.Run<TOps, TVec>(int start)
             => Lanes<TOps, TVec>(_block, _count, n, ldy, db, start);
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // own root, optimized at once: see Simd

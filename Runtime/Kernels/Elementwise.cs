@@ -21,13 +21,24 @@ internal static unsafe class Elementwise
     internal static void ScaledDifference<T>(T* y, T* t, T* destination, int count, T scale) where T : unmanaged, IFloatingPointIeee754<T>
         => Simd.Elements<ScaledDifferenceOperator<T>, T>(new(y, t, destination, scale), count);
 
+    /// <summary>
+    /// <see cref="ScaledDifference{T}(T*, T*, T*, int, T)"/> on spans of at least <paramref name="count"/> values, checked
+    /// first; the names are the caller's parameters, for the exception.
+    /// </summary>
+    internal static void ScaledDifference<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> t, Span<T> destination, int count, T scale,
+        string yName, string tName, string destinationName) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Shape.Count(y.Length, count, yName);
+        Shape.Count(t.Length, count, tName);
+        Shape.Count(destination.Length, count, destinationName);
+        fixed (T* py = y, pt = t, pd = destination) ScaledDifference(py, pt, pd, count, scale);
+    }
+
     private readonly struct AddOperator<T>(T* a, T* b, T* destination) : IRowOperator<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
             => TOps.Store(TOps.Add(TOps.Load(a + j), TOps.Load(b + j)), destination + j);
     }
 
@@ -35,9 +46,7 @@ internal static unsafe class Elementwise
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
             => TOps.Store(TOps.Multiply(TOps.Load(source + j), TOps.Create(scale)), destination + j);
     }
 
@@ -45,9 +54,7 @@ internal static unsafe class Elementwise
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
             => TOps.Store(TOps.Multiply(TOps.Create(scale), TOps.Subtract(TOps.Load(y + j), TOps.Load(t + j))), destination + j);
     }
 }

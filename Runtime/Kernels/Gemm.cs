@@ -31,11 +31,7 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, m, k, b, ldb, k, n, c, ldc);
-        if (m == 0 || n == 0) return;
-        fixed (T* pa = a)
-        fixed (T* pb = b)
-        fixed (T* pc = c)
-            GemmBlocking.Multiply(SimdPaths.Current, m, n, k, pa, lda, aTransposed: false, pb, ldb, GemmB.Rows, pc, ldc, accumulate);
+        Multiply(m, n, k, a, lda, aTransposed: false, b, ldb, GemmB.Rows, c, ldc, accumulate);
     }
 
     /// <summary><c>C[m×n] (+)= A[m×k] · B[n×k]ᵀ</c>: the form of <c>x·Wᵀ</c> with PyTorch's <c>[out, in]</c> weights.</summary>
@@ -43,11 +39,7 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, m, k, b, ldb, n, k, c, ldc);
-        if (m == 0 || n == 0) return;
-        fixed (T* pa = a)
-        fixed (T* pb = b)
-        fixed (T* pc = c)
-            GemmBlocking.Multiply(SimdPaths.Current, m, n, k, pa, lda, aTransposed: false, pb, ldb, GemmB.Columns, pc, ldc, accumulate);
+        Multiply(m, n, k, a, lda, aTransposed: false, b, ldb, GemmB.Columns, c, ldc, accumulate);
     }
 
     /// <summary><c>C[m×n] (+)= A[k×m]ᵀ · B[k×n]</c>: the form of weight gradients <c>dW = dYᵀ·X</c> summed over k rows.</summary>
@@ -55,11 +47,7 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, k, m, b, ldb, k, n, c, ldc);
-        if (m == 0 || n == 0) return;
-        fixed (T* pa = a)
-        fixed (T* pb = b)
-        fixed (T* pc = c)
-            GemmBlocking.Multiply(SimdPaths.Current, m, n, k, pa, lda, aTransposed: true, pb, ldb, GemmB.Rows, pc, ldc, accumulate);
+        Multiply(m, n, k, a, lda, aTransposed: true, b, ldb, GemmB.Rows, c, ldc, accumulate);
     }
 
     /// <summary>
@@ -87,6 +75,18 @@ public static unsafe class Gemm
     public static void NN<T>(int m, ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         => MultiplyPacked(m, a, lda, b, PackedForm.NN, c, ldc, accumulate);
+
+    /// <summary>The unpacked forms once their arguments are checked.</summary>
+    private static void Multiply<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, bool aTransposed,
+        ReadOnlySpan<T> b, int ldb, GemmB bLayout, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || n == 0) return;
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pc = c)
+            GemmBlocking.Multiply(SimdPaths.Current, m, n, k, pa, lda, aTransposed, pb, ldb, bLayout, pc, ldc, accumulate);
+    }
 
     private static void MultiplyPacked<T>(int m, ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, PackedForm form, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>

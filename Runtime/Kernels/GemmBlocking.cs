@@ -140,9 +140,7 @@ internal static unsafe class GemmBlocking
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate) : ISimdKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run<TOps, TVec>()
-            where TOps : struct, ISimdOps<TVec, T>, IGemmTile<T>
-            where TVec : unmanaged
+        void ISimdKernel<T>.Run<TOps, TVec>()
         {
             switch (shape)
             {

@@ -17,7 +17,7 @@ namespace RnnGen.Kernels;
 /// <see cref="Min"/> and <see cref="Max"/> are the hardware's (x86 <c>minps</c>/<c>maxps</c>): they take the bound first and
 /// the value second, and return the value when either is NaN, so a NaN input propagates through a clamp instead of
 /// being replaced by the bound. <see cref="Round"/>, <see cref="ScaleB"/> and <see cref="Log"/> serve the
-/// single-precision polynomials of <see cref="VectorMath"/>; double precision evaluates its transcendental functions
+/// single-precision polynomials of <see cref="VectorMath{TOps, TVec, T}"/>; double precision evaluates its transcendental functions
 /// lane by lane with <see cref="Math"/> (<see cref="PerLane"/>).
 /// </remarks>
 /// <typeparam name="TVec">The register type: a vector of <typeparamref name="T"/>, or <typeparamref name="T"/> itself.</typeparam>

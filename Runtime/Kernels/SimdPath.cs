@@ -221,16 +221,12 @@ internal static class Simd
         private readonly int _rows = rows, _columns = columns;
         private nint _row;
 
-        public void Run<TOps, TVec>()
-            where TOps : struct, ISimdOps<TVec, T>, IGemmTile<T>
-            where TVec : unmanaged
+        void ISimdKernel<T>.Run<TOps, TVec>()
         {
             for (_row = 0; _row < _rows; _row++) Narrowing<RowsKernel<TOperator, T>, TOps, TVec, T>(ref this);
         }
 
-        public readonly int Run<TOps, TVec>(int start)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        int ISimdLanes<T>.Run<TOps, TVec>(int start)
             => RowLanes<TOperator, TOps, TVec, T>(_op, _row, _columns, start);
     }
 
@@ -255,17 +251,13 @@ internal static class Simd
         /// <summary>The sum, once run.</summary>
         public T Total;
 
-        public void Run<TOps, TVec>()
-            where TOps : struct, ISimdOps<TVec, T>, IGemmTile<T>
-            where TVec : unmanaged
+        void ISimdKernel<T>.Run<TOps, TVec>()
         {
             Total = T.Zero;
             Narrowing<SumLanes<TOperator, T>, TOps, TVec, T>(ref this);
         }
 
-        public int Run<TOps, TVec>(int start)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        int ISimdLanes<T>.Run<TOps, TVec>(int start)
             => SumRange<TOperator, TOps, TVec, T>(_op, _count, start, ref Total);
     }
 

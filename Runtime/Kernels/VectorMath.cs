@@ -13,7 +13,13 @@ namespace RnnGen.Kernels;
 /// precision (used for gradient checks, which difference values 1e-6 apart) evaluates each lane with the exact scalar
 /// functions of <see cref="Activations"/> and <see cref="Math"/>.
 /// </remarks>
-internal static class VectorMath
+/// <typeparam name="TOps">The register width's operations.</typeparam>
+/// <typeparam name="TVec">The register type.</typeparam>
+/// <typeparam name="T">The element type.</typeparam>
+internal static class VectorMath<TOps, TVec, T>
+    where TOps : struct, ISimdOps<TVec, T>
+    where TVec : unmanaged
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     // e^x overflows above ln(2^128) ≈ 88.72 and is below the smallest subnormal 2^−149 under −103.28. Clamping to this
     // range changes no result but keeps n = round(x/ln2) within [−150, 129], where ScaleB is exact.
@@ -28,23 +34,20 @@ internal static class VectorMath
     /// degree-7 minimax polynomial <c>1 + r + r²·P(r)</c> (Moshier, Cephes <c>expf</c>). 1 ulp; ∞ above 88.72, 0 below −103.3.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Exp<TOps, TVec, T>(TVec x)
-        where TOps : struct, ISimdOps<TVec, T>
-        where TVec : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static TVec Exp(TVec x)
     {
-        if (typeof(T) != typeof(float)) return TOps.PerLane<ExpLane<T>>(x);
-        x = TOps.Min(C<TOps, TVec, T>(ExpHigh), TOps.Max(C<TOps, TVec, T>(ExpLow), x));
-        TVec n = TOps.Round(TOps.Multiply(x, C<TOps, TVec, T>(Log2E)));
-        TVec r = TOps.MultiplyAdd(n, C<TOps, TVec, T>(-Ln2High), x);
-        r = TOps.MultiplyAdd(n, C<TOps, TVec, T>(-Ln2Low), r);
-        TVec p = C<TOps, TVec, T>(1.9875691500e-4f);
-        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(1.3981999507e-3f));
-        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(8.3334519073e-3f));
-        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(4.1665795894e-2f));
-        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(1.6666665459e-1f));
-        p = TOps.MultiplyAdd(p, r, C<TOps, TVec, T>(5.0000001201e-1f));
-        p = TOps.Add(TOps.MultiplyAdd(p, TOps.Multiply(r, r), r), C<TOps, TVec, T>(1f));
+        if (typeof(T) != typeof(float)) return TOps.PerLane<ExpLane>(x);
+        x = TOps.Min(C(ExpHigh), TOps.Max(C(ExpLow), x));
+        TVec n = TOps.Round(TOps.Multiply(x, C(Log2E)));
+        TVec r = TOps.MultiplyAdd(n, C(-Ln2High), x);
+        r = TOps.MultiplyAdd(n, C(-Ln2Low), r);
+        TVec p = C(1.9875691500e-4f);
+        p = TOps.MultiplyAdd(p, r, C(1.3981999507e-3f));
+        p = TOps.MultiplyAdd(p, r, C(8.3334519073e-3f));
+        p = TOps.MultiplyAdd(p, r, C(4.1665795894e-2f));
+        p = TOps.MultiplyAdd(p, r, C(1.6666665459e-1f));
+        p = TOps.MultiplyAdd(p, r, C(5.0000001201e-1f));
+        p = TOps.Add(TOps.MultiplyAdd(p, TOps.Multiply(r, r), r), C(1f));
         return TOps.ScaleB(p, n);
     }
 
@@ -54,14 +57,11 @@ internal static class VectorMath
     /// is a normal float, also where it is tiny (no cancellation, unlike 0.5 + 0.5·tanh(x/2)).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Sigmoid<TOps, TVec, T>(TVec x)
-        where TOps : struct, ISimdOps<TVec, T>
-        where TVec : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static TVec Sigmoid(TVec x)
     {
-        if (typeof(T) != typeof(float)) return TOps.PerLane<SigmoidLane<T>>(x);
+        if (typeof(T) != typeof(float)) return TOps.PerLane<SigmoidLane>(x);
         TVec one = TOps.Create(T.One);
-        return TOps.Divide(one, TOps.Add(one, Exp<TOps, TVec, T>(TOps.Negate(x))));
+        return TOps.Divide(one, TOps.Add(one, Exp(TOps.Negate(x))));
     }
 
     /// <summary>
@@ -72,26 +72,23 @@ internal static class VectorMath
     /// a blend per call).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Tanh<TOps, TVec, T>(TVec x)
-        where TOps : struct, ISimdOps<TVec, T>
-        where TVec : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static TVec Tanh(TVec x)
     {
-        if (typeof(T) != typeof(float)) return TOps.PerLane<TanhLane<T>>(x);
+        if (typeof(T) != typeof(float)) return TOps.PerLane<TanhLane>(x);
         const float Clamp = 7.99881172180175781f;
-        TVec xc = TOps.Max(C<TOps, TVec, T>(-Clamp), TOps.Min(C<TOps, TVec, T>(Clamp), x));
+        TVec xc = TOps.Max(C(-Clamp), TOps.Min(C(Clamp), x));
         TVec x2 = TOps.Multiply(xc, xc);
-        TVec p = C<TOps, TVec, T>(-2.76076847742355e-16f);
-        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(2.00018790482477e-13f));
-        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(-8.60467152213735e-11f));
-        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(5.12229709037114e-08f));
-        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(1.48572235717979e-05f));
-        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(6.37261928875436e-04f));
-        p = TOps.MultiplyAdd(p, x2, C<TOps, TVec, T>(4.89352455891786e-03f));
-        TVec q = C<TOps, TVec, T>(1.19825839466702e-06f);
-        q = TOps.MultiplyAdd(q, x2, C<TOps, TVec, T>(1.18534705686654e-04f));
-        q = TOps.MultiplyAdd(q, x2, C<TOps, TVec, T>(2.26843463243900e-03f));
-        q = TOps.MultiplyAdd(q, x2, C<TOps, TVec, T>(4.89352518554385e-03f));
+        TVec p = C(-2.76076847742355e-16f);
+        p = TOps.MultiplyAdd(p, x2, C(2.00018790482477e-13f));
+        p = TOps.MultiplyAdd(p, x2, C(-8.60467152213735e-11f));
+        p = TOps.MultiplyAdd(p, x2, C(5.12229709037114e-08f));
+        p = TOps.MultiplyAdd(p, x2, C(1.48572235717979e-05f));
+        p = TOps.MultiplyAdd(p, x2, C(6.37261928875436e-04f));
+        p = TOps.MultiplyAdd(p, x2, C(4.89352455891786e-03f));
+        TVec q = C(1.19825839466702e-06f);
+        q = TOps.MultiplyAdd(q, x2, C(1.18534705686654e-04f));
+        q = TOps.MultiplyAdd(q, x2, C(2.26843463243900e-03f));
+        q = TOps.MultiplyAdd(q, x2, C(4.89352518554385e-03f));
         return TOps.Multiply(xc, TOps.Divide(p, q));
     }
 
@@ -99,13 +96,10 @@ internal static class VectorMath
     /// <c>softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|)</c>: the exponential is at most 1, so nothing overflows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Softplus<TOps, TVec, T>(TVec x)
-        where TOps : struct, ISimdOps<TVec, T>
-        where TVec : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static TVec Softplus(TVec x)
     {
-        if (typeof(T) != typeof(float)) return TOps.PerLane<SoftplusLane<T>>(x);
-        return TOps.Add(TOps.Max(TOps.Zero, x), LogOnePlus<TOps, TVec, T>(Exp<TOps, TVec, T>(TOps.Negate(TOps.Abs(x)))));
+        if (typeof(T) != typeof(float)) return TOps.PerLane<SoftplusLane>(x);
+        return TOps.Add(TOps.Max(TOps.Zero, x), LogOnePlus(Exp(TOps.Negate(TOps.Abs(x)))));
     }
 
     /// <summary>
@@ -114,10 +108,7 @@ internal static class VectorMath
     /// arithmetic", 1991, Theorem 4), and <c>u</c> itself where w = 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec LogOnePlus<TOps, TVec, T>(TVec u)
-        where TOps : struct, ISimdOps<TVec, T>
-        where TVec : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static TVec LogOnePlus(TVec u)
     {
         TVec one = TOps.Create(T.One);
         TVec w = TOps.Add(one, u);
@@ -126,28 +117,25 @@ internal static class VectorMath
 
     /// <summary>A single-precision constant in every lane (the polynomials run in single precision only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec C<TOps, TVec, T>(float value)
-        where TOps : struct, ISimdOps<TVec, T>
-        where TVec : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static TVec C(float value)
         => TOps.Create(T.CreateTruncating(value));
 
-    private readonly struct ExpLane<T> : ILaneFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly struct ExpLane : ILaneFunction<T>
     {
         public static T Invoke(T x) => T.Exp(x);
     }
 
-    private readonly struct SigmoidLane<T> : ILaneFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly struct SigmoidLane : ILaneFunction<T>
     {
         public static T Invoke(T x) => Activations.Sigmoid(x);
     }
 
-    private readonly struct TanhLane<T> : ILaneFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly struct TanhLane : ILaneFunction<T>
     {
         public static T Invoke(T x) => T.Tanh(x);
     }
 
-    private readonly struct SoftplusLane<T> : ILaneFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly struct SoftplusLane : ILaneFunction<T>
     {
         public static T Invoke(T x) => Activations.Softplus(x);
     }

@@ -6,7 +6,7 @@ namespace RnnGen.Losses;
 
 /// <summary>Binary cross-entropy of a sigmoid head, computed from the logits as PyTorch's <c>BCEWithLogitsLoss</c>.</summary>
 /// <remarks>Written once over the register type and run at the path's width by <see cref="Simd"/>, with
-/// <see cref="VectorMath"/>'s sigmoid and softplus.</remarks>
+/// <see cref="VectorMath{TOps, TVec, T}"/>'s sigmoid and softplus.</remarks>
 public static unsafe class BinaryCrossEntropy
 {
     /// <summary><c>y = σ(z)</c> element-wise.</summary>
@@ -29,34 +29,25 @@ public static unsafe class BinaryCrossEntropy
 
     /// <summary><c>dz = scale · (σ(z) − t)</c>, from the sigmoid outputs.</summary>
     public static void Backward<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets, Span<T> dLogits, int count, T scale) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Shape.Count(outputs.Length, count, nameof(outputs));
-        Shape.Count(targets.Length, count, nameof(targets));
-        Shape.Count(dLogits.Length, count, nameof(dLogits));
-        fixed (T* y = outputs, t = targets, d = dLogits) Elementwise.ScaledDifference(y, t, d, count, scale);
-    }
+        => Elementwise.ScaledDifference(outputs, targets, dLogits, count, scale, nameof(outputs), nameof(targets), nameof(dLogits));
 
     private readonly struct SigmoidOperator<T>(T* z, T* y) : IRowOperator<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
-            => TOps.Store(VectorMath.Sigmoid<TOps, TVec, T>(TOps.Load(z + j)), y + j);
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
+            => TOps.Store(VectorMath<TOps, TVec, T>.Sigmoid(TOps.Load(z + j)), y + j);
     }
 
     private readonly struct LossOperator<T>(T* z, T* t) : ISumOperator<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TVec Invoke<TOps, TVec>(nuint j, TVec total)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        TVec ISumOperator<T>.Invoke<TOps, TVec>(nuint j, TVec total)
         {
             TVec zj = TOps.Load(z + j);
             // softplus(z) − t·z
-            return TOps.Add(total, TOps.MultiplyAdd(TOps.Negate(TOps.Load(t + j)), zj, VectorMath.Softplus<TOps, TVec, T>(zj)));
+            return TOps.Add(total, TOps.MultiplyAdd(TOps.Negate(TOps.Load(t + j)), zj, VectorMath<TOps, TVec, T>.Softplus(zj)));
         }
     }
 }

@@ -6,7 +6,7 @@ namespace RnnGen.Losses;
 
 /// <summary>Row-wise softmax and the cross-entropy loss of a softmax head.</summary>
 /// <remarks>Written once over the register type and run at the path's width by <see cref="Simd"/>, with
-/// <see cref="VectorMath.Exp{TOps, TVec, T}"/>.</remarks>
+/// <see cref="VectorMath{TOps, TVec, T}.Exp"/>.</remarks>
 public static unsafe class Softmax
 {
     /// <summary>
@@ -71,9 +71,7 @@ public static unsafe class Softmax
     private readonly struct RowsKernel<T>(T* values, int rows, int n, T* logSumExp) : ISimdKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run<TOps, TVec>()
-            where TOps : struct, ISimdOps<TVec, T>, IGemmTile<T>
-            where TVec : unmanaged
+        void ISimdKernel<T>.Run<TOps, TVec>()
             => AllRows<TOps, TVec>(values, rows, n, logSumExp);
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // own root, optimized at once: see Simd
@@ -106,9 +104,7 @@ public static unsafe class Softmax
             public T Max, Sum, Scale;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public int Run<TOps, TVec>(int j)
-                where TOps : struct, ISimdOps<TVec, T>
-                where TVec : unmanaged
+            int ISimdLanes<T>.Run<TOps, TVec>(int j)
             {
                 if (Phase == Phase.Scale)
                 {
@@ -127,7 +123,7 @@ public static unsafe class Softmax
                 TVec max = TOps.Create(Max), total = TOps.Zero;
                 for (; j <= n - TOps.Count; j += TOps.Count)
                 {
-                    TVec e = VectorMath.Exp<TOps, TVec, T>(TOps.Subtract(TOps.Load(row + j), max));
+                    TVec e = VectorMath<TOps, TVec, T>.Exp(TOps.Subtract(TOps.Load(row + j), max));
                     TOps.Store(e, row + j);
                     total = TOps.Add(total, e);
                 }
@@ -144,9 +140,7 @@ public static unsafe class Softmax
         /// <summary>The sum, once run.</summary>
         public T Total;
 
-        public void Run<TOps, TVec>()
-            where TOps : struct, ISimdOps<TVec, T>, IGemmTile<T>
-            where TVec : unmanaged
+        void ISimdKernel<T>.Run<TOps, TVec>()
             => Total = AllRows<TOps, TVec>(targets, x, ldx, width, weight, bias, logSumExp, rows);
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // own root, optimized at once: see Simd
@@ -171,9 +165,7 @@ public static unsafe class Softmax
             public T Sum;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public int Run<TOps, TVec>(int j)
-                where TOps : struct, ISimdOps<TVec, T>
-                where TVec : unmanaged
+            int ISimdLanes<T>.Run<TOps, TVec>(int j)
             {
                 if (j > width - TOps.Count) return j;
                 TVec a0 = TOps.Zero, a1 = TOps.Zero;

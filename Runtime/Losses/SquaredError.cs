@@ -18,20 +18,13 @@ public static unsafe class SquaredError
 
     /// <summary><c>dy = 2·scale·(y − t)</c>.</summary>
     public static void Backward<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets, Span<T> dOutputs, int count, T scale) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Shape.Count(outputs.Length, count, nameof(outputs));
-        Shape.Count(targets.Length, count, nameof(targets));
-        Shape.Count(dOutputs.Length, count, nameof(dOutputs));
-        fixed (T* y = outputs, t = targets, d = dOutputs) Elementwise.ScaledDifference(y, t, d, count, (T.One + T.One) * scale);
-    }
+        => Elementwise.ScaledDifference(outputs, targets, dOutputs, count, (T.One + T.One) * scale, nameof(outputs), nameof(targets), nameof(dOutputs));
 
     private readonly struct LossOperator<T>(T* y, T* t) : ISumOperator<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TVec Invoke<TOps, TVec>(nuint j, TVec total)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        TVec ISumOperator<T>.Invoke<TOps, TVec>(nuint j, TVec total)
         {
             TVec d = TOps.Subtract(TOps.Load(y + j), TOps.Load(t + j));
             return TOps.MultiplyAdd(d, d, total);

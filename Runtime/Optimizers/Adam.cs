@@ -72,9 +72,7 @@ public unsafe class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
     private readonly struct UpdateOperator(T* p, T* g, T* m, T* v, Constants k) : IRowOperator<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             TVec theta = TOps.Load(p + j), gj = TOps.Load(g + j);
             if (k.L2 != T.Zero) gj = TOps.Add(gj, TOps.Multiply(TOps.Create(k.L2), theta));          // g + λθ

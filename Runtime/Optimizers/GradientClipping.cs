@@ -55,9 +55,7 @@ public static unsafe class GradientClipping
         /// <summary>The sum, once run.</summary>
         public double Total;
 
-        public void Run<TOps, TVec>()
-            where TOps : struct, ISimdOps<TVec, double>, IGemmTile<double>
-            where TVec : unmanaged
+        void ISimdKernel<double>.Run<TOps, TVec>()
             => Total = Sum<TOps, TVec>(g, count);
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // own root, optimized at once: see Simd
@@ -107,9 +105,7 @@ public static unsafe class GradientClipping
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
             // The gradient is the second operand of min and max, so NaN stays NaN (as T.Clamp).
             => TOps.Store(TOps.Min(TOps.Create(bound), TOps.Max(TOps.Create(-bound), TOps.Load(g + j))), g + j);
     }

@@ -77,18 +77,14 @@ public sealed unsafe class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingP
     private readonly struct PlainOperator(T* p, T* d, T lr) : IRowOperator<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
             => TOps.Store(TOps.MultiplyAdd(TOps.Create(-lr), TOps.Load(d + j), TOps.Load(p + j)), p + j); // θ − lr·d
     }
 
     private readonly struct MomentumOperator(T* p, T* g, T* v, T lr, T mu) : IRowOperator<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             TVec velocity = TOps.MultiplyAdd(TOps.Create(mu), TOps.Load(v + j), TOps.Load(g + j)); // v = μ·v + g
             TOps.Store(velocity, v + j);
@@ -100,9 +96,7 @@ public sealed unsafe class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingP
     private readonly struct GeneralOperator(T* p, T* g, T* v, T lr, T weightDecay, T mu, bool nesterov, bool first) : IRowOperator<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke<TOps, TVec>(nint row, nuint j)
-            where TOps : struct, ISimdOps<TVec, T>
-            where TVec : unmanaged
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
             TVec theta = TOps.Load(p + j);
             TVec d = TOps.Add(TOps.Load(g + j), TOps.Multiply(TOps.Create(weightDecay), theta)); // d = g + λθ

@@ -5,7 +5,7 @@ using RnnGen.Runtime.Tests.Support;
 namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary>
-/// <see cref="VectorMath"/> on dense grids against double-precision <see cref="Math"/>, at every lane width (the
+/// <see cref="VectorMath{TOps, TVec, T}"/> on dense grids against double-precision <see cref="Math"/>, at every lane width (the
 /// functions are called directly with each width's <see cref="ISimdOps{TVec, T}"/>, so no path switch is involved).
 /// </summary>
 public unsafe class VectorMathTests
@@ -44,10 +44,10 @@ public unsafe class VectorMathTests
                 TVec v = TOps.Load(xp + i);
                 TVec r = function switch
                 {
-                    Function.Exp => VectorMath.Exp<TOps, TVec, float>(v),
-                    Function.Sigmoid => VectorMath.Sigmoid<TOps, TVec, float>(v),
-                    Function.Tanh => VectorMath.Tanh<TOps, TVec, float>(v),
-                    _ => VectorMath.Softplus<TOps, TVec, float>(v),
+                    Function.Exp => VectorMath<TOps, TVec, float>.Exp(v),
+                    Function.Sigmoid => VectorMath<TOps, TVec, float>.Sigmoid(v),
+                    Function.Tanh => VectorMath<TOps, TVec, float>.Tanh(v),
+                    _ => VectorMath<TOps, TVec, float>.Softplus(v),
                 };
                 TOps.Store(r, yp + i);
             }
