@@ -50,8 +50,7 @@ internal static unsafe class GemmBlocking
     internal const int RowBlock = 1920;
 
     /// <summary>Products with at most this many rows read a row-major B (NN, TN) in place instead of packing it: with
-    /// two row tiles or fewer each B value is used so few times that copying it costs a large share of the multiply
-    /// (measured on NN 16×512×2048, the backward <c>dh·W_hh</c> shape: ≈ 80 GFLOP/s in place, ≈ 60 packed per call).
+    /// two row tiles or fewer each B value is used so few times that copying it costs a large share of the multiply.
     /// Larger m packs, because a B read in place from rows a power of two apart thrashes cache sets.</summary>
     internal const int UnpackedBMaxRows = 16;
 
@@ -93,7 +92,7 @@ internal static unsafe class GemmBlocking
     /// <summary>
     /// The work compared with <see cref="GemmWorkers.MinimumWork"/>: m·n·k, times four for a single-row product, whose
     /// multiply-adds are bound by streaming the matrix from L2 or L3 and take about four times as long as a blocked
-    /// product's (NT 1×1024×256 ≈ 9 µs, NT 128×128×128, eight times the multiply-adds, ≈ 40 µs).
+    /// product's.
     /// </summary>
     private static long SplitWork(int m, int n, int k) => (long)m * n * k * (m == 1 ? 4 : 1);
 
@@ -330,7 +329,7 @@ internal static unsafe class GemmBlocking
     /// <summary>
     /// Asks for the C tile's cache lines before the kernel spends thousands of cycles on the depth loop, so the load
     /// and store of C at its end hit L1 (BLIS's kernels do the same). Without it every tile of a C larger than L2 pays
-    /// cache misses once per depth block (measured: 1–3 % on 512³ and on the 2048-row products).
+    /// cache misses once per depth block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PrefetchTile<T>(T* c, nint ldc, int rows, int width)
