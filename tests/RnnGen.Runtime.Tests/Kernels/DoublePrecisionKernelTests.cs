@@ -191,4 +191,76 @@ public class DoublePrecisionKernelTests
                 }
             }
     }
+
+    [Theory]
+    [MemberData(nameof(Widths.All), MemberType = typeof(Widths))]
+    public void Adagrad_and_rmsprop(int width)
+    {
+        using var forced = new ForcedWidth(width);
+        foreach (int n in Counts)
+        {
+            double[] theta = Values(n, 1, seed: n), expected = (double[])theta.Clone(), sum = Enumerable.Repeat(0.5, n).ToArray();
+            var adagrad = new Adagrad<double>(0.1, learningRateDecay: 0.5, weightDecay: 0.1, initialAccumulator: 0.5);
+            for (int t = 1; t <= 3; t++)
+            {
+                double[] g = Values(n, 1, seed: 100 * t + n);
+                adagrad.Step(theta, g);
+                double clr = 0.1 / (1 + (t - 1) * 0.5);
+                for (int i = 0; i < n; i++)
+                {
+                    double gi = g[i] + 0.1 * expected[i];
+                    sum[i] += gi * gi;
+                    expected[i] -= clr * gi / (Math.Sqrt(sum[i]) + 1e-10);
+                }
+                AssertClose(expected, theta, Tolerance, $"Adagrad n {n} step {t}");
+            }
+
+            foreach ((bool centered, double momentum) in new[] { (false, 0.0), (true, 0.0), (false, 0.9), (true, 0.9) })
+            {
+                theta = Values(n, 1, seed: n);
+                expected = (double[])theta.Clone();
+                double[] square = new double[n], average = new double[n], buffer = new double[n];
+                var rmsprop = new RmsProp<double>(0.01, weightDecay: 0.1, momentum: momentum, centered: centered);
+                for (int t = 1; t <= 3; t++)
+                {
+                    double[] g = Values(n, 1, seed: 100 * t + n);
+                    rmsprop.Step(theta, g);
+                    for (int i = 0; i < n; i++)
+                    {
+                        double gi = g[i] + 0.1 * expected[i];
+                        square[i] = 0.99 * square[i] + 0.01 * gi * gi;
+                        average[i] = 0.99 * average[i] + 0.01 * gi;
+                        double denominator = Math.Sqrt(centered ? square[i] - average[i] * average[i] : square[i]) + 1e-8;
+                        buffer[i] = momentum * buffer[i] + gi / denominator;
+                        expected[i] -= 0.01 * (momentum > 0 ? buffer[i] : gi / denominator);
+                    }
+                    AssertClose(expected, theta, 1e-12, $"RMSprop centered {centered} μ {momentum} n {n} step {t}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_width_gives_the_same_float_bits_for_the_unfused_optimizers()
+    {
+        float[] Run(int width, Func<Optimizer<float>> create)
+        {
+            using var forced = new ForcedWidth(width);
+            float[] theta = Uniform(67, 1, seed: 5);
+            Optimizer<float> optimizer = create();
+            for (int t = 0; t < 4; t++) optimizer.Step(theta, Uniform(67, 1, seed: 6 + t));
+            return theta;
+        }
+        foreach (Func<Optimizer<float>> create in new Func<Optimizer<float>>[]
+        {
+            () => new Adagrad<float>(0.1f, weightDecay: 0.1f),
+            () => new RmsProp<float>(0.01f, weightDecay: 0.1f, momentum: 0.9, centered: true),
+            () => new AdamW<float>(0.01f),
+            () => new Sgd<float>(0.1f, 0.5f, nesterov: true, weightDecay: 0.1f),
+        })
+        {
+            float[] scalar = Run(1, create);
+            foreach (int width in new[] { 128, 256, 512 }) Assert.Equal(scalar, Run(width, create));
+        }
+    }
 }
