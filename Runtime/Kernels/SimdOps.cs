@@ -123,7 +123,7 @@ internal interface ILaneFunction<T>
 }
 
 /// <summary>Lane-level helpers shared by the widths.</summary>
-internal static unsafe class LaneSums
+internal static unsafe class Lanes
 {
     /// <summary><typeparamref name="TFunction"/> applied to each of the <typeparamref name="T"/> lanes of <paramref name="x"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -281,7 +281,7 @@ internal readonly unsafe struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>, IGe
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> PerLane<TFunction>(Vector512<T> x) where TFunction : struct, ILaneFunction<T>
-        => LaneSums.Map<Vector512<T>, T, TFunction>(x);
+        => Lanes.Map<Vector512<T>, T, TFunction>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxAcross(Vector512<T> value) => Vector256Ops<T>.MaxAcross(Vector256.MaxNative(value.GetLower(), value.GetUpper()));
@@ -315,8 +315,8 @@ internal readonly unsafe struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>, IGe
     {
         if (Avx512F.IsSupported && typeof(T) == typeof(float))
         {
-            Vector512<float> v0 = LaneSums.Quarters(LaneSums.Halves(s0.AsSingle(), s2.AsSingle()), LaneSums.Halves(s4.AsSingle(), s6.AsSingle()));
-            Vector512<float> v1 = LaneSums.Quarters(LaneSums.Halves(s1.AsSingle(), s3.AsSingle()), LaneSums.Halves(s5.AsSingle(), s7.AsSingle()));
+            Vector512<float> v0 = Lanes.Quarters(Lanes.Halves(s0.AsSingle(), s2.AsSingle()), Lanes.Halves(s4.AsSingle(), s6.AsSingle()));
+            Vector512<float> v1 = Lanes.Quarters(Lanes.Halves(s1.AsSingle(), s3.AsSingle()), Lanes.Halves(s5.AsSingle(), s7.AsSingle()));
             // Quarter q: [row 2q: p0+p1, p2+p3, row 2q+1: p0+p1, p2+p3].
             Vector512<float> w = Avx512F.Shuffle(v0, v1, 0b10_00_10_00) + Avx512F.Shuffle(v0, v1, 0b11_01_11_01);
             Vector256<float> r = (Avx512F.PermuteVar16x32(w, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0))
@@ -328,8 +328,8 @@ internal readonly unsafe struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>, IGe
         }
         if (Avx512F.IsSupported && typeof(T) == typeof(double))
         {
-            Vector512<double> v0 = LaneSums.Quarters(LaneSums.Halves(s0.AsDouble(), s2.AsDouble()), LaneSums.Halves(s4.AsDouble(), s6.AsDouble()));
-            Vector512<double> v1 = LaneSums.Quarters(LaneSums.Halves(s1.AsDouble(), s3.AsDouble()), LaneSums.Halves(s5.AsDouble(), s7.AsDouble()));
+            Vector512<double> v0 = Lanes.Quarters(Lanes.Halves(s0.AsDouble(), s2.AsDouble()), Lanes.Halves(s4.AsDouble(), s6.AsDouble()));
+            Vector512<double> v1 = Lanes.Quarters(Lanes.Halves(s1.AsDouble(), s3.AsDouble()), Lanes.Halves(s5.AsDouble(), s7.AsDouble()));
             // Quarter q of v0 (v1) holds the two partial sums of row 2q (2q + 1); add each pair, in row order.
             Vector512<double> r = Avx512F.Shuffle(v0, v1, 0x00) + Avx512F.Shuffle(v0, v1, 0xFF);
             double* y = (double*)sums;
@@ -337,7 +337,7 @@ internal readonly unsafe struct Vector512Ops<T> : ISimdOps<Vector512<T>, T>, IGe
             Vector512.Store(r, y);
             return;
         }
-        LaneSums.OneByOne<Vector512Ops<T>, Vector512<T>, T>(s0, s1, s2, s3, s4, s5, s6, s7, sums, accumulate);
+        Lanes.OneByOne<Vector512Ops<T>, Vector512<T>, T>(s0, s1, s2, s3, s4, s5, s6, s7, sums, accumulate);
     }
 }
 
@@ -441,12 +441,12 @@ internal readonly unsafe struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>, IGe
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> PerLane<TFunction>(Vector256<T> x) where TFunction : struct, ILaneFunction<T>
-        => LaneSums.Map<Vector256<T>, T, TFunction>(x);
+        => Lanes.Map<Vector256<T>, T, TFunction>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxAcross(Vector256<T> value) => Vector128Ops<T>.MaxAcross(Vector128.MaxNative(value.GetLower(), value.GetUpper()));
 
-    /// <summary>The GEMM tile: 6×2-register sub-tiles across a panel (the classic AVX2 6×16 kernel), three of them.</summary>
+    /// <summary>The GEMM tile: 6×2-register sub-tiles, three across a panel (the classic AVX2 6×16 kernel).</summary>
     public static int Rows => 6;
 
     public static int StoredWidth(int width)
@@ -495,7 +495,7 @@ internal readonly unsafe struct Vector256Ops<T> : ISimdOps<Vector256<T>, T>, IGe
             Vector256.Store(r1, y + 4);
             return;
         }
-        LaneSums.OneByOne<Vector256Ops<T>, Vector256<T>, T>(s0, s1, s2, s3, s4, s5, s6, s7, sums, accumulate);
+        Lanes.OneByOne<Vector256Ops<T>, Vector256<T>, T>(s0, s1, s2, s3, s4, s5, s6, s7, sums, accumulate);
     }
 
     /// <summary>The lane sums of four double registers, in order.</summary>
@@ -607,7 +607,7 @@ internal readonly unsafe struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>, IGe
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> PerLane<TFunction>(Vector128<T> x) where TFunction : struct, ILaneFunction<T>
-        => LaneSums.Map<Vector128<T>, T, TFunction>(x);
+        => Lanes.Map<Vector128<T>, T, TFunction>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MaxAcross(Vector128<T> value) => Vector128<T>.Count == 4
@@ -673,7 +673,7 @@ internal readonly unsafe struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>, IGe
             }
             return;
         }
-        LaneSums.OneByOne<Vector128Ops<T>, Vector128<T>, T>(s0, s1, s2, s3, s4, s5, s6, s7, sums, accumulate);
+        Lanes.OneByOne<Vector128Ops<T>, Vector128<T>, T>(s0, s1, s2, s3, s4, s5, s6, s7, sums, accumulate);
     }
 
     /// <summary><c>[a0+a1, a2+a3, …, b0+b1, …]</c>: adjacent lanes of a, then of b, added.</summary>
