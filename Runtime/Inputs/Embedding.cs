@@ -5,7 +5,7 @@ using RnnGen.Kernels;
 namespace RnnGen.Inputs;
 
 /// <summary>A learned lookup table <c>embedding.weight [vocabulary, width]</c>, as PyTorch's <c>nn.Embedding</c>.</summary>
-public static class Embedding
+public static unsafe class Embedding
 {
     /// <summary><c>x_r = E[token_r]</c> for each row r.</summary>
     public static void Gather<T>(ReadOnlySpan<T> table, int width, ReadOnlySpan<int> tokens, Span<T> x) where T : unmanaged
@@ -27,22 +27,13 @@ public static class Embedding
         if (width == 0) return;
         int vocabulary = dTable.Length / width;
         for (int r = 0; r < tokens.Length; r++) Shape.Index(tokens[r], vocabulary, "Token", nameof(tokens));
-        if (typeof(T) == typeof(float))
+        fixed (T* src = dx, dst = dTable)
         {
-            ref float src = ref SpanRef.Float(dx), dst = ref SpanRef.Float(dTable);
             for (int r = 0; r < tokens.Length; r++)
             {
-                ref float row = ref Unsafe.Add(ref dst, (nint)tokens[r] * width);
-                Elementwise.Add(ref row, ref Unsafe.Add(ref src, (nint)r * ldx), ref row, width);
+                T* row = dst + (nint)tokens[r] * width;
+                Elementwise.Add(row, src + (nint)r * ldx, row, width);
             }
-            return;
-        }
-
-        for (int r = 0; r < tokens.Length; r++)
-        {
-            ReadOnlySpan<T> src = dx.Slice(r * ldx, width);
-            Span<T> dst = dTable.Slice(tokens[r] * width, width);
-            for (int j = 0; j < width; j++) dst[j] += src[j];
         }
     }
 }

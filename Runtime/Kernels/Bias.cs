@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace RnnGen.Kernels;
 
 /// <summary>Row-broadcast of bias vectors and their gradients (column sums).</summary>
-public static class Bias
+public static unsafe class Bias
 {
     /// <summary>Sets every row of <c>C[rows×n]</c> to <paramref name="bias"/>: the start of <c>C = bias + X·Wᵀ</c>.</summary>
     public static void Broadcast<T>(Span<T> c, int rows, int n, int ldc, ReadOnlySpan<T> bias) where T : unmanaged, IFloatingPointIeee754<T>
@@ -20,94 +20,85 @@ public static class Bias
     public static void Sum<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> output) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (a.Length != b.Length || output.Length < a.Length) throw new ArgumentException("Bias vectors must have the same length.", nameof(b));
-        if (typeof(T) == typeof(float))
-        {
-            Elementwise.Add(ref SpanRef.Float(a), ref SpanRef.Float(b), ref SpanRef.Float(output), a.Length);
-            return;
-        }
-
-        for (int j = 0; j < a.Length; j++) output[j] = a[j] + b[j];
+        fixed (T* pa = a, pb = b, po = output) Elementwise.Add(pa, pb, po, a.Length);
     }
 
     /// <summary><c>db[j] += Σ_r dY[r, j]</c>: the gradient of a bias broadcast over <paramref name="rows"/> rows.</summary>
     /// <remarks>
-    /// In single precision the rows are taken eight at a time: for each block of columns, eight rows are summed in SIMD
-    /// registers and then added to <paramref name="db"/>, which stays in L1. Walking a block of columns down all the rows
-    /// instead (one update of db in total) strides through memory a row apart and was 1.5× (512 rows of 512) to 4×
-    /// (4096 rows of 2048) slower; adding row by row into db costs a load and a store of db per row.
+    /// The rows are taken eight at a time: for each block of columns, eight rows are summed in SIMD registers and then
+    /// added to <paramref name="db"/>, which stays in L1. Walking a block of columns down all the rows instead (one update
+    /// of db in total) strides through memory a row apart, which is several times slower on large matrices; adding row by
+    /// row into db costs a load and a store of db per row.
     /// </remarks>
     public static void AccumulateColumnSums<T>(ReadOnlySpan<T> dy, int rows, int n, int ldy, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Shape.Rows(dy.Length, rows, n, ldy, nameof(dy));
         Shape.Count(db.Length, n, nameof(db));
-        if (typeof(T) == typeof(float))
+        fixed (T* y = dy, d = db)
         {
-            ref float y = ref SpanRef.Float(dy), d = ref SpanRef.Float(db);
-            switch (SimdPath.Current)
-            {
-                case SimdWidth.Vector512: ColumnSums<Simd512>(ref y, rows, n, ldy, ref d); break;
-                case SimdWidth.Vector256: ColumnSums<Simd256>(ref y, rows, n, ldy, ref d); break;
-                default: ColumnSums<Simd1>(ref y, rows, n, ldy, ref d); break;
-            }
-            return;
-        }
-
-        db = db[..n];
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<T> row = dy.Slice(r * ldy, n);
-            for (int j = 0; j < n; j++) db[j] += row[j];
+            var kernel = new ColumnSums<T>(y, rows, n, ldy, d);
+            Simd.Run<ColumnSums<T>, T>(ref kernel);
         }
     }
 
-    private static void ColumnSums<TV>(ref float dy, int rows, int n, int ldy, ref float db) where TV : struct, ISimdFloat<TV>
+    /// <summary>The blocks of <see cref="RowBlock"/> rows, each narrowing from the path's width down to single columns.</summary>
+    private struct ColumnSums<T>(T* dy, int rows, int n, int ldy, T* db) : ISimdKernel<T>, ISimdLanes<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int RowBlock = 8;
-        for (int r = 0; r < rows; r += RowBlock)
-        {
-            ref float block = ref Unsafe.Add(ref dy, (nint)r * ldy);
-            int count = Math.Min(RowBlock, rows - r);
-            int j = ColumnSumLanes<TV>(ref block, count, n, ldy, ref db, 0);
-            if (TV.Count > Simd256.Count) j = ColumnSumLanes<Simd256>(ref block, count, n, ldy, ref db, j);
-            if (TV.Count > Simd1.Count) ColumnSumLanes<Simd1>(ref block, count, n, ldy, ref db, j);
-        }
-    }
+        private const int RowBlock = 8;
+        private T* _block;
+        private int _count;
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static int ColumnSumLanes<TV>(ref float dy, int rows, int n, int ldy, ref float db, int j) where TV : struct, ISimdFloat<TV>
-    {
-        nuint c = (nuint)TV.Count;
-        // Four registers of columns: four independent addition chains hide the add latency.
-        // (Called with a few rows at a time: see the remarks on AccumulateColumnSums.)
-        for (; j <= n - 4 * TV.Count; j += 4 * TV.Count)
+        void ISimdKernel<T>.Run<TOps, TVec>()
         {
-            TV s0 = TV.Create(0f), s1 = s0, s2 = s0, s3 = s0;
-            ref float row = ref Unsafe.Add(ref dy, j);
-            for (int r = 0; r < rows; r++)
+            for (int r = 0; r < rows; r += RowBlock)
             {
-                s0 += TV.Load(ref row, 0);
-                s1 += TV.Load(ref row, c);
-                s2 += TV.Load(ref row, 2 * c);
-                s3 += TV.Load(ref row, 3 * c);
-                row = ref Unsafe.Add(ref row, ldy);
+                _block = dy + (nint)r * ldy;
+                _count = Math.Min(RowBlock, rows - r);
+                Simd.Narrowing<ColumnSums<T>, TOps, TVec, T>(ref this);
             }
-            nuint k = (nuint)j;
-            TV.Store(TV.Load(ref db, k) + s0, ref db, k);
-            TV.Store(TV.Load(ref db, k + c) + s1, ref db, k + c);
-            TV.Store(TV.Load(ref db, k + 2 * c) + s2, ref db, k + 2 * c);
-            TV.Store(TV.Load(ref db, k + 3 * c) + s3, ref db, k + 3 * c);
         }
-        for (; j <= n - TV.Count; j += TV.Count)
+
+        int ISimdLanes<T>.Run<TOps, TVec>(int start)
+            => Lanes<TOps, TVec>(_block, _count, n, ldy, db, start);
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // own root, optimized at once: see Simd
+        private static int Lanes<TOps, TVec>(T* dy, int rows, int n, nint ldy, T* db, int j)
+            where TOps : struct, ISimdOps<TVec, T>
+            where TVec : unmanaged
         {
-            TV s = TV.Create(0f);
-            ref float row = ref Unsafe.Add(ref dy, j);
-            for (int r = 0; r < rows; r++)
+            int c = TOps.Count;
+            // Four registers of columns: four independent addition chains hide the add latency.
+            for (; j <= n - 4 * c; j += 4 * c)
             {
-                s += TV.Load(ref row, 0);
-                row = ref Unsafe.Add(ref row, ldy);
+                TVec s0 = TOps.Zero, s1 = s0, s2 = s0, s3 = s0;
+                T* row = dy + j;
+                for (int r = 0; r < rows; r++)
+                {
+                    s0 = TOps.Add(s0, TOps.Load(row));
+                    s1 = TOps.Add(s1, TOps.Load(row + c));
+                    s2 = TOps.Add(s2, TOps.Load(row + 2 * c));
+                    s3 = TOps.Add(s3, TOps.Load(row + 3 * c));
+                    row += ldy;
+                }
+                T* d = db + j;
+                TOps.Store(TOps.Add(TOps.Load(d), s0), d);
+                TOps.Store(TOps.Add(TOps.Load(d + c), s1), d + c);
+                TOps.Store(TOps.Add(TOps.Load(d + 2 * c), s2), d + 2 * c);
+                TOps.Store(TOps.Add(TOps.Load(d + 3 * c), s3), d + 3 * c);
             }
-            TV.Store(TV.Load(ref db, (nuint)j) + s, ref db, (nuint)j);
+            for (; j <= n - c; j += c)
+            {
+                TVec s = TOps.Zero;
+                T* row = dy + j;
+                for (int r = 0; r < rows; r++)
+                {
+                    s = TOps.Add(s, TOps.Load(row));
+                    row += ldy;
+                }
+                TOps.Store(TOps.Add(TOps.Load(db + j), s), db + j);
+            }
+            return j;
         }
-        return j;
     }
 }

@@ -1,89 +1,60 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// Single-precision element-wise loops shared by several kernels, at the width <see cref="SimdPath"/> selects. The
-/// callers have checked that <c>count</c> values exist behind every reference.
+/// Element-wise loops shared by several kernels, in float and double, at the width <see cref="Simd"/> selects. The
+/// callers have checked that <c>count</c> values exist behind every pointer.
 /// </summary>
-internal static class Elementwise
+internal static unsafe class Elementwise
 {
     /// <summary><c>destination[i] = a[i] + b[i]</c>; <paramref name="destination"/> may be <paramref name="a"/> (accumulation).</summary>
-    internal static void Add(ref float a, ref float b, ref float destination, int count)
-    {
-        switch (SimdPath.Current)
-        {
-            case SimdWidth.Vector512: Add<Simd512>(ref a, ref b, ref destination, count); break;
-            case SimdWidth.Vector256: Add<Simd256>(ref a, ref b, ref destination, count); break;
-            default: Add<Simd1>(ref a, ref b, ref destination, count); break;
-        }
-    }
+    internal static void Add<T>(T* a, T* b, T* destination, int count) where T : unmanaged, IFloatingPointIeee754<T>
+        => Simd.Elements<AddOperator<T>, T>(new(a, b, destination), count);
 
     /// <summary><c>destination[i] = scale·source[i]</c>; the two may be the same buffer.</summary>
-    internal static void Scale(ref float source, ref float destination, int count, float scale)
-    {
-        switch (SimdPath.Current)
-        {
-            case SimdWidth.Vector512: Scale<Simd512>(ref source, ref destination, count, scale); break;
-            case SimdWidth.Vector256: Scale<Simd256>(ref source, ref destination, count, scale); break;
-            default: Scale<Simd1>(ref source, ref destination, count, scale); break;
-        }
-    }
+    internal static void Scale<T>(T* source, T* destination, int count, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+        => Simd.Elements<ScaleOperator<T>, T>(new(source, destination, scale), count);
 
     /// <summary><c>destination[i] = scale·(y[i] − t[i])</c>: the gradient of squared error and of cross-entropy from probabilities.</summary>
-    internal static void ScaledDifference(ref float y, ref float t, ref float destination, int count, float scale)
+    internal static void ScaledDifference<T>(T* y, T* t, T* destination, int count, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+        => Simd.Elements<ScaledDifferenceOperator<T>, T>(new(y, t, destination, scale), count);
+
+    /// <summary>
+    /// <see cref="ScaledDifference{T}(T*, T*, T*, int, T)"/> on spans of at least <paramref name="count"/> values, checked
+    /// first; the names are the caller's parameters, for the exception.
+    /// </summary>
+    internal static void ScaledDifference<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> t, Span<T> destination, int count, T scale,
+        string yName, string tName, string destinationName) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (SimdPath.Current)
-        {
-            case SimdWidth.Vector512: ScaledDifference<Simd512>(ref y, ref t, ref destination, count, scale); break;
-            case SimdWidth.Vector256: ScaledDifference<Simd256>(ref y, ref t, ref destination, count, scale); break;
-            default: ScaledDifference<Simd1>(ref y, ref t, ref destination, count, scale); break;
-        }
+        Shape.Count(y.Length, count, yName);
+        Shape.Count(t.Length, count, tName);
+        Shape.Count(destination.Length, count, destinationName);
+        fixed (T* py = y, pt = t, pd = destination) ScaledDifference(py, pt, pd, count, scale);
     }
 
-    private static void Add<TV>(ref float a, ref float b, ref float destination, int count) where TV : struct, ISimdFloat<TV>
+    private readonly struct AddOperator<T>(T* a, T* b, T* destination) : IRowOperator<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int j = AddLanes<TV>(ref a, ref b, ref destination, count, 0);
-        if (TV.Count > Simd256.Count) j = AddLanes<Simd256>(ref a, ref b, ref destination, count, j);
-        if (TV.Count > Simd1.Count) AddLanes<Simd1>(ref a, ref b, ref destination, count, j);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
+            => TOps.Store(TOps.Add(TOps.Load(a + j), TOps.Load(b + j)), destination + j);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static int AddLanes<TV>(ref float a, ref float b, ref float destination, int count, int j) where TV : struct, ISimdFloat<TV>
+    private readonly struct ScaleOperator<T>(T* source, T* destination, T scale) : IRowOperator<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (; j <= count - TV.Count; j += TV.Count)
-            TV.Store(TV.Load(ref a, (nuint)j) + TV.Load(ref b, (nuint)j), ref destination, (nuint)j);
-        return j;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
+            => TOps.Store(TOps.Multiply(TOps.Load(source + j), TOps.Create(scale)), destination + j);
     }
 
-    private static void Scale<TV>(ref float source, ref float destination, int count, float scale) where TV : struct, ISimdFloat<TV>
+    private readonly struct ScaledDifferenceOperator<T>(T* y, T* t, T* destination, T scale) : IRowOperator<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int j = ScaleLanes<TV>(ref source, ref destination, count, scale, 0);
-        if (TV.Count > Simd256.Count) j = ScaleLanes<Simd256>(ref source, ref destination, count, scale, j);
-        if (TV.Count > Simd1.Count) ScaleLanes<Simd1>(ref source, ref destination, count, scale, j);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static int ScaleLanes<TV>(ref float source, ref float destination, int count, float scale, int j) where TV : struct, ISimdFloat<TV>
-    {
-        TV s = TV.Create(scale);
-        for (; j <= count - TV.Count; j += TV.Count) TV.Store(TV.Load(ref source, (nuint)j) * s, ref destination, (nuint)j);
-        return j;
-    }
-
-    private static void ScaledDifference<TV>(ref float y, ref float t, ref float destination, int count, float scale) where TV : struct, ISimdFloat<TV>
-    {
-        int j = ScaledDifferenceLanes<TV>(ref y, ref t, ref destination, count, scale, 0);
-        if (TV.Count > Simd256.Count) j = ScaledDifferenceLanes<Simd256>(ref y, ref t, ref destination, count, scale, j);
-        if (TV.Count > Simd1.Count) ScaledDifferenceLanes<Simd1>(ref y, ref t, ref destination, count, scale, j);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static int ScaledDifferenceLanes<TV>(ref float y, ref float t, ref float destination, int count, float scale, int j) where TV : struct, ISimdFloat<TV>
-    {
-        TV s = TV.Create(scale);
-        for (; j <= count - TV.Count; j += TV.Count)
-            TV.Store(s * (TV.Load(ref y, (nuint)j) - TV.Load(ref t, (nuint)j)), ref destination, (nuint)j);
-        return j;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
+            => TOps.Store(TOps.Multiply(TOps.Create(scale), TOps.Subtract(TOps.Load(y + j), TOps.Load(t + j))), destination + j);
     }
 }

@@ -17,7 +17,7 @@ namespace RnnGen.Kernels;
 /// overlap A or B.</para>
 /// <para>Products are cache-blocked and register-blocked (<see cref="GemmBlocking"/>) on the widest vector path the
 /// hardware accelerates: Vector512 with FMA, else Vector256 or Vector128 (with FMA if present), else scalar, chosen
-/// once at start-up (<see cref="GemmPaths"/>). Single-row products (m = 1) are matrix–vector products that stream B
+/// once at start-up (<see cref="SimdPaths"/>; tests can force a path per thread). Single-row products (m = 1) are matrix–vector products that stream B
 /// once. A right operand reused across calls can be packed once into a <see cref="PackedMatrix{T}"/>. Calls allocate
 /// nothing after a thread's first call at a given size (packing buffers are per thread and only grow).</para>
 /// <para>Results agree with a naive triple loop to rounding; the order of the k-sum per element is sequential within
@@ -26,37 +26,12 @@ namespace RnnGen.Kernels;
 /// </remarks>
 public static unsafe class Gemm
 {
-    [ThreadStatic] private static GemmPath? t_forcedPath;
-
-    /// <summary>
-    /// Test hook: forces every GEMM call made <em>on the current thread</em> onto one path (<see langword="null"/>
-    /// restores the automatic choice). Thread-static so a test forcing the scalar path cannot slow down or change the
-    /// results of tests running in parallel on other threads. A path the hardware does not accelerate still computes the
-    /// right values (the JIT emulates wide vectors in software), only slowly; see <see cref="GemmPaths.IsAccelerated"/>.
-    /// </summary>
-    internal static GemmPath? ForcedPath
-    {
-        get => t_forcedPath;
-        set => t_forcedPath = value;
-    }
-
-    /// <summary>The path the current thread's calls take.</summary>
-    internal static GemmPath ActivePath
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => t_forcedPath ?? GemmPaths.Best;
-    }
-
     /// <summary><c>C[m×n] (+)= A[m×k] · B[k×n]</c>.</summary>
     public static void NN<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, m, k, b, ldb, k, n, c, ldc);
-        if (m == 0 || n == 0) return;
-        fixed (T* pa = a)
-        fixed (T* pb = b)
-        fixed (T* pc = c)
-            GemmBlocking.Multiply(ActivePath, m, n, k, pa, lda, aTransposed: false, pb, ldb, GemmB.Rows, pc, ldc, accumulate);
+        Multiply(m, n, k, a, lda, aTransposed: false, b, ldb, GemmB.Rows, c, ldc, accumulate);
     }
 
     /// <summary><c>C[m×n] (+)= A[m×k] · B[n×k]ᵀ</c>: the form of <c>x·Wᵀ</c> with PyTorch's <c>[out, in]</c> weights.</summary>
@@ -64,11 +39,7 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, m, k, b, ldb, n, k, c, ldc);
-        if (m == 0 || n == 0) return;
-        fixed (T* pa = a)
-        fixed (T* pb = b)
-        fixed (T* pc = c)
-            GemmBlocking.Multiply(ActivePath, m, n, k, pa, lda, aTransposed: false, pb, ldb, GemmB.Columns, pc, ldc, accumulate);
+        Multiply(m, n, k, a, lda, aTransposed: false, b, ldb, GemmB.Columns, c, ldc, accumulate);
     }
 
     /// <summary><c>C[m×n] (+)= A[k×m]ᵀ · B[k×n]</c>: the form of weight gradients <c>dW = dYᵀ·X</c> summed over k rows.</summary>
@@ -76,11 +47,7 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(m, n, k, a, lda, k, m, b, ldb, k, n, c, ldc);
-        if (m == 0 || n == 0) return;
-        fixed (T* pa = a)
-        fixed (T* pb = b)
-        fixed (T* pc = c)
-            GemmBlocking.Multiply(ActivePath, m, n, k, pa, lda, aTransposed: true, pb, ldb, GemmB.Rows, pc, ldc, accumulate);
+        Multiply(m, n, k, a, lda, aTransposed: true, b, ldb, GemmB.Rows, c, ldc, accumulate);
     }
 
     /// <summary>
@@ -109,6 +76,18 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
         => MultiplyPacked(m, a, lda, b, PackedForm.NN, c, ldc, accumulate);
 
+    /// <summary>The unpacked forms once their arguments are checked.</summary>
+    private static void Multiply<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, bool aTransposed,
+        ReadOnlySpan<T> b, int ldb, GemmB bLayout, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || n == 0) return;
+        fixed (T* pa = a)
+        fixed (T* pb = b)
+        fixed (T* pc = c)
+            GemmBlocking.Multiply(SimdPaths.Current, m, n, k, pa, lda, aTransposed, pb, ldb, bLayout, pc, ldc, accumulate);
+    }
+
     private static void MultiplyPacked<T>(int m, ReadOnlySpan<T> a, int lda, PackedMatrix<T> b, PackedForm form, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -125,7 +104,7 @@ public static unsafe class Gemm
         if (m == 0 || n == 0) return;
         fixed (T* pa = a)
         fixed (T* pc = c)
-            GemmBlocking.Multiply(ActivePath, m, n, k, pa, lda, aTransposed: false, b.Data, b.PanelStride, GemmB.Panels, pc, ldc, accumulate);
+            GemmBlocking.Multiply(SimdPaths.Current, m, n, k, pa, lda, aTransposed: false, b.Data, b.PanelStride, GemmB.Panels, pc, ldc, accumulate);
     }
 
     /// <summary>Validates sizes and that each operand's span covers its last row.</summary>

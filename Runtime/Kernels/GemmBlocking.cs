@@ -50,8 +50,7 @@ internal static unsafe class GemmBlocking
     internal const int RowBlock = 1920;
 
     /// <summary>Products with at most this many rows read a row-major B (NN, TN) in place instead of packing it: with
-    /// two row tiles or fewer each B value is used so few times that copying it costs a large share of the multiply
-    /// (measured on NN 16×512×2048, the backward <c>dh·W_hh</c> shape: ≈ 80 GFLOP/s in place, ≈ 60 packed per call).
+    /// two row tiles or fewer each B value is used so few times that copying it costs a large share of the multiply.
     /// Larger m packs, because a B read in place from rows a power of two apart thrashes cache sets.</summary>
     internal const int UnpackedBMaxRows = 16;
 
@@ -70,7 +69,7 @@ internal static unsafe class GemmBlocking
     /// <c>C[m × n] (+)= A′·B′</c> on <paramref name="path"/>; m, n &gt; 0 and all pointers valid for the stated shapes
     /// (the public entry points have checked them). <paramref name="aTransposed"/> says A is stored k × m (TN).
     /// </summary>
-    internal static void Multiply<T>(GemmPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
+    internal static void Multiply<T>(SimdPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -86,78 +85,74 @@ internal static unsafe class GemmBlocking
             GemmJob job = GemmJob.Plan(workers.Threads, path, m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
             if (job.Blocks > 1 && workers.TryRun(job)) return;
         }
-        switch (path)
-        {
-            case GemmPath.Vector512:
-                Multiply<T, Vector512Tile<T>, Vector512Ops<T>, Vector512<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
-                break;
-            case GemmPath.Vector256:
-                Multiply<T, Vector256Tile<T>, Vector256Ops<T>, Vector256<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
-                break;
-            case GemmPath.Vector128:
-                Multiply<T, Vector128Tile<T>, Vector128Ops<T>, Vector128<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
-                break;
-            default:
-                Multiply<T, ScalarTile<T>, ScalarOps<T>, T>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
-                break;
-        }
+        var product = new Product<T>(ProductShape.Any, m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+        Simd.Run<Product<T>, T>(path, ref product);
     }
 
     /// <summary>
     /// The work compared with <see cref="GemmWorkers.MinimumWork"/>: m·n·k, times four for a single-row product, whose
     /// multiply-adds are bound by streaming the matrix from L2 or L3 and take about four times as long as a blocked
-    /// product's (NT 1×1024×256 ≈ 9 µs, NT 128×128×128, eight times the multiply-adds, ≈ 40 µs).
+    /// product's.
     /// </summary>
     private static long SplitWork(int m, int n, int k) => (long)m * n * k * (m == 1 ? 4 : 1);
 
-    /// <summary>Whether <see cref="Multiply{T, TTile, TOps, TVec}"/> sends the product to the blocked loop nest (not
+    /// <summary>Whether <see cref="Multiply{T, TOps, TVec}"/> sends the product to the blocked loop nest (not
     /// to a matrix–vector kernel). Only those products are split between threads: the blocks then run the same loop nest.</summary>
     private static bool TakesBlockedPath(int m, int n, bool aTransposed, GemmB bLayout)
         => m > 1 && !(n == 1 && bLayout == GemmB.Columns && !aTransposed);
 
     /// <summary>The blocked loop nest (<see cref="Blocked{T, TTile}"/>) on <paramref name="path"/>, for one block of a split
     /// product (<see cref="GemmJob"/>); m, n, k &gt; 0.</summary>
-    internal static void BlockedOn<T>(GemmPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
+    internal static void BlockedOn<T>(SimdPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (path)
-        {
-            case GemmPath.Vector512:
-                Blocked<T, Vector512Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
-                break;
-            case GemmPath.Vector256:
-                Blocked<T, Vector256Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
-                break;
-            case GemmPath.Vector128:
-                Blocked<T, Vector128Tile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
-                break;
-            default:
-                Blocked<T, ScalarTile<T>>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
-                break;
-        }
+        var product = new Product<T>(ProductShape.Blocked, m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+        Simd.Run<Product<T>, T>(path, ref product);
     }
 
     /// <summary>The single-row (m = 1) kernels on <paramref name="path"/>, for one block of columns of a split product
     /// (<see cref="GemmJob"/>); n, k &gt; 0.</summary>
-    internal static void SingleRowOn<T>(GemmPath path, int n, int k, T* a, nint lda, bool aTransposed,
+    internal static void SingleRowOn<T>(SimdPath path, int n, int k, T* a, nint lda, bool aTransposed,
         T* b, nint ldb, GemmB bLayout, T* c, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (path)
+        var product = new Product<T>(ProductShape.SingleRow, 1, n, k, a, lda, aTransposed, b, ldb, bLayout, c, 0, accumulate);
+        Simd.Run<Product<T>, T>(path, ref product);
+    }
+
+    /// <summary>Which part of the product code a <see cref="Product{T}"/> runs.</summary>
+    private enum ProductShape
+    {
+        /// <summary>Whichever kernel suits the shape (<see cref="Multiply{T, TOps, TVec}"/>).</summary>
+        Any,
+
+        /// <summary>The blocked loop nest.</summary>
+        Blocked,
+
+        /// <summary>The single-row kernels.</summary>
+        SingleRow,
+    }
+
+    /// <summary>A product's arguments, run on the path <see cref="Simd"/> dispatches to.</summary>
+    private readonly struct Product<T>(ProductShape shape, int m, int n, int k, T* a, nint lda, bool aTransposed,
+        T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate) : ISimdKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        void ISimdKernel<T>.Run<TOps, TVec>()
         {
-            case GemmPath.Vector512:
-                SingleRow<T, Vector512Ops<T>, Vector512<T>>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
-                break;
-            case GemmPath.Vector256:
-                SingleRow<T, Vector256Ops<T>, Vector256<T>>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
-                break;
-            case GemmPath.Vector128:
-                SingleRow<T, Vector128Ops<T>, Vector128<T>>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
-                break;
-            default:
-                SingleRow<T, ScalarOps<T>, T>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
-                break;
+            switch (shape)
+            {
+                case ProductShape.Blocked:
+                    Blocked<T, TOps>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                    break;
+                case ProductShape.SingleRow:
+                    SingleRow<T, TOps, TVec>(n, k, a, lda, aTransposed, b, ldb, bLayout, c, accumulate);
+                    break;
+                default:
+                    Multiply<T, TOps, TVec>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+                    break;
+            }
         }
     }
 
@@ -165,7 +160,7 @@ internal static unsafe class GemmBlocking
     private static void SingleRow<T, TOps, TVec>(int n, int k, T* a, nint lda, bool aTransposed,
         T* b, nint ldb, GemmB bLayout, T* c, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
     {
         switch (bLayout)
@@ -182,11 +177,10 @@ internal static unsafe class GemmBlocking
         }
     }
 
-    private static void Multiply<T, TTile, TOps, TVec>(int m, int n, int k, T* a, nint lda, bool aTransposed,
+    private static void Multiply<T, TOps, TVec>(int m, int n, int k, T* a, nint lda, bool aTransposed,
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TTile : struct, IGemmTile<T>
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>, IGemmTile<T>
         where TVec : unmanaged
     {
         if (m == 1)
@@ -200,7 +194,7 @@ internal static unsafe class GemmBlocking
             Gemv.DotRows<TOps, TVec, T>(m, k, b, a, lda, c, ldc, accumulate);
             return;
         }
-        Blocked<T, TTile>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
+        Blocked<T, TOps>(m, n, k, a, lda, aTransposed, b, ldb, bLayout, c, ldc, accumulate);
     }
 
     /// <summary>The GotoBLAS loop nest described on the class.</summary>
@@ -213,7 +207,7 @@ internal static unsafe class GemmBlocking
         int mr = TTile.Rows;
         int nr = PanelWidth<T>();
         int ncBlock = ColumnBlock<T>();
-        bool vectorPacking = typeof(TTile) != typeof(ScalarTile<T>);
+        bool vectorPacking = typeof(TTile) != typeof(ScalarOps<T>);
         bool inPlaceB = bLayout == GemmB.Rows && m <= UnpackedBMaxRows;
 
         int kcMax = Math.Min(k, DepthBlock);
@@ -314,7 +308,7 @@ internal static unsafe class GemmBlocking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowTimesPanels<T, TOps, TVec>(int n, int k, T* a, T* panels, nint panelStride, T* c, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
     {
         int nr = PanelWidth<T>();
@@ -335,11 +329,11 @@ internal static unsafe class GemmBlocking
     /// <summary>
     /// Asks for the C tile's cache lines before the kernel spends thousands of cycles on the depth loop, so the load
     /// and store of C at its end hit L1 (BLIS's kernels do the same). Without it every tile of a C larger than L2 pays
-    /// cache misses once per depth block (measured: 1–3 % on 512³ and on the 2048-row products).
+    /// cache misses once per depth block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PrefetchTile<T>(T* c, nint ldc, int rows, int width)
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Sse.IsSupported) return;
         int last = width * Unsafe.SizeOf<T>() - 1;

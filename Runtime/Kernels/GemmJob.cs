@@ -12,7 +12,7 @@ namespace RnnGen.Kernels;
 /// </summary>
 internal unsafe struct GemmJob
 {
-    private GemmPath _path;
+    private SimdPath _path;
     private bool _double;
     private int _m, _n, _k;
     private nint _a, _lda, _b, _ldb, _c, _ldc;
@@ -49,7 +49,7 @@ internal unsafe struct GemmJob
     /// column panels (each thread then streams only its share of the packed weights, the same share every step). Otherwise
     /// the longer of m and n is split, so the operand every thread packs a whole copy of is the smaller one.
     /// </summary>
-    public static GemmJob Plan<T>(int threads, GemmPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
+    public static GemmJob Plan<T>(int threads, SimdPath path, int m, int n, int k, T* a, nint lda, bool aTransposed,
         T* b, nint ldb, GemmB bLayout, T* c, nint ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -81,7 +81,7 @@ internal unsafe struct GemmJob
     /// eight registers (NN, TN; 512 bytes is a multiple of every path's strip) or whole panels (packed), so every
     /// element is computed as in the unsplit call.
     /// </summary>
-    private static GemmJob PlanSingleRow<T>(int threads, GemmPath path, int n, int k, T* a, nint lda, bool aTransposed,
+    private static GemmJob PlanSingleRow<T>(int threads, SimdPath path, int n, int k, T* a, nint lda, bool aTransposed,
         T* b, nint ldb, GemmB bLayout, T* c, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -14,7 +14,7 @@ namespace RnnGen.Kernels;
 /// depth loads one row of the B panel as vectors and broadcasts each of the <see cref="Rows"/> A values against it.
 /// </remarks>
 internal unsafe interface IGemmTile<T>
-    where T : unmanaged
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Rows per tile, which is also the height of a packed A micro-panel.</summary>
     static abstract int Rows { get; }
@@ -33,114 +33,25 @@ internal unsafe interface IGemmTile<T>
     static abstract int StoredWidth(int width);
 }
 
-/// <summary>The Vector512 path: an 8×48 float (8×24 double) tile in 24 zmm accumulators.</summary>
-/// <remarks>
-/// 8 rows because recurrent batches (16, 64) are multiples of 8, so no tile is wasted on padding rows; 3 registers wide
-/// because 8×3 leaves 3 B registers and one broadcast register free of the 32. On the Zen 4 host it was tuned on, the
-/// FMA peak measured ≈ 115 GFLOP/s per core for 512-bit and 256-bit vectors alike (Zen 4 runs a 512-bit FMA as two
-/// 256-bit halves, one per clock); this kernel sustains 107–112 of it on packed operands (93–97 %).
-/// </remarks>
-internal readonly unsafe struct Vector512Tile<T> : IGemmTile<T>
-    where T : unmanaged
-{
-    public static int Rows => 8;
-
-    public static int StoredWidth(int width)
-    {
-        int w = Vector512<T>.Count;
-        return width > 2 * w ? 3 * w : width > w ? 2 * w : w;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Panel(int kc, T* a, T* b, nint ldb, T* c, nint ldc, int width, bool overwrite)
-    {
-        int w = Vector512<T>.Count;
-        if (width > 2 * w) GemmMicroKernels.Rows8x3<Vector512Ops<T>, Vector512<T>, T>(kc, a, b, ldb, c, ldc, overwrite);
-        else if (width > w) GemmMicroKernels.Rows8x2<Vector512Ops<T>, Vector512<T>, T>(kc, a, b, ldb, c, ldc, overwrite);
-        else GemmMicroKernels.Rows8x1<Vector512Ops<T>, Vector512<T>, T>(kc, a, b, ldb, c, ldc, overwrite);
-    }
-}
-
-/// <summary>The Vector256 path: 6×2-register sub-tiles, three of them across a panel (the classic AVX2 6×16 kernel).</summary>
-internal readonly unsafe struct Vector256Tile<T> : IGemmTile<T>
-    where T : unmanaged
-{
-    public static int Rows => 6;
-
-    public static int StoredWidth(int width)
-    {
-        int step = 2 * Vector256<T>.Count;
-        return (width + step - 1) / step * step;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Panel(int kc, T* a, T* b, nint ldb, T* c, nint ldc, int width, bool overwrite)
-    {
-        // A panel is 6 ymm registers wide; the A micro-panel (6·kc values) stays in L1 across the sub-tiles.
-        int step = 2 * Vector256<T>.Count;
-        for (int j = 0; j < width; j += step)
-            GemmMicroKernels.Rows6x2<Vector256Ops<T>, Vector256<T>, T>(kc, a, b + j, ldb, c + j, ldc, overwrite);
-    }
-}
-
-/// <summary>The Vector128 path: the 6×2-register kernel on xmm registers, six sub-tiles across a panel.</summary>
-internal readonly unsafe struct Vector128Tile<T> : IGemmTile<T>
-    where T : unmanaged
-{
-    public static int Rows => 6;
-
-    public static int StoredWidth(int width)
-    {
-        int step = 2 * Vector128<T>.Count;
-        return (width + step - 1) / step * step;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Panel(int kc, T* a, T* b, nint ldb, T* c, nint ldc, int width, bool overwrite)
-    {
-        int step = 2 * Vector128<T>.Count;
-        for (int j = 0; j < width; j += step)
-            GemmMicroKernels.Rows6x2<Vector128Ops<T>, Vector128<T>, T>(kc, a, b + j, ldb, c + j, ldc, overwrite);
-    }
-}
-
-/// <summary>The portable path: 4×2 scalar sub-tiles across the panel.</summary>
-internal readonly unsafe struct ScalarTile<T> : IGemmTile<T>
-    where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public static int Rows => 4;
-
-    public static int StoredWidth(int width) => (width + 1) & ~1;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Panel(int kc, T* a, T* b, nint ldb, T* c, nint ldc, int width, bool overwrite)
-    {
-        for (int j = 0; j < width; j += 2)
-            GemmMicroKernels.Rows4x2<ScalarOps<T>, T, T>(kc, a, b + j, ldb, c + j, ldc, overwrite);
-    }
-}
-
 /// <summary>
-/// The register-blocked micro-kernels, written once over <see cref="IGemmVector{TVec, T}"/> and instantiated per path and
+/// The register-blocked micro-kernels, written once over <see cref="ISimdOps{TVec, T}"/> and instantiated per path and
 /// element type. Each keeps its accumulators in named locals (not an array or struct) so the JIT's register allocator
 /// gives every one its own register.
 /// </summary>
 /// <remarks>
 /// The kernels, the packing routines, the GEMV kernels and the blocked loop nest carry
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>: they are compiled fully optimized on first call instead of
-/// starting at tier 0, where vectors live on the stack and the inlining the kernels depend on does not happen. Measured
-/// on a 512³ float NT in a fresh process: without it the first five calls ran at 2–5 GFLOP/s (≈ 80 ms each, tier 0 then
-/// OSR) before tier 1 arrived; with it the second call ran at 40–100 GFLOP/s and the third at full speed. Steady-state
-/// speed is the same either way (no loss from giving up tiered PGO: these loops have no branches worth profiling).
+/// starting at tier 0, where vectors live on the stack and the inlining the kernels depend on does not happen, so the
+/// first calls of a process run at full speed; tiered PGO, which this gives up, has no branches worth profiling here.
 /// </remarks>
 internal static unsafe class GemmMicroKernels
 {
     /// <summary>8 rows × 3 registers: the Vector512 main tile (24 accumulators + 3 B registers + 1 broadcast, of the 32 zmm registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Rows8x3<TOps, TVec, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = TOps.Count;
         TVec c00 = TOps.Zero, c01 = TOps.Zero, c02 = TOps.Zero;
@@ -188,9 +99,9 @@ internal static unsafe class GemmMicroKernels
     /// <summary>8 rows × 2 registers: the Vector512 tile for a right-edge panel at most 2 registers wide.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Rows8x2<TOps, TVec, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = TOps.Count;
         TVec c00 = TOps.Zero, c01 = TOps.Zero;
@@ -237,9 +148,9 @@ internal static unsafe class GemmMicroKernels
     /// <summary>8 rows × 1 register: the Vector512 tile for a right-edge panel at most 1 register wide.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Rows8x1<TOps, TVec, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = TOps.Count;
         TVec c00 = TOps.Zero;
@@ -285,9 +196,9 @@ internal static unsafe class GemmMicroKernels
     /// <summary>6 rows × 2 registers: the Vector256 and Vector128 tile, sized for the 16 ymm/xmm registers without AVX-512 (12 accumulators + 2 B registers + 1 broadcast).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Rows6x2<TOps, TVec, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = TOps.Count;
         TVec c00 = TOps.Zero, c01 = TOps.Zero;
@@ -326,9 +237,9 @@ internal static unsafe class GemmMicroKernels
     /// <summary>4 rows × 2 scalars: the portable tile (8 accumulators leave room in the 16 xmm registers of baseline x64).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Rows4x2<TOps, TVec, T>(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = TOps.Count;
         TVec c00 = TOps.Zero, c01 = TOps.Zero;
@@ -364,9 +275,9 @@ internal static unsafe class GemmMicroKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Row1x3<TOps, TVec, T>(int k, T* a, nint strideA, T* b, nint ldb, T* c, bool overwrite)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = TOps.Count;
         TVec c0 = TOps.Zero, c1 = TOps.Zero, c2 = TOps.Zero, d0 = TOps.Zero, d1 = TOps.Zero, d2 = TOps.Zero;
@@ -396,9 +307,9 @@ internal static unsafe class GemmMicroKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow<TOps, TVec, T>(T* c, int w, bool overwrite, TVec v0)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!overwrite) v0 = TOps.Add(TOps.Load(c), v0);
         TOps.Store(v0, c);
@@ -406,9 +317,9 @@ internal static unsafe class GemmMicroKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow<TOps, TVec, T>(T* c, int w, bool overwrite, TVec v0, TVec v1)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!overwrite)
         {
@@ -421,9 +332,9 @@ internal static unsafe class GemmMicroKernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow<TOps, TVec, T>(T* c, int w, bool overwrite, TVec v0, TVec v1, TVec v2)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!overwrite)
         {

@@ -47,12 +47,8 @@ namespace RnnGen.Kernels;
 public sealed class GemmWorkers : IDisposable
 {
     /// <summary>
-    /// The default <see cref="MinimumWork"/>: m·n·k = 2²⁰ (about 1M multiply-adds, 10–20 µs on one core). Measured on a
-    /// 2-core Zen 4 VM with both cores otherwise idle, products from about 1M up typically ran 1.4–1.9× faster on two
-    /// threads (NT 96³ 1.4–1.75×, NT 128³ 1.6–1.7×, the recurrent NT 16×512×128 against packed weights 1.6–1.8×);
-    /// below about 0.5M several ran slower in some runs (NT 32³–64³ and NT 8–32×256×64 packed: 0.73–0.93×), the hand-off
-    /// costing as much as the work. In a minority of runs the operating system kept the worker on the caller's core for
-    /// a while and products around the threshold ran at 0.88–1.0× instead.
+    /// The default <see cref="MinimumWork"/>: m·n·k = 2²⁰ (about 1M multiply-adds), the size from which splitting a
+    /// product between two threads pays; below about half of it the hand-off to a worker costs as much as the work.
     /// </summary>
     public const long DefaultMinimumWork = 1L << 20;
 

@@ -21,24 +21,21 @@ internal static unsafe class Gemv
     /// </summary>
     /// <remarks>
     /// <para>Eight rows at a time: each load of x serves eight FMA chains (enough independent chains to hide the FMA
-    /// latency), and the eight accumulators are reduced jointly (<see cref="IGemmVector{TVec, T}.SumEach"/>). Reducing
-    /// each row on its own cost as much as the multiply-adds at k = 128 and held NT 1×512×128 to 30–44 GFLOP/s; the
-    /// joint reduction reaches the speed at which a plain read loop streams the same bytes from L2.</para>
+    /// latency), and the eight accumulators are reduced jointly (<see cref="ISimdOps{TVec, T}.SumEach"/>): reducing
+    /// each row on its own costs as much as the multiply-adds at k = 128.</para>
     /// <para>A recurrent step calls this with the same matrix step after step. When the previous call on this thread read
     /// the same matrix, this one walks the row groups in the opposite order, so it starts on the rows the last call ended
     /// on, which are still in L1 (and, for a matrix about the size of L2, in L2). Every y[j] is computed the same way in
-    /// either order, so the results do not depend on it. Measured on NT 1×512×128 float: 4–5 % faster; 1×128×128
-    /// (half the matrix fits in L1) ≈ 20 %; 1×1024×256 (the size of L2) ≈ 9 %.</para>
-    /// <para>Rows that do not start on a 64-byte boundary make every load straddle two cache lines: NT 1×512×128 float
-    /// measured 2.26 µs 64-byte aligned, 2.51 µs at a 4-byte offset, 2.30 µs at 32 bytes. (A plain <c>T[]</c> is only
-    /// 8-byte aligned; a model's parameters live in a 64-byte aligned <see cref="Memory.AlignedBuffer{T}"/>.) Aligned loads
-    /// at an offset, with the lanes rotated back so the bits would not depend on the address, were tried and lost
-    /// (2.8 µs): the masked head and tail blocks and the rotation per row cost more than the split loads at k = 128. The
-    /// lane a term lands in depends only on p, so results never depend on the matrix's alignment.</para>
+    /// either order, so the results do not depend on it.</para>
+    /// <para>Rows that do not start on a 64-byte boundary make every load straddle two cache lines, so a model's
+    /// parameters live in a 64-byte aligned <see cref="Memory.AlignedBuffer{T}"/> (a plain <c>T[]</c> is only 8-byte
+    /// aligned). Loads are not realigned per row: the masked head and tail blocks and a lane rotation per row would cost
+    /// more than the split loads at k = 128. The lane a term lands in depends only on p, so results never depend on the
+    /// matrix's alignment.</para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DotRows<TOps, TVec, T>(int rows, int k, T* x, T* mat, nint ldm, T* y, nint incY, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -80,7 +77,7 @@ internal static unsafe class Gemv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FinishGroup<TOps, TVec, T>(TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7,
         int kv, int k, T* x, T* m0, nint ldm, T* y, nint incY, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -90,11 +87,11 @@ internal static unsafe class Gemv
 
     /// <summary>The rare ending of <see cref="FinishGroup"/>: a k tail or a strided y. Kept out of line because its
     /// stackalloc would stop the JIT from inlining <see cref="FinishGroup"/>, and passing eight vectors to a call costs
-    /// about a quarter of the whole product at k = 128 (measured).</summary>
+    /// about a quarter of the whole product at k = 128.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FinishGroupInScalars<TOps, TVec, T>(TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7,
         int kv, int k, T* x, T* m0, nint ldm, T* y, nint incY, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -111,7 +108,7 @@ internal static unsafe class Gemv
 
     /// <summary>Rows <paramref name="from"/> to <paramref name="rows"/> (fewer than eight) one at a time.</summary>
     private static void DotRowsOneByOne<TOps, TVec, T>(int from, int rows, int k, T* x, T* mat, nint ldm, T* y, nint incY, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -135,7 +132,7 @@ internal static unsafe class Gemv
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CombineRows<TOps, TVec, T>(int k, int n, T* x, nint incX, T* mat, nint ldm, T* y, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -200,8 +197,8 @@ internal static unsafe class Gemv
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put<TOps, TVec, T>(T* y, TVec value, bool accumulate)
-        where TOps : struct, IGemmVector<TVec, T>
+        where TOps : struct, ISimdOps<TVec, T>
         where TVec : unmanaged
-        where T : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
         => TOps.Store(accumulate ? TOps.Add(TOps.Load(y), value) : value, y);
 }

@@ -126,7 +126,7 @@ public sealed class PackedMatrix<T>
     private unsafe void Pack(ReadOnlySpan<T> b, int n, int k, int ldb, PackedForm form)
     {
         int nr = GemmBlocking.PanelWidth<T>();
-        bool vectorPacking = Gemm.ActivePath != GemmPath.Scalar;
+        bool vectorPacking = SimdPaths.Current != SimdPath.Scalar;
         T* dst = Data;
         fixed (T* src = b)
         {

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
 
 namespace RnnGen;
 
@@ -6,7 +8,8 @@ namespace RnnGen;
 /// Adagrad (Duchi et al., 2011), as PyTorch's <c>torch.optim.Adagrad</c>: with <c>g = g + λθ</c>,
 /// <c>sum += g²</c> and <c>θ −= clr·g/(√sum + ε)</c>, where <c>clr = lr / (1 + (t−1)·lr_decay)</c>.
 /// </summary>
-public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <remarks>One pass written once over the register type and run at the path's width by <see cref="Simd"/>.</remarks>
+public sealed unsafe class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates the optimizer with PyTorch's defaults.</summary>
     public Adagrad(T learningRate, double learningRateDecay = 0, T weightDecay = default, double initialAccumulator = 0, double epsilon = 1e-10)
@@ -42,11 +45,22 @@ public sealed class Adagrad<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         if (StepCount == 1 && InitialAccumulator != 0) Array.Fill(sum, T.CreateTruncating(InitialAccumulator));
         T clr = LearningRate / T.CreateTruncating(1 + (StepCount - 1) * LearningRateDecay);
         T eps = T.CreateTruncating(Epsilon);
-        for (int i = 0; i < parameters.Length; i++)
+        fixed (T* p = parameters, g = gradients, squares = sum)
+            Simd.Elements<UpdateOperator, T>(new(p, g, squares, clr, WeightDecay, eps), parameters.Length);
+    }
+
+    /// <summary>The update of the class summary, each product and sum rounded separately, so every width gives the same bits.</summary>
+    private readonly struct UpdateOperator(T* p, T* g, T* sum, T clr, T weightDecay, T eps) : IRowOperator<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
-            T g = gradients[i] + WeightDecay * parameters[i];
-            sum[i] += g * g;
-            parameters[i] -= clr * g / (T.Sqrt(sum[i]) + eps);
+            TVec theta = TOps.Load(p + j);
+            TVec gj = TOps.Add(TOps.Load(g + j), TOps.Multiply(TOps.Create(weightDecay), theta));   // g + λθ
+            TVec s = TOps.Add(TOps.Load(sum + j), TOps.Multiply(gj, gj));                            // sum += g²
+            TOps.Store(s, sum + j);
+            TVec step = TOps.Divide(TOps.Multiply(TOps.Create(clr), gj), TOps.Add(TOps.Sqrt(s), TOps.Create(eps)));
+            TOps.Store(TOps.Subtract(theta, step), p + j);                                           // θ −= clr·g/(√sum + ε)
         }
     }
 }

@@ -10,11 +10,11 @@ namespace RnnGen;
 /// <c>m̂ = m/(1−β₁ᵗ)</c>, <c>v̂ = v/(1−β₂ᵗ)</c>.
 /// </summary>
 /// <remarks>
-/// In single precision the moment and parameter updates are one SIMD pass (<see cref="SimdPath"/>) that evaluates
-/// exactly the scalar expressions below, operation for operation (no fused multiply-adds), so every width gives the
-/// same bits as the scalar loop.
+/// The weight decay, moment and parameter updates are one pass written once over the register type and run at the
+/// path's width by <see cref="Simd"/>. It evaluates exactly the expressions below, operation for operation (no fused
+/// multiply-adds), so every width gives the same bits.
 /// </remarks>
-public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public unsafe class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates the optimizer. <paramref name="weightDecay"/> λ adds λθ to the gradient (PyTorch's Adam; see <see cref="AdamW{T}"/>).</summary>
     public Adam(T learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, T weightDecay = default)
@@ -57,78 +57,34 @@ public class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T
         T sqrtCorrection2 = T.CreateTruncating(Math.Sqrt(1 - Math.Pow(Beta2, step)));
         T eps = T.CreateTruncating(Epsilon);
         T[] firstMoments = State(0), secondMoments = State(1);
-
-        if (WeightDecay != T.Zero && DecoupledWeightDecay)
-        {
-            // AdamW: θ ← θ·(1 − lr·λ), then the Adam step on the unchanged gradient.
-            T shrink = T.One - LearningRate * WeightDecay;
-            for (int i = 0; i < parameters.Length; i++) parameters[i] *= shrink;
-        }
-        else if (WeightDecay != T.Zero)
-        {
-            // Adam with L2: the gradient becomes g + λθ.
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                T g = gradients[i] + WeightDecay * parameters[i];
-                firstMoments[i] = b1 * firstMoments[i] + c1 * g;
-                secondMoments[i] = b2 * secondMoments[i] + c2 * g * g;
-                parameters[i] -= stepSize * firstMoments[i] / (T.Sqrt(secondMoments[i]) / sqrtCorrection2 + eps);
-            }
-            return;
-        }
-
-        if (typeof(T) == typeof(float))
-        {
-            ref float p = ref SpanRef.Float(parameters), g = ref SpanRef.Float(gradients);
-            ref float firstMoment = ref SpanRef.Float<T>(firstMoments), secondMoment = ref SpanRef.Float<T>(secondMoments);
-            var constants = new Constants(float.CreateTruncating(b1), float.CreateTruncating(b2), float.CreateTruncating(c1), float.CreateTruncating(c2),
-                float.CreateTruncating(stepSize), float.CreateTruncating(sqrtCorrection2), float.CreateTruncating(eps));
-            switch (SimdPath.Current)
-            {
-                case SimdWidth.Vector512: Update<Simd512>(ref p, ref g, ref firstMoment, ref secondMoment, parameters.Length, constants); break;
-                case SimdWidth.Vector256: Update<Simd256>(ref p, ref g, ref firstMoment, ref secondMoment, parameters.Length, constants); break;
-                default: Update<Simd1>(ref p, ref g, ref firstMoment, ref secondMoment, parameters.Length, constants); break;
-            }
-            return;
-        }
-
-        Span<T> m = firstMoments, v = secondMoments;
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            T g = gradients[i];
-            m[i] = b1 * m[i] + c1 * g;
-            v[i] = b2 * v[i] + c2 * g * g;
-            parameters[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / sqrtCorrection2 + eps);
-        }
+        // AdamW shrinks θ by (1 − lr·λ) before the Adam step on the unchanged gradient; Adam with L2 uses the gradient g + λθ.
+        bool decoupled = WeightDecay != T.Zero && DecoupledWeightDecay;
+        var constants = new Constants(b1, b2, c1, c2, stepSize, sqrtCorrection2, eps,
+            decoupled ? T.Zero : WeightDecay, decoupled ? T.One - LearningRate * WeightDecay : T.One);
+        fixed (T* p = parameters, g = gradients, m = firstMoments, v = secondMoments)
+            Simd.Elements<UpdateOperator, T>(new(p, g, m, v, constants), parameters.Length);
     }
 
-    /// <summary>The per-step scalars of the update, in single precision.</summary>
-    private readonly record struct Constants(float Beta1, float Beta2, float OneMinusBeta1, float OneMinusBeta2,
-        float StepSize, float SqrtCorrection2, float Epsilon);
+    /// <summary>The per-step scalars of the update.</summary>
+    private readonly record struct Constants(T Beta1, T Beta2, T OneMinusBeta1, T OneMinusBeta2,
+        T StepSize, T SqrtCorrection2, T Epsilon, T L2, T Shrink);
 
-    private static void Update<TV>(ref float p, ref float g, ref float m, ref float v, int count, Constants k) where TV : struct, ISimdFloat<TV>
+    private readonly struct UpdateOperator(T* p, T* g, T* m, T* v, Constants k) : IRowOperator<T>
     {
-        int j = UpdateLanes<TV>(ref p, ref g, ref m, ref v, count, k, 0);
-        if (TV.Count > Simd256.Count) j = UpdateLanes<Simd256>(ref p, ref g, ref m, ref v, count, k, j);
-        if (TV.Count > Simd1.Count) UpdateLanes<Simd1>(ref p, ref g, ref m, ref v, count, k, j);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static int UpdateLanes<TV>(ref float p, ref float g, ref float m, ref float v, int count, Constants k, int j) where TV : struct, ISimdFloat<TV>
-    {
-        TV b1 = TV.Create(k.Beta1), b2 = TV.Create(k.Beta2), c1 = TV.Create(k.OneMinusBeta1), c2 = TV.Create(k.OneMinusBeta2);
-        TV stepSize = TV.Create(k.StepSize), sqrtCorrection2 = TV.Create(k.SqrtCorrection2), eps = TV.Create(k.Epsilon);
-        for (; j <= count - TV.Count; j += TV.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
-            nuint i = (nuint)j;
-            TV gi = TV.Load(ref g, i);
-            TV mi = b1 * TV.Load(ref m, i) + c1 * gi;       // m = β₁m + (1−β₁)g
-            TV vi = b2 * TV.Load(ref v, i) + c2 * gi * gi;  // v = β₂v + (1−β₂)g²
-            TV.Store(mi, ref m, i);
-            TV.Store(vi, ref v, i);
+            TVec theta = TOps.Load(p + j), gj = TOps.Load(g + j);
+            if (k.L2 != T.Zero) gj = TOps.Add(gj, TOps.Multiply(TOps.Create(k.L2), theta));          // g + λθ
+            if (k.Shrink != T.One) theta = TOps.Multiply(theta, TOps.Create(k.Shrink));              // θ·(1 − lr·λ)
+            TVec mj = TOps.Add(TOps.Multiply(TOps.Create(k.Beta1), TOps.Load(m + j)), TOps.Multiply(TOps.Create(k.OneMinusBeta1), gj));
+            TVec vj = TOps.Add(TOps.Multiply(TOps.Create(k.Beta2), TOps.Load(v + j)),
+                TOps.Multiply(TOps.Multiply(TOps.Create(k.OneMinusBeta2), gj), gj));                 // m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g²
+            TOps.Store(mj, m + j);
+            TOps.Store(vj, v + j);
             // θ −= (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε)
-            TV.Store(TV.Load(ref p, i) - stepSize * mi / (TV.Sqrt(vi) / sqrtCorrection2 + eps), ref p, i);
+            TVec denominator = TOps.Add(TOps.Divide(TOps.Sqrt(vj), TOps.Create(k.SqrtCorrection2)), TOps.Create(k.Epsilon));
+            TOps.Store(TOps.Subtract(theta, TOps.Divide(TOps.Multiply(TOps.Create(k.StepSize), mj), denominator)), p + j);
         }
-        return j;
     }
 }

@@ -1,32 +1,23 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using RnnGen.Kernels;
 
 namespace RnnGen;
 
 /// <summary>Gradient clipping, as PyTorch's <c>clip_grad_norm_</c> and <c>clip_grad_value_</c>.</summary>
-/// <remarks>In single precision every pass is SIMD (<see cref="SimdPath"/>); the norm's squares are widened and summed in double.</remarks>
-public static class GradientClipping
+/// <remarks>Every pass is written once over the register type and run at the path's width by <see cref="Simd"/>; the
+/// norm's squares are formed and summed in double precision.</remarks>
+public static unsafe class GradientClipping
 {
     /// <summary>The Euclidean norm <c>‖g‖₂</c> of all gradients, accumulated in double precision.</summary>
     public static T GlobalNorm<T>(ReadOnlySpan<T> gradients) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float))
+        fixed (T* g = gradients)
         {
-            ref float g = ref SpanRef.Float(gradients);
-            double squares = SimdPath.Current switch
-            {
-                SimdWidth.Vector512 => SumOfSquares<Simd512, Vector512<double>>(ref g, gradients.Length),
-                SimdWidth.Vector256 => SumOfSquares<Simd256, Vector256<double>>(ref g, gradients.Length),
-                _ => SumOfSquaresScalar(ref g, 0, gradients.Length),
-            };
-            return T.CreateTruncating(Math.Sqrt(squares));
+            var kernel = new SumOfSquares<T>(g, gradients.Length);
+            Simd.Run<SumOfSquares<T>, double>(ref kernel);
+            return T.CreateTruncating(Math.Sqrt(kernel.Total));
         }
-
-        double sum = 0;
-        for (int i = 0; i < gradients.Length; i++) { double g = double.CreateTruncating(gradients[i]); sum += g * g; }
-        return T.CreateTruncating(Math.Sqrt(sum));
     }
 
     /// <summary>
@@ -41,15 +32,7 @@ public static class GradientClipping
         {
             // PyTorch adds 1e-6 to the norm in the denominator; the same keeps results comparable.
             T scale = maxNorm / (norm + T.CreateTruncating(1e-6));
-            if (typeof(T) == typeof(float))
-            {
-                ref float g = ref SpanRef.Float(gradients);
-                Elementwise.Scale(ref g, ref g, gradients.Length, Unsafe.As<T, float>(ref scale));
-            }
-            else
-            {
-                for (int i = 0; i < gradients.Length; i++) gradients[i] *= scale;
-            }
+            fixed (T* g = gradients) Elementwise.Scale(g, g, gradients.Length, scale);
         }
         return norm;
     }
@@ -58,63 +41,72 @@ public static class GradientClipping
     public static void ClipByValue<T>(Span<T> gradients, T maxValue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!(maxValue > T.Zero)) throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, "The clip value must be positive.");
-        if (typeof(T) == typeof(float))
+        fixed (T* g = gradients) Simd.Elements<ClampOperator<T>, T>(new(g, maxValue), gradients.Length);
+    }
+
+    /// <summary>
+    /// Σ g² in double precision on the path's double registers: each register's worth of gradients (float ones widened
+    /// exactly) is squared and added with a fused multiply-add, two registers per step into one of four accumulators, which
+    /// hide the FMA latency; the remainder is added one by one. The scalar path adds every square in order.
+    /// </summary>
+    private struct SumOfSquares<T>(T* g, int count) : ISimdKernel<double>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        /// <summary>The sum, once run.</summary>
+        public double Total;
+
+        void ISimdKernel<double>.Run<TOps, TVec>()
+            => Total = Sum<TOps, TVec>(g, count);
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // own root, optimized at once: see Simd
+        private static double Sum<TOps, TVec>(T* g, int count)
+            where TOps : struct, ISimdOps<TVec, double>
+            where TVec : unmanaged
         {
-            ref float g = ref SpanRef.Float(gradients);
-            float bound = Unsafe.As<T, float>(ref maxValue);
-            switch (SimdPath.Current)
+            int j = 0;
+            double vectorSum = 0;
+            if (TOps.Count > 1)
             {
-                case SimdWidth.Vector512: Clamp<Simd512>(ref g, gradients.Length, bound); break;
-                case SimdWidth.Vector256: Clamp<Simd256>(ref g, gradients.Length, bound); break;
-                default: Clamp<Simd1>(ref g, gradients.Length, bound); break;
+                int c = TOps.Count;
+                TVec a0 = TOps.Zero, a1 = a0, a2 = a0, a3 = a0;
+                for (; j <= count - 8 * c; j += 8 * c)
+                {
+                    a0 = AddSquares<TOps, TVec>(g + j, a0);
+                    a1 = AddSquares<TOps, TVec>(g + j + 2 * c, a1);
+                    a2 = AddSquares<TOps, TVec>(g + j + 4 * c, a2);
+                    a3 = AddSquares<TOps, TVec>(g + j + 6 * c, a3);
+                }
+                for (; j <= count - 2 * c; j += 2 * c) a0 = AddSquares<TOps, TVec>(g + j, a0);
+                vectorSum = TOps.Sum(TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3)));
             }
-            return;
+            double tail = 0;
+            for (; j < count; j++) { double x = double.CreateTruncating(g[j]); tail += x * x; }
+            return vectorSum + tail;
         }
 
-        for (int i = 0; i < gradients.Length; i++) gradients[i] = T.Clamp(gradients[i], -maxValue, maxValue);
-    }
-
-    /// <summary>Σ g², each square widened to double before it is formed; four accumulators hide the FMA latency.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static double SumOfSquares<TV, TD>(ref float g, int count)
-        where TV : struct, ISimdFloat<TV>, ISimdWidening<TV, TD>
-        where TD : struct
-    {
-        TD a0 = TV.DoubleZero, a1 = a0, a2 = a0, a3 = a0;
-        nuint c = (nuint)TV.Count;
-        int j = 0;
-        for (; j <= count - 4 * TV.Count; j += 4 * TV.Count)
+        /// <summary><c>accumulator + Σ x²</c> over two registers of values from <paramref name="source"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec AddSquares<TOps, TVec>(T* source, TVec accumulator)
+            where TOps : struct, ISimdOps<TVec, double>
+            where TVec : unmanaged
         {
-            nuint k = (nuint)j;
-            a0 = TV.AddSquares(TV.Load(ref g, k), a0);
-            a1 = TV.AddSquares(TV.Load(ref g, k + c), a1);
-            a2 = TV.AddSquares(TV.Load(ref g, k + 2 * c), a2);
-            a3 = TV.AddSquares(TV.Load(ref g, k + 3 * c), a3);
+            TVec low = Load<TOps, TVec>(source), high = Load<TOps, TVec>(source + TOps.Count);
+            return TOps.MultiplyAdd(high, high, TOps.MultiplyAdd(low, low, accumulator));
         }
-        for (; j <= count - TV.Count; j += TV.Count) a0 = TV.AddSquares(TV.Load(ref g, (nuint)j), a0);
-        return TV.SumDoubles(TV.AddDoubles(TV.AddDoubles(a0, a1), TV.AddDoubles(a2, a3))) + SumOfSquaresScalar(ref g, j, count);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TVec Load<TOps, TVec>(T* source)
+            where TOps : struct, ISimdOps<TVec, double>
+            where TVec : unmanaged
+            => typeof(T) == typeof(float) ? TOps.LoadSingles((float*)source) : TOps.Load((double*)source);
     }
 
-    private static double SumOfSquaresScalar(ref float g, int j, int count)
+    private readonly struct ClampOperator<T>(T* g, T bound) : IRowOperator<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double sum = 0;
-        for (; j < count; j++) { double x = Unsafe.Add(ref g, j); sum += x * x; }
-        return sum;
-    }
-
-    private static void Clamp<TV>(ref float g, int count, float bound) where TV : struct, ISimdFloat<TV>
-    {
-        int j = ClampLanes<TV>(ref g, count, bound, 0);
-        if (TV.Count > Simd256.Count) j = ClampLanes<Simd256>(ref g, count, bound, j);
-        if (TV.Count > Simd1.Count) ClampLanes<Simd1>(ref g, count, bound, j);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static int ClampLanes<TV>(ref float g, int count, float bound, int j) where TV : struct, ISimdFloat<TV>
-    {
-        TV high = TV.Create(bound), low = TV.Create(-bound);
-        // The gradient is the second operand of min and max, so NaN stays NaN (as T.Clamp).
-        for (; j <= count - TV.Count; j += TV.Count) TV.Store(TV.Min(high, TV.Max(low, TV.Load(ref g, (nuint)j))), ref g, (nuint)j);
-        return j;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
+            // The gradient is the second operand of min and max, so NaN stays NaN (as T.Clamp).
+            => TOps.Store(TOps.Min(TOps.Create(bound), TOps.Max(TOps.Create(-bound), TOps.Load(g + j))), g + j);
     }
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
 
 namespace RnnGen;
 
@@ -7,7 +9,8 @@ namespace RnnGen;
 /// <c>s = α·s + (1−α)·g²</c>; centered, also <c>ḡ = α·ḡ + (1−α)·g</c> and the denominator <c>√(s − ḡ²) + ε</c>,
 /// else <c>√s + ε</c>; with momentum μ, <c>b = μ·b + g/denominator</c> and <c>θ −= lr·b</c>, else <c>θ −= lr·g/denominator</c>.
 /// </summary>
-public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <remarks>One pass written once over the register type and run at the path's width by <see cref="Simd"/>.</remarks>
+public sealed unsafe class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates the optimizer with PyTorch's defaults (α = 0.99, ε = 1e-8).</summary>
     public RmsProp(T learningRate, double alpha = 0.99, double epsilon = 1e-8, T weightDecay = default, double momentum = 0, bool centered = false)
@@ -46,29 +49,41 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         T[] square = State(0);
         T[]? average = Centered ? State(1) : null, buffer = Momentum > 0 ? State(Centered ? 2 : 1) : null;
         T alpha = T.CreateTruncating(Alpha), oneMinusAlpha = T.One - alpha, eps = T.CreateTruncating(Epsilon), mu = T.CreateTruncating(Momentum);
-        T lr = LearningRate;
-        for (int i = 0; i < parameters.Length; i++)
+        fixed (T* p = parameters, g = gradients, s = square, a = average, b = buffer)
+            Simd.Elements<UpdateOperator, T>(new(p, g, s, a, b, new Constants(alpha, oneMinusAlpha, eps, mu, LearningRate, WeightDecay)), parameters.Length);
+    }
+
+    /// <summary>The per-step scalars of the update.</summary>
+    private readonly record struct Constants(T Alpha, T OneMinusAlpha, T Epsilon, T Momentum, T LearningRate, T WeightDecay);
+
+    /// <summary>The update of the class summary, each product and sum rounded separately, so every width gives the same
+    /// bits; <paramref name="average"/> (centered) and <paramref name="buffer"/> (momentum) are null when not used.</summary>
+    private readonly struct UpdateOperator(T* p, T* g, T* square, T* average, T* buffer, Constants k) : IRowOperator<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
-            T g = gradients[i] + WeightDecay * parameters[i];
-            square[i] = alpha * square[i] + oneMinusAlpha * g * g;
-            T denominator;
-            if (average is not null)
+            TVec theta = TOps.Load(p + j), alpha = TOps.Create(k.Alpha), oneMinusAlpha = TOps.Create(k.OneMinusAlpha);
+            TVec gj = TOps.Add(TOps.Load(g + j), TOps.Multiply(TOps.Create(k.WeightDecay), theta));                       // g + λθ
+            TVec s = TOps.Add(TOps.Multiply(alpha, TOps.Load(square + j)), TOps.Multiply(TOps.Multiply(oneMinusAlpha, gj), gj)); // s = α·s + (1−α)·g²
+            TOps.Store(s, square + j);
+            if (average != null)
             {
-                average[i] = alpha * average[i] + oneMinusAlpha * g;
-                denominator = T.Sqrt(square[i] - average[i] * average[i]) + eps;
+                TVec a = TOps.Add(TOps.Multiply(alpha, TOps.Load(average + j)), TOps.Multiply(oneMinusAlpha, gj));       // ḡ = α·ḡ + (1−α)·g
+                TOps.Store(a, average + j);
+                s = TOps.Subtract(s, TOps.Multiply(a, a));                                                                   // s − ḡ²
+            }
+            TVec denominator = TOps.Add(TOps.Sqrt(s), TOps.Create(k.Epsilon));
+            TVec lr = TOps.Create(k.LearningRate);
+            if (buffer != null)
+            {
+                TVec b = TOps.Add(TOps.Multiply(TOps.Create(k.Momentum), TOps.Load(buffer + j)), TOps.Divide(gj, denominator)); // b = μ·b + g/denominator
+                TOps.Store(b, buffer + j);
+                TOps.Store(TOps.Subtract(theta, TOps.Multiply(lr, b)), p + j);                                               // θ −= lr·b
             }
             else
             {
-                denominator = T.Sqrt(square[i]) + eps;
-            }
-            if (buffer is not null)
-            {
-                buffer[i] = mu * buffer[i] + g / denominator;
-                parameters[i] -= lr * buffer[i];
-            }
-            else
-            {
-                parameters[i] -= lr * g / denominator;
+                TOps.Store(TOps.Subtract(theta, TOps.Divide(TOps.Multiply(lr, gj), denominator)), p + j);                  // θ −= lr·g/denominator
             }
         }
     }

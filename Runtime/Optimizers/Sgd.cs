@@ -10,10 +10,11 @@ namespace RnnGen;
 /// <c>d = v</c>, or <c>d = d + μ·v</c> with Nesterov momentum; then <c>θ −= lr·d</c>.
 /// </summary>
 /// <remarks>
-/// In single precision plain SGD and SGD with (non-Nesterov) momentum are one fused SIMD pass (<see cref="SimdPath"/>);
-/// weight decay and Nesterov momentum take a scalar pass.
+/// Every update is one pass written once over the register type and run at the path's width by <see cref="Simd"/>.
+/// Plain SGD and SGD with (non-Nesterov) momentum fuse their multiply-adds; with weight decay or Nesterov momentum every
+/// product and sum is rounded separately, as in the expressions above.
 /// </remarks>
-public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed unsafe class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates the optimizer.</summary>
     public Sgd(T learningRate, T momentum = default, bool nesterov = false, T weightDecay = default)
@@ -45,7 +46,9 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         T lr = LearningRate;
         if (WeightDecay != T.Zero || Nesterov)
         {
-            UpdateScalar(parameters, gradients, lr);
+            Span<T> velocity = Momentum == T.Zero ? default : State(0);
+            fixed (T* p = parameters, g = gradients, v = velocity)
+                Simd.Elements<GeneralOperator, T>(new(p, g, v, lr, WeightDecay, Momentum, Nesterov, StepCount == 1), parameters.Length);
             return;
         }
         if (Momentum == T.Zero)
@@ -53,108 +56,58 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
             Update(parameters, gradients, lr);
             return;
         }
-        T[] velocity = State(0);
+        T[] state = State(0);
         if (StepCount == 1)
         {
             // First step: v = g (PyTorch clones the gradient into the momentum buffer).
-            gradients.CopyTo(velocity);
-            Update(parameters, velocity, lr);
+            gradients.CopyTo(state);
+            Update(parameters, state, lr);
             return;
         }
-
-        if (typeof(T) == typeof(float))
-        {
-            ref float p = ref SpanRef.Float(parameters), g = ref SpanRef.Float(gradients), v = ref SpanRef.Float<T>(velocity);
-            float lrf = float.CreateTruncating(lr), mu = float.CreateTruncating(Momentum);
-            switch (SimdPath.Current)
-            {
-                case SimdWidth.Vector512: MomentumStep<Simd512>(ref p, ref g, ref v, parameters.Length, lrf, mu); break;
-                case SimdWidth.Vector256: MomentumStep<Simd256>(ref p, ref g, ref v, parameters.Length, lrf, mu); break;
-                default: MomentumStep<Simd1>(ref p, ref g, ref v, parameters.Length, lrf, mu); break;
-            }
-            return;
-        }
-
-        for (int i = 0; i < velocity.Length; i++)
-        {
-            velocity[i] = Momentum * velocity[i] + gradients[i];
-            parameters[i] -= lr * velocity[i];
-        }
-    }
-
-    /// <summary>The general update, with weight decay and Nesterov momentum.</summary>
-    private void UpdateScalar(Span<T> parameters, ReadOnlySpan<T> gradients, T lr)
-    {
-        T[]? velocity = Momentum == T.Zero ? null : State(0);
-        bool first = StepCount == 1;
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            T d = gradients[i] + WeightDecay * parameters[i];
-            if (velocity is not null)
-            {
-                velocity[i] = first ? d : Momentum * velocity[i] + d;
-                d = Nesterov ? d + Momentum * velocity[i] : velocity[i];
-            }
-            parameters[i] -= lr * d;
-        }
+        fixed (T* p = parameters, g = gradients, v = state)
+            Simd.Elements<MomentumOperator, T>(new(p, g, v, lr, Momentum), parameters.Length);
     }
 
     /// <summary><c>θ −= lr·d</c>.</summary>
     private static void Update(Span<T> parameters, ReadOnlySpan<T> direction, T lr)
     {
-        if (typeof(T) == typeof(float))
+        fixed (T* p = parameters, d = direction) Simd.Elements<PlainOperator, T>(new(p, d, lr), parameters.Length);
+    }
+
+    private readonly struct PlainOperator(T* p, T* d, T lr) : IRowOperator<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
+            => TOps.Store(TOps.MultiplyAdd(TOps.Create(-lr), TOps.Load(d + j), TOps.Load(p + j)), p + j); // θ − lr·d
+    }
+
+    private readonly struct MomentumOperator(T* p, T* g, T* v, T lr, T mu) : IRowOperator<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
         {
-            ref float p = ref SpanRef.Float(parameters), d = ref SpanRef.Float(direction);
-            float lrf = float.CreateTruncating(lr);
-            switch (SimdPath.Current)
+            TVec velocity = TOps.MultiplyAdd(TOps.Create(mu), TOps.Load(v + j), TOps.Load(g + j)); // v = μ·v + g
+            TOps.Store(velocity, v + j);
+            TOps.Store(TOps.MultiplyAdd(TOps.Create(-lr), velocity, TOps.Load(p + j)), p + j);      // θ −= lr·v
+        }
+    }
+
+    /// <summary>The general update, with weight decay and Nesterov momentum; <paramref name="v"/> is null without momentum.</summary>
+    private readonly struct GeneralOperator(T* p, T* g, T* v, T lr, T weightDecay, T mu, bool nesterov, bool first) : IRowOperator<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
+        {
+            TVec theta = TOps.Load(p + j);
+            TVec d = TOps.Add(TOps.Load(g + j), TOps.Multiply(TOps.Create(weightDecay), theta)); // d = g + λθ
+            if (v != null)
             {
-                case SimdWidth.Vector512: PlainStep<Simd512>(ref p, ref d, parameters.Length, lrf); break;
-                case SimdWidth.Vector256: PlainStep<Simd256>(ref p, ref d, parameters.Length, lrf); break;
-                default: PlainStep<Simd1>(ref p, ref d, parameters.Length, lrf); break;
+                TVec momentum = TOps.Create(mu);
+                TVec velocity = first ? d : TOps.Add(TOps.Multiply(momentum, TOps.Load(v + j)), d); // v = μ·v + d
+                TOps.Store(velocity, v + j);
+                d = nesterov ? TOps.Add(d, TOps.Multiply(momentum, velocity)) : velocity;          // d + μ·v, or v
             }
-            return;
+            TOps.Store(TOps.Subtract(theta, TOps.Multiply(TOps.Create(lr), d)), p + j);             // θ −= lr·d
         }
-
-        for (int i = 0; i < parameters.Length; i++) parameters[i] -= lr * direction[i];
-    }
-
-    private static void PlainStep<TV>(ref float p, ref float d, int count, float lr) where TV : struct, ISimdFloat<TV>
-    {
-        int j = PlainLanes<TV>(ref p, ref d, count, lr, 0);
-        if (TV.Count > Simd256.Count) j = PlainLanes<Simd256>(ref p, ref d, count, lr, j);
-        if (TV.Count > Simd1.Count) PlainLanes<Simd1>(ref p, ref d, count, lr, j);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static int PlainLanes<TV>(ref float p, ref float d, int count, float lr, int j) where TV : struct, ISimdFloat<TV>
-    {
-        TV minusLr = TV.Create(-lr);
-        for (; j <= count - TV.Count; j += TV.Count)
-        {
-            nuint k = (nuint)j;
-            TV.Store(TV.MultiplyAdd(minusLr, TV.Load(ref d, k), TV.Load(ref p, k)), ref p, k); // θ − lr·d
-        }
-        return j;
-    }
-
-    private static void MomentumStep<TV>(ref float p, ref float g, ref float v, int count, float lr, float mu) where TV : struct, ISimdFloat<TV>
-    {
-        int j = MomentumLanes<TV>(ref p, ref g, ref v, count, lr, mu, 0);
-        if (TV.Count > Simd256.Count) j = MomentumLanes<Simd256>(ref p, ref g, ref v, count, lr, mu, j);
-        if (TV.Count > Simd1.Count) MomentumLanes<Simd1>(ref p, ref g, ref v, count, lr, mu, j);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see ISimdFloat: own root, optimized at once
-    private static int MomentumLanes<TV>(ref float p, ref float g, ref float v, int count, float lr, float mu, int j) where TV : struct, ISimdFloat<TV>
-    {
-        TV minusLr = TV.Create(-lr), momentum = TV.Create(mu);
-        for (; j <= count - TV.Count; j += TV.Count)
-        {
-            nuint k = (nuint)j;
-            TV velocity = TV.MultiplyAdd(momentum, TV.Load(ref v, k), TV.Load(ref g, k)); // v = μ·v + g
-            TV.Store(velocity, ref v, k);
-            TV.Store(TV.MultiplyAdd(minusLr, velocity, TV.Load(ref p, k)), ref p, k);      // θ −= lr·v
-        }
-        return j;
     }
 }

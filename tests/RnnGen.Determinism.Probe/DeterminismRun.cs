@@ -39,8 +39,8 @@ public static class DeterminismRun
     public static string Hash(float[] parameters) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameters.AsSpan())));
 
-    /// <summary>The kernels this process runs: the GEMM path and the width of the pointwise kernels (cells, optimizers).</summary>
-    public static string KernelPaths => $"gemm={RnnGen.Kernels.Gemm.ActivePath} pointwise={RnnGen.Kernels.SimdPath.Current}";
+    /// <summary>The path every kernel of this process runs on (GEMM and pointwise kernels share one dispatch).</summary>
+    public static string KernelPaths => $"simd={RnnGen.Kernels.SimdPaths.Current}";
 
     /// <summary>
     /// <c>RnnGen.Determinism.Probe seed steps [output.bin]</c>: prints the SHA-256 of the parameters (and writes them),

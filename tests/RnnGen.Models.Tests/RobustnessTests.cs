@@ -154,12 +154,11 @@ public class RobustnessTests(ITestOutputHelper output)
     /// </summary>
     private static string ExpectedKernelPaths(string? disabled)
     {
-        bool v512 = GemmPaths.HasVector512 && disabled is null;
-        bool v256 = GemmPaths.HasVector256 && disabled is null or "DOTNET_EnableAVX512";
-        bool v128 = GemmPaths.HasVector128 && disabled is not "DOTNET_EnableHWIntrinsic";
-        GemmPath gemm = v512 ? GemmPath.Vector512 : v256 ? GemmPath.Vector256 : v128 ? GemmPath.Vector128 : GemmPath.Scalar;
-        SimdWidth pointwise = v512 ? SimdWidth.Vector512 : v256 ? SimdWidth.Vector256 : SimdWidth.Scalar;
-        return $"gemm={gemm} pointwise={pointwise}";
+        bool v512 = SimdPaths.HasVector512 && disabled is null;
+        bool v256 = SimdPaths.HasVector256 && disabled is null or "DOTNET_EnableAVX512";
+        bool v128 = SimdPaths.HasVector128 && disabled is not "DOTNET_EnableHWIntrinsic";
+        SimdPath path = v512 ? SimdPath.Vector512 : v256 ? SimdPath.Vector256 : v128 ? SimdPath.Vector128 : SimdPath.Scalar;
+        return $"simd={path}";
     }
 
     /// <summary>What a probe process printed: the hash of its parameters and <see cref="DeterminismRun.KernelPaths"/>.</summary>

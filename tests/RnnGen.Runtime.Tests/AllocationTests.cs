@@ -8,7 +8,6 @@ using static RnnGen.Runtime.Tests.Support.TestData;
 namespace RnnGen.Runtime.Tests;
 
 /// <summary>After a first call (JIT, an optimizer's lazily allocated state), no kernel allocates, at any width.</summary>
-[Collection(SimdWidthCollection.Name)]
 public class AllocationTests
 {
     private static long Allocated(Action action) => RnnGen.Tests.Shared.SteadyStateAllocation.Bytes(action);

@@ -5,7 +5,6 @@ using static RnnGen.Runtime.Tests.Support.TestData;
 namespace RnnGen.Runtime.Tests.Cells;
 
 /// <summary><see cref="RnnCell"/> (tanh and relu) against naive double-precision references.</summary>
-[Collection(SimdWidthCollection.Name)]
 public class RnnCellTests
 {
     public static TheoryData<int, Nonlinearity> Cases
@@ -71,11 +70,26 @@ public class RnnCellTests
         for (int k = 0; k < h.Length; k++) Assert.Equal(Math.Max(pre[k], 0f), h[k]);
     }
 
-    [Fact]
-    public void Double_precision_is_the_exact_scalar_math()
+    [Theory]
+    [MemberData(nameof(Widths.All), MemberType = typeof(Widths))]
+    public void Double_precision_matches_the_reference_at_every_width(int width)
     {
+        using var forced = new ForcedWidth(width);
         double[] pre = ToDouble(Uniform(3 * 20, 5, seed: 1)), h = (double[])pre.Clone();
         RnnCell.Forward<double>(h, 20, 3, 17, Nonlinearity.Tanh);
         for (int k = 0; k < h.Length; k++) Assert.Equal(k % 20 < 17 ? Math.Tanh(pre[k]) : pre[k], h[k]);
+
+        double[] relu = (double[])pre.Clone();
+        RnnCell.Forward<double>(relu, 20, 3, 17, Nonlinearity.Relu);
+        for (int k = 0; k < relu.Length; k++) Assert.Equal(k % 20 < 17 ? Math.Max(pre[k], 0) : pre[k], relu[k]);
+
+        double[] dh = ToDouble(Uniform(3 * 20, 1, seed: 2)), dTanh = (double[])dh.Clone(), dRelu = (double[])dh.Clone();
+        RnnCell.Backward<double>(dTanh, 20, h, 20, 3, 17, Nonlinearity.Tanh);
+        RnnCell.Backward<double>(dRelu, 20, relu, 20, 3, 17, Nonlinearity.Relu);
+        for (int k = 0; k < dh.Length; k++)
+        {
+            Assert.Equal(k % 20 < 17 ? dh[k] * (1 - h[k] * h[k]) : dh[k], dTanh[k]);
+            Assert.Equal(k % 20 < 17 ? (relu[k] > 0 ? dh[k] : 0) : dh[k], dRelu[k]);
+        }
     }
 }

@@ -5,7 +5,6 @@ using static RnnGen.Runtime.Tests.Support.TestData;
 namespace RnnGen.Runtime.Tests.Inputs;
 
 /// <summary><see cref="Embedding"/> against naive loops, including repeated tokens.</summary>
-[Collection(SimdWidthCollection.Name)]
 public class EmbeddingTests
 {
     [Theory]

@@ -5,7 +5,6 @@ using static RnnGen.Runtime.Tests.Support.TestData;
 namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary><see cref="Bias"/> against naive loops.</summary>
-[Collection(SimdWidthCollection.Name)]
 public class BiasTests
 {
     private static readonly int[] Rows = { 1, 2, 5, 64, 131 };

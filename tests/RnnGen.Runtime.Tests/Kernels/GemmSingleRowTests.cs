@@ -19,7 +19,7 @@ public sealed class GemmSingleRowTests
     public static TheoryData<string> AllPaths()
     {
         var data = new TheoryData<string>();
-        foreach (GemmPath path in Enum.GetValues<GemmPath>().Where(GemmPaths.IsAccelerated)) data.Add(path.ToString());
+        foreach (SimdPath path in Enum.GetValues<SimdPath>().Where(SimdPaths.IsAccelerated)) data.Add(path.ToString());
         return data;
     }
 
@@ -94,9 +94,9 @@ public sealed class GemmSingleRowTests
 
     private static void WithPath(string path, Action body)
     {
-        Gemm.ForcedPath = Enum.Parse<GemmPath>(path);
+        SimdPaths.Forced = Enum.Parse<SimdPath>(path);
         try { body(); }
-        finally { Gemm.ForcedPath = null; }
+        finally { SimdPaths.Forced = null; }
     }
 
     /// <summary>NT (<paramref name="transposedB"/>: B is n × k) or NN (B is k × n) with m = 1, against a double-precision
@@ -123,7 +123,7 @@ public sealed class GemmSingleRowTests
                 sum += term;
                 scale += Math.Abs(term);
             }
-            AssertNear(sum, y[j], scale, $"{typeof(T).Name} {(transposedB ? "NT" : "NN")} 1×{n}×{k} pad {pad} accumulate {accumulate} path {Gemm.ActivePath}, y[{j}]");
+            AssertNear(sum, y[j], scale, $"{typeof(T).Name} {(transposedB ? "NT" : "NN")} 1×{n}×{k} pad {pad} accumulate {accumulate} path {SimdPaths.Current}, y[{j}]");
         }
         for (int j = n; j < y.Length; j++) Assert.Equal(sentinel, y[j]);
     }
@@ -149,7 +149,7 @@ public sealed class GemmSingleRowTests
                 sum += term;
                 scale += Math.Abs(term);
             }
-            AssertNear(sum, c[i * ldc], scale, $"{typeof(T).Name} NT {m}×1×{k} path {Gemm.ActivePath}, C[{i}]");
+            AssertNear(sum, c[i * ldc], scale, $"{typeof(T).Name} NT {m}×1×{k} path {SimdPaths.Current}, C[{i}]");
             for (int j = 1; j < ldc && i * ldc + j < c.Length; j++) Assert.Equal(sentinel, c[i * ldc + j]);
         }
     }
@@ -171,7 +171,7 @@ public sealed class GemmSingleRowTests
             if (offset > 0)
                 for (int j = 0; j < n; j++)
                     if (!BitEqual(expected[j], actual[j]))
-                        Assert.Fail($"{typeof(T).Name} NT 1×{n}×{k} ld {ld} path {Gemm.ActivePath}: offset {offset} gives y[{j}] = {actual[j]}, aligned {expected[j]}");
+                        Assert.Fail($"{typeof(T).Name} NT 1×{n}×{k} ld {ld} path {SimdPaths.Current}: offset {offset} gives y[{j}] = {actual[j]}, aligned {expected[j]}");
         }
     }
 

@@ -7,7 +7,7 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// <summary>
 /// GEMM against a naive triple loop (evaluated in double precision), for float and double, the three forms, both
 /// <c>accumulate</c> modes, leading dimensions wider than the rows, and every path this machine accelerates (forced
-/// through the thread-static <see cref="Gemm.ForcedPath"/>). CI reaches the fallback paths for real, as the only ones
+/// through the thread-static <see cref="SimdPaths.Forced"/>). CI reaches the fallback paths for real, as the only ones
 /// compiled, by running the suite again with DOTNET_EnableAVX512=0 (Vector256), DOTNET_EnableAVX2=0 (Vector128) and
 /// DOTNET_EnableHWIntrinsic=0 (Scalar).
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class GemmTests(ITestOutputHelper output)
         [(300, 257, 513), (1939, 50, 70), (16, 800, 300), (17, 401, 129), (1, 1000, 700), (64, 1, 600)];
 
     private static IEnumerable<string> Paths() =>
-        Enum.GetValues<GemmPath>().Where(GemmPaths.IsAccelerated).Select(p => p.ToString());
+        Enum.GetValues<SimdPath>().Where(SimdPaths.IsAccelerated).Select(p => p.ToString());
 
     public static TheoryData<Form, string> FormsAndPaths()
     {
@@ -66,12 +66,12 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Fact]
     public void Default_path_is_the_widest_accelerated_one()
     {
-        Assert.Null(Gemm.ForcedPath);
-        GemmPath expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? GemmPath.Vector512
-            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? GemmPath.Vector256
-            : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? GemmPath.Vector128 : GemmPath.Scalar;
-        Assert.Equal(expected, Gemm.ActivePath);
-        output.WriteLine($"Active GEMM path: {Gemm.ActivePath}");
+        Assert.Null(SimdPaths.Forced);
+        SimdPath expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? SimdPath.Vector512
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? SimdPath.Vector256
+            : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? SimdPath.Vector128 : SimdPath.Scalar;
+        Assert.Equal(expected, SimdPaths.Current);
+        output.WriteLine($"Active GEMM path: {SimdPaths.Current}");
     }
 
     [Theory]
@@ -280,7 +280,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Fact]
     public void Paths_agree_with_each_other()
     {
-        GemmPath[] paths = Enum.GetValues<GemmPath>().Where(GemmPaths.IsAccelerated).ToArray();
+        SimdPath[] paths = Enum.GetValues<SimdPath>().Where(SimdPaths.IsAccelerated).ToArray();
         var random = new Random(11);
         foreach (Form form in Enum.GetValues<Form>())
         {
@@ -295,7 +295,7 @@ public sealed class GemmTests(ITestOutputHelper output)
                         for (int p = 0; p < k; p++)
                             scale[i * n + j] += Math.Abs((double)At(form, a, aCols, i, p, isA: true) * At(form, b, bCols, p, j, isA: false));
                 var results = new List<float[]>();
-                foreach (GemmPath path in paths)
+                foreach (SimdPath path in paths)
                 {
                     float[] c = new float[m * n];
                     WithPath(path.ToString(), () => Multiply(form, m, n, k, a, aCols, b, bCols, c, n, accumulate: false));
@@ -337,9 +337,9 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     private static void WithPath(string path, Action body)
     {
-        Gemm.ForcedPath = Enum.Parse<GemmPath>(path);
+        SimdPaths.Forced = Enum.Parse<SimdPath>(path);
         try { body(); }
-        finally { Gemm.ForcedPath = null; }
+        finally { SimdPaths.Forced = null; }
     }
 
     /// <summary>One product with leading dimensions <paramref name="pad"/> wider than the rows; the gaps hold NaN in A
@@ -374,7 +374,7 @@ public sealed class GemmTests(ITestOutputHelper output)
                 }
                 double got = double.CreateChecked(c[i * ldc + j]);
                 if (!(Math.Abs(got - sum) <= tolerance * scale + 1e-30))
-                    Assert.Fail($"{typeof(T).Name} {form} m={m} n={n} k={k} pad={pad} accumulate={accumulate} path={Gemm.ActivePath}: " +
+                    Assert.Fail($"{typeof(T).Name} {form} m={m} n={n} k={k} pad={pad} accumulate={accumulate} path={SimdPaths.Current}: " +
                         $"C[{i},{j}] = {got}, expected {sum} (scale {scale})");
             }
             for (int j = n; j < ldc && i * ldc + j < c.Length; j++)
@@ -409,7 +409,7 @@ public sealed class GemmTests(ITestOutputHelper output)
                         if (form == PackedForm.NT) Gemm.NT(m, a, lda, packed, actual, ldc, accumulate);
                         else Gemm.NN(m, a, lda, packed, actual, ldc, accumulate);
                         AssertClose(expected, actual, typeof(T) == typeof(float) ? 1e-5 : 1e-12,
-                            $"{typeof(T).Name} packed {form} m={m} n={n} k={k} accumulate={accumulate} path={Gemm.ActivePath}");
+                            $"{typeof(T).Name} packed {form} m={m} n={n} k={k} accumulate={accumulate} path={SimdPaths.Current}");
                     }
                 }
             }

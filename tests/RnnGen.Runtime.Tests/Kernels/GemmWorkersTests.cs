@@ -16,7 +16,7 @@ public sealed class GemmWorkersTests
     public static TheoryData<string, int> PathsAndThreads()
     {
         var data = new TheoryData<string, int>();
-        foreach (GemmPath path in Enum.GetValues<GemmPath>().Where(GemmPaths.IsAccelerated))
+        foreach (SimdPath path in Enum.GetValues<SimdPath>().Where(SimdPaths.IsAccelerated))
             foreach (int threads in new[] { 2, 3 })
                 data.Add(path.ToString(), threads);
         return data;
@@ -33,7 +33,7 @@ public sealed class GemmWorkersTests
     {
         using var workers = new GemmWorkers(threads, minimumWork: 0);
         var random = new Random(41);
-        Gemm.ForcedPath = Enum.Parse<GemmPath>(path);
+        SimdPaths.Forced = Enum.Parse<SimdPath>(path);
         try
         {
             foreach (Form form in Enum.GetValues<Form>())
@@ -45,7 +45,7 @@ public sealed class GemmWorkersTests
         }
         finally
         {
-            Gemm.ForcedPath = null;
+            SimdPaths.Forced = null;
         }
     }
 
@@ -207,7 +207,7 @@ public sealed class GemmWorkersTests
         long splitBefore = workers.ProductsSplit;
         using (GemmWorkers.Use(workers)) Multiply(form, m, n, k, a, lda, b, ldb, packed, actual, ldc, accumulate);
 
-        string what = $"{typeof(T).Name} {form} {m}×{n}×{k} accumulate {accumulate} path {Gemm.ActivePath} threads {workers.Threads}";
+        string what = $"{typeof(T).Name} {form} {m}×{n}×{k} accumulate {accumulate} path {SimdPaths.Current} threads {workers.Threads}";
         for (int e = 0; e < expected.Length; e++)
             if (!BitEqual(expected[e], actual[e])) Assert.Fail($"{what}: element {e} = {actual[e]}, one thread gave {expected[e]}");
         // Split when the product takes the blocked loop nest or is a single row, and its split dimension has more than

@@ -5,25 +5,38 @@ using RnnGen.Runtime.Tests.Support;
 
 namespace RnnGen.Runtime.Tests.Kernels;
 
-/// <summary>The width selection: the widest accelerated width by default, and the test override.</summary>
-[Collection(SimdWidthCollection.Name)]
+/// <summary>The path selection: the widest accelerated path by default, and the thread-static test override.</summary>
 public class SimdPathTests
 {
     [Fact]
-    public void Detected_width_is_the_widest_the_processor_accelerates()
+    public void Best_path_is_the_widest_the_processor_accelerates()
     {
-        SimdWidth expected = Vector512.IsHardwareAccelerated ? SimdWidth.Vector512 : Vector256.IsHardwareAccelerated ? SimdWidth.Vector256 : SimdWidth.Scalar;
-        Assert.Equal(expected, SimdPath.Detected);
-        Assert.Null(SimdPath.Forced);
-        Assert.Equal(expected, SimdPath.Current);
+        SimdPath expected = Vector512.IsHardwareAccelerated ? SimdPath.Vector512 : Vector256.IsHardwareAccelerated ? SimdPath.Vector256
+            : Vector128.IsHardwareAccelerated ? SimdPath.Vector128 : SimdPath.Scalar;
+        Assert.Equal(expected, SimdPaths.Best);
+        Assert.Null(SimdPaths.Forced);
+        Assert.Equal(expected, SimdPaths.Current);
     }
 
     [Fact]
-    public void Forcing_a_width_changes_the_path_until_the_scope_ends()
+    public void Forcing_a_path_changes_it_until_the_scope_ends()
     {
-        using (new ForcedWidth(256)) Assert.Equal(SimdWidth.Vector256, SimdPath.Current);
-        using (new ForcedWidth(1)) Assert.Equal(SimdWidth.Scalar, SimdPath.Current);
-        Assert.Equal(SimdPath.Detected, SimdPath.Current);
+        using (new ForcedWidth(256)) Assert.Equal(SimdPath.Vector256, SimdPaths.Current);
+        using (new ForcedWidth(128)) Assert.Equal(SimdPath.Vector128, SimdPaths.Current);
+        using (new ForcedWidth(1)) Assert.Equal(SimdPath.Scalar, SimdPaths.Current);
+        Assert.Equal(SimdPaths.Best, SimdPaths.Current);
+    }
+
+    [Fact]
+    public void Forcing_a_path_affects_only_the_current_thread()
+    {
+        using var forced = new ForcedWidth(1);
+        SimdPath other = SimdPath.Scalar;
+        var thread = new Thread(() => other = SimdPaths.Current);
+        thread.Start();
+        thread.Join();
+        Assert.Equal(SimdPaths.Best, other);
+        Assert.Equal(SimdPath.Scalar, SimdPaths.Current);
     }
 
     [Fact]
@@ -39,6 +52,7 @@ public class SimdPathTests
             return h;
         }
         float[] scalar = Run(1);
+        Assert.Equal(scalar, Run(128), (IEqualityComparer<float>)new Near(1e-6));
         Assert.Equal(scalar, Run(256), (IEqualityComparer<float>)new Near(1e-6));
         Assert.Equal(scalar, Run(512), (IEqualityComparer<float>)new Near(1e-6));
     }

@@ -1,49 +1,56 @@
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using RnnGen.Kernels;
 using RnnGen.Runtime.Tests.Support;
 
 namespace RnnGen.Runtime.Tests.Kernels;
 
 /// <summary>
-/// <see cref="VectorMath"/> on dense grids against double-precision <see cref="Math"/>, at every lane width (the
-/// functions are called directly with each <see cref="ISimdFloat{TSelf}"/>, so no width switch is involved).
+/// <see cref="VectorMath{TOps, TVec, T}"/> on dense grids against double-precision <see cref="Math"/>, at every lane width (the
+/// functions are called directly with each width's <see cref="ISimdOps{TVec, T}"/>, so no path switch is involved).
 /// </summary>
-public class VectorMathTests
+public unsafe class VectorMathTests
 {
     private enum Function { Exp, Sigmoid, Tanh, Softplus }
 
-    public static TheoryData<int> Lanes => new() { 16, 8, 1 };
+    public static TheoryData<int> Lanes => new() { 16, 8, 4, 1 };
 
     private static void Map(int lanes, Function function, float[] x, float[] y)
     {
         switch (lanes)
         {
-            case 16: Map<Simd512>(function, x, y); break;
-            case 8: Map<Simd256>(function, x, y); break;
-            default: Map<Simd1>(function, x, y); break;
+            case 16: Map<Vector512Ops<float>, Vector512<float>>(function, x, y); break;
+            case 8: Map<Vector256Ops<float>, Vector256<float>>(function, x, y); break;
+            case 4: Map<Vector128Ops<float>, Vector128<float>>(function, x, y); break;
+            default: Map<ScalarOps<float>, float>(function, x, y); break;
         }
     }
 
-    private static void Map<TV>(Function function, float[] x, float[] y) where TV : struct, ISimdFloat<TV>
+    private static void Map<TOps, TVec>(Function function, float[] x, float[] y)
+        where TOps : struct, ISimdOps<TVec, float>
+        where TVec : unmanaged
     {
-        int i = Run<TV>(function, x, y, 0);
-        Run<Simd1>(function, x, y, i); // the tail, as the kernels do it
+        int i = Run<TOps, TVec>(function, x, y, 0);
+        Run<ScalarOps<float>, float>(function, x, y, i); // the tail, as the kernels do it
     }
 
-    private static int Run<TV>(Function function, float[] x, float[] y, int i) where TV : struct, ISimdFloat<TV>
+    private static int Run<TOps, TVec>(Function function, float[] x, float[] y, int i)
+        where TOps : struct, ISimdOps<TVec, float>
+        where TVec : unmanaged
     {
-        ref float xr = ref MemoryMarshal.GetArrayDataReference(x), yr = ref MemoryMarshal.GetArrayDataReference(y);
-        for (; i <= x.Length - TV.Count; i += TV.Count)
+        fixed (float* xp = x, yp = y)
         {
-            TV v = TV.Load(ref xr, (nuint)i);
-            TV r = function switch
+            for (; i <= x.Length - TOps.Count; i += TOps.Count)
             {
-                Function.Exp => VectorMath.Exp(v),
-                Function.Sigmoid => VectorMath.Sigmoid(v),
-                Function.Tanh => VectorMath.Tanh(v),
-                _ => VectorMath.Softplus(v),
-            };
-            TV.Store(r, ref yr, (nuint)i);
+                TVec v = TOps.Load(xp + i);
+                TVec r = function switch
+                {
+                    Function.Exp => VectorMath<TOps, TVec, float>.Exp(v),
+                    Function.Sigmoid => VectorMath<TOps, TVec, float>.Sigmoid(v),
+                    Function.Tanh => VectorMath<TOps, TVec, float>.Tanh(v),
+                    _ => VectorMath<TOps, TVec, float>.Softplus(v),
+                };
+                TOps.Store(r, yp + i);
+            }
         }
         return i;
     }

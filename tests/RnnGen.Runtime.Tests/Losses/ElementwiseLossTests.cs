@@ -5,7 +5,6 @@ using static RnnGen.Runtime.Tests.Support.TestData;
 namespace RnnGen.Runtime.Tests.Losses;
 
 /// <summary><see cref="BinaryCrossEntropy"/> and <see cref="SquaredError"/> against naive double-precision references.</summary>
-[Collection(SimdWidthCollection.Name)]
 public class ElementwiseLossTests
 {
     private static IEnumerable<int> Counts => Widths.Batch.SelectMany(b => Widths.Hidden.Select(h => b * h));

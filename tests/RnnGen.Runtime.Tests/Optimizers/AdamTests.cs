@@ -7,7 +7,6 @@ namespace RnnGen.Runtime.Tests.Optimizers;
 /// <see cref="Adam{T}"/> against the textbook update of Kingma and Ba (as <c>torch.optim.Adam</c>), written with the
 /// bias-corrected moments m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ) explicitly.
 /// </summary>
-[Collection(SimdWidthCollection.Name)]
 public class AdamTests
 {
     private const double Lr = 0.01, Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;

@@ -4,7 +4,6 @@ using static RnnGen.Runtime.Tests.Support.TestData;
 namespace RnnGen.Runtime.Tests.Optimizers;
 
 /// <summary><see cref="GradientClipping"/> against double-precision references (PyTorch's clip_grad_norm_ / clip_grad_value_).</summary>
-[Collection(SimdWidthCollection.Name)]
 public class GradientClippingTests
 {
     private static readonly int[] Counts = { 0, 1, 7, 16, 17, 33, 65, 129, 1001 };

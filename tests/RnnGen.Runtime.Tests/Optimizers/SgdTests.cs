@@ -4,7 +4,6 @@ using static RnnGen.Runtime.Tests.Support.TestData;
 namespace RnnGen.Runtime.Tests.Optimizers;
 
 /// <summary><see cref="Sgd{T}"/> against updates computed by hand (PyTorch's <c>torch.optim.SGD</c> semantics).</summary>
-[Collection(SimdWidthCollection.Name)]
 public class SgdTests
 {
     private const int Count = 37; // two registers of 16, one of 4 lanes... every path of the loop
