@@ -131,6 +131,10 @@ internal static class DiagnosticDescriptors
         "Member name taken by the generated model",
         "'{0}' is a member RnnGen generates into '{1}'; rename yours");
 
+    public static readonly DiagnosticDescriptor ClassNameTaken = Error("RNNG033",
+        "Class name taken by a generated member",
+        "'{0}' is also the name of a member RnnGen generates into the class, and a member cannot have its class's name (CS0542); rename the class");
+
     public static readonly DiagnosticDescriptor TypeNamedVar = Error("RNNG031",
         "A type named 'var' is in scope",
         "A type named 'var' is visible inside '{0}', and the generated code declares its locals with 'var'; rename that type (the compiler also warns about lower-case type names, CS8981)");

@@ -134,6 +134,7 @@ public sealed partial class RnnGenerator
                     Namespace: NamespaceName(_symbol.ContainingNamespace),
                     ClassName: _symbol.Name,
                     TypeKeyword: _symbol.IsRecord ? "record" : "class",
+                    IsSealed: _symbol.IsSealed,
                     ContainingTypes: ContainingTypes(),
                     Steps: settings.Steps,
                     Batch: settings.Batch,
@@ -237,6 +238,20 @@ public sealed partial class RnnGenerator
             };
 
             /// <summary>
+            /// Methods and nested types the generated half declares (besides <see cref="GeneratedMemberNames"/>): the model
+            /// class cannot take one of these names either (CS0542). Private members are <c>Rnn…</c>-prefixed; the ones
+            /// whose names do not depend on the layers are listed, and the per-layer ones by prefix.
+            /// </summary>
+            private static readonly HashSet<string> GeneratedMethodNames = new(StringComparer.Ordinal)
+            {
+                "Forward", "Loss", "Backward", "TrainStep", "ZeroGradients", "Dispose", "Parameter", "Gradient", "CopyStateAfterStep",
+                "Step", "ResetStepState", "Generate", "RnnLayout", "RnnInverseBatch", "RnnFindTensor", "RnnLoadInputs", "RnnLoadTeacher",
+                "RnnForwardCore", "RnnForwardHead", "RnnLossCore", "RnnBackwardCore", "RnnDecode", "RnnSaveState", "RnnEnter",
+            };
+
+            private static readonly string[] GeneratedMethodPrefixes = { "RnnForward", "RnnBackward", "RnnDecode", "RnnSaveState" };
+
+            /// <summary>
             /// What would make the generated constructor or members fail to compile: a primary constructor (the generated
             /// constructor cannot know its arguments), a file-local class (a generated file cannot extend it), a base class
             /// without an accessible parameterless constructor, a base class that is itself a model, and user members
@@ -244,6 +259,10 @@ public sealed partial class RnnGenerator
             /// </summary>
             private void CheckConstructionAndMembers()
             {
+                string name = _symbol.Name;
+                if (GeneratedMemberNames.Contains(name) || GeneratedMethodNames.Contains(name)
+                    || GeneratedMethodPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+                    Report(DiagnosticDescriptors.ClassNameTaken, _node.Identifier.GetLocation(), name);
                 if (_symbol.IsFileLocal)
                     Report(DiagnosticDescriptors.FileLocalModel, _node.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.FileKeyword)).GetLocation(), _symbol.Name);
                 foreach (SyntaxReference reference in _symbol.DeclaringSyntaxReferences)

@@ -161,7 +161,7 @@ internal sealed partial class ModelEmitter
         foreach (string line in Equations()) _w.Line("/// " + Escape(line));
         _w.Line("/// </code>");
         _w.Line("/// <para>Loss: " + Escape(_head.LossDescription) + "</para>");
-        _w.Line("/// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>");
+        _w.Line("/// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref=\"global::System.InvalidOperationException\"/>; separate instances are independent and may train on separate threads.</para>");
         _w.Line("/// </remarks>");
     }
 
@@ -340,6 +340,8 @@ internal sealed partial class ModelEmitter
         _w.Line("private int _rnnPhase;");
         _w.Line("private int _rnnLossStartStep;");
         _w.Line("private bool _rnnDisposed;");
+        _w.Line("// 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.");
+        _w.Line("private int _rnnBusy;");
         _w.Line();
 
         _w.Line("/// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name=\"seed\"/>.</summary>");
@@ -495,14 +497,34 @@ internal sealed partial class ModelEmitter
         _w.Line("public void ZeroGradients() => _rnnGradients.Span.Clear();");
         _w.Line();
         _w.Line("/// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref=\"global::System.ObjectDisposedException\"/>.</summary>");
-        _w.Line("public void Dispose()");
-        using (_w.Block())
+        if (_spec.IsSealed)
         {
-            _w.Line("_rnnDisposed = true;");
-            _w.Line("_rnnWorkers?.Dispose();");
-            _w.Line("_rnnWorkers = null;");
+            using (_w.Block("public void Dispose()"))
+                EmitDisposeBody();
+            _w.Line();
+            return;
+        }
+        // The dispose pattern of an unsealed type (CA1063), so a derived class can release its own resources too.
+        using (_w.Block("public void Dispose()"))
+        {
+            _w.Line("Dispose(disposing: true);");
+            _w.Line("global::System.GC.SuppressFinalize(this);");
         }
         _w.Line();
+        _w.Line("/// <summary>Releases the worker threads when <paramref name=\"disposing\"/>; an override calls this too.</summary>");
+        using (_w.Block("protected virtual void Dispose(bool disposing)"))
+        {
+            _w.Line("if (!disposing) return;");
+            EmitDisposeBody();
+        }
+        _w.Line();
+    }
+
+    private void EmitDisposeBody()
+    {
+        _w.Line("_rnnDisposed = true;");
+        _w.Line("_rnnWorkers?.Dispose();");
+        _w.Line("_rnnWorkers = null;");
     }
 
     // ------------------------------------------------------------------------------------------------ public passes
@@ -511,7 +533,6 @@ internal sealed partial class ModelEmitter
     {
         string inputShape = TokenInput ? "[Steps, Batch]" : "[Steps, Batch, InputSize]";
         string targetShape = ClassTargets ? "[OutputSteps, Batch]" : "[OutputSteps, Batch, OutputSize]";
-        string disposed = "global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);";
         // Large products in this pass may use the model's worker threads (none by default).
         string workers = "using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);";
 
@@ -531,11 +552,16 @@ internal sealed partial class ModelEmitter
         _w.Line($"/// <exception cref=\"global::System.ArgumentException\">Wrong length{(TokenInput ? " or a token id out of range" : "")}; nothing changes.</exception>");
         using (_w.Block($"public void Forward({InputType} {InputParameter})"))
         {
-            _w.Line(disposed);
-            EmitInputCheck(inputShape);
-            _w.Line(workers);
-            _w.Line($"RnnLoadInputs({InputParameter});");
-            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(0, null);" : "RnnDecode();") : "RnnForwardCore();");
+            _w.Line("RnnEnter();");
+            using (_w.Block("try"))
+            {
+                EmitInputCheck(inputShape);
+                _w.Line(workers);
+                _w.Line($"RnnLoadInputs({InputParameter});");
+                _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(0, null);" : "RnnDecode();") : "RnnForwardCore();");
+            }
+            using (_w.Block("finally"))
+                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
         }
         _w.Line();
 
@@ -544,13 +570,18 @@ internal sealed partial class ModelEmitter
             _w.Line("/// <summary>Training-time forward pass with teacher forcing: step t > 0 reads the target of step t − 1, not the prediction.</summary>");
             using (_w.Block($"public void Forward({InputType} {InputParameter}, {TargetType} targets)"))
             {
-                _w.Line(disposed);
-                EmitInputCheck(inputShape);
-                EmitTargetCheck(targetShape, honorLossStart: false);
-                _w.Line(workers);
-                _w.Line($"RnnLoadInputs({InputParameter});");
-                _w.Line("RnnLoadTeacher(targets);");
-                _w.Line("RnnForwardCore();");
+                _w.Line("RnnEnter();");
+                using (_w.Block("try"))
+                {
+                    EmitInputCheck(inputShape);
+                    EmitTargetCheck(targetShape, honorLossStart: false);
+                    _w.Line(workers);
+                    _w.Line($"RnnLoadInputs({InputParameter});");
+                    _w.Line("RnnLoadTeacher(targets);");
+                    _w.Line("RnnForwardCore();");
+                }
+                using (_w.Block("finally"))
+                    _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
             }
             _w.Line();
             if (GeneratesTokens)
@@ -561,13 +592,18 @@ internal sealed partial class ModelEmitter
                 _w.Line("/// </summary>");
                 using (_w.Block($"public void Generate({InputType} {InputParameter}, {_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)"))
                 {
-                    _w.Line(disposed);
-                    EmitInputCheck(inputShape);
-                    _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
-                    _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
-                    _w.Line(workers);
-                    _w.Line($"RnnLoadInputs({InputParameter});");
-                    _w.Line("RnnDecode(temperature, random);");
+                    _w.Line("RnnEnter();");
+                    using (_w.Block("try"))
+                    {
+                        EmitInputCheck(inputShape);
+                        _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+                        _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
+                        _w.Line(workers);
+                        _w.Line($"RnnLoadInputs({InputParameter});");
+                        _w.Line("RnnDecode(temperature, random);");
+                    }
+                    using (_w.Block("finally"))
+                        _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
                 }
                 _w.Line();
             }
@@ -577,10 +613,15 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass yet.</exception>");
         using (_w.Block($"public {_e} Loss({TargetType} targets)"))
         {
-            _w.Line(disposed);
-            _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
-            EmitTargetCheck(targetShape, honorLossStart: true);
-            _w.Line("return RnnLossCore(targets);");
+            _w.Line("RnnEnter();");
+            using (_w.Block("try"))
+            {
+                _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
+                EmitTargetCheck(targetShape, honorLossStart: true);
+                _w.Line("return RnnLossCore(targets);");
+            }
+            using (_w.Block("finally"))
+                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
         }
         _w.Line();
 
@@ -590,13 +631,18 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass since the last backward pass.</exception>");
         using (_w.Block($"public void Backward({TargetType} targets)"))
         {
-            _w.Line(disposed);
-            _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
-            _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
-            _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
-            EmitTargetCheck(targetShape, honorLossStart: true);
-            _w.Line(workers);
-            _w.Line("RnnBackwardCore(targets);");
+            _w.Line("RnnEnter();");
+            using (_w.Block("try"))
+            {
+                _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
+                _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
+                _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
+                EmitTargetCheck(targetShape, honorLossStart: true);
+                _w.Line(workers);
+                _w.Line("RnnBackwardCore(targets);");
+            }
+            using (_w.Block("finally"))
+                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
         }
         _w.Line();
 
@@ -607,28 +653,47 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <exception cref=\"global::RnnGen.TrainingDivergedException\">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>");
         using (_w.Block($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)"))
         {
-            _w.Line(disposed);
-            EmitInputCheck(inputShape);
-            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding);
-            _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-            _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
-            _w.Line(workers);
-            _w.Line($"RnnLoadInputs({InputParameter});");
-            if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
-            _w.Line("RnnForwardCore();");
-            _w.Line($"{_e} loss = RnnLossCore(targets);");
-            _w.Line("_rnnGradients.Span.Clear();");
-            _w.Line("RnnBackwardCore(targets);");
-            _w.Line($"{_e} norm = clipNorm > 0");
-            _w.Line("    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)");
-            _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
-            _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
-            _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
-            _w.Line("return loss;");
+            _w.Line("RnnEnter();");
+            using (_w.Block("try"))
+            {
+                EmitInputCheck(inputShape);
+                EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding);
+                _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+                _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
+                _w.Line(workers);
+                _w.Line($"RnnLoadInputs({InputParameter});");
+                if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
+                _w.Line("RnnForwardCore();");
+                _w.Line($"{_e} loss = RnnLossCore(targets);");
+                _w.Line("_rnnGradients.Span.Clear();");
+                _w.Line("RnnBackwardCore(targets);");
+                _w.Line($"{_e} norm = clipNorm > 0");
+                _w.Line("    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)");
+                _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
+                _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
+                _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
+                _w.Line("return loss;");
+            }
+            using (_w.Block("finally"))
+                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
         }
         _w.Line();
 
+        EmitEnter();
         EmitLoadInputs();
+    }
+
+    /// <summary>The guard every public pass starts with (and releases in its <c>finally</c>).</summary>
+    private void EmitEnter()
+    {
+        _w.Line("/// <summary>Claims the instance for one call: refuses a disposed model, and a second call while one runs (from another thread).</summary>");
+        using (_w.Block("private void RnnEnter()"))
+        {
+            _w.Line("global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);");
+            _w.Line("if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)");
+            _w.Line("    throw new global::System.InvalidOperationException(\"This model is already running a call, from another thread: an instance holds one pass at a time. Use one instance per thread (copy Parameters between them), or wait for the other call to return.\");");
+        }
+        _w.Line();
     }
 
     private void EmitLoadInputs()
@@ -672,7 +737,7 @@ internal sealed partial class ModelEmitter
         if (TokenInput)
             _w.Line($"{Inputs}ArgumentChecks.Ids({InputParameter}, Steps * Batch, InputSize, \"{shape}\", \"Token id\", nameof({InputParameter}));");
         else
-            _w.Line($"{Inputs}ArgumentChecks.Length({InputParameter}.Length, Steps * Batch * InputSize, \"{shape}\", nameof({InputParameter}));");
+            _w.Line($"{Inputs}ArgumentChecks.Finite({InputParameter}, Steps * Batch * InputSize, \"{shape}\", nameof({InputParameter}));");
     }
 
     private void EmitTargetCheck(string shape, bool honorLossStart) =>

@@ -25,6 +25,7 @@ internal sealed record ModelSpec(
     string Namespace,
     string ClassName,
     string TypeKeyword,
+    bool IsSealed,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     int Steps,
     int Batch,

@@ -656,7 +656,7 @@ public class DiagnosticTests
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
         // RNNG015 ("not supported yet") is retired: what it guarded is supported now; its id is not reused.
-        string[] expected = Enumerable.Range(1, 32).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+        string[] expected = Enumerable.Range(1, 33).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());
@@ -704,6 +704,15 @@ public class DiagnosticTests
         Assert.Equal(rows.Select(r => r.Id).Distinct(StringComparer.Ordinal).Count(), rows.Length);
         Assert.All(rows.Where(r => r.Retired), r => Assert.False(DiagnosticDescriptors.All.ContainsKey(r.Id), $"{r.Id} is marked retired in README.md but the generator still has it"));
     }
+
+    [Theory]
+    [InlineData("Steps")]
+    [InlineData("Forward")]
+    [InlineData("RnnLayout")]
+    [InlineData("RnnForwardL0")]
+    public void RNNG033_ClassNamedLikeAGeneratedMember(string name) => AssertDiagnostics(
+        ModelSource(ValidAttributes, $"public partial class {name} {{ }}"),
+        ("RNNG033", $"'{name}' is also the name of a member RnnGen generates into the class, and a member cannot have its class's name (CS0542); rename the class", name));
 
     // ------------------------------------------------------------------ names that must not collide
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RnnGen.Models.Tests.Models;
 using RnnGen.Models.Tests.Support;
 
@@ -131,6 +132,82 @@ public class ContractTests
         u[0] = float.NaN;
         Assert.Contains("not finite", Assert.Throws<ArgumentException>(() => linear.Backward(u)).Message);
         Assert.Throws<ArgumentException>(() => linear.Forward(new float[3]));
+    }
+
+    [Fact]
+    public void Non_finite_vector_inputs_throw_naming_the_argument_and_the_index_and_change_nothing()
+    {
+        var m = new VectorRnnRegression();
+        var d = new ModelDriver<float>(m, 1);
+        d.Forward();
+        float[] output = m.Output.ToArray();
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            float[] inputs = (float[])d.Inputs!.Clone();
+            inputs[5] = bad;
+            var ex = Assert.Throws<ArgumentException>(() => m.Forward(inputs));
+            Assert.Equal("inputs", ex.ParamName);
+            Assert.Contains("index 5 is not finite", ex.Message);
+            Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => m.TrainStep(inputs, d.ValueTargets!, new Sgd<float>(0.1f))).ParamName);
+            Assert.Equal("input", Assert.Throws<ArgumentException>(() => m.Step(inputs.AsSpan(5, VectorRnnRegression.InputSize))).ParamName);
+        }
+        Assert.Equal(output, m.Output.ToArray());
+        d.Backward(); // the activations of the last good forward pass are intact
+    }
+
+    /// <summary>An optimizer that calls back into the model it is stepping: a second call while TrainStep runs.</summary>
+    private sealed class ReentrantOptimizer(Action call) : IOptimizer<float>
+    {
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => call();
+    }
+
+    [Fact]
+    public void A_call_made_while_another_runs_is_refused_and_the_model_stays_usable()
+    {
+        var m = new EmbeddingLstmLm(3);
+        var d = new ModelDriver<float>(m, 4);
+        float[] parameters = m.Parameters.ToArray();
+        var ex = Assert.Throws<InvalidOperationException>(() => m.TrainStep(d.Tokens!, d.ClassTargets!, new ReentrantOptimizer(() => m.Forward(d.Tokens!))));
+        Assert.Contains("one instance per thread", ex.Message);
+        Assert.Equal(parameters, m.Parameters.ToArray()); // the optimizer never got to update anything
+        Assert.Throws<InvalidOperationException>(() => m.TrainStep(d.Tokens!, d.ClassTargets!, new ReentrantOptimizer(() => m.Step(1))));
+
+        // The flag is released however the call ended: the model works, and gives what a fresh one gives.
+        d.Forward();
+        var fresh = new EmbeddingLstmLm(3);
+        fresh.Forward(d.Tokens!);
+        Assert.Equal(fresh.Output.ToArray(), m.Output.ToArray());
+    }
+
+    [Fact]
+    public async Task Two_threads_on_one_instance_get_an_exception_instead_of_corrupted_results()
+    {
+        var m = new CharLstm(1);
+        var d = new ModelDriver<float>(m, 2);
+        var reference = new CharLstm(1);
+        reference.Forward(d.Tokens!);
+        float[] expected = reference.Output.ToArray();
+        int refused = 0, wrong = 0;
+        var stop = Stopwatch.StartNew();
+        void Run()
+        {
+            // Each thread keeps calling until both have seen a refusal, or 20 s pass (a second core is not guaranteed).
+            while (Volatile.Read(ref refused) < 2 && stop.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                try
+                {
+                    m.Forward(d.Tokens!);
+                    if (!m.Output.SequenceEqual(expected)) Interlocked.Increment(ref wrong);
+                }
+                catch (InvalidOperationException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }
+        await Task.WhenAll(Task.Run(Run), Task.Run(Run));
+        Assert.True(refused > 0, "no call was refused in 20 s of two threads calling Forward on one instance");
+        Assert.Equal(0, wrong);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ namespace Demo
     /// Output = softmax(z)
     /// </code>
     /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
-    /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
+    /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
     partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::System.IDisposable
@@ -125,6 +125,8 @@ namespace Demo
         private int _rnnPhase;
         private int _rnnLossStartStep;
         private bool _rnnDisposed;
+        // 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.
+        private int _rnnBusy;
 
         /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
         public Tagger(ulong seed = 0)
@@ -226,6 +228,14 @@ namespace Demo
         /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
         public void Dispose()
         {
+            Dispose(disposing: true);
+            global::System.GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Releases the worker threads when <paramref name="disposing"/>; an override calls this too.</summary>
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing) return;
             _rnnDisposed = true;
             _rnnWorkers?.Dispose();
             _rnnWorkers = null;
@@ -235,21 +245,35 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">Wrong length or a token id out of range; nothing changes.</exception>
         public void Forward(global::System.ReadOnlySpan<int> tokens)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnLoadInputs(tokens);
-            RnnForwardCore();
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
         /// <exception cref="global::System.InvalidOperationException">No forward pass yet.</exception>
         public float Loss(global::System.ReadOnlySpan<int> targets)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
-            return RnnLossCore(targets);
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                return RnnLossCore(targets);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -257,13 +281,20 @@ namespace Demo
         /// <exception cref="global::System.InvalidOperationException">No forward pass since the last backward pass.</exception>
         public void Backward(global::System.ReadOnlySpan<int> targets)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
-                ? "Backward needs a forward pass first: call Forward."
-                : "Backward already consumed the activations of the last forward pass: call Forward again.");
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnBackwardCore(targets);
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
+                    ? "Backward needs a forward pass first: call Forward."
+                    : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnBackwardCore(targets);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>
@@ -273,23 +304,38 @@ namespace Demo
         /// <exception cref="global::RnnGen.TrainingDivergedException">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>
         public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::RnnGen.IOptimizer<float> optimizer, float clipNorm = 0)
         {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+                float loss = RnnLossCore(targets);
+                _rnnGradients.Span.Clear();
+                RnnBackwardCore(targets);
+                float norm = clipNorm > 0
+                    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
+                    : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
+                if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                return loss;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>Claims the instance for one call: refuses a disposed model, and a second call while one runs (from another thread).</summary>
+        private void RnnEnter()
+        {
             global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnLoadInputs(tokens);
-            RnnForwardCore();
-            float loss = RnnLossCore(targets);
-            _rnnGradients.Span.Clear();
-            RnnBackwardCore(targets);
-            float norm = clipNorm > 0
-                ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
-                : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
-            if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
-            optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
-            return loss;
+            if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)
+                throw new global::System.InvalidOperationException("This model is already running a call, from another thread: an instance holds one pass at a time. Use one instance per thread (copy Parameters between them), or wait for the other call to return.");
         }
 
         private void RnnLoadInputs(global::System.ReadOnlySpan<int> tokens)

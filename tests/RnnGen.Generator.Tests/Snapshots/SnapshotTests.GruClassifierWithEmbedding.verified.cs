@@ -19,7 +19,7 @@ namespace Demo.Sentiment
     /// Output = softmax(z)
     /// </code>
     /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
-    /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
+    /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
     partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::System.IDisposable
@@ -115,6 +115,8 @@ namespace Demo.Sentiment
         private int _rnnPhase;
         private int _rnnLossStartStep;
         private bool _rnnDisposed;
+        // 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.
+        private int _rnnBusy;
 
         /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
         public GruClassifier(ulong seed = 0)
@@ -212,6 +214,14 @@ namespace Demo.Sentiment
         /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
         public void Dispose()
         {
+            Dispose(disposing: true);
+            global::System.GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Releases the worker threads when <paramref name="disposing"/>; an override calls this too.</summary>
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing) return;
             _rnnDisposed = true;
             _rnnWorkers?.Dispose();
             _rnnWorkers = null;
@@ -221,21 +231,35 @@ namespace Demo.Sentiment
         /// <exception cref="global::System.ArgumentException">Wrong length or a token id out of range; nothing changes.</exception>
         public void Forward(global::System.ReadOnlySpan<int> tokens)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnLoadInputs(tokens);
-            RnnForwardCore();
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
         /// <exception cref="global::System.InvalidOperationException">No forward pass yet.</exception>
         public float Loss(global::System.ReadOnlySpan<int> targets)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
-            return RnnLossCore(targets);
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                return RnnLossCore(targets);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -243,13 +267,20 @@ namespace Demo.Sentiment
         /// <exception cref="global::System.InvalidOperationException">No forward pass since the last backward pass.</exception>
         public void Backward(global::System.ReadOnlySpan<int> targets)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
-                ? "Backward needs a forward pass first: call Forward."
-                : "Backward already consumed the activations of the last forward pass: call Forward again.");
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnBackwardCore(targets);
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
+                    ? "Backward needs a forward pass first: call Forward."
+                    : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnBackwardCore(targets);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>
@@ -259,23 +290,38 @@ namespace Demo.Sentiment
         /// <exception cref="global::RnnGen.TrainingDivergedException">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>
         public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::RnnGen.IOptimizer<float> optimizer, float clipNorm = 0)
         {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+                float loss = RnnLossCore(targets);
+                _rnnGradients.Span.Clear();
+                RnnBackwardCore(targets);
+                float norm = clipNorm > 0
+                    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
+                    : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
+                if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                return loss;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>Claims the instance for one call: refuses a disposed model, and a second call while one runs (from another thread).</summary>
+        private void RnnEnter()
+        {
             global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnLoadInputs(tokens);
-            RnnForwardCore();
-            float loss = RnnLossCore(targets);
-            _rnnGradients.Span.Clear();
-            RnnBackwardCore(targets);
-            float norm = clipNorm > 0
-                ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
-                : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
-            if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
-            optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
-            return loss;
+            if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)
+                throw new global::System.InvalidOperationException("This model is already running a call, from another thread: an instance holds one pass at a time. Use one instance per thread (copy Parameters between them), or wait for the other call to return.");
         }
 
         private void RnnLoadInputs(global::System.ReadOnlySpan<int> tokens)
@@ -462,32 +508,39 @@ namespace Demo.Sentiment
         /// </summary>
         public global::System.ReadOnlySpan<float> Step(int token, int lane = 0)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
-            if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
-            var p = _rnnParameters.Span;
-            var s = _rnnScratch.Span;
-            var state = _rnnStepState.Span;
-            // Layer 0 (GRU, 4 units).
+            RnnEnter();
+            try
             {
-                var h = state.Slice(RnnLayout.H0L0 + lane * 4, 4); // this lane's h, updated in place
-                var gates = s.Slice(RnnLayout.StepGates, 12);
-                var wHh = p.Slice(RnnLayout.WeightHhL0, 48);
-                var gh = s.Slice(RnnLayout.StepGru, 12); // h·W_hhᵀ
-                var hn = s.Slice(RnnLayout.StepGru + 12, 4); // h·W_hnᵀ + b_hn
-                var bHn = p.Slice(RnnLayout.BiasHhL0 + 8, 4);
-                global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), gates.Slice(0, 8));
-                p.Slice(RnnLayout.BiasIhL0 + 8, 4).CopyTo(gates.Slice(8));
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, p.Slice(RnnLayout.EmbeddingWeight + token * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, gates, ldc: 12, accumulate: true);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 4, h, lda: 4, wHh, ldb: 4, gh, ldc: 12, accumulate: false);
-                global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 4, h, ldh: 4, batch: 1, hidden: 4);
+                if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
+                if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                var p = _rnnParameters.Span;
+                var s = _rnnScratch.Span;
+                var state = _rnnStepState.Span;
+                // Layer 0 (GRU, 4 units).
+                {
+                    var h = state.Slice(RnnLayout.H0L0 + lane * 4, 4); // this lane's h, updated in place
+                    var gates = s.Slice(RnnLayout.StepGates, 12);
+                    var wHh = p.Slice(RnnLayout.WeightHhL0, 48);
+                    var gh = s.Slice(RnnLayout.StepGru, 12); // h·W_hhᵀ
+                    var hn = s.Slice(RnnLayout.StepGru + 12, 4); // h·W_hnᵀ + b_hn
+                    var bHn = p.Slice(RnnLayout.BiasHhL0 + 8, 4);
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), gates.Slice(0, 8));
+                    p.Slice(RnnLayout.BiasIhL0 + 8, 4).CopyTo(gates.Slice(8));
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, p.Slice(RnnLayout.EmbeddingWeight + token * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, gates, ldc: 12, accumulate: true);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 4, h, lda: 4, wHh, ldb: 4, gh, ldc: 12, accumulate: false);
+                    global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 4, h, ldh: 4, batch: 1, hidden: 4);
+                }
+                // Head: z = h·W_headᵀ + b_head, then the output activation.
+                var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);
+                p.Slice(RnnLayout.HeadBias, 2).CopyTo(output);
+                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 4, state.Slice(RnnLayout.H0L0 + lane * 4, 4), lda: 4, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, output, ldc: 2, accumulate: true);
+                global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 2, s.Slice(RnnLayout.StepLogSumExp, 1));
+                return output;
             }
-            // Head: z = h·W_headᵀ + b_head, then the output activation.
-            var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);
-            p.Slice(RnnLayout.HeadBias, 2).CopyTo(output);
-            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 4, state.Slice(RnnLayout.H0L0 + lane * 4, 4), lda: 4, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, output, ldc: 2, accumulate: true);
-            global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 2, s.Slice(RnnLayout.StepLogSumExp, 1));
-            return output;
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         int global::RnnGen.IRnnModel<float>.Steps => Steps;

@@ -114,52 +114,59 @@
         /// </summary>
         public global::System.ReadOnlySpan<float> Step(int token, int lane = 0)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
-            if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
-            var p = _rnnParameters.Span;
-            var s = _rnnScratch.Span;
-            var state = _rnnStepState.Span;
-            // Layer 0 (GRU, 3 units).
+            RnnEnter();
+            try
             {
-                var h = state.Slice(RnnLayout.H0L0 + lane * 3, 3); // this lane's h, updated in place
-                var gates = s.Slice(RnnLayout.StepGates, 9);
-                var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
-                var gh = s.Slice(RnnLayout.StepGru, 9); // h·W_hhᵀ
-                var hn = s.Slice(RnnLayout.StepGru + 9, 3); // h·W_hnᵀ + b_hn
-                var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
-                global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), gates.Slice(0, 6));
-                p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(gates.Slice(6));
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 2, p.Slice(RnnLayout.EmbeddingWeight + token * 2, 2), lda: 2, p.Slice(RnnLayout.WeightIhL0, 18), ldb: 2, gates, ldc: 9, accumulate: true);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 3, h, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
-                global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 3, h, ldh: 3, batch: 1, hidden: 3);
+                if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
+                if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                var p = _rnnParameters.Span;
+                var s = _rnnScratch.Span;
+                var state = _rnnStepState.Span;
+                // Layer 0 (GRU, 3 units).
+                {
+                    var h = state.Slice(RnnLayout.H0L0 + lane * 3, 3); // this lane's h, updated in place
+                    var gates = s.Slice(RnnLayout.StepGates, 9);
+                    var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
+                    var gh = s.Slice(RnnLayout.StepGru, 9); // h·W_hhᵀ
+                    var hn = s.Slice(RnnLayout.StepGru + 9, 3); // h·W_hnᵀ + b_hn
+                    var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), gates.Slice(0, 6));
+                    p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(gates.Slice(6));
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 2, p.Slice(RnnLayout.EmbeddingWeight + token * 2, 2), lda: 2, p.Slice(RnnLayout.WeightIhL0, 18), ldb: 2, gates, ldc: 9, accumulate: true);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 3, h, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+                    global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 3, h, ldh: 3, batch: 1, hidden: 3);
+                }
+                // Layer 1 (LSTM, 3 units).
+                {
+                    var h = state.Slice(RnnLayout.H0L1 + lane * 3, 3); // this lane's h, updated in place
+                    var gates = s.Slice(RnnLayout.StepGates, 12);
+                    var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
+                    var c = state.Slice(RnnLayout.C0L1 + lane * 3, 3); // this lane's c, updated in place
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), gates);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, state.Slice(RnnLayout.H0L0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL1, 36), ldb: 3, gates, ldc: 12, accumulate: true);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, h, lda: 3, wHh, ldb: 3, gates, ldc: 12, accumulate: true);
+                    global::RnnGen.Cells.LstmCell.Forward(gates, c, c, h, ldh: 3, batch: 1, hidden: 3);
+                }
+                // Layer 2 (RNN (tanh), 2 units).
+                {
+                    var h = state.Slice(RnnLayout.H0L2 + lane * 2, 2); // this lane's h, updated in place
+                    var gates = s.Slice(RnnLayout.StepGates, 2);
+                    var wHh = p.Slice(RnnLayout.WeightHhL2, 4);
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), gates);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, state.Slice(RnnLayout.H0L1 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL2, 6), ldb: 3, gates, ldc: 2, accumulate: true);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 2, h, lda: 2, wHh, ldb: 2, gates, ldc: 2, accumulate: true);
+                    global::RnnGen.Cells.RnnCell.Forward(gates, ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
+                    gates.CopyTo(h);
+                }
+                // Head: z = h·W_headᵀ + b_head, then the output activation.
+                var output = s.Slice(RnnLayout.StepOutput + lane * 4, 4);
+                p.Slice(RnnLayout.HeadBias, 4).CopyTo(output);
+                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 4, k: 2, state.Slice(RnnLayout.H0L2 + lane * 2, 2), lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 2, output, ldc: 4, accumulate: true);
+                global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 4, s.Slice(RnnLayout.StepLogSumExp, 1));
+                return output;
             }
-            // Layer 1 (LSTM, 3 units).
+            finally
             {
-                var h = state.Slice(RnnLayout.H0L1 + lane * 3, 3); // this lane's h, updated in place
-                var gates = s.Slice(RnnLayout.StepGates, 12);
-                var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
-                var c = state.Slice(RnnLayout.C0L1 + lane * 3, 3); // this lane's c, updated in place
-                global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), gates);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, state.Slice(RnnLayout.H0L0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL1, 36), ldb: 3, gates, ldc: 12, accumulate: true);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, h, lda: 3, wHh, ldb: 3, gates, ldc: 12, accumulate: true);
-                global::RnnGen.Cells.LstmCell.Forward(gates, c, c, h, ldh: 3, batch: 1, hidden: 3);
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
             }
-            // Layer 2 (RNN (tanh), 2 units).
-            {
-                var h = state.Slice(RnnLayout.H0L2 + lane * 2, 2); // this lane's h, updated in place
-                var gates = s.Slice(RnnLayout.StepGates, 2);
-                var wHh = p.Slice(RnnLayout.WeightHhL2, 4);
-                global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), gates);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, state.Slice(RnnLayout.H0L1 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL2, 6), ldb: 3, gates, ldc: 2, accumulate: true);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 2, h, lda: 2, wHh, ldb: 2, gates, ldc: 2, accumulate: true);
-                global::RnnGen.Cells.RnnCell.Forward(gates, ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
-                gates.CopyTo(h);
-            }
-            // Head: z = h·W_headᵀ + b_head, then the output activation.
-            var output = s.Slice(RnnLayout.StepOutput + lane * 4, 4);
-            p.Slice(RnnLayout.HeadBias, 4).CopyTo(output);
-            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 4, k: 2, state.Slice(RnnLayout.H0L2 + lane * 2, 2), lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 2, output, ldc: 4, accumulate: true);
-            global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 4, s.Slice(RnnLayout.StepLogSumExp, 1));
-            return output;
         }

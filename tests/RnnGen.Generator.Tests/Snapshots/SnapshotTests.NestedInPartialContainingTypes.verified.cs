@@ -23,7 +23,7 @@ namespace Demo
             /// Output = softmax(z)
             /// </code>
             /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
-            /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
+            /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
             /// </remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
             partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::System.IDisposable

@@ -20,7 +20,7 @@ namespace Demo
     /// Output = softmax(z)
     /// </code>
     /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
-    /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
+    /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
     partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::System.IDisposable
@@ -114,6 +114,8 @@ namespace Demo
         private int _rnnPhase;
         private int _rnnLossStartStep;
         private bool _rnnDisposed;
+        // 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.
+        private int _rnnBusy;
 
         /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
         public Generator(ulong seed = 0)
@@ -211,6 +213,14 @@ namespace Demo
         /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
         public void Dispose()
         {
+            Dispose(disposing: true);
+            global::System.GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Releases the worker threads when <paramref name="disposing"/>; an override calls this too.</summary>
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing) return;
             _rnnDisposed = true;
             _rnnWorkers?.Dispose();
             _rnnWorkers = null;
@@ -222,23 +232,37 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">Wrong length or a token id out of range; nothing changes.</exception>
         public void Forward(global::System.ReadOnlySpan<int> tokens)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnLoadInputs(tokens);
-            RnnDecode(0, null);
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnDecode(0, null);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Training-time forward pass with teacher forcing: step t > 0 reads the target of step t − 1, not the prediction.</summary>
         public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnLoadInputs(tokens);
-            RnnLoadTeacher(targets);
-            RnnForwardCore();
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnLoadTeacher(targets);
+                RnnForwardCore();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>
@@ -247,23 +271,37 @@ namespace Demo
         /// </summary>
         public void Generate(global::System.ReadOnlySpan<int> tokens, float temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-            global::System.ArgumentNullException.ThrowIfNull(random);
-            if (!(temperature >= 0) || !float.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be finite and at least 0.");
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnLoadInputs(tokens);
-            RnnDecode(temperature, random);
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                global::System.ArgumentNullException.ThrowIfNull(random);
+                if (!(temperature >= 0) || !float.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be finite and at least 0.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnDecode(temperature, random);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
         /// <exception cref="global::System.InvalidOperationException">No forward pass yet.</exception>
         public float Loss(global::System.ReadOnlySpan<int> targets)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
-            return RnnLossCore(targets);
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                return RnnLossCore(targets);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Backpropagation through time: adds d(Loss)/d(Parameters) of the last forward pass into <see cref="Gradients"/>.</summary>
@@ -271,13 +309,20 @@ namespace Demo
         /// <exception cref="global::System.InvalidOperationException">No forward pass since the last backward pass.</exception>
         public void Backward(global::System.ReadOnlySpan<int> targets)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
-                ? "Backward needs a forward pass first: call Forward."
-                : "Backward already consumed the activations of the last forward pass: call Forward again.");
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnBackwardCore(targets);
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
+                    ? "Backward needs a forward pass first: call Forward."
+                    : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnBackwardCore(targets);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>
@@ -287,24 +332,39 @@ namespace Demo
         /// <exception cref="global::RnnGen.TrainingDivergedException">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>
         public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::RnnGen.IOptimizer<float> optimizer, float clipNorm = 0)
         {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
+                global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnLoadTeacher(targets);
+                RnnForwardCore();
+                float loss = RnnLossCore(targets);
+                _rnnGradients.Span.Clear();
+                RnnBackwardCore(targets);
+                float norm = clipNorm > 0
+                    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
+                    : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
+                if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                return loss;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>Claims the instance for one call: refuses a disposed model, and a second call while one runs (from another thread).</summary>
+        private void RnnEnter()
+        {
             global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
-            global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
-            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
-            RnnLoadInputs(tokens);
-            RnnLoadTeacher(targets);
-            RnnForwardCore();
-            float loss = RnnLossCore(targets);
-            _rnnGradients.Span.Clear();
-            RnnBackwardCore(targets);
-            float norm = clipNorm > 0
-                ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
-                : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
-            if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
-            optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
-            return loss;
+            if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)
+                throw new global::System.InvalidOperationException("This model is already running a call, from another thread: an instance holds one pass at a time. Use one instance per thread (copy Parameters between them), or wait for the other call to return.");
         }
 
         private void RnnLoadInputs(global::System.ReadOnlySpan<int> tokens)
@@ -545,32 +605,39 @@ namespace Demo
         /// </summary>
         public global::System.ReadOnlySpan<float> Step(int token, int lane = 0)
         {
-            global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-            if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
-            if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
-            var p = _rnnParameters.Span;
-            var s = _rnnScratch.Span;
-            var state = _rnnStepState.Span;
-            // Layer 0 (GRU, 3 units).
+            RnnEnter();
+            try
             {
-                var h = state.Slice(RnnLayout.H0L0 + lane * 3, 3); // this lane's h, updated in place
-                var gates = s.Slice(RnnLayout.StepGates, 9);
-                var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
-                var gh = s.Slice(RnnLayout.StepGru, 9); // h·W_hhᵀ
-                var hn = s.Slice(RnnLayout.StepGru + 9, 3); // h·W_hnᵀ + b_hn
-                var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
-                global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), gates.Slice(0, 6));
-                p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(gates.Slice(6));
-                global::RnnGen.Inputs.OneHot.AddColumn(p.Slice(RnnLayout.WeightIhL0, 45), n: 9, InputSize, token, gates);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 3, h, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
-                global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 3, h, ldh: 3, batch: 1, hidden: 3);
+                if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
+                if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                var p = _rnnParameters.Span;
+                var s = _rnnScratch.Span;
+                var state = _rnnStepState.Span;
+                // Layer 0 (GRU, 3 units).
+                {
+                    var h = state.Slice(RnnLayout.H0L0 + lane * 3, 3); // this lane's h, updated in place
+                    var gates = s.Slice(RnnLayout.StepGates, 9);
+                    var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
+                    var gh = s.Slice(RnnLayout.StepGru, 9); // h·W_hhᵀ
+                    var hn = s.Slice(RnnLayout.StepGru + 9, 3); // h·W_hnᵀ + b_hn
+                    var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), gates.Slice(0, 6));
+                    p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(gates.Slice(6));
+                    global::RnnGen.Inputs.OneHot.AddColumn(p.Slice(RnnLayout.WeightIhL0, 45), n: 9, InputSize, token, gates);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 3, h, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+                    global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 3, h, ldh: 3, batch: 1, hidden: 3);
+                }
+                // Head: z = h·W_headᵀ + b_head, then the output activation.
+                var output = s.Slice(RnnLayout.StepOutput + lane * 5, 5);
+                p.Slice(RnnLayout.HeadBias, 5).CopyTo(output);
+                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 5, k: 3, state.Slice(RnnLayout.H0L0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, output, ldc: 5, accumulate: true);
+                global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 5, s.Slice(RnnLayout.StepLogSumExp, 1));
+                return output;
             }
-            // Head: z = h·W_headᵀ + b_head, then the output activation.
-            var output = s.Slice(RnnLayout.StepOutput + lane * 5, 5);
-            p.Slice(RnnLayout.HeadBias, 5).CopyTo(output);
-            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 5, k: 3, state.Slice(RnnLayout.H0L0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, output, ldc: 5, accumulate: true);
-            global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 5, s.Slice(RnnLayout.StepLogSumExp, 1));
-            return output;
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         int global::RnnGen.IRnnModel<float>.Steps => Steps;

@@ -19,7 +19,7 @@ namespace Demo
     /// Output = z
     /// </code>
     /// <para>Loss: squared error Σ_j (y_j − t_j)², summed over output steps, averaged over the batch.</para>
-    /// <para>Thread safety: an instance is not thread-safe (its buffers hold one pass at a time); separate instances are independent and may train on separate threads.</para>
+    /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
     partial record RecordModel : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorInputModel<float>, global::RnnGen.IValueTargetModel<float>, global::RnnGen.ISupervisedModel<float, float, float>, global::System.IDisposable
