@@ -1,8 +1,9 @@
 namespace RnnGen;
 
 /// <summary>
-/// A training step produced a loss or a gradient that is not finite (NaN or infinity). It is thrown before the
-/// optimizer runs, so the parameters keep their values from before the step.
+/// A training step produced a loss or a gradient that is not finite (NaN or infinity), thrown before the optimizer runs
+/// so the parameters keep their values from before the step; or the update itself made parameters non-finite (a
+/// learning rate far too large), thrown right after it (<see cref="ParametersUpdated"/>).
 /// </summary>
 public sealed class TrainingDivergedException : InvalidOperationException
 {
@@ -14,6 +15,38 @@ public sealed class TrainingDivergedException : InvalidOperationException
         Loss = loss;
         GradientNorm = gradientNorm;
     }
+
+    private TrainingDivergedException(double loss, double gradientNorm, string tensor, int index, string value)
+        : base($"Training diverged: the update made {tensor}[{index}] = {value} (and maybe more) non-finite, after a loss of {loss} " +
+               $"and a gradient norm of {gradientNorm}. The parameters were updated and are no longer usable: reload the last " +
+               "checkpoint and lower the learning rate.")
+    {
+        Loss = loss;
+        GradientNorm = gradientNorm;
+        ParametersUpdated = true;
+    }
+
+    /// <summary>
+    /// The exception for an update that left a parameter non-finite, naming the first such parameter by tensor and
+    /// index; null when every parameter is finite.
+    /// </summary>
+    public static TrainingDivergedException? AfterUpdate<T>(ReadOnlySpan<T> parameters, IReadOnlyList<TensorInfo> tensors, double loss, double gradientNorm)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (T.IsFinite(parameters[i])) continue;
+            TensorInfo? tensor = tensors.LastOrDefault(t => t.Offset <= i);
+            string name = tensor?.Name ?? "Parameters";
+            int index = i - (tensor?.Offset ?? 0);
+            return new TrainingDivergedException(loss, gradientNorm, name, index, parameters[i].ToString(null, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return null;
+    }
+
+    /// <summary>True when the optimizer had already updated the parameters (they are not the ones from before the step).</summary>
+    public bool ParametersUpdated { get; }
 
     /// <summary>The loss of the step.</summary>
     public double Loss { get; }

@@ -155,6 +155,27 @@ public class ContractTests
         d.Backward(); // the activations of the last good forward pass are intact
     }
 
+    /// <summary>An optimizer whose update poisons one parameter, as an overflowing update would.</summary>
+    private sealed class PoisoningOptimizer(int index) : IOptimizer<float>
+    {
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => parameters[index] = float.PositiveInfinity;
+    }
+
+    [Fact]
+    public void An_update_that_leaves_parameters_non_finite_throws_naming_the_tensor_and_the_index()
+    {
+        var m = new EmbeddingLstmLm(3);
+        var d = new ModelDriver<float>(m, 4);
+        TensorInfo tensor = EmbeddingLstmLm.Tensors[2];
+        var ex = Assert.Throws<TrainingDivergedException>(() => m.TrainStep(d.Tokens!, d.ClassTargets!, new PoisoningOptimizer(tensor.Offset + 5)));
+        Assert.True(ex.ParametersUpdated);
+        Assert.Contains($"{tensor.Name}[5] = Infinity", ex.Message);
+        Assert.Contains("reload the last checkpoint", ex.Message);
+
+        // A finite update passes.
+        Assert.True(float.IsFinite(new EmbeddingLstmLm(3).TrainStep(d.Tokens!, d.ClassTargets!, new Sgd<float>(0.1f))));
+    }
+
     /// <summary>An optimizer that calls back into the model it is stepping: a second call while TrainStep runs.</summary>
     private sealed class ReentrantOptimizer(Action call) : IOptimizer<float>
     {

@@ -308,6 +308,10 @@ namespace Demo.Sentiment
                     : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                // The update itself can overflow (a learning rate far too large): a non-finite norm of the parameters says so in one vectorized pass.
+                if (!float.IsFinite(global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnParameters.Span))
+                    && global::RnnGen.TrainingDivergedException.AfterUpdate<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm)) is { } diverged)
+                    throw diverged;
                 return loss;
             }
             finally
