@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using RnnGen.Benchmarks;
 
 // peers [--threads N] [--configs a,b]: side-by-side comparison with ONNX Runtime and PyTorch; long: T = 32 vs T = 1024 per-step time; soak: GC and
-// working set over a long training run; breakdown: a train step's time by phase;
+// working set over a long training run; breakdown: a train step's time by phase; guard: the cost of the one-call-at-a-time guard;
 // anything else goes to BenchmarkDotNet (e.g. --filter *Gemm*).
 return args.FirstOrDefault() switch
 {
@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "long" => LongUnroll.Run(args[1..]),
     "soak" => Soak.Run(args[1..]),
     "breakdown" => PhaseBreakdown.Run(args[1..]),
+    "guard" => GuardCost.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 
