@@ -28,30 +28,24 @@ internal sealed partial class ModelEmitter
         _w.Line("/// Runs one step for one lane: " + (TokenInput ? "a token id" : "an input vector") + " through every layer and the head, advancing that lane's");
         _w.Line("/// row of <see cref=\"StepState\"/>. Returns the lane's output (after activation), valid until the next call for that lane.");
         _w.Line("/// </summary>");
-        using (_w.Block($"public {ReadOnlySpan} Step({input}, int lane = 0)"))
+        using (GuardedMethod($"public {ReadOnlySpan} Step({input}, int lane = 0)"))
         {
-            _w.Line("RnnEnter();");
-            using (_w.Block("try"))
-            {
-                if (TokenInput)
-                    _w.Line("if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, \"The token id must lie in [0, InputSize).\");");
-                else
-                    _w.Line($"{Inputs}ArgumentChecks.Finite(input, InputSize, \"[InputSize]\", nameof(input));");
-                _w.Line("if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, \"The lane must lie in [0, Batch).\");");
-                _w.Line("var p = _rnnParameters.Span;");
-                _w.Line("var s = _rnnScratch.Span;");
-                _w.Line("var state = _rnnStepState.Span;");
-                foreach (LayerPlan layer in stack.Layers) EmitSingleStepLayer(layer);
-                long c = _plan.OutputSize, top = _plan.HeadInputWidth;
-                _w.Line("// Head: z = h·W_headᵀ + b_head, then the output activation.");
-                _w.Line($"var output = s.Slice({C(_plan.StepOutput!)} + lane * {N(c)}, {N(c)});");
-                _w.Line($"{Whole("p", _plan.HeadBias)}.CopyTo(output);");
-                _w.Line($"{Kernels}Gemm.NT(m: 1, n: {N(c)}, k: {N(top)}, {LaneState(_plan.Top)}, lda: {N(top)}, {Whole("p", _plan.HeadWeight)}, ldb: {N(top)}, output, ldc: {N(c)}, accumulate: true);");
-                _head.EmitSingleStepActivation(this);
-                _w.Line("return output;");
-            }
-            using (_w.Block("finally"))
-                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
+            if (TokenInput)
+                _w.Line("if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, \"The token id must lie in [0, InputSize).\");");
+            else
+                _w.Line($"{Inputs}ArgumentChecks.Finite(input, InputSize, \"[InputSize]\", nameof(input));");
+            _w.Line("if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, \"The lane must lie in [0, Batch).\");");
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var s = _rnnScratch.Span;");
+            _w.Line("var state = _rnnStepState.Span;");
+            foreach (LayerPlan layer in stack.Layers) EmitSingleStepLayer(layer);
+            long c = _plan.OutputSize, top = _plan.HeadInputWidth;
+            _w.Line("// Head: z = h·W_headᵀ + b_head, then the output activation.");
+            _w.Line($"var output = s.Slice({C(_plan.StepOutput!)} + lane * {N(c)}, {N(c)});");
+            _w.Line($"{Whole("p", _plan.HeadBias)}.CopyTo(output);");
+            _w.Line($"{Kernels}Gemm.NT(m: 1, n: {N(c)}, k: {N(top)}, {LaneState(_plan.Top)}, lda: {N(top)}, {Whole("p", _plan.HeadWeight)}, ldb: {N(top)}, output, ldc: {N(c)}, accumulate: true);");
+            _head.EmitSingleStepActivation(this);
+            _w.Line("return output;");
         }
         _w.Line();
     }

@@ -550,38 +550,26 @@ internal sealed partial class ModelEmitter
                 : "/// <summary>Runs the forward pass over input vectors, time-major [Steps, Batch, InputSize].</summary>");
         }
         _w.Line($"/// <exception cref=\"global::System.ArgumentException\">Wrong length{(TokenInput ? " or a token id out of range" : "")}; nothing changes.</exception>");
-        using (_w.Block($"public void Forward({InputType} {InputParameter})"))
+        using (GuardedMethod($"public void Forward({InputType} {InputParameter})"))
         {
-            _w.Line("RnnEnter();");
-            using (_w.Block("try"))
-            {
-                EmitInputCheck(inputShape);
-                _w.Line(workers);
-                _w.Line($"RnnLoadInputs({InputParameter});");
-                _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(0, null);" : "RnnDecode();") : "RnnForwardCore();");
-            }
-            using (_w.Block("finally"))
-                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
+            EmitInputCheck(inputShape);
+            _w.Line(workers);
+            _w.Line($"RnnLoadInputs({InputParameter});");
+            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(0, null);" : "RnnDecode();") : "RnnForwardCore();");
         }
         _w.Line();
 
         if (_plan.IsDecoding)
         {
             _w.Line("/// <summary>Training-time forward pass with teacher forcing: step t > 0 reads the target of step t − 1, not the prediction.</summary>");
-            using (_w.Block($"public void Forward({InputType} {InputParameter}, {TargetType} targets)"))
+            using (GuardedMethod($"public void Forward({InputType} {InputParameter}, {TargetType} targets)"))
             {
-                _w.Line("RnnEnter();");
-                using (_w.Block("try"))
-                {
-                    EmitInputCheck(inputShape);
-                    EmitTargetCheck(targetShape, honorLossStart: false);
-                    _w.Line(workers);
-                    _w.Line($"RnnLoadInputs({InputParameter});");
-                    _w.Line("RnnLoadTeacher(targets);");
-                    _w.Line("RnnForwardCore();");
-                }
-                using (_w.Block("finally"))
-                    _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
+                EmitInputCheck(inputShape);
+                EmitTargetCheck(targetShape, honorLossStart: false);
+                _w.Line(workers);
+                _w.Line($"RnnLoadInputs({InputParameter});");
+                _w.Line("RnnLoadTeacher(targets);");
+                _w.Line("RnnForwardCore();");
             }
             _w.Line();
             if (GeneratesTokens)
@@ -590,20 +578,14 @@ internal sealed partial class ModelEmitter
                 _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
                 _w.Line("/// (temperature 0: the most likely token). The tokens are in <see cref=\"Generated\"/>.");
                 _w.Line("/// </summary>");
-                using (_w.Block($"public void Generate({InputType} {InputParameter}, {_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)"))
+                using (GuardedMethod($"public void Generate({InputType} {InputParameter}, {_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)"))
                 {
-                    _w.Line("RnnEnter();");
-                    using (_w.Block("try"))
-                    {
-                        EmitInputCheck(inputShape);
-                        _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
-                        _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
-                        _w.Line(workers);
-                        _w.Line($"RnnLoadInputs({InputParameter});");
-                        _w.Line("RnnDecode(temperature, random);");
-                    }
-                    using (_w.Block("finally"))
-                        _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
+                    EmitInputCheck(inputShape);
+                    _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+                    _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
+                    _w.Line(workers);
+                    _w.Line($"RnnLoadInputs({InputParameter});");
+                    _w.Line("RnnDecode(temperature, random);");
                 }
                 _w.Line();
             }
@@ -611,17 +593,11 @@ internal sealed partial class ModelEmitter
 
         _w.Line($"/// <summary>{Escape(_head.LossDescription)} Targets: {targetShape}.</summary>");
         _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass yet.</exception>");
-        using (_w.Block($"public {_e} Loss({TargetType} targets)"))
+        using (GuardedMethod($"public {_e} Loss({TargetType} targets)"))
         {
-            _w.Line("RnnEnter();");
-            using (_w.Block("try"))
-            {
-                _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
-                EmitTargetCheck(targetShape, honorLossStart: true);
-                _w.Line("return RnnLossCore(targets);");
-            }
-            using (_w.Block("finally"))
-                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
+            _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
+            EmitTargetCheck(targetShape, honorLossStart: true);
+            _w.Line("return RnnLossCore(targets);");
         }
         _w.Line();
 
@@ -629,20 +605,14 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <remarks>Backward reuses the stored gate activations for their gradients, so it runs once per forward pass." +
             (_plan.IsDecoding ? " Inputs fed back from earlier steps count as given (no gradient flows through them)." : "") + "</remarks>");
         _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass since the last backward pass.</exception>");
-        using (_w.Block($"public void Backward({TargetType} targets)"))
+        using (GuardedMethod($"public void Backward({TargetType} targets)"))
         {
-            _w.Line("RnnEnter();");
-            using (_w.Block("try"))
-            {
-                _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
-                _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
-                _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
-                EmitTargetCheck(targetShape, honorLossStart: true);
-                _w.Line(workers);
-                _w.Line("RnnBackwardCore(targets);");
-            }
-            using (_w.Block("finally"))
-                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
+            _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
+            _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
+            _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
+            EmitTargetCheck(targetShape, honorLossStart: true);
+            _w.Line(workers);
+            _w.Line("RnnBackwardCore(targets);");
         }
         _w.Line();
 
@@ -651,40 +621,56 @@ internal sealed partial class ModelEmitter
         _w.Line("/// (0: no clipping), then <paramref name=\"optimizer\"/> updates the parameters. Returns the loss before the update.");
         _w.Line("/// </summary>");
         _w.Line("/// <exception cref=\"global::RnnGen.TrainingDivergedException\">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>");
-        using (_w.Block($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)"))
+        using (GuardedMethod($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)"))
         {
-            _w.Line("RnnEnter();");
-            using (_w.Block("try"))
-            {
-                EmitInputCheck(inputShape);
-                EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding);
-                _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-                _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
-                _w.Line(workers);
-                _w.Line($"RnnLoadInputs({InputParameter});");
-                if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
-                _w.Line("RnnForwardCore();");
-                _w.Line($"{_e} loss = RnnLossCore(targets);");
-                _w.Line("_rnnGradients.Span.Clear();");
-                _w.Line("RnnBackwardCore(targets);");
-                _w.Line($"{_e} norm = clipNorm > 0");
-                _w.Line("    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)");
-                _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
-                _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
-                _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
-                _w.Line("// The update itself can overflow (a learning rate far too large): a non-finite norm of the parameters says so in one vectorized pass.");
-                _w.Line($"if (!{_e}.IsFinite(global::RnnGen.GradientClipping.GlobalNorm<{_e}>(_rnnParameters.Span))");
-                _w.Line("    && global::RnnGen.TrainingDivergedException.AfterUpdate<" + _e + ">(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm)) is { } diverged)");
-                _w.Line("    throw diverged;");
-                _w.Line("return loss;");
-            }
-            using (_w.Block("finally"))
-                _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
+            EmitInputCheck(inputShape);
+            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding);
+            _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+            _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
+            _w.Line(workers);
+            _w.Line($"RnnLoadInputs({InputParameter});");
+            if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
+            _w.Line("RnnForwardCore();");
+            _w.Line($"{_e} loss = RnnLossCore(targets);");
+            _w.Line("_rnnGradients.Span.Clear();");
+            _w.Line("RnnBackwardCore(targets);");
+            _w.Line($"{_e} norm = clipNorm > 0");
+            _w.Line("    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)");
+            _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
+            _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
+            _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
+            _w.Line("// The update itself can overflow (a learning rate far too large): a non-finite norm of the parameters says so in one vectorized pass.");
+            _w.Line($"if (!{_e}.IsFinite(global::RnnGen.GradientClipping.GlobalNorm<{_e}>(_rnnParameters.Span))");
+            _w.Line("    && global::RnnGen.TrainingDivergedException.AfterUpdate<" + _e + ">(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm)) is { } diverged)");
+            _w.Line("    throw diverged;");
+            _w.Line("return loss;");
         }
         _w.Line();
 
         EmitEnter();
         EmitLoadInputs();
+    }
+
+    /// <summary>
+    /// A public pass: the method, claimed by <c>RnnEnter</c> on entry and released in a <c>finally</c> however it ends.
+    /// Disposing the result closes the body, writes the <c>finally</c> and closes the method.
+    /// </summary>
+    private GuardScope GuardedMethod(string signature)
+    {
+        SourceWriter.BlockScope method = _w.Block(signature);
+        _w.Line("RnnEnter();");
+        return new GuardScope(_w, method, _w.Block("try"));
+    }
+
+    private readonly struct GuardScope(SourceWriter w, SourceWriter.BlockScope method, SourceWriter.BlockScope body) : System.IDisposable
+    {
+        public void Dispose()
+        {
+            body.Dispose();
+            using (w.Block("finally"))
+                w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
+            method.Dispose();
+        }
     }
 
     /// <summary>The guard every public pass starts with (and releases in its <c>finally</c>).</summary>
