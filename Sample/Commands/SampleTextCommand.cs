@@ -20,7 +20,7 @@ public static class SampleTextCommand
         if (text.Length == 0) throw new SampleException("the prompt is empty; give at least one character.", SampleApp.ExitUsage);
         if (info.Alphabet.Unknown(text) is { Length: > 0 } unknown)
             throw new SampleException($"the prompt has characters the model has never seen: {Alphabet.Describe(unknown)} (its alphabet has {info.Alphabet.Count} characters).");
-        using ICharModel model = info.Shape.Create(0);
+        using ITokenStepModel<float> model = info.Shape.Create(0);
         CharCheckpoint.Load(model, info, context);
         string generated = TextGenerator.Generate(model, info.Alphabet, text, length, temperature, seed);
         string? validation = info.Metadata.GetValueOrDefault("rnngen.sample.validation_bits_per_char");

@@ -24,7 +24,7 @@ public static class CharCheckpoint
     public sealed record Info(string Path, CharShape Shape, Alphabet Alphabet, string Prompt, IReadOnlyDictionary<string, string> Metadata);
 
     /// <summary>Saves <paramref name="model"/> with the metadata (atomically: a failed save leaves the old file).</summary>
-    public static void Save(ICharModel model, string path, CharShape shape, Alphabet alphabet, string prompt, IEnumerable<KeyValuePair<string, string>> extra)
+    public static void Save(IRnnModel<float> model, string path, CharShape shape, Alphabet alphabet, string prompt, IEnumerable<KeyValuePair<string, string>> extra)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -70,7 +70,7 @@ public static class CharCheckpoint
     }
 
     /// <summary>Loads the tensors of <paramref name="info"/> into <paramref name="model"/> (all or nothing).</summary>
-    public static void Load(ICharModel model, Info info, SampleContext context)
+    public static void Load(IRnnModel<float> model, Info info, SampleContext context)
     {
         try
         {
@@ -91,7 +91,7 @@ public static class CharCheckpoint
     }
 
     /// <summary>Saves the optimizer's state for <paramref name="model"/> (atomically), marked as this sample's like a checkpoint.</summary>
-    public static void SaveOptimizer(Optimizer<float> optimizer, ICharModel model, string path, CharShape shape) =>
+    public static void SaveOptimizer(Optimizer<float> optimizer, IRnnModel<float> model, string path, CharShape shape) =>
         Safetensors.SaveOptimizer(optimizer, model, path, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ShapeKey] = shape.Name,
@@ -103,7 +103,7 @@ public static class CharCheckpoint
     /// when there is one and it was made by the same optimizer; returns what happened, for the run's header. A state file
     /// that cannot be loaded is an error (the optimizer is unchanged), not a silent fresh start.
     /// </summary>
-    public static string ResumeOptimizer(Optimizer<float> optimizer, ICharModel model, Info info, string optimizerName, SampleContext context)
+    public static string ResumeOptimizer(Optimizer<float> optimizer, IRnnModel<float> model, Info info, string optimizerName, SampleContext context)
     {
         string path = OptimizerPathFor(info.Path);
         string shown = context.Show(path);

@@ -1,6 +1,5 @@
 using RnnGen.Inference;
 using RnnGen.Randomness;
-using RnnGen.Sample.Models;
 
 namespace RnnGen.Sample.Text;
 
@@ -11,7 +10,7 @@ public static class TextGenerator
     /// Reads <paramref name="prompt"/> into a fresh state (zeros), then draws <paramref name="length"/> characters, each
     /// fed back as the next input. Temperature 0 takes the most likely character; 1 samples the model's distribution.
     /// </summary>
-    public static string Generate(ICharModel model, Alphabet alphabet, string prompt, int length, float temperature, ulong seed)
+    public static string Generate(ITokenStepModel<float> model, Alphabet alphabet, string prompt, int length, float temperature, ulong seed)
     {
         int[] ids = alphabet.Encode(prompt, "the prompt");
         if (ids.Length == 0) throw new SampleException("the prompt is empty; give at least one character.");
