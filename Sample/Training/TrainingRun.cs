@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RnnGen.Checkpoints;
 using RnnGen.Randomness;
 using RnnGen.Sample.Commands;
 using RnnGen.Sample.Models;
@@ -32,7 +33,7 @@ public static class TrainingRun
         PrintHeader(plan, session, s, context);
         TrainingLog log = Train(plan, session, s, context);
         (double trainBits, double validationBits) = Measure(plan, session, log, context.Out);
-        Save(plan, session, log, s, trainBits, validationBits);
+        Save(plan, session, log, s, trainBits, validationBits, context);
         ShowGenerated(plan, session, s, context.Out);
         PrintWritten(plan, context);
         return SampleApp.ExitOk;
@@ -177,7 +178,8 @@ public static class TrainingRun
         catch (TrainingDivergedException ex)
         {
             bar.Finish();
-            throw new SampleException($"training diverged at step {log.Windows + 1} (loss {ex.Loss:G3}, gradient norm {ex.GradientNorm:G3}); nothing was saved. Try a lower --lr than {Fmt(plan.LearningRate)} or a --clip.");
+            string kept = File.Exists(plan.Outputs.Checkpoint) ? $"nothing was saved and {context.Show(plan.Outputs.Checkpoint)} keeps its last good model" : "nothing was saved";
+            throw new SampleException($"training diverged at step {log.Windows + 1} (loss {ex.Loss:G3}, gradient norm {ex.GradientNorm:G3}); {kept}. Try a lower --lr than {Fmt(plan.LearningRate)} or a --clip.");
         }
         log.Seconds = clock.Elapsed.TotalSeconds;
         bar.Report(Progress(log.Windows), $"step {log.Windows:N0}  {smoothed:F2} bits/char  {log.CharsPerSecond:N0} chars/s  done in {Duration(log.Seconds)}", force: true);
@@ -200,10 +202,17 @@ public static class TrainingRun
         return (trainBits, validationBits);
     }
 
-    /// <summary>The checkpoint with its metadata, the optimizer state beside it, and the loss curve (PNG and CSV).</summary>
-    private static void Save(TrainingPlan plan, TrainingSession session, TrainingLog log, TrainSettings s, double trainBits, double validationBits)
+    /// <summary>
+    /// The checkpoint with its metadata, the optimizer state beside it (bound to this save of the checkpoint), and the loss
+    /// curve (PNG and CSV). Every file is first written and flushed to a temporary file; only when all four are written are
+    /// they renamed over the old ones, checkpoint first: a failure before that replaces nothing, and a stop between the
+    /// renames leaves an optimizer file that a resume recognises as another save's and does not use.
+    /// </summary>
+    private static void Save(TrainingPlan plan, TrainingSession session, TrainingLog log, TrainSettings s, double trainBits, double validationBits, SampleContext context)
     {
+        RefuseUseless(plan, session, validationBits, context);
         CharCheckpoint.Info? resume = plan.Resume;
+        string stepsTrained = (log.Windows + (resume is null ? 0 : ParseLong(resume.Metadata, "rnngen.sample.steps_trained"))).ToString(CultureInfo.InvariantCulture);
         var metadata = new Dictionary<string, string>
         {
             ["text"] = s.TextPath is null ? CorpusFile : Path.GetFileName(plan.Source),
@@ -217,15 +226,92 @@ public static class TrainingRun
             ["lanes"] = Fmt(plan.Lanes),
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
             ["budget"] = s.Epochs is { } ep ? $"{Fmt(ep)} epochs" : $"{Fmt(s.Minutes)} minutes",
-            ["steps_trained"] = (log.Windows + (resume is null ? 0 : ParseLong(resume.Metadata, "rnngen.sample.steps_trained"))).ToString(CultureInfo.InvariantCulture),
+            ["steps_trained"] = stepsTrained,
             ["chars_trained"] = (log.Chars + (resume is null ? 0 : ParseLong(resume.Metadata, "rnngen.sample.chars_trained"))).ToString(CultureInfo.InvariantCulture),
             ["train_bits_per_char"] = trainBits.ToString("F4", CultureInfo.InvariantCulture),
             ["validation_bits_per_char"] = validationBits.ToString("F4", CultureInfo.InvariantCulture),
         };
         TrainingOutputs outputs = plan.Outputs;
-        CharCheckpoint.Save(session.Model, outputs.Checkpoint, plan.Shape, plan.Alphabet, plan.Prompt, metadata);
-        CharCheckpoint.SaveOptimizer(session.Optimizer, session.Model, outputs.Optimizer, plan.Shape);
-        WriteLossCurve(outputs.Plot, outputs.Csv, log.TrainPoints, log.ValidationPoints, UnigramBits(plan.Train, plan.Validation, plan.Alphabet.Count), plan.Shape, plan.Source);
+        var staged = new List<PendingFile>(4);
+        int committed = 0;
+        try
+        {
+            staged.Add(CharCheckpoint.Stage(session.Model, outputs.Checkpoint, plan.Shape, plan.Alphabet, plan.Prompt, metadata));
+            PauseForTest("checkpoint", context);
+            string digest = CharCheckpoint.DigestOf(staged[0].TemporaryPath);
+            staged.Add(CharCheckpoint.StageOptimizer(session.Optimizer, session.Model, outputs.Optimizer, plan.Shape, digest, stepsTrained));
+            PauseForTest("optimizer", context);
+            (byte[] png, byte[] csv) = LossCurve(log.TrainPoints, log.ValidationPoints, UnigramBits(plan.Train, plan.Validation, plan.Alphabet.Count), plan.Shape, plan.Source);
+            staged.Add(OutputFiles.Stage(outputs.Plot, png));
+            staged.Add(OutputFiles.Stage(outputs.Csv, csv));
+            PauseForTest("curve", context);
+            foreach (PendingFile file in staged)
+            {
+                file.Commit();
+                committed++;
+                if (committed == 1) PauseForTest("commit", context);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            string message = ex.Message;
+            foreach (string path in new[] { outputs.Checkpoint, outputs.Optimizer, outputs.Plot, outputs.Csv }.Concat(staged.Select(f => f.TemporaryPath)))
+                message = message.Replace(path, context.Show(path), StringComparison.Ordinal);
+            throw new SampleException(committed == 0
+                ? $"cannot save: {message.TrimEnd('.')}; no file was replaced."
+                : $"cannot save: {message.TrimEnd('.')}; {string.Join(", ", staged.Take(committed).Select(f => context.Show(f.Path)))} replaced, the rest kept.");
+        }
+        finally
+        {
+            foreach (PendingFile file in staged) file.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Refuses to save a model that is worse than useless — non-finite parameters or validation, or a validation loss far
+    /// (more than <see cref="MaxRegressionBits"/>) above the model already in the checkpoint file — and says the old file is kept.
+    /// </summary>
+    private static void RefuseUseless(TrainingPlan plan, TrainingSession session, double validationBits, SampleContext context)
+    {
+        string checkpoint = plan.Outputs.Checkpoint;
+        string kept = File.Exists(checkpoint) ? $"nothing was saved and {context.Show(checkpoint)} keeps its last good model" : "nothing was saved";
+        bool finite = double.IsFinite(validationBits);
+        foreach (float p in session.Model.Parameters)
+        {
+            if (!float.IsFinite(p)) { finite = false; break; }
+        }
+        if (!finite)
+            throw new SampleException($"the trained model is useless (validation {Fmt(validationBits)} bits/char, parameters not all finite); {kept}. Try a lower --lr than {Fmt(plan.LearningRate)} or a --clip.");
+        if (!File.Exists(checkpoint) || !OutputFiles.IsOurs(checkpoint, OutputFiles.Kind.Checkpoint)) return;
+        double previous;
+        try
+        {
+            if (!double.TryParse(Safetensors.ReadHeader(checkpoint).Metadata.GetValueOrDefault("rnngen.sample.validation_bits_per_char"), NumberStyles.Float, CultureInfo.InvariantCulture, out previous) || !double.IsFinite(previous))
+                return;
+        }
+        catch (IOException)
+        {
+            return; // the old file is damaged: nothing to keep
+        }
+        if (validationBits > previous + MaxRegressionBits)
+        {
+            throw new SampleException(
+                $"validation {validationBits:F3} bits/char is far above the {previous:F3} of the model in {context.Show(checkpoint)}; {kept}. " +
+                $"Try a lower --lr than {Fmt(plan.LearningRate)}, or another --checkpoint to keep both.");
+        }
+    }
+
+    /// <summary>How much worse (bits per character on the held-out text) a model may be than the one it replaces.</summary>
+    public const double MaxRegressionBits = 1.0;
+
+    /// <summary>Test hook: with <c>RNNGEN_TEST_PAUSE_IN_SAVE</c> = <paramref name="stage"/>, says so on stderr and waits (<c>RNNGEN_TEST_PAUSE_SECONDS</c>, default 30), so a test can kill the process there.</summary>
+    private static void PauseForTest(string stage, SampleContext context)
+    {
+        if (Environment.GetEnvironmentVariable("RNNGEN_TEST_PAUSE_IN_SAVE") != stage) return;
+        double seconds = double.TryParse(Environment.GetEnvironmentVariable("RNNGEN_TEST_PAUSE_SECONDS"), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : 30;
+        context.Error.WriteLine($"test pause: in save, {stage}");
+        context.Error.Flush();
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
     }
 
     private static void ShowGenerated(TrainingPlan plan, TrainingSession session, TrainSettings s, TextWriter o)
@@ -269,7 +355,8 @@ public static class TrainingRun
         _ => throw new SampleException($"unknown optimizer '{name}'; use adamw, adam, sgd, rmsprop or adagrad.", SampleApp.ExitUsage),
     };
 
-    private static void WriteLossCurve(string pngPath, string csvPath, List<(long Chars, double Bits)> train, List<(long Chars, double Bits)> validation, double unigram, CharShape shape, string source)
+    /// <summary>The loss-curve PNG and CSV, as bytes.</summary>
+    private static (byte[] Png, byte[] Csv) LossCurve(List<(long Chars, double Bits)> train, List<(long Chars, double Bits)> validation, double unigram, CharShape shape, string source)
     {
         // The training curve: the per-window losses averaged in about 80 bins (single windows are noisy).
         int bins = Math.Min(80, train.Count);
@@ -294,21 +381,28 @@ public static class TrainingRun
         chart.References.Add(new ReferenceLine(unigram, $"unigram {unigram:F2}", Rgb.FromHex(0x888888)));
         var canvas = new Canvas(1000, 600, Rgb.White);
         chart.Draw(canvas, 0, 0, canvas.Width, canvas.Height);
-        OutputFiles.WriteAtomically(pngPath, Png.Encode(canvas, [new("Software", OutputFiles.Mark), new("Title", chart.Title)]));
+        byte[] png = Png.Encode(canvas, [new("Software", OutputFiles.Mark), new("Title", chart.Title)]);
 
         var csv = new StringBuilder();
         csv.AppendLine(CultureInfo.InvariantCulture, $"# {OutputFiles.Mark} loss curve: bits per character against characters trained");
         csv.AppendLine("series,characters,bits_per_char");
         foreach ((long c, double b) in train) csv.AppendLine(CultureInfo.InvariantCulture, $"train,{c},{b:F4}");
         foreach ((long c, double b) in validation) csv.AppendLine(CultureInfo.InvariantCulture, $"validation,{c},{b:F4}");
-        OutputFiles.WriteAtomically(csvPath, Encoding.UTF8.GetBytes(csv.ToString()));
+        return (png, Encoding.UTF8.GetBytes(csv.ToString()));
     }
 
     private static long ParseLong(IReadOnlyDictionary<string, string> metadata, string key) =>
         metadata.TryGetValue(key, out string? v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : 0;
 
     /// <summary>A number as the user typed it: invariant, no trailing zeros.</summary>
-    public static string Fmt(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+    public static string Fmt(double v)
+    {
+        double a = Math.Abs(v);
+        // Very large or very small numbers in exponent form (1E+30, 1E-30), not as 31 digits or as 0.
+        return a != 0 && (a >= 1e9 || a < 1e-4) || !double.IsFinite(v)
+            ? v.ToString("0.#####E+0", CultureInfo.InvariantCulture)
+            : v.ToString("0.######", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>m:ss.</summary>
     public static string Duration(double seconds)
