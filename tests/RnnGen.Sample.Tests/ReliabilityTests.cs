@@ -149,6 +149,18 @@ public class ReliabilityTests(TrainedCheckpoint trained) : IClassFixture<Trained
     }
 
     [Fact]
+    public void A_checkpoint_that_records_too_many_lanes_is_refused_at_once()
+    {
+        using var folder = new TempFolder();
+        ForgedCheckpoint(folder, "lanes.safetensors", new() { ["rnngen.sample.lanes"] = "130150528" });
+        folder.Write("t.txt", File.ReadAllText(trained.TextPath));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        RunResult r = Sample.Run(folder.Path, "train", "t.txt", "--resume", "lanes.safetensors", "--epochs", "1");
+        Sample.AssertOneLineError(r, 2, "130,150,528 lanes");
+        Assert.True(clock.Elapsed.TotalSeconds < 5, $"{clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task Devices_and_pipes_are_not_read()
     {
         if (!File.Exists("/dev/zero")) return;
