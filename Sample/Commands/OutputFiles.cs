@@ -131,7 +131,8 @@ public static class OutputFiles
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SampleException($"cannot write to the folder {context.Show(folder)}: {ex.Message.Replace(probe, "a test file", StringComparison.Ordinal)}");
+            string reason = ex.Message.Replace($" : '{probe}'", "", StringComparison.Ordinal).Replace(probe, "a test file", StringComparison.Ordinal).TrimEnd('.');
+            throw new SampleException($"cannot write to the folder {context.Show(folder)}: {reason}; nothing was trained or written.");
         }
     }
 

@@ -254,8 +254,9 @@ public static class TrainingRun
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            string message = ex.Message;
-            foreach (string path in new[] { outputs.Checkpoint, outputs.Optimizer, outputs.Plot, outputs.Csv }.Concat(staged.Select(f => f.TemporaryPath)))
+            // Name the file being written, not its temporary file (".name.<32 hex digits>.tmp").
+            string message = System.Text.RegularExpressions.Regex.Replace(ex.Message, @"\.(?<name>[^/\\'""]+)\.[0-9a-f]{32}\.tmp", "${name}");
+            foreach (string path in new[] { outputs.Checkpoint, outputs.Optimizer, outputs.Plot, outputs.Csv })
                 message = message.Replace(path, context.Show(path), StringComparison.Ordinal);
             throw new SampleException(committed == 0
                 ? $"cannot save: {message.TrimEnd('.')}; no file was replaced."
