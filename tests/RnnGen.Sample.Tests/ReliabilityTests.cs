@@ -61,6 +61,25 @@ public class ReliabilityTests(TrainedCheckpoint trained) : IClassFixture<Trained
         AssertNothingChanged(folder, before);
     }
 
+    [Fact]
+    public void A_model_far_worse_than_the_checkpoint_it_would_replace_is_not_saved()
+    {
+        using var folder = new TempFolder();
+        string text = File.ReadAllText(trained.TextPath);
+        folder.Write("t.txt", text);
+        // The checkpoint claims 0.01 bits/char on held-out text: a short run from scratch cannot come within 1 bit of it.
+        ForgedCheckpoint(folder, "good.safetensors", new()
+        {
+            [CharCheckpoint.AlphabetKey] = Text.Alphabet.FromText(text, 128, "t").Symbols,
+            ["rnngen.sample.validation_bits_per_char"] = "0.0100",
+        });
+        var before = folder.Snapshot();
+        RunResult r = Sample.Run(folder.Path, "train", "t.txt", "--shape", "small", "--batch", "16", "--epochs", "0.2", "--checkpoint", "good.safetensors", "--output", "curves");
+        Sample.AssertOneLineError(r, 1, "far above the 0.010 of the model in good.safetensors");
+        Assert.Contains("keeps its last good model", r.Error, StringComparison.Ordinal);
+        AssertNothingChanged(folder, before);
+    }
+
     // ---------------------------------------------------------------- 3. checkpoint and optimizer out of step
 
     [Fact]
