@@ -126,7 +126,7 @@ public static class SampleApp
         var epochs = Positive<double?>("--epochs", "Train for this many passes over the text instead of a time budget.");
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialization, data order and sampling.", DefaultValueFactory = _ => 1 };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint to write (default: output/char-model.safetensors, or the --resume file)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint (same shape; its alphabet must cover the text; batch, stride and lr default to its own). The optimizer starts afresh." };
+        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint (same shape; its alphabet must cover the text; batch, stride and lr default to its own). The optimizer continues from the state saved beside it when that state belongs to this save of the checkpoint; otherwise it starts afresh and says why." };
         var output = new Option<string>("--output") { Description = "Folder for the loss curve and the default checkpoint.", DefaultValueFactory = _ => "output" };
         var prompt = new Option<string?>("--prompt") { Description = "Prompt of the text generated at the end (saved as the checkpoint's default)." };
         var length = Positive<int>("--length", $"Characters generated at the end (at most {MaxLength:N0}).", 400, MaxLength);
