@@ -133,4 +133,46 @@ public sealed class CheckpointReliabilityTests : IDisposable
         string[] left = Directory.GetFiles(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
         Assert.Equal(new[] { ".m.safetensors.notes", ".other.safetensors.0123456789abcdef0123456789abcdef.tmp", "m.safetensors" }, left);
     }
+
+    [Fact]
+    public void A_staged_save_replaces_nothing_until_committed_and_leaves_nothing_when_dropped()
+    {
+        string path = PathOf("staged.safetensors");
+        Safetensors.Save(new UnitRnn(1), path);
+        byte[] before = File.ReadAllBytes(path);
+        using (PendingFile dropped = Safetensors.Stage(new UnitRnn(2), path))
+        {
+            Assert.True(File.Exists(dropped.TemporaryPath));
+            Assert.Equal(before, File.ReadAllBytes(path));
+        }
+        Assert.Equal(new[] { "staged.safetensors" }, Directory.GetFiles(_folder).Select(Path.GetFileName));
+        Assert.Equal(before, File.ReadAllBytes(path));
+
+        using (PendingFile kept = Safetensors.Stage(new UnitRnn(2), path))
+        {
+            kept.Commit();
+            Assert.True(kept.Committed);
+        }
+        var loaded = new UnitRnn(3);
+        Safetensors.Load(loaded, path);
+        Assert.Equal(new UnitRnn(2).Parameters.ToArray(), loaded.Parameters.ToArray());
+        Assert.Equal(new[] { "staged.safetensors" }, Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void An_optimizer_save_refuses_non_finite_state()
+    {
+        var model = new UnitRnn(1);
+        var adam = new Adam<double>(0.1);
+        model.Gradients.Fill(1);
+        adam.Step(model.Parameters, model.Gradients);
+        model.Gradients[0] = double.NaN;
+        adam.Step(model.Parameters, model.Gradients); // the moments take the NaN
+        string path = PathOf("adam.safetensors");
+        var ex = Assert.Throws<CheckpointException>(() => Safetensors.SaveOptimizer(adam, model, path));
+        Assert.Contains("not finite", ex.Message);
+        Assert.StartsWith("exp_avg", ex.TensorName);
+        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(_folder));
+    }
 }
