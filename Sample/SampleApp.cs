@@ -25,6 +25,15 @@ public static class SampleApp
     /// <summary>Bad command line: unknown command or option, a value out of range.</summary>
     public const int ExitUsage = 2;
 
+    /// <summary>The process ran out of memory.</summary>
+    public const int ExitOutOfMemory = 3;
+
+    /// <summary>Most characters <c>--length</c> generates.</summary>
+    public const int MaxLength = 1_000_000;
+
+    /// <summary>Most steps <c>graph --steps-shown</c> draws before the gap.</summary>
+    public const int MaxStepsShown = 256;
+
     /// <summary>Runs the sample with <paramref name="args"/>; output not interactive (plain progress lines), not cancellable.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, string workingDirectory)
         => Run(args, output, error, workingDirectory, interactive: false, CancellationToken.None);
@@ -50,7 +59,12 @@ public static class SampleApp
             error.WriteLine("error: " + OneLine(ex.Message));
             return ex.ExitCode;
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (OutOfMemoryException)
+        {
+            error.WriteLine("error: out of memory: the run needs more memory than this machine gave it (try a smaller --batch, --length or text).");
+            return ExitOutOfMemory;
+        }
+        catch (Exception ex)
         {
             error.WriteLine($"error: unexpected {ex.GetType().Name}: {OneLine(ex.Message)}");
             if (Environment.GetEnvironmentVariable("RNNGEN_SAMPLE_TRACE") == "1") error.WriteLine(ex);
@@ -112,10 +126,10 @@ public static class SampleApp
         var epochs = Positive<double?>("--epochs", "Train for this many passes over the text instead of a time budget.");
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialization, data order and sampling.", DefaultValueFactory = _ => 1 };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint to write (default: output/char-model.safetensors, or the --resume file)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint (same shape; its alphabet must cover the text; batch, stride and lr default to its own). The optimizer starts afresh." };
+        var resume = new Option<string?>("--resume") { Description = "Continue training from this checkpoint (same shape; its alphabet must cover the text; batch, stride and lr default to its own). The optimizer continues from the state saved beside it when that state belongs to this save of the checkpoint; otherwise it starts afresh and says why." };
         var output = new Option<string>("--output") { Description = "Folder for the loss curve and the default checkpoint.", DefaultValueFactory = _ => "output" };
         var prompt = new Option<string?>("--prompt") { Description = "Prompt of the text generated at the end (saved as the checkpoint's default)." };
-        var length = Positive<int>("--length", "Characters generated at the end.", 400);
+        var length = Positive<int>("--length", $"Characters generated at the end (at most {MaxLength:N0}).", 400, MaxLength);
         var temperature = NonNegative<float>("--temperature", "Sampling temperature at the end (0: most likely character).", 0.7f);
         var threads = Positive<int?>("--threads", "Threads (default: one per replica, up to the processor count).");
         var command = new Command("train",
@@ -159,7 +173,7 @@ public static class SampleApp
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint written by train.", DefaultValueFactory = _ => SampleTextCommand.DefaultCheckpoint };
         var shape = ShapeOption("Expected shape; refuses a checkpoint of another shape (default: whatever the checkpoint holds).");
         var prompt = new Option<string?>("--prompt") { Description = "Text the model reads before generating (default: the checkpoint's prompt). Every character must be in the model's alphabet." };
-        var length = Positive<int>("--length", "Characters to generate.", 500);
+        var length = Positive<int>("--length", $"Characters to generate (at most {MaxLength:N0}).", 500, MaxLength);
         var temperature = NonNegative<float>("--temperature", "Sampling temperature: 0 takes the most likely character, 1 samples the model's distribution.", 0.8f);
         var seed = new Option<ulong>("--seed") { Description = "Seed for sampling.", DefaultValueFactory = _ => 1 };
         var command = new Command("sample", "Generate text from a checkpoint, one character at a time (the model's single-step Step API).")
@@ -203,7 +217,7 @@ public static class SampleApp
             string v = r.GetValueOrDefault<string>();
             if (GraphModels.Find(v) is null) r.AddError($"unknown model '{v}'; graph knows: {GraphModels.Names}.");
         });
-        var shown = Positive<int>("--steps-shown", "Steps drawn before the gap; the last step is always drawn.", 4);
+        var shown = Positive<int>("--steps-shown", $"Steps drawn before the gap (at most {MaxStepsShown}); the last step is always drawn.", 4, MaxStepsShown);
         var output = new Option<string?>("--output") { Description = "SVG file to write (default: output/graph-<model>.svg); the PNG goes beside it." };
         var command = new Command("graph",
             "Draw a declared model's computational graph unrolled over time (SVG; PNG too when rsvg-convert is installed):\n" +
@@ -255,13 +269,13 @@ public static class SampleApp
         return shape;
     }
 
-    private static Option<T> Positive<T>(string name, string description, T? defaultValue = default)
-        => Bounded<T>(name, description, defaultValue, strict: true);
+    private static Option<T> Positive<T>(string name, string description, T? defaultValue = default, double max = double.PositiveInfinity)
+        => Bounded<T>(name, description, defaultValue, strict: true, max);
 
     private static Option<T> NonNegative<T>(string name, string description, T? defaultValue = default)
         => Bounded<T>(name, description, defaultValue, strict: false);
 
-    private static Option<T> Bounded<T>(string name, string description, T? defaultValue, bool strict)
+    private static Option<T> Bounded<T>(string name, string description, T? defaultValue, bool strict, double max = double.PositiveInfinity)
     {
         var option = new Option<T>(name) { Description = description };
         if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue;
@@ -274,6 +288,7 @@ public static class SampleApp
             if (double.IsNaN(x) || double.IsInfinity(x)) r.AddError($"{name} must be a finite number.");
             else if (strict && x <= 0) r.AddError($"{name} must be positive (got {x.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
             else if (!strict && x < 0) r.AddError($"{name} must not be negative (got {x.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+            else if (x > max) r.AddError($"{name} must be at most {max.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (got {x.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         });
         return option;
     }

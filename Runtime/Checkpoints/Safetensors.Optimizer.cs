@@ -26,6 +26,14 @@ public static partial class Safetensors
     public static void SaveOptimizer<T>(Optimizer<T> optimizer, IRnnModel<T> model, string path, IReadOnlyDictionary<string, string>? metadata = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        using Checkpoints.PendingFile pending = StageOptimizer(optimizer, model, path, metadata);
+        pending.Commit();
+    }
+
+    /// <summary><see cref="SaveOptimizer{T}"/> up to the rename (see <see cref="Stage{T}"/>).</summary>
+    public static Checkpoints.PendingFile StageOptimizer<T>(Optimizer<T> optimizer, IRnnModel<T> model, string path, IReadOnlyDictionary<string, string>? metadata = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -41,7 +49,7 @@ public static partial class Safetensors
         all[OptimizerKey] = KindOf(optimizer);
         all[OptimizerStepKey] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
         all[OptimizerLearningRateKey] = double.CreateTruncating(optimizer.LearningRate).ToString("R", CultureInfo.InvariantCulture);
-        SaveAtomically(StateTensors(state.Select(s => s.Name).ToArray(), model), flat, all, path);
+        return StageChecked(StateTensors(state.Select(s => s.Name).ToArray(), model), flat, all, path);
     }
 
     /// <summary>

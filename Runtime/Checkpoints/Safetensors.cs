@@ -18,6 +18,12 @@ public sealed record SafetensorsLoadOptions
 
     /// <summary>NaN and infinite values are loaded instead of rejected (so are F64 values too large for a float model: as infinities).</summary>
     public bool AllowNonFinite { get; init; }
+
+    /// <summary>
+    /// A file whose metadata records another network (head kind, topology, input, layers or output size; see
+    /// <see cref="Safetensors.ArchitectureKey"/>) than the model's is loaded instead of rejected, as long as the tensors fit.
+    /// </summary>
+    public bool IgnoreArchitecture { get; init; }
 }
 
 /// <summary>
@@ -34,42 +40,53 @@ public static partial class Safetensors
 
     /// <summary>
     /// Writes every tensor of <paramref name="model"/> (F32 or F64, as the model's precision) to <paramref name="path"/>, with
-    /// <c>__metadata__</c> naming the model class, the RnnGen version, steps, batch, input and output sizes, plus
-    /// <paramref name="metadata"/>. The file is written to a temporary file in the same folder, flushed to disk, then
-    /// renamed over <paramref name="path"/>: a save that fails part-way leaves any previous checkpoint intact.
+    /// <c>__metadata__</c> naming the model class, its architecture (<see cref="ArchitectureKey"/>), the RnnGen version, steps,
+    /// batch, input and output sizes, plus <paramref name="metadata"/>, a SHA-256 of the data (<see cref="DigestKey"/>) and
+    /// one of the whole header (<see cref="Checkpoints.SafetensorsHeader.HeaderDigestKey"/>). Atomic (see
+    /// <see cref="Checkpoints.AtomicFile"/>): the file is written to a temporary file in the same folder, flushed to disk,
+    /// then renamed over <paramref name="path"/>, so a save that fails part-way leaves any previous checkpoint intact.
     /// </summary>
+    /// <exception cref="Checkpoints.CheckpointException">A parameter is NaN or infinite (the message names the tensor); nothing is written.</exception>
     public static void Save<T>(IRnnModel<T> model, string path, IReadOnlyDictionary<string, string>? metadata = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        using Checkpoints.PendingFile pending = Stage(model, path, metadata);
+        pending.Commit();
+    }
+
+    /// <summary>
+    /// <see cref="Save{T}"/> up to the rename: the checkpoint is written and flushed to a temporary file beside
+    /// <paramref name="path"/>, which <see cref="Checkpoints.PendingFile.Commit"/> renames over it (disposing it uncommitted
+    /// deletes it). Lets a caller write several files before replacing any.
+    /// </summary>
+    public static Checkpoints.PendingFile Stage<T>(IRnnModel<T> model, string path, IReadOnlyDictionary<string, string>? metadata = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        SaveAtomically(model.Tensors, model.Parameters, Metadata(model, metadata), path);
+        return StageChecked(model.Tensors, model.Parameters, Metadata(model, metadata), path);
     }
 
-    /// <summary>Writes <paramref name="tensors"/> of <paramref name="values"/> to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over <paramref name="path"/>.</summary>
-    private static void SaveAtomically<T>(IReadOnlyList<TensorInfo> tensors, ReadOnlySpan<T> values, Dictionary<string, string> metadata, string path)
+    /// <summary>Refuses non-finite values, then writes <paramref name="tensors"/> of <paramref name="values"/> to a temporary file beside <paramref name="path"/>.</summary>
+    private static Checkpoints.PendingFile StageChecked<T>(IReadOnlyList<TensorInfo> tensors, ReadOnlySpan<T> values, Dictionary<string, string> metadata, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? ".";
-        if (Directory.Exists(fullPath)) throw new IOException($"{fullPath} is a directory.");
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        foreach (TensorInfo t in tensors)
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            ReadOnlySpan<T> v = values.Slice(t.Offset, t.Length);
+            for (int i = 0; i < v.Length; i++)
             {
-                Stream stream = WrapWriteStream?.Invoke(file) ?? file;
-                Write(tensors, values, stream, metadata);
-                stream.Flush();
-                file.Flush(flushToDisk: true);
+                if (!T.IsFinite(v[i]))
+                    throw new Checkpoints.CheckpointException(path, $"value {v[i]} at index {i} is not finite; nothing was written (a checkpoint holds finite values only).", t.Name);
             }
-            File.Move(temporary, fullPath, overwrite: true);
         }
-        catch
+        T[] copy = values.ToArray(); // the write runs in a callback, which cannot capture a span
+        return Checkpoints.AtomicFile.Stage(path, file =>
         {
-            try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            Stream stream = WrapWriteStream?.Invoke(file) ?? file;
+            Write(tensors, copy, stream, metadata);
+            stream.Flush();
+        });
     }
 
     /// <summary>Loads <paramref name="path"/> into <paramref name="model"/> (strict: see <see cref="SafetensorsLoadOptions.Strict"/>).</summary>
@@ -87,7 +104,7 @@ public static partial class Safetensors
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
-        (T[] staged, _) = Read<T>(model.Tensors, model.ParameterCount, model.GetType().Name, path, options);
+        (T[] staged, _) = Read<T>(model.Tensors, model.ParameterCount, model.GetType().Name, path, options, options.IgnoreArchitecture ? null : model.Architecture);
         staged.CopyTo(model.Parameters);
     }
 
@@ -129,11 +146,12 @@ public static partial class Safetensors
     /// <paramref name="count"/> values that <paramref name="owner"/> names in messages) and returns the values, converted to
     /// <typeparamref name="T"/>, with the header; throws <see cref="Checkpoints.CheckpointException"/> on any mismatch.
     /// </summary>
-    private static (T[] Values, Checkpoints.SafetensorsHeader Header) Read<T>(IReadOnlyList<TensorInfo> tensors, int count, string owner, string path, SafetensorsLoadOptions options)
+    private static (T[] Values, Checkpoints.SafetensorsHeader Header) Read<T>(IReadOnlyList<TensorInfo> tensors, int count, string owner, string path, SafetensorsLoadOptions options, ModelArchitecture? architecture = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         using FileStream stream = Open(path);
         Checkpoints.SafetensorsHeader header = ReadHeader(stream, path);
+
 
         // Safetensors has no checksum; RnnGen records a SHA-256 of the data section, so a corrupted byte cannot load silently.
         if (header.Metadata.TryGetValue(DigestKey, out string? expectedDigest))
@@ -152,6 +170,14 @@ public static partial class Safetensors
                 throw new Checkpoints.CheckpointException(path, $"is missing (the file has: {string.Join(", ", header.Entries.Select(x => x.Name))}).", t.Name);
             if (!e.Shape.Select(d => d).SequenceEqual(t.Shape.Select(d => (long)d)))
                 throw new Checkpoints.CheckpointException(path, $"has shape [{string.Join(", ", e.Shape)}] but {owner} needs [{string.Join(", ", t.Shape)}].", t.Name);
+        }
+
+        // A file that names its network must name this one: the shapes fit, but that is not enough (a sigmoid head has a softmax head's tensors).
+        if (architecture is not null && header.Metadata.TryGetValue(ArchitectureKey, out string? saved))
+        {
+            string mine = Describe(architecture);
+            if (!string.Equals(saved, mine, StringComparison.Ordinal))
+                throw new Checkpoints.CheckpointException(path, $"was saved from another network ({saved}); {owner} is {mine}. Load with IgnoreArchitecture to accept it anyway.");
         }
 
         foreach (Checkpoints.SafetensorsEntry e in header.Entries)
@@ -206,6 +232,7 @@ public static partial class Safetensors
         {
             ["format"] = "pt",
             ["rnngen.model"] = model.GetType().FullName ?? model.GetType().Name,
+            [ArchitectureKey] = Describe(model.Architecture),
             ["rnngen.version"] = Version,
             ["rnngen.steps"] = model.Steps.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["rnngen.batch"] = model.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -217,10 +244,27 @@ public static partial class Safetensors
         return m;
     }
 
+    /// <summary>
+    /// The network <paramref name="a"/> describes, as <see cref="ArchitectureKey"/> records it: topology, input, layers, head
+    /// (e.g. <c>ManyToMany, token input of 128, LSTM(256), softmax head of 128</c>). Steps, batch, output steps and
+    /// precision are left out: they do not change what the parameters mean.
+    /// </summary>
+    public static string Describe(ModelArchitecture a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        string input = a.TokenInput ? $"token input of {a.InputSize}{(a.Embedding > 0 ? $", embedding {a.Embedding}" : "")}" : $"vector input of {a.InputSize}";
+        string layers = string.Join(" → ", a.Layers.Select(l =>
+            $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")})"));
+        return FormattableString.Invariant($"{a.Topology}, {input}, {layers}, {a.Output.ToString().ToLowerInvariant()} head of {a.OutputSize}");
+    }
+
+    /// <summary>Metadata key of the network a checkpoint was saved from: <see cref="ModelArchitecture"/> without the class name, steps, batch or output steps.</summary>
+    public const string ArchitectureKey = "rnngen.architecture";
+
     /// <summary>Metadata key of the SHA-256 (lower-case hex) of the data section that <see cref="Save{T}"/> writes and <c>Load</c> checks.</summary>
     public const string DigestKey = "rnngen.data_sha256";
 
-    private static void Write<T>(IReadOnlyList<TensorInfo> tensors, ReadOnlySpan<T> values, Stream stream, Dictionary<string, string> metadata)
+    private static void Write<T>(IReadOnlyList<TensorInfo> tensors, T[] values, Stream stream, Dictionary<string, string> metadata)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int size = typeof(T) == typeof(double) ? 8 : 4;
@@ -231,6 +275,16 @@ public static partial class Safetensors
                 WriteData(tensors, values, hashing, size);
             metadata[DigestKey] = Convert.ToHexStringLower(sha.Hash!);
         }
+        // The header digest covers the metadata (the data digest included) and every tensor entry, canonicalised.
+        var entries = new List<Checkpoints.SafetensorsEntry>(tensors.Count);
+        long at = 0;
+        foreach (TensorInfo t in tensors)
+        {
+            entries.Add(new Checkpoints.SafetensorsEntry(t.Name, size == 8 ? Checkpoints.SafetensorsDType.F64 : Checkpoints.SafetensorsDType.F32, t.Shape.Select(d => (long)d).ToArray(), at, at + (long)t.Length * size));
+            at += (long)t.Length * size;
+        }
+        metadata.Remove(Checkpoints.SafetensorsHeader.HeaderDigestKey);
+        metadata[Checkpoints.SafetensorsHeader.HeaderDigestKey] = Checkpoints.SafetensorsHeader.Digest(metadata, entries);
         var json = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(json))
         {

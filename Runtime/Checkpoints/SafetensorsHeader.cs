@@ -27,6 +27,54 @@ public sealed record SafetensorsEntry(string Name, SafetensorsDType DType, IRead
 /// </summary>
 public sealed class SafetensorsHeader
 {
+    /// <summary>
+    /// Metadata key of the SHA-256 (lower-case hex) of the header that RnnGen writes: every metadata entry but this one and
+    /// every tensor entry, canonicalised (see <see cref="Digest"/>). When present, <see cref="Read"/> checks it, so one changed
+    /// byte of the metadata (an alphabet, a setting) or of a tensor entry cannot load silently.
+    /// </summary>
+    public const string HeaderDigestKey = "rnngen.header_sha256";
+
+    /// <summary>
+    /// The header digest of <paramref name="metadata"/> (without <see cref="HeaderDigestKey"/>) and <paramref name="entries"/>:
+    /// SHA-256 over the metadata in ordinal key order, then the entries in name order, each string length-prefixed in UTF-8
+    /// and each number as 8 little-endian bytes; independent of JSON spacing, escaping and key order.
+    /// </summary>
+    public static string Digest(IReadOnlyDictionary<string, string> metadata, IEnumerable<SafetensorsEntry> entries)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        byte[] number = new byte[8];
+        void Number(long n)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(number, n);
+            hash.AppendData(number);
+        }
+        void Text(string text)
+        {
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            Number(bytes.Length);
+            hash.AppendData(bytes);
+        }
+        var keys = metadata.Keys.Where(k => k != HeaderDigestKey).Order(StringComparer.Ordinal).ToList();
+        Number(keys.Count);
+        foreach (string k in keys)
+        {
+            Text(k);
+            Text(metadata[k]);
+        }
+        var sorted = entries.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        Number(sorted.Count);
+        foreach (SafetensorsEntry e in sorted)
+        {
+            Text(e.Name);
+            Text(e.DType.ToString());
+            Number(e.Shape.Count);
+            foreach (long d in e.Shape) Number(d);
+            Number(e.Begin);
+            Number(e.End);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
     /// <summary>Largest header accepted (the reference implementation's limit), so a corrupt length cannot make us allocate gigabytes.</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
@@ -76,6 +124,7 @@ public sealed class SafetensorsHeader
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new CheckpointException(path, "the header must be a JSON object of tensors.");
+            RejectDuplicateKeys(document.RootElement, path, null);
             var entries = new List<SafetensorsEntry>();
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var names = new HashSet<string>(StringComparer.Ordinal);
@@ -111,7 +160,30 @@ public sealed class SafetensorsHeader
             }
             if (cursor != dataLength)
                 throw new CheckpointException(path, $"the tensors cover {cursor} bytes of data but the file has {dataLength} after the header (truncated or padded file).");
+            if (metadata.TryGetValue(HeaderDigestKey, out string? expected) && !string.Equals(Digest(metadata, entries), expected, StringComparison.OrdinalIgnoreCase))
+                throw new CheckpointException(path, $"the header (metadata or tensor entries) does not match its {HeaderDigestKey} (changed since it was written).");
             return new SafetensorsHeader(entries, metadata, dataStart);
+        }
+    }
+
+    /// <summary>JSON allows a key twice (the last one wins); a checkpoint must not: every object in the header is checked.</summary>
+    private static void RejectDuplicateKeys(JsonElement element, string path, string? where)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in element.EnumerateArray()) RejectDuplicateKeys(item, path, where);
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object) return;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty p in element.EnumerateObject())
+        {
+            if (!names.Add(p.Name))
+            {
+                if (where is null) throw new CheckpointException(path, "appears twice in the header.", p.Name);
+                throw new CheckpointException(path, $"key '{p.Name}' appears twice in the header's {where}.");
+            }
+            RejectDuplicateKeys(p.Value, path, where ?? (p.Name == "__metadata__" ? "__metadata__" : $"entry of tensor '{p.Name}'"));
         }
     }
 
@@ -148,7 +220,9 @@ public sealed class SafetensorsHeader
         if (end > dataLength)
             throw new CheckpointException(path, $"data_offsets {offsets.GetRawText()} reach past the {dataLength} bytes of data.", name);
         long elementSize = dtype == SafetensorsDType.F32 ? 4 : 8;
-        if (elements > long.MaxValue / elementSize || end - begin != elements * elementSize)
+        if (elements > long.MaxValue / elementSize)
+            throw new CheckpointException(path, $"shape {shapeElement.GetRawText()} is too large ({elements} elements of {dtypeText} exceed any file).", name);
+        if (end - begin != elements * elementSize)
             throw new CheckpointException(path, $"holds {end - begin} bytes, but shape [{string.Join(", ", shape)}] of {dtypeText} needs {elements * elementSize}.", name);
         return new SafetensorsEntry(name, dtype, shape, begin, end);
     }

@@ -13,16 +13,34 @@ public abstract class Optimizer<T> : IOptimizer<T> where T : unmanaged, IFloatin
     /// <summary>Checks and stores the common settings.</summary>
     protected Optimizer(T learningRate, T weightDecay)
     {
-        if (!(learningRate >= T.Zero) || !T.IsFinite(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be finite and non-negative.");
+        CheckLearningRate(learningRate, nameof(learningRate));
         if (!(weightDecay >= T.Zero) || !T.IsFinite(weightDecay))
             throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "Weight decay must be finite and non-negative.");
-        LearningRate = learningRate;
+        _learningRate = learningRate;
         WeightDecay = weightDecay;
     }
 
-    /// <summary>Step size of the next update; a <see cref="Schedule"/> sets it before each step.</summary>
-    public T LearningRate { get; set; }
+    private T _learningRate;
+
+    /// <summary>
+    /// Step size of the next update: a finite positive number (anything else throws <see cref="ArgumentOutOfRangeException"/>
+    /// and keeps the rate). A <see cref="Schedule"/> sets it before each step, and may take it to 0.
+    /// </summary>
+    public T LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            CheckLearningRate(value, nameof(value));
+            _learningRate = value;
+        }
+    }
+
+    private static void CheckLearningRate(T rate, string parameter)
+    {
+        if (!(rate > T.Zero) || !T.IsFinite(rate))
+            throw new ArgumentOutOfRangeException(parameter, rate, "The learning rate must be a finite positive number.");
+    }
 
     /// <summary>Weight decay (L2 penalty folded into the gradient, or decoupled for <see cref="AdamW{T}"/>).</summary>
     public T WeightDecay { get; }
@@ -65,7 +83,7 @@ public abstract class Optimizer<T> : IOptimizer<T> where T : unmanaged, IFloatin
     {
         _state = state;
         StepCount = stepCount;
-        LearningRate = learningRate;
+        _learningRate = learningRate;
     }
 
     /// <inheritdoc/>
@@ -88,7 +106,7 @@ public abstract class Optimizer<T> : IOptimizer<T> where T : unmanaged, IFloatin
             double rate = schedule.LearningRate(StepCount);
             if (!(rate >= 0) || !double.IsFinite(rate))
                 throw new InvalidOperationException($"The schedule gave learning rate {rate} for step {StepCount}; it must be finite and non-negative.");
-            LearningRate = T.CreateTruncating(rate);
+            _learningRate = T.CreateTruncating(rate);
         }
         Update(parameters, gradients);
     }

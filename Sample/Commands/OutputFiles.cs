@@ -1,4 +1,5 @@
 using System.Text;
+using RnnGen.Checkpoints;
 
 namespace RnnGen.Sample.Commands;
 
@@ -9,6 +10,9 @@ namespace RnnGen.Sample.Commands;
 /// </summary>
 public static class OutputFiles
 {
+    /// <summary>Test hook: a write to a path it returns true for fails with an <see cref="IOException"/> (a full disk, in tests).</summary>
+    internal static readonly AsyncLocal<Func<string, bool>?> FailWrite = new();
+
     /// <summary>The mark: the program's name, as it appears in each file.</summary>
     public const string Mark = "RnnGen.Sample";
 
@@ -73,19 +77,62 @@ public static class OutputFiles
     /// <summary>Writes <paramref name="bytes"/> to a temporary file beside <paramref name="path"/>, then renames it over the path.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
     {
-        string temporary = Path.Combine(Path.GetDirectoryName(path) ?? ".", $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        using PendingFile pending = Stage(path, bytes);
+        pending.Commit();
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to a flushed temporary file beside <paramref name="path"/>; <see cref="PendingFile.Commit"/> renames it over the path.</summary>
+    public static PendingFile Stage(string path, ReadOnlySpan<byte> bytes)
+    {
+        ThrowIfFailing(path);
+        byte[] copy = bytes.ToArray();
+        return AtomicFile.Stage(path, stream => stream.Write(copy));
+    }
+
+    /// <summary>The test hook <see cref="FailWrite"/>: a simulated full disk for <paramref name="path"/>.</summary>
+    internal static void ThrowIfFailing(string path)
+    {
+        if (FailWrite.Value?.Invoke(path) == true) throw new IOException($"{path}: no space left on device (simulated)");
+    }
+
+    /// <summary>
+    /// Throws a usage error when two of <paramref name="outputs"/> are one file, or an output is one of
+    /// <paramref name="inputs"/> (each a name for messages and a full path). The first output may be the input
+    /// <paramref name="rewritten"/>: <c>--resume</c> rewrites its own checkpoint.
+    /// </summary>
+    public static void EnsureDistinct(IReadOnlyList<(string What, string Path)> outputs, IReadOnlyList<(string What, string Path)> inputs, SampleContext context, string? rewritten = null)
+    {
+        StringComparison comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            for (int j = i + 1; j < outputs.Count; j++)
+            {
+                if (string.Equals(outputs[i].Path, outputs[j].Path, comparison))
+                    throw new SampleException($"{outputs[i].What} and {outputs[j].What} are the same file, {context.Show(outputs[i].Path)}; give them different paths.", SampleApp.ExitUsage);
+            }
+            foreach ((string what, string path) in inputs)
+            {
+                bool rewrite = i == 0 && rewritten is not null && string.Equals(path, rewritten, comparison);
+                if (string.Equals(outputs[i].Path, path, comparison) && !rewrite)
+                    throw new SampleException($"{outputs[i].What} and {what} are the same file, {context.Show(path)}; an output cannot overwrite an input.", SampleApp.ExitUsage);
+            }
+        }
+    }
+
+    /// <summary>Throws unless a file can be created in <paramref name="folder"/> (a read-only or full file system, no permission): found before any work is done.</summary>
+    public static void EnsureFolderWritable(string folder, SampleContext context)
+    {
+        string probe = Path.Combine(folder, $".rnngen-write-test.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
-                file.Write(bytes);
             }
-            File.Move(temporary, path, overwrite: true);
         }
-        catch
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
+            string reason = ex.Message.Replace($" : '{probe}'", "", StringComparison.Ordinal).Replace(probe, "a test file", StringComparison.Ordinal).TrimEnd('.');
+            throw new SampleException($"cannot write to the folder {context.Show(folder)}: {reason}; nothing was trained or written.");
         }
     }
 

@@ -18,13 +18,16 @@ public static class SampleTextCommand
         CharCheckpoint.Info info = CharCheckpoint.ReadInfo(context.Resolve(checkpoint), shape, "--shape", context);
         string text = prompt ?? info.Prompt;
         if (text.Length == 0) throw new SampleException("the prompt is empty; give at least one character.", SampleApp.ExitUsage);
+        if (text.Length > CharCheckpoint.MaxPrompt) throw new SampleException($"--prompt has {text.Length:N0} characters; at most {CharCheckpoint.MaxPrompt:N0}.", SampleApp.ExitUsage);
         if (info.Alphabet.Unknown(text) is { Length: > 0 } unknown)
             throw new SampleException($"the prompt has characters the model has never seen: {Alphabet.Describe(unknown)} (its alphabet has {info.Alphabet.Count} characters).");
-        using ICharModel model = info.Shape.Create(0);
+        using ITokenStepModel<float> model = info.Shape.Create(0);
         CharCheckpoint.Load(model, info, context);
         string generated = TextGenerator.Generate(model, info.Alphabet, text, length, temperature, seed);
-        string? validation = info.Metadata.GetValueOrDefault("rnngen.sample.validation_bits_per_char");
-        context.Error.WriteLine($"{context.Show(info.Path)}: shape {info.Shape.Name} ({info.Shape.Layers}){(validation is null ? "" : $", {double.Parse(validation, System.Globalization.CultureInfo.InvariantCulture):F2} bits/char on held-out text")}; temperature {TrainingRun.Fmt(temperature)}, seed {seed}.");
+        // A figure that is not a number (a file edited by hand) is left out rather than fatal.
+        string validation = double.TryParse(info.Metadata.GetValueOrDefault("rnngen.sample.validation_bits_per_char"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double bits) && double.IsFinite(bits)
+            ? $", {bits:F2} bits/char on held-out text" : "";
+        context.Error.WriteLine($"{context.Show(info.Path)}: shape {info.Shape.Name} ({info.Shape.Layers}){validation}; temperature {TrainingRun.Fmt(temperature)}, seed {seed}.");
         context.Out.WriteLine(text + generated);
         return SampleApp.ExitOk;
     }

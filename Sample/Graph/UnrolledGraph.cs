@@ -23,7 +23,7 @@ public static class UnrolledGraph
     /// <summary>The steps drawn: all when there are few, else the first <paramref name="shown"/> and the last (null marks the gap).</summary>
     public static IReadOnlyList<int?> DrawnSteps(int steps, int shown)
     {
-        if (steps <= shown + 1) return [.. Enumerable.Range(0, steps).Select(t => (int?)t)];
+        if (shown >= steps - 1) return [.. Enumerable.Range(0, steps).Select(t => (int?)t)];
         return [.. Enumerable.Range(0, shown).Select(t => (int?)t), null, steps - 1];
     }
 

@@ -20,11 +20,27 @@ public static class CharCheckpoint
     /// <summary>Metadata key of the default prompt for <c>sample</c>.</summary>
     public const string PromptKey = "rnngen.sample.prompt";
 
+    /// <summary>Metadata key of the checkpoint's data digest that an optimizer file records: the save it belongs to.</summary>
+    public const string ModelDigestKey = "rnngen.sample.model_sha256";
+
+    /// <summary>Longest metadata value read from a checkpoint (an alphabet is at most 128 symbols; a prompt at most <see cref="MaxPrompt"/>).</summary>
+    public const int MaxMetadataValue = 65_536;
+
+    /// <summary>Longest prompt, in UTF-16 units: every character is one model step.</summary>
+    public const int MaxPrompt = 10_000;
+
     /// <summary>What a checkpoint's header says, checked against this build's shapes.</summary>
     public sealed record Info(string Path, CharShape Shape, Alphabet Alphabet, string Prompt, IReadOnlyDictionary<string, string> Metadata);
 
     /// <summary>Saves <paramref name="model"/> with the metadata (atomically: a failed save leaves the old file).</summary>
-    public static void Save(ICharModel model, string path, CharShape shape, Alphabet alphabet, string prompt, IEnumerable<KeyValuePair<string, string>> extra)
+    public static void Save(IRnnModel<float> model, string path, CharShape shape, Alphabet alphabet, string prompt, IEnumerable<KeyValuePair<string, string>> extra)
+    {
+        using PendingFile pending = Stage(model, path, shape, alphabet, prompt, extra);
+        pending.Commit();
+    }
+
+    /// <summary><see cref="Save"/> up to the rename: written and flushed beside <paramref name="path"/>, replaced by <see cref="PendingFile.Commit"/>.</summary>
+    public static PendingFile Stage(IRnnModel<float> model, string path, CharShape shape, Alphabet alphabet, string prompt, IEnumerable<KeyValuePair<string, string>> extra)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -35,7 +51,8 @@ public static class CharCheckpoint
             ["rnngen.sample.saved_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         };
         foreach (KeyValuePair<string, string> kv in extra) metadata["rnngen.sample." + kv.Key] = kv.Value;
-        Safetensors.Save(model, path, metadata);
+        OutputFiles.ThrowIfFailing(path);
+        return Safetensors.Stage(model, path, metadata);
     }
 
     /// <summary>
@@ -45,8 +62,7 @@ public static class CharCheckpoint
     public static Info ReadInfo(string path, string? expectedShape, string option, SampleContext context)
     {
         string shown = context.Show(path);
-        if (Directory.Exists(path)) throw new SampleException($"{shown} is a folder, not a checkpoint file.");
-        if (!File.Exists(path)) throw new SampleException($"checkpoint {shown} not found.");
+        InputFiles.CheckRegular(path, shown, "checkpoint", InputFiles.MaxCheckpointBytes);
         SafetensorsHeader header;
         try
         {
@@ -55,6 +71,11 @@ public static class CharCheckpoint
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new SampleException($"cannot read checkpoint {shown}: {Describe(ex, path, context)}");
+        }
+        foreach (KeyValuePair<string, string> kv in header.Metadata)
+        {
+            if (kv.Value.Length > MaxMetadataValue)
+                throw new SampleException($"{shown}: its metadata {kv.Key} is {kv.Value.Length:N0} characters long; at most {MaxMetadataValue:N0} are accepted.");
         }
         if (!header.Metadata.TryGetValue(ShapeKey, out string? shapeName))
             throw new SampleException($"{shown} is a safetensors file but not a checkpoint of this sample (it records no model shape).");
@@ -65,12 +86,12 @@ public static class CharCheckpoint
         if (!header.Metadata.TryGetValue(AlphabetKey, out string? symbols))
             throw new SampleException($"{shown} records no alphabet.");
         Alphabet alphabet = Alphabet.FromSymbols(symbols, CharShapes.Vocabulary, shown);
-        string prompt = header.Metadata.GetValueOrDefault(PromptKey, "") is { Length: > 0 } p && alphabet.Unknown(p).Length == 0 ? p : alphabet.Symbols[..1];
+        string prompt = header.Metadata.GetValueOrDefault(PromptKey, "") is { Length: > 0 and <= MaxPrompt } p && alphabet.Unknown(p).Length == 0 ? p : alphabet.Symbol(0);
         return new Info(path, shape, alphabet, prompt, header.Metadata);
     }
 
     /// <summary>Loads the tensors of <paramref name="info"/> into <paramref name="model"/> (all or nothing).</summary>
-    public static void Load(ICharModel model, Info info, SampleContext context)
+    public static void Load(IRnnModel<float> model, Info info, SampleContext context)
     {
         try
         {
@@ -90,20 +111,32 @@ public static class CharCheckpoint
         return Path.Combine(Path.GetDirectoryName(checkpointPath) ?? ".", stem + ".optimizer.safetensors");
     }
 
-    /// <summary>Saves the optimizer's state for <paramref name="model"/> (atomically), marked as this sample's like a checkpoint.</summary>
-    public static void SaveOptimizer(Optimizer<float> optimizer, ICharModel model, string path, CharShape shape) =>
-        Safetensors.SaveOptimizer(optimizer, model, path, new Dictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>
+    /// Stages the optimizer's state for <paramref name="model"/>, marked as this sample's like a checkpoint and bound to the
+    /// checkpoint save it belongs to: it records that checkpoint's data digest (<paramref name="modelDigest"/>) and steps trained,
+    /// so a resume can tell an optimizer file of another save (a run stopped between the two renames) from its own.
+    /// </summary>
+    public static PendingFile StageOptimizer(Optimizer<float> optimizer, IRnnModel<float> model, string path, CharShape shape, string modelDigest, string stepsTrained)
+    {
+        OutputFiles.ThrowIfFailing(path);
+        return Safetensors.StageOptimizer(optimizer, model, path, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ShapeKey] = shape.Name,
             ["rnngen.sample.written_by"] = OutputFiles.Mark,
+            [ModelDigestKey] = modelDigest,
+            ["rnngen.sample.steps_trained"] = stepsTrained,
         });
+    }
+
+    /// <summary>The data digest a checkpoint (or its staged temporary file) records.</summary>
+    public static string DigestOf(string path) => Safetensors.ReadHeader(path).Metadata.GetValueOrDefault(Safetensors.DigestKey, "");
 
     /// <summary>
     /// Loads the optimizer state saved beside the resumed checkpoint <paramref name="info"/> into <paramref name="optimizer"/>,
     /// when there is one and it was made by the same optimizer; returns what happened, for the run's header. A state file
     /// that cannot be loaded is an error (the optimizer is unchanged), not a silent fresh start.
     /// </summary>
-    public static string ResumeOptimizer(Optimizer<float> optimizer, ICharModel model, Info info, string optimizerName, SampleContext context)
+    public static string ResumeOptimizer(Optimizer<float> optimizer, IRnnModel<float> model, Info info, string optimizerName, SampleContext context)
     {
         string path = OptimizerPathFor(info.Path);
         string shown = context.Show(path);
@@ -112,6 +145,14 @@ public static class CharCheckpoint
             return $"the optimizer starts afresh: the checkpoint was trained with {saved}, this run uses {optimizerName}";
         try
         {
+            InputFiles.CheckRegular(path, shown, "optimizer state file", InputFiles.MaxCheckpointBytes);
+            IReadOnlyDictionary<string, string> meta = Safetensors.ReadHeader(path).Metadata;
+            string checkpoint = context.Show(info.Path);
+            if (!meta.TryGetValue(ModelDigestKey, out string? boundTo))
+                return $"the optimizer starts afresh: {shown} does not record which save of {checkpoint} it belongs to";
+            if (!string.Equals(boundTo, info.Metadata.GetValueOrDefault(Safetensors.DigestKey), StringComparison.OrdinalIgnoreCase)
+                || meta.GetValueOrDefault("rnngen.sample.steps_trained") != info.Metadata.GetValueOrDefault("rnngen.sample.steps_trained"))
+                return $"the optimizer starts afresh: {shown} was saved with another save of {checkpoint} (a run stopped between the two saves)";
             Safetensors.LoadOptimizer(optimizer, model, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -11,7 +11,7 @@ namespace RnnGen.Sample.Models;
 /// <param name="Tensors">The generated class's parameter tensors.</param>
 /// <param name="ParameterCount">Parameters of one model.</param>
 /// <param name="LearningRate">Peak learning rate that suits the shape (AdamW, warm-up then cosine).</param>
-public sealed record CharShape(string Name, Func<ulong, ICharModel> Create, ModelArchitecture Architecture, IReadOnlyList<TensorInfo> Tensors, int ParameterCount, float LearningRate)
+public sealed record CharShape(string Name, Func<ulong, ITokenStepModel<float>> Create, ModelArchitecture Architecture, IReadOnlyList<TensorInfo> Tensors, int ParameterCount, float LearningRate)
 {
     /// <summary>Steps per window k2 (the unrolled length).</summary>
     public int Steps => Architecture.Steps;
@@ -33,7 +33,11 @@ public sealed record CharShape(string Name, Func<ulong, ICharModel> Create, Mode
     private static string Cell(LayerArchitecture l) => $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden})";
 }
 
-/// <summary>The character-model shapes this build has. To add one, declare a class below and list it in <see cref="All"/>.</summary>
+/// <summary>
+/// The character-model shapes this build has. To add one, declare a class below and list it in <see cref="All"/>. Each
+/// declares the runtime's <see cref="ITokenStepModel{T}"/>, which the generated members (<c>Step</c>, <c>StepState</c>,
+/// <c>ResetStepState</c>, <c>Forward</c>, <c>Loss</c>, <c>Backward</c>) already satisfy.
+/// </summary>
 public static class CharShapes
 {
     /// <summary>Symbols every shape can tell apart; a training text may have at most this many distinct characters.</summary>
@@ -65,7 +69,7 @@ public static class CharShapes
 [TokenInput(CharShapes.Vocabulary)]
 [Lstm(128)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
-public partial class SmallCharModel : ICharModel { }
+public partial class SmallCharModel : ITokenStepModel<float> { }
 
 /// <summary>
 /// medium (the default run): one LSTM layer of 256 units over one-hot characters, 32-step windows. Measured against
@@ -76,7 +80,7 @@ public partial class SmallCharModel : ICharModel { }
 [TokenInput(CharShapes.Vocabulary)]
 [Lstm(256)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
-public partial class MediumCharModel : ICharModel { }
+public partial class MediumCharModel : ITokenStepModel<float> { }
 
 /// <summary>large: two LSTM layers of 256 units, 64-step windows; about three times medium's compute per character, for runs of ten minutes or more.</summary>
 [RnnModel(Steps = 64, Batch = 16)]
@@ -84,4 +88,4 @@ public partial class MediumCharModel : ICharModel { }
 [Lstm(256)]
 [Lstm(256)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
-public partial class LargeCharModel : ICharModel { }
+public partial class LargeCharModel : ITokenStepModel<float> { }

@@ -1,6 +1,5 @@
 using RnnGen.Inference;
 using RnnGen.Randomness;
-using RnnGen.Sample.Models;
 
 namespace RnnGen.Sample.Text;
 
@@ -8,10 +7,10 @@ namespace RnnGen.Sample.Text;
 public static class TextGenerator
 {
     /// <summary>
-    /// Reads <paramref name="prompt"/> into a fresh state (zeros), then draws <paramref name="length"/> characters, each
+    /// Reads <paramref name="prompt"/> into a fresh state (zeros), then draws <paramref name="length"/> symbols (code points), each
     /// fed back as the next input. Temperature 0 takes the most likely character; 1 samples the model's distribution.
     /// </summary>
-    public static string Generate(ICharModel model, Alphabet alphabet, string prompt, int length, float temperature, ulong seed)
+    public static string Generate(ITokenStepModel<float> model, Alphabet alphabet, string prompt, int length, float temperature, ulong seed)
     {
         int[] ids = alphabet.Encode(prompt, "the prompt");
         if (ids.Length == 0) throw new SampleException("the prompt is empty; give at least one character.");
@@ -20,14 +19,14 @@ public static class TextGenerator
         model.ResetStepState();
         ReadOnlySpan<float> next = default;
         foreach (int id in ids) next = model.Step(id);
-        var text = new char[length];
+        var text = new System.Text.StringBuilder(length);
         for (int i = 0; i < length; i++)
         {
             // Only the alphabet's ids: the classes above it never occur in training (the head is sized for the capacity).
             int id = Sampling.Sample(next[..alphabet.Count], temperature, random);
-            text[i] = alphabet.Char(id);
+            text.Append(alphabet.Symbol(id));
             next = model.Step(id);
         }
-        return new string(text);
+        return text.ToString();
     }
 }

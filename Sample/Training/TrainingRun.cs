@@ -1,11 +1,12 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using RnnGen.Checkpoints;
 using RnnGen.Randomness;
 using RnnGen.Sample.Commands;
 using RnnGen.Sample.Models;
 using RnnGen.Sample.Plotting;
 using RnnGen.Sample.Text;
+using RnnGen.Training;
 
 namespace RnnGen.Sample.Training;
 
@@ -27,216 +28,312 @@ public static class TrainingRun
     /// <summary>Runs training; returns the exit code.</summary>
     public static int Execute(TrainSettings s, SampleContext context)
     {
-        TextWriter o = context.Out;
+        TrainingPlan plan = TrainingPlan.Create(s, context); // everything that can be wrong is checked before anything is written
+        using var session = TrainingSession.Start(plan, s, context);
+        PrintHeader(plan, session, s, context);
+        TrainingLog log = Train(plan, session, s, context);
+        (double trainBits, double validationBits) = Measure(plan, session, log, context.Out);
+        Save(plan, session, log, s, trainBits, validationBits, context);
+        ShowGenerated(plan, session, s, context.Out);
+        PrintWritten(plan, context);
+        return SampleApp.ExitOk;
+    }
 
-        // 1. Everything that can be wrong is checked before anything is written or trained.
-        CharCheckpoint.Info? resume = s.Resume is null ? null : CharCheckpoint.ReadInfo(context.Resolve(s.Resume), s.Shape, "--resume", context);
-        CharShape shape = resume?.Shape ?? (s.Shape is null ? CharShapes.Default : CharShapes.Find(s.Shape)
-            ?? throw new SampleException($"unknown shape '{s.Shape}'; this build has: {CharShapes.Names}.", SampleApp.ExitUsage));
-        // Resuming continues with the checkpoint's own batch, stride and learning rate unless told otherwise.
-        int? Saved(string key) => resume is not null && int.TryParse(resume.Metadata.GetValueOrDefault("rnngen.sample." + key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : null;
-        float? savedRate = resume is not null && float.TryParse(resume.Metadata.GetValueOrDefault("rnngen.sample.learning_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) && rate > 0 ? rate : null;
-        int lanes = s.Batch ?? Saved("lanes") ?? shape.Batch * CharShape.DefaultReplicas;
-        if (lanes % shape.Batch != 0)
-            throw new SampleException($"--batch {lanes} is not a multiple of shape '{shape.Name}''s compiled batch of {shape.Batch} lanes (e.g. {shape.Batch * CharShape.DefaultReplicas}).", SampleApp.ExitUsage);
-        int replicas = lanes / shape.Batch;
-        int stride = s.Stride ?? Math.Min(Saved("stride") ?? shape.Steps, shape.Steps);
-        if (stride > shape.Steps)
-            throw new SampleException($"--stride {stride} exceeds shape '{shape.Name}''s window of {shape.Steps} steps.", SampleApp.ExitUsage);
-        float learningRate = s.LearningRate ?? savedRate ?? shape.LearningRate;
-
-        (string text, string source) = ReadText(s.TextPath, context);
-        Alphabet alphabet = resume?.Alphabet ?? Alphabet.FromText(text, CharShapes.Vocabulary, source);
-        int[] ids = alphabet.Encode(text, source);
-        int split = (int)(ids.Length * (1 - ValidationFraction));
-        int[] train = ids[..split], validation = ids[split..];
-        int needed = (int)Math.Ceiling(lanes * (shape.Steps + 1) / ValidationFraction);
-        if (ids.Length < needed)
+    /// <summary>The replicas, their trainer and the optimizer of a run (resumed from the checkpoint's when there is one).</summary>
+    private sealed class TrainingSession : IDisposable
+    {
+        private TrainingSession(ITokenStepModel<float>[] replicas, StreamTrainer<float> trainer, Optimizer<float> optimizer, string? resumed)
         {
-            throw new SampleException(
-                $"{source} has {ids.Length:N0} characters; shape '{shape.Name}' with {lanes} lanes of {shape.Steps + 1} needs at least {needed:N0} " +
-                "(the last 10% is held out for validation); use a longer text or a smaller --batch.");
+            Replicas = replicas;
+            Trainer = trainer;
+            Optimizer = optimizer;
+            ResumedOptimizer = resumed;
         }
-        string prompt = s.Prompt ?? resume?.Prompt ?? DefaultPrompt(text, s.TextPath is null);
-        if (alphabet.Unknown(prompt) is { Length: > 0 } unknown)
-            throw new SampleException($"the prompt has characters the model has never seen: {Alphabet.Describe(unknown)}.");
 
-        string outputFolder = context.Resolve(s.Output);
-        string checkpointPath = s.Checkpoint is not null ? context.Resolve(s.Checkpoint)
-            : resume is not null ? resume.Path
-            : Path.Combine(outputFolder, "char-model.safetensors");
-        string plotPath = Path.Combine(outputFolder, "loss-curve.png"), csvPath = Path.Combine(outputFolder, "loss-curve.csv");
-        OutputFiles.EnsureWritable(checkpointPath, OutputFiles.Kind.Checkpoint, context);
-        string optimizerPath = CharCheckpoint.OptimizerPathFor(checkpointPath);
-        OutputFiles.EnsureWritable(optimizerPath, OutputFiles.Kind.Checkpoint, context);
-        OutputFiles.EnsureWritable(plotPath, OutputFiles.Kind.Png, context);
-        OutputFiles.EnsureWritable(csvPath, OutputFiles.Kind.Text, context);
+        public ITokenStepModel<float>[] Replicas { get; }
 
-        // 2. The models: one replica per lane group, all with the same parameters.
-        var models = new ICharModel[replicas];
-        for (int r = 0; r < replicas; r++) models[r] = shape.Create(s.Seed);
-        if (resume is not null) CharCheckpoint.Load(models[0], resume, context);
-        int threads = Math.Clamp(s.Threads ?? Environment.ProcessorCount, 1, replicas);
-        var trainer = new CharTrainer(models, stride, threads) { ClipNorm = s.Clip };
-        Optimizer<float> optimizer = CreateOptimizer(s.Optimizer, learningRate, s.WeightDecay);
-        string? resumedOptimizer = resume is null ? null : CharCheckpoint.ResumeOptimizer(optimizer, trainer.Model, resume, s.Optimizer, context);
+        public StreamTrainer<float> Trainer { get; }
 
-        int windowsPerEpoch = trainer.WindowsPerEpoch(train.Length, stride);
-        long totalWindows = s.Epochs is { } epochs ? Math.Max(1, (long)Math.Ceiling(epochs * windowsPerEpoch)) : long.MaxValue;
-        double budgetSeconds = s.Epochs is null ? s.Minutes * 60 : double.PositiveInfinity;
-        double unigram = UnigramBits(train, validation, alphabet.Count);
+        public Optimizer<float> Optimizer { get; }
 
+        /// <summary>What became of the resumed optimizer state, for the header; null when not resuming.</summary>
+        public string? ResumedOptimizer { get; }
+
+        /// <summary>The model the optimizer updates: the one saved and sampled.</summary>
+        public ITokenStepModel<float> Model => Replicas[0];
+
+        public static TrainingSession Start(TrainingPlan plan, TrainSettings s, SampleContext context)
+        {
+            var replicas = new ITokenStepModel<float>[plan.Replicas];
+            for (int r = 0; r < replicas.Length; r++) replicas[r] = plan.Shape.Create(s.Seed);
+            if (plan.Resume is not null) CharCheckpoint.Load(replicas[0], plan.Resume, context);
+            int threads = Math.Clamp(s.Threads ?? Environment.ProcessorCount, 1, replicas.Length);
+            var trainer = new StreamTrainer<float>(replicas, plan.Stride, threads) { ClipNorm = s.Clip };
+            Optimizer<float> optimizer = CreateOptimizer(s.Optimizer, plan.LearningRate, s.WeightDecay);
+            string? resumed = plan.Resume is null ? null : CharCheckpoint.ResumeOptimizer(optimizer, replicas[0], plan.Resume, s.Optimizer, context);
+            return new TrainingSession(replicas, trainer, optimizer, resumed);
+        }
+
+        public void Dispose()
+        {
+            Trainer.Dispose();
+            foreach (ITokenStepModel<float> m in Replicas) m.Dispose();
+        }
+    }
+
+    /// <summary>What the training loop did: the per-window and validation curves and the counts.</summary>
+    private sealed class TrainingLog
+    {
+        public List<(long Chars, double Bits)> TrainPoints { get; } = [];
+
+        public List<(long Chars, double Bits)> ValidationPoints { get; } = [];
+
+        public long Windows { get; set; }
+
+        public long Chars { get; set; }
+
+        public double Seconds { get; set; }
+
+        public double EvaluationSeconds { get; set; }
+
+        public double CharsPerSecond => Chars / Math.Max(Seconds - EvaluationSeconds, 1e-9);
+    }
+
+    private static long TotalWindows(TrainingPlan plan, TrainingSession session, TrainSettings s) =>
+        s.Epochs is { } epochs ? Math.Max(1, (long)Math.Ceiling(epochs * session.Trainer.WindowsFor(plan.Train.Length, plan.Stride))) : long.MaxValue;
+
+    private static void PrintHeader(TrainingPlan plan, TrainingSession session, TrainSettings s, SampleContext context)
+    {
+        TextWriter o = context.Out;
+        CharShape shape = plan.Shape;
+        int replicas = plan.Replicas, threads = session.Trainer.Threads;
+        int characters = plan.Train.Length + plan.Validation.Length;
+        long totalWindows = TotalWindows(plan, session, s);
         o.WriteLine($"RnnGen sample: a character-level language model compiled by RnnGen.");
         o.WriteLine($"  model      {shape.Name}: {shape.Layers} over {CharShapes.Vocabulary} one-hot symbols, {shape.ParameterCount:N0} parameters ({shape.Architecture.Name})");
-        o.WriteLine($"  text       {source}: {ids.Length:N0} characters, {alphabet.Count} distinct; {train.Length:N0} train, {validation.Length:N0} held out (the last 10%)");
-        o.WriteLine($"  training   truncated BPTT: window {shape.Steps}, stride {stride}, {lanes} lanes ({replicas} replica{(replicas > 1 ? "s" : "")} × {shape.Batch} on {threads} thread{(threads > 1 ? "s" : "")}); " +
-                    $"{s.Optimizer} lr {Fmt(learningRate)} (warm-up {s.Warmup}, cosine), clip {Fmt(s.Clip)}");
+        o.WriteLine($"  text       {plan.Source}: {characters:N0} characters, {plan.Alphabet.Count} distinct; {plan.Train.Length:N0} train, {plan.Validation.Length:N0} held out (the last 10%)");
+        o.WriteLine($"  training   truncated BPTT: window {shape.Steps}, stride {plan.Stride}, {plan.Lanes} lanes ({replicas} replica{(replicas > 1 ? "s" : "")} × {shape.Batch} on {threads} thread{(threads > 1 ? "s" : "")}); " +
+                    $"{s.Optimizer} lr {Fmt(plan.LearningRate)} (warm-up {s.Warmup}, cosine), clip {Fmt(s.Clip)}");
         o.WriteLine($"  budget     {(s.Epochs is { } e ? $"{Fmt(e)} epoch{(e == 1 ? "" : "s")} ({totalWindows:N0} steps)" : $"{Fmt(s.Minutes)} minute{(s.Minutes == 1 ? "" : "s")}")}" +
-                    $"{(resume is not null ? $"; resuming from {context.Show(resume.Path)} ({resumedOptimizer})" : "")}");
-        o.WriteLine($"  baseline   a unigram model (letter frequencies only) scores {unigram:F2} bits/char on the held-out text");
+                    $"{(plan.Resume is { } resume ? $"; resuming from {context.Show(resume.Path)} ({session.ResumedOptimizer})" : "")}");
+        o.WriteLine($"  baseline   a unigram model (letter frequencies only) scores {UnigramBits(plan.Train, plan.Validation, plan.Alphabet.Count):F2} bits/char on the held-out text");
         o.WriteLine("Ctrl+C stops early and keeps the model learned so far.");
         o.WriteLine();
+    }
 
-        // 3. Train: warm-up by steps, then a cosine decay over the budget (time or steps) to 5% of the peak. The steps are the
-        // optimizer's, so a resumed optimizer, whose moments are already warm, skips the warm-up.
-        var clock = Stopwatch.StartNew();
-        double Progress(long done) => Math.Clamp(Math.Max(clock.Elapsed.TotalSeconds / budgetSeconds, (double)done / totalWindows), 0, 1);
-        long windowsDone = 0, charsDone = 0;
-        optimizer.Schedule = LearningRateSchedule.From(step =>
-            step <= s.Warmup ? learningRate * (double)step / s.Warmup
-            : learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * Progress(windowsDone)))));
-        var trainPoints = new List<(long Chars, double Bits)>();
-        var validationPoints = new List<(long Chars, double Bits)>();
-        var bar = new ProgressBar(o, context.Interactive);
-        var random = new Xoshiro256StarStar(s.Seed ^ 0x5EED);
-        double smoothed = double.NaN, evaluationSeconds = 0;
-        int nextEvaluation = 1;
+    /// <summary>
+    /// The training loop: each epoch starts the lanes at a fresh random offset, so windows cut the text at new places; a
+    /// warm-up by steps, then a cosine decay over the budget (time or steps) to 5% of the peak. The steps are the
+    /// optimizer's, so a resumed optimizer, whose moments are already warm, skips the warm-up. Ctrl+C stops early.
+    /// </summary>
+    private static TrainingLog Train(TrainingPlan plan, TrainingSession session, TrainSettings s, SampleContext context)
+    {
         const int Evaluations = 10;
+        StreamTrainer<float> trainer = session.Trainer;
+        int windowsPerEpoch = trainer.WindowsFor(plan.Train.Length, plan.Stride);
+        long totalWindows = TotalWindows(plan, session, s);
+        double budgetSeconds = s.Epochs is null ? s.Minutes * 60 : double.PositiveInfinity;
+        var log = new TrainingLog();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double Progress(long done) => Math.Clamp(Math.Max(clock.Elapsed.TotalSeconds / budgetSeconds, (double)done / totalWindows), 0, 1);
+        bool Running() => log.Windows < totalWindows && clock.Elapsed.TotalSeconds < budgetSeconds;
+        session.Optimizer.Schedule = LearningRateSchedule.From(step =>
+            step <= s.Warmup ? plan.LearningRate * (double)step / s.Warmup
+            : plan.LearningRate * (0.05 + 0.95 * 0.5 * (1 + Math.Cos(Math.PI * Progress(log.Windows)))));
+        var bar = new ProgressBar(context.Out, context.Interactive);
+        var random = new Xoshiro256StarStar(s.Seed ^ 0x5EED);
+        double smoothed = double.NaN;
+        int nextEvaluation = 1;
         bool stoppedEarly = false;
         try
         {
-            while (windowsDone < totalWindows && clock.Elapsed.TotalSeconds < budgetSeconds)
+            while (Running() && !stoppedEarly)
             {
-                // Each epoch starts the lanes at a fresh random offset, so windows cut the text at new places.
-                int shift = random.NextInt(train.Length);
-                trainer.ResetState();
-                for (int w = 0; w < windowsPerEpoch && windowsDone < totalWindows && clock.Elapsed.TotalSeconds < budgetSeconds; w++)
+                int shift = random.NextInt(plan.Train.Length);
+                for (int w = 0; w < windowsPerEpoch && Running(); w++)
                 {
                     if (context.Cancel.IsCancellationRequested) { stoppedEarly = true; break; }
-                    double nats = trainer.TrainWindow(train, shift, w, optimizer);
-                    windowsDone++;
-                    charsDone += (w == 0 ? shape.Steps : stride) * (long)lanes;
-                    double bits = nats / Ln2;
-                    trainPoints.Add((charsDone, bits));
+                    double bits = trainer.TrainWindow(plan.Train, w, session.Optimizer, shift) / Ln2;
+                    log.Windows++;
+                    log.Chars += (w == 0 ? plan.Shape.Steps : plan.Stride) * (long)plan.Lanes;
+                    log.TrainPoints.Add((log.Chars, bits));
                     smoothed = double.IsNaN(smoothed) ? bits : 0.97 * smoothed + 0.03 * bits;
-                    double progress = Progress(windowsDone);
+                    double progress = Progress(log.Windows);
                     if (progress >= (double)nextEvaluation / Evaluations && nextEvaluation < Evaluations)
                     {
-                        var t = Stopwatch.StartNew();
-                        validationPoints.Add((charsDone, trainer.Evaluate(validation) / Ln2));
-                        evaluationSeconds += t.Elapsed.TotalSeconds;
+                        var t = System.Diagnostics.Stopwatch.StartNew();
+                        log.ValidationPoints.Add((log.Chars, trainer.Evaluate(plan.Validation).MeanLoss / Ln2));
+                        log.EvaluationSeconds += t.Elapsed.TotalSeconds;
+                        // The next window starts from zeros, as the sample's runs always have (same seed, same model).
+                        trainer.ResetState();
                         while (progress >= (double)nextEvaluation / Evaluations) nextEvaluation++;
                     }
-                    double seconds = clock.Elapsed.TotalSeconds;
-                    double eta = s.Epochs is null ? budgetSeconds - seconds : seconds / Math.Max(progress, 1e-9) * (1 - progress);
-                    string valid = validationPoints.Count > 0 ? $"  valid {validationPoints[^1].Bits:F2}" : "";
-                    bar.Report(progress,
-                        $"step {windowsDone:N0}  loss {smoothed * Ln2:F3} nats = {smoothed:F2} bits/char{valid}  {charsDone / Math.Max(seconds - evaluationSeconds, 1e-9):N0} chars/s  ETA {Duration(eta)}");
+                    log.Seconds = clock.Elapsed.TotalSeconds;
+                    double eta = s.Epochs is null ? budgetSeconds - log.Seconds : log.Seconds / Math.Max(progress, 1e-9) * (1 - progress);
+                    string valid = log.ValidationPoints.Count > 0 ? $"  valid {log.ValidationPoints[^1].Bits:F2}" : "";
+                    bar.Report(progress, $"step {log.Windows:N0}  loss {smoothed * Ln2:F3} nats = {smoothed:F2} bits/char{valid}  {log.CharsPerSecond:N0} chars/s  ETA {Duration(eta)}");
                 }
-                if (stoppedEarly) break;
             }
         }
         catch (TrainingDivergedException ex)
         {
             bar.Finish();
-            throw new SampleException($"training diverged at step {windowsDone + 1} (loss {ex.Loss:G3}, gradient norm {ex.GradientNorm:G3}); nothing was saved. Try a lower --lr than {Fmt(learningRate)} or a --clip.");
+            string kept = File.Exists(plan.Outputs.Checkpoint) ? $"nothing was saved and {context.Show(plan.Outputs.Checkpoint)} keeps its last good model" : "nothing was saved";
+            throw new SampleException($"training diverged at step {log.Windows + 1} (loss {ex.Loss:G3}, gradient norm {ex.GradientNorm:G3}); {kept}. Try a lower --lr than {Fmt(plan.LearningRate)} or a --clip.");
         }
-        double trainSeconds = clock.Elapsed.TotalSeconds;
-        bar.Report(Progress(windowsDone), $"step {windowsDone:N0}  {smoothed:F2} bits/char  {charsDone / Math.Max(trainSeconds - evaluationSeconds, 1e-9):N0} chars/s  done in {Duration(trainSeconds)}", force: true);
+        log.Seconds = clock.Elapsed.TotalSeconds;
+        bar.Report(Progress(log.Windows), $"step {log.Windows:N0}  {smoothed:F2} bits/char  {log.CharsPerSecond:N0} chars/s  done in {Duration(log.Seconds)}", force: true);
         bar.Finish();
-        if (stoppedEarly) o.WriteLine($"Stopped early (Ctrl+C) after {windowsDone:N0} steps; keeping the model as it is.");
-        if (windowsDone == 0) throw new SampleException("no training step was taken; nothing was saved.");
+        if (stoppedEarly) context.Out.WriteLine($"Stopped early (Ctrl+C) after {log.Windows:N0} steps; keeping the model as it is.");
+        if (log.Windows == 0) throw new SampleException("no training step was taken; nothing was saved.");
+        return log;
+    }
 
-        // 4. Measure: bits per character on the training text and on the held-out text.
+    /// <summary>Bits per character on the training text and on the held-out text.</summary>
+    private static (double Train, double Validation) Measure(TrainingPlan plan, TrainingSession session, TrainingLog log, TextWriter o)
+    {
         o.WriteLine("Evaluating…");
-        double trainBits = trainer.Evaluate(train) / Ln2, validationBits = trainer.Evaluate(validation) / Ln2;
-        validationPoints.Add((charsDone, validationBits));
-        long totalChars = charsDone + (resume is null ? 0 : ParseLong(resume.Metadata, "rnngen.sample.chars_trained"));
+        double trainBits = session.Trainer.Evaluate(plan.Train).MeanLoss / Ln2;
+        double validationBits = session.Trainer.Evaluate(plan.Validation).MeanLoss / Ln2;
+        log.ValidationPoints.Add((log.Chars, validationBits));
         o.WriteLine($"  train      {trainBits:F3} bits/char");
-        o.WriteLine($"  validation {validationBits:F3} bits/char   (unigram baseline {unigram:F2}; {windowsDone:N0} steps, {charsDone:N0} characters in {Duration(trainSeconds)}, " +
-                    $"{charsDone / Math.Max(trainSeconds - evaluationSeconds, 1e-9):N0} chars/s)");
+        o.WriteLine($"  validation {validationBits:F3} bits/char   (unigram baseline {UnigramBits(plan.Train, plan.Validation, plan.Alphabet.Count):F2}; " +
+                    $"{log.Windows:N0} steps, {log.Chars:N0} characters in {Duration(log.Seconds)}, {log.CharsPerSecond:N0} chars/s)");
+        return (trainBits, validationBits);
+    }
 
-        // 5. Save: checkpoint with metadata, loss curve (PNG and CSV).
-        ICharModel model = trainer.Model;
+    /// <summary>
+    /// The checkpoint with its metadata, the optimizer state beside it (bound to this save of the checkpoint), and the loss
+    /// curve (PNG and CSV). Every file is first written and flushed to a temporary file; only when all four are written are
+    /// they renamed over the old ones, checkpoint first: a failure before that replaces nothing, and a stop between the
+    /// renames leaves an optimizer file that a resume recognises as another save's and does not use.
+    /// </summary>
+    private static void Save(TrainingPlan plan, TrainingSession session, TrainingLog log, TrainSettings s, double trainBits, double validationBits, SampleContext context)
+    {
+        RefuseUseless(plan, session, validationBits, context);
+        CharCheckpoint.Info? resume = plan.Resume;
+        string stepsTrained = (log.Windows + (resume is null ? 0 : ParseLong(resume.Metadata, "rnngen.sample.steps_trained"))).ToString(CultureInfo.InvariantCulture);
         var metadata = new Dictionary<string, string>
         {
-            ["text"] = s.TextPath is null ? CorpusFile : Path.GetFileName(source),
+            ["text"] = s.TextPath is null ? CorpusFile : Path.GetFileName(plan.Source),
             ["optimizer"] = s.Optimizer,
-            ["learning_rate"] = Fmt(learningRate),
+            ["learning_rate"] = Fmt(plan.LearningRate),
             ["warmup_steps"] = Fmt(s.Warmup),
             ["clip_norm"] = Fmt(s.Clip),
             ["weight_decay"] = Fmt(s.WeightDecay),
-            ["window"] = Fmt(shape.Steps),
-            ["stride"] = Fmt(stride),
-            ["lanes"] = Fmt(lanes),
+            ["window"] = Fmt(plan.Shape.Steps),
+            ["stride"] = Fmt(plan.Stride),
+            ["lanes"] = Fmt(plan.Lanes),
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
             ["budget"] = s.Epochs is { } ep ? $"{Fmt(ep)} epochs" : $"{Fmt(s.Minutes)} minutes",
-            ["steps_trained"] = (windowsDone + (resume is null ? 0 : ParseLong(resume.Metadata, "rnngen.sample.steps_trained"))).ToString(CultureInfo.InvariantCulture),
-            ["chars_trained"] = totalChars.ToString(CultureInfo.InvariantCulture),
+            ["steps_trained"] = stepsTrained,
+            ["chars_trained"] = (log.Chars + (resume is null ? 0 : ParseLong(resume.Metadata, "rnngen.sample.chars_trained"))).ToString(CultureInfo.InvariantCulture),
             ["train_bits_per_char"] = trainBits.ToString("F4", CultureInfo.InvariantCulture),
             ["validation_bits_per_char"] = validationBits.ToString("F4", CultureInfo.InvariantCulture),
         };
-        CharCheckpoint.Save(model, checkpointPath, shape, alphabet, prompt, metadata);
-        CharCheckpoint.SaveOptimizer(optimizer, model, optimizerPath, shape);
-        WriteLossCurve(plotPath, csvPath, trainPoints, validationPoints, unigram, shape, source);
-
-        // 6. Show what it learned.
-        o.WriteLine();
-        o.WriteLine($"Generated from the prompt \"{Escape(prompt)}\" (temperature {Fmt(s.Temperature)}, single-step inference):");
-        o.WriteLine();
-        o.WriteLine(prompt + TextGenerator.Generate(model, alphabet, prompt, s.Length, s.Temperature, s.Seed));
-        o.WriteLine();
-        o.WriteLine($"Wrote (in {context.Show(outputFolder)}{Path.DirectorySeparatorChar}, created if missing):");
-        o.WriteLine($"  {context.Show(checkpointPath)}   checkpoint: safetensors, PyTorch tensor names, alphabet and settings in its metadata");
-        o.WriteLine($"  {context.Show(optimizerPath)}   optimizer state (moments, step count): --resume continues it");
-        o.WriteLine($"  {context.Show(plotPath)}   loss curve (train and validation bits/char)");
-        o.WriteLine($"  {context.Show(csvPath)}   the same numbers as CSV");
-        o.WriteLine($"Next: dotnet run --project Sample -c Release -- sample --checkpoint {context.Show(checkpointPath)} --prompt \"{Escape(prompt)}\"");
-        return SampleApp.ExitOk;
-    }
-
-    /// <summary>The text to train on: the user's file, or the bundled corpus.</summary>
-    private static (string Text, string Source) ReadText(string? path, SampleContext context)
-    {
-        string full = path is null ? Path.Combine(AppContext.BaseDirectory, "Data", CorpusFile) : context.Resolve(path);
-        string shown = path is null ? CorpusFile + " (bundled)" : context.Show(full);
-        if (Directory.Exists(full)) throw new SampleException($"{shown} is a folder; give a text file.");
-        if (!File.Exists(full)) throw new SampleException(path is null ? $"the bundled corpus is missing at {full}; rebuild the sample." : $"text file {shown} not found.");
-        string text;
+        TrainingOutputs outputs = plan.Outputs;
+        var staged = new List<PendingFile>(4);
+        int committed = 0;
         try
         {
-            text = File.ReadAllText(full, new UTF8Encoding(false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new SampleException($"{shown} is not UTF-8 text.");
+            staged.Add(CharCheckpoint.Stage(session.Model, outputs.Checkpoint, plan.Shape, plan.Alphabet, plan.Prompt, metadata));
+            PauseForTest("checkpoint", context);
+            string digest = CharCheckpoint.DigestOf(staged[0].TemporaryPath);
+            staged.Add(CharCheckpoint.StageOptimizer(session.Optimizer, session.Model, outputs.Optimizer, plan.Shape, digest, stepsTrained));
+            PauseForTest("optimizer", context);
+            (byte[] png, byte[] csv) = LossCurve(log.TrainPoints, log.ValidationPoints, UnigramBits(plan.Train, plan.Validation, plan.Alphabet.Count), plan.Shape, plan.Source);
+            staged.Add(OutputFiles.Stage(outputs.Plot, png));
+            staged.Add(OutputFiles.Stage(outputs.Csv, csv));
+            PauseForTest("curve", context);
+            foreach (PendingFile file in staged)
+            {
+                file.Commit();
+                committed++;
+                if (committed == 1) PauseForTest("commit", context);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new SampleException($"cannot read {shown}: {ex.Message}");
+            // Name the file being written, not its temporary file (".name.<32 hex digits>.tmp").
+            string message = System.Text.RegularExpressions.Regex.Replace(ex.Message, @"\.(?<name>[^/\\'""]+)\.[0-9a-f]{32}\.tmp", "${name}");
+            foreach (string path in new[] { outputs.Checkpoint, outputs.Optimizer, outputs.Plot, outputs.Csv })
+                message = message.Replace(path, context.Show(path), StringComparison.Ordinal);
+            throw new SampleException(committed == 0
+                ? $"cannot save: {message.TrimEnd('.')}; no file was replaced."
+                : $"cannot save: {message.TrimEnd('.')}; {string.Join(", ", staged.Take(committed).Select(f => context.Show(f.Path)))} replaced, the rest kept.");
         }
-        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
-        if (text.Length == 0) throw new SampleException($"{shown} is empty.");
-        if (text.Contains('\0', StringComparison.Ordinal)) throw new SampleException($"{shown} looks binary (it contains NUL characters), not text.");
-        return (text, shown);
+        finally
+        {
+            foreach (PendingFile file in staged) file.Dispose();
+        }
     }
 
-    private static string DefaultPrompt(string text, bool bundled)
+    /// <summary>
+    /// Refuses to save a model that is worse than useless — non-finite parameters or validation, or a validation loss far
+    /// (more than <see cref="MaxRegressionBits"/>) above the model already in the checkpoint file — and says the old file is kept.
+    /// </summary>
+    private static void RefuseUseless(TrainingPlan plan, TrainingSession session, double validationBits, SampleContext context)
     {
-        if (bundled) return "Holmes ";
-        string line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? text[..1];
-        string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join(' ', words.Take(3)) + " ";
+        string checkpoint = plan.Outputs.Checkpoint;
+        string kept = File.Exists(checkpoint) ? $"nothing was saved and {context.Show(checkpoint)} keeps its last good model" : "nothing was saved";
+        bool finite = double.IsFinite(validationBits);
+        foreach (float p in session.Model.Parameters)
+        {
+            if (!float.IsFinite(p)) { finite = false; break; }
+        }
+        if (!finite)
+            throw new SampleException($"the trained model is useless (validation {Fmt(validationBits)} bits/char, parameters not all finite); {kept}. Try a lower --lr than {Fmt(plan.LearningRate)} or a --clip.");
+        if (!File.Exists(checkpoint) || !OutputFiles.IsOurs(checkpoint, OutputFiles.Kind.Checkpoint)) return;
+        double previous;
+        try
+        {
+            if (!double.TryParse(Safetensors.ReadHeader(checkpoint).Metadata.GetValueOrDefault("rnngen.sample.validation_bits_per_char"), NumberStyles.Float, CultureInfo.InvariantCulture, out previous) || !double.IsFinite(previous))
+                return;
+        }
+        catch (IOException)
+        {
+            return; // the old file is damaged: nothing to keep
+        }
+        if (validationBits > previous + MaxRegressionBits)
+        {
+            throw new SampleException(
+                $"validation {validationBits:F3} bits/char is far above the {previous:F3} of the model in {context.Show(checkpoint)}; {kept}. " +
+                $"Try a lower --lr than {Fmt(plan.LearningRate)}, or another --checkpoint to keep both.");
+        }
+    }
+
+    /// <summary>How much worse (bits per character on the held-out text) a model may be than the one it replaces.</summary>
+    public const double MaxRegressionBits = 1.0;
+
+    /// <summary>Test hook: with <c>RNNGEN_TEST_PAUSE_IN_SAVE</c> = <paramref name="stage"/>, says so on stderr and waits (<c>RNNGEN_TEST_PAUSE_SECONDS</c>, default 30), so a test can kill the process there.</summary>
+    private static void PauseForTest(string stage, SampleContext context)
+    {
+        if (Environment.GetEnvironmentVariable("RNNGEN_TEST_PAUSE_IN_SAVE") != stage) return;
+        double seconds = double.TryParse(Environment.GetEnvironmentVariable("RNNGEN_TEST_PAUSE_SECONDS"), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : 30;
+        context.Error.WriteLine($"test pause: in save, {stage}");
+        context.Error.Flush();
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+    }
+
+    private static void ShowGenerated(TrainingPlan plan, TrainingSession session, TrainSettings s, TextWriter o)
+    {
+        o.WriteLine();
+        o.WriteLine($"Generated from the prompt \"{Escape(plan.Prompt)}\" (temperature {Fmt(s.Temperature)}, single-step inference):");
+        o.WriteLine();
+        o.WriteLine(plan.Prompt + TextGenerator.Generate(session.Model, plan.Alphabet, plan.Prompt, s.Length, s.Temperature, s.Seed));
+        o.WriteLine();
+    }
+
+    private static void PrintWritten(TrainingPlan plan, SampleContext context)
+    {
+        TextWriter o = context.Out;
+        TrainingOutputs f = plan.Outputs;
+        o.WriteLine($"Wrote (in {context.Show(f.Folder)}{Path.DirectorySeparatorChar}, created if missing):");
+        o.WriteLine($"  {context.Show(f.Checkpoint)}   checkpoint: safetensors, PyTorch tensor names, alphabet and settings in its metadata");
+        o.WriteLine($"  {context.Show(f.Optimizer)}   optimizer state (moments, step count): --resume continues it");
+        o.WriteLine($"  {context.Show(f.Plot)}   loss curve (train and validation bits/char)");
+        o.WriteLine($"  {context.Show(f.Csv)}   the same numbers as CSV");
+        o.WriteLine($"Next: dotnet run --project Sample -c Release -- sample --checkpoint {context.Show(f.Checkpoint)} --prompt \"{Escape(plan.Prompt)}\"");
     }
 
     /// <summary>Cross-entropy of the held-out text under the training text's character frequencies (add-one smoothed), in bits.</summary>
@@ -259,7 +356,8 @@ public static class TrainingRun
         _ => throw new SampleException($"unknown optimizer '{name}'; use adamw, adam, sgd, rmsprop or adagrad.", SampleApp.ExitUsage),
     };
 
-    private static void WriteLossCurve(string pngPath, string csvPath, List<(long Chars, double Bits)> train, List<(long Chars, double Bits)> validation, double unigram, CharShape shape, string source)
+    /// <summary>The loss-curve PNG and CSV, as bytes.</summary>
+    private static (byte[] Png, byte[] Csv) LossCurve(List<(long Chars, double Bits)> train, List<(long Chars, double Bits)> validation, double unigram, CharShape shape, string source)
     {
         // The training curve: the per-window losses averaged in about 80 bins (single windows are noisy).
         int bins = Math.Min(80, train.Count);
@@ -284,21 +382,28 @@ public static class TrainingRun
         chart.References.Add(new ReferenceLine(unigram, $"unigram {unigram:F2}", Rgb.FromHex(0x888888)));
         var canvas = new Canvas(1000, 600, Rgb.White);
         chart.Draw(canvas, 0, 0, canvas.Width, canvas.Height);
-        OutputFiles.WriteAtomically(pngPath, Png.Encode(canvas, [new("Software", OutputFiles.Mark), new("Title", chart.Title)]));
+        byte[] png = Png.Encode(canvas, [new("Software", OutputFiles.Mark), new("Title", chart.Title)]);
 
         var csv = new StringBuilder();
         csv.AppendLine(CultureInfo.InvariantCulture, $"# {OutputFiles.Mark} loss curve: bits per character against characters trained");
         csv.AppendLine("series,characters,bits_per_char");
         foreach ((long c, double b) in train) csv.AppendLine(CultureInfo.InvariantCulture, $"train,{c},{b:F4}");
         foreach ((long c, double b) in validation) csv.AppendLine(CultureInfo.InvariantCulture, $"validation,{c},{b:F4}");
-        OutputFiles.WriteAtomically(csvPath, Encoding.UTF8.GetBytes(csv.ToString()));
+        return (png, Encoding.UTF8.GetBytes(csv.ToString()));
     }
 
     private static long ParseLong(IReadOnlyDictionary<string, string> metadata, string key) =>
         metadata.TryGetValue(key, out string? v) && long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : 0;
 
     /// <summary>A number as the user typed it: invariant, no trailing zeros.</summary>
-    public static string Fmt(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+    public static string Fmt(double v)
+    {
+        double a = Math.Abs(v);
+        // Very large or very small numbers in exponent form (1E+30, 1E-30), not as 31 digits or as 0.
+        return a != 0 && (a >= 1e9 || a < 1e-4) || !double.IsFinite(v)
+            ? v.ToString("0.#####E+0", CultureInfo.InvariantCulture)
+            : v.ToString("0.######", CultureInfo.InvariantCulture);
+    }
 
     /// <summary>m:ss.</summary>
     public static string Duration(double seconds)

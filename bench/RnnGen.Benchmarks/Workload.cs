@@ -6,18 +6,20 @@ namespace RnnGen.Benchmarks;
 /// <summary>One configuration of the peer workload: a generated model with fixed random inputs and targets.</summary>
 public sealed class Workload
 {
-    private Workload(string cell, int input, int hidden, int steps, int batch, IRnnModel<float> model, Action forward, Func<float> train,
-        Action loss, Action backward, Action update)
+    private Workload(IRnnModel<float> model, Action forward, Func<float> train, Action loss, Action backward, Action update)
     {
-        Cell = cell; Input = input; Hidden = hidden; Steps = steps; Batch = batch;
+        if (model.Architecture.Layers.Count != 1)
+            throw new ArgumentException($"The peer workload has one recurrent layer; {model.Architecture.Name} has {model.Architecture.Layers.Count}.", nameof(model));
         Model = model; Forward = forward; Train = train; Loss = loss; Backward = backward; Update = update;
     }
 
-    public string Cell { get; }
-    public int Input { get; }
-    public int Hidden { get; }
-    public int Steps { get; }
-    public int Batch { get; }
+    /// <summary>The layer's cell as the peer scripts spell it (lstm, gru, rnn).</summary>
+    public string Cell => Layer.Cell.ToString().ToLowerInvariant();
+    public int Input => Model.InputSize;
+    public int Hidden => Layer.Hidden;
+    public int Steps => Model.Steps;
+    public int Batch => Model.Batch;
+    private LayerArchitecture Layer => Model.Architecture.Layers[0];
     public int Classes => Input;
     public IRnnModel<float> Model { get; }
 
@@ -41,7 +43,7 @@ public sealed class Workload
     /// <summary>Forward FLOPs as torch_peer.py counts them: T·B·(2·G·H·(I+H) + 2·H·C).</summary>
     public double ForwardFlops => (double)Steps * Batch * (2.0 * Gates * Hidden * (Input + Hidden) + 2.0 * Hidden * Classes);
 
-    private int Gates => Cell switch { "lstm" => 4, "gru" => 3, _ => 1 };
+    private int Gates => Layer.Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
 
     /// <summary>The model's bytes plus the SGD optimizer's (none without momentum).</summary>
     public MemoryFootprint Footprint => Model.Footprint;
@@ -53,17 +55,17 @@ public sealed class Workload
 
     public static Workload Create(string key) => key switch
     {
-        "lstm-65-128-32-1" => Make("lstm", new Lstm_I65_H128_T32_B1(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
-        "lstm-65-128-32-16" => Make("lstm", new Lstm_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
-        "gru-65-128-32-16" => Make("gru", new Gru_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
-        "rnn-65-128-32-16" => Make("rnn", new Rnn_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
-        "lstm-128-256-64-16" => Make("lstm", new Lstm_I128_H256_T64_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
-        "lstm-512-512-64-64" => Make("lstm", new Lstm_I512_H512_T64_B64(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
-        "lstm-65-128-1024-16" => Make("lstm", new Lstm_I65_H128_T1024_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-65-128-32-1" => Make(new Lstm_I65_H128_T32_B1(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-65-128-32-16" => Make(new Lstm_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "gru-65-128-32-16" => Make(new Gru_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "rnn-65-128-32-16" => Make(new Rnn_I65_H128_T32_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-128-256-64-16" => Make(new Lstm_I128_H256_T64_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-512-512-64-64" => Make(new Lstm_I512_H512_T64_B64(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
+        "lstm-65-128-1024-16" => Make(new Lstm_I65_H128_T1024_B16(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
         _ => throw new ArgumentException($"Unknown configuration '{key}'. Known: {string.Join(", ", PeerConfigs)}, lstm-65-128-1024-16.", nameof(key)),
     };
 
-    private static Workload Make<TModel>(string cell, TModel model, Action<TModel, float[]> forward, Func<TModel, float[], int[], IOptimizer<float>, float> train)
+    private static Workload Make<TModel>(TModel model, Action<TModel, float[]> forward, Func<TModel, float[], int[], IOptimizer<float>, float> train)
         where TModel : IRnnModel<float>, IVectorInputModel<float>, IClassTargetModel<float>
     {
         var random = new Xoshiro256StarStar(42);
@@ -72,10 +74,8 @@ public sealed class Workload
         var y = new int[model.OutputSteps * model.Batch];
         for (int i = 0; i < y.Length; i++) y[i] = random.NextInt(model.OutputSize);
         var sgd = new Sgd<float>(0.01f);
-        return new Workload(cell, model.InputSize, HiddenOf(model), model.Steps, model.Batch, model, () => forward(model, x), () => train(model, x, y, sgd),
+        return new Workload(model, () => forward(model, x), () => train(model, x, y, sgd),
             () => model.Loss(y), () => model.Backward(y),
             () => { GradientClipping.ClipByGlobalNorm(model.Gradients, 5f); sgd.Step(model.Parameters, model.Gradients); });
     }
-
-    private static int HiddenOf(IRnnModel<float> model) => model.Tensors.Single(t => t.Name == "rnn.weight_hh_l0").Shape[1];
 }
