@@ -130,6 +130,7 @@ internal sealed partial class ModelEmitter
             $"global::RnnGen.{(_plan.IsDecoding ? "IGeneratingModel" : "ISupervisedModel")}<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>",
             "global::System.IDisposable",
         };
+        if (_plan.CanStep) interfaces.Insert(4, Interface(TokenInput ? "ITokenStepModel" : "IVectorStepModel"));
         _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
         using (_w.Block())
         {

@@ -327,27 +327,16 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
         for (int r = 1; r < _replicas.Length; r++) _replicas[0].Parameters.CopyTo(_replicas[r].Parameters);
     }
 
-    private static void Add(Span<T> into, ReadOnlySpan<T> values)
+    /// <summary><c>into += values</c>, vectorized.</summary>
+    private static unsafe void Add(Span<T> into, ReadOnlySpan<T> values)
     {
-        if (typeof(T) == typeof(float))
-        {
-            Span<float> a = MemoryMarshal.Cast<T, float>(into);
-            ReadOnlySpan<float> b = MemoryMarshal.Cast<T, float>(values);
-            Kernels.Elementwise.Add(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(a), a.Length);
-            return;
-        }
-        for (int i = 0; i < into.Length; i++) into[i] += values[i];
+        fixed (T* a = into, b = values) Kernels.Elementwise.Add(a, b, a, into.Length);
     }
 
-    private static void Scale(Span<T> values, T factor)
+    /// <summary><c>values *= factor</c>, vectorized.</summary>
+    private static unsafe void Scale(Span<T> values, T factor)
     {
-        if (typeof(T) == typeof(float))
-        {
-            Span<float> a = MemoryMarshal.Cast<T, float>(values);
-            Kernels.Elementwise.Scale(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(a), a.Length, Unsafe.As<T, float>(ref factor));
-            return;
-        }
-        for (int i = 0; i < values.Length; i++) values[i] *= factor;
+        fixed (T* a = values) Kernels.Elementwise.Scale(a, a, values.Length, factor);
     }
 
     /// <summary>Dedicated threads that run replicas r ≡ t (mod threads) for t ≥ 1; the caller runs t = 0.</summary>

@@ -69,7 +69,7 @@ public static class CharShapes
 [TokenInput(CharShapes.Vocabulary)]
 [Lstm(128)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
-public partial class SmallCharModel : ITokenStepModel<float> { }
+public partial class SmallCharModel { }
 
 /// <summary>
 /// medium (the default run): one LSTM layer of 256 units over one-hot characters, 32-step windows. Measured against
@@ -80,7 +80,7 @@ public partial class SmallCharModel : ITokenStepModel<float> { }
 [TokenInput(CharShapes.Vocabulary)]
 [Lstm(256)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
-public partial class MediumCharModel : ITokenStepModel<float> { }
+public partial class MediumCharModel { }
 
 /// <summary>large: two LSTM layers of 256 units, 64-step windows; about three times medium's compute per character, for runs of ten minutes or more.</summary>
 [RnnModel(Steps = 64, Batch = 16)]
@@ -88,4 +88,4 @@ public partial class MediumCharModel : ITokenStepModel<float> { }
 [Lstm(256)]
 [Lstm(256)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
-public partial class LargeCharModel : ITokenStepModel<float> { }
+public partial class LargeCharModel { }

@@ -155,6 +155,14 @@ public class ContractTests
         d.Backward(); // the activations of the last good forward pass are intact
     }
 
+    [Fact]
+    public void Causal_models_are_step_models_and_others_are_not()
+    {
+        Assert.IsAssignableFrom<ITokenStepModel<float>>(new EmbeddingLstmLm(1));
+        Assert.IsAssignableFrom<IVectorStepModel<float>>(new VectorGruTagger(1));
+        Assert.False(new OnnxBiLstmRegressor(1) is IStepModel<float>, "a bidirectional model cannot step");
+    }
+
     /// <summary>An optimizer whose update poisons one parameter, as an overflowing update would.</summary>
     private sealed class PoisoningOptimizer(int index) : IOptimizer<float>
     {
