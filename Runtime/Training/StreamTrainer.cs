@@ -12,7 +12,7 @@ namespace RnnGen.Training;
 public readonly record struct StreamResult(double MeanLoss, int Windows, long Tokens);
 
 /// <summary>
-/// Truncated backpropagation through time, TBPTT(k1, k2), over a long token stream (DESIGN.md §4), optionally
+/// Truncated backpropagation through time, TBPTT(k1, k2), over a long token stream (README, "3. Train"), optionally
 /// data-parallel over replicas of one generated model. The stream is cut into <see cref="Lanes"/> contiguous lanes
 /// (replicas × <c>Batch</c>; replica r reads lanes r·Batch … r·Batch + Batch − 1); each lane is read in windows of
 /// k2 = <c>Steps</c> tokens that advance by k1 = <see cref="Stride"/> ≤ k2. A window starts from the state the previous

@@ -317,6 +317,26 @@ public class SnapshotTests
         internal partial class @class { }
         """, new[] { "#declaration" });
 
+    [Fact]
+    public void Generated_source_grows_with_the_layers_not_the_steps()
+    {
+        // 8 bidirectional layers: at Steps = 4096 the source must stay close to its size at Steps = 64 (once 46 MB,
+        // 6 GB of compiler memory). Each Steps value > 32 has the same blocks: first, shared middle, last.
+        int Length(int steps) => Assert.Single(GeneratorHarness.Run($$"""
+            using RnnGen;
+            namespace Demo;
+            /// <summary>Deep.</summary>
+            [RnnModel(Steps = {{steps}}, Batch = 2)]
+            [VectorInput(4)]
+            {{string.Concat(Enumerable.Repeat("[Lstm(4, Bidirectional = true)]\n", 8))}}
+            [LinearOutput(1)]
+            public partial class Deep { }
+            """).GeneratedSources).Text.Length;
+        int small = Length(64), large = Length(4096);
+        Assert.True(large < 2_000_000, $"{large} characters at Steps = 4096");
+        Assert.True(large < small * 1.02, $"{small} characters at Steps = 64, {large} at Steps = 4096");
+    }
+
     /// <summary>
     /// Runs the generator on <paramref name="source"/>, asserts one file named <paramref name="hintName"/>, no generator
     /// diagnostics, no compiler warning or error in the result, then compares the file with the test's snapshot.

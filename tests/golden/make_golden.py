@@ -3,7 +3,7 @@
 
 Each fixture is one safetensors file (float64) holding
   * the state_dict of a module with children `embedding` (nn.Embedding), `rnn` (one nn.LSTM/GRU/RNN with
-    num_layers = the stack) and `head` (nn.Linear) -- DESIGN.md section 4's names, so RnnGen loads it directly;
+    num_layers = the stack) and `head` (nn.Linear) -- the tensor names of the README's "Save, load, and move weights", so RnnGen loads it directly;
   * golden.inputs   [T, B] token ids (as float64) or [T, B, I] vectors, time-major;
   * golden.targets  [OT, B] class ids or [OT, B, C] values;
   * golden.output   [OT, B, C] after the head's activation;
