@@ -249,7 +249,7 @@ public sealed partial class RnnGenerator
                 "RnnForwardCore", "RnnForwardHead", "RnnLossCore", "RnnBackwardCore", "RnnDecode", "RnnSaveState", "RnnEnter",
             };
 
-            private static readonly string[] GeneratedMethodPrefixes = { "RnnForward", "RnnBackward", "RnnDecode", "RnnSaveState" };
+            private static readonly string[] GeneratedMethodPrefixes = { "RnnForward", "RnnBackward", "RnnDecode", "RnnSaveState", "_rnn" };
 
             /// <summary>
             /// What would make the generated constructor or members fail to compile: a primary constructor (the generated

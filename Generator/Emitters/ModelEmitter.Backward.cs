@@ -133,8 +133,8 @@ internal sealed partial class ModelEmitter
             if (layer.InputGradient is { } dxRegion)
             {
                 bool optional = layer.Index == 0 && stack.Input.Kind == InputKindPlan.Vector;
-                string target = layer.Index == 0 ? "x" : $"h of {stack.Describe}layer " + (layer.Index - 1);
-                _w.Line($"// dL/dx_t = Σ_dir dgates_t·W_ih: the dh of {target}, for all steps at once.");
+                string target = layer.Below is { } below ? $"h of {stack.Describe}layer {below.Index}" : "the input x";
+                _w.Line($"// dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of {target}, for all steps at once.");
                 string dx = Slice("s", C(dxRegion), rows * layer.InWidth);
                 using (optional ? _w.Block("if (ComputeInputGradient)") : default(SourceWriter.BlockScope?))
                 {

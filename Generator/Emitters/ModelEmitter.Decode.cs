@@ -36,8 +36,8 @@ internal sealed partial class ModelEmitter
             _w.Line("// b_ih + b_hh, folded once for all steps.");
             foreach (LayerPlan layer in stack.Layers)
                 foreach (DirectionPlan dir in layer.Direction)
-                    CellEmitter.For(layer).EmitBiasSum(_w, dir, "p", Whole("s", dir.BiasSum));
-            if (stack.Input.Kind == InputKindPlan.OneHot)
+                    CellEmitter.For(layer).EmitBiasSum(_w, dir, "p", "s", C(dir.BiasSum));
+            if (stack.Layers[0].ReadsOneHot)
             {
                 LayerPlan first = stack.Layers[0];
                 _w.Line("// W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.");
@@ -46,7 +46,7 @@ internal sealed partial class ModelEmitter
             using (_w.Block("for (int t = 0; t < OutputSteps; t++)"))
             {
                 foreach (LayerPlan layer in stack.Layers) _w.Line($"RnnDecode{layer.Id}(t);");
-                _w.Line("RnnForwardHead(t, 1);");
+                _w.Line("RnnForwardHead(first: t, count: 1);");
                 long c = _plan.OutputSize, b = _plan.B;
                 if (GeneratesTokens)
                 {

@@ -111,7 +111,7 @@ internal sealed partial class ModelEmitter
                     _w.Line($"RnnSaveState{stack.Name}({StateBuffer(_plan.Last)});");
                 }
             }
-            _w.Line("RnnForwardHead(0, OutputSteps);");
+            _w.Line("RnnForwardHead(first: 0, count: OutputSteps);");
             _w.Line($"RnnSaveState{_plan.Last.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
         }
@@ -161,8 +161,8 @@ internal sealed partial class ModelEmitter
                 (Region region, long ldTarget, long column) = cell.ProjectionTarget(layer, dir);
                 string target = Slice("a", Plus(C(region), N(column)), region.Length - column);
                 _w.Line($"// Input projection{dir.Describe} for all {stack.Steps} steps at once ({stack.StepsName}·Batch = {rows} rows):");
-                _w.Line($"//   {cell.ProjectionName} = x_t·W_ihᵀ + {cell.ProjectionBias}" + (layer.Cell == CellType.Gru ? "   (b_hn stays inside r⊙(·))" : ""));
-                cell.EmitBiasSum(_w, dir, "p", bias);
+                _w.Line($"//   {cell.ProjectionName} = x_t·W_ihᵀ + {cell.ProjectionBias}{cell.ProjectionNote}");
+                cell.EmitBiasSum(_w, dir, "p", "s", C(dir.BiasSum));
                 if (layer.ReadsOneHot)
                 {
                     _w.Line("//   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).");

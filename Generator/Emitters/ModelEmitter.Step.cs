@@ -22,7 +22,8 @@ internal sealed partial class ModelEmitter
         _w.Line($"public {Span} StepState => _rnnStepState.Span;");
         _w.Line();
         _w.Line("/// <summary>Restarts single-step inference from <see cref=\"InitialState\"/>.</summary>");
-        _w.Line("public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);");
+        using (GuardedMethod("public void ResetStepState()"))
+            _w.Line("_rnnInitialState.Span.CopyTo(_rnnStepState.Span);");
         _w.Line();
         _w.Line("/// <summary>");
         _w.Line("/// Runs one step for one lane: " + (TokenInput ? "a token id" : "an input vector") + " through every layer and the head, advancing that lane's");
@@ -67,7 +68,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"var gates = {Slice("s", C(_plan.StepGates!), gw)};");
             _w.Line($"var wHh = {Whole("p", dir.WeightHh)};");
             cell.EmitSingleStepLocals(this, layer, dir);
-            cell.EmitBiasSum(_w, dir, "p", "gates");
+            cell.EmitBiasSum(_w, dir, "p", "s", C(_plan.StepGates!));
             if (layer.ReadsOneHot)
             {
                 _w.Line($"{Inputs}OneHot.AddColumn({Whole("p", dir.WeightIh)}, n: {N(gw)}, InputSize, token, gates);");

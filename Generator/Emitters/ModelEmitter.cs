@@ -82,10 +82,15 @@ internal sealed partial class ModelEmitter
         stack.InitialState is { } region ? $"_rnnActivations.Span.Slice({C(region)}, StateSize)" : "_rnnInitialState.Span";
 
     /// <summary>h before a direction's first step.</summary>
-    internal string InitialH(LayerPlan layer, DirectionPlan dir) => Slice(StateBuffer(layer.Stack), C(dir.H0), dir.H0.Length);
+    internal string InitialH(LayerPlan layer, DirectionPlan dir) => InitialStatePart(layer.Stack, dir.H0);
 
     /// <summary>c before a direction's first step (LSTM).</summary>
-    internal string InitialC(LayerPlan layer, DirectionPlan dir) => Slice(StateBuffer(layer.Stack), C(dir.C0!), dir.C0!.Length);
+    internal string InitialC(LayerPlan layer, DirectionPlan dir) => InitialStatePart(layer.Stack, dir.C0!);
+
+    /// <summary>One slot of a stack's initial state, in one slice.</summary>
+    private static string InitialStatePart(StackPlan stack, Region slot) => stack.InitialState is { } region
+        ? Slice("_rnnActivations.Span", $"{C(region)} + {C(slot)}", slot.Length)
+        : Slice("_rnnInitialState.Span", C(slot), slot.Length);
 
     /// <summary>
     /// <c>c (+)= h_(t-1)·W_hhᵀ</c> for the rows of one step: with the packed W_hh (<c>_rnnPacked</c>), or reading
@@ -350,24 +355,14 @@ internal sealed partial class ModelEmitter
         {
             _w.Line("var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);");
             _w.Line("var p = _rnnParameters.Span;");
-            foreach (StackPlan stack in _plan.Stacks)
+            // PyTorch's initialization, tensor by tensor in state_dict order (the order the random numbers are drawn in):
+            // nn.Embedding N(0, 1); nn.LSTM/GRU/RNN weights and biases U(−1/√H, 1/√H); nn.Linear U(−1/√in, 1/√in).
+            foreach (TensorPlan t in _plan.Tensors)
             {
-                if (stack.Input.EmbeddingTensor is { } emb)
-                {
-                    _w.Line($"// nn.Embedding ({emb.Name}): N(0, 1).");
-                    _w.Line($"global::RnnGen.Randomness.ParameterInit.Normal({Slice("p", C(emb), emb.Length)}, random);");
-                }
-                foreach (LayerPlan layer in stack.Layers)
-                {
-                    _w.Line($"// {layer.Title} ({layer.CellName}): every weight and bias from U(−1/√H, 1/√H), H = {layer.Hidden}.");
-                    foreach (DirectionPlan dir in layer.Direction)
-                        foreach (TensorPlan t in new[] { dir.WeightIh, dir.WeightHh, dir.BiasIh, dir.BiasHh })
-                            _w.Line($"global::RnnGen.Randomness.ParameterInit.Uniform({Slice("p", C(t), t.Length)}, 1.0 / global::System.Math.Sqrt({N(layer.Hidden)}), random);");
-                }
+                _w.Line(t.Init == TensorInit.Normal
+                    ? $"global::RnnGen.Randomness.ParameterInit.Normal({Whole("p", t)}, random); // {t.Name}: N(0, 1)"
+                    : $"global::RnnGen.Randomness.ParameterInit.Uniform({Whole("p", t)}, 1.0 / global::System.Math.Sqrt({N(t.FanIn)}), random); // {t.Name}: U(−1/√k, 1/√k), k = {N(t.FanIn)}");
             }
-            _w.Line($"// nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = {N(_plan.HeadInputWidth)}.");
-            foreach (TensorPlan t in new[] { _plan.HeadWeight, _plan.HeadBias })
-                _w.Line($"global::RnnGen.Randomness.ParameterInit.Uniform({Slice("p", C(t), t.Length)}, 1.0 / global::System.Math.Sqrt({N(_plan.HeadInputWidth)}), random);");
         }
         _w.Line();
     }
@@ -414,10 +409,15 @@ internal sealed partial class ModelEmitter
             using (_w.Block())
             {
                 _w.Line("if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $\"Threads must lie in [1, {(global::RnnGen.Kernels.GemmWorkers.MaxThreads)}].\");");
-                _w.Line("global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);");
-                _w.Line("if (value == Threads) return;");
-                _w.Line("_rnnWorkers?.Dispose();");
-                _w.Line("_rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);");
+                _w.Line("RnnEnter(); // a pass may be using the workers this replaces");
+                using (_w.Block("try"))
+                {
+                    _w.Line("if (value == Threads) return;");
+                    _w.Line("_rnnWorkers?.Dispose();");
+                    _w.Line("_rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);");
+                }
+                using (_w.Block("finally"))
+                    _w.Line("global::System.Threading.Volatile.Write(ref _rnnBusy, 0);");
             }
         }
         _w.Line();
@@ -449,7 +449,7 @@ internal sealed partial class ModelEmitter
     private void EmitCopyStateAfterStep()
     {
         _w.Line("/// <summary>Copies h (and c) after input step <paramref name=\"step\"/> of the last forward pass, in the layout of <see cref=\"InitialState\"/>: where a window starting at step + 1 continues from.</summary>");
-        using (_w.Block($"public void CopyStateAfterStep(int step, {Span} destination)"))
+        using (GuardedMethod($"public void CopyStateAfterStep(int step, {Span} destination)"))
             EmitCopyStateAfterStepBody();
         _w.Line();
     }
@@ -495,7 +495,8 @@ internal sealed partial class ModelEmitter
         }
         _w.Line();
         _w.Line("/// <summary>Sets every gradient to zero.</summary>");
-        _w.Line("public void ZeroGradients() => _rnnGradients.Span.Clear();");
+        using (GuardedMethod("public void ZeroGradients()"))
+            _w.Line("_rnnGradients.Span.Clear();");
         _w.Line();
         _w.Line("/// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref=\"global::System.ObjectDisposedException\"/>.</summary>");
         if (_spec.IsSealed)
@@ -523,6 +524,10 @@ internal sealed partial class ModelEmitter
 
     private void EmitDisposeBody()
     {
+        _w.Line("if (_rnnDisposed) return;");
+        _w.Line("// Disposing stops the workers a running call may be using: refuse rather than break that call.");
+        _w.Line("if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)");
+        _w.Line("    throw new global::System.InvalidOperationException(\"Dispose was called while another call runs on this model; dispose it after that call returns.\");");
         _w.Line("_rnnDisposed = true;");
         _w.Line("_rnnWorkers?.Dispose();");
         _w.Line("_rnnWorkers = null;");
@@ -556,7 +561,7 @@ internal sealed partial class ModelEmitter
             EmitInputCheck(inputShape);
             _w.Line(workers);
             _w.Line($"RnnLoadInputs({InputParameter});");
-            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(0, null);" : "RnnDecode();") : "RnnForwardCore();");
+            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null);" : "RnnDecode();") : "RnnForwardCore();");
         }
         _w.Line();
 

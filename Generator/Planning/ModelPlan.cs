@@ -128,13 +128,13 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             foreach (LayerPlan layer in stack.Layers)
                 foreach (DirectionPlan dir in layer.Direction)
                 {
-                    dir.H0 = new Region("H0" + dir.ConstSuffix, cursor, B * layer.Hidden, "");
+                    dir.H0 = new Region("StateH" + dir.ConstSuffix, cursor, B * layer.Hidden, "");
                     cursor += B * layer.Hidden;
                 }
             foreach (LayerPlan layer in stack.Layers.Where(l => l.Cell == CellType.Lstm))
                 foreach (DirectionPlan dir in layer.Direction)
                 {
-                    dir.C0 = new Region("C0" + dir.ConstSuffix, cursor, B * layer.Hidden, "");
+                    dir.C0 = new Region("StateC" + dir.ConstSuffix, cursor, B * layer.Hidden, "");
                     cursor += B * layer.Hidden;
                 }
             StateLength = cursor;
@@ -183,7 +183,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         if (maxLstm > 0) CellGradient = Scratch("Dc", B * maxLstm, "dL/dc carried from step t to step t−1");
         if (maxGru > 0) GruRecurrent = Scratch("GruRecurrent", B * 3 * maxGru, "h_(t-1)·W_hhᵀ of the current GRU step");
         if (IsEncoderDecoder)
-            Last.InitialStateGradient = Scratch("DDecoderInitialState", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
+            Last.InitialStateGradient = Scratch("DecoderInitialStateGradient", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
         // One-hot inputs: W_ih transposed once per pass ([ids, G·H]), so a token's projection — and its gradient — is one
         // contiguous row instead of a strided column.
         long oneHot = Stacks.Where(st => st.Input.Kind == InputKindPlan.OneHot).Select(st => st.Input.Ids * st.Layers[0].GateWidth).DefaultIfEmpty(0).Max();

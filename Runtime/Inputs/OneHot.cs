@@ -13,25 +13,30 @@ public static class OneHot
     /// (transposed once per pass with <see cref="Kernels.Matrix.Transpose"/>): each token's projection is one contiguous row,
     /// where the column of <c>W_ih [n, vocabulary]</c> would be n strided reads.
     /// </summary>
-    public static void ProjectRows<T>(ReadOnlySpan<T> transposed, int n, ReadOnlySpan<int> tokens, ReadOnlySpan<T> bias, Span<T> c, int ldc)
+    public static unsafe void ProjectRows<T>(ReadOnlySpan<T> transposed, int n, ReadOnlySpan<int> tokens, ReadOnlySpan<T> bias, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         bias = bias[..n];
         for (int r = 0; r < tokens.Length; r++)
-            Kernels.Matrix.AddRow(transposed.Slice(tokens[r] * n, n), bias, c.Slice(r * ldc, n));
+        {
+            ReadOnlySpan<T> row = transposed.Slice(tokens[r] * n, n); // the slices check every bound
+            Span<T> target = c.Slice(r * ldc, n);
+            fixed (T* w = row, b = bias, t = target) Kernels.Elementwise.Add(w, b, t, n);
+        }
     }
 
     /// <summary>
     /// <c>dWᵀ[token_r, :n] += dC[r, :n]</c> for each row r, into a transposed accumulator <c>[vocabulary, ldT]</c> (contiguous
     /// rows); <see cref="Kernels.Matrix.AddTransposed"/> then adds it to <c>dW_ih [n, vocabulary]</c> once.
     /// </summary>
-    public static void AccumulateRows<T>(ReadOnlySpan<T> dc, int ldc, int n, ReadOnlySpan<int> tokens, Span<T> dTransposed, int ldT)
+    public static unsafe void AccumulateRows<T>(ReadOnlySpan<T> dc, int ldc, int n, ReadOnlySpan<int> tokens, Span<T> dTransposed, int ldT)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int r = 0; r < tokens.Length; r++)
         {
             Span<T> target = dTransposed.Slice(tokens[r] * ldT, n);
-            Kernels.Matrix.AddRow(target, dc.Slice(r * ldc, n), target);
+            ReadOnlySpan<T> row = dc.Slice(r * ldc, n);
+            fixed (T* t = target, d = row) Kernels.Elementwise.Add(t, d, t, n);
         }
     }
 

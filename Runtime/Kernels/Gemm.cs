@@ -120,7 +120,7 @@ public static unsafe class Gemm
     }
 
     /// <remarks>The throwing is in a separate method so that this check inlines: a recurrent step at batch 1 is a
-    /// sub-microsecond call, and three calls to a non-inlined check cost about 10 ns of it.</remarks>
+    /// short call, and three calls to a non-inlined check are a visible part of it (bench/RESULTS.md).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CheckOperand(int length, int ld, int rows, int cols, string name, string ldName)
     {

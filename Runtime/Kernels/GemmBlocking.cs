@@ -36,9 +36,9 @@ internal enum GemmB
 /// </summary>
 internal static unsafe class GemmBlocking
 {
-    /// <summary>KC, the depth of a block: an A micro-panel is MR × KC (8 KB for 8 floats × 256) and stays in L1 (32 KB
-    /// on the Zen 4 this was tuned on) while a whole B block streams past it; deep enough that loading and storing the
-    /// C tile once per block is negligible.</summary>
+    /// <summary>KC, the depth of a block: an A micro-panel is MR × KC (8 KB for 8 floats × 256) and stays in a 32 KB L1
+    /// while a whole B block streams past it; deep enough that loading and storing the C tile once per block is
+    /// negligible.</summary>
     internal const int DepthBlock = 256;
 
     /// <summary>
@@ -91,8 +91,8 @@ internal static unsafe class GemmBlocking
 
     /// <summary>
     /// The work compared with <see cref="GemmWorkers.MinimumWork"/>: m·n·k, times four for a single-row product, whose
-    /// multiply-adds are bound by streaming the matrix from L2 or L3 and take about four times as long as a blocked
-    /// product's.
+    /// multiply-adds are bound by streaming the matrix from L2 or L3 and take several times as long as a blocked
+    /// product's (bench/RESULTS.md has the measured factor).
     /// </summary>
     private static long SplitWork(int m, int n, int k) => (long)m * n * k * (m == 1 ? 4 : 1);
 

@@ -22,7 +22,7 @@ internal static unsafe class Gemv
     /// <remarks>
     /// <para>Eight rows at a time: each load of x serves eight FMA chains (enough independent chains to hide the FMA
     /// latency), and the eight accumulators are reduced jointly (<see cref="ISimdOps{TVec, T}.SumEach"/>): reducing
-    /// each row on its own costs as much as the multiply-adds at k = 128.</para>
+    /// each row on its own would cost as much as the multiply-adds of a short row (bench/RESULTS.md).</para>
     /// <para>A recurrent step calls this with the same matrix step after step. When the previous call on this thread read
     /// the same matrix, this one walks the row groups in the opposite order, so it starts on the rows the last call ended
     /// on, which are still in L1 (and, for a matrix about the size of L2, in L2). Every y[j] is computed the same way in
@@ -86,8 +86,8 @@ internal static unsafe class Gemv
     }
 
     /// <summary>The rare ending of <see cref="FinishGroup"/>: a k tail or a strided y. Kept out of line because its
-    /// stackalloc would stop the JIT from inlining <see cref="FinishGroup"/>, and passing eight vectors to a call costs
-    /// about a quarter of the whole product at k = 128.</summary>
+    /// stackalloc would stop the JIT from inlining <see cref="FinishGroup"/>, and passing eight vectors to a call is a
+    /// large part of a short product (bench/RESULTS.md).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void FinishGroupInScalars<TOps, TVec, T>(TVec s0, TVec s1, TVec s2, TVec s3, TVec s4, TVec s5, TVec s6, TVec s7,
         int kv, int k, T* x, T* m0, nint ldm, T* y, nint incY, bool accumulate)

@@ -200,6 +200,12 @@ public class ContractTests
         Assert.Contains("one instance per thread", ex.Message);
         Assert.Equal(parameters, m.Parameters.ToArray()); // the optimizer never got to update anything
         Assert.Throws<InvalidOperationException>(() => m.TrainStep(d.Tokens!, d.ClassTargets!, new ReentrantOptimizer(() => m.Step(1))));
+        // Members that change what a running call uses are refused too: the workers, the gradients, the step state.
+        Assert.Throws<InvalidOperationException>(() => m.TrainStep(d.Tokens!, d.ClassTargets!, new ReentrantOptimizer(() => m.Threads = 2)));
+        Assert.Throws<InvalidOperationException>(() => m.TrainStep(d.Tokens!, d.ClassTargets!, new ReentrantOptimizer(m.ZeroGradients)));
+        Assert.Throws<InvalidOperationException>(() => m.TrainStep(d.Tokens!, d.ClassTargets!, new ReentrantOptimizer(m.ResetStepState)));
+        Assert.Contains("Dispose", Assert.Throws<InvalidOperationException>(() => m.TrainStep(d.Tokens!, d.ClassTargets!, new ReentrantOptimizer(m.Dispose))).Message);
+        Assert.Equal(1, m.Threads);
 
         // The flag is released however the call ended: the model works, and gives what a fresh one gives.
         d.Forward();

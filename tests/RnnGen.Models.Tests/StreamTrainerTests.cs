@@ -148,7 +148,7 @@ public class StreamTrainerTests
     }
 
     [Fact]
-    public void A_window_that_diverges_mid_pass_stops_the_pass_and_keeps_the_parameters_of_the_window_before()
+    public void A_window_whose_update_leaves_a_parameter_non_finite_stops_the_pass_and_names_it()
     {
         var model = new StreamLm(3);
         double[] initial = model.Parameters.ToArray();
@@ -156,15 +156,16 @@ public class StreamTrainerTests
         var afterWindow = new List<double[]>();
         // k1 < k2, so a later window counts only its last k1 outputs (LossStartStep 4) and the trainer must restore it.
         var trainer = new StreamTrainer<double>(model, stride: 2);
-        int[] stream = Stream(2 * 30, 5); // 12 windows; the third starts from the NaN the second update left
+        int[] stream = Stream(2 * 30, 5); // 12 windows; the second update poisons head.bias[0]
         Assert.Equal(12, trainer.WindowsFor(stream.Length, 2));
 
         var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Train(stream, optimizer, (_, _, _) => afterWindow.Add(model.Parameters.ToArray())));
-        Assert.True(double.IsNaN(ex.Loss), $"loss {ex.Loss}");
-        Assert.Equal(2, afterWindow.Count); // no callback for the diverged window, no window after it
-        Assert.Equal(2, optimizer.Updates); // and no update from it
-        Assert.NotEqual(initial, afterWindow[0]); // the windows before it did train
-        Assert.Equal(afterWindow[1], model.Parameters.ToArray());
+        Assert.True(ex.ParametersUpdated);
+        Assert.Contains("head.bias[0] = NaN", ex.Message);
+        Assert.True(double.IsFinite(ex.Loss), $"loss {ex.Loss}"); // caught right after the update, not a window later
+        Assert.Single(afterWindow); // no callback for the window whose update diverged, no window after it
+        Assert.Equal(2, optimizer.Updates);
+        Assert.NotEqual(initial, afterWindow[0]); // the window before it did train
         Assert.Equal(0, model.LossStartStep);
     }
 

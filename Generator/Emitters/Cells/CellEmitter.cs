@@ -44,9 +44,15 @@ internal abstract class CellEmitter
     /// <summary>Whether forward needs the parameters even when W_hh is packed (the GRU reads b_hn).</summary>
     public virtual bool ForwardReadsParameters => false;
 
-    /// <summary><c>target = b_ih + b_hh</c>, the bias added once to every row of the input projection.</summary>
-    public virtual void EmitBiasSum(SourceWriter w, DirectionPlan dir, string p, string target) =>
-        w.Line($"{Kernels}Bias.Sum({Whole(p, dir.BiasIh)}, {Whole(p, dir.BiasHh)}, {target});");
+    /// <summary>
+    /// <c>b_ih + b_hh</c>, the bias added once to every row of the input projection, into <paramref name="span"/> from
+    /// <paramref name="offset"/> (the G·H values there).
+    /// </summary>
+    public virtual void EmitBiasSum(SourceWriter w, DirectionPlan dir, string p, string span, string offset) =>
+        w.Line($"{Kernels}Bias.Sum({Whole(p, dir.BiasIh)}, {Whole(p, dir.BiasHh)}, {Slice(span, offset, dir.BiasIh.Length)});");
+
+    /// <summary>What the comment on the input projection adds about the biases, when anything.</summary>
+    public virtual string ProjectionNote => "";
 
     /// <summary>Where a direction's input projection lands (a column offset inside rows of width Ld).</summary>
     public virtual (Region Region, long Ld, long Column) ProjectionTarget(LayerPlan layer, DirectionPlan dir) => (dir.Gates!, layer.GateWidth, 0);

@@ -31,12 +31,14 @@ internal sealed class GruCellEmitter : CellEmitter
     public override bool ForwardReadsParameters => true;
 
     /// <summary>b_ih + b_hh for r and z; the n block keeps only b_in, since b_hn sits inside r⊙(·).</summary>
-    public override void EmitBiasSum(SourceWriter w, DirectionPlan dir, string p, string target)
+    public override void EmitBiasSum(SourceWriter w, DirectionPlan dir, string p, string span, string offset)
     {
         long h2 = 2 * (dir.BiasIh.Length / 3);
-        w.Line($"{Kernels}Bias.Sum({Slice(p, C(dir.BiasIh), h2)}, {Slice(p, C(dir.BiasHh), h2)}, {target}.Slice(0, {N(h2)}));");
-        w.Line($"{Slice(p, Plus(C(dir.BiasIh), N(h2)), h2 / 2)}.CopyTo({target}.Slice({N(h2)}));");
+        w.Line($"{Kernels}Bias.Sum({Slice(p, C(dir.BiasIh), h2)}, {Slice(p, C(dir.BiasHh), h2)}, {Slice(span, offset, h2)});");
+        w.Line($"{Slice(p, Plus(C(dir.BiasIh), N(h2)), h2 / 2)}.CopyTo({Slice(span, $"{offset} + {N(h2)}", h2 / 2)});");
     }
+
+    public override string ProjectionNote => "   (b_hn stays inside r⊙(·))";
 
     /// <summary>[dr, dz] are the first two blocks of the gate buffer; dn is in the RecurrentN buffer (the gate buffer keeps dn⊙r for W_hh).</summary>
     public override IEnumerable<(string Block, long Ld, long Width, long FirstRow)> InputSideBlocks(ModelEmitter e, LayerPlan layer, DirectionPlan dir, long rows)

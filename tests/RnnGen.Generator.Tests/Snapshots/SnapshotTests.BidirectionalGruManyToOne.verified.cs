@@ -20,8 +20,8 @@
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 6), ldSource: 4, destination.Slice(RnnLayout.H0L0, 4), ldTarget: 2, rows: 2, cols: 2);
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 6), ldSource: 4, destination.Slice(RnnLayout.H0L0Reverse, 4), ldTarget: 2, rows: 2, cols: 2);
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 6), ldSource: 4, destination.Slice(RnnLayout.StateHL0, 4), ldTarget: 2, rows: 2, cols: 2);
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 6), ldSource: 4, destination.Slice(RnnLayout.StateHL0Reverse, 4), ldTarget: 2, rows: 2, cols: 2);
         }
 
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>

@@ -81,10 +81,10 @@ namespace Demo
             public const int Dx = GradientsA; // dL/dx of the model's inputs, [Steps, Batch, 3]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
-            public const int H0L0 = 0; // h of layer 0, [Batch, 2]
-            public const int H0L0Reverse = 4; // h of layer 0 (reverse), [Batch, 2]
-            public const int C0L0 = 8; // c of layer 0, [Batch, 2]
-            public const int C0L0Reverse = 12; // c of layer 0 (reverse), [Batch, 2]
+            public const int StateHL0 = 0; // h of layer 0, [Batch, 2]
+            public const int StateHL0Reverse = 4; // h of layer 0 (reverse), [Batch, 2]
+            public const int StateCL0 = 8; // c of layer 0, [Batch, 2]
+            public const int StateCL0Reverse = 12; // c of layer 0 (reverse), [Batch, 2]
         }
 
         /// <summary>The declaration this class was generated from, as data.</summary>
@@ -133,20 +133,17 @@ namespace Demo
         {
             var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
             var p = _rnnParameters.Span;
-            // nn.Embedding (embedding.weight): N(0, 1).
-            global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EmbeddingWeight, 18), random);
-            // Layer 0 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 2.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 24), 1.0 / global::System.Math.Sqrt(2), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 16), 1.0 / global::System.Math.Sqrt(2), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 8), 1.0 / global::System.Math.Sqrt(2), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 8), 1.0 / global::System.Math.Sqrt(2), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0Reverse, 24), 1.0 / global::System.Math.Sqrt(2), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0Reverse, 16), 1.0 / global::System.Math.Sqrt(2), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0Reverse, 8), 1.0 / global::System.Math.Sqrt(2), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0Reverse, 8), 1.0 / global::System.Math.Sqrt(2), random);
-            // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 4.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 16), 1.0 / global::System.Math.Sqrt(4), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 4), 1.0 / global::System.Math.Sqrt(4), random);
+            global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EmbeddingWeight, 18), random); // embedding.weight: N(0, 1)
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 24), 1.0 / global::System.Math.Sqrt(2), random); // rnn.weight_ih_l0: U(−1/√k, 1/√k), k = 2
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 16), 1.0 / global::System.Math.Sqrt(2), random); // rnn.weight_hh_l0: U(−1/√k, 1/√k), k = 2
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 8), 1.0 / global::System.Math.Sqrt(2), random); // rnn.bias_ih_l0: U(−1/√k, 1/√k), k = 2
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 8), 1.0 / global::System.Math.Sqrt(2), random); // rnn.bias_hh_l0: U(−1/√k, 1/√k), k = 2
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0Reverse, 24), 1.0 / global::System.Math.Sqrt(2), random); // rnn.weight_ih_l0_reverse: U(−1/√k, 1/√k), k = 2
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0Reverse, 16), 1.0 / global::System.Math.Sqrt(2), random); // rnn.weight_hh_l0_reverse: U(−1/√k, 1/√k), k = 2
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0Reverse, 8), 1.0 / global::System.Math.Sqrt(2), random); // rnn.bias_ih_l0_reverse: U(−1/√k, 1/√k), k = 2
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0Reverse, 8), 1.0 / global::System.Math.Sqrt(2), random); // rnn.bias_hh_l0_reverse: U(−1/√k, 1/√k), k = 2
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 16), 1.0 / global::System.Math.Sqrt(4), random); // head.weight: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 4), 1.0 / global::System.Math.Sqrt(4), random); // head.bias: U(−1/√k, 1/√k), k = 4
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -177,10 +174,17 @@ namespace Demo
             set
             {
                 if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $"Threads must lie in [1, {(global::RnnGen.Kernels.GemmWorkers.MaxThreads)}].");
-                global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-                if (value == Threads) return;
-                _rnnWorkers?.Dispose();
-                _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                RnnEnter(); // a pass may be using the workers this replaces
+                try
+                {
+                    if (value == Threads) return;
+                    _rnnWorkers?.Dispose();
+                    _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                }
+                finally
+                {
+                    global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+                }
             }
         }
 
@@ -194,7 +198,15 @@ namespace Demo
         /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
         public void CopyStateAfterStep(int step, global::System.Span<float> destination)
         {
-            throw new global::System.NotSupportedException("A bidirectional model has no state after a step: its reverse direction reads the whole window.");
+            RnnEnter();
+            try
+            {
+                throw new global::System.NotSupportedException("A bidirectional model has no state after a step: its reverse direction reads the whole window.");
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
@@ -223,7 +235,18 @@ namespace Demo
         };
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _rnnGradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            RnnEnter();
+            try
+            {
+                _rnnGradients.Span.Clear();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
 
         /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
         public void Dispose()
@@ -236,6 +259,10 @@ namespace Demo
         protected virtual void Dispose(bool disposing)
         {
             if (!disposing) return;
+            if (_rnnDisposed) return;
+            // Disposing stops the workers a running call may be using: refuse rather than break that call.
+            if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)
+                throw new global::System.InvalidOperationException("Dispose was called while another call runs on this model; dispose it after that call returns.");
             _rnnDisposed = true;
             _rnnWorkers?.Dispose();
             _rnnWorkers = null;
@@ -355,7 +382,7 @@ namespace Demo
             // x_t = embedding.weight[token_t].
             global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 18), width: 3, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.InputX, 18));
             RnnForwardL0();
-            RnnForwardHead(0, OutputSteps);
+            RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
@@ -389,10 +416,10 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 4); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 4); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·2]
             var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 2]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 4); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 4); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
@@ -412,10 +439,10 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 4); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 4); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Steps, Batch, 4·2]
             var c = a.Slice(RnnLayout.CellL0Reverse, 12); // c_t, [Steps, Batch, 2]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0Reverse, 4); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0Reverse, 4); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
@@ -448,10 +475,10 @@ namespace Demo
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 6), ldSource: 4, destination.Slice(RnnLayout.H0L0, 4), ldTarget: 2, rows: 2, cols: 2);
-            a.Slice(RnnLayout.CellL0 + 2 * 4, 4).CopyTo(destination.Slice(RnnLayout.C0L0, 4));
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 6), ldSource: 4, destination.Slice(RnnLayout.H0L0Reverse, 4), ldTarget: 2, rows: 2, cols: 2);
-            a.Slice(RnnLayout.CellL0Reverse, 4).CopyTo(destination.Slice(RnnLayout.C0L0Reverse, 4));
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 6), ldSource: 4, destination.Slice(RnnLayout.StateHL0, 4), ldTarget: 2, rows: 2, cols: 2);
+            a.Slice(RnnLayout.CellL0 + 2 * 4, 4).CopyTo(destination.Slice(RnnLayout.StateCL0, 4));
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 6), ldSource: 4, destination.Slice(RnnLayout.StateHL0Reverse, 4), ldTarget: 2, rows: 2, cols: 2);
+            a.Slice(RnnLayout.CellL0Reverse, 4).CopyTo(destination.Slice(RnnLayout.StateCL0Reverse, 4));
         }
 
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
@@ -509,7 +536,7 @@ namespace Demo
             global::RnnGen.Kernels.Gemm.TN(m: 8, n: 3, k: 6, a.Slice(RnnLayout.GatesL0, 48), lda: 8, a.Slice(RnnLayout.InputX, 18), ldb: 3, g.Slice(RnnLayout.WeightIhL0, 24), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), rows: 6, n: 8, ldy: 8, g.Slice(RnnLayout.BiasIhL0, 8));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 2, a.Slice(RnnLayout.GatesL0, 16), lda: 8, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 4), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 2, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 2, a.Slice(RnnLayout.GatesL0, 16), lda: 8, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 4), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 4, a.Slice(RnnLayout.GatesL0 + 16, 32), lda: 8, a.Slice(RnnLayout.HiddenL0, 14), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), rows: 6, n: 8, ldy: 8, g.Slice(RnnLayout.BiasHhL0, 8));
             // Weight gradients (reverse), summed over all 3 steps by one product each (Steps·Batch = 6 rows):
@@ -517,10 +544,10 @@ namespace Demo
             global::RnnGen.Kernels.Gemm.TN(m: 8, n: 3, k: 6, a.Slice(RnnLayout.GatesL0Reverse, 48), lda: 8, a.Slice(RnnLayout.InputX, 18), ldb: 3, g.Slice(RnnLayout.WeightIhL0Reverse, 24), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, 48), rows: 6, n: 8, ldy: 8, g.Slice(RnnLayout.BiasIhL0Reverse, 8));
             //   dW_hh, shifted by one step: the gates of the first step (reverse) pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 2, a.Slice(RnnLayout.GatesL0Reverse + 2 * 16, 16), lda: 8, _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 4), ldb: 2, g.Slice(RnnLayout.WeightHhL0Reverse, 16), ldc: 2, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 2, a.Slice(RnnLayout.GatesL0Reverse + 2 * 16, 16), lda: 8, _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 4), ldb: 2, g.Slice(RnnLayout.WeightHhL0Reverse, 16), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 4, a.Slice(RnnLayout.GatesL0Reverse, 32), lda: 8, a.Slice(RnnLayout.HiddenL0 + 8 + 2, 14), ldb: 4, g.Slice(RnnLayout.WeightHhL0Reverse, 16), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, 48), rows: 6, n: 8, ldy: 8, g.Slice(RnnLayout.BiasHhL0Reverse, 8));
-            // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+            // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
             global::RnnGen.Kernels.Gemm.NN(m: 6, n: 3, k: 8, a.Slice(RnnLayout.GatesL0, 48), lda: 8, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 3, s.Slice(RnnLayout.Dx, 18), ldc: 3, accumulate: false);
             global::RnnGen.Kernels.Gemm.NN(m: 6, n: 3, k: 8, a.Slice(RnnLayout.GatesL0Reverse, 48), lda: 8, p.Slice(RnnLayout.WeightIhL0Reverse, 24), ldb: 3, s.Slice(RnnLayout.Dx, 18), ldc: 3, accumulate: true);
             // d(embedding.weight)[token_t] += dL/dx_t.
@@ -535,7 +562,7 @@ namespace Demo
             var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t, [Steps, Batch, 4]
             var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·2]
             var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 2]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 4); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 4); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 4); // dL/dc, carried from step t + 1 to step t
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
@@ -558,7 +585,7 @@ namespace Demo
             var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t, [Steps, Batch, 4]
             var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Steps, Batch, 4·2]
             var c = a.Slice(RnnLayout.CellL0Reverse, 12); // c_t, [Steps, Batch, 2]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0Reverse, 4); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0Reverse, 4); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 4); // dL/dc, carried from step t + 1 to step t
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)

@@ -28,7 +28,7 @@
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 36); // h_t, [Steps, Batch, 6]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 6); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 6); // h before the first step
             // h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
             // t = 2
             global::RnnGen.Kernels.Gemm.NT(m: 2, h0, lda: 3, _rnnPacked, h.Slice(2 * 12 + 3, 9), ldc: 6, accumulate: true);
@@ -61,7 +61,7 @@
             global::RnnGen.Kernels.Gemm.TN(m: 3, n: 2, k: 6, s.Slice(RnnLayout.DhL0, 33), lda: 6, a.Slice(RnnLayout.InputX, 12), ldb: 2, g.Slice(RnnLayout.WeightIhL0, 6), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0, 33), rows: 6, n: 3, ldy: 6, g.Slice(RnnLayout.BiasIhL0, 3));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 2, s.Slice(RnnLayout.DhL0, 9), lda: 6, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL0, 9), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 2, s.Slice(RnnLayout.DhL0, 9), lda: 6, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL0, 9), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 4, s.Slice(RnnLayout.DhL0 + 12, 21), lda: 6, a.Slice(RnnLayout.HiddenL0, 21), ldb: 6, g.Slice(RnnLayout.WeightHhL0, 9), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0, 33), rows: 6, n: 3, ldy: 6, g.Slice(RnnLayout.BiasHhL0, 3));
             // Weight gradients (reverse), summed over all 3 steps by one product each (Steps·Batch = 6 rows):
@@ -69,10 +69,10 @@
             global::RnnGen.Kernels.Gemm.TN(m: 3, n: 2, k: 6, s.Slice(RnnLayout.DhL0 + 3, 33), lda: 6, a.Slice(RnnLayout.InputX, 12), ldb: 2, g.Slice(RnnLayout.WeightIhL0Reverse, 6), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0 + 3, 33), rows: 6, n: 3, ldy: 6, g.Slice(RnnLayout.BiasIhL0Reverse, 3));
             //   dW_hh, shifted by one step: the gates of the first step (reverse) pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 2, s.Slice(RnnLayout.DhL0 + 2 * 12 + 3, 9), lda: 6, _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL0Reverse, 9), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 2, s.Slice(RnnLayout.DhL0 + 2 * 12 + 3, 9), lda: 6, _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL0Reverse, 9), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 4, s.Slice(RnnLayout.DhL0 + 3, 21), lda: 6, a.Slice(RnnLayout.HiddenL0 + 12 + 3, 21), ldb: 6, g.Slice(RnnLayout.WeightHhL0Reverse, 9), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0 + 3, 33), rows: 6, n: 3, ldy: 6, g.Slice(RnnLayout.BiasHhL0Reverse, 3));
-            // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+            // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
             if (ComputeInputGradient)
             {
                 global::RnnGen.Kernels.Gemm.NN(m: 6, n: 2, k: 3, s.Slice(RnnLayout.DhL0, 33), lda: 6, p.Slice(RnnLayout.WeightIhL0, 6), ldb: 2, s.Slice(RnnLayout.Dx, 12), ldc: 2, accumulate: false);

@@ -88,10 +88,10 @@ namespace Demo
             public const int DhL0 = GradientsA; // dL/dh of layer 0, [Steps, Batch, 4]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
-            public const int H0L0 = 0; // h of layer 0, [Batch, 4]
-            public const int H0L1 = 8; // h of layer 1, [Batch, 3]
-            public const int C0L0 = 14; // c of layer 0, [Batch, 4]
-            public const int C0L1 = 22; // c of layer 1, [Batch, 3]
+            public const int StateHL0 = 0; // h of layer 0, [Batch, 4]
+            public const int StateHL1 = 8; // h of layer 1, [Batch, 3]
+            public const int StateCL0 = 14; // c of layer 0, [Batch, 4]
+            public const int StateCL1 = 22; // c of layer 1, [Batch, 3]
         }
 
         /// <summary>The declaration this class was generated from, as data.</summary>
@@ -139,19 +139,16 @@ namespace Demo
         {
             var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
             var p = _rnnParameters.Span;
-            // Layer 0 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 4.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 80), 1.0 / global::System.Math.Sqrt(4), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 64), 1.0 / global::System.Math.Sqrt(4), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 16), 1.0 / global::System.Math.Sqrt(4), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 16), 1.0 / global::System.Math.Sqrt(4), random);
-            // Layer 1 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 3.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL1, 48), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL1, 36), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL1, 12), 1.0 / global::System.Math.Sqrt(3), random);
-            // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 3.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 15), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 5), 1.0 / global::System.Math.Sqrt(3), random);
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 80), 1.0 / global::System.Math.Sqrt(4), random); // rnn.weight_ih_l0: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 64), 1.0 / global::System.Math.Sqrt(4), random); // rnn.weight_hh_l0: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 16), 1.0 / global::System.Math.Sqrt(4), random); // rnn.bias_ih_l0: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 16), 1.0 / global::System.Math.Sqrt(4), random); // rnn.bias_hh_l0: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL1, 48), 1.0 / global::System.Math.Sqrt(3), random); // rnn.weight_ih_l1: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL1, 36), 1.0 / global::System.Math.Sqrt(3), random); // rnn.weight_hh_l1: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL1, 12), 1.0 / global::System.Math.Sqrt(3), random); // rnn.bias_ih_l1: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL1, 12), 1.0 / global::System.Math.Sqrt(3), random); // rnn.bias_hh_l1: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 15), 1.0 / global::System.Math.Sqrt(3), random); // head.weight: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 5), 1.0 / global::System.Math.Sqrt(3), random); // head.bias: U(−1/√k, 1/√k), k = 3
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -182,10 +179,17 @@ namespace Demo
             set
             {
                 if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $"Threads must lie in [1, {(global::RnnGen.Kernels.GemmWorkers.MaxThreads)}].");
-                global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-                if (value == Threads) return;
-                _rnnWorkers?.Dispose();
-                _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                RnnEnter(); // a pass may be using the workers this replaces
+                try
+                {
+                    if (value == Threads) return;
+                    _rnnWorkers?.Dispose();
+                    _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                }
+                finally
+                {
+                    global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+                }
             }
         }
 
@@ -199,14 +203,22 @@ namespace Demo
         /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
         public void CopyStateAfterStep(int step, global::System.Span<float> destination)
         {
-            if ((uint)step >= 3) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 3).");
-            global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
-            if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
-            var a = _rnnActivations.Span;
-            a.Slice(RnnLayout.HiddenL0 + step * 8, 8).CopyTo(destination.Slice(RnnLayout.H0L0, 8));
-            a.Slice(RnnLayout.CellL0 + step * 8, 8).CopyTo(destination.Slice(RnnLayout.C0L0, 8));
-            a.Slice(RnnLayout.HiddenL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.H0L1, 6));
-            a.Slice(RnnLayout.CellL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.C0L1, 6));
+            RnnEnter();
+            try
+            {
+                if ((uint)step >= 3) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 3).");
+                global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+                if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+                var a = _rnnActivations.Span;
+                a.Slice(RnnLayout.HiddenL0 + step * 8, 8).CopyTo(destination.Slice(RnnLayout.StateHL0, 8));
+                a.Slice(RnnLayout.CellL0 + step * 8, 8).CopyTo(destination.Slice(RnnLayout.StateCL0, 8));
+                a.Slice(RnnLayout.HiddenL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.StateHL1, 6));
+                a.Slice(RnnLayout.CellL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.StateCL1, 6));
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
@@ -234,7 +246,18 @@ namespace Demo
         };
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _rnnGradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            RnnEnter();
+            try
+            {
+                _rnnGradients.Span.Clear();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
 
         /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
         public void Dispose()
@@ -247,6 +270,10 @@ namespace Demo
         protected virtual void Dispose(bool disposing)
         {
             if (!disposing) return;
+            if (_rnnDisposed) return;
+            // Disposing stops the workers a running call may be using: refuse rather than break that call.
+            if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)
+                throw new global::System.InvalidOperationException("Dispose was called while another call runs on this model; dispose it after that call returns.");
             _rnnDisposed = true;
             _rnnWorkers?.Dispose();
             _rnnWorkers = null;
@@ -365,7 +392,7 @@ namespace Demo
         {
             RnnForwardL0();
             RnnForwardL1();
-            RnnForwardHead(0, OutputSteps);
+            RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
@@ -392,10 +419,10 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
             var c = a.Slice(RnnLayout.CellL0, 24); // c_t, [Steps, Batch, 4]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 8); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 8); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
@@ -431,10 +458,10 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL1, 18); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL1, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellL1, 18); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L1, 6); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL1, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
@@ -467,10 +494,10 @@ namespace Demo
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 8), ldSource: 4, destination.Slice(RnnLayout.H0L0, 8), ldTarget: 4, rows: 2, cols: 4);
-            a.Slice(RnnLayout.CellL0 + 2 * 8, 8).CopyTo(destination.Slice(RnnLayout.C0L0, 8));
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL1 + 2 * 6, 6), ldSource: 3, destination.Slice(RnnLayout.H0L1, 6), ldTarget: 3, rows: 2, cols: 3);
-            a.Slice(RnnLayout.CellL1 + 2 * 6, 6).CopyTo(destination.Slice(RnnLayout.C0L1, 6));
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 8), ldSource: 4, destination.Slice(RnnLayout.StateHL0, 8), ldTarget: 4, rows: 2, cols: 4);
+            a.Slice(RnnLayout.CellL0 + 2 * 8, 8).CopyTo(destination.Slice(RnnLayout.StateCL0, 8));
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL1 + 2 * 6, 6), ldSource: 3, destination.Slice(RnnLayout.StateHL1, 6), ldTarget: 3, rows: 2, cols: 3);
+            a.Slice(RnnLayout.CellL1 + 2 * 6, 6).CopyTo(destination.Slice(RnnLayout.StateCL1, 6));
         }
 
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
@@ -526,7 +553,7 @@ namespace Demo
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), rows: 6, n: 16, ldy: 16, g.Slice(RnnLayout.BiasIhL0, 16));
             global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 80), rows: 5, cols: 16, g.Slice(RnnLayout.WeightIhL0, 80));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 16, n: 4, k: 2, a.Slice(RnnLayout.GatesL0, 32), lda: 16, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 64), ldc: 4, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 16, n: 4, k: 2, a.Slice(RnnLayout.GatesL0, 32), lda: 16, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 64), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 16, n: 4, k: 4, a.Slice(RnnLayout.GatesL0 + 32, 64), lda: 16, a.Slice(RnnLayout.HiddenL0, 16), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 64), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), rows: 6, n: 16, ldy: 16, g.Slice(RnnLayout.BiasHhL0, 16));
         }
@@ -539,7 +566,7 @@ namespace Demo
             var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t, [Steps, Batch, 4]
             var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
             var c = a.Slice(RnnLayout.CellL0, 24); // c_t, [Steps, Batch, 4]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 8); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 8); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 8); // dL/dc, carried from step t + 1 to step t
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
@@ -572,10 +599,10 @@ namespace Demo
             global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: 6, a.Slice(RnnLayout.GatesL1, 72), lda: 12, a.Slice(RnnLayout.HiddenL0, 24), ldb: 4, g.Slice(RnnLayout.WeightIhL1, 48), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), rows: 6, n: 12, ldy: 12, g.Slice(RnnLayout.BiasIhL1, 12));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesL1, 24), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.H0L1, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL1, 36), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesL1, 24), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.StateHL1, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL1, 36), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 4, a.Slice(RnnLayout.GatesL1 + 24, 48), lda: 12, a.Slice(RnnLayout.HiddenL1, 12), ldb: 3, g.Slice(RnnLayout.WeightHhL1, 36), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), rows: 6, n: 12, ldy: 12, g.Slice(RnnLayout.BiasHhL1, 12));
-            // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of h of layer 0, for all steps at once.
+            // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of h of layer 0, for all steps at once.
             global::RnnGen.Kernels.Gemm.NN(m: 6, n: 4, k: 12, a.Slice(RnnLayout.GatesL1, 72), lda: 12, p.Slice(RnnLayout.WeightIhL1, 48), ldb: 4, s.Slice(RnnLayout.DhL0, 24), ldc: 4, accumulate: false);
         }
 
@@ -587,7 +614,7 @@ namespace Demo
             var dh = s.Slice(RnnLayout.DhL1, 18); // dL/dh_t, [Steps, Batch, 3]
             var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellL1, 18); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L1, 6); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL1, 6); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 6); // dL/dc, carried from step t + 1 to step t
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
@@ -608,7 +635,18 @@ namespace Demo
         public global::System.Span<float> StepState => _rnnStepState.Span;
 
         /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
-        public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+        public void ResetStepState()
+        {
+            RnnEnter();
+            try
+            {
+                _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
 
         /// <summary>
         /// Runs one step for one lane: a token id through every layer and the head, advancing that lane's
@@ -626,30 +664,30 @@ namespace Demo
                 var state = _rnnStepState.Span;
                 // Layer 0 (LSTM, 4 units).
                 {
-                    var h = state.Slice(RnnLayout.H0L0 + lane * 4, 4); // this lane's h, updated in place
+                    var h = state.Slice(RnnLayout.StateHL0 + lane * 4, 4); // this lane's h, updated in place
                     var gates = s.Slice(RnnLayout.StepGates, 16);
                     var wHh = p.Slice(RnnLayout.WeightHhL0, 64);
-                    var c = state.Slice(RnnLayout.C0L0 + lane * 4, 4); // this lane's c, updated in place
-                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 16), p.Slice(RnnLayout.BiasHhL0, 16), gates);
+                    var c = state.Slice(RnnLayout.StateCL0 + lane * 4, 4); // this lane's c, updated in place
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 16), p.Slice(RnnLayout.BiasHhL0, 16), s.Slice(RnnLayout.StepGates, 16));
                     global::RnnGen.Inputs.OneHot.AddColumn(p.Slice(RnnLayout.WeightIhL0, 80), n: 16, InputSize, token, gates);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 16, k: 4, h, lda: 4, wHh, ldb: 4, gates, ldc: 16, accumulate: true);
                     global::RnnGen.Cells.LstmCell.Forward(gates, c, c, h, ldh: 4, batch: 1, hidden: 4);
                 }
                 // Layer 1 (LSTM, 3 units).
                 {
-                    var h = state.Slice(RnnLayout.H0L1 + lane * 3, 3); // this lane's h, updated in place
+                    var h = state.Slice(RnnLayout.StateHL1 + lane * 3, 3); // this lane's h, updated in place
                     var gates = s.Slice(RnnLayout.StepGates, 12);
                     var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
-                    var c = state.Slice(RnnLayout.C0L1 + lane * 3, 3); // this lane's c, updated in place
-                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), gates);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 4, state.Slice(RnnLayout.H0L0 + lane * 4, 4), lda: 4, p.Slice(RnnLayout.WeightIhL1, 48), ldb: 4, gates, ldc: 12, accumulate: true);
+                    var c = state.Slice(RnnLayout.StateCL1 + lane * 3, 3); // this lane's c, updated in place
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.StepGates, 12));
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 4, state.Slice(RnnLayout.StateHL0 + lane * 4, 4), lda: 4, p.Slice(RnnLayout.WeightIhL1, 48), ldb: 4, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, h, lda: 3, wHh, ldb: 3, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Cells.LstmCell.Forward(gates, c, c, h, ldh: 3, batch: 1, hidden: 3);
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 5, 5);
                 p.Slice(RnnLayout.HeadBias, 5).CopyTo(output);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 5, k: 3, state.Slice(RnnLayout.H0L1 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, output, ldc: 5, accumulate: true);
+                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 5, k: 3, state.Slice(RnnLayout.StateHL1 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, output, ldc: 5, accumulate: true);
                 global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 5, s.Slice(RnnLayout.StepLogSumExp, 1));
                 return output;
             }

@@ -9,10 +9,10 @@
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 12); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 6); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)

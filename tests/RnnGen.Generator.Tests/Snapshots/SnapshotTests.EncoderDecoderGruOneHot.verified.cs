@@ -16,14 +16,14 @@
             var p = _rnnParameters.Span;
             var s = _rnnScratch.Span;
             // b_ih + b_hh, folded once for all steps.
-            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.DecoderBiasIhL0, 6), p.Slice(RnnLayout.DecoderBiasHhL0, 6), s.Slice(RnnLayout.BiasSumDecoderL0, 9).Slice(0, 6));
-            p.Slice(RnnLayout.DecoderBiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumDecoderL0, 9).Slice(6));
+            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.DecoderBiasIhL0, 6), p.Slice(RnnLayout.DecoderBiasHhL0, 6), s.Slice(RnnLayout.BiasSumDecoderL0, 6));
+            p.Slice(RnnLayout.DecoderBiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumDecoderL0 + 6, 3));
             // W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.
             global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.DecoderWeightIhL0, 45), rows: 9, cols: 5, s.Slice(RnnLayout.OneHotWeights, 45));
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeDecoderL0(t);
-                RnnForwardHead(t, 1);
+                RnnForwardHead(first: t, count: 1);
                 // The chosen token is this step's prediction and the next step's input.
                 var probabilities = Output.Slice(t * Batch * OutputSize, Batch * OutputSize);
                 for (int lane = 0; lane < Batch; lane++)
@@ -45,7 +45,7 @@
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.DecoderWeightHhL0, 27);
             var h = a.Slice(RnnLayout.DecoderHiddenL0, 12); // h_t, [OutputSteps, Batch, 3]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.H0DecoderL0, 6); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState + RnnLayout.StateHDecoderL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesDecoderL0, 36); // [OutputSteps, Batch, 3·3]
             var hn = a.Slice(RnnLayout.RecurrentNDecoderL0, 12); // h_(t-1)·W_hnᵀ + b_hn, [OutputSteps, Batch, 3]
             var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 18); // h_(t-1)·W_hhᵀ of the current step
@@ -71,7 +71,7 @@
             var s = _rnnScratch.Span;
             // The encoder's top layer feeds no head: its only gradient is the decoder's, at the last step.
             s.Slice(RnnLayout.DhEncoderL0, 18).Clear();
-            s.Slice(RnnLayout.DDecoderInitialState + RnnLayout.H0EncoderL0, 6).CopyTo(s.Slice(RnnLayout.DhEncoderL0 + 2 * 6, 6));
+            s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHEncoderL0, 6).CopyTo(s.Slice(RnnLayout.DhEncoderL0 + 2 * 6, 6));
             // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
             // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
             _rnnPacked.PackNN(p.Slice(RnnLayout.EncoderWeightHhL0, 27), k: 9, n: 3, ldb: 3);
@@ -86,7 +86,7 @@
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNEncoderL0, 18), rows: 6, n: 3, ldy: 3, g.Slice(RnnLayout.EncoderBiasIhL0 + 6, 3));
             global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 36), rows: 4, cols: 9, g.Slice(RnnLayout.EncoderWeightIhL0, 36));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: 2, a.Slice(RnnLayout.GatesEncoderL0, 18), lda: 9, _rnnInitialState.Span.Slice(RnnLayout.H0EncoderL0, 6), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 27), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: 2, a.Slice(RnnLayout.GatesEncoderL0, 18), lda: 9, _rnnInitialState.Span.Slice(RnnLayout.StateHEncoderL0, 6), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 27), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: 4, a.Slice(RnnLayout.GatesEncoderL0 + 18, 36), lda: 9, a.Slice(RnnLayout.EncoderHiddenL0, 12), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 27), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 54), rows: 6, n: 9, ldy: 9, g.Slice(RnnLayout.EncoderBiasHhL0, 9));
         }

@@ -20,7 +20,7 @@
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeDecoderL0(t);
-                RnnForwardHead(t, 1);
+                RnnForwardHead(first: t, count: 1);
                 // The output is the next step's input.
                 if (t + 1 < OutputSteps) Output.Slice(t * Batch * OutputSize, Batch * OutputSize).CopyTo(_rnnActivations.Span.Slice(RnnLayout.DecoderInputX + (t + 1) * 2, 2));
             }
@@ -42,7 +42,7 @@
             global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 2, s.Slice(RnnLayout.DhDecoderL0, 4), lda: 2, a.Slice(RnnLayout.DecoderInputX, 4), ldb: 2, g.Slice(RnnLayout.DecoderWeightIhL0, 4), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhDecoderL0, 4), rows: 2, n: 2, ldy: 2, g.Slice(RnnLayout.DecoderBiasIhL0, 2));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhDecoderL0, 2), lda: 2, _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.H0DecoderL0, 2), ldb: 2, g.Slice(RnnLayout.DecoderWeightHhL0, 4), ldc: 2, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhDecoderL0, 2), lda: 2, _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState + RnnLayout.StateHDecoderL0, 2), ldb: 2, g.Slice(RnnLayout.DecoderWeightHhL0, 4), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhDecoderL0 + 2, 2), lda: 2, a.Slice(RnnLayout.DecoderHiddenL0, 2), ldb: 2, g.Slice(RnnLayout.DecoderWeightHhL0, 4), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhDecoderL0, 4), rows: 2, n: 2, ldy: 2, g.Slice(RnnLayout.DecoderBiasHhL0, 2));
         }

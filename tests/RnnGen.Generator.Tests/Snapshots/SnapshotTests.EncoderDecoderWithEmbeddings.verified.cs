@@ -87,7 +87,7 @@ namespace Demo
             public const int GradientsA = 0; // dz of the head, then every other layer's dh going down (see the aliases below)
             public const int GradientsB = 18; // dh of the top layer, then every other layer's dh going down
             public const int Dc = 30; // dL/dc carried from step t to step t−1
-            public const int DDecoderInitialState = 36; // dL/d(the decoder's initial state): flows into the encoder's last step
+            public const int DecoderInitialStateGradient = 36; // dL/d(the decoder's initial state): flows into the encoder's last step
             public const int BiasSumEncoderL0 = 48; // b_ih + b_hh folded into the input projection
             public const int BiasSumDecoderL0 = 60; // b_ih + b_hh folded into the input projection
             public const int ScratchLength = 72;
@@ -99,10 +99,10 @@ namespace Demo
             public const int DxEncoder = GradientsB; // dL/dx of the encoder's inputs, [Steps, Batch, 2]
 
             // Recurrent state (InitialState, FinalState, the decoder's initial state): every h, then every c.
-            public const int H0EncoderL0 = 0; // h of encoder layer 0, [Batch, 3]
-            public const int C0EncoderL0 = 6; // c of encoder layer 0, [Batch, 3]
-            public const int H0DecoderL0 = 0; // h of decoder layer 0, [Batch, 3]
-            public const int C0DecoderL0 = 6; // c of decoder layer 0, [Batch, 3]
+            public const int StateHEncoderL0 = 0; // h of encoder layer 0, [Batch, 3]
+            public const int StateCEncoderL0 = 6; // c of encoder layer 0, [Batch, 3]
+            public const int StateHDecoderL0 = 0; // h of decoder layer 0, [Batch, 3]
+            public const int StateCDecoderL0 = 6; // c of decoder layer 0, [Batch, 3]
         }
 
         /// <summary>The declaration this class was generated from, as data.</summary>
@@ -154,23 +154,18 @@ namespace Demo
         {
             var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
             var p = _rnnParameters.Span;
-            // nn.Embedding (encoder.embedding.weight): N(0, 1).
-            global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EncoderEmbeddingWeight, 12), random);
-            // Encoder layer 0 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 3.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.EncoderWeightIhL0, 24), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.EncoderWeightHhL0, 36), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.EncoderBiasIhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.EncoderBiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
-            // nn.Embedding (decoder.embedding.weight): N(0, 1).
-            global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.DecoderEmbeddingWeight, 10), random);
-            // Decoder layer 0 (LSTM): every weight and bias from U(−1/√H, 1/√H), H = 3.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderWeightIhL0, 24), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderWeightHhL0, 36), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderBiasIhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderBiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random);
-            // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 3.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 12), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 4), 1.0 / global::System.Math.Sqrt(3), random);
+            global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EncoderEmbeddingWeight, 12), random); // encoder.embedding.weight: N(0, 1)
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.EncoderWeightIhL0, 24), 1.0 / global::System.Math.Sqrt(3), random); // encoder.rnn.weight_ih_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.EncoderWeightHhL0, 36), 1.0 / global::System.Math.Sqrt(3), random); // encoder.rnn.weight_hh_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.EncoderBiasIhL0, 12), 1.0 / global::System.Math.Sqrt(3), random); // encoder.rnn.bias_ih_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.EncoderBiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random); // encoder.rnn.bias_hh_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.DecoderEmbeddingWeight, 10), random); // decoder.embedding.weight: N(0, 1)
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderWeightIhL0, 24), 1.0 / global::System.Math.Sqrt(3), random); // decoder.rnn.weight_ih_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderWeightHhL0, 36), 1.0 / global::System.Math.Sqrt(3), random); // decoder.rnn.weight_hh_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderBiasIhL0, 12), 1.0 / global::System.Math.Sqrt(3), random); // decoder.rnn.bias_ih_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderBiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random); // decoder.rnn.bias_hh_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 12), 1.0 / global::System.Math.Sqrt(3), random); // decoder.head.weight: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 4), 1.0 / global::System.Math.Sqrt(3), random); // decoder.head.bias: U(−1/√k, 1/√k), k = 3
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -204,10 +199,17 @@ namespace Demo
             set
             {
                 if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $"Threads must lie in [1, {(global::RnnGen.Kernels.GemmWorkers.MaxThreads)}].");
-                global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-                if (value == Threads) return;
-                _rnnWorkers?.Dispose();
-                _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                RnnEnter(); // a pass may be using the workers this replaces
+                try
+                {
+                    if (value == Threads) return;
+                    _rnnWorkers?.Dispose();
+                    _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                }
+                finally
+                {
+                    global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+                }
             }
         }
 
@@ -221,7 +223,15 @@ namespace Demo
         /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
         public void CopyStateAfterStep(int step, global::System.Span<float> destination)
         {
-            throw new global::System.NotSupportedException("An encoder–decoder model has no single state after a step.");
+            RnnEnter();
+            try
+            {
+                throw new global::System.NotSupportedException("An encoder–decoder model has no single state after a step.");
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
@@ -251,7 +261,18 @@ namespace Demo
         };
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _rnnGradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            RnnEnter();
+            try
+            {
+                _rnnGradients.Span.Clear();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
 
         /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
         public void Dispose()
@@ -264,6 +285,10 @@ namespace Demo
         protected virtual void Dispose(bool disposing)
         {
             if (!disposing) return;
+            if (_rnnDisposed) return;
+            // Disposing stops the workers a running call may be using: refuse rather than break that call.
+            if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)
+                throw new global::System.InvalidOperationException("Dispose was called while another call runs on this model; dispose it after that call returns.");
             _rnnDisposed = true;
             _rnnWorkers?.Dispose();
             _rnnWorkers = null;
@@ -281,7 +306,7 @@ namespace Demo
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnLoadInputs(tokens);
-                RnnDecode(0, null);
+                RnnDecode(temperature: 0, random: null);
             }
             finally
             {
@@ -439,7 +464,7 @@ namespace Demo
             // x_t = decoder.embedding.weight[token_t].
             global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.DecoderEmbeddingWeight, 10), width: 2, _rnnDecoderTokens, _rnnActivations.Span.Slice(RnnLayout.DecoderInputX, 8));
             RnnForwardDecoderL0();
-            RnnForwardHead(0, OutputSteps);
+            RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
@@ -465,10 +490,10 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.EncoderHiddenL0, 18); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0EncoderL0, 6); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHEncoderL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesEncoderL0, 72); // [Steps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellEncoderL0, 18); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0EncoderL0, 6); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCEncoderL0, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
@@ -504,10 +529,10 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.DecoderHiddenL0, 12); // h_t, [OutputSteps, Batch, 3]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.H0DecoderL0, 6); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState + RnnLayout.StateHDecoderL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesDecoderL0, 48); // [OutputSteps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellDecoderL0, 12); // c_t, [OutputSteps, Batch, 3]
-            var c0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.C0DecoderL0, 6); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState + RnnLayout.StateCDecoderL0, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
@@ -537,16 +562,16 @@ namespace Demo
         private void RnnSaveStateEncoder(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.EncoderHiddenL0 + 2 * 6, 6), ldSource: 3, destination.Slice(RnnLayout.H0EncoderL0, 6), ldTarget: 3, rows: 2, cols: 3);
-            a.Slice(RnnLayout.CellEncoderL0 + 2 * 6, 6).CopyTo(destination.Slice(RnnLayout.C0EncoderL0, 6));
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.EncoderHiddenL0 + 2 * 6, 6), ldSource: 3, destination.Slice(RnnLayout.StateHEncoderL0, 6), ldTarget: 3, rows: 2, cols: 3);
+            a.Slice(RnnLayout.CellEncoderL0 + 2 * 6, 6).CopyTo(destination.Slice(RnnLayout.StateCEncoderL0, 6));
         }
 
         /// <summary>h (and c) of every decoder layer after the last step each direction takes, in the layout of InitialState.</summary>
         private void RnnSaveStateDecoder(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.DecoderHiddenL0 + 6, 6), ldSource: 3, destination.Slice(RnnLayout.H0DecoderL0, 6), ldTarget: 3, rows: 2, cols: 3);
-            a.Slice(RnnLayout.CellDecoderL0 + 6, 6).CopyTo(destination.Slice(RnnLayout.C0DecoderL0, 6));
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.DecoderHiddenL0 + 6, 6), ldSource: 3, destination.Slice(RnnLayout.StateHDecoderL0, 6), ldTarget: 3, rows: 2, cols: 3);
+            a.Slice(RnnLayout.CellDecoderL0 + 6, 6).CopyTo(destination.Slice(RnnLayout.StateCDecoderL0, 6));
         }
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>
@@ -565,7 +590,7 @@ namespace Demo
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeDecoderL0(t);
-                RnnForwardHead(t, 1);
+                RnnForwardHead(first: t, count: 1);
                 // The chosen token is this step's prediction and the next step's input.
                 var probabilities = Output.Slice(t * Batch * OutputSize, Batch * OutputSize);
                 for (int lane = 0; lane < Batch; lane++)
@@ -587,10 +612,10 @@ namespace Demo
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.DecoderWeightHhL0, 36);
             var h = a.Slice(RnnLayout.DecoderHiddenL0, 12); // h_t, [OutputSteps, Batch, 3]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.H0DecoderL0, 6); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState + RnnLayout.StateHDecoderL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesDecoderL0, 48); // [OutputSteps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellDecoderL0, 12); // c_t, [OutputSteps, Batch, 3]
-            var c0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.C0DecoderL0, 6); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState + RnnLayout.StateCDecoderL0, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
@@ -648,9 +673,9 @@ namespace Demo
             var s = _rnnScratch.Span;
             // The encoder's top layer feeds no head: its only gradient is the decoder's, at the last step.
             s.Slice(RnnLayout.DhEncoderL0, 18).Clear();
-            s.Slice(RnnLayout.DDecoderInitialState + RnnLayout.H0EncoderL0, 6).CopyTo(s.Slice(RnnLayout.DhEncoderL0 + 2 * 6, 6));
+            s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHEncoderL0, 6).CopyTo(s.Slice(RnnLayout.DhEncoderL0 + 2 * 6, 6));
             // dL/dc after the last step is what the decoder's first step sent back.
-            s.Slice(RnnLayout.DDecoderInitialState + RnnLayout.C0EncoderL0, 6).CopyTo(s.Slice(RnnLayout.Dc, 6));
+            s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateCEncoderL0, 6).CopyTo(s.Slice(RnnLayout.Dc, 6));
             // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
             // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
             _rnnPacked.PackNN(p.Slice(RnnLayout.EncoderWeightHhL0, 36), k: 12, n: 3, ldb: 3);
@@ -660,10 +685,10 @@ namespace Demo
             global::RnnGen.Kernels.Gemm.TN(m: 12, n: 2, k: 6, a.Slice(RnnLayout.GatesEncoderL0, 72), lda: 12, a.Slice(RnnLayout.EncoderInputX, 12), ldb: 2, g.Slice(RnnLayout.EncoderWeightIhL0, 24), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 72), rows: 6, n: 12, ldy: 12, g.Slice(RnnLayout.EncoderBiasIhL0, 12));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesEncoderL0, 24), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.H0EncoderL0, 6), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesEncoderL0, 24), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.StateHEncoderL0, 6), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 4, a.Slice(RnnLayout.GatesEncoderL0 + 24, 48), lda: 12, a.Slice(RnnLayout.EncoderHiddenL0, 12), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 72), rows: 6, n: 12, ldy: 12, g.Slice(RnnLayout.EncoderBiasHhL0, 12));
-            // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+            // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
             global::RnnGen.Kernels.Gemm.NN(m: 6, n: 2, k: 12, a.Slice(RnnLayout.GatesEncoderL0, 72), lda: 12, p.Slice(RnnLayout.EncoderWeightIhL0, 24), ldb: 2, s.Slice(RnnLayout.DxEncoder, 12), ldc: 2, accumulate: false);
             // d(encoder.embedding.weight)[token_t] += dL/dx_t.
             global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DxEncoder, 12), ldx: 2, _rnnTokens, g.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2);
@@ -677,7 +702,7 @@ namespace Demo
             var dh = s.Slice(RnnLayout.DhEncoderL0, 18); // dL/dh_t, [Steps, Batch, 3]
             var gates = a.Slice(RnnLayout.GatesEncoderL0, 72); // [Steps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellEncoderL0, 18); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0EncoderL0, 6); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCEncoderL0, 6); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 6); // dL/dc, carried from step t + 1 to step t
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
@@ -710,10 +735,10 @@ namespace Demo
             global::RnnGen.Kernels.Gemm.TN(m: 12, n: 2, k: 4, a.Slice(RnnLayout.GatesDecoderL0, 48), lda: 12, a.Slice(RnnLayout.DecoderInputX, 8), ldb: 2, g.Slice(RnnLayout.DecoderWeightIhL0, 24), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesDecoderL0, 48), rows: 4, n: 12, ldy: 12, g.Slice(RnnLayout.DecoderBiasIhL0, 12));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesDecoderL0, 24), lda: 12, _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.H0DecoderL0, 6), ldb: 3, g.Slice(RnnLayout.DecoderWeightHhL0, 36), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesDecoderL0, 24), lda: 12, _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState + RnnLayout.StateHDecoderL0, 6), ldb: 3, g.Slice(RnnLayout.DecoderWeightHhL0, 36), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesDecoderL0 + 24, 24), lda: 12, a.Slice(RnnLayout.DecoderHiddenL0, 6), ldb: 3, g.Slice(RnnLayout.DecoderWeightHhL0, 36), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesDecoderL0, 48), rows: 4, n: 12, ldy: 12, g.Slice(RnnLayout.DecoderBiasHhL0, 12));
-            // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+            // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
             global::RnnGen.Kernels.Gemm.NN(m: 4, n: 2, k: 12, a.Slice(RnnLayout.GatesDecoderL0, 48), lda: 12, p.Slice(RnnLayout.DecoderWeightIhL0, 24), ldb: 2, s.Slice(RnnLayout.DxDecoder, 8), ldc: 2, accumulate: false);
             // d(decoder.embedding.weight)[token_t] += dL/dx_t.
             global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DxDecoder, 8), ldx: 2, _rnnDecoderTokens, g.Slice(RnnLayout.DecoderEmbeddingWeight, 10), width: 2);
@@ -727,9 +752,9 @@ namespace Demo
             var dh = s.Slice(RnnLayout.DhDecoderL0, 12); // dL/dh_t, [OutputSteps, Batch, 3]
             var gates = a.Slice(RnnLayout.GatesDecoderL0, 48); // [OutputSteps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellDecoderL0, 12); // c_t, [OutputSteps, Batch, 3]
-            var c0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize).Slice(RnnLayout.C0DecoderL0, 6); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.DecoderInitialState + RnnLayout.StateCDecoderL0, 6); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 6); // dL/dc, carried from step t + 1 to step t
-            var dh0 = s.Slice(RnnLayout.DDecoderInitialState + RnnLayout.H0DecoderL0, 6); // dL/dh0: the encoder's gradient at its last step
+            var dh0 = s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHDecoderL0, 6); // dL/dh0: the encoder's gradient at its last step
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
             // (i f g o) are overwritten in place by (di df dg do);  dh_(t-1) += [di df dg do]·W_hh
@@ -739,7 +764,7 @@ namespace Demo
             // t = 0
             global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), lddh: 3, dc, batch: 2, hidden: 3);
             global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(0, 24), lda: 12, _rnnPacked, dh0, ldc: 3, accumulate: false);
-            dc.CopyTo(s.Slice(RnnLayout.DDecoderInitialState + RnnLayout.C0DecoderL0, 6)); // dL/dc0
+            dc.CopyTo(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateCDecoderL0, 6)); // dL/dc0
         }
 
         int global::RnnGen.IRnnModel<float>.Steps => Steps;

@@ -78,7 +78,7 @@ namespace Demo.Sentiment
             public const int Dx = GradientsA; // dL/dx of the model's inputs, [Steps, Batch, 3]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
-            public const int H0L0 = 0; // h of layer 0, [Batch, 4]
+            public const int StateHL0 = 0; // h of layer 0, [Batch, 4]
         }
 
         /// <summary>The declaration this class was generated from, as data.</summary>
@@ -123,16 +123,13 @@ namespace Demo.Sentiment
         {
             var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
             var p = _rnnParameters.Span;
-            // nn.Embedding (embedding.weight): N(0, 1).
-            global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EmbeddingWeight, 18), random);
-            // Layer 0 (GRU): every weight and bias from U(−1/√H, 1/√H), H = 4.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 36), 1.0 / global::System.Math.Sqrt(4), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 48), 1.0 / global::System.Math.Sqrt(4), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 12), 1.0 / global::System.Math.Sqrt(4), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 12), 1.0 / global::System.Math.Sqrt(4), random);
-            // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 4.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 8), 1.0 / global::System.Math.Sqrt(4), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 2), 1.0 / global::System.Math.Sqrt(4), random);
+            global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EmbeddingWeight, 18), random); // embedding.weight: N(0, 1)
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 36), 1.0 / global::System.Math.Sqrt(4), random); // rnn.weight_ih_l0: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 48), 1.0 / global::System.Math.Sqrt(4), random); // rnn.weight_hh_l0: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 12), 1.0 / global::System.Math.Sqrt(4), random); // rnn.bias_ih_l0: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 12), 1.0 / global::System.Math.Sqrt(4), random); // rnn.bias_hh_l0: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 8), 1.0 / global::System.Math.Sqrt(4), random); // head.weight: U(−1/√k, 1/√k), k = 4
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 2), 1.0 / global::System.Math.Sqrt(4), random); // head.bias: U(−1/√k, 1/√k), k = 4
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -163,10 +160,17 @@ namespace Demo.Sentiment
             set
             {
                 if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $"Threads must lie in [1, {(global::RnnGen.Kernels.GemmWorkers.MaxThreads)}].");
-                global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-                if (value == Threads) return;
-                _rnnWorkers?.Dispose();
-                _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                RnnEnter(); // a pass may be using the workers this replaces
+                try
+                {
+                    if (value == Threads) return;
+                    _rnnWorkers?.Dispose();
+                    _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                }
+                finally
+                {
+                    global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+                }
             }
         }
 
@@ -180,11 +184,19 @@ namespace Demo.Sentiment
         /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
         public void CopyStateAfterStep(int step, global::System.Span<float> destination)
         {
-            if ((uint)step >= 4) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 4).");
-            global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
-            if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
-            var a = _rnnActivations.Span;
-            a.Slice(RnnLayout.HiddenL0 + step * 12, 12).CopyTo(destination.Slice(RnnLayout.H0L0, 12));
+            RnnEnter();
+            try
+            {
+                if ((uint)step >= 4) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 4).");
+                global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+                if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+                var a = _rnnActivations.Span;
+                a.Slice(RnnLayout.HiddenL0 + step * 12, 12).CopyTo(destination.Slice(RnnLayout.StateHL0, 12));
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
@@ -209,7 +221,18 @@ namespace Demo.Sentiment
         };
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _rnnGradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            RnnEnter();
+            try
+            {
+                _rnnGradients.Span.Clear();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
 
         /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
         public void Dispose()
@@ -222,6 +245,10 @@ namespace Demo.Sentiment
         protected virtual void Dispose(bool disposing)
         {
             if (!disposing) return;
+            if (_rnnDisposed) return;
+            // Disposing stops the workers a running call may be using: refuse rather than break that call.
+            if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)
+                throw new global::System.InvalidOperationException("Dispose was called while another call runs on this model; dispose it after that call returns.");
             _rnnDisposed = true;
             _rnnWorkers?.Dispose();
             _rnnWorkers = null;
@@ -341,7 +368,7 @@ namespace Demo.Sentiment
             // x_t = embedding.weight[token_t].
             global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 18), width: 3, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.InputX, 36));
             RnnForwardL0();
-            RnnForwardHead(0, OutputSteps);
+            RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
@@ -354,8 +381,8 @@ namespace Demo.Sentiment
             var s = _rnnScratch.Span;
             // Input projection for all 4 steps at once (Steps·Batch = 12 rows):
             //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
-            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), s.Slice(RnnLayout.BiasSumL0, 12).Slice(0, 8));
-            p.Slice(RnnLayout.BiasIhL0 + 8, 4).CopyTo(s.Slice(RnnLayout.BiasSumL0, 12).Slice(8));
+            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), s.Slice(RnnLayout.BiasSumL0, 8));
+            p.Slice(RnnLayout.BiasIhL0 + 8, 4).CopyTo(s.Slice(RnnLayout.BiasSumL0 + 8, 4));
             global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 144), rows: 12, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumL0, 12));
             global::RnnGen.Kernels.Gemm.NT(m: 12, n: 12, k: 3, a.Slice(RnnLayout.InputX, 36), lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, a.Slice(RnnLayout.GatesL0, 144), ldc: 12, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
@@ -369,7 +396,7 @@ namespace Demo.Sentiment
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 48); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
             var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // h_(t-1)·W_hnᵀ + b_hn, [Steps, Batch, 4]
             var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 36); // h_(t-1)·W_hhᵀ of the current step
@@ -409,7 +436,7 @@ namespace Demo.Sentiment
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 3 * 12, 12), ldSource: 4, destination.Slice(RnnLayout.H0L0, 12), ldTarget: 4, rows: 3, cols: 4);
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 3 * 12, 12), ldSource: 4, destination.Slice(RnnLayout.StateHL0, 12), ldTarget: 4, rows: 3, cols: 4);
         }
 
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
@@ -462,10 +489,10 @@ namespace Demo.Sentiment
             global::RnnGen.Kernels.Gemm.TN(m: 4, n: 3, k: 12, a.Slice(RnnLayout.RecurrentNL0, 48), lda: 4, a.Slice(RnnLayout.InputX, 36), ldb: 3, g.Slice(RnnLayout.WeightIhL0 + 24, 12), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 48), rows: 12, n: 4, ldy: 4, g.Slice(RnnLayout.BiasIhL0 + 8, 4));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: 3, a.Slice(RnnLayout.GatesL0, 36), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 48), ldc: 4, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: 3, a.Slice(RnnLayout.GatesL0, 36), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 48), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: 9, a.Slice(RnnLayout.GatesL0 + 36, 108), lda: 12, a.Slice(RnnLayout.HiddenL0, 36), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 48), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 144), rows: 12, n: 12, ldy: 12, g.Slice(RnnLayout.BiasHhL0, 12));
-            // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+            // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
             global::RnnGen.Kernels.Gemm.NN(m: 12, n: 3, k: 8, a.Slice(RnnLayout.GatesL0, 140), lda: 12, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 3, s.Slice(RnnLayout.Dx, 36), ldc: 3, accumulate: false);
             global::RnnGen.Kernels.Gemm.NN(m: 12, n: 3, k: 4, a.Slice(RnnLayout.RecurrentNL0, 48), lda: 4, p.Slice(RnnLayout.WeightIhL0 + 24, 12), ldb: 3, s.Slice(RnnLayout.Dx, 36), ldc: 3, accumulate: true);
             // d(embedding.weight)[token_t] += dL/dx_t.
@@ -479,7 +506,7 @@ namespace Demo.Sentiment
             var s = _rnnScratch.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 48); // h_t, [Steps, Batch, 4]
             var dh = s.Slice(RnnLayout.DhL0, 48); // dL/dh_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 12); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
             var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // [Steps, Batch, 4]
             // dn = dh_t⊙(1−z)⊙(1−n²);  dz = dh_t⊙(h_(t-1) − n)⊙z(1−z);  dr = dn⊙hn⊙r(1−r)   (hn = h_(t-1)·W_hnᵀ + b_hn)
@@ -504,7 +531,18 @@ namespace Demo.Sentiment
         public global::System.Span<float> StepState => _rnnStepState.Span;
 
         /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
-        public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+        public void ResetStepState()
+        {
+            RnnEnter();
+            try
+            {
+                _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
 
         /// <summary>
         /// Runs one step for one lane: a token id through every layer and the head, advancing that lane's
@@ -522,14 +560,14 @@ namespace Demo.Sentiment
                 var state = _rnnStepState.Span;
                 // Layer 0 (GRU, 4 units).
                 {
-                    var h = state.Slice(RnnLayout.H0L0 + lane * 4, 4); // this lane's h, updated in place
+                    var h = state.Slice(RnnLayout.StateHL0 + lane * 4, 4); // this lane's h, updated in place
                     var gates = s.Slice(RnnLayout.StepGates, 12);
                     var wHh = p.Slice(RnnLayout.WeightHhL0, 48);
                     var gh = s.Slice(RnnLayout.StepGru, 12); // h·W_hhᵀ
                     var hn = s.Slice(RnnLayout.StepGru + 12, 4); // h·W_hnᵀ + b_hn
                     var bHn = p.Slice(RnnLayout.BiasHhL0 + 8, 4);
-                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), gates.Slice(0, 8));
-                    p.Slice(RnnLayout.BiasIhL0 + 8, 4).CopyTo(gates.Slice(8));
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), s.Slice(RnnLayout.StepGates, 8));
+                    p.Slice(RnnLayout.BiasIhL0 + 8, 4).CopyTo(s.Slice(RnnLayout.StepGates + 8, 4));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, p.Slice(RnnLayout.EmbeddingWeight + token * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 4, h, lda: 4, wHh, ldb: 4, gh, ldc: 12, accumulate: false);
                     global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 4, h, ldh: 4, batch: 1, hidden: 4);
@@ -537,7 +575,7 @@ namespace Demo.Sentiment
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);
                 p.Slice(RnnLayout.HeadBias, 2).CopyTo(output);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 4, state.Slice(RnnLayout.H0L0 + lane * 4, 4), lda: 4, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, output, ldc: 2, accumulate: true);
+                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 4, state.Slice(RnnLayout.StateHL0 + lane * 4, 4), lda: 4, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, output, ldc: 2, accumulate: true);
                 global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 2, s.Slice(RnnLayout.StepLogSumExp, 1));
                 return output;
             }

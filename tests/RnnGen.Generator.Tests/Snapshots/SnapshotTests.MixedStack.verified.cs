@@ -53,10 +53,10 @@
             public const int Dx = GradientsA; // dL/dx of the model's inputs, [Steps, Batch, 2]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
-            public const int H0L0 = 0; // h of layer 0, [Batch, 3]
-            public const int H0L1 = 6; // h of layer 1, [Batch, 3]
-            public const int H0L2 = 12; // h of layer 2, [Batch, 2]
-            public const int C0L1 = 16; // c of layer 1, [Batch, 3]
+            public const int StateHL0 = 0; // h of layer 0, [Batch, 3]
+            public const int StateHL1 = 6; // h of layer 1, [Batch, 3]
+            public const int StateHL2 = 12; // h of layer 2, [Batch, 2]
+            public const int StateCL1 = 16; // c of layer 1, [Batch, 3]
         }
 
         /// <summary>Layer 0: GRU, 3 units; reads [Steps, Batch, 2], writes h [Steps, Batch, 3].</summary>
@@ -67,8 +67,8 @@
             var s = _rnnScratch.Span;
             // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
             //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
-            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.BiasSumL0, 9).Slice(0, 6));
-            p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0, 9).Slice(6));
+            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.BiasSumL0, 6));
+            p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0 + 6, 3));
             global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 36), rows: 4, n: 9, ldc: 9, s.Slice(RnnLayout.BiasSumL0, 9));
             global::RnnGen.Kernels.Gemm.NT(m: 4, n: 9, k: 2, a.Slice(RnnLayout.InputX, 8), lda: 2, p.Slice(RnnLayout.WeightIhL0, 18), ldb: 2, a.Slice(RnnLayout.GatesL0, 36), ldc: 9, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
@@ -124,36 +124,36 @@
                 var state = _rnnStepState.Span;
                 // Layer 0 (GRU, 3 units).
                 {
-                    var h = state.Slice(RnnLayout.H0L0 + lane * 3, 3); // this lane's h, updated in place
+                    var h = state.Slice(RnnLayout.StateHL0 + lane * 3, 3); // this lane's h, updated in place
                     var gates = s.Slice(RnnLayout.StepGates, 9);
                     var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
                     var gh = s.Slice(RnnLayout.StepGru, 9); // h·W_hhᵀ
                     var hn = s.Slice(RnnLayout.StepGru + 9, 3); // h·W_hnᵀ + b_hn
                     var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
-                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), gates.Slice(0, 6));
-                    p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(gates.Slice(6));
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.StepGates, 6));
+                    p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.StepGates + 6, 3));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 2, p.Slice(RnnLayout.EmbeddingWeight + token * 2, 2), lda: 2, p.Slice(RnnLayout.WeightIhL0, 18), ldb: 2, gates, ldc: 9, accumulate: true);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 3, h, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
                     global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 3, h, ldh: 3, batch: 1, hidden: 3);
                 }
                 // Layer 1 (LSTM, 3 units).
                 {
-                    var h = state.Slice(RnnLayout.H0L1 + lane * 3, 3); // this lane's h, updated in place
+                    var h = state.Slice(RnnLayout.StateHL1 + lane * 3, 3); // this lane's h, updated in place
                     var gates = s.Slice(RnnLayout.StepGates, 12);
                     var wHh = p.Slice(RnnLayout.WeightHhL1, 36);
-                    var c = state.Slice(RnnLayout.C0L1 + lane * 3, 3); // this lane's c, updated in place
-                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), gates);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, state.Slice(RnnLayout.H0L0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL1, 36), ldb: 3, gates, ldc: 12, accumulate: true);
+                    var c = state.Slice(RnnLayout.StateCL1 + lane * 3, 3); // this lane's c, updated in place
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.StepGates, 12));
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, state.Slice(RnnLayout.StateHL0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL1, 36), ldb: 3, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, h, lda: 3, wHh, ldb: 3, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Cells.LstmCell.Forward(gates, c, c, h, ldh: 3, batch: 1, hidden: 3);
                 }
                 // Layer 2 (RNN (tanh), 2 units).
                 {
-                    var h = state.Slice(RnnLayout.H0L2 + lane * 2, 2); // this lane's h, updated in place
+                    var h = state.Slice(RnnLayout.StateHL2 + lane * 2, 2); // this lane's h, updated in place
                     var gates = s.Slice(RnnLayout.StepGates, 2);
                     var wHh = p.Slice(RnnLayout.WeightHhL2, 4);
-                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), gates);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, state.Slice(RnnLayout.H0L1 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL2, 6), ldb: 3, gates, ldc: 2, accumulate: true);
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), s.Slice(RnnLayout.StepGates, 2));
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, state.Slice(RnnLayout.StateHL1 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL2, 6), ldb: 3, gates, ldc: 2, accumulate: true);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 2, h, lda: 2, wHh, ldb: 2, gates, ldc: 2, accumulate: true);
                     global::RnnGen.Cells.RnnCell.Forward(gates, ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
                     gates.CopyTo(h);
@@ -161,7 +161,7 @@
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 4, 4);
                 p.Slice(RnnLayout.HeadBias, 4).CopyTo(output);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 4, k: 2, state.Slice(RnnLayout.H0L2 + lane * 2, 2), lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 2, output, ldc: 4, accumulate: true);
+                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 4, k: 2, state.Slice(RnnLayout.StateHL2 + lane * 2, 2), lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 2, output, ldc: 4, accumulate: true);
                 global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 4, s.Slice(RnnLayout.StepLogSumExp, 1));
                 return output;
             }

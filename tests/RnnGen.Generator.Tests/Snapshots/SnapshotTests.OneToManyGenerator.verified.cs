@@ -77,7 +77,7 @@ namespace Demo
             public const int DhL0 = GradientsB; // dL/dh of layer 0, [OutputSteps, Batch, 3]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
-            public const int H0L0 = 0; // h of layer 0, [Batch, 3]
+            public const int StateHL0 = 0; // h of layer 0, [Batch, 3]
         }
 
         /// <summary>The declaration this class was generated from, as data.</summary>
@@ -122,14 +122,12 @@ namespace Demo
         {
             var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
             var p = _rnnParameters.Span;
-            // Layer 0 (GRU): every weight and bias from U(−1/√H, 1/√H), H = 3.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 45), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 27), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 9), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 9), 1.0 / global::System.Math.Sqrt(3), random);
-            // nn.Linear head: weight and bias from U(−1/√in, 1/√in), in = 3.
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 15), 1.0 / global::System.Math.Sqrt(3), random);
-            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 5), 1.0 / global::System.Math.Sqrt(3), random);
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 45), 1.0 / global::System.Math.Sqrt(3), random); // rnn.weight_ih_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightHhL0, 27), 1.0 / global::System.Math.Sqrt(3), random); // rnn.weight_hh_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasIhL0, 9), 1.0 / global::System.Math.Sqrt(3), random); // rnn.bias_ih_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL0, 9), 1.0 / global::System.Math.Sqrt(3), random); // rnn.bias_hh_l0: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 15), 1.0 / global::System.Math.Sqrt(3), random); // head.weight: U(−1/√k, 1/√k), k = 3
+            global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 5), 1.0 / global::System.Math.Sqrt(3), random); // head.bias: U(−1/√k, 1/√k), k = 3
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -163,10 +161,17 @@ namespace Demo
             set
             {
                 if (value < 1 || value > global::RnnGen.Kernels.GemmWorkers.MaxThreads) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, $"Threads must lie in [1, {(global::RnnGen.Kernels.GemmWorkers.MaxThreads)}].");
-                global::System.ObjectDisposedException.ThrowIf(_rnnDisposed, this);
-                if (value == Threads) return;
-                _rnnWorkers?.Dispose();
-                _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                RnnEnter(); // a pass may be using the workers this replaces
+                try
+                {
+                    if (value == Threads) return;
+                    _rnnWorkers?.Dispose();
+                    _rnnWorkers = value == 1 ? null : new global::RnnGen.Kernels.GemmWorkers(value);
+                }
+                finally
+                {
+                    global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+                }
             }
         }
 
@@ -180,11 +185,19 @@ namespace Demo
         /// <summary>Copies h (and c) after input step <paramref name="step"/> of the last forward pass, in the layout of <see cref="InitialState"/>: where a window starting at step + 1 continues from.</summary>
         public void CopyStateAfterStep(int step, global::System.Span<float> destination)
         {
-            if ((uint)step >= 4) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 4).");
-            global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
-            if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
-            var a = _rnnActivations.Span;
-            a.Slice(RnnLayout.HiddenL0 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.H0L0, 6));
+            RnnEnter();
+            try
+            {
+                if ((uint)step >= 4) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step must lie in [0, 4).");
+                global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
+                if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
+                var a = _rnnActivations.Span;
+                a.Slice(RnnLayout.HiddenL0 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.StateHL0, 6));
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
@@ -208,7 +221,18 @@ namespace Demo
         };
 
         /// <summary>Sets every gradient to zero.</summary>
-        public void ZeroGradients() => _rnnGradients.Span.Clear();
+        public void ZeroGradients()
+        {
+            RnnEnter();
+            try
+            {
+                _rnnGradients.Span.Clear();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
 
         /// <summary>Stops the worker threads, if any, and marks the model disposed; later passes throw <see cref="global::System.ObjectDisposedException"/>.</summary>
         public void Dispose()
@@ -221,6 +245,10 @@ namespace Demo
         protected virtual void Dispose(bool disposing)
         {
             if (!disposing) return;
+            if (_rnnDisposed) return;
+            // Disposing stops the workers a running call may be using: refuse rather than break that call.
+            if (global::System.Threading.Interlocked.Exchange(ref _rnnBusy, 1) != 0)
+                throw new global::System.InvalidOperationException("Dispose was called while another call runs on this model; dispose it after that call returns.");
             _rnnDisposed = true;
             _rnnWorkers?.Dispose();
             _rnnWorkers = null;
@@ -238,7 +266,7 @@ namespace Demo
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnLoadInputs(tokens);
-                RnnDecode(0, null);
+                RnnDecode(temperature: 0, random: null);
             }
             finally
             {
@@ -388,7 +416,7 @@ namespace Demo
         private void RnnForwardCore()
         {
             RnnForwardL0();
-            RnnForwardHead(0, OutputSteps);
+            RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
@@ -401,8 +429,8 @@ namespace Demo
             var s = _rnnScratch.Span;
             // Input projection for all 4 steps at once (OutputSteps·Batch = 8 rows):
             //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
-            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.BiasSumL0, 9).Slice(0, 6));
-            p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0, 9).Slice(6));
+            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.BiasSumL0, 6));
+            p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0 + 6, 3));
             //   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).
             global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 45), rows: 9, cols: 5, s.Slice(RnnLayout.OneHotWeights, 45));
             global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 45), n: 9, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0, 72), ldc: 9);
@@ -417,7 +445,7 @@ namespace Demo
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [OutputSteps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 72); // [OutputSteps, Batch, 3·3]
             var hn = a.Slice(RnnLayout.RecurrentNL0, 24); // h_(t-1)·W_hnᵀ + b_hn, [OutputSteps, Batch, 3]
             var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 18); // h_(t-1)·W_hhᵀ of the current step
@@ -457,7 +485,7 @@ namespace Demo
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 3 * 6, 6), ldSource: 3, destination.Slice(RnnLayout.H0L0, 6), ldTarget: 3, rows: 2, cols: 3);
+            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 3 * 6, 6), ldSource: 3, destination.Slice(RnnLayout.StateHL0, 6), ldTarget: 3, rows: 2, cols: 3);
         }
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>
@@ -466,14 +494,14 @@ namespace Demo
             var p = _rnnParameters.Span;
             var s = _rnnScratch.Span;
             // b_ih + b_hh, folded once for all steps.
-            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.BiasSumL0, 9).Slice(0, 6));
-            p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0, 9).Slice(6));
+            global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.BiasSumL0, 6));
+            p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0 + 6, 3));
             // W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.
             global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 45), rows: 9, cols: 5, s.Slice(RnnLayout.OneHotWeights, 45));
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeL0(t);
-                RnnForwardHead(t, 1);
+                RnnForwardHead(first: t, count: 1);
                 // The chosen token is this step's prediction and the next step's input.
                 var probabilities = Output.Slice(t * Batch * OutputSize, Batch * OutputSize);
                 for (int lane = 0; lane < Batch; lane++)
@@ -495,7 +523,7 @@ namespace Demo
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [OutputSteps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 72); // [OutputSteps, Batch, 3·3]
             var hn = a.Slice(RnnLayout.RecurrentNL0, 24); // h_(t-1)·W_hnᵀ + b_hn, [OutputSteps, Batch, 3]
             var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 18); // h_(t-1)·W_hhᵀ of the current step
@@ -564,7 +592,7 @@ namespace Demo
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 24), rows: 8, n: 3, ldy: 3, g.Slice(RnnLayout.BiasIhL0 + 6, 3));
             global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 45), rows: 5, cols: 9, g.Slice(RnnLayout.WeightIhL0, 45));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: 2, a.Slice(RnnLayout.GatesL0, 18), lda: 9, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL0, 27), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: 2, a.Slice(RnnLayout.GatesL0, 18), lda: 9, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL0, 27), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: 6, a.Slice(RnnLayout.GatesL0 + 18, 54), lda: 9, a.Slice(RnnLayout.HiddenL0, 18), ldb: 3, g.Slice(RnnLayout.WeightHhL0, 27), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 72), rows: 8, n: 9, ldy: 9, g.Slice(RnnLayout.BiasHhL0, 9));
         }
@@ -576,7 +604,7 @@ namespace Demo
             var s = _rnnScratch.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [OutputSteps, Batch, 3]
             var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t, [OutputSteps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 72); // [OutputSteps, Batch, 3·3]
             var hn = a.Slice(RnnLayout.RecurrentNL0, 24); // [OutputSteps, Batch, 3]
             // dn = dh_t⊙(1−z)⊙(1−n²);  dz = dh_t⊙(h_(t-1) − n)⊙z(1−z);  dr = dn⊙hn⊙r(1−r)   (hn = h_(t-1)·W_hnᵀ + b_hn)
@@ -601,7 +629,18 @@ namespace Demo
         public global::System.Span<float> StepState => _rnnStepState.Span;
 
         /// <summary>Restarts single-step inference from <see cref="InitialState"/>.</summary>
-        public void ResetStepState() => _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+        public void ResetStepState()
+        {
+            RnnEnter();
+            try
+            {
+                _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
 
         /// <summary>
         /// Runs one step for one lane: a token id through every layer and the head, advancing that lane's
@@ -619,14 +658,14 @@ namespace Demo
                 var state = _rnnStepState.Span;
                 // Layer 0 (GRU, 3 units).
                 {
-                    var h = state.Slice(RnnLayout.H0L0 + lane * 3, 3); // this lane's h, updated in place
+                    var h = state.Slice(RnnLayout.StateHL0 + lane * 3, 3); // this lane's h, updated in place
                     var gates = s.Slice(RnnLayout.StepGates, 9);
                     var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
                     var gh = s.Slice(RnnLayout.StepGru, 9); // h·W_hhᵀ
                     var hn = s.Slice(RnnLayout.StepGru + 9, 3); // h·W_hnᵀ + b_hn
                     var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
-                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), gates.Slice(0, 6));
-                    p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(gates.Slice(6));
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.StepGates, 6));
+                    p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.StepGates + 6, 3));
                     global::RnnGen.Inputs.OneHot.AddColumn(p.Slice(RnnLayout.WeightIhL0, 45), n: 9, InputSize, token, gates);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 3, h, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
                     global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 3, h, ldh: 3, batch: 1, hidden: 3);
@@ -634,7 +673,7 @@ namespace Demo
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 5, 5);
                 p.Slice(RnnLayout.HeadBias, 5).CopyTo(output);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 5, k: 3, state.Slice(RnnLayout.H0L0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, output, ldc: 5, accumulate: true);
+                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 5, k: 3, state.Slice(RnnLayout.StateHL0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, output, ldc: 5, accumulate: true);
                 global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 5, s.Slice(RnnLayout.StepLogSumExp, 1));
                 return output;
             }

@@ -11,7 +11,7 @@
             // x_t = embedding.weight[token_t].
             global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 8), width: 2, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.InputX, 10));
             RnnForwardL0();
-            RnnForwardHead(0, OutputSteps);
+            RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
@@ -26,7 +26,7 @@
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeL0(t);
-                RnnForwardHead(t, 1);
+                RnnForwardHead(first: t, count: 1);
                 // The chosen token is this step's prediction and the next step's input.
                 var probabilities = Output.Slice(t * Batch * OutputSize, Batch * OutputSize);
                 for (int lane = 0; lane < Batch; lane++)
@@ -48,7 +48,7 @@
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.WeightHhL0, 9);
             var h = a.Slice(RnnLayout.HiddenL0, 15); // h_t, [OutputSteps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 3); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 3); // h before the first step
             // h_t = relu(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
             var s = _rnnScratch.Span;
             // x_t·W_ihᵀ + biases for the rows of step t.

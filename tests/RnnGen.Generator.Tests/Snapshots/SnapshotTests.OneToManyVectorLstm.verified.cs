@@ -15,7 +15,7 @@
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeL0(t);
-                RnnForwardHead(t, 1);
+                RnnForwardHead(first: t, count: 1);
                 // The output is the next step's input.
                 if (t + 1 < OutputSteps) Output.Slice(t * Batch * OutputSize, Batch * OutputSize).CopyTo(_rnnActivations.Span.Slice(RnnLayout.InputX + (t + 1) * 4, 4));
             }
@@ -30,10 +30,10 @@
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.WeightHhL0, 36);
             var h = a.Slice(RnnLayout.HiddenL0, 18); // h_t, [OutputSteps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 6); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 72); // [OutputSteps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellL0, 18); // c_t, [OutputSteps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.C0L0, 6); // c before step 0
+            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)

@@ -6,7 +6,7 @@
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.WeightHhL0, 9);
             var h = a.Slice(RnnLayout.HiddenL0, 9); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 3); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 3); // h before the first step
             // h_t = relu(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
             // t = 0
             global::RnnGen.Kernels.Gemm.NT(m: 1, n: 3, k: 3, h0, lda: 3, wHh, ldb: 3, h.Slice(0, 3), ldc: 3, accumulate: true);

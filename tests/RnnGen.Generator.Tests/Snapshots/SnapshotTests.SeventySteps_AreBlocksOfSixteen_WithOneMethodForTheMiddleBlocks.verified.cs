@@ -161,7 +161,7 @@
             global::RnnGen.Kernels.Gemm.TN(m: 2, n: 1, k: 70, s.Slice(RnnLayout.DhL0, 278), lda: 4, a.Slice(RnnLayout.InputX, 70), ldb: 1, g.Slice(RnnLayout.WeightIhL0, 2), ldc: 1, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0, 278), rows: 70, n: 2, ldy: 4, g.Slice(RnnLayout.BiasIhL0, 2));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhL0, 2), lda: 4, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 2), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 4), ldc: 2, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhL0, 2), lda: 4, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 2), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 4), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 69, s.Slice(RnnLayout.DhL0 + 4, 274), lda: 4, a.Slice(RnnLayout.HiddenL0, 274), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 4), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0, 278), rows: 70, n: 2, ldy: 4, g.Slice(RnnLayout.BiasHhL0, 2));
             // Weight gradients (reverse), summed over all 70 steps by one product each (Steps·Batch = 70 rows):
@@ -169,10 +169,10 @@
             global::RnnGen.Kernels.Gemm.TN(m: 2, n: 1, k: 70, s.Slice(RnnLayout.DhL0 + 2, 278), lda: 4, a.Slice(RnnLayout.InputX, 70), ldb: 1, g.Slice(RnnLayout.WeightIhL0Reverse, 2), ldc: 1, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0 + 2, 278), rows: 70, n: 2, ldy: 4, g.Slice(RnnLayout.BiasIhL0Reverse, 2));
             //   dW_hh, shifted by one step: the gates of the first step (reverse) pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhL0 + 69 * 4 + 2, 2), lda: 4, _rnnInitialState.Span.Slice(RnnLayout.H0L0Reverse, 2), ldb: 2, g.Slice(RnnLayout.WeightHhL0Reverse, 4), ldc: 2, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 1, s.Slice(RnnLayout.DhL0 + 69 * 4 + 2, 2), lda: 4, _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 2), ldb: 2, g.Slice(RnnLayout.WeightHhL0Reverse, 4), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 2, n: 2, k: 69, s.Slice(RnnLayout.DhL0 + 2, 274), lda: 4, a.Slice(RnnLayout.HiddenL0 + 4 + 2, 274), ldb: 4, g.Slice(RnnLayout.WeightHhL0Reverse, 4), ldc: 2, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0 + 2, 278), rows: 70, n: 2, ldy: 4, g.Slice(RnnLayout.BiasHhL0Reverse, 2));
-            // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+            // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
             if (ComputeInputGradient)
             {
                 global::RnnGen.Kernels.Gemm.NN(m: 70, n: 1, k: 2, s.Slice(RnnLayout.DhL0, 278), lda: 4, p.Slice(RnnLayout.WeightIhL0, 2), ldb: 1, s.Slice(RnnLayout.Dx, 70), ldc: 1, accumulate: false);

@@ -60,11 +60,11 @@
                 var state = _rnnStepState.Span;
                 // Layer 0 (LSTM, 3 units).
                 {
-                    var h = state.Slice(RnnLayout.H0L0 + lane * 3, 3); // this lane's h, updated in place
+                    var h = state.Slice(RnnLayout.StateHL0 + lane * 3, 3); // this lane's h, updated in place
                     var gates = s.Slice(RnnLayout.StepGates, 12);
                     var wHh = p.Slice(RnnLayout.WeightHhL0, 36);
-                    var c = state.Slice(RnnLayout.C0L0 + lane * 3, 3); // this lane's c, updated in place
-                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), gates);
+                    var c = state.Slice(RnnLayout.StateCL0 + lane * 3, 3); // this lane's c, updated in place
+                    global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), s.Slice(RnnLayout.StepGates, 12));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, input, lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, h, lda: 3, wHh, ldb: 3, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Cells.LstmCell.Forward(gates, c, c, h, ldh: 3, batch: 1, hidden: 3);
@@ -72,7 +72,7 @@
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);
                 p.Slice(RnnLayout.HeadBias, 2).CopyTo(output);
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, state.Slice(RnnLayout.H0L0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 6), ldb: 3, output, ldc: 2, accumulate: true);
+                global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, state.Slice(RnnLayout.StateHL0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 6), ldb: 3, output, ldc: 2, accumulate: true);
                 global::RnnGen.Losses.BinaryCrossEntropy.Sigmoid(output, output, count: 2);
                 return output;
             }

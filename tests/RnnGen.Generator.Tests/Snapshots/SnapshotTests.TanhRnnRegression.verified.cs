@@ -20,7 +20,7 @@
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8); // h before the first step
+            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8); // h before the first step
             // h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
             // t = 0
             global::RnnGen.Kernels.Gemm.NT(m: 2, h0, lda: 4, _rnnPacked, h.Slice(0, 8), ldc: 4, accumulate: true);
@@ -57,10 +57,10 @@
             global::RnnGen.Kernels.Gemm.TN(m: 4, n: 3, k: 6, s.Slice(RnnLayout.DhL0, 24), lda: 4, a.Slice(RnnLayout.InputX, 18), ldb: 3, g.Slice(RnnLayout.WeightIhL0, 12), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0, 24), rows: 6, n: 4, ldy: 4, g.Slice(RnnLayout.BiasIhL0, 4));
             //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 4, n: 4, k: 2, s.Slice(RnnLayout.DhL0, 8), lda: 4, _rnnInitialState.Span.Slice(RnnLayout.H0L0, 8), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 4, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 4, n: 4, k: 2, s.Slice(RnnLayout.DhL0, 8), lda: 4, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Gemm.TN(m: 4, n: 4, k: 4, s.Slice(RnnLayout.DhL0 + 8, 16), lda: 4, a.Slice(RnnLayout.HiddenL0, 16), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.DhL0, 24), rows: 6, n: 4, ldy: 4, g.Slice(RnnLayout.BiasHhL0, 4));
-            // dL/dx_t = Σ_dir dgates_t·W_ih: the dh of x, for all steps at once.
+            // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
             if (ComputeInputGradient)
             {
                 global::RnnGen.Kernels.Gemm.NN(m: 6, n: 3, k: 4, s.Slice(RnnLayout.DhL0, 24), lda: 4, p.Slice(RnnLayout.WeightIhL0, 12), ldb: 3, s.Slice(RnnLayout.Dx, 18), ldc: 3, accumulate: false);
