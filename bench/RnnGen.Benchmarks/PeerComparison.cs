@@ -20,7 +20,7 @@ public static class PeerComparison
         int rounds = IntOption(args, "--rounds", 3);
         double budgetMs = IntOption(args, "--budget-ms", 400);
         string repoRoot = RepositoryRoot();
-        string scripts = StringOption(args, "--scripts") ?? Path.GetFullPath(Path.Combine(repoRoot, "..", "shared", "bench"));
+        string scripts = StringOption(args, "--scripts") ?? Path.Combine(repoRoot, "bench", "peers");
         string[] configs = StringOption(args, "--configs")?.Split(',') ?? Workload.PeerConfigs;
         int threads = IntOption(args, "--threads", 1);
         // The committed RESULTS.md holds the one-thread table; other thread counts print only unless --write is given.

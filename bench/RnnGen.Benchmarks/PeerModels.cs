@@ -2,7 +2,7 @@ using RnnGen;
 
 namespace RnnGen.Benchmarks;
 
-// The peer workload of ../shared/bench/torch_peer.py: VectorInput(I) → one layer of H units → Linear(H, C = I)
+// The peer workload of bench/peers/torch_peer.py: VectorInput(I) → one layer of H units → Linear(H, C = I)
 // with softmax cross-entropy. Names: cell, input, hidden, steps, batch.
 
 [RnnModel(Steps = 32, Batch = 1)]

@@ -3,14 +3,14 @@ using System.Text.Json;
 
 namespace RnnGen.Benchmarks;
 
-/// <summary>Runs ../shared/bench/torch_peer.py (PyTorch, one thread) and export_onnx.py as subprocesses.</summary>
+/// <summary>Runs bench/peers/torch_peer.py (PyTorch, one thread) and bench/peers/export_onnx.py as subprocesses.</summary>
 public sealed class TorchPeer(string scriptsFolder)
 {
     public const string Python = "/usr/bin/python3";
 
     public string ScriptsFolder { get; } = scriptsFolder;
 
-    public string SetupHint => $"install it with: sh {Path.Combine(ScriptsFolder, "setup-peer.sh")} (Debian python3-torch and OpenBLAS)";
+    public string SetupHint => $"install it with: sh {Path.Combine(ScriptsFolder, "setup.sh")} (Debian python3-torch and OpenBLAS)";
 
     /// <summary>Null when PyTorch is usable; otherwise why not.</summary>
     public string? Problem()

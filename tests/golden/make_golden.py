@@ -12,7 +12,7 @@ Each fixture is one safetensors file (float64) holding
 Many-to-one reads out[-1] (unidirectional) or cat(h_n[-2], h_n[-1]) (bidirectional: the forward direction after the
 last step and the reverse direction after step 0).
 
-Run once with Debian's python3-torch (see ../../../shared/bench/setup-peer.sh):
+Run once with Debian's python3-torch (bench/peers/setup.sh installs it):
     /usr/bin/python3 tests/golden/make_golden.py
 The fixtures are committed; CI does not need PyTorch.
 """
