@@ -398,6 +398,21 @@ public sealed partial class RnnGenerator
 
             // ---------------------------------------------------------------- inputs, layers, output
 
+            /// <summary>
+            /// True for the first input (or output) attribute, whose name it records; a later one is reported as a
+            /// duplicate of the first (<paramref name="duplicate"/>) and skipped.
+            /// </summary>
+            private bool FirstOfItsKind(DiagnosticDescriptor duplicate, AttributeData attr, AttributeKind kind, ref string? firstName)
+            {
+                if (firstName is not null)
+                {
+                    Report(duplicate, AttributeLocation(attr), _symbol.Name, firstName, ShortName(kind));
+                    return false;
+                }
+                firstName = ShortName(kind);
+                return true;
+            }
+
             private (InputSpec?, List<LayerSpec>, OutputSpec?) ReadParts(AttributeData model)
             {
                 InputSpec? input = null;
@@ -415,12 +430,7 @@ public sealed partial class RnnGenerator
                     _ct.ThrowIfCancellationRequested();
                     if (IsInput(kind))
                     {
-                        if (inputName is not null)
-                        {
-                            Report(DiagnosticDescriptors.DuplicateInput, AttributeLocation(attr), _symbol.Name, inputName, ShortName(kind));
-                            continue;
-                        }
-                        inputName = ShortName(kind);
+                        if (!FirstOfItsKind(DiagnosticDescriptors.DuplicateInput, attr, kind, ref inputName)) continue;
                         hasInput = true;
                         if (Readable(attr, kind)) input = ReadInput(attr, kind);
                         _inputAttribute = attr;
@@ -436,12 +446,7 @@ public sealed partial class RnnGenerator
                     }
                     else if (IsOutput(kind))
                     {
-                        if (outputName is not null)
-                        {
-                            Report(DiagnosticDescriptors.DuplicateOutput, AttributeLocation(attr), _symbol.Name, outputName, ShortName(kind));
-                            continue;
-                        }
-                        outputName = ShortName(kind);
+                        if (!FirstOfItsKind(DiagnosticDescriptors.DuplicateOutput, attr, kind, ref outputName)) continue;
                         hasOutput = true;
                         if (Readable(attr, kind)) output = ReadOutput(attr, kind);
                         _outputAttribute = attr;

@@ -26,10 +26,7 @@ internal sealed partial class ModelEmitter
                 EmitEmbeddingGather(encoder, "0", encoder.Rows);
                 foreach (LayerPlan layer in encoder.Layers) _w.Line($"RnnForward{layer.Id}();");
                 _w.Line($"RnnSaveState{encoder.Name}({StateBuffer(stack)});");
-                if (stack.Input.Kind == InputKindPlan.Vector)
-                    _w.Line($"{Slice("_rnnActivations.Span", C(stack.Input.X!), _plan.B * stack.Input.Width)}.Clear(); // x_0 = 0");
-                else
-                    _w.Line($"global::System.Array.Fill({stack.Input.TokenField}, StartToken, 0, Batch);");
+                EmitDecoderStart(stack);
             }
             _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var s = _rnnScratch.Span;");
@@ -39,9 +36,8 @@ internal sealed partial class ModelEmitter
                     CellEmitter.For(layer).EmitBiasSum(_w, dir, "p", "s", C(dir.BiasSum));
             if (stack.Layers[0].ReadsOneHot)
             {
-                LayerPlan first = stack.Layers[0];
                 _w.Line("// W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.");
-                _w.Line($"{Kernels}Matrix.Transpose({Whole("p", first.Direction[0].WeightIh)}, rows: {N(first.GateWidth)}, cols: {N(stack.Input.Ids)}, {Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * first.GateWidth)});");
+                EmitOneHotTranspose(stack.Layers[0], stack.Layers[0].Direction[0]);
             }
             using (_w.Block("for (int t = 0; t < OutputSteps; t++)"))
             {

@@ -167,7 +167,7 @@ internal sealed partial class ModelEmitter
                 {
                     _w.Line("//   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).");
                     string transposed = Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * layer.GateWidth);
-                    _w.Line($"{Kernels}Matrix.Transpose({Whole("p", dir.WeightIh)}, rows: {N(layer.GateWidth)}, cols: {N(stack.Input.Ids)}, {transposed});");
+                    EmitOneHotTranspose(layer, dir);
                     _w.Line($"{Inputs}OneHot.ProjectRows({transposed}, n: {N(layer.GateWidth)}, {stack.Input.TokenField}, {bias}, {target}, ldc: {N(ldTarget)});");
                 }
                 else

@@ -713,19 +713,34 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>Teacher forcing: step t > 0 of the " + (_plan.IsEncoderDecoder ? "decoder" : "recurrence") + " reads the target of step t − 1.</summary>");
         using (_w.Block($"private void RnnLoadTeacher({TargetType} targets)"))
         {
+            if (_plan.IsEncoderDecoder) EmitDecoderStart(decoder);
             if (decoder.Input.Kind == InputKindPlan.Vector)
             {
-                string x = Slice("_rnnActivations.Span", C(decoder.Input.X!), decoder.Input.X!.Length);
-                if (_plan.IsEncoderDecoder) _w.Line($"{x}.Slice(0, {N(rows * _spec.Output.Size)}).Clear(); // x_0 = 0");
-                _w.Line($"targets.Slice(0, {N((ot - 1) * rows * _spec.Output.Size)}).CopyTo({x}.Slice({N(rows * _spec.Output.Size)}));");
+                long width = _spec.Output.Size;
+                _w.Line($"targets.Slice(0, {N((ot - 1) * rows * width)}).CopyTo({Slice("_rnnActivations.Span", $"{C(decoder.Input.X!)} + {N(rows * width)}", (ot - 1) * rows * width)});");
             }
             else
             {
-                if (_plan.IsEncoderDecoder) _w.Line($"global::System.Array.Fill({decoder.Input.TokenField}, StartToken, 0, Batch);");
-                _w.Line($"targets.Slice(0, {N((ot - 1) * rows)}).CopyTo(global::System.MemoryExtensions.AsSpan({decoder.Input.TokenField}, Batch));");
+                _w.Line($"targets.Slice(0, {N((ot - 1) * rows)}).CopyTo(global::System.MemoryExtensions.AsSpan({decoder.Input.TokenField}, start: Batch));");
             }
         }
         _w.Line();
+    }
+
+    /// <summary>The decoder's first input: the start token, or a zero vector (x_0 = 0).</summary>
+    private void EmitDecoderStart(StackPlan decoder)
+    {
+        if (decoder.Input.Kind == InputKindPlan.Vector)
+            _w.Line($"{Slice("_rnnActivations.Span", C(decoder.Input.X!), _plan.B * decoder.Input.Width)}.Clear(); // x_0 = 0");
+        else
+            _w.Line($"global::System.Array.Fill({decoder.Input.TokenField}, StartToken, 0, Batch); // token_0 = the start token");
+    }
+
+    /// <summary>W_ihᵀ of a one-hot input layer, transposed once per pass: each token's projection is then one contiguous row.</summary>
+    private void EmitOneHotTranspose(LayerPlan layer, DirectionPlan dir)
+    {
+        long ids = layer.Stack.Input.Ids;
+        _w.Line($"{Kernels}Matrix.Transpose({Whole("p", dir.WeightIh)}, rows: {N(layer.GateWidth)}, cols: {N(ids)}, {Slice("s", C(_plan.OneHotWeights!), ids * layer.GateWidth)});");
     }
 
     private void EmitInputCheck(string shape)

@@ -1,7 +1,11 @@
 namespace RnnGen;
 
 /// <summary>One layer of a declared model.</summary>
-public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional);
+public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional)
+{
+    /// <summary>Gate blocks of the cell, each <see cref="Hidden"/> rows of W_ih and W_hh: LSTM 4 (i, f, g, o), GRU 3 (r, z, n), RNN 1.</summary>
+    public int Gates => Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+}
 
 /// <summary>
 /// What a generated model was declared as: its attributes, as data. Exporters, checkpoints and tools read it to know

@@ -104,7 +104,8 @@ public abstract class Optimizer<T> : IOptimizer<T> where T : unmanaged, IFloatin
         if (Schedule is { } schedule)
         {
             double rate = schedule.LearningRate(StepCount);
-            if (!(rate >= 0) || !double.IsFinite(rate))
+            // Finite as a double can still overflow the element type (a float above 3.4e38).
+            if (!(rate >= 0) || !double.IsFinite(rate) || !T.IsFinite(T.CreateTruncating(rate)))
                 throw new InvalidOperationException($"The schedule gave learning rate {rate} for step {StepCount}; it must be finite and non-negative.");
             _learningRate = T.CreateTruncating(rate);
         }

@@ -43,7 +43,7 @@ public sealed class Workload
     /// <summary>Forward FLOPs as torch_peer.py counts them: T·B·(2·G·H·(I+H) + 2·H·C).</summary>
     public double ForwardFlops => (double)Steps * Batch * (2.0 * Gates * Hidden * (Input + Hidden) + 2.0 * Hidden * Classes);
 
-    private int Gates => Layer.Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+    private int Gates => Layer.Gates;
 
     /// <summary>The model's bytes plus the SGD optimizer's (none without momentum).</summary>
     public MemoryFootprint Footprint => Model.Footprint;

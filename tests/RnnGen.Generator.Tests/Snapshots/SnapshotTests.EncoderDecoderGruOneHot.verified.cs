@@ -2,8 +2,8 @@
         /// <summary>Teacher forcing: step t > 0 of the decoder reads the target of step t − 1.</summary>
         private void RnnLoadTeacher(global::System.ReadOnlySpan<int> targets)
         {
-            global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch);
-            targets.Slice(0, 2).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens, Batch));
+            global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch); // token_0 = the start token
+            targets.Slice(0, 2).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens, start: Batch));
         }
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>
@@ -12,7 +12,7 @@
             // The encoder reads the whole input at once, as in training.
             RnnForwardEncoderL0();
             RnnSaveStateEncoder(_rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize));
-            global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch);
+            global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch); // token_0 = the start token
             var p = _rnnParameters.Span;
             var s = _rnnScratch.Span;
             // b_ih + b_hh, folded once for all steps.

@@ -2,8 +2,8 @@
         /// <summary>Teacher forcing: step t > 0 of the decoder reads the target of step t − 1.</summary>
         private void RnnLoadTeacher(global::System.ReadOnlySpan<float> targets)
         {
-            _rnnActivations.Span.Slice(RnnLayout.DecoderInputX, 4).Slice(0, 2).Clear(); // x_0 = 0
-            targets.Slice(0, 2).CopyTo(_rnnActivations.Span.Slice(RnnLayout.DecoderInputX, 4).Slice(2));
+            _rnnActivations.Span.Slice(RnnLayout.DecoderInputX, 2).Clear(); // x_0 = 0
+            targets.Slice(0, 2).CopyTo(_rnnActivations.Span.Slice(RnnLayout.DecoderInputX + 2, 2));
         }
 
         /// <summary>Free-running inference: every step reads the previous step's output.</summary>

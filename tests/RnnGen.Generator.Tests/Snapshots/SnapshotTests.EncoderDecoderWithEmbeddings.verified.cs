@@ -449,8 +449,8 @@ namespace Demo
         /// <summary>Teacher forcing: step t > 0 of the decoder reads the target of step t − 1.</summary>
         private void RnnLoadTeacher(global::System.ReadOnlySpan<int> targets)
         {
-            global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch);
-            targets.Slice(0, 2).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens, Batch));
+            global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch); // token_0 = the start token
+            targets.Slice(0, 2).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens, start: Batch));
         }
 
         /// <summary>The forward pass over the loaded inputs (teacher forcing): every layer over all steps, then the head.</summary>
@@ -582,7 +582,7 @@ namespace Demo
             global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.EncoderInputX, 12));
             RnnForwardEncoderL0();
             RnnSaveStateEncoder(_rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize));
-            global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch);
+            global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch); // token_0 = the start token
             var p = _rnnParameters.Span;
             var s = _rnnScratch.Span;
             // b_ih + b_hh, folded once for all steps.

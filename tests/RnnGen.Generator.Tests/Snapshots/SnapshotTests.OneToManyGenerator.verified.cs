@@ -409,7 +409,7 @@ namespace Demo
         /// <summary>Teacher forcing: step t > 0 of the recurrence reads the target of step t − 1.</summary>
         private void RnnLoadTeacher(global::System.ReadOnlySpan<int> targets)
         {
-            targets.Slice(0, 6).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnTokens, Batch));
+            targets.Slice(0, 6).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnTokens, start: Batch));
         }
 
         /// <summary>The forward pass over the loaded inputs (teacher forcing): every layer over all steps, then the head.</summary>

@@ -2,7 +2,7 @@
         /// <summary>Teacher forcing: step t > 0 of the recurrence reads the target of step t − 1.</summary>
         private void RnnLoadTeacher(global::System.ReadOnlySpan<float> targets)
         {
-            targets.Slice(0, 8).CopyTo(_rnnActivations.Span.Slice(RnnLayout.InputX, 12).Slice(4));
+            targets.Slice(0, 8).CopyTo(_rnnActivations.Span.Slice(RnnLayout.InputX + 4, 8));
         }
 
         /// <summary>Free-running inference: every step reads the previous step's output.</summary>

@@ -26,6 +26,16 @@ public class LearningRateValidationTests
     }
 
     [Fact]
+    public void A_schedule_rate_too_large_for_the_element_type_is_refused_and_changes_nothing()
+    {
+        var sgd = new Sgd<float>(0.1f) { Schedule = LearningRateSchedule.From(_ => 1e300) };
+        float[] parameters = { 1f, 2f };
+        var ex = Assert.Throws<InvalidOperationException>(() => sgd.Step(parameters, new float[] { 1f, 1f }));
+        Assert.Contains("1E+300", ex.Message);
+        Assert.Equal(new[] { 1f, 2f }, parameters);
+    }
+
+    [Fact]
     public void A_schedule_may_still_decay_to_zero()
     {
         var sgd = new Sgd<float>(0.1f) { Schedule = LearningRateSchedule.From(_ => 0) };
