@@ -7,8 +7,9 @@ namespace RnnGen.Generator.Emitters.Cells;
 /// Everything the generated code does that depends on the kind of recurrent cell: its equations, forward and backward,
 /// where its input projection lands, the locals of its unrolled blocks, one step forward, one step backward, and where
 /// its pre-activation gradients are for the weight gradients. One subclass per cell (<see cref="RnnCellEmitter"/>,
-/// <see cref="LstmCellEmitter"/>, <see cref="GruCellEmitter"/>); the model emitter never switches on the cell, so a new
-/// cell is one new subclass plus its runtime kernel.
+/// <see cref="LstmCellEmitter"/>, <see cref="GruCellEmitter"/>); the model emitter never switches on the cell. What the
+/// plan must reserve for a cell (its gate count, the activations its backward reads) stays in <see cref="ModelPlan"/>,
+/// which sizes the buffers before any code is written; docs/ARCHITECTURE.md lists every step of adding a cell.
 /// </summary>
 internal abstract class CellEmitter
 {
