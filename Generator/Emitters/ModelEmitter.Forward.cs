@@ -276,11 +276,18 @@ internal sealed partial class ModelEmitter
             string output = $"a.Slice({C(_plan.OutputValues)} + row * {N(c)}, rows * {N(c)})";
             string z = _plan.Logits is { } logits ? $"a.Slice({C(logits)} + row * {N(c)}, rows * {N(c)})" : output;
             _w.Line($"var z = {z};");
-            _w.Line($"{Kernels}Bias.Broadcast(z, rows, n: {N(c)}, ldc: {N(c)}, {Whole("p", _plan.HeadBias)});");
-            _w.Line($"{Kernels}Gemm.NT(m: rows, n: {N(c)}, k: {N(hd)}, x, lda: {N(hd)}, {Whole("p", _plan.HeadWeight)}, ldb: {N(hd)}, z, ldc: {N(c)}, accumulate: true);");
-            _head.EmitActivation(this, output);
+            EmitHeadProduct("x", "z", "rows");
+            _head.EmitActivation(this, "z", output, "rows", _plan.LogSumExp is { } lse ? $"a.Slice({C(lse)} + row, rows)" : "default");
         }
         _w.Line();
+    }
+
+    /// <summary><c>z = x·W_headᵀ + b_head</c> for <paramref name="rows"/> rows: the head of Forward and of Step alike.</summary>
+    private void EmitHeadProduct(string x, string z, string rows)
+    {
+        long c = _plan.OutputSize, hd = _plan.HeadInputWidth;
+        _w.Line($"{Kernels}Bias.Broadcast({z}, rows: {rows}, n: {N(c)}, ldc: {N(c)}, {Whole("p", _plan.HeadBias)});");
+        _w.Line($"{Kernels}Gemm.NT(m: {rows}, n: {N(c)}, k: {N(hd)}, {x}, lda: {N(hd)}, {Whole("p", _plan.HeadWeight)}, ldb: {N(hd)}, {z}, ldc: {N(c)}, accumulate: true);");
     }
 
     /// <summary>Copies a stack's state after its last step (per direction) into a state-layout span.</summary>

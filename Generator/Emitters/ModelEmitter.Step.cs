@@ -43,9 +43,8 @@ internal sealed partial class ModelEmitter
             long c = _plan.OutputSize, top = _plan.HeadInputWidth;
             _w.Line("// Head: z = h·W_headᵀ + b_head, then the output activation.");
             _w.Line($"var output = s.Slice({C(_plan.StepOutput!)} + lane * {N(c)}, {N(c)});");
-            _w.Line($"{Whole("p", _plan.HeadBias)}.CopyTo(output);");
-            _w.Line($"{Kernels}Gemm.NT(m: 1, n: {N(c)}, k: {N(top)}, {LaneState(_plan.Top)}, lda: {N(top)}, {Whole("p", _plan.HeadWeight)}, ldb: {N(top)}, output, ldc: {N(c)}, accumulate: true);");
-            _head.EmitSingleStepActivation(this);
+            EmitHeadProduct(LaneState(_plan.Top), "output", "1");
+            _head.EmitActivation(this, "output", "output", "1", _plan.StepLogSumExp is { } lse ? Whole("s", lse) : "default");
             _w.Line("return output;");
         }
         _w.Line();

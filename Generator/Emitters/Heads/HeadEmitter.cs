@@ -33,17 +33,17 @@ internal abstract class HeadEmitter
     /// <summary>The argument check of the targets (<c>shape</c> is the text of the expected shape; <c>start</c> what precedes the first checked target, or "").</summary>
     public abstract void EmitTargetCheck(SourceWriter w, string shape, string start);
 
-    /// <summary>In the forward head: the output from the logits <c>z</c> of <c>rows</c> rows (starting at row <c>row</c>).</summary>
-    public abstract void EmitActivation(ModelEmitter e, string output);
+    /// <summary>
+    /// The output from the logits <paramref name="z"/> of <paramref name="rows"/> rows, into <paramref name="output"/>
+    /// (which may be <paramref name="z"/>); <paramref name="logSumExp"/> receives log Σ exp(z) per row where the loss needs it.
+    /// </summary>
+    public abstract void EmitActivation(ModelEmitter e, string z, string output, string rows, string logSumExp);
 
     /// <summary>The body of <c>RnnLossCore</c>: returns the loss over output rows from <c>first</c>.</summary>
     public abstract void EmitLoss(ModelEmitter e);
 
     /// <summary>In backward: <c>dz</c> = dL/dz for output rows from <c>first</c>.</summary>
     public abstract void EmitOutputGradient(ModelEmitter e);
-
-    /// <summary>In single-step inference: the activation of the lane's logits <c>output</c> in place.</summary>
-    public virtual void EmitSingleStepActivation(ModelEmitter e) { }
 
     /// <summary>The rows from <c>first</c> on of the output, the values of count <c>(rows − first) · OutputSize</c>.</summary>
     protected static string ValuesFromFirst(ModelEmitter e) => $"({N(e.Plan.RowsOut)} - first) * OutputSize";

@@ -16,7 +16,7 @@ internal sealed class LinearHeadEmitter : HeadEmitter
     public override void EmitTargetCheck(SourceWriter w, string shape, string start) =>
         w.Line($"{Inputs}ArgumentChecks.Finite(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets){start});");
 
-    public override void EmitActivation(ModelEmitter e, string output) => e.W.Line("// y = z (no activation).");
+    public override void EmitActivation(ModelEmitter e, string z, string output, string rows, string logSumExp) => e.W.Line("// y = z (no activation).");
 
     public override void EmitLoss(ModelEmitter e) =>
         e.W.Line($"return {Losses}SquaredError.Loss(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");

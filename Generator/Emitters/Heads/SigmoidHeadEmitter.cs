@@ -16,10 +16,10 @@ internal sealed class SigmoidHeadEmitter : HeadEmitter
     public override void EmitTargetCheck(SourceWriter w, string shape, string start) =>
         w.Line($"{Inputs}ArgumentChecks.Probabilities(targets, OutputSteps * Batch * OutputSize, \"{shape}\", nameof(targets){start});");
 
-    public override void EmitActivation(ModelEmitter e, string output)
+    public override void EmitActivation(ModelEmitter e, string z, string output, string rows, string logSumExp)
     {
         e.W.Line("// y = σ(z); the logits stay for a stable loss.");
-        e.W.Line($"{Losses}BinaryCrossEntropy.Sigmoid(z, {output}, count: rows * {N(e.Plan.OutputSize)});");
+        e.W.Line($"{Losses}BinaryCrossEntropy.Sigmoid({z}, {output}, count: {rows} * {N(e.Plan.OutputSize)});");
     }
 
     public override void EmitLoss(ModelEmitter e)
@@ -34,6 +34,4 @@ internal sealed class SigmoidHeadEmitter : HeadEmitter
         e.W.Line($"{Losses}BinaryCrossEntropy.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
     }
 
-    public override void EmitSingleStepActivation(ModelEmitter e) =>
-        e.W.Line($"{Losses}BinaryCrossEntropy.Sigmoid(output, output, count: {N(e.Plan.OutputSize)});");
 }

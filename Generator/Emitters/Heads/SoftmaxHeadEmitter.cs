@@ -18,10 +18,10 @@ internal sealed class SoftmaxHeadEmitter : HeadEmitter
     public override void EmitTargetCheck(SourceWriter w, string shape, string start) =>
         w.Line($"{Inputs}ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, \"{shape}\", \"Target class\", nameof(targets){start});");
 
-    public override void EmitActivation(ModelEmitter e, string output)
+    public override void EmitActivation(ModelEmitter e, string z, string output, string rows, string logSumExp)
     {
         e.W.Line("// p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.");
-        e.W.Line($"{Losses}Softmax.Rows(z, rows, n: {N(e.Plan.OutputSize)}, a.Slice({C(e.Plan.LogSumExp!)} + row, rows));");
+        e.W.Line($"{Losses}Softmax.Rows({z}, rows: {rows}, n: {N(e.Plan.OutputSize)}, {logSumExp});");
     }
 
     public override void EmitLoss(ModelEmitter e)
@@ -40,6 +40,4 @@ internal sealed class SoftmaxHeadEmitter : HeadEmitter
         e.W.Line($"{Losses}Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: {N(e.Plan.RowsOut)} - first, n: {N(e.Plan.OutputSize)}, RnnInverseBatch);");
     }
 
-    public override void EmitSingleStepActivation(ModelEmitter e) =>
-        e.W.Line($"{Losses}Softmax.Rows(output, rows: 1, n: {N(e.Plan.OutputSize)}, {Whole("s", e.Plan.StepLogSumExp!)});");
 }

@@ -10,10 +10,10 @@
             int rows = count * Batch, row = first * Batch;
             var x = a.Slice(RnnLayout.HeadInput + row * 4, rows * 4);
             var z = a.Slice(RnnLayout.OutputValues + row * 2, rows * 2);
-            global::RnnGen.Kernels.Bias.Broadcast(z, rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
+            global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
             global::RnnGen.Kernels.Gemm.NT(m: rows, n: 2, k: 4, x, lda: 4, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, z, ldc: 2, accumulate: true);
             // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
-            global::RnnGen.Losses.Softmax.Rows(z, rows, n: 2, a.Slice(RnnLayout.LogSumExp + row, rows));
+            global::RnnGen.Losses.Softmax.Rows(z, rows: rows, n: 2, a.Slice(RnnLayout.LogSumExp + row, rows));
         }
 
         /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>

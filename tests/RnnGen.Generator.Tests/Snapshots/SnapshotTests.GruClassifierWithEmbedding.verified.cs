@@ -426,10 +426,10 @@ namespace Demo.Sentiment
             int rows = count * Batch, row = first * Batch;
             var x = a.Slice(RnnLayout.HiddenL0 + 36 + row * 4, rows * 4);
             var z = a.Slice(RnnLayout.OutputValues + row * 2, rows * 2);
-            global::RnnGen.Kernels.Bias.Broadcast(z, rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
+            global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
             global::RnnGen.Kernels.Gemm.NT(m: rows, n: 2, k: 4, x, lda: 4, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, z, ldc: 2, accumulate: true);
             // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
-            global::RnnGen.Losses.Softmax.Rows(z, rows, n: 2, a.Slice(RnnLayout.LogSumExp + row, rows));
+            global::RnnGen.Losses.Softmax.Rows(z, rows: rows, n: 2, a.Slice(RnnLayout.LogSumExp + row, rows));
         }
 
         /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>
@@ -574,8 +574,9 @@ namespace Demo.Sentiment
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);
-                p.Slice(RnnLayout.HeadBias, 2).CopyTo(output);
+                global::RnnGen.Kernels.Bias.Broadcast(output, rows: 1, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
                 global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 4, state.Slice(RnnLayout.StateHL0 + lane * 4, 4), lda: 4, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, output, ldc: 2, accumulate: true);
+                // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
                 global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 2, s.Slice(RnnLayout.StepLogSumExp, 1));
                 return output;
             }

@@ -160,8 +160,9 @@
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 4, 4);
-                p.Slice(RnnLayout.HeadBias, 4).CopyTo(output);
+                global::RnnGen.Kernels.Bias.Broadcast(output, rows: 1, n: 4, ldc: 4, p.Slice(RnnLayout.HeadBias, 4));
                 global::RnnGen.Kernels.Gemm.NT(m: 1, n: 4, k: 2, state.Slice(RnnLayout.StateHL2 + lane * 2, 2), lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 2, output, ldc: 4, accumulate: true);
+                // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
                 global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 4, s.Slice(RnnLayout.StepLogSumExp, 1));
                 return output;
             }

@@ -475,10 +475,10 @@ namespace Demo
             int rows = count * Batch, row = first * Batch;
             var x = a.Slice(RnnLayout.HiddenL0 + row * 3, rows * 3);
             var z = a.Slice(RnnLayout.OutputValues + row * 5, rows * 5);
-            global::RnnGen.Kernels.Bias.Broadcast(z, rows, n: 5, ldc: 5, p.Slice(RnnLayout.HeadBias, 5));
+            global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 5, ldc: 5, p.Slice(RnnLayout.HeadBias, 5));
             global::RnnGen.Kernels.Gemm.NT(m: rows, n: 5, k: 3, x, lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, z, ldc: 5, accumulate: true);
             // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
-            global::RnnGen.Losses.Softmax.Rows(z, rows, n: 5, a.Slice(RnnLayout.LogSumExp + row, rows));
+            global::RnnGen.Losses.Softmax.Rows(z, rows: rows, n: 5, a.Slice(RnnLayout.LogSumExp + row, rows));
         }
 
         /// <summary>h (and c) of every layer after the last step each direction takes, in the layout of InitialState.</summary>
@@ -672,8 +672,9 @@ namespace Demo
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 5, 5);
-                p.Slice(RnnLayout.HeadBias, 5).CopyTo(output);
+                global::RnnGen.Kernels.Bias.Broadcast(output, rows: 1, n: 5, ldc: 5, p.Slice(RnnLayout.HeadBias, 5));
                 global::RnnGen.Kernels.Gemm.NT(m: 1, n: 5, k: 3, state.Slice(RnnLayout.StateHL0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, output, ldc: 5, accumulate: true);
+                // p = softmax(z) in place; log Σ exp(z) kept per row for an exact loss.
                 global::RnnGen.Losses.Softmax.Rows(output, rows: 1, n: 5, s.Slice(RnnLayout.StepLogSumExp, 1));
                 return output;
             }

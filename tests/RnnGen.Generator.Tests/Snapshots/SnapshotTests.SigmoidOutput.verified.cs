@@ -7,7 +7,7 @@
             int rows = count * Batch, row = first * Batch;
             var x = a.Slice(RnnLayout.HiddenL0 + row * 3, rows * 3);
             var z = a.Slice(RnnLayout.Logits + row * 2, rows * 2);
-            global::RnnGen.Kernels.Bias.Broadcast(z, rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
+            global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
             global::RnnGen.Kernels.Gemm.NT(m: rows, n: 2, k: 3, x, lda: 3, p.Slice(RnnLayout.HeadWeight, 6), ldb: 3, z, ldc: 2, accumulate: true);
             // y = σ(z); the logits stay for a stable loss.
             global::RnnGen.Losses.BinaryCrossEntropy.Sigmoid(z, a.Slice(RnnLayout.OutputValues + row * 2, rows * 2), count: rows * 2);
@@ -71,9 +71,10 @@
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);
-                p.Slice(RnnLayout.HeadBias, 2).CopyTo(output);
+                global::RnnGen.Kernels.Bias.Broadcast(output, rows: 1, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
                 global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, state.Slice(RnnLayout.StateHL0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.HeadWeight, 6), ldb: 3, output, ldc: 2, accumulate: true);
-                global::RnnGen.Losses.BinaryCrossEntropy.Sigmoid(output, output, count: 2);
+                // y = σ(z); the logits stay for a stable loss.
+                global::RnnGen.Losses.BinaryCrossEntropy.Sigmoid(output, output, count: 1 * 2);
                 return output;
             }
             finally
