@@ -714,6 +714,18 @@ public class DiagnosticTests
         ModelSource(ValidAttributes, $"public partial class {name} {{ }}"),
         ("RNNG033", $"'{name}' is also the name of a member RnnGen generates into the class, and a member cannot have its class's name (CS0542); rename the class", name));
 
+    [Fact]
+    public void The_limits_users_read_are_the_limits_the_parser_enforces()
+    {
+        // Limits.cs is where the bounds live; the README and the attribute's documentation quote them.
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string attribute = File.ReadAllText(Path.Combine(RepositoryRoot(), "Runtime", "Attributes", "RnnModelAttribute.cs"));
+        Assert.Contains($"`Steps` (required, 1–{Limits.MaxSteps}), `Batch` = 1 (1–{Limits.MaxBatch})", readme);
+        Assert.Contains($"| RNNG005 | `Steps` out of range (1–{Limits.MaxSteps}) |", readme);
+        Assert.Contains($"| RNNG006 | `Batch` out of range (1–{Limits.MaxBatch}) |", readme);
+        Assert.Contains($"(1 to {Limits.MaxSteps})", attribute);
+    }
+
     // ------------------------------------------------------------------ names that must not collide
 
     [Fact]
