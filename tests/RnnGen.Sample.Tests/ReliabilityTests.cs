@@ -198,6 +198,55 @@ public class ReliabilityTests(TrainedCheckpoint trained) : IClassFixture<Trained
         }
     }
 
+    /// <summary>Makes a FIFO at <paramref name="path"/>; false (and says why) where <c>mkfifo</c> is not available.</summary>
+    private static bool MakeFifo(string path)
+    {
+        try
+        {
+            using var mk = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [path]) { RedirectStandardError = true })!;
+            mk.WaitForExit();
+            if (mk.ExitCode == 0) return true;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+        Console.Error.WriteLine($"skipped: mkfifo is not available, so no FIFO at {path} was tested.");
+        return false;
+    }
+
+    /// <summary>Runs the sample with a deadline: a run blocked on <paramref name="fifo"/> fails the test (and is released by opening the FIFO's other end).</summary>
+    private static async Task<RunResult> RunWithDeadline(string folder, string fifo, params string[] args)
+    {
+        Task<RunResult> run = Task.Run(() => Sample.Run(folder, args));
+        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20))) != run)
+        {
+            using (new FileStream(fifo, FileMode.Open, FileAccess.Write)) { } // the blocked reader gets end of file
+            Assert.Fail($"{string.Join(' ', args)} blocked on the FIFO {fifo}");
+        }
+        return await run;
+    }
+
+    [Fact]
+    public async Task A_FIFO_or_a_device_as_an_output_path_is_refused_without_opening_it()
+    {
+        using var folder = new TempFolder();
+        folder.Write("t.txt", File.ReadAllText(trained.TextPath));
+        if (File.Exists("/dev/null"))
+        {
+            RunResult dev = Sample.Run(folder.Path, ["train", "t.txt", .. Small, "--checkpoint", "/dev/null"]);
+            Sample.AssertOneLineError(dev, 2, "/dev/null is empty or not a regular file");
+        }
+        Directory.CreateDirectory(folder.File("output"));
+        if (!MakeFifo(folder.File("checkpoint.fifo")) || !MakeFifo(folder.File("output/loss-curve.png"))) return;
+        RunResult checkpoint = await RunWithDeadline(folder.Path, folder.File("checkpoint.fifo"), ["train", "t.txt", .. Small, "--checkpoint", "checkpoint.fifo"]);
+        Sample.AssertOneLineError(checkpoint, 2, "checkpoint.fifo is empty or not a regular file");
+        Assert.DoesNotContain("Evaluating", checkpoint.Out, StringComparison.Ordinal); // refused before training
+        RunResult plot = await RunWithDeadline(folder.Path, folder.File("output/loss-curve.png"), ["train", "t.txt", .. Small]);
+        Sample.AssertOneLineError(plot, 2, "loss-curve.png is empty or not a regular file");
+        // (No snapshot: reading the FIFOs to hash them would block.)
+        Assert.Equal(["checkpoint.fifo", "output/loss-curve.png", "t.txt"], Directory.EnumerateFiles(folder.Path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder.Path, f).Replace('\\', '/')).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Lengths_are_bounded_with_a_message()
     {
