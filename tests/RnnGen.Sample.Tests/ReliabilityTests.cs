@@ -274,6 +274,32 @@ public class ReliabilityTests(TrainedCheckpoint trained) : IClassFixture<Trained
         return path;
     }
 
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("NaN")]
+    [InlineData("-0.001")]
+    [InlineData("0")]
+    [InlineData("1e39")] // beyond float: infinite once read
+    [InlineData("fast")]
+    public void A_checkpoint_learning_rate_that_is_not_a_positive_number_is_one_line_naming_it(string rate)
+    {
+        using var folder = new TempFolder();
+        string text = File.ReadAllText(trained.TextPath);
+        folder.Write("t.txt", text);
+        ForgedCheckpoint(folder, "lr.safetensors", new()
+        {
+            [CharCheckpoint.AlphabetKey] = Text.Alphabet.FromText(text, 128, "t").Symbols,
+            ["rnngen.sample.learning_rate"] = rate,
+        });
+        var before = folder.Snapshot();
+        RunResult r = Sample.Run(folder.Path, "train", "t.txt", "--resume", "lr.safetensors", "--epochs", "0.2", "--length", "1", "--output", "curves");
+        Sample.AssertOneLineError(r, 1, $"rnngen.sample.learning_rate is \"{rate}\"");
+        AssertNothingChanged(folder, before);
+        // --lr overrides the recorded rate, so the checkpoint still resumes with one.
+        RunResult overridden = Sample.Run(folder.Path, "train", "t.txt", "--resume", "lr.safetensors", "--epochs", "0.2", "--length", "1", "--output", "curves", "--lr", "0.002");
+        Assert.True(overridden.ExitCode == 0, overridden.Error + overridden.Out);
+    }
+
     [Fact]
     public void Huge_metadata_strings_are_refused_quickly()
     {
