@@ -258,6 +258,35 @@ public class ReliabilityTests(TrainedCheckpoint trained) : IClassFixture<Trained
         Sample.AssertOneLineError(graph, 2, "--steps-shown");
     }
 
+    [Fact]
+    public void Long_generation_shows_progress_on_stderr_and_leaves_stdout_unchanged()
+    {
+        using var folder = new TempFolder();
+        trained.CopyTo(folder);
+        int longLength = Text.TextGenerator.ProgressThreshold + 5_000;
+        RunResult shortRun = Sample.Run(folder.Path, "sample", "--checkpoint", "model.safetensors", "--length", "3000", "--seed", "3");
+        RunResult longRun = Sample.Run(folder.Path, "sample", "--checkpoint", "model.safetensors", "--length", longLength.ToString(CultureInfo.InvariantCulture), "--seed", "3");
+        Assert.True(shortRun.ExitCode == 0 && longRun.ExitCode == 0, shortRun.Error + longRun.Error);
+        // Below the threshold: the one summary line, no progress.
+        Assert.Single(shortRun.ErrorLines);
+        // Above it: progress lines on stderr (redirected: one per tenth) ...
+        string[] progress = [.. longRun.ErrorLines.Where(l => l.Contains("characters generated", StringComparison.Ordinal))];
+        Assert.True(progress.Length >= 10, longRun.Error);
+        Assert.Contains(progress, l => l.Contains("100%", StringComparison.Ordinal) && l.Contains($"{longLength:N0} of {longLength:N0}", StringComparison.Ordinal));
+        // ... and stdout is exactly the text: the same draws as the short run, then more, and nothing else.
+        Assert.EndsWith("\n", longRun.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("characters generated", longRun.Out, StringComparison.Ordinal);
+        Assert.StartsWith(shortRun.Out.TrimEnd('\n'), longRun.Out, StringComparison.Ordinal);
+        Assert.Equal("the ".Length + longLength, longRun.Out.TrimEnd('\n').EnumerateRunes().Count());
+
+        // The text generated at the end of train shows the same progress, also on stderr.
+        folder.Write("t.txt", File.ReadAllText(trained.TextPath));
+        RunResult train = Sample.Run(folder.Path, ["train", "t.txt", "--shape", "small", "--batch", "16", "--epochs", "0.2", "--length", longLength.ToString(CultureInfo.InvariantCulture), "--output", "curves"]);
+        Assert.True(train.ExitCode == 0, train.Error + train.Out);
+        Assert.Contains($"{longLength:N0} of {longLength:N0} characters generated", train.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("characters generated", train.Out, StringComparison.Ordinal);
+    }
+
     private static string ForgedCheckpoint(TempFolder folder, string name, Dictionary<string, string> metadata)
     {
         using var model = new SmallCharModel(1);
