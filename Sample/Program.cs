@@ -11,5 +11,7 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
-bool interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb";
-return SampleApp.Run(args, Console.Out, Console.Error, Environment.CurrentDirectory, interactive, stop.Token);
+bool terminal = Environment.GetEnvironmentVariable("TERM") != "dumb";
+bool interactive = !Console.IsOutputRedirected && terminal;
+bool errorInteractive = !Console.IsErrorRedirected && terminal;
+return SampleApp.Run(args, Console.Out, Console.Error, Environment.CurrentDirectory, interactive, stop.Token, errorInteractive);

@@ -38,11 +38,15 @@ public static class SampleApp
     public static int Run(string[] args, TextWriter output, TextWriter error, string workingDirectory)
         => Run(args, output, error, workingDirectory, interactive: false, CancellationToken.None);
 
-    /// <summary>Runs the sample; <paramref name="interactive"/> redraws the progress bar in place; <paramref name="cancel"/> stops training early.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, string workingDirectory, bool interactive, CancellationToken cancel)
+    /// <summary>
+    /// Runs the sample; <paramref name="interactive"/> redraws the progress bar in place; <paramref name="cancel"/> stops
+    /// training early; <paramref name="errorInteractive"/> (standard error is a terminal) redraws the progress of long text
+    /// generation in place.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, string workingDirectory, bool interactive, CancellationToken cancel, bool errorInteractive = false)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new SampleContext(output, error, Path.GetFullPath(workingDirectory), interactive, cancel);
+        var context = new SampleContext(output, error, Path.GetFullPath(workingDirectory), interactive, cancel, errorInteractive);
         Command root = Build(context, args);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -213,6 +213,14 @@ expect "--checkpoint t.txt (the input)" 2 "same file" S train t.txt --shape smal
 expect "train /dev/zero" 1 "not a regular file" S train /dev/zero
 rm -f fifo; mkfifo fifo
 expect "train on a FIFO" 1 "not a regular file" S train fifo
+rm -f out.fifo; mkfifo out.fifo
+expect "--checkpoint a FIFO (an output)" 2 "not a regular file" S train t.txt --shape small --batch 16 --epochs 1 --checkpoint out.fifo
+mkdir -p fifo-out && rm -f fifo-out/loss-curve.png && mkfifo fifo-out/loss-curve.png
+expect "a FIFO named loss-curve.png in --output" 2 "not a regular file" S train t.txt --shape small --batch 16 --epochs 1 --output fifo-out
+expect "--checkpoint /dev/null (an output)" 2 "not a regular file" S train t.txt --shape small --batch 16 --epochs 1 --checkpoint /dev/null
+forge base/model.safetensors inf-lr.safetensors "m['rnngen.sample.learning_rate'] = 'Infinity'"
+expect "learning_rate \"Infinity\" in the checkpoint (resume)" 1 "rnngen.sample.learning_rate" S train t.txt --resume inf-lr.safetensors --epochs 0.3 --output inf-lr-out
+expect "sample --length 30000: progress on stderr, text alone on stdout" 0 - bash -c "dotnet '$dll' sample --checkpoint base/model.safetensors --length 30000 >long.out 2>long.err && grep -q '30,000 of 30,000 characters generated' long.err && ! grep -q 'characters generated' long.out"
 expect "--batch 130150528" 2 "--batch" S train t.txt --shape small --batch 130150528 --epochs 1
 expect "sample --length 2147483647" 2 "--length" S sample --checkpoint base/model.safetensors --length 2147483647
 expect "graph --steps-shown 2147483647" 2 "--steps-shown" S graph --steps-shown 2147483647

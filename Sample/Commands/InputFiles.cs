@@ -3,7 +3,10 @@ namespace RnnGen.Sample.Commands;
 /// <summary>
 /// What the sample reads: regular files only, of bounded size, checked before they are opened. A device such as
 /// <c>/dev/zero</c> would be read until memory runs out, and opening a FIFO blocks until something writes to it; both
-/// report a size of 0 without being opened, as an empty file does, so a file of size 0 is never opened.
+/// report a size of 0 without being opened, as an empty file does, so a file of size 0 is never opened. The size is the
+/// test because .NET has no portable way to read a file's type: <see cref="FileInfo.Attributes"/> is <c>Normal</c> for a
+/// FIFO, <c>/dev/null</c>, <c>/dev/zero</c> and an empty regular file alike (checked on Linux), and <c>stat</c> through
+/// P/Invoke is not portable. On Linux every non-regular file (FIFO, socket, character or block device) has size 0.
 /// </summary>
 public static class InputFiles
 {

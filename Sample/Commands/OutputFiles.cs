@@ -29,10 +29,17 @@ public static class OutputFiles
         Text,
     }
 
-    /// <summary>Throws unless <paramref name="path"/> is absent or a file this sample wrote; creates its folder.</summary>
+    /// <summary>Throws unless <paramref name="path"/> is absent or a (non-empty, regular) file this sample wrote; creates its folder.</summary>
     public static void EnsureWritable(string path, Kind kind, SampleContext context)
     {
         if (Directory.Exists(path)) throw new SampleException($"{context.Show(path)} is a folder; give a file path.");
+        // A FIFO blocks whoever opens it and a device is not a file to replace; .NET reports both as Normal files, but
+        // of size 0 (as InputFiles relies on), and no file this sample writes is empty: such a path is never opened.
+        if (File.Exists(path) && new FileInfo(path).Length == 0)
+        {
+            throw new SampleException(
+                $"{context.Show(path)} is empty or not a regular file (a device or a pipe); it is not written over: choose another path.", SampleApp.ExitUsage);
+        }
         if (File.Exists(path) && !IsOurs(path, kind))
         {
             throw new SampleException(

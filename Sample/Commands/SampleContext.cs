@@ -6,7 +6,8 @@ namespace RnnGen.Sample.Commands;
 /// <param name="WorkingDirectory">Relative paths resolve against it; outputs go to its <c>output/</c> folder.</param>
 /// <param name="Interactive">True when <paramref name="Out"/> is a terminal: the progress bar redraws in place.</param>
 /// <param name="Cancel">Ctrl+C: training stops early and keeps what it learned.</param>
-public sealed record SampleContext(TextWriter Out, TextWriter Error, string WorkingDirectory, bool Interactive, CancellationToken Cancel)
+/// <param name="ErrorInteractive">True when <paramref name="Error"/> is a terminal: the progress of long text generation redraws in place.</param>
+public sealed record SampleContext(TextWriter Out, TextWriter Error, string WorkingDirectory, bool Interactive, CancellationToken Cancel, bool ErrorInteractive = false)
 {
     /// <summary>An absolute path for a user-given one.</summary>
     public string Resolve(string path) => Path.GetFullPath(path, WorkingDirectory);

@@ -23,7 +23,7 @@ public static class SampleTextCommand
             throw new SampleException($"the prompt has characters the model has never seen: {Alphabet.Describe(unknown)} (its alphabet has {info.Alphabet.Count} characters).");
         using ITokenStepModel<float> model = info.Shape.Create(0);
         CharCheckpoint.Load(model, info, context);
-        string generated = TextGenerator.Generate(model, info.Alphabet, text, length, temperature, seed);
+        string generated = TextGenerator.Generate(model, info.Alphabet, text, length, temperature, seed, context);
         // A figure that is not a number (a file edited by hand) is left out rather than fatal.
         string validation = double.TryParse(info.Metadata.GetValueOrDefault("rnngen.sample.validation_bits_per_char"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double bits) && double.IsFinite(bits)
             ? $", {bits:F2} bits/char on held-out text" : "";

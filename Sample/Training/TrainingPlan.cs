@@ -26,7 +26,7 @@ public sealed record TrainingPlan(
     {
         CharCheckpoint.Info? resume = s.Resume is null ? null : CharCheckpoint.ReadInfo(context.Resolve(s.Resume), s.Shape, "--resume", context);
         CharShape shape = ResolveShape(s, resume);
-        (int lanes, int stride, float learningRate) = ResolveSizes(s, shape, resume);
+        (int lanes, int stride, float learningRate) = ResolveSizes(s, shape, resume, context);
         (string text, string source) = ReadText(s.TextPath, context);
         Alphabet alphabet = resume?.Alphabet ?? Alphabet.FromText(text, CharShapes.Vocabulary, source);
         (int[] train, int[] validation) = Split(alphabet.Encode(text, source), shape, lanes, source);
@@ -40,10 +40,10 @@ public sealed record TrainingPlan(
             ?? throw new SampleException($"unknown shape '{s.Shape}'; this build has: {CharShapes.Names}.", SampleApp.ExitUsage));
 
     /// <summary>Lanes, stride and learning rate: the options, else the resumed checkpoint's own, else the shape's defaults.</summary>
-    private static (int Lanes, int Stride, float LearningRate) ResolveSizes(TrainSettings s, CharShape shape, CharCheckpoint.Info? resume)
+    private static (int Lanes, int Stride, float LearningRate) ResolveSizes(TrainSettings s, CharShape shape, CharCheckpoint.Info? resume, SampleContext context)
     {
         int? Saved(string key) => resume is not null && int.TryParse(resume.Metadata.GetValueOrDefault("rnngen.sample." + key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : null;
-        float? savedRate = resume is not null && float.TryParse(resume.Metadata.GetValueOrDefault("rnngen.sample.learning_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) && rate > 0 ? rate : null;
+        float? savedRate = s.LearningRate is null ? SavedLearningRate(resume, context) : null;
         int lanes = s.Batch ?? Saved("lanes") ?? shape.Batch * CharShape.DefaultReplicas;
         if (lanes > MaxLanes)
         {
@@ -57,6 +57,20 @@ public sealed record TrainingPlan(
         if (stride > shape.Steps)
             throw new SampleException($"--stride {stride} exceeds shape '{shape.Name}''s window of {shape.Steps} steps.", SampleApp.ExitUsage);
         return (lanes, stride, s.LearningRate ?? savedRate ?? shape.LearningRate);
+    }
+
+    /// <summary>
+    /// The learning rate a resumed checkpoint records, if any; one that is not a finite number above 0 (a file edited by
+    /// hand: "Infinity", "NaN", "-1", a float overflow such as "1e39") is an error naming it rather than a rate the
+    /// optimizer rejects later.
+    /// </summary>
+    private static float? SavedLearningRate(CharCheckpoint.Info? resume, SampleContext context)
+    {
+        const string key = "rnngen.sample.learning_rate";
+        if (resume is null || !resume.Metadata.TryGetValue(key, out string? value)) return null;
+        if (float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) && float.IsFinite(rate) && rate > 0) return rate;
+        string shown = value.Length > 40 ? value[..40] + "…" : value;
+        throw new SampleException($"{context.Show(resume.Path)}: its metadata {key} is \"{TrainingRun.Escape(shown)}\", not a learning rate (a finite number above 0); give --lr to train it anyway.");
     }
 
     /// <summary>The text to train on: the user's file, or the bundled corpus.</summary>

@@ -34,7 +34,7 @@ public static class TrainingRun
         TrainingLog log = Train(plan, session, s, context);
         (double trainBits, double validationBits) = Measure(plan, session, log, context.Out);
         Save(plan, session, log, s, trainBits, validationBits, context);
-        ShowGenerated(plan, session, s, context.Out);
+        ShowGenerated(plan, session, s, context);
         PrintWritten(plan, context);
         return SampleApp.ExitOk;
     }
@@ -315,12 +315,13 @@ public static class TrainingRun
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
     }
 
-    private static void ShowGenerated(TrainingPlan plan, TrainingSession session, TrainSettings s, TextWriter o)
+    private static void ShowGenerated(TrainingPlan plan, TrainingSession session, TrainSettings s, SampleContext context)
     {
+        TextWriter o = context.Out;
         o.WriteLine();
         o.WriteLine($"Generated from the prompt \"{Escape(plan.Prompt)}\" (temperature {Fmt(s.Temperature)}, single-step inference):");
         o.WriteLine();
-        o.WriteLine(plan.Prompt + TextGenerator.Generate(session.Model, plan.Alphabet, plan.Prompt, s.Length, s.Temperature, s.Seed));
+        o.WriteLine(plan.Prompt + TextGenerator.Generate(session.Model, plan.Alphabet, plan.Prompt, s.Length, s.Temperature, s.Seed, context));
         o.WriteLine();
     }
 

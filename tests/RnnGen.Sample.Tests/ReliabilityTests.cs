@@ -198,6 +198,55 @@ public class ReliabilityTests(TrainedCheckpoint trained) : IClassFixture<Trained
         }
     }
 
+    /// <summary>Makes a FIFO at <paramref name="path"/>; false (and says why) where <c>mkfifo</c> is not available.</summary>
+    private static bool MakeFifo(string path)
+    {
+        try
+        {
+            using var mk = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [path]) { RedirectStandardError = true })!;
+            mk.WaitForExit();
+            if (mk.ExitCode == 0) return true;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+        Console.Error.WriteLine($"skipped: mkfifo is not available, so no FIFO at {path} was tested.");
+        return false;
+    }
+
+    /// <summary>Runs the sample with a deadline: a run blocked on <paramref name="fifo"/> fails the test (and is released by opening the FIFO's other end).</summary>
+    private static async Task<RunResult> RunWithDeadline(string folder, string fifo, params string[] args)
+    {
+        Task<RunResult> run = Task.Run(() => Sample.Run(folder, args));
+        if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20))) != run)
+        {
+            using (new FileStream(fifo, FileMode.Open, FileAccess.Write)) { } // the blocked reader gets end of file
+            Assert.Fail($"{string.Join(' ', args)} blocked on the FIFO {fifo}");
+        }
+        return await run;
+    }
+
+    [Fact]
+    public async Task A_FIFO_or_a_device_as_an_output_path_is_refused_without_opening_it()
+    {
+        using var folder = new TempFolder();
+        folder.Write("t.txt", File.ReadAllText(trained.TextPath));
+        if (File.Exists("/dev/null"))
+        {
+            RunResult dev = Sample.Run(folder.Path, ["train", "t.txt", .. Small, "--checkpoint", "/dev/null"]);
+            Sample.AssertOneLineError(dev, 2, "/dev/null is empty or not a regular file");
+        }
+        Directory.CreateDirectory(folder.File("output"));
+        if (!MakeFifo(folder.File("checkpoint.fifo")) || !MakeFifo(folder.File("output/loss-curve.png"))) return;
+        RunResult checkpoint = await RunWithDeadline(folder.Path, folder.File("checkpoint.fifo"), ["train", "t.txt", .. Small, "--checkpoint", "checkpoint.fifo"]);
+        Sample.AssertOneLineError(checkpoint, 2, "checkpoint.fifo is empty or not a regular file");
+        Assert.DoesNotContain("Evaluating", checkpoint.Out, StringComparison.Ordinal); // refused before training
+        RunResult plot = await RunWithDeadline(folder.Path, folder.File("output/loss-curve.png"), ["train", "t.txt", .. Small]);
+        Sample.AssertOneLineError(plot, 2, "loss-curve.png is empty or not a regular file");
+        // (No snapshot: reading the FIFOs to hash them would block.)
+        Assert.Equal(["checkpoint.fifo", "output/loss-curve.png", "t.txt"], Directory.EnumerateFiles(folder.Path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder.Path, f).Replace('\\', '/')).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Lengths_are_bounded_with_a_message()
     {
@@ -207,6 +256,35 @@ public class ReliabilityTests(TrainedCheckpoint trained) : IClassFixture<Trained
         Sample.AssertOneLineError(Sample.Run(folder.Path, "train", "--length", "2147483647"), 2, "--length");
         RunResult graph = Sample.Run(folder.Path, "graph", "--steps-shown", "2147483647");
         Sample.AssertOneLineError(graph, 2, "--steps-shown");
+    }
+
+    [Fact]
+    public void Long_generation_shows_progress_on_stderr_and_leaves_stdout_unchanged()
+    {
+        using var folder = new TempFolder();
+        trained.CopyTo(folder);
+        int longLength = Text.TextGenerator.ProgressThreshold + 5_000;
+        RunResult shortRun = Sample.Run(folder.Path, "sample", "--checkpoint", "model.safetensors", "--length", "3000", "--seed", "3");
+        RunResult longRun = Sample.Run(folder.Path, "sample", "--checkpoint", "model.safetensors", "--length", longLength.ToString(CultureInfo.InvariantCulture), "--seed", "3");
+        Assert.True(shortRun.ExitCode == 0 && longRun.ExitCode == 0, shortRun.Error + longRun.Error);
+        // Below the threshold: the one summary line, no progress.
+        Assert.Single(shortRun.ErrorLines);
+        // Above it: progress lines on stderr (redirected: one per tenth) ...
+        string[] progress = [.. longRun.ErrorLines.Where(l => l.Contains("characters generated", StringComparison.Ordinal))];
+        Assert.True(progress.Length >= 10, longRun.Error);
+        Assert.Contains(progress, l => l.Contains("100%", StringComparison.Ordinal) && l.Contains($"{longLength:N0} of {longLength:N0}", StringComparison.Ordinal));
+        // ... and stdout is exactly the text: the same draws as the short run, then more, and nothing else.
+        Assert.EndsWith("\n", longRun.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("characters generated", longRun.Out, StringComparison.Ordinal);
+        Assert.StartsWith(shortRun.Out.TrimEnd('\n'), longRun.Out, StringComparison.Ordinal);
+        Assert.Equal("the ".Length + longLength, longRun.Out.TrimEnd('\n').EnumerateRunes().Count());
+
+        // The text generated at the end of train shows the same progress, also on stderr.
+        folder.Write("t.txt", File.ReadAllText(trained.TextPath));
+        RunResult train = Sample.Run(folder.Path, ["train", "t.txt", "--shape", "small", "--batch", "16", "--epochs", "0.2", "--length", longLength.ToString(CultureInfo.InvariantCulture), "--output", "curves"]);
+        Assert.True(train.ExitCode == 0, train.Error + train.Out);
+        Assert.Contains($"{longLength:N0} of {longLength:N0} characters generated", train.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("characters generated", train.Out, StringComparison.Ordinal);
     }
 
     private static string ForgedCheckpoint(TempFolder folder, string name, Dictionary<string, string> metadata)
@@ -223,6 +301,32 @@ public class ReliabilityTests(TrainedCheckpoint trained) : IClassFixture<Trained
         string path = folder.File(name);
         Safetensors.Save(model, path, all);
         return path;
+    }
+
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("NaN")]
+    [InlineData("-0.001")]
+    [InlineData("0")]
+    [InlineData("1e39")] // beyond float: infinite once read
+    [InlineData("fast")]
+    public void A_checkpoint_learning_rate_that_is_not_a_positive_number_is_one_line_naming_it(string rate)
+    {
+        using var folder = new TempFolder();
+        string text = File.ReadAllText(trained.TextPath);
+        folder.Write("t.txt", text);
+        ForgedCheckpoint(folder, "lr.safetensors", new()
+        {
+            [CharCheckpoint.AlphabetKey] = Text.Alphabet.FromText(text, 128, "t").Symbols,
+            ["rnngen.sample.learning_rate"] = rate,
+        });
+        var before = folder.Snapshot();
+        RunResult r = Sample.Run(folder.Path, "train", "t.txt", "--resume", "lr.safetensors", "--epochs", "0.2", "--length", "1", "--output", "curves");
+        Sample.AssertOneLineError(r, 1, $"rnngen.sample.learning_rate is \"{rate}\"");
+        AssertNothingChanged(folder, before);
+        // --lr overrides the recorded rate, so the checkpoint still resumes with one.
+        RunResult overridden = Sample.Run(folder.Path, "train", "t.txt", "--resume", "lr.safetensors", "--epochs", "0.2", "--length", "1", "--output", "curves", "--lr", "0.002");
+        Assert.True(overridden.ExitCode == 0, overridden.Error + overridden.Out);
     }
 
     [Fact]
