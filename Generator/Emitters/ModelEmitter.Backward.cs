@@ -132,7 +132,7 @@ internal sealed partial class ModelEmitter
             // dL/dx for the layer below (or the embedding, or the caller's inputs); fed-back inputs take none.
             if (layer.InputGradient is { } dxRegion)
             {
-                bool optional = layer.Index == 0 && stack.Input.Kind == InputKindPlan.Vector;
+                bool optional = layer.Index == 0 && stack.Input.Kind == StackInputKind.Vector;
                 string target = layer.Below is { } below ? $"h of {stack.Describe}layer {below.Index}" : "the input x";
                 _w.Line($"// dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of {target}, for all steps at once.");
                 string dx = Slice("s", C(dxRegion), rows * layer.InWidth);

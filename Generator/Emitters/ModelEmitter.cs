@@ -198,8 +198,8 @@ internal sealed partial class ModelEmitter
             InputPlan input = stack.Input;
             string x = input.Kind switch
             {
-                InputKindPlan.OneHot => "x_t = onehot(token_t)   (x_t·W_ihᵀ is a column of W_ih: gathered, no product)",
-                InputKindPlan.Embedding => "x_t = embedding.weight[token_t]",
+                StackInputKind.OneHot => "x_t = onehot(token_t)   (x_t·W_ihᵀ is a column of W_ih: gathered, no product)",
+                StackInputKind.Embedding => "x_t = embedding.weight[token_t]",
                 _ => "x_t = inputs[t]",
             };
             yield return indent + x;
@@ -328,7 +328,7 @@ internal sealed partial class ModelEmitter
         _w.Line($"private readonly {buffer} _rnnFinalState = new(StateSize);");
         foreach (StackPlan stack in _plan.Stacks)
         {
-            if (stack.Input.TokenField is { } field && stack.Input.Kind != InputKindPlan.Vector)
+            if (stack.Input.TokenField is { } field && stack.Input.Kind != StackInputKind.Vector)
                 _w.Line($"private readonly int[] {field} = new int[{N(stack.Rows)}]; // token ids of the {(stack.Role == StackRole.Model ? "model" : stack.Name.ToLowerInvariant())}'s steps, [{stack.StepsName}, Batch]");
         }
         if (GeneratesTokens) _w.Line("private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];");
@@ -431,7 +431,7 @@ internal sealed partial class ModelEmitter
         _w.Line();
         EmitCopyStateAfterStep();
         _w.Line("/// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>");
-        string ints = string.Join(" + ", _plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != InputKindPlan.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
+        string ints = string.Join(" + ", _plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != StackInputKind.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
         _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(ints.Length > 0 ? " + " + ints : "")}, _rnnScratch.Bytes{(_plan.PacksRecurrentWeights ? " + _rnnPacked.Bytes" : "")}, " +
             $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")});");
         _w.Line();
@@ -714,7 +714,7 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private void RnnLoadTeacher({TargetType} targets)"))
         {
             if (_plan.IsEncoderDecoder) EmitDecoderStart(decoder);
-            if (decoder.Input.Kind == InputKindPlan.Vector)
+            if (decoder.Input.Kind == StackInputKind.Vector)
             {
                 long width = _spec.Output.Size;
                 _w.Line($"targets.Slice(0, {N((ot - 1) * rows * width)}).CopyTo({Slice("_rnnActivations.Span", $"{C(decoder.Input.X!)} + {N(rows * width)}", (ot - 1) * rows * width)});");
@@ -730,7 +730,7 @@ internal sealed partial class ModelEmitter
     /// <summary>The decoder's first input: the start token, or a zero vector (x_0 = 0).</summary>
     private void EmitDecoderStart(StackPlan decoder)
     {
-        if (decoder.Input.Kind == InputKindPlan.Vector)
+        if (decoder.Input.Kind == StackInputKind.Vector)
             _w.Line($"{Slice("_rnnActivations.Span", C(decoder.Input.X!), _plan.B * decoder.Input.Width)}.Clear(); // x_0 = 0");
         else
             _w.Line($"global::System.Array.Fill({decoder.Input.TokenField}, StartToken, 0, Batch); // token_0 = the start token");

@@ -32,8 +32,8 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         // The first (or only) stack reads the model's input.
         long firstWidth = spec.Input.Kind == InputKind.Vector ? spec.Input.Size
             : spec.Input.Embedding > 0 ? spec.Input.Embedding : spec.Input.Size;
-        InputKindPlan firstKind = spec.Input.Kind == InputKind.Vector ? InputKindPlan.Vector
-            : spec.Input.Embedding > 0 ? InputKindPlan.Embedding : InputKindPlan.OneHot;
+        StackInputKind firstKind = spec.Input.Kind == InputKind.Vector ? StackInputKind.Vector
+            : spec.Input.Embedding > 0 ? StackInputKind.Embedding : StackInputKind.OneHot;
         switch (spec.Topology)
         {
             case Topology.EncoderDecoder:
@@ -41,10 +41,10 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                 var encoder = new StackPlan(this, StackRole.Encoder, spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens"));
                 // The decoder reads the previous output: a token (with a start token after the classes) or a vector.
                 InputPlan decoderInput = spec.Output.Kind != HeadKind.Softmax
-                    ? new InputPlan(InputKindPlan.Vector, spec.Output.Size, spec.Output.Size, null) { IsFeedback = true }
+                    ? new InputPlan(StackInputKind.Vector, spec.Output.Size, spec.Output.Size, null) { IsFeedback = true }
                     : spec.Input.Kind == InputKind.Token && spec.Input.Embedding > 0
-                        ? new InputPlan(InputKindPlan.Embedding, spec.Output.Size + 1, spec.Input.Embedding, "_rnnDecoderTokens") { IsFeedback = true }
-                        : new InputPlan(InputKindPlan.OneHot, spec.Output.Size + 1, spec.Output.Size + 1, "_rnnDecoderTokens") { IsFeedback = true };
+                        ? new InputPlan(StackInputKind.Embedding, spec.Output.Size + 1, spec.Input.Embedding, "_rnnDecoderTokens") { IsFeedback = true }
+                        : new InputPlan(StackInputKind.OneHot, spec.Output.Size + 1, spec.Output.Size + 1, "_rnnDecoderTokens") { IsFeedback = true };
                 var decoder = new StackPlan(this, StackRole.Decoder, spec.OutputSteps, decoderInput);
                 Stacks.Add(encoder);
                 Stacks.Add(decoder);
@@ -62,7 +62,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         // Parameters, in state_dict order: per stack embedding then rnn (per layer: forward then reverse); head last.
         foreach (StackPlan stack in Stacks)
         {
-            if (stack.Input.Kind == InputKindPlan.Embedding)
+            if (stack.Input.Kind == StackInputKind.Embedding)
                 stack.Input.EmbeddingTensor = AddTensor(stack.TensorPrefix + "embedding.weight", stack.Name + "EmbeddingWeight",
                     new[] { stack.Input.Ids, stack.Input.Width }, TensorInit.Normal, 0);
             long inWidth = stack.Input.Width;
@@ -98,7 +98,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         // Activations kept from forward for backward.
         foreach (StackPlan stack in Stacks)
         {
-            if (stack.Input.Kind != InputKindPlan.OneHot)
+            if (stack.Input.Kind != StackInputKind.OneHot)
                 stack.Input.X = Activation(stack.Name + "InputX", stack.Rows * stack.Input.Width,
                     $"x: {(stack.Input.IsFeedback && IsEncoderDecoder ? "decoder inputs" : "inputs")} (or their embeddings), [{stack.StepsName}, Batch, {stack.Input.Width}]");
             foreach (LayerPlan layer in stack.Layers)
@@ -186,7 +186,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             Last.InitialStateGradient = Scratch("DecoderInitialStateGradient", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
         // One-hot inputs: W_ih transposed once per pass ([ids, G·H]), so a token's projection — and its gradient — is one
         // contiguous row instead of a strided column.
-        long oneHot = Stacks.Where(st => st.Input.Kind == InputKindPlan.OneHot).Select(st => st.Input.Ids * st.Layers[0].GateWidth).DefaultIfEmpty(0).Max();
+        long oneHot = Stacks.Where(st => st.Input.Kind == StackInputKind.OneHot).Select(st => st.Input.Ids * st.Layers[0].GateWidth).DefaultIfEmpty(0).Max();
         if (oneHot > 0) OneHotWeights = Scratch("OneHotWeights", oneHot, "W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ");
         foreach (LayerPlan layer in AllLayers)
             foreach (DirectionPlan dir in layer.Direction)
@@ -316,7 +316,11 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
 
 internal enum TensorInit { Normal, UniformHidden, UniformFanIn }
 
-internal enum InputKindPlan { OneHot, Embedding, Vector }
+/// <summary>
+/// How a stack's first layer reads its input, resolved from the declaration (<see cref="InputKind"/> and its embedding
+/// width) and the topology (a decoder reads the fed-back output): one-hot ids, embedded ids or vectors.
+/// </summary>
+internal enum StackInputKind { OneHot, Embedding, Vector }
 
 /// <summary>One parameter tensor: PyTorch name, the constant that holds its offset, shape and initializer.</summary>
 internal sealed record TensorPlan(string Name, string Const, long[] Shape, long Offset, long Length, TensorInit Init, long FanIn);
@@ -330,7 +334,7 @@ internal sealed record Region(string Const, long Offset, long Length, string Com
 /// <summary>What the first layer of a stack reads.</summary>
 internal sealed class InputPlan
 {
-    public InputPlan(InputKindPlan kind, long ids, long width, string? tokenField)
+    public InputPlan(StackInputKind kind, long ids, long width, string? tokenField)
     {
         Kind = kind;
         Ids = ids;
@@ -338,7 +342,7 @@ internal sealed class InputPlan
         TokenField = tokenField;
     }
 
-    public InputKindPlan Kind { get; }
+    public StackInputKind Kind { get; }
 
     /// <summary>Distinct token ids (one-hot and embedding), or the vector width.</summary>
     public long Ids { get; }
@@ -454,13 +458,13 @@ internal sealed class LayerPlan
     public bool IsTop => Index == Stack.Layers.Count - 1;
 
     /// <summary>The first layer of a stack with a one-hot input: x_t·W_ihᵀ is a row gather, and dW_ih a row scatter.</summary>
-    public bool ReadsOneHot => Index == 0 && Stack.Input.Kind == InputKindPlan.OneHot;
+    public bool ReadsOneHot => Index == 0 && Stack.Input.Kind == StackInputKind.OneHot;
 
     /// <summary>
     /// Whether backward computes dL/dx: not into a one-hot input (nothing to receive it), nor into a decoder's fed-back
     /// vector inputs (they count as given).
     /// </summary>
-    public bool WritesInputGradient => !(ReadsOneHot || (Index == 0 && Stack.Input.Kind == InputKindPlan.Vector && Stack.Input.IsFeedback && Stack.Role == StackRole.Decoder));
+    public bool WritesInputGradient => !(ReadsOneHot || (Index == 0 && Stack.Input.Kind == StackInputKind.Vector && Stack.Input.IsFeedback && Stack.Role == StackRole.Decoder));
 
     /// <summary>"Layer k", or "Encoder layer k" / "Decoder layer k", as the generated comments name it.</summary>
     public string Title => Stack.Role == StackRole.Model ? "Layer " + Index : Stack.Name + " layer " + Index;

@@ -208,11 +208,17 @@ public static class OnnxExporter
 
         public string Constant(string name, long[] values, params long[] shape)
         {
-            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-            t.Dims.Add(shape);
             var bytes = new byte[8 * values.Length];
             for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8 * i), values[i]);
-            t.RawData = ByteString.CopyFrom(bytes);
+            return Initializer(name, TensorProto.Types.DataType.Int64, bytes, shape);
+        }
+
+        /// <summary>An initializer of the graph: <paramref name="raw"/> is its values, little-endian, as ONNX's raw_data is.</summary>
+        private string Initializer(string name, TensorProto.Types.DataType type, byte[] raw, long[] shape)
+        {
+            var t = new TensorProto { Name = name, DataType = (int)type };
+            t.Dims.Add(shape);
+            t.RawData = ByteString.CopyFrom(raw);
             Graph.Initializer.Add(t);
             return name;
         }
@@ -304,12 +310,9 @@ public static class OnnxExporter
 
         private void Add(string name, float[] values, params long[] shape)
         {
-            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-            t.Dims.Add(shape);
             var bytes = new byte[4 * values.Length];
             for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
-            t.RawData = ByteString.CopyFrom(bytes);
-            Graph.Initializer.Add(t);
+            Initializer(name, TensorProto.Types.DataType.Float, bytes, shape);
         }
     }
 }
