@@ -255,7 +255,7 @@ public class DiagnosticTests
     [InlineData("Rnn")]
     public void Bidirectional_layers_generate(string cell)
     {
-        // RNNG015 ("not supported yet") is retired: bidirectional layers, one-to-many and encoder–decoder are supported.
+        // RNNG015 is a retired id (README: "(retired"): bidirectional layers, one-to-many and encoder–decoder generate.
         GeneratorRun run = GeneratorHarness.Run(ModelSource($"""
             [RnnModel(Steps = 3)]
             [VectorInput(2)]
@@ -655,7 +655,7 @@ public class DiagnosticTests
     [Fact]
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
-        // RNNG015 ("not supported yet") is retired: what it guarded is supported now; its id is not reused.
+        // RNNG015 is a retired id: it is never reused.
         string[] expected = Enumerable.Range(1, 33).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
