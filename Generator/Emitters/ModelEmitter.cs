@@ -645,10 +645,8 @@ internal sealed partial class ModelEmitter
             _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
             _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
             _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
-            _w.Line("// The update itself can overflow (a learning rate far too large): a non-finite norm of the parameters says so in one vectorized pass.");
-            _w.Line($"if (!{_e}.IsFinite(global::RnnGen.GradientClipping.GlobalNorm<{_e}>(_rnnParameters.Span))");
-            _w.Line("    && global::RnnGen.TrainingDivergedException.AfterUpdate<" + _e + ">(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm)) is { } diverged)");
-            _w.Line("    throw diverged;");
+            _w.Line("// The update itself can overflow (a learning rate far too large): the parameters must still be finite.");
+            _w.Line($"global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<{_e}>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));");
             _w.Line("return loss;");
         }
         _w.Line();

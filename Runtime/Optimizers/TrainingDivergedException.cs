@@ -27,13 +27,22 @@ public sealed class TrainingDivergedException : InvalidOperationException
     }
 
     /// <summary>
-    /// The exception for an update that left a parameter non-finite, naming the first such parameter by tensor and
-    /// index; null when every parameter is finite.
+    /// The check after an update: throws when a parameter is not finite, naming the first one by tensor and index. One
+    /// vectorized norm pass decides; the scan for the name runs only when that norm is not finite.
     /// </summary>
-    public static TrainingDivergedException? AfterUpdate<T>(ReadOnlySpan<T> parameters, IReadOnlyList<TensorInfo> tensors, double loss, double gradientNorm)
+    /// <exception cref="TrainingDivergedException">A parameter is NaN or infinite (<see cref="ParametersUpdated"/> is true).</exception>
+    public static void ThrowIfParametersNotFinite<T>(ReadOnlySpan<T> parameters, IReadOnlyList<TensorInfo> tensors, double loss, double gradientNorm)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        if (T.IsFinite(GradientClipping.GlobalNorm<T>(parameters))) return;
+        if (FirstNonFinite(parameters, tensors, loss, gradientNorm) is { } diverged) throw diverged;
+    }
+
+    /// <summary>The exception naming the first non-finite parameter; null when all are finite (a norm that overflowed).</summary>
+    private static TrainingDivergedException? FirstNonFinite<T>(ReadOnlySpan<T> parameters, IReadOnlyList<TensorInfo> tensors, double loss, double gradientNorm)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
         for (int i = 0; i < parameters.Length; i++)
         {
             if (T.IsFinite(parameters[i])) continue;

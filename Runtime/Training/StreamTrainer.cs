@@ -271,10 +271,7 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
             T norm = ClipNorm > T.Zero ? GradientClipping.ClipByGlobalNorm(g, ClipNorm) : GradientClipping.GlobalNorm<T>(g);
             if (!double.IsFinite(loss) || !T.IsFinite(norm)) throw new TrainingDivergedException(loss, double.CreateTruncating(norm));
             optimizer.Step(_replicas[0].Parameters, g);
-            // The update itself can overflow: a non-finite norm of the parameters (one vectorized pass) says so.
-            if (!T.IsFinite(GradientClipping.GlobalNorm<T>(_replicas[0].Parameters))
-                && TrainingDivergedException.AfterUpdate<T>(_replicas[0].Parameters, _replicas[0].Tensors, loss, double.CreateTruncating(norm)) is { } diverged)
-                throw diverged;
+            TrainingDivergedException.ThrowIfParametersNotFinite<T>(_replicas[0].Parameters, _replicas[0].Tensors, loss, double.CreateTruncating(norm));
             SyncParameters();
         }
         return loss / counted; // a model's loss sums steps and averages lanes

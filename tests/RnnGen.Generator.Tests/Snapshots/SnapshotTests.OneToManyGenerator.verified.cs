@@ -379,10 +379,8 @@ namespace Demo
                     : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
-                // The update itself can overflow (a learning rate far too large): a non-finite norm of the parameters says so in one vectorized pass.
-                if (!float.IsFinite(global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnParameters.Span))
-                    && global::RnnGen.TrainingDivergedException.AfterUpdate<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm)) is { } diverged)
-                    throw diverged;
+                // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
+                global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
                 return loss;
             }
             finally
