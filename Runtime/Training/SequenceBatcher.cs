@@ -100,7 +100,9 @@ public sealed class SequenceBatcher<TInput, TTarget>
         if (targets.Count != count)
             throw new ArgumentException($"Expected the targets of {count} sequences, got {targets.Count}.", nameof(targets));
 
-        // Check everything before copying anything.
+        // Check everything before copying anything; each list is read once, so what is checked is what is copied.
+        var xs = new TInput[count][];
+        var ys = new TTarget[count][];
         _length = new int[count];
         long inputTotal = 0, targetTotal = 0;
         for (int i = 0; i < count; i++)
@@ -119,6 +121,8 @@ public sealed class SequenceBatcher<TInput, TTarget>
                 string shape = topology == Topology.ManyToMany ? $"{length} steps × {targetSize}" : $"one target × {targetSize}";
                 throw new ArgumentException($"The targets of sequence {i} have {y.Length} values; expected {expected} ({shape}).", nameof(targets));
             }
+            xs[i] = x;
+            ys[i] = y;
             _length[i] = length;
             inputTotal += x.Length;
             targetTotal += y.Length;
@@ -140,10 +144,10 @@ public sealed class SequenceBatcher<TInput, TTarget>
         {
             _inputStart[i] = inputAt;
             _targetStart[i] = targetAt;
-            inputs[i].CopyTo(_inputData, inputAt);
-            targets[i].CopyTo(_targetData, targetAt);
-            inputAt += inputs[i].Length;
-            targetAt += targets[i].Length;
+            xs[i].CopyTo(_inputData, inputAt);
+            ys[i].CopyTo(_targetData, targetAt);
+            inputAt += xs[i].Length;
+            targetAt += ys[i].Length;
             int bucket = 0;
             while (_bucketSteps[bucket] < _length[i]) bucket++;
             _bucketOf[i] = bucket;
@@ -208,7 +212,7 @@ public sealed class SequenceBatcher<TInput, TTarget>
     /// <summary>Batches in every epoch: over the buckets, the bucket's sequences divided by <see cref="Batch"/>, rounded up.</summary>
     public int BatchesPerEpoch { get; }
 
-    /// <summary>Epochs started by <see cref="NextEpoch"/> so far, minus 1: the index of the current epoch (−1 before the first).</summary>
+    /// <summary>Index of the epoch the last <see cref="NextEpoch"/> started (0 for the first); −1 before the first.</summary>
     public int EpochIndex => _epoch;
 
     /// <summary>Number of sequences in bucket <paramref name="bucket"/> (every epoch puts the same sequences there).</summary>
