@@ -53,7 +53,7 @@ public sealed record ClassifyResult(string Label, int Steps, int[,] Confusion, d
 public static class ClassifyRun
 {
     /// <summary>Default passes over the training words: fits the two-minute default run on two shared cores.</summary>
-    public const double DefaultEpochs = 12;
+    public const double DefaultEpochs = 10;
 
     /// <summary>Checkpoint file name in the output folder.</summary>
     public const string CheckpointFile = "langid-model.safetensors";
