@@ -102,7 +102,7 @@ public static class ClassifyRun
         var clock = Stopwatch.StartNew();
         object gate = new();
         var fraction = new double[2];
-        var status = new string[] { "", "" };
+        var status = new string[] { "starting", "starting" };
         void Report(int run, double f, string text)
         {
             lock (gate)
