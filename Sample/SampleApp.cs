@@ -217,7 +217,7 @@ public static class SampleApp
 
     private static Command ClassifyCommand(SampleContext context)
     {
-        var epochs = Positive<double>("--epochs", "Passes over the training words, for each of the two runs (fractions allowed).", ClassifyRun.DefaultEpochs);
+        var epochs = Positive<double>("--epochs", $"Passes over the training words, for each of the two runs (fractions allowed; at most {ClassifyRun.MaxEpochs:N0}).", ClassifyRun.DefaultEpochs, ClassifyRun.MaxEpochs);
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialization and data order (the held-out split is fixed).", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--output") { Description = $"Folder for {ClassifyRun.CheckpointFile} and {ClassifyRun.PngFile}.", DefaultValueFactory = _ => "output" };
         var data = new Option<string?>("--data") { Description = "A 'code<TAB>word' file to use instead of the bundled words (codes en, es, nl, pl; words of 1 to 16 letters)." };

@@ -55,6 +55,9 @@ public static class ClassifyRun
     /// <summary>Default passes over the training words: fits the two-minute default run on two shared cores.</summary>
     public const double DefaultEpochs = 10;
 
+    /// <summary>Most epochs <c>--epochs</c> takes (2.5 million steps per run).</summary>
+    public const double MaxEpochs = 10_000;
+
     /// <summary>Checkpoint file name in the output folder.</summary>
     public const string CheckpointFile = "langid-model.safetensors";
 

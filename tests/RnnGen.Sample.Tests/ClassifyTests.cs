@@ -105,10 +105,11 @@ public class ClassifySmokeTests(ClassifyRunFixture run) : IClassFixture<Classify
     }
 
     [Fact]
-    public void Epochs_must_be_positive()
+    public void Epochs_must_be_positive_and_bounded()
     {
         using var folder = new TempFolder();
         Sample.AssertOneLineError(Sample.Run(folder.Path, "classify", "--epochs", "0"), SampleApp.ExitUsage, "--epochs must be positive");
+        Sample.AssertOneLineError(Sample.Run(folder.Path, "classify", "--epochs", "1e9"), SampleApp.ExitUsage, "--epochs must be at most 10,000");
     }
 }
 
