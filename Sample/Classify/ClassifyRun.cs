@@ -97,7 +97,7 @@ public static class ClassifyRun
         o.WriteLine($"  training   {Fmt(s.Epochs)} epochs = {totalSteps:N0} steps of {LangIdData.Batch} words; adamw lr {Fmt(LearningRate)} (warm-up, cosine), clip {Fmt(Clip)}; seed {s.Seed}");
         o.WriteLine($"  two runs   the same model, initialization and batches, each word padded to {LangIdData.Steps} steps:");
         o.WriteLine($"               {PaddedLabel,-32} Forward(tokens): the head reads the state after the pads");
-        o.WriteLine($"               {LengthsPath.Label,-32} {(LengthsPath.UsesLengths ? "Forward(tokens, lengths): the head reads the state after each word's last letter" : "Forward(tokens) on left-padded words: the last letter is at the last step")}");
+        o.WriteLine($"               {LengthsPath.Label,-32} Forward(tokens, lengths): the head reads each word's state after its last letter");
         o.WriteLine($"  chance     {Pct(1.0 / LangIdData.Classes)} (balanced classes)");
         o.WriteLine();
 
@@ -160,7 +160,7 @@ public static class ClassifyRun
             o.WriteLine(AccuracyLine(padded));
             o.WriteLine(AccuracyLine(lengths));
             double gain = 100 * (lengths.Accuracy - padded.Accuracy);
-            o.WriteLine($"  difference: {gain.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture)} percentage points for {(LengthsPath.UsesLengths ? "lengths" : "the left-padded stand-in")} over padding");
+            o.WriteLine($"  difference: {gain.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture)} percentage points for lengths over padding");
             o.WriteLine("Held-out accuracy (%) after each epoch:");
             o.WriteLine(CurveLine(padded));
             o.WriteLine(CurveLine(lengths));
@@ -224,7 +224,7 @@ public static class ClassifyRun
         {
             int inEpoch = step % perEpoch;
             if (inEpoch == 0) random.Shuffle(order.AsSpan());
-            data.Encode(data.Train, order, inEpoch * LangIdData.Batch, tokens, targets, lengths, leftPad: useLengthsPath && LengthsPath.LeftPad);
+            data.Encode(data.Train, order, inEpoch * LangIdData.Batch, tokens, targets, lengths);
             float loss = useLengthsPath
                 ? LengthsPath.TrainStep(model, tokens, targets, lengths, optimizer, Clip)
                 : model.TrainStep(tokens, targets, optimizer, Clip);
@@ -257,7 +257,7 @@ public static class ClassifyRun
         double loss = 0;
         for (int start = 0; start < order.Length; start += LangIdData.Batch)
         {
-            int real = data.Encode(data.HeldOut, order, start, tokens, targets, lengths, leftPad: useLengthsPath && LengthsPath.LeftPad);
+            int real = data.Encode(data.HeldOut, order, start, tokens, targets, lengths);
             if (useLengthsPath) LengthsPath.Forward(model, tokens, lengths);
             else model.Forward(tokens);
             ReadOnlySpan<float> p = model.Output; // [1, Batch, Classes], after the softmax
@@ -303,7 +303,7 @@ public static class ClassifyRun
         var targets = new int[LangIdData.Batch];
         var lengths = new int[LangIdData.Batch];
         int[] order = [.. Enumerable.Range(0, LangIdData.Classes).SelectMany(k => data.HeldOut.Select((w, i) => (w, i)).Where(x => x.w.Language == k).Take(3).Select(x => x.i))];
-        int real = data.Encode(data.HeldOut, order, 0, tokens, targets, lengths, leftPad: LengthsPath.LeftPad);
+        int real = data.Encode(data.HeldOut, order, 0, tokens, targets, lengths);
         LengthsPath.Forward(model, tokens, lengths);
         ReadOnlySpan<float> p = model.Output;
         o.WriteLine("Held-out words and the saved model's answer:");

@@ -159,12 +159,12 @@ public sealed class LangIdData
 
     /// <summary>
     /// Writes up to <see cref="Batch"/> words, <paramref name="words"/>[<paramref name="order"/>[start + b]], into the
-    /// time-major <paramref name="tokens"/> <c>[Steps, Batch]</c>: each lane's letters from step 0, then pads (right-padded);
-    /// or, with <paramref name="leftPad"/>, pads first and the word's last letter at the last step. <paramref name="targets"/>
+    /// time-major <paramref name="tokens"/> <c>[Steps, Batch]</c>: each lane's letters from step 0, then pads (right-padded).
+    /// <paramref name="targets"/>
     /// gets each lane's language and <paramref name="lengths"/> its letter count; lanes past the end of
     /// <paramref name="order"/> are all pads with length 0 (target 0). Returns the number of real lanes.
     /// </summary>
-    public int Encode(IReadOnlyList<LabelledWord> words, ReadOnlySpan<int> order, int start, Span<int> tokens, Span<int> targets, Span<int> lengths, bool leftPad = false)
+    public int Encode(IReadOnlyList<LabelledWord> words, ReadOnlySpan<int> order, int start, Span<int> tokens, Span<int> targets, Span<int> lengths)
     {
         tokens[..(Steps * Batch)].Fill(Pad);
         int real = Math.Clamp(order.Length - start, 0, Batch);
@@ -177,8 +177,7 @@ public sealed class LangIdData
                 continue;
             }
             LabelledWord w = words[order[start + b]];
-            int offset = leftPad ? Steps - w.Word.Length : 0;
-            for (int t = 0; t < w.Word.Length; t++) tokens[(offset + t) * Batch + b] = Id(w.Word[t]);
+            for (int t = 0; t < w.Word.Length; t++) tokens[t * Batch + b] = Id(w.Word[t]);
             targets[b] = w.Language;
             lengths[b] = w.Word.Length;
         }

@@ -174,12 +174,35 @@ public class LangIdDataTests
         Assert.Equal(LangIdData.Pad, At(3, 1));
         Assert.All(Enumerable.Range(0, LangIdData.Steps), t => Assert.Equal(LangIdData.Pad, At(t, 2)));
 
-        data.Encode(words, [1, 0], 0, tokens, targets, lengths, leftPad: true);
-        Assert.Equal(data.Id('ú'), At(LangIdData.Steps - 1, 0));
-        Assert.Equal(data.Id('c'), At(LangIdData.Steps - 3, 1));
-        Assert.Equal(LangIdData.Pad, At(LangIdData.Steps - 4, 1));
         Assert.Equal("acdglnostñú", data.Symbols);
         Assert.Equal(1, data.Id('a'));
+    }
+
+    [Fact]
+    public void The_lengths_path_reads_each_word_up_to_its_length_and_the_padded_one_reads_the_pads()
+    {
+        LangIdData data = Bundled;
+        var tokens = new int[LangIdData.Steps * LangIdData.Batch];
+        var targets = new int[LangIdData.Batch];
+        var lengths = new int[LangIdData.Batch];
+        int[] order = [.. Enumerable.Range(0, 20)]; // 20 real lanes, 12 of length 0
+        data.Encode(data.HeldOut, order, 0, tokens, targets, lengths);
+        using var model = new LangIdModel(seed: 5);
+
+        LengthsPath.Forward(model, tokens, lengths);
+        Assert.Equal(lengths, model.Lengths.ToArray());
+        float[] withLengths = model.Output.ToArray();
+        model.Forward(tokens);
+        float[] padded = model.Output.ToArray();
+
+        // Overwrite every step at or past each lane's length: the lengths path does not see it, the padded path does.
+        int[] changed = (int[])tokens.Clone();
+        for (int b = 0; b < LangIdData.Batch; b++)
+            for (int t = lengths[b]; t < LangIdData.Steps; t++) changed[t * LangIdData.Batch + b] = data.Id('z');
+        LengthsPath.Forward(model, changed, lengths);
+        Assert.Equal(withLengths.AsSpan(0, 20 * LangIdData.Classes).ToArray(), model.Output[..(20 * LangIdData.Classes)].ToArray());
+        model.Forward(changed);
+        Assert.NotEqual(padded, model.Output.ToArray());
     }
 
     [Theory]
