@@ -179,7 +179,7 @@ public static class ClassifyRun
             checkpoint.Commit();
             png.Commit();
             o.WriteLine("Wrote (in " + context.Show(folder) + "/, created if missing):");
-            o.WriteLine($"  {context.Show(checkpointPath)}   checkpoint of the {lengths.Label} model: safetensors, PyTorch tensor names; alphabet, languages and accuracy in its metadata");
+            o.WriteLine($"  {context.Show(checkpointPath)}   checkpoint of the model trained {lengths.Label}: safetensors, PyTorch tensor names; alphabet, languages and accuracy in its metadata");
             o.WriteLine($"  {context.Show(pngPath)}   confusion matrices of both runs ({picture.Width}×{picture.Height})");
             return SampleApp.ExitOk;
         }
