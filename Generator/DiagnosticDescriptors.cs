@@ -144,6 +144,10 @@ internal static class DiagnosticDescriptors
         "[{0}] on '{1}' has no effect without [RnnModel(Steps = …)]; add [RnnModel] to generate a model, or remove it",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor EndTokenInvalid = Error("RNNG034",
+        "EndToken is not valid here",
+        "EndToken = {0} {1}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",
         "RnnGen failed on this model ({0}); please report it with the declaration");

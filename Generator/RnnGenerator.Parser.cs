@@ -128,6 +128,7 @@ public sealed partial class RnnGenerator
                 (InputSpec? input, List<LayerSpec> layers, OutputSpec? output) = ReadParts(model);
                 if (Failed || settings is null || input is null || output is null || layers.Count == 0) return null;
                 CheckGeneration(settings.Topology, input, layers, output);
+                CheckEndToken(model, settings, output);
                 if (Failed) return null;
 
                 var spec = new ModelSpec(
@@ -143,7 +144,8 @@ public sealed partial class RnnGenerator
                     Precision: settings.Precision,
                     Input: input,
                     Layers: layers.ToEquatableArray(),
-                    Output: output);
+                    Output: output,
+                    EndToken: settings.EndToken);
 
                 // The plan is built once, here: the size check reads it and the emitter writes it.
                 var plan = new ModelPlan(spec);
@@ -181,6 +183,19 @@ public sealed partial class RnnGenerator
                 };
                 if (problem is not null)
                     Report(DiagnosticDescriptors.OutputCannotBeFedBack, ArgumentLocation(_outputAttribute, null, 0, null), problem);
+            }
+
+            /// <summary>An end token belongs to a model that generates classes, and must be one of them.</summary>
+            private void CheckEndToken(AttributeData model, ModelSettings settings, OutputSpec output)
+            {
+                if (settings.EndToken == -1) return;
+                string? problem = settings.Topology is not (Topology.OneToMany or Topology.EncoderDecoder)
+                        ? $"applies to models that generate (Topology.OneToMany or Topology.EncoderDecoder), not Topology.{settings.Topology}; remove it"
+                    : output.Kind != HeadKind.Softmax ? "needs a [SoftmaxOutput] head: the end token is a class the model chooses; remove it"
+                    : settings.EndToken < 0 || settings.EndToken >= output.Size ? $"must be a class id in [0, {output.Size}), or -1 for none"
+                    : null;
+                if (problem is not null)
+                    Report(DiagnosticDescriptors.EndTokenInvalid, ArgumentLocation(model, "EndToken", -1, null), settings.EndToken, problem);
             }
 
             private static bool SameApplication(AttributeData a, AttributeData b) =>
@@ -235,6 +250,7 @@ public sealed partial class RnnGenerator
                 "Steps", "Batch", "InputSize", "OutputSteps", "OutputSize", "ParameterCount", "StateSize", "StartToken", "RnnLayout",
                 "Architecture", "Tensors", "Parameters", "Gradients", "Output", "Generated", "InitialState", "FinalState", "CarryState",
                 "LossStartStep", "Footprint", "ComputeInputGradient", "InputGradient", "StepState", "Threads", "Lengths", "SharedParameters",
+                "EndToken", "GeneratedLengths",
             };
 
             /// <summary>
@@ -338,13 +354,13 @@ public sealed partial class RnnGenerator
 
             // ---------------------------------------------------------------- [RnnModel]
 
-            private sealed record ModelSettings(int Steps, int Batch, Topology Topology, int OutputSteps, Precision Precision);
+            private sealed record ModelSettings(int Steps, int Batch, Topology Topology, int OutputSteps, Precision Precision, int EndToken);
 
             private ModelSettings? ReadModel(AttributeData model)
             {
                 if (!Readable(model, AttributeKind.Model)) return null;
                 int? steps = null, outputSteps = null;
-                int batch = 1, topology = 0, precision = 0;
+                int batch = 1, topology = 0, precision = 0, endToken = -1;
                 foreach (KeyValuePair<string, TypedConstant> arg in model.NamedArguments)
                 {
                     if (arg.Value.Kind == TypedConstantKind.Error || arg.Value.Value is not int value)
@@ -359,6 +375,7 @@ public sealed partial class RnnGenerator
                         case "Topology": topology = value; break;
                         case "OutputSteps": outputSteps = value; break;
                         case "Precision": precision = value; break;
+                        case "EndToken": endToken = value; break;
                     }
                 }
 
@@ -393,7 +410,7 @@ public sealed partial class RnnGenerator
                         Report(DiagnosticDescriptors.OneToManyReadsOneStep, ArgumentLocation(model, "Steps", -1, null), steps.Value);
                 }
 
-                return steps is null ? null : new ModelSettings(steps.Value, batch, topologyKind, outputSteps ?? 0, (Precision)precision);
+                return steps is null ? null : new ModelSettings(steps.Value, batch, topologyKind, outputSteps ?? 0, (Precision)precision, endToken);
             }
 
             // ---------------------------------------------------------------- inputs, layers, output

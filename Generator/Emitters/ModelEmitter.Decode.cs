@@ -39,6 +39,7 @@ internal sealed partial class ModelEmitter
                 _w.Line("// W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.");
                 EmitOneHotTranspose(stack.Layers[0], stack.Layers[0].Direction[0]);
             }
+            if (GeneratesTokens) _w.Line("global::System.Array.Fill(_rnnGeneratedLengths, OutputSteps);");
             using (_w.Block("for (int t = 0; t < OutputSteps; t++)"))
             {
                 foreach (LayerPlan layer in stack.Layers) _w.Line($"RnnDecode{layer.Id}(t);");
@@ -51,7 +52,17 @@ internal sealed partial class ModelEmitter
                     using (_w.Block("for (int lane = 0; lane < Batch; lane++)"))
                     {
                         _w.Line("var row = probabilities.Slice(lane * OutputSize, OutputSize);");
-                        _w.Line("int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                        if (_spec.EndToken >= 0)
+                        {
+                            _w.Line("// A lane that has chosen the end token has ended: it repeats it (its state still advances; its tokens no longer change).");
+                            _w.Line("int token = t >= _rnnGeneratedLengths[lane] ? EndToken");
+                            _w.Line("    : random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                            _w.Line("if (token == EndToken && t < _rnnGeneratedLengths[lane]) _rnnGeneratedLengths[lane] = t + 1;");
+                        }
+                        else
+                        {
+                            _w.Line("int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                        }
                         _w.Line("_rnnGenerated[t * Batch + lane] = token;");
                         _w.Line($"if (t + 1 < OutputSteps) {stack.Input.TokenField}[(t + 1) * Batch + lane] = token;");
                     }

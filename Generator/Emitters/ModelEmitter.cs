@@ -271,6 +271,11 @@ internal sealed partial class ModelEmitter
             _w.Line("/// <summary>The id the decoder reads at its first step (one past the last class).</summary>");
             _w.Line($"public const int StartToken = {_spec.Output.Size};");
         }
+        if (_spec.EndToken >= 0)
+        {
+            _w.Line("/// <summary>The class that ends a generated sequence: a lane that chooses it stops (see <see cref=\"GeneratedLengths\"/>).</summary>");
+            _w.Line($"public const int EndToken = {_spec.EndToken};");
+        }
         _w.Line();
         _w.Line($"private const {_e} RnnInverseBatch = 1{(_plan.IsDouble ? "d" : "f")} / Batch;");
         _w.Line();
@@ -354,7 +359,11 @@ internal sealed partial class ModelEmitter
             if (stack.Input.TokenField is { } field && stack.Input.Kind != StackInputKind.Vector)
                 _w.Line($"private readonly int[] {field} = new int[{N(stack.Rows)}]; // token ids of the {(stack.Role == StackRole.Model ? "model" : stack.Name.ToLowerInvariant())}'s steps, [{stack.StepsName}, Batch]");
         }
-        if (GeneratesTokens) _w.Line("private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];");
+        if (GeneratesTokens)
+        {
+            _w.Line("private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];");
+            _w.Line("private readonly int[] _rnnGeneratedLengths = new int[Batch];");
+        }
         if (_plan.HasLengths)
         {
             _w.Line("// Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).");
@@ -438,6 +447,11 @@ internal sealed partial class ModelEmitter
         {
             _w.Line("/// <summary>The token chosen at each output step by the last <c>Forward(input)</c> or <c>Generate</c>, [OutputSteps, Batch].</summary>");
             _w.Line("public global::System.ReadOnlySpan<int> Generated => _rnnGenerated;");
+            _w.Line();
+            _w.Line(_spec.EndToken >= 0
+                ? "/// <summary>Each lane's generated length in the last <c>Forward(input)</c> or <c>Generate</c>: the steps up to and including its first <see cref=\"EndToken\"/>, or OutputSteps; later entries of <see cref=\"Generated\"/> repeat the end token.</summary>"
+                : "/// <summary>Each lane's generated length in the last <c>Forward(input)</c> or <c>Generate</c>: OutputSteps (declare <c>EndToken</c> for lanes that stop).</summary>");
+            _w.Line("public global::System.ReadOnlySpan<int> GeneratedLengths => _rnnGeneratedLengths;");
             _w.Line();
         }
         _w.Line(_plan.IsEncoderDecoder

@@ -34,7 +34,8 @@ internal sealed record ModelSpec(
     Precision Precision,
     InputSpec Input,
     EquatableArray<LayerSpec> Layers,
-    OutputSpec Output)
+    OutputSpec Output,
+    int EndToken = -1)
 {
     /// <summary>
     /// The type's full name with containing types joined by '+', as in metadata (<c>Demo.Outer+Model</c>): distinct for a

@@ -22,6 +22,14 @@ public sealed class RnnModelAttribute : Attribute
     /// <summary>Number of output steps for <see cref="RnnGen.Topology.OneToMany"/> and <see cref="RnnGen.Topology.EncoderDecoder"/>.</summary>
     public int OutputSteps { get; set; }
 
+    /// <summary>
+    /// The class id that ends a generated sequence, for <see cref="RnnGen.Topology.OneToMany"/> and
+    /// <see cref="RnnGen.Topology.EncoderDecoder"/> models with a <see cref="SoftmaxOutputAttribute"/>: once a lane's
+    /// decoding chooses it, that lane's later <c>Generated</c> tokens are this id and its <c>GeneratedLengths</c> entry
+    /// counts the steps up to and including it. Default -1: no end token (every lane generates <c>OutputSteps</c> tokens).
+    /// </summary>
+    public int EndToken { get; set; } = -1;
+
     /// <summary>Element type of parameters and activations. Default <see cref="RnnGen.Precision.Single"/> (<see cref="float"/>).</summary>
     public Precision Precision { get; set; } = Precision.Single;
 }

@@ -633,6 +633,20 @@ public class DiagnosticTests
             """),
         ("RNNG021", "The arguments of [SoftmaxOutput] cannot be read (a compile error in the attribute); fix the attribute so RnnGen can generate the model", "Classes"));
 
+    [Theory]
+    [InlineData("Topology = Topology.ManyToMany, EndToken = 2", "[TokenInput(5)]", "[SoftmaxOutput(5)]", "EndToken = 2 applies to models that generate (Topology.OneToMany or Topology.EncoderDecoder), not Topology.ManyToMany; remove it")]
+    [InlineData("Topology = Topology.EncoderDecoder, OutputSteps = 3, EndToken = 5", "[TokenInput(5)]", "[SoftmaxOutput(5)]", "EndToken = 5 must be a class id in [0, 5), or -1 for none")]
+    [InlineData("Topology = Topology.EncoderDecoder, OutputSteps = 3, EndToken = -2", "[TokenInput(5)]", "[SoftmaxOutput(5)]", "EndToken = -2 must be a class id in [0, 5), or -1 for none")]
+    [InlineData("Topology = Topology.EncoderDecoder, OutputSteps = 3, EndToken = 0", "[VectorInput(2)]", "[LinearOutput(2)]", "EndToken = 0 needs a [SoftmaxOutput] head: the end token is a class the model chooses; remove it")]
+    public void RNNG034_EndTokenInvalid(string settings, string input, string output, string message) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 3, {settings})]
+            {input}
+            [Gru(4)]
+            {output}
+            """),
+        ("RNNG034", message, settings.Substring(settings.IndexOf("EndToken", System.StringComparison.Ordinal))));
+
     // ------------------------------------------------------------------ RNNG999 and the descriptor table
 
     /// <summary>RNNG999 cannot be provoked from source (the parser has no known crash); check how the parser's catch block reports it.</summary>
@@ -656,7 +670,7 @@ public class DiagnosticTests
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
         // RNNG015 is a retired id: it is never reused.
-        string[] expected = Enumerable.Range(1, 33).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+        string[] expected = Enumerable.Range(1, 34).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());

@@ -114,6 +114,20 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void GeneratorWithEndToken() => VerifyParts("Demo.Ender.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Generated sequences that end where each lane chooses class 0.</summary>
+        [RnnModel(Steps = 1, Batch = 2, Topology = Topology.OneToMany, OutputSteps = 4, EndToken = 0)]
+        [TokenInput(5)]
+        [Gru(3)]
+        [SoftmaxOutput(5)]
+        public partial class Ender { }
+        """, new[] { "EndToken", "GeneratedLengths", "RnnDecode" });
+
+    [Fact]
     public void EncoderDecoderWithEmbeddings() => Verify("Demo.Translator.g.cs", """
         using RnnGen;
 

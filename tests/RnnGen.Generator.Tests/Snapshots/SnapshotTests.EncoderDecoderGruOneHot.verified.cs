@@ -20,6 +20,7 @@
             p.Slice(RnnLayout.DecoderBiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumDecoderL0 + 6, 3));
             // W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.
             global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.DecoderWeightIhL0, 45), rows: 9, cols: 5, s.Slice(RnnLayout.OneHotWeights, 45));
+            global::System.Array.Fill(_rnnGeneratedLengths, OutputSteps);
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeDecoderL0(t);

@@ -139,6 +139,7 @@ namespace Demo
         private readonly int[] _rnnTokens = new int[6]; // token ids of the encoder's steps, [Steps, Batch]
         private readonly int[] _rnnDecoderTokens = new int[4]; // token ids of the decoder's steps, [OutputSteps, Batch]
         private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];
+        private readonly int[] _rnnGeneratedLengths = new int[Batch];
         // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
         private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 3), (3, 12) });
         // Worker threads for large matrix products; null: one thread (the default).
@@ -197,6 +198,9 @@ namespace Demo
 
         /// <summary>The token chosen at each output step by the last <c>Forward(input)</c> or <c>Generate</c>, [OutputSteps, Batch].</summary>
         public global::System.ReadOnlySpan<int> Generated => _rnnGenerated;
+
+        /// <summary>Each lane's generated length in the last <c>Forward(input)</c> or <c>Generate</c>: OutputSteps (declare <c>EndToken</c> for lanes that stop).</summary>
+        public global::System.ReadOnlySpan<int> GeneratedLengths => _rnnGeneratedLengths;
 
         /// <summary>The encoder's initial state: h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
         public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -603,6 +607,7 @@ namespace Demo
             var s = _rnnScratch.Span;
             // b_ih + b_hh, folded once for all steps.
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.DecoderBiasIhL0, 12), p.Slice(RnnLayout.DecoderBiasHhL0, 12), s.Slice(RnnLayout.BiasSumDecoderL0, 12));
+            global::System.Array.Fill(_rnnGeneratedLengths, OutputSteps);
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeDecoderL0(t);

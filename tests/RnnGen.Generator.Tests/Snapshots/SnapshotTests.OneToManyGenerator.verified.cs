@@ -107,6 +107,7 @@ namespace Demo
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
         private readonly int[] _rnnTokens = new int[8]; // token ids of the model's steps, [OutputSteps, Batch]
         private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];
+        private readonly int[] _rnnGeneratedLengths = new int[Batch];
         // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
         private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (9, 3), (3, 9) });
         // Worker threads for large matrix products; null: one thread (the default).
@@ -159,6 +160,9 @@ namespace Demo
 
         /// <summary>The token chosen at each output step by the last <c>Forward(input)</c> or <c>Generate</c>, [OutputSteps, Batch].</summary>
         public global::System.ReadOnlySpan<int> Generated => _rnnGenerated;
+
+        /// <summary>Each lane's generated length in the last <c>Forward(input)</c> or <c>Generate</c>: OutputSteps (declare <c>EndToken</c> for lanes that stop).</summary>
+        public global::System.ReadOnlySpan<int> GeneratedLengths => _rnnGeneratedLengths;
 
         /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
         public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -514,6 +518,7 @@ namespace Demo
             p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0 + 6, 3));
             // W_ih transposed once: each step's one-hot projection is a row of W_ihᵀ.
             global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 45), rows: 9, cols: 5, s.Slice(RnnLayout.OneHotWeights, 45));
+            global::System.Array.Fill(_rnnGeneratedLengths, OutputSteps);
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeL0(t);

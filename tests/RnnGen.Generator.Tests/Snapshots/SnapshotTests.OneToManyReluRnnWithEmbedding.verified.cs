@@ -23,6 +23,7 @@
             var s = _rnnScratch.Span;
             // b_ih + b_hh, folded once for all steps.
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 3), p.Slice(RnnLayout.BiasHhL0, 3), s.Slice(RnnLayout.BiasSumL0, 3));
+            global::System.Array.Fill(_rnnGeneratedLengths, OutputSteps);
             for (int t = 0; t < OutputSteps; t++)
             {
                 RnnDecodeL0(t);

@@ -44,3 +44,10 @@ public partial class FloatVectorGenerator { }
 [Rnn(8)]
 [SigmoidOutput(2)]
 public partial class FloatVectorSeq2Seq { }
+
+/// <summary><see cref="ReverseSeq2Seq"/> with class 0 as the end token (same network, so it can share its parameters).</summary>
+[RnnModel(Steps = 6, Batch = 32, Topology = Topology.EncoderDecoder, OutputSteps = 6, EndToken = 0)]
+[TokenInput(8, Embedding = 16)]
+[Gru(64)]
+[SoftmaxOutput(8)]
+public partial class ReverseSeq2SeqWithEnd { }
