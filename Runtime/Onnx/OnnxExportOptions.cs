@@ -13,11 +13,11 @@ public sealed class OnnxExportOptions
     /// (many-to-many) and for lanes of length 0, as the model's <c>Output</c> is.
     /// </summary>
     /// <remarks>
-    /// ONNX does not say what a recurrent node does with a length of 0 (ONNX Runtime rejects it in some versions), so the
-    /// graph gives the nodes <c>max(len, 1)</c> and masks the lane's outputs to 0 afterwards: a length of 0 (or below)
-    /// marks an unused lane, whose inputs are never read into a used lane's result. A length above <c>Steps</c> is
-    /// rejected by the runtime's recurrent node (ONNX Runtime throws). Padded inputs may hold anything, NaN included: the
-    /// masks select (<c>Where</c>) rather than multiply.
+    /// The ONNX operator specification does not define a <c>sequence_lens</c> entry of 0, so the graph does not depend on
+    /// how a runtime treats one: the recurrent nodes get <c>max(len, 1)</c> and the lane's outputs are masked to 0
+    /// afterwards. A length of 0 (or below) therefore marks an unused lane, as in RnnGen, and gives a <c>y</c> of 0. A
+    /// length above <c>Steps</c> is left to the runtime's recurrent node (ONNX Runtime throws). Padded inputs may hold
+    /// anything, NaN included: the masks select (<c>Where</c>) rather than multiply.
     /// </remarks>
     public bool SequenceLengths { get; init; }
 }

@@ -137,6 +137,15 @@ public class OnnxExportTests
         Assert.Throws<ArgumentNullException>(() => OnnxExporter.ToBytes(new OnnxRnnLm(1), null!));
     }
 
+    /// <summary>A length above Steps is left to the recurrent node: ONNX Runtime refuses it.</summary>
+    [Fact]
+    public void Lengths_above_steps_are_refused_by_onnx_runtime()
+    {
+        var model = new OnnxBiGruTagger(2);
+        var d = new ModelDriver<float>(model, 1);
+        Assert.ThrowsAny<OnnxRuntimeException>(() => RunOnnx(OnnxExporter.ToBytes(model, WithLengths), model, d, new[] { OnnxBiGruTagger.Steps + 1, 1 }));
+    }
+
     [Fact]
     public void Double_models_export_as_float32()
     {
