@@ -30,7 +30,9 @@ initial state, which PyTorch's default and RnnGen's fresh model both take as 0).
 
 Run once with Debian's python3-torch (bench/peers/setup.sh installs it):
     /usr/bin/python3 tests/golden/make_golden.py
-The fixtures are committed; CI does not need PyTorch.
+The fixtures are committed; CI does not need PyTorch. A rerun rewrites every fixture, and the gradients of the existing
+ones may then differ in their last bits (about 1e-17; PyTorch 1.13's CPU kernels are not bitwise reproducible from run
+to run): commit only the fixtures a change adds or means to change.
 """
 import json, os, struct
 import torch
