@@ -15,9 +15,53 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private {_e} RnnLossCore({TargetType} targets)"))
         {
             _w.Line("var a = _rnnActivations.Span;");
-            _w.Line("// Rows from LossStartStep on count; the loss sums over them and averages over the batch.");
-            _w.Line("int first = _rnnLossStartStep * Batch;");
+            if (_plan.HasLengths)
+            {
+                _w.Line("// Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.");
+                EmitPackedLossRows();
+            }
+            else
+            {
+                _w.Line("// Rows from LossStartStep on count; the loss sums over them and averages over the batch.");
+                _w.Line("int first = _rnnLossStartStep * Batch;");
+            }
             _head.EmitLoss(this);
+        }
+        _w.Line();
+        EmitPackTargets();
+    }
+
+    /// <summary>
+    /// The locals of the loss over packed rows: <c>first</c> and <c>rows</c> (the packed rows of LossStartStep and of all
+    /// output steps), <c>inverse</c> = 1/(lanes in use), <c>output</c>, and the targets moved into packed rows.
+    /// </summary>
+    private void EmitPackedLossRows()
+    {
+        _w.Line(_plan.IsManyToOne
+            ? "int first = 0, rows = _rnnLanes.Used; // one output row per lane in use"
+            : "int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;");
+        _w.Line($"{_e} inverse = 1 / ({_e})_rnnLanes.Used;");
+        _w.Line($"var output = a.Slice({C(_plan.OutputValues)}, rows * OutputSize);");
+        _w.Line("targets = RnnPackTargets(targets, rows);");
+    }
+
+    /// <summary>The caller's targets in the packed rows of the last forward pass (targets of padded steps are not read).</summary>
+    private void EmitPackTargets()
+    {
+        if (!_plan.HasLengths) return;
+        using (_w.Block($"private {TargetType} RnnPackTargets({TargetType} targets, int rows)"))
+        {
+            if (ClassTargets)
+            {
+                _w.Line("_rnnLanes.PackIds(targets, _rnnTargets);");
+                _w.Line("return global::System.MemoryExtensions.AsSpan(_rnnTargets, 0, rows);");
+            }
+            else
+            {
+                _w.Line($"var packed = {Whole("_rnnScratch.Span", _plan.TargetRows!)};");
+                _w.Line("_rnnLanes.PackRows(targets, width: OutputSize, packed);");
+                _w.Line("return packed.Slice(0, rows * OutputSize);");
+            }
         }
         _w.Line();
     }
@@ -34,33 +78,41 @@ internal sealed partial class ModelEmitter
             _w.Line("var g = _rnnGradients.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
-            _w.Line($"var dz = {Whole("s", _plan.OutputGradient)}; // dL/dz, [OutputSteps, Batch, {c}]");
-            _w.Line("// Rows before LossStartStep do not count: their dz is zero.");
-            _w.Line("int first = _rnnLossStartStep * Batch;");
+            if (_plan.HasLengths)
+            {
+                _w.Line($"var dz = {Whole("s", _plan.OutputGradient)}; // dL/dz in packed rows, [≤ OutputSteps·Batch, {c}]");
+                EmitPackedLossRows();
+                _w.Line("// Rows before LossStartStep do not count: their dz is zero.");
+            }
+            else
+            {
+                _w.Line($"var dz = {Whole("s", _plan.OutputGradient)}; // dL/dz, [OutputSteps, Batch, {c}]");
+                _w.Line("// Rows before LossStartStep do not count: their dz is zero.");
+                _w.Line("int first = _rnnLossStartStep * Batch;");
+            }
             _w.Line("dz.Slice(0, first * OutputSize).Clear();");
             _head.EmitOutputGradient(this);
             (string x, long headRows) = HeadInput("a");
+            string headRowCount = _plan.HasLengths ? "rows" : N(headRows);
             _w.Line("// dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.");
-            _w.Line($"{Kernels}Gemm.TN(m: {N(c)}, n: {N(hd)}, k: {N(headRows)}, dz, lda: {N(c)}, {x}, ldb: {N(hd)}, {Whole("g", _plan.HeadWeight)}, ldc: {N(hd)}, accumulate: true);");
-            _w.Line($"{Kernels}Bias.AccumulateColumnSums(dz, rows: {N(headRows)}, n: {N(c)}, ldy: {N(c)}, {Whole("g", _plan.HeadBias)});");
+            _w.Line($"{Kernels}Gemm.TN(m: {N(c)}, n: {N(hd)}, k: {headRowCount}, dz, lda: {N(c)}, {x}, ldb: {N(hd)}, {Whole("g", _plan.HeadWeight)}, ldc: {N(hd)}, accumulate: true);");
+            _w.Line($"{Kernels}Bias.AccumulateColumnSums(dz, rows: {headRowCount}, n: {N(c)}, ldy: {N(c)}, {Whole("g", _plan.HeadBias)});");
             string wHead = Whole("p", _plan.HeadWeight);
             LayerPlan top = _plan.Top;
             Region dhTop = top.HiddenGradient;
             if (_plan.IsManyToOne)
             {
-                long steps = top.Stack.Steps, last = (steps - 1) * _plan.B * hd;
-                string lastRows = Slice("s", Plus(C(dhTop), N(last)), _plan.B * hd);
-                _w.Line("// dh of the top layer: dz·W_head at the step the head read, zero elsewhere (no output there).");
+                // Packed rows: step 0 holds one row per lane in use, so dz·W_head lands there, and the forward half moves
+                // on to each lane's last real step (the reverse direction ended at step 0, where its half already is).
+                _w.Line("// dh of the top layer: dz·W_head at the step the head read for each lane, zero elsewhere (no output there).");
                 _w.Line($"{Whole("s", dhTop)}.Clear();");
-                _w.Line($"{Kernels}Gemm.NN(m: {N(_plan.B)}, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {lastRows}, ldc: {N(hd)}, accumulate: false);");
-                if (_plan.HeadInputRows is not null && steps > 1)
-                {
-                    long h = top.Hidden;
-                    string from = Slice("s", Plus(C(dhTop), N(last + h)), _plan.B * hd - h);
-                    _w.Line("// The reverse half belongs to step 0, where the reverse direction ended: move it there.");
-                    _w.Line($"{Kernels}Matrix.CopyRows({from}, ldSource: {N(hd)}, {Slice("s", Plus(C(dhTop), N(h)), _plan.B * hd - h)}, ldTarget: {N(hd)}, rows: {N(_plan.B)}, cols: {N(h)});");
-                    _w.Line($"{Kernels}Matrix.ClearRows({from}, ld: {N(hd)}, rows: {N(_plan.B)}, cols: {N(h)});");
-                }
+                _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {RegionRows("s", dhTop, hd, 0, "rows", hd)}, ldc: {N(hd)}, accumulate: false);");
+                _w.Line($"_rnnLanes.MoveToLast({Whole("s", dhTop)}, ld: {N(hd)}, column: 0, width: {N(top.Hidden)});");
+            }
+            else if (_plan.HasLengths)
+            {
+                _w.Line("// dh of the top layer at every real step: dz·W_head.");
+                _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {RegionRows("s", dhTop, hd, 0, "rows", hd)}, ldc: {N(hd)}, accumulate: false);");
             }
             else
             {
@@ -80,7 +132,13 @@ internal sealed partial class ModelEmitter
         {
             EmitLayerBackward(layer);
             foreach (DirectionPlan dir in layer.Direction)
-                foreach (StepBlock block in Enumerable.Reverse(StepBlocks(layer, dir))) EmitBackwardBlock(layer, dir, block);
+            {
+                foreach (StepBlock block in Enumerable.Reverse(StepBlocks(layer, dir)))
+                {
+                    if (_plan.HasLengths) EmitPackedBackwardBlock(layer, dir, block);
+                    else EmitBackwardBlock(layer, dir, block);
+                }
+            }
         }
     }
 
@@ -88,7 +146,8 @@ internal sealed partial class ModelEmitter
     {
         StackPlan stack = layer.Stack;
         CellEmitter cell = CellEmitter.For(layer);
-        long rows = stack.Rows, hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
+        long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
+        string rows = _plan.HasLengths ? "rows" : N(stack.Rows);
         _w.Line($"/// <summary>Backpropagation through time for {stack.Describe}layer {layer.Index} ({layer.CellName}, {hd} units), then its weight gradients.</summary>");
         using (_w.Block($"private void RnnBackward{layer.Id}()"))
         {
@@ -96,6 +155,7 @@ internal sealed partial class ModelEmitter
             _w.Line("var g = _rnnGradients.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
+            if (_plan.HasLengths) _w.Line("int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed");
             if (stack.Role == StackRole.Encoder)
             {
                 // Encoder layer k's final state started decoder layer k: its gradient joins dh at the last step (and dc).
@@ -105,7 +165,7 @@ internal sealed partial class ModelEmitter
                 if (layer.IsTop)
                 {
                     _w.Line("// The encoder's top layer feeds no head: its only gradient is the decoder's, at the last step.");
-                    _w.Line($"{Slice("s", C(layer.HiddenGradient), rows * ld)}.Clear();");
+                    _w.Line($"{Slice("s", C(layer.HiddenGradient), stack.Rows * ld)}.Clear();");
                     _w.Line($"{dh0}.CopyTo({lastRows});");
                 }
                 else
@@ -135,7 +195,7 @@ internal sealed partial class ModelEmitter
                 bool optional = layer.Index == 0 && stack.Input.Kind == StackInputKind.Vector;
                 string target = layer.Below is { } below ? $"h of {stack.Describe}layer {below.Index}" : "the input x";
                 _w.Line($"// dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of {target}, for all steps at once.");
-                string dx = Slice("s", C(dxRegion), rows * layer.InWidth);
+                string dx = RegionRows("s", dxRegion, layer.InWidth, 0, rows, layer.InWidth);
                 using (optional ? _w.Block("if (ComputeInputGradient)") : default(SourceWriter.BlockScope?))
                 {
                     bool first = true;
@@ -143,15 +203,17 @@ internal sealed partial class ModelEmitter
                     {
                         foreach ((string block, long ldBlock, long width, long firstRow) in cell.InputSideBlocks(this, layer, dir, rows))
                         {
-                            _w.Line($"{Kernels}Gemm.NN(m: {N(rows)}, n: {N(layer.InWidth)}, k: {N(width)}, {block}, lda: {N(ldBlock)}, {Slice("p", Plus(C(dir.WeightIh), N(firstRow * layer.InWidth)), width * layer.InWidth)}, ldb: {N(layer.InWidth)}, {dx}, ldc: {N(layer.InWidth)}, accumulate: {Bool(!first)});");
+                            _w.Line($"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.InWidth)}, k: {N(width)}, {block}, lda: {N(ldBlock)}, {Slice("p", Plus(C(dir.WeightIh), N(firstRow * layer.InWidth)), width * layer.InWidth)}, ldb: {N(layer.InWidth)}, {dx}, ldc: {N(layer.InWidth)}, accumulate: {Bool(!first)});");
                             first = false;
                         }
                     }
+                    if (optional && _plan.HasLengths)
+                        _w.Line($"_rnnLanes.UnpackRows({dx}, width: InputSize, _rnnInputGradient.Span);");
                 }
                 if (layer.Index == 0 && stack.Input.EmbeddingTensor is { } emb)
                 {
                     _w.Line($"// d({emb.Name})[token_t] += dL/dx_t.");
-                    _w.Line($"{Inputs}Embedding.AccumulateGradient({dx}, ldx: {N(layer.InWidth)}, {stack.Input.TokenField}, {Whole("g", emb)}, width: {N(layer.InWidth)});");
+                    _w.Line($"{Inputs}Embedding.AccumulateGradient({dx}, ldx: {N(layer.InWidth)}, {Tokens(stack)}, {Whole("g", emb)}, width: {N(layer.InWidth)});");
                 }
             }
         }
@@ -162,10 +224,13 @@ internal sealed partial class ModelEmitter
     private void EmitWeightGradients(LayerPlan layer, DirectionPlan dir, CellEmitter cell)
     {
         StackPlan stack = layer.Stack;
-        long rows = stack.Rows, hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
+        long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
+        string rows = _plan.HasLengths ? "rows" : N(stack.Rows);
         (Region dg, long ldg, long col) = cell.GateGradients(layer, dir);
         string dG = dg == layer.HiddenGradient ? "s" : "a";
-        _w.Line($"// Weight gradients{dir.Describe}, summed over all {steps} steps by one product each ({stack.StepsName}·Batch = {rows} rows):");
+        _w.Line(_plan.HasLengths
+            ? $"// Weight gradients{dir.Describe}, summed over all real steps by one product each (one packed row per step of each lane):"
+            : $"// Weight gradients{dir.Describe}, summed over all {steps} steps by one product each ({stack.StepsName}·Batch = {rows} rows):");
         _w.Line("//   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t" + cell.WeightGradientNote);
         string dWih = Whole("g", dir.WeightIh);
         string? transposedGradient = layer.ReadsOneHot ? Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * gw) : null;
@@ -178,14 +243,14 @@ internal sealed partial class ModelEmitter
         {
             if (transposedGradient is not null)
             {
-                _w.Line($"{Inputs}OneHot.AccumulateRows({block}, ldc: {N(ldBlock)}, n: {N(width)}, {stack.Input.TokenField}, {Slice("s", Plus(C(_plan.OneHotWeights!), N(firstRow)), stack.Input.Ids * gw - firstRow)}, ldT: {N(gw)});");
+                _w.Line($"{Inputs}OneHot.AccumulateRows({block}, ldc: {N(ldBlock)}, n: {N(width)}, {Tokens(stack)}, {Slice("s", Plus(C(_plan.OneHotWeights!), N(firstRow)), stack.Input.Ids * gw - firstRow)}, ldT: {N(gw)});");
             }
             else
             {
                 (string xs, long ldx) = LayerInput(layer);
-                _w.Line($"{Kernels}Gemm.TN(m: {N(width)}, n: {N(layer.InWidth)}, k: {N(rows)}, {block}, lda: {N(ldBlock)}, {xs}, ldb: {N(ldx)}, {Slice("g", Plus(C(dir.WeightIh), N(firstRow * layer.InWidth)), width * layer.InWidth)}, ldc: {N(layer.InWidth)}, accumulate: true);");
+                _w.Line($"{Kernels}Gemm.TN(m: {N(width)}, n: {N(layer.InWidth)}, k: {rows}, {block}, lda: {N(ldBlock)}, {xs}, ldb: {N(ldx)}, {Slice("g", Plus(C(dir.WeightIh), N(firstRow * layer.InWidth)), width * layer.InWidth)}, ldc: {N(layer.InWidth)}, accumulate: true);");
             }
-            _w.Line($"{Kernels}Bias.AccumulateColumnSums({block}, rows: {N(rows)}, n: {N(width)}, ldy: {N(ldBlock)}, {Slice("g", Plus(C(dir.BiasIh), N(firstRow)), width)});");
+            _w.Line($"{Kernels}Bias.AccumulateColumnSums({block}, rows: {rows}, n: {N(width)}, ldy: {N(ldBlock)}, {Slice("g", Plus(C(dir.BiasIh), N(firstRow)), width)});");
         }
         if (transposedGradient is not null)
             _w.Line($"{Kernels}Matrix.AddTransposed({transposedGradient}, rows: {N(stack.Input.Ids)}, cols: {N(gw)}, {dWih});");
@@ -194,6 +259,12 @@ internal sealed partial class ModelEmitter
         // the outputs of the step before it, which lie one step earlier (forward) or later (reverse) in the h buffer.
         long firstStep = dir.Reverse ? steps - 1 : 0;
         string dWhh = Whole("g", dir.WeightHh);
+        if (_plan.HasLengths)
+        {
+            EmitPackedRecurrentWeightGradient(layer, dir, dG, dg, ldg, col);
+            _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, ldg, col, rows, gw)}, rows: {rows}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");
+            return;
+        }
         _w.Line($"//   dW_hh, shifted by one step: the gates of the first step{dir.Describe} pair with h0, those of every other step with h of the step before it.");
         _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: {N(b)}, {RegionRows(dG, dg, firstStep, ldg, col, b, gw)}, lda: {N(ldg)}, {InitialH(layer, dir)}, ldb: {N(hd)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
         if (steps > 1)
@@ -202,7 +273,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: {N((steps - 1) * b)}, {RegionRows(dG, dg, dgFrom, ldg, col, (steps - 1) * b, gw)}, lda: {N(ldg)}, " +
                 $"{RegionRows("a", layer.Outputs, hFrom, ld, dir.Reverse ? hd : 0, (steps - 1) * b, hd)}, ldb: {N(ld)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
         }
-        _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, 0, ldg, col, rows, gw)}, rows: {N(rows)}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");
+        _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, 0, ldg, col, stack.Rows, gw)}, rows: {rows}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");
     }
 
     private void EmitBackwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
@@ -234,8 +305,18 @@ internal sealed partial class ModelEmitter
                 // Where dL/dh_(t-1) goes: the previous step's rows, or the initial-state gradient (decoders), or nowhere.
                 string? dhPrev = prev is { } p ? StepRows("dh", p, ld, col, hd) : dState is not null ? "dh0" : null;
                 _w.Line($"// t = {t}");
-                cell.EmitBackwardStep(this, layer, dir, new BackwardStepSpans(t, prev, StepRows("dh", t, ld, col, hd), dhPrev,
-                    LdPrevious: prev is not null ? ld : hd, Accumulate: prev is not null, dState));
+                cell.EmitBackwardStep(this, layer, dir, new BackwardStepSpans(
+                    Rows: N(b),
+                    Gates: Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth),
+                    Cell: Slice("c", StepOffset(t, hd), b * hd),
+                    CPrev: prev is { } p1 ? Slice("c", StepOffset(p1, hd), b * hd) : "c0",
+                    H: StepRows("h", t, ld, col, hd),
+                    HPrev: prev is { } p2 ? StepRows("h", p2, ld, col, hd) : "h0",
+                    LdPrev: prev is null ? hd : ld,
+                    RecurrentN: Slice("hn", StepOffset(t, hd), b * hd),
+                    Dc: "dc",
+                    Dh: StepRows("dh", t, ld, col, hd), DhPrevious: dhPrev,
+                    LdPrevious: prev is not null ? ld : hd, Accumulate: prev is not null, StartsHere: prev is null, dState));
             }
         }
         _w.Line();

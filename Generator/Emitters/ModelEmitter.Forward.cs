@@ -112,6 +112,11 @@ internal sealed partial class ModelEmitter
                 }
             }
             _w.Line("RnnForwardHead(first: 0, count: OutputSteps);");
+            if (_plan.HasLengths)
+            {
+                _w.Line("// Output in the caller's layout: lanes back in their order, 0 where a lane has no step.");
+                _w.Line($"_rnnLanes.UnpackRows({Whole("_rnnActivations.Span", _plan.OutputValues)}, width: OutputSize, _rnnOutput.Span);");
+            }
             _w.Line($"RnnSaveState{_plan.Last.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
         }
@@ -121,7 +126,13 @@ internal sealed partial class ModelEmitter
         {
             EmitLayerForward(layer);
             foreach (DirectionPlan dir in layer.Direction)
-                foreach (StepBlock block in StepBlocks(layer, dir)) EmitForwardBlock(layer, dir, block);
+            {
+                foreach (StepBlock block in StepBlocks(layer, dir))
+                {
+                    if (_plan.HasLengths) EmitPackedForwardBlock(layer, dir, block);
+                    else EmitForwardBlock(layer, dir, block);
+                }
+            }
         }
         EmitHeadForward();
         foreach (StackPlan stack in _plan.Stacks)
@@ -134,11 +145,16 @@ internal sealed partial class ModelEmitter
         if (stack.Input.EmbeddingTensor is not { } emb) return;
         long e = stack.Input.Width;
         bool all = firstRow == "0" && rows == stack.Rows;
-        string tokens = all ? stack.Input.TokenField! : $"global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, {firstRow}, {N(rows)})";
+        string tokens = all ? Tokens(stack) : $"global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, {firstRow}, {N(rows)})";
         string x = all ? Whole("_rnnActivations.Span", stack.Input.X!) : $"_rnnActivations.Span.Slice({C(stack.Input.X!)} + {firstRow} * {N(e)}, {N(rows * e)})";
         _w.Line($"// x_t = {emb.Name}[token_t].");
         _w.Line($"{Inputs}Embedding.Gather({Whole("_rnnParameters.Span", emb)}, width: {N(e)}, {tokens}, {x});");
     }
+
+    /// <summary>A stack's token ids as the passes read them: every row, or (with lengths) the packed rows of real steps.</summary>
+    private string Tokens(StackPlan stack) => _plan.HasLengths
+        ? $"global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, 0, _rnnLanes.TotalRows)"
+        : stack.Input.TokenField!;
 
     /// <summary>The layer's input x: <c>(span, leading dimension)</c> of the [steps·Batch, InWidth] matrix it multiplies.</summary>
     private static (string Span, long Ld) LayerInput(LayerPlan layer) =>
@@ -148,19 +164,25 @@ internal sealed partial class ModelEmitter
     {
         StackPlan stack = layer.Stack;
         CellEmitter cell = CellEmitter.For(layer);
-        long rows = stack.Rows;
-        _w.Line($"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads [{stack.StepsName}, Batch, {layer.InWidth}], writes h [{stack.StepsName}, Batch, {layer.OutWidth}].</summary>");
+        bool packedRows = _plan.HasLengths;
+        string rows = packedRows ? "rows" : N(stack.Rows);
+        _w.Line(packedRows
+            ? $"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads packed rows [Σ lengths, {layer.InWidth}], writes h [Σ lengths, {layer.OutWidth}].</summary>"
+            : $"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads [{stack.StepsName}, Batch, {layer.InWidth}], writes h [{stack.StepsName}, Batch, {layer.OutWidth}].</summary>");
         using (_w.Block($"private void RnnForward{layer.Id}()"))
         {
             _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
+            if (packedRows) _w.Line("int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed");
             foreach (DirectionPlan dir in layer.Direction)
             {
                 string bias = Whole("s", dir.BiasSum);
                 (Region region, long ldTarget, long column) = cell.ProjectionTarget(layer, dir);
                 string target = Slice("a", Plus(C(region), N(column)), region.Length - column);
-                _w.Line($"// Input projection{dir.Describe} for all {stack.Steps} steps at once ({stack.StepsName}·Batch = {rows} rows):");
+                _w.Line(packedRows
+                    ? $"// Input projection{dir.Describe} for all steps at once (one row per real step of each lane):"
+                    : $"// Input projection{dir.Describe} for all {stack.Steps} steps at once ({stack.StepsName}·Batch = {rows} rows):");
                 _w.Line($"//   {cell.ProjectionName} = x_t·W_ihᵀ + {cell.ProjectionBias}{cell.ProjectionNote}");
                 cell.EmitBiasSum(_w, dir, "p", "s", C(dir.BiasSum));
                 if (layer.ReadsOneHot)
@@ -168,13 +190,13 @@ internal sealed partial class ModelEmitter
                     _w.Line("//   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).");
                     string transposed = Slice("s", C(_plan.OneHotWeights!), stack.Input.Ids * layer.GateWidth);
                     EmitOneHotTranspose(layer, dir);
-                    _w.Line($"{Inputs}OneHot.ProjectRows({transposed}, n: {N(layer.GateWidth)}, {stack.Input.TokenField}, {bias}, {target}, ldc: {N(ldTarget)});");
+                    _w.Line($"{Inputs}OneHot.ProjectRows({transposed}, n: {N(layer.GateWidth)}, {Tokens(stack)}, {bias}, {target}, ldc: {N(ldTarget)});");
                 }
                 else
                 {
                     (string x, long ldx) = LayerInput(layer);
-                    _w.Line($"{Kernels}Bias.Broadcast({target}, rows: {N(rows)}, n: {N(layer.GateWidth)}, ldc: {N(ldTarget)}, {bias});");
-                    _w.Line($"{Kernels}Gemm.NT(m: {N(rows)}, n: {N(layer.GateWidth)}, k: {N(layer.InWidth)}, {x}, lda: {N(ldx)}, {Whole("p", dir.WeightIh)}, ldb: {N(layer.InWidth)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
+                    _w.Line($"{Kernels}Bias.Broadcast({target}, rows: {rows}, n: {N(layer.GateWidth)}, ldc: {N(ldTarget)}, {bias});");
+                    _w.Line($"{Kernels}Gemm.NT(m: {rows}, n: {N(layer.GateWidth)}, k: {N(layer.InWidth)}, {x}, lda: {N(ldx)}, {Whole("p", dir.WeightIh)}, ldb: {N(layer.InWidth)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
                 }
                 if (_plan.PacksRecurrentWeights)
                 {
@@ -237,8 +259,6 @@ internal sealed partial class ModelEmitter
         LayerPlan top = _plan.Top;
         if (_plan.HeadInputRows is { } gathered)
             return (Whole(a, gathered), _plan.B);
-        if (_plan.IsManyToOne)
-            return (Slice(a, Plus(C(top.Outputs), StepOffset(top.Stack.Steps - 1, top.OutWidth)), _plan.B * top.OutWidth), _plan.B);
         return (Whole(a, top.Outputs), _plan.RowsOut);
     }
 
@@ -247,11 +267,9 @@ internal sealed partial class ModelEmitter
     {
         LayerPlan top = _plan.Top;
         long width = _plan.HeadInputWidth;
-        (Region region, long offset) = _plan.HeadInputRows is { } gathered ? (gathered, 0L)
-            : _plan.IsManyToOne ? (top.Outputs, (top.Stack.Steps - 1) * _plan.B * top.OutWidth)
-            : (top.Outputs, 0L);
-        long length = _plan.HeadInputRows is not null || _plan.IsManyToOne ? _plan.B * width : region.Length;
-        string start = Plus(C(region), N(offset));
+        Region region = _plan.HeadInputRows ?? top.Outputs;
+        long length = _plan.HeadInputRows is not null ? _plan.B * width : region.Length;
+        string start = C(region);
         return $"{a}.Slice({start} + {firstRow} * {N(width)}, {(rows is null ? $"{N(length)} - {firstRow} * {N(width)}" : $"{rows} * {N(width)}")})";
     }
 
@@ -267,11 +285,18 @@ internal sealed partial class ModelEmitter
             {
                 LayerPlan top = _plan.Top;
                 long h = top.Hidden, ld = top.OutWidth;
-                _w.Line("// The head reads the forward direction after its last step (t = T−1) and the reverse direction after its last (t = 0).");
-                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(C(top.Outputs), StepOffset(top.Stack.Steps - 1, ld)), (b - 1) * ld + h)}, ldSource: {N(ld)}, {Whole("a", gathered)}, ldTarget: {N(ld)}, rows: {N(b)}, cols: {N(h)});");
-                _w.Line($"{Kernels}Matrix.CopyRows({Slice("a", Plus(C(top.Outputs), N(h)), (b - 1) * ld + h)}, ldSource: {N(ld)}, {Slice("a", Plus(C(gathered), N(h)), gathered.Length - h)}, ldTarget: {N(ld)}, rows: {N(b)}, cols: {N(h)});");
+                _w.Line(top.Directions == 2
+                    ? "// The head reads each lane's h after its last real step (forward) and after step 0, where the reverse direction ends: PyTorch's h_n."
+                    : "// The head reads each lane's h after its last real step.");
+                _w.Line($"_rnnLanes.GatherLast({Whole("a", top.Outputs)}, ld: {N(ld)}, column: 0, width: {N(h)}, reverse: false, {Whole("a", gathered)}, ldDestination: {N(ld)});");
+                if (top.Directions == 2)
+                    _w.Line($"_rnnLanes.GatherLast({Whole("a", top.Outputs)}, ld: {N(ld)}, column: {N(h)}, width: {N(h)}, reverse: true, {Slice("a", Plus(C(gathered), N(h)), gathered.Length - h)}, ldDestination: {N(ld)});");
+                _w.Line("int rows = _rnnLanes.Used, row = 0; // one row per lane in use");
             }
-            _w.Line("int rows = count * Batch, row = first * Batch;");
+            else if (_plan.HasLengths)
+                _w.Line("int row = _rnnLanes.Start[first], rows = _rnnLanes.Start[first + count] - row; // the packed rows of these steps");
+            else
+                _w.Line("int rows = count * Batch, row = first * Batch;");
             _w.Line($"var x = {HeadInputFrom("a", "row", "rows")};");
             string output = $"a.Slice({C(_plan.OutputValues)} + row * {N(c)}, rows * {N(c)})";
             string z = _plan.Logits is { } logits ? $"a.Slice({C(logits)} + row * {N(c)}, rows * {N(c)})" : output;
@@ -297,19 +322,33 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private void RnnSaveState{stack.Name}({Span} destination)"))
         {
             _w.Line("var a = _rnnActivations.Span;");
-            foreach (LayerPlan layer in stack.Layers)
+            if (_plan.HasLengths)
             {
-                foreach (DirectionPlan dir in layer.Direction)
-                {
-                    long last = dir.Reverse ? 0 : stack.Steps - 1;
-                    long col = dir.Reverse ? layer.Hidden : 0;
-                    string hLast = Slice("a", Plus(C(layer.Outputs), StepOffset(last, layer.OutWidth, col)), (_plan.B - 1) * layer.OutWidth + layer.Hidden);
-                    _w.Line($"{Kernels}Matrix.CopyRows({hLast}, ldSource: {N(layer.OutWidth)}, {Whole("destination", dir.H0)}, ldTarget: {N(layer.Hidden)}, rows: {N(_plan.B)}, cols: {N(layer.Hidden)});");
-                    if (dir.Cell is { } cell)
-                        _w.Line($"{Slice("a", Plus(C(cell), StepOffset(last, layer.Hidden)), _plan.B * layer.Hidden)}.CopyTo({Whole("destination", dir.C0!)});");
-                }
+                _w.Line("// Each lane's state after its last real step, in the caller's lane order; an unused lane keeps its initial state.");
+                EmitStateAfter("Steps - 1", "destination");
+            }
+            else
+            {
+                EmitSaveStateAfterLastStep(stack);
             }
         }
         _w.Line();
+    }
+
+    /// <summary>Padded layout: every lane's state after step T − 1 (forward) or 0 (reverse).</summary>
+    private void EmitSaveStateAfterLastStep(StackPlan stack)
+    {
+        foreach (LayerPlan layer in stack.Layers)
+        {
+            foreach (DirectionPlan dir in layer.Direction)
+            {
+                long last = dir.Reverse ? 0 : stack.Steps - 1;
+                long col = dir.Reverse ? layer.Hidden : 0;
+                string hLast = Slice("a", Plus(C(layer.Outputs), StepOffset(last, layer.OutWidth, col)), (_plan.B - 1) * layer.OutWidth + layer.Hidden);
+                _w.Line($"{Kernels}Matrix.CopyRows({hLast}, ldSource: {N(layer.OutWidth)}, {Whole("destination", dir.H0)}, ldTarget: {N(layer.Hidden)}, rows: {N(_plan.B)}, cols: {N(layer.Hidden)});");
+                if (dir.Cell is { } cell)
+                    _w.Line($"{Slice("a", Plus(C(cell), StepOffset(last, layer.Hidden)), _plan.B * layer.Hidden)}.CopyTo({Whole("destination", dir.C0!)});");
+            }
+        }
     }
 }

@@ -58,6 +58,18 @@ internal sealed partial class ModelEmitter
     private string InputType => TokenInput ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
     private string TargetType => ClassTargets ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
 
+    /// <summary>Output rows from row 0 that the loss covers, as C#: a constant, or (packed rows) the local <c>rows</c>.</summary>
+    internal string OutputRows => _plan.HasLengths ? "rows" : N(_plan.RowsOut);
+
+    /// <summary>The loss's scale, as C#: 1/Batch, or (with lengths) the local <c>inverse</c>, 1/(lanes in use).</summary>
+    internal string InverseLanes => _plan.HasLengths ? "inverse" : "RnnInverseBatch";
+
+    /// <summary>What the loss is averaged over, in words.</summary>
+    internal string LanesName => _plan.HasLengths ? "lanes in use" : "Batch";
+
+    /// <summary>The head's output rows the loss reads: <c>Output</c>, or (packed rows) the local <c>output</c>.</summary>
+    internal string OutputSpan => _plan.HasLengths ? "output" : "Output";
+
     /// <summary>Decoding models whose fed-back outputs are token ids (sampling and <c>Generated</c> apply).</summary>
     private bool GeneratesTokens => _plan.IsDecoding && ClassTargets;
 
@@ -76,6 +88,15 @@ internal sealed partial class ModelEmitter
     /// <summary><paramref name="rows"/> matrix rows of a region, starting at step t and column <paramref name="column"/>.</summary>
     internal string RegionRows(string span, Region region, StepIndex t, long ld, long column, long rows, long width) =>
         Slice(span, Plus(C(region), StepOffset(t, ld, column)), (rows - 1) * ld + width);
+
+    /// <summary>
+    /// <paramref name="rows"/> matrix rows of a region from its first row and column <paramref name="column"/>: a constant
+    /// count, or (packed rows) a C# expression.
+    /// </summary>
+    internal string RegionRows(string span, Region region, long ld, long column, string rows, long width) =>
+        long.TryParse(rows, out long count)
+            ? RegionRows(span, region, 0, ld, column, count, width)
+            : $"{span}.Slice({Plus(C(region), N(column))}, {Times(rows, ld)}{(width == ld ? "" : $" - {N(ld - width)}")})";
 
     /// <summary>The buffer that holds a stack's initial state: the model's InitialState, or (decoder) a copy of the encoder's final state.</summary>
     private static string StateBuffer(StackPlan stack) =>
@@ -101,9 +122,9 @@ internal sealed partial class ModelEmitter
         : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.Hidden)}, {s.HPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
 
     /// <summary><c>dh_(t-1) (+)= dgates·W_hh</c> for the rows of one step (dgates: <paramref name="a"/>, [Batch, G·H]).</summary>
-    internal string RecurrentGradientProduct(LayerPlan layer, string a, long lda, string c, long ldc, bool accumulate) => _plan.PacksRecurrentWeights
-        ? $"{Kernels}Gemm.NN(m: {N(_plan.B)}, {a}, lda: {N(lda)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
-        : $"{Kernels}Gemm.NN(m: {N(_plan.B)}, n: {N(layer.Hidden)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+    internal string RecurrentGradientProduct(LayerPlan layer, string rows, string a, long lda, string c, long ldc, bool accumulate) => _plan.PacksRecurrentWeights
+        ? $"{Kernels}Gemm.NN(m: {rows}, {a}, lda: {N(lda)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
+        : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.Hidden)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
 
     // ------------------------------------------------------------------------------------------------ file
 
@@ -136,6 +157,7 @@ internal sealed partial class ModelEmitter
             "global::System.IDisposable",
         };
         if (_plan.CanStep) interfaces.Insert(4, Interface(TokenInput ? "ITokenStepModel" : "IVectorStepModel"));
+        if (_plan.HasLengths) interfaces.Insert(4, $"global::RnnGen.IVariableLengthModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
         using (_w.Block())
         {
@@ -332,6 +354,14 @@ internal sealed partial class ModelEmitter
                 _w.Line($"private readonly int[] {field} = new int[{N(stack.Rows)}]; // token ids of the {(stack.Role == StackRole.Model ? "model" : stack.Name.ToLowerInvariant())}'s steps, [{stack.StepsName}, Batch]");
         }
         if (GeneratesTokens) _w.Line("private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];");
+        if (_plan.HasLengths)
+        {
+            _w.Line("// Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).");
+            _w.Line("private readonly global::RnnGen.Inputs.PackedLanes _rnnLanes = new(Steps, Batch);");
+            _w.Line($"private readonly {buffer} _rnnOutput = new(OutputSteps * Batch * OutputSize); // Output in the caller's layout, 0 where a lane has no step");
+            if (ClassTargets) _w.Line("private readonly int[] _rnnTargets = new int[OutputSteps * Batch]; // targets in packed rows");
+            if (!TokenInput) _w.Line($"private readonly {buffer} _rnnInputGradient = new(Steps * Batch * InputSize); // InputGradient in the caller's layout");
+        }
         // One packed W_hh serves every layer and both passes in turn: forward (n = G·H, k = H), backward (n = H, k = G·H).
         var shapes = _plan.Stacks.SelectMany(st => st.Layers)
             .SelectMany(l => new[] { $"({N(l.GateWidth)}, {N(l.Hidden)})", $"({N(l.Hidden)}, {N(l.GateWidth)})" }).Distinct();
@@ -376,8 +406,16 @@ internal sealed partial class ModelEmitter
         _w.Line($"public {Span} Gradients => _rnnGradients.Span;");
         _w.Line();
         _w.Line("/// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>");
-        _w.Line($"public {ReadOnlySpan} Output => _rnnActivations.Span.Slice({C(_plan.OutputValues)}, OutputSteps * Batch * OutputSize);");
+        _w.Line(_plan.HasLengths
+            ? $"public {ReadOnlySpan} Output => _rnnOutput.Span;"
+            : $"public {ReadOnlySpan} Output => _rnnActivations.Span.Slice({C(_plan.OutputValues)}, OutputSteps * Batch * OutputSize);");
         _w.Line();
+        if (_plan.HasLengths)
+        {
+            _w.Line("/// <summary>Each lane's length in the last forward pass (<see cref=\"Steps\"/> for every lane after a pass without lengths; 0: an unused lane).</summary>");
+            _w.Line("public global::System.ReadOnlySpan<int> Lengths => _rnnLanes.Lengths;");
+            _w.Line();
+        }
         if (GeneratesTokens)
         {
             _w.Line("/// <summary>The token chosen at each output step by the last <c>Forward(input)</c> or <c>Generate</c>, [OutputSteps, Batch].</summary>");
@@ -441,7 +479,9 @@ internal sealed partial class ModelEmitter
             _w.Line("public bool ComputeInputGradient { get; set; }");
             _w.Line();
             _w.Line("/// <summary>d(Loss)/d(inputs), [Steps, Batch, InputSize], from the last <c>Backward</c> run with <see cref=\"ComputeInputGradient\"/> set.</summary>");
-            _w.Line($"public {ReadOnlySpan} InputGradient => _rnnScratch.Span.Slice({C(_plan.First.Layers[0].InputGradient!)}, Steps * Batch * InputSize);");
+            _w.Line(_plan.HasLengths
+                ? $"public {ReadOnlySpan} InputGradient => _rnnInputGradient.Span;"
+                : $"public {ReadOnlySpan} InputGradient => _rnnScratch.Span.Slice({C(_plan.First.Layers[0].InputGradient!)}, Steps * Batch * InputSize);");
             _w.Line();
         }
     }
@@ -467,6 +507,12 @@ internal sealed partial class ModelEmitter
         _w.Line($"{Inputs}ArgumentChecks.Length(destination.Length, StateSize, \"[StateSize]\", nameof(destination));");
         _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"No forward pass yet: call Forward.\");");
         _w.Line("var a = _rnnActivations.Span;");
+        if (_plan.HasLengths)
+        {
+            _w.Line("// Each lane's state after min(step, its last real step); an unused lane keeps its initial state.");
+            EmitStateAfter("step", "destination");
+            return;
+        }
         foreach (LayerPlan layer in _plan.Layers)
         {
             DirectionPlan dir = layer.Direction[0];
@@ -474,6 +520,23 @@ internal sealed partial class ModelEmitter
             _w.Line($"a.Slice({C(layer.Outputs)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.H0)}, {N(stride)}));");
             if (dir.Cell is { } cell)
                 _w.Line($"a.Slice({C(cell)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.C0!)}, {N(stride)}));");
+        }
+    }
+
+    /// <summary>Packed rows → each lane's state after <paramref name="step"/> (in the caller's lane order), every layer and direction.</summary>
+    private void EmitStateAfter(string step, string destination)
+    {
+        foreach (LayerPlan layer in _plan.Layers)
+        {
+            foreach (DirectionPlan dir in layer.Direction)
+            {
+                string reverse = Bool(dir.Reverse);
+                _w.Line($"_rnnLanes.StateAfter({step}, {Whole("a", layer.Outputs)}, ld: {N(layer.OutWidth)}, column: {N(dir.Reverse ? layer.Hidden : 0)}, width: {N(layer.Hidden)}, reverse: {reverse}, " +
+                    $"{Whole("_rnnInitialState.Span", dir.H0)}, {Whole(destination, dir.H0)});");
+                if (dir.Cell is { } cell)
+                    _w.Line($"_rnnLanes.StateAfter({step}, {Whole("a", cell)}, ld: {N(layer.Hidden)}, column: 0, width: {N(layer.Hidden)}, reverse: {reverse}, " +
+                        $"{Whole("_rnnInitialState.Span", dir.C0!)}, {Whole(destination, dir.C0!)});");
+            }
         }
     }
 
@@ -560,10 +623,31 @@ internal sealed partial class ModelEmitter
         {
             EmitInputCheck(inputShape);
             _w.Line(workers);
+            if (_plan.HasLengths) _w.Line("_rnnLanes.SetFull();");
             _w.Line($"RnnLoadInputs({InputParameter});");
             _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null);" : "RnnDecode();") : "RnnForwardCore();");
         }
         _w.Line();
+
+        if (_plan.HasLengths)
+        {
+            _w.Line("/// <summary>");
+            _w.Line($"/// Runs the forward pass over lanes of different lengths: <paramref name=\"lengths\"/>[b] in [0, Steps] real steps of lane b (0: an unused lane),");
+            _w.Line($"/// the {InputParameter} padded to {inputShape}. Steps past a lane's length do not exist: its state stops there, its padded inputs are");
+            _w.Line("/// never read and its Output there is 0. Loss and Backward then use these lengths.");
+            _w.Line("/// </summary>");
+            _w.Line($"/// <exception cref=\"global::System.ArgumentException\">Wrong lengths{(TokenInput ? ", a token id out of range" : ", a non-finite value")} at a real step; nothing changes.</exception>");
+            using (GuardedMethod($"public void Forward({InputType} {InputParameter}, global::System.ReadOnlySpan<int> lengths)"))
+            {
+                _w.Line($"{Inputs}ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));");
+                EmitInputCheck(inputShape, "lengths");
+                _w.Line(workers);
+                _w.Line("_rnnLanes.Set(lengths);");
+                _w.Line($"RnnLoadInputs({InputParameter});");
+                _w.Line("RnnForwardCore();");
+            }
+            _w.Line();
+        }
 
         if (_plan.IsDecoding)
         {
@@ -602,7 +686,7 @@ internal sealed partial class ModelEmitter
         using (GuardedMethod($"public {_e} Loss({TargetType} targets)"))
         {
             _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
-            EmitTargetCheck(targetShape, honorLossStart: true);
+            EmitTargetCheck(targetShape, honorLossStart: true, _plan.HasLengths ? "_rnnLanes.Lengths" : null);
             _w.Line("return RnnLossCore(targets);");
         }
         _w.Line();
@@ -616,24 +700,38 @@ internal sealed partial class ModelEmitter
             _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
             _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
             _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
-            EmitTargetCheck(targetShape, honorLossStart: true);
+            EmitTargetCheck(targetShape, honorLossStart: true, _plan.HasLengths ? "_rnnLanes.Lengths" : null);
             _w.Line(workers);
             _w.Line("RnnBackwardCore(targets);");
         }
         _w.Line();
 
+        EmitTrainStep(inputShape, targetShape, workers, withLengths: false);
+        if (_plan.HasLengths) EmitTrainStep(inputShape, targetShape, workers, withLengths: true);
+
+        EmitEnter();
+        EmitLoadInputs();
+    }
+
+    /// <summary>TrainStep, over full lanes or (<paramref name="withLengths"/>) lanes of the given lengths.</summary>
+    private void EmitTrainStep(string inputShape, string targetShape, string workers, bool withLengths)
+    {
         _w.Line("/// <summary>");
-        _w.Line("/// One training step: zero the gradients, forward" + (_plan.IsDecoding ? " (teacher forcing)" : "") + ", loss, backward, clip the gradients to <paramref name=\"clipNorm\"/> by global norm");
+        _w.Line("/// One training step: zero the gradients, forward" + (_plan.IsDecoding ? " (teacher forcing)" : withLengths ? " over lanes of the given lengths" : "") + ", loss, backward, clip the gradients to <paramref name=\"clipNorm\"/> by global norm");
         _w.Line("/// (0: no clipping), then <paramref name=\"optimizer\"/> updates the parameters. Returns the loss before the update.");
         _w.Line("/// </summary>");
         _w.Line("/// <exception cref=\"global::RnnGen.TrainingDivergedException\">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>");
-        using (GuardedMethod($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)"))
+        string lengths = withLengths ? "global::System.ReadOnlySpan<int> lengths, " : "";
+        using (GuardedMethod($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, {lengths}global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)"))
         {
-            EmitInputCheck(inputShape);
-            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding);
+            if (withLengths) _w.Line($"{Inputs}ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));");
+            EmitInputCheck(inputShape, withLengths ? "lengths" : null);
+            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding, withLengths ? "lengths" : null);
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
             _w.Line(workers);
+            if (withLengths) _w.Line("_rnnLanes.Set(lengths);");
+            else if (_plan.HasLengths) _w.Line("_rnnLanes.SetFull();");
             _w.Line($"RnnLoadInputs({InputParameter});");
             if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
             _w.Line("RnnForwardCore();");
@@ -650,9 +748,6 @@ internal sealed partial class ModelEmitter
             _w.Line("return loss;");
         }
         _w.Line();
-
-        EmitEnter();
-        EmitLoadInputs();
     }
 
     /// <summary>
@@ -698,7 +793,19 @@ internal sealed partial class ModelEmitter
             _w.Line("// CarryState: this pass starts where the last one ended (the state is carried, not differentiated).");
             _w.Line("if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);");
             // One-to-many: the input fills step 0; later steps are filled by teacher forcing or by decoding.
-            if (TokenInput)
+            if (_plan.HasLengths)
+            {
+                _w.Line("// Inputs in packed rows: lanes sorted longest first, real steps only (padded inputs are never read).");
+                _w.Line(TokenInput
+                    ? $"_rnnLanes.PackIds({InputParameter}, {first.Input.TokenField});"
+                    : $"_rnnLanes.PackRows({InputParameter}, width: InputSize, {Whole("_rnnActivations.Span", first.Input.X!)});");
+                _w.Line("// h0 (and c0) with the lanes in the same order.");
+                foreach (LayerPlan layer in first.Layers)
+                    foreach (DirectionPlan dir in layer.Direction)
+                        foreach (Region slot in dir.C0 is { } c0 ? new[] { dir.H0, c0 } : new[] { dir.H0 })
+                            _w.Line($"_rnnLanes.SortLanes({Whole("_rnnInitialState.Span", slot)}, width: {N(layer.Hidden)}, {InitialStatePart(first, slot)});");
+            }
+            else if (TokenInput)
                 _w.Line($"{InputParameter}.CopyTo({first.Input.TokenField});");
             else
                 _w.Line($"{InputParameter}.CopyTo({Whole("_rnnActivations.Span", first.Input.X!)});");
@@ -741,16 +848,21 @@ internal sealed partial class ModelEmitter
         _w.Line($"{Kernels}Matrix.Transpose({Whole("p", dir.WeightIh)}, rows: {N(layer.GateWidth)}, cols: {N(ids)}, {Slice("s", C(_plan.OneHotWeights!), ids * layer.GateWidth)});");
     }
 
-    private void EmitInputCheck(string shape)
+    /// <summary>The inputs' check: every value, or (given <paramref name="lengths"/>, a C# expression) the real steps only.</summary>
+    private void EmitInputCheck(string shape, string? lengths = null)
     {
+        string real = lengths is null ? "" : TokenInput ? $", {lengths}" : $", {lengths}, width: InputSize";
         if (TokenInput)
-            _w.Line($"{Inputs}ArgumentChecks.Ids({InputParameter}, Steps * Batch, InputSize, \"{shape}\", \"Token id\", nameof({InputParameter}));");
+            _w.Line($"{Inputs}ArgumentChecks.Ids({InputParameter}, Steps * Batch, InputSize, \"{shape}\", \"Token id\", nameof({InputParameter}){real});");
         else
-            _w.Line($"{Inputs}ArgumentChecks.Finite({InputParameter}, Steps * Batch * InputSize, \"{shape}\", nameof({InputParameter}));");
+            _w.Line($"{Inputs}ArgumentChecks.Finite({InputParameter}, Steps * Batch * InputSize, \"{shape}\", nameof({InputParameter}){real});");
     }
 
-    private void EmitTargetCheck(string shape, bool honorLossStart) =>
-        _head.EmitTargetCheck(_w, shape, honorLossStart ? ", _rnnLossStartStep * Batch" + (ClassTargets ? "" : " * OutputSize") : "");
+    /// <summary>The targets' check: every target (from LossStartStep), or (given <paramref name="lengths"/>) those of real steps only.</summary>
+    private void EmitTargetCheck(string shape, bool honorLossStart, string? lengths = null) =>
+        _head.EmitTargetCheck(_w, shape, lengths is not null
+            ? $", {lengths}{(ClassTargets ? "" : ", width: OutputSize")}{(honorLossStart ? ", firstStep: _rnnLossStartStep" : "")}"
+            : honorLossStart ? ", _rnnLossStartStep * Batch" + (ClassTargets ? "" : " * OutputSize") : "");
 
     private void EmitExplicitInterface()
     {

@@ -141,11 +141,18 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         }
         if (IsEncoderDecoder)
             Last.InitialState = Activation("DecoderInitialState", StateLength, "the decoder's initial state: the encoder's final state, [StateSize]");
+        if (HasLengths)
+            First.InitialState = Activation("SortedInitialState", StateLength, "InitialState with its lanes in the packed order (longest first), [StateSize]");
 
         // Many-to-one over a bidirectional top layer: the head reads [forward h at T−1 ; reverse h at 0] (PyTorch's h_n).
-        if (IsManyToOne && Last.Top.Directions == 2)
-            HeadInputRows = Activation("HeadInput", B * HeadInputWidth, "[forward h_(T-1) ; reverse h_0] of the top layer, what the head reads");
-        OutputValues = Activation("OutputValues", RowsOut * OutputSize, $"Output, [OutputSteps, Batch, {OutputSize}]");
+        // With lengths, each lane's last real step differs, so the head's rows are gathered whatever the directions.
+        if (IsManyToOne)
+            HeadInputRows = Activation("HeadInput", B * HeadInputWidth, Last.Top.Directions == 2
+                ? "[forward h at each lane's last step ; reverse h_0] of the top layer (PyTorch's h_n), what the head reads"
+                : "h of the top layer at each lane's last step, what the head reads");
+        OutputValues = Activation("OutputValues", RowsOut * OutputSize, HasLengths
+            ? $"the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, {OutputSize}]"
+            : $"Output, [OutputSteps, Batch, {OutputSize}]");
         if (spec.Output.Kind == HeadKind.Sigmoid) Logits = Activation("Logits", RowsOut * OutputSize, "z: logits of the sigmoid head, for a stable loss");
         if (spec.Output.Kind == HeadKind.Softmax) LogSumExp = Activation("LogSumExp", RowsOut, "log Σ exp(z) per output row, for an exact cross-entropy");
         ActivationLength = _activationCursor;
@@ -182,6 +189,12 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         long maxGru = AllLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         if (maxLstm > 0) CellGradient = Scratch("Dc", B * maxLstm, "dL/dc carried from step t to step t−1");
         if (maxGru > 0) GruRecurrent = Scratch("GruRecurrent", B * 3 * maxGru, "h_(t-1)·W_hhᵀ of the current GRU step");
+        if (HasLengths)
+        {
+            long maxHidden = AllLayers.Max(l => l.Hidden);
+            PreviousRows = Scratch("PreviousRows", First.Rows * maxHidden, "h_(t-1) aligned with the packed rows of step t, for dW_hh as one product");
+            if (spec.Output.Kind != HeadKind.Softmax) TargetRows = Scratch("TargetRows", RowsOut * OutputSize, "the targets in packed rows");
+        }
         if (IsEncoderDecoder)
             Last.InitialStateGradient = Scratch("DecoderInitialStateGradient", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
         // One-hot inputs: W_ih transposed once per pass ([ids, G·H]), so a token's projection — and its gradient — is one
@@ -227,6 +240,12 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     /// <summary>One-to-many and encoder–decoder generate: each output step feeds the next step's input.</summary>
     public bool IsDecoding => IsOneToMany || IsEncoderDecoder;
 
+    /// <summary>
+    /// Many-to-many and many-to-one models run lanes of different lengths: their activations are packed sequences
+    /// (lanes sorted by length, each step holding only the lanes still running), with offsets known at run time.
+    /// </summary>
+    public bool HasLengths => !IsDecoding;
+
     public List<StackPlan> Stacks { get; } = new();
     public StackPlan First => Stacks[0];
     public StackPlan Last => Stacks[Stacks.Count - 1];
@@ -261,6 +280,8 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     /// <summary>Layout constants that name what a gradient area holds at one point of backward.</summary>
     public List<Region> GradientAliases { get; } = new();
 
+    public Region? PreviousRows { get; }
+    public Region? TargetRows { get; }
     public Region? CellGradient { get; }
     public Region? GruRecurrent { get; }
     public Region? OneHotWeights { get; }

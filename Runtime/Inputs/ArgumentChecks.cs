@@ -47,4 +47,67 @@ public static class ArgumentChecks
                 throw new ArgumentException($"Target {values[i]} at index {i} is outside [0, 1].", paramName);
         }
     }
+
+    /// <summary>
+    /// Per-lane lengths: <paramref name="batch"/> of them, each in <c>[0, steps]</c>, at least one above 0 (0 marks an
+    /// unused lane).
+    /// </summary>
+    public static void Lengths(ReadOnlySpan<int> lengths, int steps, int batch, string paramName)
+    {
+        if (lengths.Length != batch)
+            throw new ArgumentException($"Expected {batch} lengths ([Batch], one per lane), got {lengths.Length}.", paramName);
+        bool any = false;
+        for (int b = 0; b < batch; b++)
+        {
+            if ((uint)lengths[b] > (uint)steps)
+                throw new ArgumentException($"Length {lengths[b]} of lane {b} is outside [0, {steps}] (0 marks an unused lane).", paramName);
+            any |= lengths[b] > 0;
+        }
+        if (!any) throw new ArgumentException("Every lane has length 0: at least one lane must have a step.", paramName);
+    }
+
+    /// <summary>
+    /// <see cref="Ids(ReadOnlySpan{int}, int, int, string, string, string, int)"/> over the real positions only: the
+    /// ids <c>[steps, batch]</c> of step t and lane b are read when <c>firstStep ≤ t &lt; lengths[b]</c>.
+    /// </summary>
+    public static void Ids(ReadOnlySpan<int> ids, int expectedLength, int count, string shape, string what, string paramName, ReadOnlySpan<int> lengths, int firstStep = 0)
+    {
+        Length(ids.Length, expectedLength, shape, paramName);
+        int batch = lengths.Length;
+        for (int i = firstStep * batch; i < ids.Length; i++)
+        {
+            int t = i / batch, b = i % batch;
+            if (t < lengths[b] && (uint)ids[i] >= (uint)count)
+                throw new ArgumentException($"{what} {ids[i]} at index {i} (step {t}, lane {b}) is outside [0, {count}).", paramName);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Finite{T}(ReadOnlySpan{T}, int, string, string, int)"/> over the real positions only: the
+    /// <paramref name="width"/> values of step t and lane b are read when <c>firstStep ≤ t &lt; lengths[b]</c>.
+    /// </summary>
+    public static void Finite<T>(ReadOnlySpan<T> values, int expectedLength, string shape, string paramName, ReadOnlySpan<int> lengths, int width, int firstStep = 0) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Length(values.Length, expectedLength, shape, paramName);
+        int batch = lengths.Length;
+        for (int i = firstStep * batch * width; i < values.Length; i++)
+        {
+            int t = i / (batch * width), b = i / width % batch;
+            if (t < lengths[b] && !T.IsFinite(values[i]))
+                throw new ArgumentException($"Value {values[i]} at index {i} (step {t}, lane {b}) is not finite.", paramName);
+        }
+    }
+
+    /// <summary><see cref="Probabilities{T}(ReadOnlySpan{T}, int, string, string, int)"/> over the real positions only.</summary>
+    public static void Probabilities<T>(ReadOnlySpan<T> values, int expectedLength, string shape, string paramName, ReadOnlySpan<int> lengths, int width, int firstStep = 0) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Length(values.Length, expectedLength, shape, paramName);
+        int batch = lengths.Length;
+        for (int i = firstStep * batch * width; i < values.Length; i++)
+        {
+            int t = i / (batch * width), b = i / width % batch;
+            if (t < lengths[b] && !(values[i] >= T.Zero && values[i] <= T.One))
+                throw new ArgumentException($"Target {values[i]} at index {i} (step {t}, lane {b}) is outside [0, 1].", paramName);
+        }
+    }
 }

@@ -422,7 +422,7 @@ public class DiagnosticTests
             [Lstm(4096)]
             [LinearOutput(1)]
             """),
-        ("RNNG017", "Model 'M' needs 6597606637568 values in its activation buffer, more than one buffer can hold (2147483583); reduce Steps, Batch or the layer sizes",
+        ("RNNG017", "Model 'M' needs 6598143508480 values in its activation buffer, more than one buffer can hold (2147483583); reduce Steps, Batch or the layer sizes",
             "RnnModel(Steps = 4096, Batch = 65536)"));
 
     [Fact]

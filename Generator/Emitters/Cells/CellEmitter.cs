@@ -62,13 +62,13 @@ internal abstract class CellEmitter
     public virtual (Region Region, long Ld, long Column) GateGradients(LayerPlan layer, DirectionPlan dir) => (dir.Gates!, layer.GateWidth, 0);
 
     /// <summary>
-    /// The input-side pre-activation gradients of a direction over <paramref name="rows"/> rows, as blocks of gate
+    /// The input-side pre-activation gradients of a direction over <paramref name="rows"/> rows (a constant or a C# expression), as blocks of gate
     /// columns: (span, ld, width, first row of W_ih and b_ih).
     /// </summary>
-    public virtual IEnumerable<(string Block, long Ld, long Width, long FirstRow)> InputSideBlocks(ModelEmitter e, LayerPlan layer, DirectionPlan dir, long rows)
+    public virtual IEnumerable<(string Block, long Ld, long Width, long FirstRow)> InputSideBlocks(ModelEmitter e, LayerPlan layer, DirectionPlan dir, string rows)
     {
         (Region dg, long ldg, long col) = GateGradients(layer, dir);
-        yield return (e.RegionRows(dg == layer.HiddenGradient ? "s" : "a", dg, 0, ldg, col, rows, layer.GateWidth), ldg, layer.GateWidth, 0);
+        yield return (e.RegionRows(dg == layer.HiddenGradient ? "s" : "a", dg, ldg, col, rows, layer.GateWidth), ldg, layer.GateWidth, 0);
     }
 
     /// <summary>The cell's own locals in a block of forward steps (after <c>h</c> and <c>h0</c>).</summary>
@@ -108,8 +108,12 @@ internal abstract class CellEmitter
 internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string CPrev, string Gates, string Cell, string RecurrentN, string H, long Ld, bool Packed);
 
 /// <summary>
-/// One backward step t of one direction: <paramref name="Previous"/> is the step whose state fed t (null: the initial
-/// state); <paramref name="Dh"/> is dL/dh_t; <paramref name="DhPrevious"/> receives dL/dh_(t-1) (null: it goes nowhere),
-/// rows <paramref name="LdPrevious"/> apart, added to what is there when <paramref name="Accumulate"/>.
+/// The C# expressions one backward step of one direction works on, over <paramref name="Rows"/> lanes: the gates of
+/// step t (overwritten by their gradients), c_t and c_(t-1) (LSTM), h_t, h_(t-1) (rows <paramref name="LdPrev"/> apart)
+/// and h_(t-1)·W_hnᵀ + b_hn (GRU), dL/dc (LSTM), dL/dh_t; <paramref name="DhPrevious"/> receives dL/dh_(t-1) (null: it
+/// goes nowhere), rows <paramref name="LdPrevious"/> apart, added to what is there when <paramref name="Accumulate"/>.
+/// <paramref name="StartsHere"/>: step t reads the initial state, whose gradient (decoders) goes to
+/// <paramref name="InitialStateGradient"/>.
 /// </summary>
-internal sealed record BackwardStepSpans(StepIndex T, StepIndex? Previous, string Dh, string? DhPrevious, long LdPrevious, bool Accumulate, Region? InitialStateGradient);
+internal sealed record BackwardStepSpans(string Rows, string Gates, string Cell, string CPrev, string H, string HPrev, long LdPrev, string RecurrentN, string Dc,
+    string Dh, string? DhPrevious, long LdPrevious, bool Accumulate, bool StartsHere, Region? InitialStateGradient);

@@ -41,11 +41,11 @@ internal sealed class GruCellEmitter : CellEmitter
     public override string ProjectionNote => "   (b_hn stays inside r⊙(·))";
 
     /// <summary>[dr, dz] are the first two blocks of the gate buffer; dn is in the RecurrentN buffer (the gate buffer keeps dn⊙r for W_hh).</summary>
-    public override IEnumerable<(string Block, long Ld, long Width, long FirstRow)> InputSideBlocks(ModelEmitter e, LayerPlan layer, DirectionPlan dir, long rows)
+    public override IEnumerable<(string Block, long Ld, long Width, long FirstRow)> InputSideBlocks(ModelEmitter e, LayerPlan layer, DirectionPlan dir, string rows)
     {
         long h = layer.Hidden;
-        yield return (e.RegionRows("a", dir.Gates!, 0, layer.GateWidth, 0, rows, 2 * h), layer.GateWidth, 2 * h, 0);
-        yield return (e.RegionRows("a", dir.RecurrentN!, 0, h, 0, rows, h), h, h, 2 * h);
+        yield return (e.RegionRows("a", dir.Gates!, layer.GateWidth, 0, rows, 2 * h), layer.GateWidth, 2 * h, 0);
+        yield return (e.RegionRows("a", dir.RecurrentN!, h, 0, rows, h), h, h, 2 * h);
     }
 
     public override void EmitForwardLocals(ModelEmitter e, LayerPlan layer, DirectionPlan dir, bool readsInitial)
@@ -71,14 +71,10 @@ internal sealed class GruCellEmitter : CellEmitter
 
     public override void EmitBackwardStep(ModelEmitter e, LayerPlan layer, DirectionPlan dir, BackwardStepSpans s)
     {
-        long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = e.B;
-        string gates = Slice("gates", e.StepOffset(s.T, gw), b * gw);
-        string hn = Slice("hn", e.StepOffset(s.T, hd), b * hd);
-        string hPrev = s.Previous is { } prev ? e.StepRows("h", prev, ld, dir.Reverse ? hd : 0, hd) : "h0";
-        if (s.Previous is null && s.DhPrevious is not null) e.W.Line("dh0.Clear();");
-        e.W.Line($"{CellKernels}GruCell.Backward({gates}, {hn}, {hPrev}, ldPrev: {N(s.Previous is null ? hd : ld)}, {s.Dh}, lddh: {N(ld)}, {s.DhPrevious ?? "default"}, ldDhPrev: {N(s.LdPrevious)}, batch: {N(b)}, hidden: {N(hd)});");
+        if (s.StartsHere && s.DhPrevious is not null) e.W.Line("dh0.Clear();");
+        e.W.Line($"{CellKernels}GruCell.Backward({s.Gates}, {s.RecurrentN}, {s.HPrev}, ldPrev: {N(s.LdPrev)}, {s.Dh}, lddh: {N(layer.OutWidth)}, {s.DhPrevious ?? "default"}, ldDhPrev: {N(s.LdPrevious)}, batch: {s.Rows}, hidden: {N(layer.Hidden)});");
         if (s.DhPrevious is not null)
-            e.W.Line(e.RecurrentGradientProduct(layer, gates, gw, s.DhPrevious, s.LdPrevious, accumulate: true));
+            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Gates, layer.GateWidth, s.DhPrevious, s.LdPrevious, accumulate: true));
     }
 
     public override void EmitSingleStepLocals(ModelEmitter e, LayerPlan layer, DirectionPlan dir)

@@ -60,14 +60,11 @@ internal sealed class LstmCellEmitter : CellEmitter
 
     public override void EmitBackwardStep(ModelEmitter e, LayerPlan layer, DirectionPlan dir, BackwardStepSpans s)
     {
-        long hd = layer.Hidden, gw = layer.GateWidth, b = e.B;
-        string gates = Slice("gates", e.StepOffset(s.T, gw), b * gw);
-        string cPrev = s.Previous is { } prev ? Slice("c", e.StepOffset(prev, hd), b * hd) : "c0";
-        e.W.Line($"{CellKernels}LstmCell.Backward({gates}, {cPrev}, {Slice("c", e.StepOffset(s.T, hd), b * hd)}, {s.Dh}, lddh: {N(layer.OutWidth)}, dc, batch: {N(b)}, hidden: {N(hd)});");
+        e.W.Line($"{CellKernels}LstmCell.Backward({s.Gates}, {s.CPrev}, {s.Cell}, {s.Dh}, lddh: {N(layer.OutWidth)}, {s.Dc}, batch: {s.Rows}, hidden: {N(layer.Hidden)});");
         if (s.DhPrevious is not null)
-            e.W.Line(e.RecurrentGradientProduct(layer, gates, gw, s.DhPrevious, s.LdPrevious, s.Accumulate));
-        if (s.Previous is null && s.InitialStateGradient is { } dState)
-            e.W.Line($"dc.CopyTo({Slice("s", $"{C(dState)} + {C(dir.C0!)}", b * hd)}); // dL/dc0");
+            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Gates, layer.GateWidth, s.DhPrevious, s.LdPrevious, s.Accumulate));
+        if (s.StartsHere && s.InitialStateGradient is { } dState)
+            e.W.Line($"dc.CopyTo({Slice("s", $"{C(dState)} + {C(dir.C0!)}", e.B * layer.Hidden)}); // dL/dc0");
     }
 
     public override void EmitSingleStepLocals(ModelEmitter e, LayerPlan layer, DirectionPlan dir) =>

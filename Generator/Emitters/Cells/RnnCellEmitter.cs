@@ -53,10 +53,10 @@ internal sealed class RnnCellEmitter : CellEmitter
 
     public override void EmitBackwardStep(ModelEmitter e, LayerPlan layer, DirectionPlan dir, BackwardStepSpans s)
     {
-        long hd = layer.Hidden, ld = layer.OutWidth;
-        e.W.Line($"{CellKernels}RnnCell.Backward({s.Dh}, lddh: {N(ld)}, {e.StepRows("h", s.T, ld, dir.Reverse ? hd : 0, hd)}, ldh: {N(ld)}, batch: {N(e.B)}, hidden: {N(hd)}, {Activation});");
+        long ld = layer.OutWidth;
+        e.W.Line($"{CellKernels}RnnCell.Backward({s.Dh}, lddh: {N(ld)}, {s.H}, ldh: {N(ld)}, batch: {s.Rows}, hidden: {N(layer.Hidden)}, {Activation});");
         if (s.DhPrevious is not null)
-            e.W.Line(e.RecurrentGradientProduct(layer, s.Dh, ld, s.DhPrevious, s.LdPrevious, s.Accumulate));
+            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Dh, ld, s.DhPrevious, s.LdPrevious, s.Accumulate));
     }
 
     /// <summary>The step computes into the gate scratch (h_(t-1) must stay readable during the product), then becomes h.</summary>

@@ -46,5 +46,5 @@ internal abstract class HeadEmitter
     public abstract void EmitOutputGradient(ModelEmitter e);
 
     /// <summary>The rows from <c>first</c> on of the output, the values of count <c>(rows − first) · OutputSize</c>.</summary>
-    protected static string ValuesFromFirst(ModelEmitter e) => $"({N(e.Plan.RowsOut)} - first) * OutputSize";
+    protected static string ValuesFromFirst(ModelEmitter e) => $"({e.OutputRows} - first) * OutputSize";
 }

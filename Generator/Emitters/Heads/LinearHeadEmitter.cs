@@ -19,11 +19,11 @@ internal sealed class LinearHeadEmitter : HeadEmitter
     public override void EmitActivation(ModelEmitter e, string z, string output, string rows, string logSumExp) => e.W.Line("// y = z (no activation).");
 
     public override void EmitLoss(ModelEmitter e) =>
-        e.W.Line($"return {Losses}SquaredError.Loss(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
+        e.W.Line($"return {Losses}SquaredError.Loss({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes});");
 
     public override void EmitOutputGradient(ModelEmitter e)
     {
-        e.W.Line("// Squared error: dz = 2(y − t) / Batch.");
-        e.W.Line($"{Losses}SquaredError.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
+        e.W.Line($"// Squared error: dz = 2(y − t) / {e.LanesName}.");
+        e.W.Line($"{Losses}SquaredError.Backward({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes});");
     }
 }

@@ -25,13 +25,13 @@ internal sealed class SigmoidHeadEmitter : HeadEmitter
     public override void EmitLoss(ModelEmitter e)
     {
         e.W.Line("// Σ softplus(z) − t·z = binary cross-entropy of σ(z), finite for every finite z.");
-        e.W.Line($"return {Losses}BinaryCrossEntropy.Loss(a.Slice({C(e.Plan.Logits!)} + first * OutputSize, {ValuesFromFirst(e)}), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
+        e.W.Line($"return {Losses}BinaryCrossEntropy.Loss(a.Slice({C(e.Plan.Logits!)} + first * OutputSize, {ValuesFromFirst(e)}), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes});");
     }
 
     public override void EmitOutputGradient(ModelEmitter e)
     {
-        e.W.Line("// Sigmoid + binary cross-entropy: dz = (σ(z) − t) / Batch.");
-        e.W.Line($"{Losses}BinaryCrossEntropy.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, RnnInverseBatch);");
+        e.W.Line($"// Sigmoid + binary cross-entropy: dz = (σ(z) − t) / {e.LanesName}.");
+        e.W.Line($"{Losses}BinaryCrossEntropy.Backward({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes});");
     }
 
 }

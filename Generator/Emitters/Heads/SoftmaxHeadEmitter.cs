@@ -31,13 +31,13 @@ internal sealed class SoftmaxHeadEmitter : HeadEmitter
         e.W.Line("// −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.");
         e.W.Line($"return {Losses}Softmax.CrossEntropyLoss(targets.Slice(first), {e.HeadInputFrom("a", "first")}, ldx: {N(width)}, width: {N(width)}, " +
             $"{Whole("_rnnParameters.Span", plan.HeadWeight)}, {Whole("_rnnParameters.Span", plan.HeadBias)}, " +
-            $"a.Slice({C(plan.LogSumExp!)} + first, {N(plan.RowsOut)} - first), rows: {N(plan.RowsOut)} - first, RnnInverseBatch);");
+            $"a.Slice({C(plan.LogSumExp!)} + first, {e.OutputRows} - first), rows: {e.OutputRows} - first, {e.InverseLanes});");
     }
 
     public override void EmitOutputGradient(ModelEmitter e)
     {
-        e.W.Line("// Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.");
-        e.W.Line($"{Losses}Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: {N(e.Plan.RowsOut)} - first, n: {N(e.Plan.OutputSize)}, RnnInverseBatch);");
+        e.W.Line($"// Softmax + cross-entropy: dz = (p − onehot(y)) / {e.LanesName}.");
+        e.W.Line($"{Losses}Softmax.CrossEntropyBackward({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: {e.OutputRows} - first, n: {N(e.Plan.OutputSize)}, {e.InverseLanes});");
     }
 
 }

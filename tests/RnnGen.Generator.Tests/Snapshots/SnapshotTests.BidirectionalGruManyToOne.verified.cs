@@ -4,10 +4,10 @@
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
-            // The head reads the forward direction after its last step (t = T−1) and the reverse direction after its last (t = 0).
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 6), ldSource: 4, a.Slice(RnnLayout.HeadInput, 8), ldTarget: 4, rows: 2, cols: 2);
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 6), ldSource: 4, a.Slice(RnnLayout.HeadInput + 2, 6), ldTarget: 4, rows: 2, cols: 2);
-            int rows = count * Batch, row = first * Batch;
+            // The head reads each lane's h after its last real step (forward) and after step 0, where the reverse direction ends: PyTorch's h_n.
+            _rnnLanes.GatherLast(a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 0, width: 2, reverse: false, a.Slice(RnnLayout.HeadInput, 8), ldDestination: 4);
+            _rnnLanes.GatherLast(a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 2, width: 2, reverse: true, a.Slice(RnnLayout.HeadInput + 2, 6), ldDestination: 4);
+            int rows = _rnnLanes.Used, row = 0; // one row per lane in use
             var x = a.Slice(RnnLayout.HeadInput + row * 4, rows * 4);
             var z = a.Slice(RnnLayout.OutputValues + row * 2, rows * 2);
             global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
@@ -20,8 +20,9 @@
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 6), ldSource: 4, destination.Slice(RnnLayout.StateHL0, 4), ldTarget: 2, rows: 2, cols: 2);
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 6), ldSource: 4, destination.Slice(RnnLayout.StateHL0Reverse, 4), ldTarget: 2, rows: 2, cols: 2);
+            // Each lane's state after its last real step, in the caller's lane order; an unused lane keeps its initial state.
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 0, width: 2, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 4), destination.Slice(RnnLayout.StateHL0, 4));
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 2, width: 2, reverse: true, _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 4), destination.Slice(RnnLayout.StateHL0Reverse, 4));
         }
 
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
@@ -31,21 +32,22 @@
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dz = s.Slice(RnnLayout.Dz, 4); // dL/dz, [OutputSteps, Batch, 2]
+            var dz = s.Slice(RnnLayout.Dz, 4); // dL/dz in packed rows, [≤ OutputSteps·Batch, 2]
+            int first = 0, rows = _rnnLanes.Used; // one output row per lane in use
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // Rows before LossStartStep do not count: their dz is zero.
-            int first = _rnnLossStartStep * Batch;
             dz.Slice(0, first * OutputSize).Clear();
-            // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-            global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: 2 - first, n: 2, RnnInverseBatch);
+            // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
+            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: rows - first, n: 2, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 4, k: 2, dz, lda: 2, a.Slice(RnnLayout.HeadInput, 8), ldb: 4, g.Slice(RnnLayout.HeadWeight, 8), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 2, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));
-            // dh of the top layer: dz·W_head at the step the head read, zero elsewhere (no output there).
+            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 4, k: rows, dz, lda: 2, a.Slice(RnnLayout.HeadInput, 8), ldb: 4, g.Slice(RnnLayout.HeadWeight, 8), ldc: 4, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));
+            // dh of the top layer: dz·W_head at the step the head read for each lane, zero elsewhere (no output there).
             s.Slice(RnnLayout.DhL0, 24).Clear();
-            global::RnnGen.Kernels.Gemm.NN(m: 2, n: 4, k: 2, dz, lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, s.Slice(RnnLayout.DhL0 + 16, 8), ldc: 4, accumulate: false);
-            // The reverse half belongs to step 0, where the reverse direction ended: move it there.
-            global::RnnGen.Kernels.Matrix.CopyRows(s.Slice(RnnLayout.DhL0 + 18, 6), ldSource: 4, s.Slice(RnnLayout.DhL0 + 2, 6), ldTarget: 4, rows: 2, cols: 2);
-            global::RnnGen.Kernels.Matrix.ClearRows(s.Slice(RnnLayout.DhL0 + 18, 6), ld: 4, rows: 2, cols: 2);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 4, k: 2, dz, lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, s.Slice(RnnLayout.DhL0, rows * 4), ldc: 4, accumulate: false);
+            _rnnLanes.MoveToLast(s.Slice(RnnLayout.DhL0, 24), ld: 4, column: 0, width: 2);
             RnnBackwardL0();
             _rnnPhase = 2;
         }

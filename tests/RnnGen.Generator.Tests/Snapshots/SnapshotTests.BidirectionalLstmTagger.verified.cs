@@ -22,7 +22,7 @@ namespace Demo
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-    partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::System.IDisposable
+    partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.IVariableLengthModel<float, int, int>, global::System.IDisposable
     {
         /// <summary>Input time steps T, unrolled into the code below.</summary>
         public const int Steps = 3;
@@ -64,17 +64,19 @@ namespace Demo
             public const int CellL0 = 90; // c: cell states of layer 0, [Steps, Batch, 2]
             public const int GatesL0Reverse = 102; // gate activations of layer 0 (reverse), [Steps, Batch, 8] (i, f, g, o); backward overwrites them with their gradients
             public const int CellL0Reverse = 150; // c: cell states of layer 0 (reverse), [Steps, Batch, 2]
-            public const int OutputValues = 162; // Output, [OutputSteps, Batch, 4]
-            public const int LogSumExp = 186; // log Σ exp(z) per output row, for an exact cross-entropy
-            public const int ActivationLength = 192;
+            public const int SortedInitialState = 162; // InitialState with its lanes in the packed order (longest first), [StateSize]
+            public const int OutputValues = 178; // the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, 4]
+            public const int LogSumExp = 202; // log Σ exp(z) per output row, for an exact cross-entropy
+            public const int ActivationLength = 208;
 
             // Scratch.
             public const int GradientsA = 0; // dz of the head, then every other layer's dh going down (see the aliases below)
             public const int GradientsB = 24; // dh of the top layer, then every other layer's dh going down
             public const int Dc = 48; // dL/dc carried from step t to step t−1
-            public const int BiasSumL0 = 52; // b_ih + b_hh folded into the input projection
-            public const int BiasSumL0Reverse = 60; // b_ih + b_hh folded into the input projection
-            public const int ScratchLength = 68;
+            public const int PreviousRows = 52; // h_(t-1) aligned with the packed rows of step t, for dW_hh as one product
+            public const int BiasSumL0 = 64; // b_ih + b_hh folded into the input projection
+            public const int BiasSumL0Reverse = 72; // b_ih + b_hh folded into the input projection
+            public const int ScratchLength = 80;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 4]
             public const int DhL0 = GradientsB; // dL/dh of layer 0, [Steps, Batch, 4]
@@ -117,6 +119,10 @@ namespace Demo
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
         private readonly int[] _rnnTokens = new int[6]; // token ids of the model's steps, [Steps, Batch]
+        // Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).
+        private readonly global::RnnGen.Inputs.PackedLanes _rnnLanes = new(Steps, Batch);
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnOutput = new(OutputSteps * Batch * OutputSize); // Output in the caller's layout, 0 where a lane has no step
+        private readonly int[] _rnnTargets = new int[OutputSteps * Batch]; // targets in packed rows
         // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
         private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (8, 2), (2, 8) });
         // Worker threads for large matrix products; null: one thread (the default).
@@ -153,7 +159,10 @@ namespace Demo
         public global::System.Span<float> Gradients => _rnnGradients.Span;
 
         /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-        public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
+        public global::System.ReadOnlySpan<float> Output => _rnnOutput.Span;
+
+        /// <summary>Each lane's length in the last forward pass (<see cref="Steps"/> for every lane after a pass without lengths; 0: an unused lane).</summary>
+        public global::System.ReadOnlySpan<int> Lengths => _rnnLanes.Lengths;
 
         /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
         public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -277,6 +286,31 @@ namespace Demo
             {
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Runs the forward pass over lanes of different lengths: <paramref name="lengths"/>[b] in [0, Steps] real steps of lane b (0: an unused lane),
+        /// the tokens padded to [Steps, Batch]. Steps past a lane's length do not exist: its state stops there, its padded inputs are
+        /// never read and its Output there is 0. Loss and Backward then use these lengths.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong lengths, a token id out of range at a real step; nothing changes.</exception>
+        public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), lengths);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(lengths);
                 RnnLoadInputs(tokens);
                 RnnForwardCore();
             }
@@ -294,7 +328,7 @@ namespace Demo
             try
             {
                 if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLanes.Lengths, firstStep: _rnnLossStartStep);
                 return RnnLossCore(targets);
             }
             finally
@@ -314,7 +348,7 @@ namespace Demo
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "Backward needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
-                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLanes.Lengths, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardCore(targets);
             }
@@ -339,6 +373,44 @@ namespace Demo
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+                float loss = RnnLossCore(targets);
+                _rnnGradients.Span.Clear();
+                RnnBackwardCore(targets);
+                float norm = clipNorm > 0
+                    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
+                    : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
+                if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
+                global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
+                return loss;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// One training step: zero the gradients, forward over lanes of the given lengths, loss, backward, clip the gradients to <paramref name="clipNorm"/> by global norm
+        /// (0: no clipping), then <paramref name="optimizer"/> updates the parameters. Returns the loss before the update.
+        /// </summary>
+        /// <exception cref="global::RnnGen.TrainingDivergedException">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>
+        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, global::RnnGen.IOptimizer<float> optimizer, float clipNorm = 0)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), lengths);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), lengths, firstStep: _rnnLossStartStep);
+                global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(lengths);
                 RnnLoadInputs(tokens);
                 RnnForwardCore();
                 float loss = RnnLossCore(targets);
@@ -371,39 +443,48 @@ namespace Demo
         {
             // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
             if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
-            tokens.CopyTo(_rnnTokens);
+            // Inputs in packed rows: lanes sorted longest first, real steps only (padded inputs are never read).
+            _rnnLanes.PackIds(tokens, _rnnTokens);
+            // h0 (and c0) with the lanes in the same order.
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateHL0, 4), width: 2, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 4));
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateCL0, 4), width: 2, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 4));
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 4), width: 2, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 4));
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateCL0Reverse, 4), width: 2, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0Reverse, 4));
         }
 
         /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
         private void RnnForwardCore()
         {
             // x_t = embedding.weight[token_t].
-            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 18), width: 3, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.InputX, 18));
+            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 18), width: 3, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), _rnnActivations.Span.Slice(RnnLayout.InputX, 18));
             RnnForwardL0();
             RnnForwardHead(first: 0, count: OutputSteps);
+            // Output in the caller's layout: lanes back in their order, 0 where a lane has no step.
+            _rnnLanes.UnpackRows(_rnnActivations.Span.Slice(RnnLayout.OutputValues, 24), width: OutputSize, _rnnOutput.Span);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
 
-        /// <summary>Layer 0: LSTM, 2 units, bidirectional; reads [Steps, Batch, 3], writes h [Steps, Batch, 4].</summary>
+        /// <summary>Layer 0: LSTM, 2 units, bidirectional; reads packed rows [Σ lengths, 3], writes h [Σ lengths, 4].</summary>
         private void RnnForwardL0()
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // Input projection for all 3 steps at once (Steps·Batch = 6 rows):
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // Input projection for all steps at once (one row per real step of each lane):
             //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), s.Slice(RnnLayout.BiasSumL0, 8));
-            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 48), rows: 6, n: 8, ldc: 8, s.Slice(RnnLayout.BiasSumL0, 8));
-            global::RnnGen.Kernels.Gemm.NT(m: 6, n: 8, k: 3, a.Slice(RnnLayout.InputX, 18), lda: 3, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 3, a.Slice(RnnLayout.GatesL0, 48), ldc: 8, accumulate: true);
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 48), rows: rows, n: 8, ldc: 8, s.Slice(RnnLayout.BiasSumL0, 8));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 8, k: 3, a.Slice(RnnLayout.InputX, 18), lda: 3, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 3, a.Slice(RnnLayout.GatesL0, 48), ldc: 8, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 16), n: 8, k: 2, ldb: 2);
             RnnForwardL0Steps0To2();
-            // Input projection (reverse) for all 3 steps at once (Steps·Batch = 6 rows):
+            // Input projection (reverse) for all steps at once (one row per real step of each lane):
             //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0Reverse, 8), p.Slice(RnnLayout.BiasHhL0Reverse, 8), s.Slice(RnnLayout.BiasSumL0Reverse, 8));
-            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0Reverse, 48), rows: 6, n: 8, ldc: 8, s.Slice(RnnLayout.BiasSumL0Reverse, 8));
-            global::RnnGen.Kernels.Gemm.NT(m: 6, n: 8, k: 3, a.Slice(RnnLayout.InputX, 18), lda: 3, p.Slice(RnnLayout.WeightIhL0Reverse, 24), ldb: 3, a.Slice(RnnLayout.GatesL0Reverse, 48), ldc: 8, accumulate: true);
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0Reverse, 48), rows: rows, n: 8, ldc: 8, s.Slice(RnnLayout.BiasSumL0Reverse, 8));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 8, k: 3, a.Slice(RnnLayout.InputX, 18), lda: 3, p.Slice(RnnLayout.WeightIhL0Reverse, 24), ldb: 3, a.Slice(RnnLayout.GatesL0Reverse, 48), ldc: 8, accumulate: true);
             // The recurrence (reverse), unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0Reverse, 16), n: 8, k: 2, ldb: 2);
             RnnForwardL0ReverseSteps2To0();
@@ -414,22 +495,31 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 4); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 4); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·2]
             var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 2]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 4); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 4); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // t = 0
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h0, lda: 2, _rnnPacked, gates.Slice(0, 16), ldc: 8, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 16), c0, c.Slice(0, 4), h.Slice(0, 6), ldh: 4, batch: 2, hidden: 2);
+            n = lanes[0];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 2), lda: 2, _rnnPacked, gates.Slice(start[0] * 8, n * 8), ldc: 8, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[0] * 8, n * 8), c0.Slice(0, n * 2), c.Slice(start[0] * 2, n * 2), h.Slice(start[0] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2);
             // t = 1
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(0, 6), lda: 4, _rnnPacked, gates.Slice(16, 16), ldc: 8, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(16, 16), c.Slice(0, 4), c.Slice(4, 4), h.Slice(8, 6), ldh: 4, batch: 2, hidden: 2);
+            n = lanes[1];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[0] * 4, n * 4 - 2), lda: 4, _rnnPacked, gates.Slice(start[1] * 8, n * 8), ldc: 8, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[1] * 8, n * 8), c.Slice(start[0] * 2, n * 2), c.Slice(start[1] * 2, n * 2), h.Slice(start[1] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2);
             // t = 2
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(8, 6), lda: 4, _rnnPacked, gates.Slice(2 * 16, 16), ldc: 8, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 16, 16), c.Slice(4, 4), c.Slice(2 * 4, 4), h.Slice(2 * 8, 6), ldh: 4, batch: 2, hidden: 2);
+            n = lanes[2];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[1] * 4, n * 4 - 2), lda: 4, _rnnPacked, gates.Slice(start[2] * 8, n * 8), ldc: 8, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[2] * 8, n * 8), c.Slice(start[1] * 2, n * 2), c.Slice(start[2] * 2, n * 2), h.Slice(start[2] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2);
         }
 
         /// <summary>Layer 0 (reverse), steps 2 to 0.</summary>
@@ -437,22 +527,47 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 4); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 4); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Steps, Batch, 4·2]
             var c = a.Slice(RnnLayout.CellL0Reverse, 12); // c_t, [Steps, Batch, 2]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0Reverse, 4); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0Reverse, 4); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
-            // t = 2
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h0, lda: 2, _rnnPacked, gates.Slice(2 * 16, 16), ldc: 8, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 16, 16), c0, c.Slice(2 * 4, 4), h.Slice(2 * 8 + 2, 6), ldh: 4, batch: 2, hidden: 2);
-            // t = 1
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(2 * 8 + 2, 6), lda: 4, _rnnPacked, gates.Slice(16, 16), ldc: 8, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(16, 16), c.Slice(2 * 4, 4), c.Slice(4, 4), h.Slice(8 + 2, 6), ldh: 4, batch: 2, hidden: 2);
-            // t = 0
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(8 + 2, 6), lda: 4, _rnnPacked, gates.Slice(0, 16), ldc: 8, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 16), c.Slice(4, 4), c.Slice(0, 4), h.Slice(2, 6), ldh: 4, batch: 2, hidden: 2);
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n, carried;
+            // t = 2: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
+            n = lanes[2];
+            if (n > 0)
+            {
+                global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 2), lda: 2, _rnnPacked, gates.Slice(start[2] * 8, n * 8), ldc: 8, accumulate: true);
+                global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[2] * 8, n * 8), c0.Slice(0, n * 2), c.Slice(start[2] * 2, n * 2), h.Slice(start[2] * 4 + 2, n * 4 - 2), ldh: 4, batch: n, hidden: 2);
+            }
+            // t = 1: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
+            n = lanes[1]; carried = lanes[2];
+            if (carried > 0)
+            {
+                global::RnnGen.Kernels.Gemm.NT(m: carried, h.Slice(start[2] * 4 + 2, carried * 4 - 2), lda: 4, _rnnPacked, gates.Slice(start[1] * 8, carried * 8), ldc: 8, accumulate: true);
+                global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[1] * 8, carried * 8), c.Slice(start[2] * 2, carried * 2), c.Slice(start[1] * 2, carried * 2), h.Slice(start[1] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2);
+            }
+            if (n > carried)
+            {
+                global::RnnGen.Kernels.Gemm.NT(m: n - carried, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, _rnnPacked, gates.Slice((start[1] + carried) * 8, (n - carried) * 8), ldc: 8, accumulate: true);
+                global::RnnGen.Cells.LstmCell.Forward(gates.Slice((start[1] + carried) * 8, (n - carried) * 8), c0.Slice(carried * 2, (n - carried) * 2), c.Slice((start[1] + carried) * 2, (n - carried) * 2), h.Slice((start[1] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2);
+            }
+            // t = 0: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
+            n = lanes[0]; carried = lanes[1];
+            if (carried > 0)
+            {
+                global::RnnGen.Kernels.Gemm.NT(m: carried, h.Slice(start[1] * 4 + 2, carried * 4 - 2), lda: 4, _rnnPacked, gates.Slice(start[0] * 8, carried * 8), ldc: 8, accumulate: true);
+                global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[0] * 8, carried * 8), c.Slice(start[1] * 2, carried * 2), c.Slice(start[0] * 2, carried * 2), h.Slice(start[0] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2);
+            }
+            if (n > carried)
+            {
+                global::RnnGen.Kernels.Gemm.NT(m: n - carried, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, _rnnPacked, gates.Slice((start[0] + carried) * 8, (n - carried) * 8), ldc: 8, accumulate: true);
+                global::RnnGen.Cells.LstmCell.Forward(gates.Slice((start[0] + carried) * 8, (n - carried) * 8), c0.Slice(carried * 2, (n - carried) * 2), c.Slice((start[0] + carried) * 2, (n - carried) * 2), h.Slice((start[0] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2);
+            }
         }
 
         /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
@@ -460,7 +575,7 @@ namespace Demo
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
-            int rows = count * Batch, row = first * Batch;
+            int row = _rnnLanes.Start[first], rows = _rnnLanes.Start[first + count] - row; // the packed rows of these steps
             var x = a.Slice(RnnLayout.HiddenL0 + row * 4, rows * 4);
             var z = a.Slice(RnnLayout.OutputValues + row * 4, rows * 4);
             global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 4, ldc: 4, p.Slice(RnnLayout.HeadBias, 4));
@@ -473,19 +588,29 @@ namespace Demo
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 6), ldSource: 4, destination.Slice(RnnLayout.StateHL0, 4), ldTarget: 2, rows: 2, cols: 2);
-            a.Slice(RnnLayout.CellL0 + 2 * 4, 4).CopyTo(destination.Slice(RnnLayout.StateCL0, 4));
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2, 6), ldSource: 4, destination.Slice(RnnLayout.StateHL0Reverse, 4), ldTarget: 2, rows: 2, cols: 2);
-            a.Slice(RnnLayout.CellL0Reverse, 4).CopyTo(destination.Slice(RnnLayout.StateCL0Reverse, 4));
+            // Each lane's state after its last real step, in the caller's lane order; an unused lane keeps its initial state.
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 0, width: 2, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 4), destination.Slice(RnnLayout.StateHL0, 4));
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.CellL0, 12), ld: 2, column: 0, width: 2, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 4), destination.Slice(RnnLayout.StateCL0, 4));
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 2, width: 2, reverse: true, _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 4), destination.Slice(RnnLayout.StateHL0Reverse, 4));
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.CellL0Reverse, 12), ld: 2, column: 0, width: 2, reverse: true, _rnnInitialState.Span.Slice(RnnLayout.StateCL0Reverse, 4), destination.Slice(RnnLayout.StateCL0Reverse, 4));
         }
 
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
         {
             var a = _rnnActivations.Span;
-            // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
-            int first = _rnnLossStartStep * Batch;
+            // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
+            int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + first * 4, 24 - first * 4), ldx: 4, width: 4, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 16), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp + first, 6 - first), rows: 6 - first, RnnInverseBatch);
+            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + first * 4, 24 - first * 4), ldx: 4, width: 4, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 16), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
+        }
+
+        private global::System.ReadOnlySpan<int> RnnPackTargets(global::System.ReadOnlySpan<int> targets, int rows)
+        {
+            _rnnLanes.PackIds(targets, _rnnTargets);
+            return global::System.MemoryExtensions.AsSpan(_rnnTargets, 0, rows);
         }
 
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
@@ -495,17 +620,20 @@ namespace Demo
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dz = s.Slice(RnnLayout.Dz, 24); // dL/dz, [OutputSteps, Batch, 4]
+            var dz = s.Slice(RnnLayout.Dz, 24); // dL/dz in packed rows, [≤ OutputSteps·Batch, 4]
+            int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // Rows before LossStartStep do not count: their dz is zero.
-            int first = _rnnLossStartStep * Batch;
             dz.Slice(0, first * OutputSize).Clear();
-            // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-            global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: 6 - first, n: 4, RnnInverseBatch);
+            // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
+            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: rows - first, n: 4, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 4, n: 4, k: 6, dz, lda: 4, a.Slice(RnnLayout.HiddenL0, 24), ldb: 4, g.Slice(RnnLayout.HeadWeight, 16), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 6, n: 4, ldy: 4, g.Slice(RnnLayout.HeadBias, 4));
-            // dh of the top layer at every step: dz·W_head.
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 4, k: 4, dz, lda: 4, p.Slice(RnnLayout.HeadWeight, 16), ldb: 4, s.Slice(RnnLayout.DhL0, 24), ldc: 4, accumulate: false);
+            global::RnnGen.Kernels.Gemm.TN(m: 4, n: 4, k: rows, dz, lda: 4, a.Slice(RnnLayout.HiddenL0, 24), ldb: 4, g.Slice(RnnLayout.HeadWeight, 16), ldc: 4, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 4, ldy: 4, g.Slice(RnnLayout.HeadBias, 4));
+            // dh of the top layer at every real step: dz·W_head.
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 4, k: 4, dz, lda: 4, p.Slice(RnnLayout.HeadWeight, 16), ldb: 4, s.Slice(RnnLayout.DhL0, rows * 4), ldc: 4, accumulate: false);
             RnnBackwardL0();
             _rnnPhase = 2;
         }
@@ -517,6 +645,7 @@ namespace Demo
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
             // dL/dc after the last step is zero.
             s.Slice(RnnLayout.Dc, 4).Clear();
             // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
@@ -529,27 +658,47 @@ namespace Demo
             // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
             _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0Reverse, 16), k: 8, n: 2, ldb: 2);
             RnnBackwardL0ReverseSteps0To2();
-            // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
+            // Weight gradients, summed over all real steps by one product each (one packed row per step of each lane):
             //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 3, k: 6, a.Slice(RnnLayout.GatesL0, 48), lda: 8, a.Slice(RnnLayout.InputX, 18), ldb: 3, g.Slice(RnnLayout.WeightIhL0, 24), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), rows: 6, n: 8, ldy: 8, g.Slice(RnnLayout.BiasIhL0, 8));
-            //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 2, a.Slice(RnnLayout.GatesL0, 16), lda: 8, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 4), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 2, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 4, a.Slice(RnnLayout.GatesL0 + 16, 32), lda: 8, a.Slice(RnnLayout.HiddenL0, 14), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 2, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 48), rows: 6, n: 8, ldy: 8, g.Slice(RnnLayout.BiasHhL0, 8));
-            // Weight gradients (reverse), summed over all 3 steps by one product each (Steps·Batch = 6 rows):
+            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 3, k: rows, a.Slice(RnnLayout.GatesL0, rows * 8), lda: 8, a.Slice(RnnLayout.InputX, 18), ldb: 3, g.Slice(RnnLayout.WeightIhL0, 24), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, rows * 8), rows: rows, n: 8, ldy: 8, g.Slice(RnnLayout.BiasIhL0, 8));
+            //   dW_hh: the gates of the first step pair with h0, those of every other step with h_(t-1), copied next to them.
+            {
+                int firstRows = _rnnLanes.Rows[0]; // rows of step 0, which read h0
+                if (firstRows > 0)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: firstRows, a.Slice(RnnLayout.GatesL0, firstRows * 8), lda: 8, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 4), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 2, accumulate: true);
+                }
+                _rnnLanes.PreviousRows(a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 0, width: 2, reverse: false, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 4), s.Slice(RnnLayout.PreviousRows, 12));
+                if (rows > firstRows)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: rows - firstRows, a.Slice(RnnLayout.GatesL0 + firstRows * 8, (rows - firstRows) * 8), lda: 8, s.Slice(RnnLayout.PreviousRows + firstRows * 2, (rows - firstRows) * 2), ldb: 2, g.Slice(RnnLayout.WeightHhL0, 16), ldc: 2, accumulate: true);
+                }
+            }
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, rows * 8), rows: rows, n: 8, ldy: 8, g.Slice(RnnLayout.BiasHhL0, 8));
+            // Weight gradients (reverse), summed over all real steps by one product each (one packed row per step of each lane):
             //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 3, k: 6, a.Slice(RnnLayout.GatesL0Reverse, 48), lda: 8, a.Slice(RnnLayout.InputX, 18), ldb: 3, g.Slice(RnnLayout.WeightIhL0Reverse, 24), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, 48), rows: 6, n: 8, ldy: 8, g.Slice(RnnLayout.BiasIhL0Reverse, 8));
-            //   dW_hh, shifted by one step: the gates of the first step (reverse) pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 2, a.Slice(RnnLayout.GatesL0Reverse + 2 * 16, 16), lda: 8, _rnnInitialState.Span.Slice(RnnLayout.StateHL0Reverse, 4), ldb: 2, g.Slice(RnnLayout.WeightHhL0Reverse, 16), ldc: 2, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: 4, a.Slice(RnnLayout.GatesL0Reverse, 32), lda: 8, a.Slice(RnnLayout.HiddenL0 + 8 + 2, 14), ldb: 4, g.Slice(RnnLayout.WeightHhL0Reverse, 16), ldc: 2, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, 48), rows: 6, n: 8, ldy: 8, g.Slice(RnnLayout.BiasHhL0Reverse, 8));
+            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 3, k: rows, a.Slice(RnnLayout.GatesL0Reverse, rows * 8), lda: 8, a.Slice(RnnLayout.InputX, 18), ldb: 3, g.Slice(RnnLayout.WeightIhL0Reverse, 24), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, rows * 8), rows: rows, n: 8, ldy: 8, g.Slice(RnnLayout.BiasIhL0Reverse, 8));
+            //   dW_hh: the gates of the first step (reverse) pair with h0, those of every other step with h_(t-1), copied next to them.
+            {
+                int firstRows = _rnnLanes.Rows[2]; // rows of step 2, which read h0
+                if (firstRows > 0)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: firstRows, a.Slice(RnnLayout.GatesL0Reverse + _rnnLanes.Start[2] * 8, firstRows * 8), lda: 8, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 4), ldb: 2, g.Slice(RnnLayout.WeightHhL0Reverse, 16), ldc: 2, accumulate: true);
+                }
+                _rnnLanes.PreviousRows(a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 2, width: 2, reverse: true, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 4), s.Slice(RnnLayout.PreviousRows, 12));
+                if (rows > firstRows)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 8, n: 2, k: rows - firstRows, a.Slice(RnnLayout.GatesL0Reverse, (rows - firstRows) * 8), lda: 8, s.Slice(RnnLayout.PreviousRows, (rows - firstRows) * 2), ldb: 2, g.Slice(RnnLayout.WeightHhL0Reverse, 16), ldc: 2, accumulate: true);
+                }
+            }
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0Reverse, rows * 8), rows: rows, n: 8, ldy: 8, g.Slice(RnnLayout.BiasHhL0Reverse, 8));
             // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 3, k: 8, a.Slice(RnnLayout.GatesL0, 48), lda: 8, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 3, s.Slice(RnnLayout.Dx, 18), ldc: 3, accumulate: false);
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 3, k: 8, a.Slice(RnnLayout.GatesL0Reverse, 48), lda: 8, p.Slice(RnnLayout.WeightIhL0Reverse, 24), ldb: 3, s.Slice(RnnLayout.Dx, 18), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 8, a.Slice(RnnLayout.GatesL0, rows * 8), lda: 8, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 3, s.Slice(RnnLayout.Dx, rows * 3), ldc: 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 8, a.Slice(RnnLayout.GatesL0Reverse, rows * 8), lda: 8, p.Slice(RnnLayout.WeightIhL0Reverse, 24), ldb: 3, s.Slice(RnnLayout.Dx, rows * 3), ldc: 3, accumulate: true);
             // d(embedding.weight)[token_t] += dL/dx_t.
-            global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.Dx, 18), ldx: 3, _rnnTokens, g.Slice(RnnLayout.EmbeddingWeight, 18), width: 3);
+            global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.Dx, rows * 3), ldx: 3, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), g.Slice(RnnLayout.EmbeddingWeight, 18), width: 3);
         }
 
         /// <summary>Backward through layer 0, steps 2 down to 0.</summary>
@@ -557,22 +706,39 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t, [Steps, Batch, 4]
+            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t in packed rows, [Σ lengths, 4]
+            var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t in packed rows, [Σ lengths, 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 4); // h before the first step (lanes sorted)
             var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·2]
             var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 2]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 4); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 4); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 4); // dL/dc, carried from step t + 1 to step t
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
             // (i f g o) are overwritten in place by (di df dg do);  dh_(t-1) += [di df dg do]·W_hh
             // t = 2
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 16, 16), c.Slice(4, 4), c.Slice(2 * 4, 4), dh.Slice(2 * 8, 6), lddh: 4, dc, batch: 2, hidden: 2);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(2 * 16, 16), lda: 8, _rnnPacked, dh.Slice(8, 6), ldc: 4, accumulate: true);
+            n = lanes[2];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[2] * 8, n * 8), c.Slice(start[1] * 2, n * 2), c.Slice(start[2] * 2, n * 2), dh.Slice(start[2] * 4, n * 4 - 2), lddh: 4, dc.Slice(0, n * 2), batch: n, hidden: 2);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[2] * 8, n * 8), lda: 8, _rnnPacked, dh.Slice(start[1] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            }
             // t = 1
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(16, 16), c.Slice(0, 4), c.Slice(4, 4), dh.Slice(8, 6), lddh: 4, dc, batch: 2, hidden: 2);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(16, 16), lda: 8, _rnnPacked, dh.Slice(0, 6), ldc: 4, accumulate: true);
+            n = lanes[1];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[1] * 8, n * 8), c.Slice(start[0] * 2, n * 2), c.Slice(start[1] * 2, n * 2), dh.Slice(start[1] * 4, n * 4 - 2), lddh: 4, dc.Slice(0, n * 2), batch: n, hidden: 2);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[1] * 8, n * 8), lda: 8, _rnnPacked, dh.Slice(start[0] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            }
             // t = 0
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 16), c0, c.Slice(0, 4), dh.Slice(0, 6), lddh: 4, dc, batch: 2, hidden: 2);
+            n = lanes[0];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[0] * 8, n * 8), c0.Slice(0, n * 2), c.Slice(start[0] * 2, n * 2), dh.Slice(start[0] * 4, n * 4 - 2), lddh: 4, dc.Slice(0, n * 2), batch: n, hidden: 2);
+            }
         }
 
         /// <summary>Backward through layer 0 (reverse), steps 0 down to 2.</summary>
@@ -580,22 +746,47 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t, [Steps, Batch, 4]
+            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t in packed rows, [Σ lengths, 4]
+            var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t in packed rows, [Σ lengths, 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 4); // h before the first step (lanes sorted)
             var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Steps, Batch, 4·2]
             var c = a.Slice(RnnLayout.CellL0Reverse, 12); // c_t, [Steps, Batch, 2]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0Reverse, 4); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0Reverse, 4); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 4); // dL/dc, carried from step t + 1 to step t
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n, carried;
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
             // (i f g o) are overwritten in place by (di df dg do);  dh_(t-1) += [di df dg do]·W_hh
-            // t = 0
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 16), c.Slice(4, 4), c.Slice(0, 4), dh.Slice(2, 6), lddh: 4, dc, batch: 2, hidden: 2);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(0, 16), lda: 8, _rnnPacked, dh.Slice(8 + 2, 6), ldc: 4, accumulate: true);
-            // t = 1
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(16, 16), c.Slice(2 * 4, 4), c.Slice(4, 4), dh.Slice(8 + 2, 6), lddh: 4, dc, batch: 2, hidden: 2);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(16, 16), lda: 8, _rnnPacked, dh.Slice(2 * 8 + 2, 6), ldc: 4, accumulate: true);
-            // t = 2
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 16, 16), c0, c.Slice(2 * 4, 4), dh.Slice(2 * 8 + 2, 6), lddh: 4, dc, batch: 2, hidden: 2);
+            // t = 0: lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it
+            n = lanes[0]; carried = lanes[1];
+            if (carried > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[0] * 8, carried * 8), c.Slice(start[1] * 2, carried * 2), c.Slice(start[0] * 2, carried * 2), dh.Slice(start[0] * 4 + 2, carried * 4 - 2), lddh: 4, dc.Slice(0, carried * 2), batch: carried, hidden: 2);
+                global::RnnGen.Kernels.Gemm.NN(m: carried, gates.Slice(start[0] * 8, carried * 8), lda: 8, _rnnPacked, dh.Slice(start[1] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+            }
+            if (n > carried)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice((start[0] + carried) * 8, (n - carried) * 8), c0.Slice(carried * 2, (n - carried) * 2), c.Slice((start[0] + carried) * 2, (n - carried) * 2), dh.Slice((start[0] + carried) * 4 + 2, (n - carried) * 4 - 2), lddh: 4, dc.Slice(carried * 2, (n - carried) * 2), batch: n - carried, hidden: 2);
+            }
+            // t = 1: lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it
+            n = lanes[1]; carried = lanes[2];
+            if (carried > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[1] * 8, carried * 8), c.Slice(start[2] * 2, carried * 2), c.Slice(start[1] * 2, carried * 2), dh.Slice(start[1] * 4 + 2, carried * 4 - 2), lddh: 4, dc.Slice(0, carried * 2), batch: carried, hidden: 2);
+                global::RnnGen.Kernels.Gemm.NN(m: carried, gates.Slice(start[1] * 8, carried * 8), lda: 8, _rnnPacked, dh.Slice(start[2] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+            }
+            if (n > carried)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice((start[1] + carried) * 8, (n - carried) * 8), c0.Slice(carried * 2, (n - carried) * 2), c.Slice((start[1] + carried) * 2, (n - carried) * 2), dh.Slice((start[1] + carried) * 4 + 2, (n - carried) * 4 - 2), lddh: 4, dc.Slice(carried * 2, (n - carried) * 2), batch: n - carried, hidden: 2);
+            }
+            // t = 2: lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it
+            n = lanes[2];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[2] * 8, n * 8), c0.Slice(0, n * 2), c.Slice(start[2] * 2, n * 2), dh.Slice(start[2] * 4 + 2, n * 4 - 2), lddh: 4, dc.Slice(0, n * 2), batch: n, hidden: 2);
+            }
         }
 
         int global::RnnGen.IRnnModel<float>.Steps => Steps;

@@ -26,7 +26,7 @@ namespace Demo
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-    partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
+    partial class CharLstm : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.IVariableLengthModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
     {
         /// <summary>Input time steps T, unrolled into the code below.</summary>
         public const int Steps = 3;
@@ -67,21 +67,23 @@ namespace Demo
             public const int HiddenL1 = 144; // h: outputs of layer 1, [Steps, Batch, 3]
             public const int GatesL1 = 162; // gate activations of layer 1, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
             public const int CellL1 = 234; // c: cell states of layer 1, [Steps, Batch, 3]
-            public const int OutputValues = 252; // Output, [OutputSteps, Batch, 5]
-            public const int LogSumExp = 282; // log Σ exp(z) per output row, for an exact cross-entropy
-            public const int ActivationLength = 288;
+            public const int SortedInitialState = 252; // InitialState with its lanes in the packed order (longest first), [StateSize]
+            public const int OutputValues = 280; // the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, 5]
+            public const int LogSumExp = 310; // log Σ exp(z) per output row, for an exact cross-entropy
+            public const int ActivationLength = 316;
 
             // Scratch.
             public const int GradientsA = 0; // dz of the head, then every other layer's dh going down (see the aliases below)
             public const int GradientsB = 30; // dh of the top layer, then every other layer's dh going down
             public const int Dc = 48; // dL/dc carried from step t to step t−1
-            public const int OneHotWeights = 56; // W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ
-            public const int BiasSumL0 = 136; // b_ih + b_hh folded into the input projection
-            public const int BiasSumL1 = 152; // b_ih + b_hh folded into the input projection
-            public const int StepGates = 164; // gate pre-activations of the layer Step is computing
-            public const int StepOutput = 180; // Step's output for each lane, [Batch, OutputSize]
-            public const int StepLogSumExp = 190; // log Σ exp(z) of Step's softmax
-            public const int ScratchLength = 191;
+            public const int PreviousRows = 56; // h_(t-1) aligned with the packed rows of step t, for dW_hh as one product
+            public const int OneHotWeights = 80; // W_ihᵀ of a one-hot input layer ([ids, G·H]); in backward, the gradient of W_ihᵀ
+            public const int BiasSumL0 = 160; // b_ih + b_hh folded into the input projection
+            public const int BiasSumL1 = 176; // b_ih + b_hh folded into the input projection
+            public const int StepGates = 188; // gate pre-activations of the layer Step is computing
+            public const int StepOutput = 204; // Step's output for each lane, [Batch, OutputSize]
+            public const int StepLogSumExp = 214; // log Σ exp(z) of Step's softmax
+            public const int ScratchLength = 215;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 5]
             public const int DhL1 = GradientsB; // dL/dh of layer 1, [Steps, Batch, 3]
@@ -123,6 +125,10 @@ namespace Demo
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
         private readonly int[] _rnnTokens = new int[6]; // token ids of the model's steps, [Steps, Batch]
+        // Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).
+        private readonly global::RnnGen.Inputs.PackedLanes _rnnLanes = new(Steps, Batch);
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnOutput = new(OutputSteps * Batch * OutputSize); // Output in the caller's layout, 0 where a lane has no step
+        private readonly int[] _rnnTargets = new int[OutputSteps * Batch]; // targets in packed rows
         // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
         private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (16, 4), (4, 16), (12, 3), (3, 12) });
         // Worker threads for large matrix products; null: one thread (the default).
@@ -158,7 +164,10 @@ namespace Demo
         public global::System.Span<float> Gradients => _rnnGradients.Span;
 
         /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-        public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
+        public global::System.ReadOnlySpan<float> Output => _rnnOutput.Span;
+
+        /// <summary>Each lane's length in the last forward pass (<see cref="Steps"/> for every lane after a pass without lengths; 0: an unused lane).</summary>
+        public global::System.ReadOnlySpan<int> Lengths => _rnnLanes.Lengths;
 
         /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
         public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -210,10 +219,11 @@ namespace Demo
                 global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
                 if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
                 var a = _rnnActivations.Span;
-                a.Slice(RnnLayout.HiddenL0 + step * 8, 8).CopyTo(destination.Slice(RnnLayout.StateHL0, 8));
-                a.Slice(RnnLayout.CellL0 + step * 8, 8).CopyTo(destination.Slice(RnnLayout.StateCL0, 8));
-                a.Slice(RnnLayout.HiddenL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.StateHL1, 6));
-                a.Slice(RnnLayout.CellL1 + step * 6, 6).CopyTo(destination.Slice(RnnLayout.StateCL1, 6));
+                // Each lane's state after min(step, its last real step); an unused lane keeps its initial state.
+                _rnnLanes.StateAfter(step, a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 0, width: 4, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8), destination.Slice(RnnLayout.StateHL0, 8));
+                _rnnLanes.StateAfter(step, a.Slice(RnnLayout.CellL0, 24), ld: 4, column: 0, width: 4, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 8), destination.Slice(RnnLayout.StateCL0, 8));
+                _rnnLanes.StateAfter(step, a.Slice(RnnLayout.HiddenL1, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHL1, 6), destination.Slice(RnnLayout.StateHL1, 6));
+                _rnnLanes.StateAfter(step, a.Slice(RnnLayout.CellL1, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateCL1, 6), destination.Slice(RnnLayout.StateCL1, 6));
             }
             finally
             {
@@ -288,6 +298,31 @@ namespace Demo
             {
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Runs the forward pass over lanes of different lengths: <paramref name="lengths"/>[b] in [0, Steps] real steps of lane b (0: an unused lane),
+        /// the tokens padded to [Steps, Batch]. Steps past a lane's length do not exist: its state stops there, its padded inputs are
+        /// never read and its Output there is 0. Loss and Backward then use these lengths.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong lengths, a token id out of range at a real step; nothing changes.</exception>
+        public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), lengths);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(lengths);
                 RnnLoadInputs(tokens);
                 RnnForwardCore();
             }
@@ -305,7 +340,7 @@ namespace Demo
             try
             {
                 if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLanes.Lengths, firstStep: _rnnLossStartStep);
                 return RnnLossCore(targets);
             }
             finally
@@ -325,7 +360,7 @@ namespace Demo
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "Backward needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
-                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLanes.Lengths, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardCore(targets);
             }
@@ -350,6 +385,44 @@ namespace Demo
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+                float loss = RnnLossCore(targets);
+                _rnnGradients.Span.Clear();
+                RnnBackwardCore(targets);
+                float norm = clipNorm > 0
+                    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
+                    : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
+                if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
+                global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
+                return loss;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// One training step: zero the gradients, forward over lanes of the given lengths, loss, backward, clip the gradients to <paramref name="clipNorm"/> by global norm
+        /// (0: no clipping), then <paramref name="optimizer"/> updates the parameters. Returns the loss before the update.
+        /// </summary>
+        /// <exception cref="global::RnnGen.TrainingDivergedException">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>
+        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, global::RnnGen.IOptimizer<float> optimizer, float clipNorm = 0)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), lengths);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), lengths, firstStep: _rnnLossStartStep);
+                global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(lengths);
                 RnnLoadInputs(tokens);
                 RnnForwardCore();
                 float loss = RnnLossCore(targets);
@@ -382,7 +455,13 @@ namespace Demo
         {
             // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
             if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
-            tokens.CopyTo(_rnnTokens);
+            // Inputs in packed rows: lanes sorted longest first, real steps only (padded inputs are never read).
+            _rnnLanes.PackIds(tokens, _rnnTokens);
+            // h0 (and c0) with the lanes in the same order.
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8), width: 4, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8));
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateCL0, 8), width: 4, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 8));
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateHL1, 6), width: 3, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL1, 6));
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateCL1, 6), width: 3, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL1, 6));
         }
 
         /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
@@ -391,22 +470,25 @@ namespace Demo
             RnnForwardL0();
             RnnForwardL1();
             RnnForwardHead(first: 0, count: OutputSteps);
+            // Output in the caller's layout: lanes back in their order, 0 where a lane has no step.
+            _rnnLanes.UnpackRows(_rnnActivations.Span.Slice(RnnLayout.OutputValues, 30), width: OutputSize, _rnnOutput.Span);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
 
-        /// <summary>Layer 0: LSTM, 4 units; reads [Steps, Batch, 5], writes h [Steps, Batch, 4].</summary>
+        /// <summary>Layer 0: LSTM, 4 units; reads packed rows [Σ lengths, 5], writes h [Σ lengths, 4].</summary>
         private void RnnForwardL0()
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // Input projection for all 3 steps at once (Steps·Batch = 6 rows):
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // Input projection for all steps at once (one row per real step of each lane):
             //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 16), p.Slice(RnnLayout.BiasHhL0, 16), s.Slice(RnnLayout.BiasSumL0, 16));
             //   x_t is one-hot, so x_t·W_ihᵀ is row token_t of W_ihᵀ: a gather, no product (W_ih transposed once).
             global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 80), rows: 16, cols: 5, s.Slice(RnnLayout.OneHotWeights, 80));
-            global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 80), n: 16, _rnnTokens, s.Slice(RnnLayout.BiasSumL0, 16), a.Slice(RnnLayout.GatesL0, 96), ldc: 16);
+            global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 80), n: 16, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), s.Slice(RnnLayout.BiasSumL0, 16), a.Slice(RnnLayout.GatesL0, 96), ldc: 16);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 64), n: 16, k: 4, ldb: 4);
             RnnForwardL0Steps0To2();
@@ -417,35 +499,45 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
             var c = a.Slice(RnnLayout.CellL0, 24); // c_t, [Steps, Batch, 4]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 8); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 8); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // t = 0
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h0, lda: 4, _rnnPacked, gates.Slice(0, 32), ldc: 16, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 32), c0, c.Slice(0, 8), h.Slice(0, 8), ldh: 4, batch: 2, hidden: 4);
+            n = lanes[0];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 4), lda: 4, _rnnPacked, gates.Slice(start[0] * 16, n * 16), ldc: 16, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[0] * 16, n * 16), c0.Slice(0, n * 4), c.Slice(start[0] * 4, n * 4), h.Slice(start[0] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
             // t = 1
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(0, 8), lda: 4, _rnnPacked, gates.Slice(32, 32), ldc: 16, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(32, 32), c.Slice(0, 8), c.Slice(8, 8), h.Slice(8, 8), ldh: 4, batch: 2, hidden: 4);
+            n = lanes[1];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[0] * 4, n * 4), lda: 4, _rnnPacked, gates.Slice(start[1] * 16, n * 16), ldc: 16, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[1] * 16, n * 16), c.Slice(start[0] * 4, n * 4), c.Slice(start[1] * 4, n * 4), h.Slice(start[1] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
             // t = 2
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(8, 8), lda: 4, _rnnPacked, gates.Slice(2 * 32, 32), ldc: 16, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 32, 32), c.Slice(8, 8), c.Slice(2 * 8, 8), h.Slice(2 * 8, 8), ldh: 4, batch: 2, hidden: 4);
+            n = lanes[2];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[1] * 4, n * 4), lda: 4, _rnnPacked, gates.Slice(start[2] * 16, n * 16), ldc: 16, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[2] * 16, n * 16), c.Slice(start[1] * 4, n * 4), c.Slice(start[2] * 4, n * 4), h.Slice(start[2] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
         }
 
-        /// <summary>Layer 1: LSTM, 3 units; reads [Steps, Batch, 4], writes h [Steps, Batch, 3].</summary>
+        /// <summary>Layer 1: LSTM, 3 units; reads packed rows [Σ lengths, 4], writes h [Σ lengths, 3].</summary>
         private void RnnForwardL1()
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // Input projection for all 3 steps at once (Steps·Batch = 6 rows):
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // Input projection for all steps at once (one row per real step of each lane):
             //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.BiasSumL1, 12));
-            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL1, 72), rows: 6, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumL1, 12));
-            global::RnnGen.Kernels.Gemm.NT(m: 6, n: 12, k: 4, a.Slice(RnnLayout.HiddenL0, 24), lda: 4, p.Slice(RnnLayout.WeightIhL1, 48), ldb: 4, a.Slice(RnnLayout.GatesL1, 72), ldc: 12, accumulate: true);
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL1, 72), rows: rows, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumL1, 12));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 4, a.Slice(RnnLayout.HiddenL0, 24), lda: 4, p.Slice(RnnLayout.WeightIhL1, 48), ldb: 4, a.Slice(RnnLayout.GatesL1, 72), ldc: 12, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL1, 36), n: 12, k: 3, ldb: 3);
             RnnForwardL1Steps0To2();
@@ -456,22 +548,31 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL1, 18); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL1, 6); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL1, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellL1, 18); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL1, 6); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL1, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // t = 0
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h0, lda: 3, _rnnPacked, gates.Slice(0, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 24), c0, c.Slice(0, 6), h.Slice(0, 6), ldh: 3, batch: 2, hidden: 3);
+            n = lanes[0];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 3), lda: 3, _rnnPacked, gates.Slice(start[0] * 12, n * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[0] * 12, n * 12), c0.Slice(0, n * 3), c.Slice(start[0] * 3, n * 3), h.Slice(start[0] * 3, n * 3), ldh: 3, batch: n, hidden: 3);
             // t = 1
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(0, 6), lda: 3, _rnnPacked, gates.Slice(24, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), ldh: 3, batch: 2, hidden: 3);
+            n = lanes[1];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[0] * 3, n * 3), lda: 3, _rnnPacked, gates.Slice(start[1] * 12, n * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[1] * 12, n * 12), c.Slice(start[0] * 3, n * 3), c.Slice(start[1] * 3, n * 3), h.Slice(start[1] * 3, n * 3), ldh: 3, batch: n, hidden: 3);
             // t = 2
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(6, 6), lda: 3, _rnnPacked, gates.Slice(2 * 24, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), h.Slice(2 * 6, 6), ldh: 3, batch: 2, hidden: 3);
+            n = lanes[2];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[1] * 3, n * 3), lda: 3, _rnnPacked, gates.Slice(start[2] * 12, n * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[2] * 12, n * 12), c.Slice(start[1] * 3, n * 3), c.Slice(start[2] * 3, n * 3), h.Slice(start[2] * 3, n * 3), ldh: 3, batch: n, hidden: 3);
         }
 
         /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
@@ -479,7 +580,7 @@ namespace Demo
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
-            int rows = count * Batch, row = first * Batch;
+            int row = _rnnLanes.Start[first], rows = _rnnLanes.Start[first + count] - row; // the packed rows of these steps
             var x = a.Slice(RnnLayout.HiddenL1 + row * 3, rows * 3);
             var z = a.Slice(RnnLayout.OutputValues + row * 5, rows * 5);
             global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 5, ldc: 5, p.Slice(RnnLayout.HeadBias, 5));
@@ -492,19 +593,29 @@ namespace Demo
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 2 * 8, 8), ldSource: 4, destination.Slice(RnnLayout.StateHL0, 8), ldTarget: 4, rows: 2, cols: 4);
-            a.Slice(RnnLayout.CellL0 + 2 * 8, 8).CopyTo(destination.Slice(RnnLayout.StateCL0, 8));
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL1 + 2 * 6, 6), ldSource: 3, destination.Slice(RnnLayout.StateHL1, 6), ldTarget: 3, rows: 2, cols: 3);
-            a.Slice(RnnLayout.CellL1 + 2 * 6, 6).CopyTo(destination.Slice(RnnLayout.StateCL1, 6));
+            // Each lane's state after its last real step, in the caller's lane order; an unused lane keeps its initial state.
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 0, width: 4, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8), destination.Slice(RnnLayout.StateHL0, 8));
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.CellL0, 24), ld: 4, column: 0, width: 4, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 8), destination.Slice(RnnLayout.StateCL0, 8));
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.HiddenL1, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHL1, 6), destination.Slice(RnnLayout.StateHL1, 6));
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.CellL1, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateCL1, 6), destination.Slice(RnnLayout.StateCL1, 6));
         }
 
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
         {
             var a = _rnnActivations.Span;
-            // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
-            int first = _rnnLossStartStep * Batch;
+            // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
+            int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL1 + first * 3, 18 - first * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 15), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 5), a.Slice(RnnLayout.LogSumExp + first, 6 - first), rows: 6 - first, RnnInverseBatch);
+            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL1 + first * 3, 18 - first * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 15), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 5), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
+        }
+
+        private global::System.ReadOnlySpan<int> RnnPackTargets(global::System.ReadOnlySpan<int> targets, int rows)
+        {
+            _rnnLanes.PackIds(targets, _rnnTargets);
+            return global::System.MemoryExtensions.AsSpan(_rnnTargets, 0, rows);
         }
 
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
@@ -514,17 +625,20 @@ namespace Demo
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dz = s.Slice(RnnLayout.Dz, 30); // dL/dz, [OutputSteps, Batch, 5]
+            var dz = s.Slice(RnnLayout.Dz, 30); // dL/dz in packed rows, [≤ OutputSteps·Batch, 5]
+            int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // Rows before LossStartStep do not count: their dz is zero.
-            int first = _rnnLossStartStep * Batch;
             dz.Slice(0, first * OutputSize).Clear();
-            // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-            global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: 6 - first, n: 5, RnnInverseBatch);
+            // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
+            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: rows - first, n: 5, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 5, n: 3, k: 6, dz, lda: 5, a.Slice(RnnLayout.HiddenL1, 18), ldb: 3, g.Slice(RnnLayout.HeadWeight, 15), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 6, n: 5, ldy: 5, g.Slice(RnnLayout.HeadBias, 5));
-            // dh of the top layer at every step: dz·W_head.
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 3, k: 5, dz, lda: 5, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, s.Slice(RnnLayout.DhL1, 18), ldc: 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.TN(m: 5, n: 3, k: rows, dz, lda: 5, a.Slice(RnnLayout.HiddenL1, 18), ldb: 3, g.Slice(RnnLayout.HeadWeight, 15), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 5, ldy: 5, g.Slice(RnnLayout.HeadBias, 5));
+            // dh of the top layer at every real step: dz·W_head.
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 5, dz, lda: 5, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, s.Slice(RnnLayout.DhL1, rows * 3), ldc: 3, accumulate: false);
             RnnBackwardL1();
             RnnBackwardL0();
             _rnnPhase = 2;
@@ -537,23 +651,34 @@ namespace Demo
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
             // dL/dc after the last step is zero.
             s.Slice(RnnLayout.Dc, 8).Clear();
             // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
             // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
             _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 64), k: 16, n: 4, ldb: 4);
             RnnBackwardL0Steps2To0();
-            // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
+            // Weight gradients, summed over all real steps by one product each (one packed row per step of each lane):
             //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
             //   one-hot x: dW_ih[:, token] += dgates rows, gathered in W_ihᵀ's layout (contiguous rows), then added transposed once.
             s.Slice(RnnLayout.OneHotWeights, 80).Clear();
-            global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.GatesL0, 96), ldc: 16, n: 16, _rnnTokens, s.Slice(RnnLayout.OneHotWeights, 80), ldT: 16);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), rows: 6, n: 16, ldy: 16, g.Slice(RnnLayout.BiasIhL0, 16));
+            global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.GatesL0, rows * 16), ldc: 16, n: 16, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), s.Slice(RnnLayout.OneHotWeights, 80), ldT: 16);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, rows * 16), rows: rows, n: 16, ldy: 16, g.Slice(RnnLayout.BiasIhL0, 16));
             global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 80), rows: 5, cols: 16, g.Slice(RnnLayout.WeightIhL0, 80));
-            //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 16, n: 4, k: 2, a.Slice(RnnLayout.GatesL0, 32), lda: 16, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 8), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 64), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 16, n: 4, k: 4, a.Slice(RnnLayout.GatesL0 + 32, 64), lda: 16, a.Slice(RnnLayout.HiddenL0, 16), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 64), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 96), rows: 6, n: 16, ldy: 16, g.Slice(RnnLayout.BiasHhL0, 16));
+            //   dW_hh: the gates of the first step pair with h0, those of every other step with h_(t-1), copied next to them.
+            {
+                int firstRows = _rnnLanes.Rows[0]; // rows of step 0, which read h0
+                if (firstRows > 0)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 16, n: 4, k: firstRows, a.Slice(RnnLayout.GatesL0, firstRows * 16), lda: 16, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 64), ldc: 4, accumulate: true);
+                }
+                _rnnLanes.PreviousRows(a.Slice(RnnLayout.HiddenL0, 24), ld: 4, column: 0, width: 4, reverse: false, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8), s.Slice(RnnLayout.PreviousRows, 24));
+                if (rows > firstRows)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 16, n: 4, k: rows - firstRows, a.Slice(RnnLayout.GatesL0 + firstRows * 16, (rows - firstRows) * 16), lda: 16, s.Slice(RnnLayout.PreviousRows + firstRows * 4, (rows - firstRows) * 4), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 64), ldc: 4, accumulate: true);
+                }
+            }
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, rows * 16), rows: rows, n: 16, ldy: 16, g.Slice(RnnLayout.BiasHhL0, 16));
         }
 
         /// <summary>Backward through layer 0, steps 2 down to 0.</summary>
@@ -561,22 +686,39 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t, [Steps, Batch, 4]
+            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t in packed rows, [Σ lengths, 4]
+            var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t in packed rows, [Σ lengths, 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8); // h before the first step (lanes sorted)
             var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
             var c = a.Slice(RnnLayout.CellL0, 24); // c_t, [Steps, Batch, 4]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 8); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 8); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 8); // dL/dc, carried from step t + 1 to step t
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
             // (i f g o) are overwritten in place by (di df dg do);  dh_(t-1) += [di df dg do]·W_hh
             // t = 2
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 32, 32), c.Slice(8, 8), c.Slice(2 * 8, 8), dh.Slice(2 * 8, 8), lddh: 4, dc, batch: 2, hidden: 4);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(2 * 32, 32), lda: 16, _rnnPacked, dh.Slice(8, 8), ldc: 4, accumulate: true);
+            n = lanes[2];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[2] * 16, n * 16), c.Slice(start[1] * 4, n * 4), c.Slice(start[2] * 4, n * 4), dh.Slice(start[2] * 4, n * 4), lddh: 4, dc.Slice(0, n * 4), batch: n, hidden: 4);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[2] * 16, n * 16), lda: 16, _rnnPacked, dh.Slice(start[1] * 4, n * 4), ldc: 4, accumulate: true);
+            }
             // t = 1
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(32, 32), c.Slice(0, 8), c.Slice(8, 8), dh.Slice(8, 8), lddh: 4, dc, batch: 2, hidden: 4);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(32, 32), lda: 16, _rnnPacked, dh.Slice(0, 8), ldc: 4, accumulate: true);
+            n = lanes[1];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[1] * 16, n * 16), c.Slice(start[0] * 4, n * 4), c.Slice(start[1] * 4, n * 4), dh.Slice(start[1] * 4, n * 4), lddh: 4, dc.Slice(0, n * 4), batch: n, hidden: 4);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[1] * 16, n * 16), lda: 16, _rnnPacked, dh.Slice(start[0] * 4, n * 4), ldc: 4, accumulate: true);
+            }
             // t = 0
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 32), c0, c.Slice(0, 8), dh.Slice(0, 8), lddh: 4, dc, batch: 2, hidden: 4);
+            n = lanes[0];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[0] * 16, n * 16), c0.Slice(0, n * 4), c.Slice(start[0] * 4, n * 4), dh.Slice(start[0] * 4, n * 4), lddh: 4, dc.Slice(0, n * 4), batch: n, hidden: 4);
+            }
         }
 
         /// <summary>Backpropagation through time for layer 1 (LSTM, 3 units), then its weight gradients.</summary>
@@ -586,22 +728,33 @@ namespace Demo
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
             // dL/dc after the last step is zero.
             s.Slice(RnnLayout.Dc, 6).Clear();
             // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
             // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
             _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL1, 36), k: 12, n: 3, ldb: 3);
             RnnBackwardL1Steps2To0();
-            // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
+            // Weight gradients, summed over all real steps by one product each (one packed row per step of each lane):
             //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: 6, a.Slice(RnnLayout.GatesL1, 72), lda: 12, a.Slice(RnnLayout.HiddenL0, 24), ldb: 4, g.Slice(RnnLayout.WeightIhL1, 48), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), rows: 6, n: 12, ldy: 12, g.Slice(RnnLayout.BiasIhL1, 12));
-            //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesL1, 24), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.StateHL1, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL1, 36), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 4, a.Slice(RnnLayout.GatesL1 + 24, 48), lda: 12, a.Slice(RnnLayout.HiddenL1, 12), ldb: 3, g.Slice(RnnLayout.WeightHhL1, 36), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, 72), rows: 6, n: 12, ldy: 12, g.Slice(RnnLayout.BiasHhL1, 12));
+            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: rows, a.Slice(RnnLayout.GatesL1, rows * 12), lda: 12, a.Slice(RnnLayout.HiddenL0, 24), ldb: 4, g.Slice(RnnLayout.WeightIhL1, 48), ldc: 4, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, rows * 12), rows: rows, n: 12, ldy: 12, g.Slice(RnnLayout.BiasIhL1, 12));
+            //   dW_hh: the gates of the first step pair with h0, those of every other step with h_(t-1), copied next to them.
+            {
+                int firstRows = _rnnLanes.Rows[0]; // rows of step 0, which read h0
+                if (firstRows > 0)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: firstRows, a.Slice(RnnLayout.GatesL1, firstRows * 12), lda: 12, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL1, 6), ldb: 3, g.Slice(RnnLayout.WeightHhL1, 36), ldc: 3, accumulate: true);
+                }
+                _rnnLanes.PreviousRows(a.Slice(RnnLayout.HiddenL1, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL1, 6), s.Slice(RnnLayout.PreviousRows, 24));
+                if (rows > firstRows)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: rows - firstRows, a.Slice(RnnLayout.GatesL1 + firstRows * 12, (rows - firstRows) * 12), lda: 12, s.Slice(RnnLayout.PreviousRows + firstRows * 3, (rows - firstRows) * 3), ldb: 3, g.Slice(RnnLayout.WeightHhL1, 36), ldc: 3, accumulate: true);
+                }
+            }
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL1, rows * 12), rows: rows, n: 12, ldy: 12, g.Slice(RnnLayout.BiasHhL1, 12));
             // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of h of layer 0, for all steps at once.
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 4, k: 12, a.Slice(RnnLayout.GatesL1, 72), lda: 12, p.Slice(RnnLayout.WeightIhL1, 48), ldb: 4, s.Slice(RnnLayout.DhL0, 24), ldc: 4, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 4, k: 12, a.Slice(RnnLayout.GatesL1, rows * 12), lda: 12, p.Slice(RnnLayout.WeightIhL1, 48), ldb: 4, s.Slice(RnnLayout.DhL0, rows * 4), ldc: 4, accumulate: false);
         }
 
         /// <summary>Backward through layer 1, steps 2 down to 0.</summary>
@@ -609,22 +762,39 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dh = s.Slice(RnnLayout.DhL1, 18); // dL/dh_t, [Steps, Batch, 3]
+            var h = a.Slice(RnnLayout.HiddenL1, 18); // h_t in packed rows, [Σ lengths, 3]
+            var dh = s.Slice(RnnLayout.DhL1, 18); // dL/dh_t in packed rows, [Σ lengths, 3]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL1, 6); // h before the first step (lanes sorted)
             var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellL1, 18); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL1, 6); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL1, 6); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 6); // dL/dc, carried from step t + 1 to step t
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
             // (i f g o) are overwritten in place by (di df dg do);  dh_(t-1) += [di df dg do]·W_hh
             // t = 2
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), dh.Slice(2 * 6, 6), lddh: 3, dc, batch: 2, hidden: 3);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(2 * 24, 24), lda: 12, _rnnPacked, dh.Slice(6, 6), ldc: 3, accumulate: true);
+            n = lanes[2];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[2] * 12, n * 12), c.Slice(start[1] * 3, n * 3), c.Slice(start[2] * 3, n * 3), dh.Slice(start[2] * 3, n * 3), lddh: 3, dc.Slice(0, n * 3), batch: n, hidden: 3);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[2] * 12, n * 12), lda: 12, _rnnPacked, dh.Slice(start[1] * 3, n * 3), ldc: 3, accumulate: true);
+            }
             // t = 1
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), lddh: 3, dc, batch: 2, hidden: 3);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(24, 24), lda: 12, _rnnPacked, dh.Slice(0, 6), ldc: 3, accumulate: true);
+            n = lanes[1];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[1] * 12, n * 12), c.Slice(start[0] * 3, n * 3), c.Slice(start[1] * 3, n * 3), dh.Slice(start[1] * 3, n * 3), lddh: 3, dc.Slice(0, n * 3), batch: n, hidden: 3);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[1] * 12, n * 12), lda: 12, _rnnPacked, dh.Slice(start[0] * 3, n * 3), ldc: 3, accumulate: true);
+            }
             // t = 0
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), lddh: 3, dc, batch: 2, hidden: 3);
+            n = lanes[0];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[0] * 12, n * 12), c0.Slice(0, n * 3), c.Slice(start[0] * 3, n * 3), dh.Slice(start[0] * 3, n * 3), lddh: 3, dc.Slice(0, n * 3), batch: n, hidden: 3);
+            }
         }
 
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepState = new(StateSize);

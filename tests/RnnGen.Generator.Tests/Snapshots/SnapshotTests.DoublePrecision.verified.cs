@@ -9,26 +9,36 @@
         {
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 12); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 6); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 6); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 6); // c before step 0
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // t = 0
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h0, lda: 3, _rnnPacked, gates.Slice(0, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 24), c0, c.Slice(0, 6), h.Slice(0, 6), ldh: 3, batch: 2, hidden: 3);
+            n = lanes[0];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 3), lda: 3, _rnnPacked, gates.Slice(start[0] * 12, n * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[0] * 12, n * 12), c0.Slice(0, n * 3), c.Slice(start[0] * 3, n * 3), h.Slice(start[0] * 3, n * 3), ldh: 3, batch: n, hidden: 3);
             // t = 1
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(0, 6), lda: 3, _rnnPacked, gates.Slice(24, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), ldh: 3, batch: 2, hidden: 3);
+            n = lanes[1];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[0] * 3, n * 3), lda: 3, _rnnPacked, gates.Slice(start[1] * 12, n * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[1] * 12, n * 12), c.Slice(start[0] * 3, n * 3), c.Slice(start[1] * 3, n * 3), h.Slice(start[1] * 3, n * 3), ldh: 3, batch: n, hidden: 3);
         }
 
         private double RnnLossCore(global::System.ReadOnlySpan<int> targets)
         {
             var a = _rnnActivations.Span;
-            // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
-            int first = _rnnLossStartStep * Batch;
+            // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
+            int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
+            double inverse = 1 / (double)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + first * 3, 12 - first * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 12), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp + first, 4 - first), rows: 4 - first, RnnInverseBatch);
+            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + first * 3, 12 - first * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 12), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
         }

@@ -15,14 +15,14 @@ namespace Demo.Sentiment
     ///   r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)
     ///   n = tanh(x·W_inᵀ + b_in + r⊙(h_(t-1)·W_hnᵀ + b_hn))
     ///   h_t = (1−z)⊙n + z⊙h_(t-1)
-    /// z = h_(T-1)·W_headᵀ + b_head  (last step only)
+    /// z = h_(T-1)·W_headᵀ + b_head  (last step only; the reverse direction's h_0)
     /// Output = softmax(z)
     /// </code>
     /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-    partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
+    partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.IVariableLengthModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
     {
         /// <summary>Input time steps T, unrolled into the code below.</summary>
         public const int Steps = 4;
@@ -58,20 +58,23 @@ namespace Demo.Sentiment
             public const int HiddenL0 = 36; // h: outputs of layer 0, [Steps, Batch, 4]
             public const int GatesL0 = 84; // gate activations of layer 0, [Steps, Batch, 12] (r, z, n); backward overwrites them with their gradients
             public const int RecurrentNL0 = 228; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Steps, Batch, 4] (backward needs it for dr)
-            public const int OutputValues = 276; // Output, [OutputSteps, Batch, 2]
-            public const int LogSumExp = 282; // log Σ exp(z) per output row, for an exact cross-entropy
-            public const int ActivationLength = 285;
+            public const int SortedInitialState = 276; // InitialState with its lanes in the packed order (longest first), [StateSize]
+            public const int HeadInput = 288; // h of the top layer at each lane's last step, what the head reads
+            public const int OutputValues = 300; // the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, 2]
+            public const int LogSumExp = 306; // log Σ exp(z) per output row, for an exact cross-entropy
+            public const int ActivationLength = 309;
 
             // Scratch.
             public const int GradientsA = 0; // dz of the head, then every other layer's dh going down (see the aliases below)
             public const int GradientsB = 36; // dh of the top layer, then every other layer's dh going down
             public const int GruRecurrent = 84; // h_(t-1)·W_hhᵀ of the current GRU step
-            public const int BiasSumL0 = 120; // b_ih + b_hh folded into the input projection
-            public const int StepGates = 132; // gate pre-activations of the layer Step is computing
-            public const int StepGru = 144; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
-            public const int StepOutput = 160; // Step's output for each lane, [Batch, OutputSize]
-            public const int StepLogSumExp = 166; // log Σ exp(z) of Step's softmax
-            public const int ScratchLength = 167;
+            public const int PreviousRows = 120; // h_(t-1) aligned with the packed rows of step t, for dW_hh as one product
+            public const int BiasSumL0 = 168; // b_ih + b_hh folded into the input projection
+            public const int StepGates = 180; // gate pre-activations of the layer Step is computing
+            public const int StepGru = 192; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+            public const int StepOutput = 208; // Step's output for each lane, [Batch, OutputSize]
+            public const int StepLogSumExp = 214; // log Σ exp(z) of Step's softmax
+            public const int ScratchLength = 215;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 2]
             public const int DhL0 = GradientsB; // dL/dh of layer 0, [Steps, Batch, 4]
@@ -107,6 +110,10 @@ namespace Demo.Sentiment
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnInitialState = new(StateSize);
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnFinalState = new(StateSize);
         private readonly int[] _rnnTokens = new int[12]; // token ids of the model's steps, [Steps, Batch]
+        // Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).
+        private readonly global::RnnGen.Inputs.PackedLanes _rnnLanes = new(Steps, Batch);
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnOutput = new(OutputSteps * Batch * OutputSize); // Output in the caller's layout, 0 where a lane has no step
+        private readonly int[] _rnnTargets = new int[OutputSteps * Batch]; // targets in packed rows
         // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
         private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 4), (4, 12) });
         // Worker threads for large matrix products; null: one thread (the default).
@@ -139,7 +146,10 @@ namespace Demo.Sentiment
         public global::System.Span<float> Gradients => _rnnGradients.Span;
 
         /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
-        public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
+        public global::System.ReadOnlySpan<float> Output => _rnnOutput.Span;
+
+        /// <summary>Each lane's length in the last forward pass (<see cref="Steps"/> for every lane after a pass without lengths; 0: an unused lane).</summary>
+        public global::System.ReadOnlySpan<int> Lengths => _rnnLanes.Lengths;
 
         /// <summary>h₀ of every layer, then c₀ of every LSTM layer, each [Batch, H]; zeros unless set.</summary>
         public global::System.Span<float> InitialState => _rnnInitialState.Span;
@@ -191,7 +201,8 @@ namespace Demo.Sentiment
                 global::RnnGen.Inputs.ArgumentChecks.Length(destination.Length, StateSize, "[StateSize]", nameof(destination));
                 if (_rnnPhase == 0) throw new global::System.InvalidOperationException("No forward pass yet: call Forward.");
                 var a = _rnnActivations.Span;
-                a.Slice(RnnLayout.HiddenL0 + step * 12, 12).CopyTo(destination.Slice(RnnLayout.StateHL0, 12));
+                // Each lane's state after min(step, its last real step); an unused lane keeps its initial state.
+                _rnnLanes.StateAfter(step, a.Slice(RnnLayout.HiddenL0, 48), ld: 4, column: 0, width: 4, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12), destination.Slice(RnnLayout.StateHL0, 12));
             }
             finally
             {
@@ -263,6 +274,31 @@ namespace Demo.Sentiment
             {
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Runs the forward pass over lanes of different lengths: <paramref name="lengths"/>[b] in [0, Steps] real steps of lane b (0: an unused lane),
+        /// the tokens padded to [Steps, Batch]. Steps past a lane's length do not exist: its state stops there, its padded inputs are
+        /// never read and its Output there is 0. Loss and Backward then use these lengths.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong lengths, a token id out of range at a real step; nothing changes.</exception>
+        public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), lengths);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(lengths);
                 RnnLoadInputs(tokens);
                 RnnForwardCore();
             }
@@ -280,7 +316,7 @@ namespace Demo.Sentiment
             try
             {
                 if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLanes.Lengths, firstStep: _rnnLossStartStep);
                 return RnnLossCore(targets);
             }
             finally
@@ -300,7 +336,7 @@ namespace Demo.Sentiment
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "Backward needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
-                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLanes.Lengths, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardCore(targets);
             }
@@ -325,6 +361,44 @@ namespace Demo.Sentiment
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnForwardCore();
+                float loss = RnnLossCore(targets);
+                _rnnGradients.Span.Clear();
+                RnnBackwardCore(targets);
+                float norm = clipNorm > 0
+                    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
+                    : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
+                if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
+                global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
+                return loss;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// One training step: zero the gradients, forward over lanes of the given lengths, loss, backward, clip the gradients to <paramref name="clipNorm"/> by global norm
+        /// (0: no clipping), then <paramref name="optimizer"/> updates the parameters. Returns the loss before the update.
+        /// </summary>
+        /// <exception cref="global::RnnGen.TrainingDivergedException">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>
+        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, global::RnnGen.IOptimizer<float> optimizer, float clipNorm = 0)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), lengths);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), lengths, firstStep: _rnnLossStartStep);
+                global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(lengths);
                 RnnLoadInputs(tokens);
                 RnnForwardCore();
                 float loss = RnnLossCore(targets);
@@ -357,32 +431,38 @@ namespace Demo.Sentiment
         {
             // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
             if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
-            tokens.CopyTo(_rnnTokens);
+            // Inputs in packed rows: lanes sorted longest first, real steps only (padded inputs are never read).
+            _rnnLanes.PackIds(tokens, _rnnTokens);
+            // h0 (and c0) with the lanes in the same order.
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12), width: 4, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 12));
         }
 
         /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
         private void RnnForwardCore()
         {
             // x_t = embedding.weight[token_t].
-            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 18), width: 3, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.InputX, 36));
+            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 18), width: 3, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), _rnnActivations.Span.Slice(RnnLayout.InputX, 36));
             RnnForwardL0();
             RnnForwardHead(first: 0, count: OutputSteps);
+            // Output in the caller's layout: lanes back in their order, 0 where a lane has no step.
+            _rnnLanes.UnpackRows(_rnnActivations.Span.Slice(RnnLayout.OutputValues, 6), width: OutputSize, _rnnOutput.Span);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
         }
 
-        /// <summary>Layer 0: GRU, 4 units; reads [Steps, Batch, 3], writes h [Steps, Batch, 4].</summary>
+        /// <summary>Layer 0: GRU, 4 units; reads packed rows [Σ lengths, 3], writes h [Σ lengths, 4].</summary>
         private void RnnForwardL0()
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // Input projection for all 4 steps at once (Steps·Batch = 12 rows):
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // Input projection for all steps at once (one row per real step of each lane):
             //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), s.Slice(RnnLayout.BiasSumL0, 8));
             p.Slice(RnnLayout.BiasIhL0 + 8, 4).CopyTo(s.Slice(RnnLayout.BiasSumL0 + 8, 4));
-            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 144), rows: 12, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumL0, 12));
-            global::RnnGen.Kernels.Gemm.NT(m: 12, n: 12, k: 3, a.Slice(RnnLayout.InputX, 36), lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, a.Slice(RnnLayout.GatesL0, 144), ldc: 12, accumulate: true);
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 144), rows: rows, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumL0, 12));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 3, a.Slice(RnnLayout.InputX, 36), lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, a.Slice(RnnLayout.GatesL0, 144), ldc: 12, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 48), n: 12, k: 4, ldb: 4);
             RnnForwardL0Steps0To3();
@@ -394,7 +474,7 @@ namespace Demo.Sentiment
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var h = a.Slice(RnnLayout.HiddenL0, 48); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 12); // h before the first step
             var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
             var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // h_(t-1)·W_hnᵀ + b_hn, [Steps, Batch, 4]
             var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 36); // h_(t-1)·W_hhᵀ of the current step
@@ -402,18 +482,29 @@ namespace Demo.Sentiment
             // r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)
             // n = tanh(x·W_inᵀ + b_in + r⊙(h_(t-1)·W_hnᵀ + b_hn))
             // h_t = (1−z)⊙n + z⊙h_(t-1)
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // t = 0
-            global::RnnGen.Kernels.Gemm.NT(m: 3, h0, lda: 4, _rnnPacked, gh, ldc: 12, accumulate: false);
-            global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, 36), gh, bHn, hn.Slice(0, 12), h0, ldPrev: 4, h.Slice(0, 12), ldh: 4, batch: 3, hidden: 4);
+            n = lanes[0];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 4), lda: 4, _rnnPacked, gh, ldc: 12, accumulate: false);
+            global::RnnGen.Cells.GruCell.Forward(gates.Slice(start[0] * 12, n * 12), gh, bHn, hn.Slice(start[0] * 4, n * 4), h0.Slice(0, n * 4), ldPrev: 4, h.Slice(start[0] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
             // t = 1
-            global::RnnGen.Kernels.Gemm.NT(m: 3, h.Slice(0, 12), lda: 4, _rnnPacked, gh, ldc: 12, accumulate: false);
-            global::RnnGen.Cells.GruCell.Forward(gates.Slice(36, 36), gh, bHn, hn.Slice(12, 12), h.Slice(0, 12), ldPrev: 4, h.Slice(12, 12), ldh: 4, batch: 3, hidden: 4);
+            n = lanes[1];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[0] * 4, n * 4), lda: 4, _rnnPacked, gh, ldc: 12, accumulate: false);
+            global::RnnGen.Cells.GruCell.Forward(gates.Slice(start[1] * 12, n * 12), gh, bHn, hn.Slice(start[1] * 4, n * 4), h.Slice(start[0] * 4, n * 4), ldPrev: 4, h.Slice(start[1] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
             // t = 2
-            global::RnnGen.Kernels.Gemm.NT(m: 3, h.Slice(12, 12), lda: 4, _rnnPacked, gh, ldc: 12, accumulate: false);
-            global::RnnGen.Cells.GruCell.Forward(gates.Slice(2 * 36, 36), gh, bHn, hn.Slice(2 * 12, 12), h.Slice(12, 12), ldPrev: 4, h.Slice(2 * 12, 12), ldh: 4, batch: 3, hidden: 4);
+            n = lanes[2];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[1] * 4, n * 4), lda: 4, _rnnPacked, gh, ldc: 12, accumulate: false);
+            global::RnnGen.Cells.GruCell.Forward(gates.Slice(start[2] * 12, n * 12), gh, bHn, hn.Slice(start[2] * 4, n * 4), h.Slice(start[1] * 4, n * 4), ldPrev: 4, h.Slice(start[2] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
             // t = 3
-            global::RnnGen.Kernels.Gemm.NT(m: 3, h.Slice(2 * 12, 12), lda: 4, _rnnPacked, gh, ldc: 12, accumulate: false);
-            global::RnnGen.Cells.GruCell.Forward(gates.Slice(3 * 36, 36), gh, bHn, hn.Slice(3 * 12, 12), h.Slice(2 * 12, 12), ldPrev: 4, h.Slice(3 * 12, 12), ldh: 4, batch: 3, hidden: 4);
+            n = lanes[3];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[2] * 4, n * 4), lda: 4, _rnnPacked, gh, ldc: 12, accumulate: false);
+            global::RnnGen.Cells.GruCell.Forward(gates.Slice(start[3] * 12, n * 12), gh, bHn, hn.Slice(start[3] * 4, n * 4), h.Slice(start[2] * 4, n * 4), ldPrev: 4, h.Slice(start[3] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
         }
 
         /// <summary>The head on output steps [first, first + count): z = h·W_headᵀ + b_head, then the output activation.</summary>
@@ -421,8 +512,10 @@ namespace Demo.Sentiment
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
-            int rows = count * Batch, row = first * Batch;
-            var x = a.Slice(RnnLayout.HiddenL0 + 36 + row * 4, rows * 4);
+            // The head reads each lane's h after its last real step.
+            _rnnLanes.GatherLast(a.Slice(RnnLayout.HiddenL0, 48), ld: 4, column: 0, width: 4, reverse: false, a.Slice(RnnLayout.HeadInput, 12), ldDestination: 4);
+            int rows = _rnnLanes.Used, row = 0; // one row per lane in use
+            var x = a.Slice(RnnLayout.HeadInput + row * 4, rows * 4);
             var z = a.Slice(RnnLayout.OutputValues + row * 2, rows * 2);
             global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
             global::RnnGen.Kernels.Gemm.NT(m: rows, n: 2, k: 4, x, lda: 4, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, z, ldc: 2, accumulate: true);
@@ -434,16 +527,26 @@ namespace Demo.Sentiment
         private void RnnSaveState(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.HiddenL0 + 3 * 12, 12), ldSource: 4, destination.Slice(RnnLayout.StateHL0, 12), ldTarget: 4, rows: 3, cols: 4);
+            // Each lane's state after its last real step, in the caller's lane order; an unused lane keeps its initial state.
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.HiddenL0, 48), ld: 4, column: 0, width: 4, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12), destination.Slice(RnnLayout.StateHL0, 12));
         }
 
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
         {
             var a = _rnnActivations.Span;
-            // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
-            int first = _rnnLossStartStep * Batch;
+            // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
+            int first = 0, rows = _rnnLanes.Used; // one output row per lane in use
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + 36 + first * 4, 12 - first * 4), ldx: 4, width: 4, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 8), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 2), a.Slice(RnnLayout.LogSumExp + first, 3 - first), rows: 3 - first, RnnInverseBatch);
+            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HeadInput + first * 4, 12 - first * 4), ldx: 4, width: 4, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 8), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 2), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
+        }
+
+        private global::System.ReadOnlySpan<int> RnnPackTargets(global::System.ReadOnlySpan<int> targets, int rows)
+        {
+            _rnnLanes.PackIds(targets, _rnnTargets);
+            return global::System.MemoryExtensions.AsSpan(_rnnTargets, 0, rows);
         }
 
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
@@ -453,18 +556,22 @@ namespace Demo.Sentiment
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dz = s.Slice(RnnLayout.Dz, 6); // dL/dz, [OutputSteps, Batch, 2]
+            var dz = s.Slice(RnnLayout.Dz, 6); // dL/dz in packed rows, [≤ OutputSteps·Batch, 2]
+            int first = 0, rows = _rnnLanes.Used; // one output row per lane in use
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // Rows before LossStartStep do not count: their dz is zero.
-            int first = _rnnLossStartStep * Batch;
             dz.Slice(0, first * OutputSize).Clear();
-            // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-            global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: 3 - first, n: 2, RnnInverseBatch);
+            // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
+            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: rows - first, n: 2, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 4, k: 3, dz, lda: 2, a.Slice(RnnLayout.HiddenL0 + 3 * 12, 12), ldb: 4, g.Slice(RnnLayout.HeadWeight, 8), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 3, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));
-            // dh of the top layer: dz·W_head at the step the head read, zero elsewhere (no output there).
+            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 4, k: rows, dz, lda: 2, a.Slice(RnnLayout.HeadInput, 12), ldb: 4, g.Slice(RnnLayout.HeadWeight, 8), ldc: 4, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));
+            // dh of the top layer: dz·W_head at the step the head read for each lane, zero elsewhere (no output there).
             s.Slice(RnnLayout.DhL0, 48).Clear();
-            global::RnnGen.Kernels.Gemm.NN(m: 3, n: 4, k: 2, dz, lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, s.Slice(RnnLayout.DhL0 + 36, 12), ldc: 4, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 4, k: 2, dz, lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, s.Slice(RnnLayout.DhL0, rows * 4), ldc: 4, accumulate: false);
+            _rnnLanes.MoveToLast(s.Slice(RnnLayout.DhL0, 48), ld: 4, column: 0, width: 4);
             RnnBackwardL0();
             _rnnPhase = 2;
         }
@@ -476,25 +583,36 @@ namespace Demo.Sentiment
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
             // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
             // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
             _rnnPacked.PackNN(p.Slice(RnnLayout.WeightHhL0, 48), k: 12, n: 4, ldb: 4);
             RnnBackwardL0Steps3To0();
-            // Weight gradients, summed over all 4 steps by one product each (Steps·Batch = 12 rows):
+            // Weight gradients, summed over all real steps by one product each (one packed row per step of each lane):
             //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
-            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 3, k: 12, a.Slice(RnnLayout.GatesL0, 140), lda: 12, a.Slice(RnnLayout.InputX, 36), ldb: 3, g.Slice(RnnLayout.WeightIhL0, 24), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 140), rows: 12, n: 8, ldy: 12, g.Slice(RnnLayout.BiasIhL0, 8));
-            global::RnnGen.Kernels.Gemm.TN(m: 4, n: 3, k: 12, a.Slice(RnnLayout.RecurrentNL0, 48), lda: 4, a.Slice(RnnLayout.InputX, 36), ldb: 3, g.Slice(RnnLayout.WeightIhL0 + 24, 12), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, 48), rows: 12, n: 4, ldy: 4, g.Slice(RnnLayout.BiasIhL0 + 8, 4));
-            //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: 3, a.Slice(RnnLayout.GatesL0, 36), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 48), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: 9, a.Slice(RnnLayout.GatesL0 + 36, 108), lda: 12, a.Slice(RnnLayout.HiddenL0, 36), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 48), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, 144), rows: 12, n: 12, ldy: 12, g.Slice(RnnLayout.BiasHhL0, 12));
+            global::RnnGen.Kernels.Gemm.TN(m: 8, n: 3, k: rows, a.Slice(RnnLayout.GatesL0, rows * 12 - 4), lda: 12, a.Slice(RnnLayout.InputX, 36), ldb: 3, g.Slice(RnnLayout.WeightIhL0, 24), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, rows * 12 - 4), rows: rows, n: 8, ldy: 12, g.Slice(RnnLayout.BiasIhL0, 8));
+            global::RnnGen.Kernels.Gemm.TN(m: 4, n: 3, k: rows, a.Slice(RnnLayout.RecurrentNL0, rows * 4), lda: 4, a.Slice(RnnLayout.InputX, 36), ldb: 3, g.Slice(RnnLayout.WeightIhL0 + 24, 12), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNL0, rows * 4), rows: rows, n: 4, ldy: 4, g.Slice(RnnLayout.BiasIhL0 + 8, 4));
+            //   dW_hh: the gates of the first step pair with h0, those of every other step with h_(t-1), copied next to them.
+            {
+                int firstRows = _rnnLanes.Rows[0]; // rows of step 0, which read h0
+                if (firstRows > 0)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: firstRows, a.Slice(RnnLayout.GatesL0, firstRows * 12), lda: 12, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 12), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 48), ldc: 4, accumulate: true);
+                }
+                _rnnLanes.PreviousRows(a.Slice(RnnLayout.HiddenL0, 48), ld: 4, column: 0, width: 4, reverse: false, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 12), s.Slice(RnnLayout.PreviousRows, 48));
+                if (rows > firstRows)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 12, n: 4, k: rows - firstRows, a.Slice(RnnLayout.GatesL0 + firstRows * 12, (rows - firstRows) * 12), lda: 12, s.Slice(RnnLayout.PreviousRows + firstRows * 4, (rows - firstRows) * 4), ldb: 4, g.Slice(RnnLayout.WeightHhL0, 48), ldc: 4, accumulate: true);
+                }
+            }
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesL0, rows * 12), rows: rows, n: 12, ldy: 12, g.Slice(RnnLayout.BiasHhL0, 12));
             // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
-            global::RnnGen.Kernels.Gemm.NN(m: 12, n: 3, k: 8, a.Slice(RnnLayout.GatesL0, 140), lda: 12, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 3, s.Slice(RnnLayout.Dx, 36), ldc: 3, accumulate: false);
-            global::RnnGen.Kernels.Gemm.NN(m: 12, n: 3, k: 4, a.Slice(RnnLayout.RecurrentNL0, 48), lda: 4, p.Slice(RnnLayout.WeightIhL0 + 24, 12), ldb: 3, s.Slice(RnnLayout.Dx, 36), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 8, a.Slice(RnnLayout.GatesL0, rows * 12 - 4), lda: 12, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 3, s.Slice(RnnLayout.Dx, rows * 3), ldc: 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 4, a.Slice(RnnLayout.RecurrentNL0, rows * 4), lda: 4, p.Slice(RnnLayout.WeightIhL0 + 24, 12), ldb: 3, s.Slice(RnnLayout.Dx, rows * 3), ldc: 3, accumulate: true);
             // d(embedding.weight)[token_t] += dL/dx_t.
-            global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.Dx, 36), ldx: 3, _rnnTokens, g.Slice(RnnLayout.EmbeddingWeight, 18), width: 3);
+            global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.Dx, rows * 3), ldx: 3, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), g.Slice(RnnLayout.EmbeddingWeight, 18), width: 3);
         }
 
         /// <summary>Backward through layer 0, steps 3 down to 0.</summary>
@@ -502,25 +620,44 @@ namespace Demo.Sentiment
         {
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var h = a.Slice(RnnLayout.HiddenL0, 48); // h_t, [Steps, Batch, 4]
-            var dh = s.Slice(RnnLayout.DhL0, 48); // dL/dh_t, [Steps, Batch, 4]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 12); // h before the first step
+            var h = a.Slice(RnnLayout.HiddenL0, 48); // h_t in packed rows, [Σ lengths, 4]
+            var dh = s.Slice(RnnLayout.DhL0, 48); // dL/dh_t in packed rows, [Σ lengths, 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 12); // h before the first step (lanes sorted)
             var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
             var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // [Steps, Batch, 4]
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // dn = dh_t⊙(1−z)⊙(1−n²);  dz = dh_t⊙(h_(t-1) − n)⊙z(1−z);  dr = dn⊙hn⊙r(1−r)   (hn = h_(t-1)·W_hnᵀ + b_hn)
             // (r z n) are overwritten in place by (dr dz dn⊙r), hn by dn
             // dh_(t-1) += dh_t⊙z + [dr dz dn⊙r]·W_hh
             // t = 3
-            global::RnnGen.Cells.GruCell.Backward(gates.Slice(3 * 36, 36), hn.Slice(3 * 12, 12), h.Slice(2 * 12, 12), ldPrev: 4, dh.Slice(3 * 12, 12), lddh: 4, dh.Slice(2 * 12, 12), ldDhPrev: 4, batch: 3, hidden: 4);
-            global::RnnGen.Kernels.Gemm.NN(m: 3, gates.Slice(3 * 36, 36), lda: 12, _rnnPacked, dh.Slice(2 * 12, 12), ldc: 4, accumulate: true);
+            n = lanes[3];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.GruCell.Backward(gates.Slice(start[3] * 12, n * 12), hn.Slice(start[3] * 4, n * 4), h.Slice(start[2] * 4, n * 4), ldPrev: 4, dh.Slice(start[3] * 4, n * 4), lddh: 4, dh.Slice(start[2] * 4, n * 4), ldDhPrev: 4, batch: n, hidden: 4);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[3] * 12, n * 12), lda: 12, _rnnPacked, dh.Slice(start[2] * 4, n * 4), ldc: 4, accumulate: true);
+            }
             // t = 2
-            global::RnnGen.Cells.GruCell.Backward(gates.Slice(2 * 36, 36), hn.Slice(2 * 12, 12), h.Slice(12, 12), ldPrev: 4, dh.Slice(2 * 12, 12), lddh: 4, dh.Slice(12, 12), ldDhPrev: 4, batch: 3, hidden: 4);
-            global::RnnGen.Kernels.Gemm.NN(m: 3, gates.Slice(2 * 36, 36), lda: 12, _rnnPacked, dh.Slice(12, 12), ldc: 4, accumulate: true);
+            n = lanes[2];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.GruCell.Backward(gates.Slice(start[2] * 12, n * 12), hn.Slice(start[2] * 4, n * 4), h.Slice(start[1] * 4, n * 4), ldPrev: 4, dh.Slice(start[2] * 4, n * 4), lddh: 4, dh.Slice(start[1] * 4, n * 4), ldDhPrev: 4, batch: n, hidden: 4);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[2] * 12, n * 12), lda: 12, _rnnPacked, dh.Slice(start[1] * 4, n * 4), ldc: 4, accumulate: true);
+            }
             // t = 1
-            global::RnnGen.Cells.GruCell.Backward(gates.Slice(36, 36), hn.Slice(12, 12), h.Slice(0, 12), ldPrev: 4, dh.Slice(12, 12), lddh: 4, dh.Slice(0, 12), ldDhPrev: 4, batch: 3, hidden: 4);
-            global::RnnGen.Kernels.Gemm.NN(m: 3, gates.Slice(36, 36), lda: 12, _rnnPacked, dh.Slice(0, 12), ldc: 4, accumulate: true);
+            n = lanes[1];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.GruCell.Backward(gates.Slice(start[1] * 12, n * 12), hn.Slice(start[1] * 4, n * 4), h.Slice(start[0] * 4, n * 4), ldPrev: 4, dh.Slice(start[1] * 4, n * 4), lddh: 4, dh.Slice(start[0] * 4, n * 4), ldDhPrev: 4, batch: n, hidden: 4);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[1] * 12, n * 12), lda: 12, _rnnPacked, dh.Slice(start[0] * 4, n * 4), ldc: 4, accumulate: true);
+            }
             // t = 0
-            global::RnnGen.Cells.GruCell.Backward(gates.Slice(0, 36), hn.Slice(0, 12), h0, ldPrev: 4, dh.Slice(0, 12), lddh: 4, default, ldDhPrev: 4, batch: 3, hidden: 4);
+            n = lanes[0];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.GruCell.Backward(gates.Slice(start[0] * 12, n * 12), hn.Slice(start[0] * 4, n * 4), h0.Slice(0, n * 4), ldPrev: 4, dh.Slice(start[0] * 4, n * 4), lddh: 4, default, ldDhPrev: 4, batch: n, hidden: 4);
+            }
         }
 
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepState = new(StateSize);

@@ -28,23 +28,25 @@
             public const int GatesL1 = 80; // gate activations of layer 1, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
             public const int CellL1 = 128; // c: cell states of layer 1, [Steps, Batch, 3]
             public const int HiddenL2 = 140; // h: outputs of layer 2, [Steps, Batch, 2]
-            public const int OutputValues = 148; // Output, [OutputSteps, Batch, 4]
-            public const int LogSumExp = 164; // log Σ exp(z) per output row, for an exact cross-entropy
-            public const int ActivationLength = 168;
+            public const int SortedInitialState = 148; // InitialState with its lanes in the packed order (longest first), [StateSize]
+            public const int OutputValues = 170; // the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, 4]
+            public const int LogSumExp = 186; // log Σ exp(z) per output row, for an exact cross-entropy
+            public const int ActivationLength = 190;
 
             // Scratch.
             public const int GradientsA = 0; // dz of the head, then every other layer's dh going down (see the aliases below)
             public const int GradientsB = 16; // dh of the top layer, then every other layer's dh going down
             public const int Dc = 28; // dL/dc carried from step t to step t−1
             public const int GruRecurrent = 34; // h_(t-1)·W_hhᵀ of the current GRU step
-            public const int BiasSumL0 = 52; // b_ih + b_hh folded into the input projection
-            public const int BiasSumL1 = 61; // b_ih + b_hh folded into the input projection
-            public const int BiasSumL2 = 73; // b_ih + b_hh folded into the input projection
-            public const int StepGates = 75; // gate pre-activations of the layer Step is computing
-            public const int StepGru = 87; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
-            public const int StepOutput = 99; // Step's output for each lane, [Batch, OutputSize]
-            public const int StepLogSumExp = 107; // log Σ exp(z) of Step's softmax
-            public const int ScratchLength = 108;
+            public const int PreviousRows = 52; // h_(t-1) aligned with the packed rows of step t, for dW_hh as one product
+            public const int BiasSumL0 = 64; // b_ih + b_hh folded into the input projection
+            public const int BiasSumL1 = 73; // b_ih + b_hh folded into the input projection
+            public const int BiasSumL2 = 85; // b_ih + b_hh folded into the input projection
+            public const int StepGates = 87; // gate pre-activations of the layer Step is computing
+            public const int StepGru = 99; // h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step
+            public const int StepOutput = 111; // Step's output for each lane, [Batch, OutputSize]
+            public const int StepLogSumExp = 119; // log Σ exp(z) of Step's softmax
+            public const int ScratchLength = 120;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 4]
             public const int DhL2 = GradientsB; // dL/dh of layer 2, [Steps, Batch, 2]
@@ -59,50 +61,53 @@
             public const int StateCL1 = 16; // c of layer 1, [Batch, 3]
         }
 
-        /// <summary>Layer 0: GRU, 3 units; reads [Steps, Batch, 2], writes h [Steps, Batch, 3].</summary>
+        /// <summary>Layer 0: GRU, 3 units; reads packed rows [Σ lengths, 2], writes h [Σ lengths, 3].</summary>
         private void RnnForwardL0()
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // Input projection for all steps at once (one row per real step of each lane):
             //   gates[t] = x_t·W_ihᵀ + b_ih + [b_hr, b_hz, 0]   (b_hn stays inside r⊙(·))
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.BiasSumL0, 6));
             p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0 + 6, 3));
-            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 36), rows: 4, n: 9, ldc: 9, s.Slice(RnnLayout.BiasSumL0, 9));
-            global::RnnGen.Kernels.Gemm.NT(m: 4, n: 9, k: 2, a.Slice(RnnLayout.InputX, 8), lda: 2, p.Slice(RnnLayout.WeightIhL0, 18), ldb: 2, a.Slice(RnnLayout.GatesL0, 36), ldc: 9, accumulate: true);
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, 36), rows: rows, n: 9, ldc: 9, s.Slice(RnnLayout.BiasSumL0, 9));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 9, k: 2, a.Slice(RnnLayout.InputX, 8), lda: 2, p.Slice(RnnLayout.WeightIhL0, 18), ldb: 2, a.Slice(RnnLayout.GatesL0, 36), ldc: 9, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL0, 27), n: 9, k: 3, ldb: 3);
             RnnForwardL0Steps0To1();
         }
 
-        /// <summary>Layer 1: LSTM, 3 units; reads [Steps, Batch, 3], writes h [Steps, Batch, 3].</summary>
+        /// <summary>Layer 1: LSTM, 3 units; reads packed rows [Σ lengths, 3], writes h [Σ lengths, 3].</summary>
         private void RnnForwardL1()
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // Input projection for all steps at once (one row per real step of each lane):
             //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.BiasSumL1, 12));
-            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL1, 48), rows: 4, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumL1, 12));
-            global::RnnGen.Kernels.Gemm.NT(m: 4, n: 12, k: 3, a.Slice(RnnLayout.HiddenL0, 12), lda: 3, p.Slice(RnnLayout.WeightIhL1, 36), ldb: 3, a.Slice(RnnLayout.GatesL1, 48), ldc: 12, accumulate: true);
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL1, 48), rows: rows, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumL1, 12));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 3, a.Slice(RnnLayout.HiddenL0, 12), lda: 3, p.Slice(RnnLayout.WeightIhL1, 36), ldb: 3, a.Slice(RnnLayout.GatesL1, 48), ldc: 12, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL1, 36), n: 12, k: 3, ldb: 3);
             RnnForwardL1Steps0To1();
         }
 
-        /// <summary>Layer 2: RNN (tanh), 2 units; reads [Steps, Batch, 3], writes h [Steps, Batch, 2].</summary>
+        /// <summary>Layer 2: RNN (tanh), 2 units; reads packed rows [Σ lengths, 3], writes h [Σ lengths, 2].</summary>
         private void RnnForwardL2()
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // Input projection for all 2 steps at once (Steps·Batch = 4 rows):
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // Input projection for all steps at once (one row per real step of each lane):
             //   pre[t] = x_t·W_ihᵀ + b_ih + b_hh
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), s.Slice(RnnLayout.BiasSumL2, 2));
-            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL2, 8), rows: 4, n: 2, ldc: 2, s.Slice(RnnLayout.BiasSumL2, 2));
-            global::RnnGen.Kernels.Gemm.NT(m: 4, n: 2, k: 3, a.Slice(RnnLayout.HiddenL1, 12), lda: 3, p.Slice(RnnLayout.WeightIhL2, 6), ldb: 3, a.Slice(RnnLayout.HiddenL2, 8), ldc: 2, accumulate: true);
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL2, 8), rows: rows, n: 2, ldc: 2, s.Slice(RnnLayout.BiasSumL2, 2));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 2, k: 3, a.Slice(RnnLayout.HiddenL1, 12), lda: 3, p.Slice(RnnLayout.WeightIhL2, 6), ldb: 3, a.Slice(RnnLayout.HiddenL2, 8), ldc: 2, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.WeightHhL2, 4), n: 2, k: 2, ldb: 2);
             RnnForwardL2Steps0To1();

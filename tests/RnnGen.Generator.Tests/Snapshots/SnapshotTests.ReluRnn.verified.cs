@@ -6,17 +6,26 @@
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.WeightHhL0, 9);
             var h = a.Slice(RnnLayout.HiddenL0, 9); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHL0, 3); // h before the first step
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 3); // h before the first step
             // h_t = relu(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // t = 0
-            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 3, k: 3, h0, lda: 3, wHh, ldb: 3, h.Slice(0, 3), ldc: 3, accumulate: true);
-            global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, 3), ldh: 3, batch: 1, hidden: 3, global::RnnGen.Nonlinearity.Relu);
+            n = lanes[0];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, n: 3, k: 3, h0.Slice(0, n * 3), lda: 3, wHh, ldb: 3, h.Slice(start[0] * 3, n * 3), ldc: 3, accumulate: true);
+            global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[0] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
             // t = 1
-            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 3, k: 3, h.Slice(0, 3), lda: 3, wHh, ldb: 3, h.Slice(3, 3), ldc: 3, accumulate: true);
-            global::RnnGen.Cells.RnnCell.Forward(h.Slice(3, 3), ldh: 3, batch: 1, hidden: 3, global::RnnGen.Nonlinearity.Relu);
+            n = lanes[1];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, n: 3, k: 3, h.Slice(start[0] * 3, n * 3), lda: 3, wHh, ldb: 3, h.Slice(start[1] * 3, n * 3), ldc: 3, accumulate: true);
+            global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[1] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
             // t = 2
-            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 3, k: 3, h.Slice(3, 3), lda: 3, wHh, ldb: 3, h.Slice(2 * 3, 3), ldc: 3, accumulate: true);
-            global::RnnGen.Cells.RnnCell.Forward(h.Slice(2 * 3, 3), ldh: 3, batch: 1, hidden: 3, global::RnnGen.Nonlinearity.Relu);
+            n = lanes[2];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, n: 3, k: 3, h.Slice(start[1] * 3, n * 3), lda: 3, wHh, ldb: 3, h.Slice(start[2] * 3, n * 3), ldc: 3, accumulate: true);
+            global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[2] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
         }
 
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
@@ -26,18 +35,22 @@
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dz = s.Slice(RnnLayout.Dz, 1); // dL/dz, [OutputSteps, Batch, 1]
+            var dz = s.Slice(RnnLayout.Dz, 1); // dL/dz in packed rows, [≤ OutputSteps·Batch, 1]
+            int first = 0, rows = _rnnLanes.Used; // one output row per lane in use
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // Rows before LossStartStep do not count: their dz is zero.
-            int first = _rnnLossStartStep * Batch;
             dz.Slice(0, first * OutputSize).Clear();
-            // Squared error: dz = 2(y − t) / Batch.
-            global::RnnGen.Losses.SquaredError.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: (1 - first) * OutputSize, RnnInverseBatch);
+            // Squared error: dz = 2(y − t) / lanes in use.
+            global::RnnGen.Losses.SquaredError.Backward(output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: (rows - first) * OutputSize, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 1, n: 3, k: 1, dz, lda: 1, a.Slice(RnnLayout.HiddenL0 + 2 * 3, 3), ldb: 3, g.Slice(RnnLayout.HeadWeight, 3), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 1, n: 1, ldy: 1, g.Slice(RnnLayout.HeadBias, 1));
-            // dh of the top layer: dz·W_head at the step the head read, zero elsewhere (no output there).
+            global::RnnGen.Kernels.Gemm.TN(m: 1, n: 3, k: rows, dz, lda: 1, a.Slice(RnnLayout.HeadInput, 3), ldb: 3, g.Slice(RnnLayout.HeadWeight, 3), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 1, ldy: 1, g.Slice(RnnLayout.HeadBias, 1));
+            // dh of the top layer: dz·W_head at the step the head read for each lane, zero elsewhere (no output there).
             s.Slice(RnnLayout.DhL0, 9).Clear();
-            global::RnnGen.Kernels.Gemm.NN(m: 1, n: 3, k: 1, dz, lda: 1, p.Slice(RnnLayout.HeadWeight, 3), ldb: 3, s.Slice(RnnLayout.DhL0 + 6, 3), ldc: 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 1, dz, lda: 1, p.Slice(RnnLayout.HeadWeight, 3), ldb: 3, s.Slice(RnnLayout.DhL0, rows * 3), ldc: 3, accumulate: false);
+            _rnnLanes.MoveToLast(s.Slice(RnnLayout.DhL0, 9), ld: 3, column: 0, width: 3);
             RnnBackwardL0();
             _rnnPhase = 2;
         }
@@ -49,16 +62,32 @@
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
             var wHh = p.Slice(RnnLayout.WeightHhL0, 9);
-            var h = a.Slice(RnnLayout.HiddenL0, 9); // h_t, [Steps, Batch, 3]
-            var dh = s.Slice(RnnLayout.DhL0, 9); // dL/dh_t, [Steps, Batch, 3]
+            var h = a.Slice(RnnLayout.HiddenL0, 9); // h_t in packed rows, [Σ lengths, 3]
+            var dh = s.Slice(RnnLayout.DhL0, 9); // dL/dh_t in packed rows, [Σ lengths, 3]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 3); // h before the first step (lanes sorted)
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // dpre_t = dh_t⊙[h_t > 0]   (in place over dh_t)
             // dh_(t-1) += dpre_t·W_hh
             // t = 2
-            global::RnnGen.Cells.RnnCell.Backward(dh.Slice(2 * 3, 3), lddh: 3, h.Slice(2 * 3, 3), ldh: 3, batch: 1, hidden: 3, global::RnnGen.Nonlinearity.Relu);
-            global::RnnGen.Kernels.Gemm.NN(m: 1, n: 3, k: 3, dh.Slice(2 * 3, 3), lda: 3, wHh, ldb: 3, dh.Slice(3, 3), ldc: 3, accumulate: true);
+            n = lanes[2];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.RnnCell.Backward(dh.Slice(start[2] * 3, n * 3), lddh: 3, h.Slice(start[2] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
+                global::RnnGen.Kernels.Gemm.NN(m: n, n: 3, k: 3, dh.Slice(start[2] * 3, n * 3), lda: 3, wHh, ldb: 3, dh.Slice(start[1] * 3, n * 3), ldc: 3, accumulate: true);
+            }
             // t = 1
-            global::RnnGen.Cells.RnnCell.Backward(dh.Slice(3, 3), lddh: 3, h.Slice(3, 3), ldh: 3, batch: 1, hidden: 3, global::RnnGen.Nonlinearity.Relu);
-            global::RnnGen.Kernels.Gemm.NN(m: 1, n: 3, k: 3, dh.Slice(3, 3), lda: 3, wHh, ldb: 3, dh.Slice(0, 3), ldc: 3, accumulate: true);
+            n = lanes[1];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.RnnCell.Backward(dh.Slice(start[1] * 3, n * 3), lddh: 3, h.Slice(start[1] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
+                global::RnnGen.Kernels.Gemm.NN(m: n, n: 3, k: 3, dh.Slice(start[1] * 3, n * 3), lda: 3, wHh, ldb: 3, dh.Slice(start[0] * 3, n * 3), ldc: 3, accumulate: true);
+            }
             // t = 0
-            global::RnnGen.Cells.RnnCell.Backward(dh.Slice(0, 3), lddh: 3, h.Slice(0, 3), ldh: 3, batch: 1, hidden: 3, global::RnnGen.Nonlinearity.Relu);
+            n = lanes[0];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.RnnCell.Backward(dh.Slice(start[0] * 3, n * 3), lddh: 3, h.Slice(start[0] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
+            }
         }

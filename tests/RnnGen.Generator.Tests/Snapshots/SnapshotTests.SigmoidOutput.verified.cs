@@ -4,7 +4,7 @@
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
-            int rows = count * Batch, row = first * Batch;
+            int row = _rnnLanes.Start[first], rows = _rnnLanes.Start[first + count] - row; // the packed rows of these steps
             var x = a.Slice(RnnLayout.HiddenL0 + row * 3, rows * 3);
             var z = a.Slice(RnnLayout.Logits + row * 2, rows * 2);
             global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 2, ldc: 2, p.Slice(RnnLayout.HeadBias, 2));
@@ -16,10 +16,13 @@
         private float RnnLossCore(global::System.ReadOnlySpan<float> targets)
         {
             var a = _rnnActivations.Span;
-            // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
-            int first = _rnnLossStartStep * Batch;
+            // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
+            int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // Σ softplus(z) − t·z = binary cross-entropy of σ(z), finite for every finite z.
-            return global::RnnGen.Losses.BinaryCrossEntropy.Loss(a.Slice(RnnLayout.Logits + first * OutputSize, (4 - first) * OutputSize), targets.Slice(first * OutputSize), count: (4 - first) * OutputSize, RnnInverseBatch);
+            return global::RnnGen.Losses.BinaryCrossEntropy.Loss(a.Slice(RnnLayout.Logits + first * OutputSize, (rows - first) * OutputSize), targets.Slice(first * OutputSize), count: (rows - first) * OutputSize, inverse);
         }
 
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
@@ -29,17 +32,20 @@
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dz = s.Slice(RnnLayout.Dz, 8); // dL/dz, [OutputSteps, Batch, 2]
+            var dz = s.Slice(RnnLayout.Dz, 8); // dL/dz in packed rows, [≤ OutputSteps·Batch, 2]
+            int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
+            float inverse = 1 / (float)_rnnLanes.Used;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            targets = RnnPackTargets(targets, rows);
             // Rows before LossStartStep do not count: their dz is zero.
-            int first = _rnnLossStartStep * Batch;
             dz.Slice(0, first * OutputSize).Clear();
-            // Sigmoid + binary cross-entropy: dz = (σ(z) − t) / Batch.
-            global::RnnGen.Losses.BinaryCrossEntropy.Backward(Output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: (4 - first) * OutputSize, RnnInverseBatch);
+            // Sigmoid + binary cross-entropy: dz = (σ(z) − t) / lanes in use.
+            global::RnnGen.Losses.BinaryCrossEntropy.Backward(output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: (rows - first) * OutputSize, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 3, k: 4, dz, lda: 2, a.Slice(RnnLayout.HiddenL0, 12), ldb: 3, g.Slice(RnnLayout.HeadWeight, 6), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 4, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));
-            // dh of the top layer at every step: dz·W_head.
-            global::RnnGen.Kernels.Gemm.NN(m: 4, n: 3, k: 2, dz, lda: 2, p.Slice(RnnLayout.HeadWeight, 6), ldb: 3, s.Slice(RnnLayout.DhL0, 12), ldc: 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 3, k: rows, dz, lda: 2, a.Slice(RnnLayout.HiddenL0, 12), ldb: 3, g.Slice(RnnLayout.HeadWeight, 6), ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));
+            // dh of the top layer at every real step: dz·W_head.
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 2, dz, lda: 2, p.Slice(RnnLayout.HeadWeight, 6), ldb: 3, s.Slice(RnnLayout.DhL0, rows * 3), ldc: 3, accumulate: false);
             RnnBackwardL0();
             _rnnPhase = 2;
         }
