@@ -25,6 +25,18 @@ internal sealed partial class ModelEmitter
         using (GuardedMethod("public void ResetStepState()"))
             _w.Line("_rnnInitialState.Span.CopyTo(_rnnStepState.Span);");
         _w.Line();
+        _w.Line("/// <summary>Restarts single-step inference of one lane from its row of <see cref=\"InitialState\"/>; the other lanes go on (one stream per lane).</summary>");
+        using (GuardedMethod("public void ResetStepState(int lane)"))
+        {
+            _w.Line("if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, \"The lane must lie in [0, Batch).\");");
+            foreach (LayerPlan layer in stack.Layers)
+            {
+                DirectionPlan dir = layer.Direction[0];
+                foreach (Region slot in dir.C0 is { } c0 ? new[] { dir.H0, c0 } : new[] { dir.H0 })
+                    _w.Line($"_rnnInitialState.Span.Slice({C(slot)} + lane * {N(layer.Hidden)}, {N(layer.Hidden)}).CopyTo(_rnnStepState.Span.Slice({C(slot)} + lane * {N(layer.Hidden)}, {N(layer.Hidden)}));");
+            }
+        }
+        _w.Line();
         _w.Line("/// <summary>");
         _w.Line("/// Runs one step for one lane: " + (TokenInput ? "a token id" : "an input vector") + " through every layer and the head, advancing that lane's");
         _w.Line("/// row of <see cref=\"StepState\"/>. Returns the lane's output (after activation), valid until the next call for that lane.");

@@ -14,6 +14,12 @@ public interface IStepModel<T> : IRnnModel<T> where T : unmanaged, IFloatingPoin
 
     /// <summary>Restarts single-step inference from <see cref="IRnnModel{T}.InitialState"/>.</summary>
     void ResetStepState();
+
+    /// <summary>
+    /// Restarts single-step inference of one lane from its row of <see cref="IRnnModel{T}.InitialState"/>, leaving the
+    /// other lanes where they are: a server can run one stream per lane and start a new one on a free lane.
+    /// </summary>
+    void ResetStepState(int lane);
 }
 
 /// <summary>A step model that reads token ids.</summary>

@@ -35,6 +35,50 @@ public class GradientCheckTests(ITestOutputHelper output)
         Assert.True(error < Tolerance, $"{name}: max relative error {error:E2} at {where}");
     }
 
+    /// <summary>
+    /// Lengths that exercise the packed layout: a lane shorter than the others, an unused lane (0), and an order that
+    /// sorting must change (a short lane before a long one).
+    /// </summary>
+    public static IEnumerable<int[]> LengthPatterns(int steps, int batch)
+    {
+        yield return Enumerable.Range(0, batch).Select(b => batch > 1 && b == batch - 1 ? 0 : steps - b % steps).ToArray();
+        yield return Enumerable.Range(0, batch).Select(b => 1 + b * 2 % steps).ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(GradientCheckCases.LengthNames), MemberType = typeof(GradientCheckCases))]
+    public void Parameter_gradients_with_lengths_match_finite_differences(string name)
+    {
+        foreach (int[] lengths in LengthPatterns(GradientCheckCases.Create[name]().Steps, GradientCheckCases.Create[name]().Batch))
+        {
+            IRnnModel<double> model = GradientCheckCases.Create[name]();
+            var driver = new ModelDriver<double>(model, seed: 13).WithLengths(lengths);
+            (double error, string where) = GradientCheck.Parameters(model, driver.ForwardLoss, driver.ForwardBackward);
+            output.WriteLine($"{name} lengths [{string.Join(", ", lengths)}]: max relative error {error:E2} at {where}");
+            Assert.True(error < Tolerance, $"{name} lengths [{string.Join(", ", lengths)}]: max relative error {error:E2} at {where}");
+            Assert.True(double.IsFinite(driver.ForwardLoss()), "the garbage in padded positions reached the loss");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(GradientCheckCases.VectorLengthNames), MemberType = typeof(GradientCheckCases))]
+    public void Input_gradients_with_lengths_match_finite_differences(string name)
+    {
+        foreach (int[] lengths in LengthPatterns(GradientCheckCases.Create[name]().Steps, GradientCheckCases.Create[name]().Batch))
+        {
+            var model = (IVectorInputModel<double>)GradientCheckCases.Create[name]();
+            var driver = new ModelDriver<double>(model, seed: 14).WithLengths(lengths);
+            (double error, string where) = GradientCheck.Inputs(model, driver.Inputs!, driver.ForwardLoss, driver.ForwardBackward);
+            output.WriteLine($"{name} lengths [{string.Join(", ", lengths)}]: max relative error {error:E2} at {where}");
+            Assert.True(error < Tolerance, $"{name} lengths [{string.Join(", ", lengths)}]: max relative error {error:E2} at {where}");
+            // The gradient of a padded input is exactly zero: it is never read.
+            for (int t = 0; t < model.Steps; t++)
+                for (int b = 0; b < model.Batch; b++)
+                    if (t >= lengths[b])
+                        Assert.All(model.InputGradient.Slice((t * model.Batch + b) * model.InputSize, model.InputSize).ToArray(), v => Assert.Equal(0.0, v));
+        }
+    }
+
     [Fact]
     public void Gradient_check_detects_a_wrong_gradient()
     {

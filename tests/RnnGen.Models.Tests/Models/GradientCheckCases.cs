@@ -110,6 +110,15 @@ public static class GradientCheckCases
 
     public static TheoryData<string> Names => new(Create.Keys);
 
+    /// <summary>Models that run lanes of different lengths (many-to-many and many-to-one).</summary>
+    public static TheoryData<string> LengthNames => new(Create.Where(c => IsVariableLength(c.Value())).Select(c => c.Key));
+
+    /// <summary>Vector-input models that run lanes of different lengths.</summary>
+    public static TheoryData<string> VectorLengthNames => new(Create.Where(c => c.Value() is IVectorInputModel<double> m && IsVariableLength(m)).Select(c => c.Key));
+
+    private static bool IsVariableLength(IRnnModel<double> model) =>
+        model.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IVariableLengthModel<,,>));
+
     /// <summary>Vector-input models, whose input gradients are checked too.</summary>
     public static TheoryData<string> VectorNames => new(Create.Where(c => c.Value() is IVectorInputModel<double>).Select(c => c.Key));
 }

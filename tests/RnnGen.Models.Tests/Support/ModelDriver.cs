@@ -40,6 +40,39 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     public IRnnModel<T> Model { get; }
+
+    /// <summary>Each lane's length for <c>Forward(input, lengths)</c>; null: the overloads without lengths.</summary>
+    public int[]? Lengths { get; private set; }
+
+    /// <summary>
+    /// Runs with <paramref name="lengths"/> from now on, and fills every padded input and target with garbage that
+    /// would poison any result it reached: NaN values, and ids far outside their range.
+    /// </summary>
+    public ModelDriver<T> WithLengths(int[] lengths)
+    {
+        Lengths = lengths;
+        int batch = Model.Batch, outputSteps = Model.OutputSteps;
+        for (int t = 0; t < Model.Steps; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                if (t < lengths[b]) continue;
+                if (Tokens is not null) Tokens[t * batch + b] = -1000 - t;
+                if (Inputs is not null) Inputs.AsSpan((t * batch + b) * Model.InputSize, Model.InputSize).Fill(T.NaN);
+            }
+        }
+        for (int t = 0; t < outputSteps; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                // Many-to-one: the one output step is real for a lane in use.
+                if (t < lengths[b]) continue;
+                if (ClassTargets is not null) ClassTargets[t * batch + b] = 1_000_000;
+                if (ValueTargets is not null) ValueTargets.AsSpan((t * batch + b) * Model.OutputSize, Model.OutputSize).Fill(T.NaN);
+            }
+        }
+        return this;
+    }
     public int[]? Tokens { get; }
     public T[]? Inputs { get; }
     public int[]? ClassTargets { get; }
@@ -53,6 +86,10 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
             case IGeneratingModel<T, int, T> m: m.Forward(Tokens, ValueTargets); break;
             case IGeneratingModel<T, T, int> m: m.Forward(Inputs, ClassTargets); break;
             case IGeneratingModel<T, T, T> m: m.Forward(Inputs, ValueTargets); break;
+            case IVariableLengthModel<T, int, int> m when Lengths is not null: m.Forward(Tokens, Lengths); break;
+            case IVariableLengthModel<T, int, T> m when Lengths is not null: m.Forward(Tokens, Lengths); break;
+            case IVariableLengthModel<T, T, int> m when Lengths is not null: m.Forward(Inputs, Lengths); break;
+            case IVariableLengthModel<T, T, T> m when Lengths is not null: m.Forward(Inputs, Lengths); break;
             case ITokenInputModel<T> m: m.Forward(Tokens); break;
             default: ((IVectorInputModel<T>)Model).Forward(Inputs); break;
         }
@@ -100,6 +137,10 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public T TrainStep(IOptimizer<T> optimizer, T clipNorm) => Model switch
     {
+        IVariableLengthModel<T, int, int> m when Lengths is not null => m.TrainStep(Tokens, ClassTargets, Lengths, optimizer, clipNorm),
+        IVariableLengthModel<T, int, T> m when Lengths is not null => m.TrainStep(Tokens, ValueTargets, Lengths, optimizer, clipNorm),
+        IVariableLengthModel<T, T, int> m when Lengths is not null => m.TrainStep(Inputs, ClassTargets, Lengths, optimizer, clipNorm),
+        IVariableLengthModel<T, T, T> m when Lengths is not null => m.TrainStep(Inputs, ValueTargets, Lengths, optimizer, clipNorm),
         ISupervisedModel<T, int, int> m => m.TrainStep(Tokens, ClassTargets, optimizer, clipNorm),
         ISupervisedModel<T, int, T> m => m.TrainStep(Tokens, ValueTargets, optimizer, clipNorm),
         ISupervisedModel<T, T, int> m => m.TrainStep(Inputs, ClassTargets, optimizer, clipNorm),
