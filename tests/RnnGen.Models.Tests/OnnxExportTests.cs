@@ -50,7 +50,7 @@ public class OnnxExportTests
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"y[{i}]: RnnGen {expected[i]}, ONNX Runtime {actual[i]}");
     }
 
-    private static readonly OnnxExportOptions WithLengths = new() { SequenceLengths = true };
+    private static readonly OnnxExportOptions LengthsOptions = new() { SequenceLengths = true };
 
     /// <summary>Runs a graph exported with <see cref="OnnxExportOptions.SequenceLengths"/> on the driver's inputs and <paramref name="lengths"/>.</summary>
     private static float[] RunOnnx(byte[] onnx, IRnnModel<float> model, ModelDriver<float> d, int[] lengths)
@@ -98,7 +98,7 @@ public class OnnxExportTests
                         if (t >= lengths[b]) d.Inputs.AsSpan((t * model.Batch + b) * model.InputSize, model.InputSize).Fill(1e3f * (b + 1));
             d.Forward(lengths);
             float[] expected = model.Output.ToArray();
-            AssertClose(expected, RunOnnx(OnnxExporter.ToBytes(model, WithLengths), model, d, lengths), $"RnnGen (lengths {string.Join(",", lengths)})");
+            AssertClose(expected, RunOnnx(OnnxExporter.ToBytes(model, LengthsOptions), model, d, lengths), $"RnnGen (lengths {string.Join(",", lengths)})");
         }
     }
 
@@ -120,7 +120,7 @@ public class OnnxExportTests
                 for (int b = 0; b < model.Batch; b++)
                     if (t >= lengths[b]) d.Inputs.AsSpan((t * model.Batch + b) * model.InputSize, model.InputSize).Fill(float.NaN);
         float[] expected = GoldenTests.Tensor(path, "golden.output").Select(v => (float)v).ToArray();
-        AssertClose(expected, RunOnnx(OnnxExporter.ToBytes(model, WithLengths), model, d, lengths), "PyTorch");
+        AssertClose(expected, RunOnnx(OnnxExporter.ToBytes(model, LengthsOptions), model, d, lengths), "PyTorch");
     }
 
     [Fact]
@@ -131,9 +131,9 @@ public class OnnxExportTests
             IRnnModel<float> model = Create(name);
             byte[] plain = OnnxExporter.ToBytes(model);
             Assert.Equal(plain, OnnxExporter.ToBytes(model, new OnnxExportOptions()));
-            Assert.NotEqual(plain, OnnxExporter.ToBytes(model, WithLengths));
+            Assert.NotEqual(plain, OnnxExporter.ToBytes(model, LengthsOptions));
         }
-        Assert.Throws<NotSupportedException>(() => OnnxExporter.ToBytes(new CountingGenerator(), WithLengths));
+        Assert.Throws<NotSupportedException>(() => OnnxExporter.ToBytes(new CountingGenerator(), LengthsOptions));
         Assert.Throws<ArgumentNullException>(() => OnnxExporter.ToBytes(new OnnxRnnLm(1), null!));
     }
 
@@ -143,7 +143,7 @@ public class OnnxExportTests
     {
         var model = new OnnxBiGruTagger(2);
         var d = new ModelDriver<float>(model, 1);
-        Assert.ThrowsAny<OnnxRuntimeException>(() => RunOnnx(OnnxExporter.ToBytes(model, WithLengths), model, d, new[] { OnnxBiGruTagger.Steps + 1, 1 }));
+        Assert.ThrowsAny<OnnxRuntimeException>(() => RunOnnx(OnnxExporter.ToBytes(model, LengthsOptions), model, d, new[] { OnnxBiGruTagger.Steps + 1, 1 }));
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>Forward with per-lane lengths (<see cref="IVariableLengthModel{T, TInput, TTarget}"/>).</summary>
+    /// <summary>Forward with <paramref name="lengths"/> as given, whatever <see cref="Lengths"/> holds; the inputs stay as they are.</summary>
     public void Forward(ReadOnlySpan<int> lengths)
     {
         switch (Model)
@@ -108,16 +108,7 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>The lengths of the last forward pass (<see cref="IVariableLengthModel{T, TInput, TTarget}.Lengths"/>).</summary>
-    public int[] Lengths => Model switch
-    {
-        IVariableLengthModel<T, int, int> m => m.Lengths.ToArray(),
-        IVariableLengthModel<T, int, T> m => m.Lengths.ToArray(),
-        IVariableLengthModel<T, T, int> m => m.Lengths.ToArray(),
-        IVariableLengthModel<T, T, T> m => m.Lengths.ToArray(),
-        _ => throw new ArgumentException($"{Model.GetType().Name} is not an IVariableLengthModel"),
-    };
-
+    /// <summary>TrainStep with <paramref name="lengths"/> as given, whatever <see cref="Lengths"/> holds.</summary>
     public T TrainStep(ReadOnlySpan<int> lengths, IOptimizer<T> optimizer, T clipNorm) => Model switch
     {
         IVariableLengthModel<T, int, int> m => m.TrainStep(Tokens, ClassTargets, lengths, optimizer, clipNorm),
