@@ -19,6 +19,9 @@ namespace RnnGen;
 /// InputSize] float, or <c>tokens</c> [Steps, Batch] int64; output <c>y</c> [OutputSteps, Batch, OutputSize], equal to
 /// the model's <c>Output</c>. Parameters are written as float32 (double models are rounded). Many-to-many and many-to-one
 /// models are supported; one-to-many and encoder–decoder models generate step by step and would need an ONNX Loop.
+/// With <see cref="OnnxExportOptions.SequenceLengths"/> the graph also takes <c>sequence_lens</c> int32 [Batch] and
+/// reproduces <c>Forward(inputs, lengths)</c>: padded steps and lanes of length 0 give 0, a many-to-one head reads each
+/// lane's last real state (see docs/onnx-lengths.md).
 /// </remarks>
 public static class OnnxExporter
 {
@@ -29,26 +32,43 @@ public static class OnnxExporter
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/>.</summary>
     /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model.</exception>
-    public static void Save<T>(IRnnModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Save<T>(IRnnModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Save(model, path, Defaults);
+
+    /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/> as <paramref name="options"/> say.</summary>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model.</exception>
+    public static void Save<T>(IRnnModel<T> model, string path, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ModelProto proto = Build(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ModelProto proto = Build(model, options);
         string temporary = path + ".tmp";
         using (FileStream file = File.Create(temporary))
             proto.WriteTo(file);
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>The ONNX model as bytes (what <see cref="Save{T}"/> writes).</summary>
-    public static byte[] ToBytes<T>(IRnnModel<T> model) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The ONNX model as bytes (what <see cref="Save{T}(IRnnModel{T}, string)"/> writes).</summary>
+    public static byte[] ToBytes<T>(IRnnModel<T> model) where T : unmanaged, IFloatingPointIeee754<T> => ToBytes(model, Defaults);
+
+    /// <summary>The ONNX model as bytes (what <see cref="Save{T}(IRnnModel{T}, string, OnnxExportOptions)"/> writes).</summary>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model.</exception>
+    public static byte[] ToBytes<T>(IRnnModel<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Build(model).ToByteArray();
+        ArgumentNullException.ThrowIfNull(options);
+        return Build(model, options).ToByteArray();
     }
 
-    private static ModelProto Build<T>(IRnnModel<T> model) where T : unmanaged, IFloatingPointIeee754<T>
+    private static readonly OnnxExportOptions Defaults = new();
+
+    /// <summary>ONNX's INT32 (TensorProto.DataType 6), which the schema subset in Schema/ does not name.</summary>
+    private const TensorProto.Types.DataType Int32 = (TensorProto.Types.DataType)6;
+
+    private static ModelProto Build<T>(IRnnModel<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        bool lengths = options.SequenceLengths;
         ModelArchitecture a = model.Architecture;
         if (a.Topology is Topology.OneToMany or Topology.EncoderDecoder)
             throw new NotSupportedException($"ONNX export covers many-to-many and many-to-one models; {a.Name} is {a.Topology}, which generates step by step (an ONNX Loop graph).");
@@ -77,8 +97,20 @@ public static class OnnxExporter
             x = "x";
         }
 
+        // With lengths: the recurrent nodes get max(len, 1) (ONNX leaves a length of 0 unspecified; those lanes are
+        // masked to 0 at the end), the masks compare steps and lanes with len itself.
+        string lens = "", nodeLens = "", lastStep = "";
+        if (lengths)
+        {
+            g.Input("sequence_lens", Int32, b);
+            lens = g.Node("Cast", new[] { "sequence_lens" }, "lens", Attr("to", (long)TensorProto.Types.DataType.Int64));
+            string clamped = g.Node("Max", new[] { lens, g.Constant("one", new long[] { 1 }) }, "lens_at_least_1");
+            nodeLens = g.Node("Cast", new[] { clamped }, "node_sequence_lens", Attr("to", (long)Int32));
+            lastStep = g.Node("Sub", new[] { clamped, g.Constant("one_step", new long[] { 1 }) }, "last_step");
+        }
+
         int stateOffset = 0, cellOffset = a.Layers.Sum(l => (l.Bidirectional ? 2 : 1) * a.Batch * l.Hidden);
-        string yh = "";
+        string yh = "", top = "";
         for (int k = 0; k < a.Layers.Count; k++)
         {
             LayerArchitecture layer = a.Layers[k];
@@ -88,7 +120,7 @@ public static class OnnxExporter
             string bias = g.Biases($"B{k}", k, dirs, h, layer.Cell);
             string h0 = g.State($"initial_h{k}", stateOffset, dirs, a.Batch, h);
             stateOffset += dirs * a.Batch * h;
-            var inputs = new List<string> { x, w, r, bias, "", h0 };
+            var inputs = new List<string> { x, w, r, bias, nodeLens, h0 };
             if (layer.Cell == CellType.Lstm)
             {
                 inputs.Add(g.State($"initial_c{k}", cellOffset, dirs, a.Batch, h));
@@ -107,6 +139,7 @@ public static class OnnxExporter
             }
             string op = layer.Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", _ => "RNN" };
             (string y, yh) = g.Node2(op, inputs.ToArray(), $"layer{k}_y", $"layer{k}_y_h", attributes.ToArray());
+            top = y;
             // Y is [T, dirs, B, H]; the next layer (and the head) read [T, B, dirs·H] = [forward ; reverse].
             string yt = g.Node("Transpose", new[] { y }, $"layer{k}_tbdh", Attr("perm", new long[] { 0, 2, 1, 3 }));
             x = g.Node("Reshape", new[] { yt, g.Constant($"shape{k}", new long[] { 0, 0, -1 }, 3) }, $"layer{k}_out");
@@ -116,9 +149,29 @@ public static class OnnxExporter
         string z;
         if (a.Topology == Topology.ManyToOne)
         {
-            // PyTorch's h_n of the top layer: the forward direction after step T−1, the reverse after step 0.
-            string hb = g.Node("Transpose", new[] { yh }, "h_n_bdh", Attr("perm", new long[] { 1, 0, 2 }));
-            string features = g.Node("Reshape", new[] { hb, g.Constant("shape_features", new long[] { 0, -1 }, 2) }, "features");
+            string features;
+            if (!lengths)
+            {
+                // PyTorch's h_n of the top layer: the forward direction after step T−1, the reverse after step 0.
+                string hb = g.Node("Transpose", new[] { yh }, "h_n_bdh", Attr("perm", new long[] { 1, 0, 2 }));
+                features = g.Node("Reshape", new[] { hb, g.Constant("shape_features", new long[] { 0, -1 }, 2) }, "features");
+            }
+            else
+            {
+                // PyTorch's h_n per lane: the forward direction's Y at step len−1, the reverse direction's Y_h (after step 0).
+                LayerArchitecture last = a.Layers[^1];
+                long hidden = last.Hidden;
+                string forwardY = g.Node("Gather", new[] { top, g.Constant("direction_forward", new long[] { 0 }) }, "top_forward_y", Attr("axis", 1));
+                string index = g.Node("Reshape", new[] { lastStep, g.Constant("shape_last_step", new long[] { 1, b, 1 }, 3) }, "last_step_1b1");
+                index = g.Node("Expand", new[] { index, g.Constant("shape_gather", new long[] { 1, b, hidden }, 3) }, "last_step_index");
+                string forwardLast = g.Node("GatherElements", new[] { forwardY, index }, "forward_last", Attr("axis", 0));
+                features = g.Node("Reshape", new[] { forwardLast, g.Constant("shape_forward_features", new long[] { b, hidden }, 2) }, "forward_features");
+                if (last.Bidirectional)
+                {
+                    string reverse = g.Node("Gather", new[] { yh, g.Constant("direction_reverse", new long[] { 1 }) }, "reverse_features", Attr("axis", 0));
+                    features = g.Node("Concat", new[] { features, reverse }, "features", Attr("axis", 1));
+                }
+            }
             string logits = g.Node("Gemm", new[] { features, g.Parameter("head.weight"), g.Parameter("head.bias") }, "logits_b", Attr("transB", 1));
             z = g.Node("Reshape", new[] { logits, g.Constant("shape_output", new long[] { 1, b, c }, 3) }, "logits");
         }
@@ -128,11 +181,22 @@ public static class OnnxExporter
             string product = g.Node("MatMul", new[] { x, wT }, "head_product");
             z = g.Node("Add", new[] { product, g.Parameter("head.bias") }, "logits");
         }
+        string activated = lengths ? "y_unmasked" : "y";
         switch (a.Output)
         {
-            case HeadKind.Softmax: g.Node("Softmax", new[] { z }, "y", Attr("axis", -1)); break;
-            case HeadKind.Sigmoid: g.Node("Sigmoid", new[] { z }, "y"); break;
-            default: g.Node("Identity", new[] { z }, "y"); break;
+            case HeadKind.Softmax: g.Node("Softmax", new[] { z }, activated, Attr("axis", -1)); break;
+            case HeadKind.Sigmoid: g.Node("Sigmoid", new[] { z }, activated); break;
+            default: g.Node("Identity", new[] { z }, activated); break;
+        }
+        if (lengths)
+        {
+            // y is 0 where the model's Output is: padded steps (step ≥ len) and lanes of length 0. Where, not Mul, so
+            // whatever a padded or unused position computed (NaN from NaN inputs too) cannot leak into y.
+            string real = a.Topology == Topology.ManyToOne
+                ? g.Node("Greater", new[] { lens, g.Constant("zero_length", new long[] { 0 }) }, "lane_used")
+                : g.Node("Less", new[] { g.Constant("step_index", Enumerable.Range(0, (int)t).Select(i => (long)i).ToArray(), t, 1), lens }, "step_real");
+            string mask = g.Node("Reshape", new[] { real, g.Constant("shape_mask", new long[] { a.Topology == Topology.ManyToOne ? 1 : t, b, 1 }, 3) }, "real_mask");
+            g.Node("Where", new[] { mask, activated, g.FloatConstant("zero_output", new float[] { 0 }) }, "y");
         }
         g.Output("y", a.Topology == Topology.ManyToOne ? 1 : t, b, c);
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using RnnGen.Checkpoints;
 using RnnGen.Models.Tests.Models;
 using RnnGen.Models.Tests.Support;
 
@@ -47,6 +48,102 @@ public class OnnxExportTests
         float[] actual = RunOnnx(OnnxExporter.ToBytes(model), model, d);
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"y[{i}]: RnnGen {expected[i]}, ONNX Runtime {actual[i]}");
+    }
+
+    private static readonly OnnxExportOptions LengthsOptions = new() { SequenceLengths = true };
+
+    /// <summary>Runs a graph exported with <see cref="OnnxExportOptions.SequenceLengths"/> on the driver's inputs and <paramref name="lengths"/>.</summary>
+    private static float[] RunOnnx(byte[] onnx, IRnnModel<float> model, ModelDriver<float> d, int[] lengths)
+    {
+        using var session = new InferenceSession(onnx);
+        NamedOnnxValue input = d.Tokens is not null
+            ? NamedOnnxValue.CreateFromTensor("tokens", new DenseTensor<long>(d.Tokens.Select(v => (long)v).ToArray(), new[] { model.Steps, model.Batch }))
+            : NamedOnnxValue.CreateFromTensor("x", new DenseTensor<float>(d.Inputs!, new[] { model.Steps, model.Batch, model.InputSize }));
+        NamedOnnxValue lens = NamedOnnxValue.CreateFromTensor("sequence_lens", new DenseTensor<int>(lengths, new[] { model.Batch }));
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(new[] { input, lens });
+        Tensor<float> y = results.Single(r => r.Name == "y").AsTensor<float>();
+        Assert.Equal(new[] { model.OutputSteps, model.Batch, model.OutputSize }, y.Dimensions.ToArray());
+        return y.ToArray();
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string who)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"y[{i}]: {who} {expected[i]}, ONNX Runtime {actual[i]}");
+    }
+
+    /// <summary>
+    /// Random lengths (0 included when <paramref name="withUnusedLane"/>, Steps included) and a random initial state:
+    /// ONNX Runtime gives <c>Forward(inputs, lengths)</c>'s Output, 0 at padded steps and for unused lanes.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Onnx_runtime_reproduces_forward_with_lengths(string name)
+    {
+        foreach (bool withUnusedLane in new[] { false, true })
+        {
+            IRnnModel<float> model = Create(name);
+            var d = new ModelDriver<float>(model, 5);
+            var random = new Randomness.Xoshiro256StarStar(withUnusedLane ? 12u : 11u);
+            for (int i = 0; i < model.InitialState.Length; i++) model.InitialState[i] = (float)random.NextUniform(-0.5, 0.5);
+            int[] lengths = new int[model.Batch];
+            for (int b = 0; b < lengths.Length; b++) lengths[b] = 1 + random.NextInt(model.Steps);
+            lengths[0] = model.Steps;
+            if (withUnusedLane) lengths[^1] = 0;
+            // Padded inputs hold garbage: neither RnnGen nor the graph may read them.
+            if (d.Inputs is not null)
+                for (int t = 0; t < model.Steps; t++)
+                    for (int b = 0; b < model.Batch; b++)
+                        if (t >= lengths[b]) d.Inputs.AsSpan((t * model.Batch + b) * model.InputSize, model.InputSize).Fill(1e3f * (b + 1));
+            d.Forward(lengths);
+            float[] expected = model.Output.ToArray();
+            AssertClose(expected, RunOnnx(OnnxExporter.ToBytes(model, LengthsOptions), model, d, lengths), $"RnnGen (lengths {string.Join(",", lengths)})");
+        }
+    }
+
+    /// <summary>
+    /// Independent of RnnGen's forward pass: the graph with sequence_lens on the golden *_lengths fixtures (PyTorch's
+    /// pack_padded_sequence, an unused lane in most) gives PyTorch's output, with NaN at every padded vector input.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GoldenTests.LengthsNames), MemberType = typeof(GoldenTests))]
+    public void Onnx_with_lengths_reproduces_pytorch_packed_sequences(string fixture)
+    {
+        IRnnModel<float> model = GoldenTests.LengthsFloatModel(fixture);
+        string path = GoldenTests.FixturePath(fixture);
+        Safetensors.Load(model, path, new SafetensorsLoadOptions { IgnoreUnknownTensors = true });
+        ModelDriver<float> d = GoldenTests.Driver(model, path);
+        int[] lengths = GoldenTests.Lengths(path);
+        if (d.Inputs is not null)
+            for (int t = 0; t < model.Steps; t++)
+                for (int b = 0; b < model.Batch; b++)
+                    if (t >= lengths[b]) d.Inputs.AsSpan((t * model.Batch + b) * model.InputSize, model.InputSize).Fill(float.NaN);
+        float[] expected = GoldenTests.Tensor(path, "golden.output").Select(v => (float)v).ToArray();
+        AssertClose(expected, RunOnnx(OnnxExporter.ToBytes(model, LengthsOptions), model, d, lengths), "PyTorch");
+    }
+
+    [Fact]
+    public void Default_options_write_the_same_bytes_as_before()
+    {
+        foreach (string name in new[] { "OnnxBiLstmRegressor", "OnnxBiGruTagger", "OnnxRnnLm" })
+        {
+            IRnnModel<float> model = Create(name);
+            byte[] plain = OnnxExporter.ToBytes(model);
+            Assert.Equal(plain, OnnxExporter.ToBytes(model, new OnnxExportOptions()));
+            Assert.NotEqual(plain, OnnxExporter.ToBytes(model, LengthsOptions));
+        }
+        Assert.Throws<NotSupportedException>(() => OnnxExporter.ToBytes(new CountingGenerator(), LengthsOptions));
+        Assert.Throws<ArgumentNullException>(() => OnnxExporter.ToBytes(new OnnxRnnLm(1), null!));
+    }
+
+    /// <summary>A length above Steps is left to the recurrent node: ONNX Runtime refuses it.</summary>
+    [Fact]
+    public void Lengths_above_steps_are_refused_by_onnx_runtime()
+    {
+        var model = new OnnxBiGruTagger(2);
+        var d = new ModelDriver<float>(model, 1);
+        Assert.ThrowsAny<OnnxRuntimeException>(() => RunOnnx(OnnxExporter.ToBytes(model, LengthsOptions), model, d, new[] { OnnxBiGruTagger.Steps + 1, 1 }));
     }
 
     [Fact]

@@ -12,9 +12,27 @@ Each fixture is one safetensors file (float64) holding
 Many-to-one reads out[-1] (unidirectional) or cat(h_n[-2], h_n[-1]) (bidirectional: the forward direction after the
 last step and the reverse direction after step 0).
 
+The *_lengths fixtures (IVariableLengthModel: Forward(inputs, lengths)) run PyTorch on
+pack_padded_sequence(x, lengths, enforce_sorted=False) and pad_packed_sequence(..., total_length=T), and hold besides
+  * golden.lengths      [B] each lane's number of real steps (as float64), 0 = an unused lane;
+  * golden.final_state  h_n (then c_n for LSTMs) flattened, RnnGen's FinalState layout: every layer's h (forward, then
+                        reverse), each [B, H], then every layer's c; each lane's state after its last real step;
+  * golden.output       0 at padded steps (many-to-many) and for unused lanes;
+  * golden.loss         summed over real output steps (the same per-step terms as above), divided by the number of
+                        lanes with a length above 0 instead of the batch.
+Many-to-one reads PyTorch's h_n per lane: h_n[-1] (unidirectional: after step len-1) or cat(h_n[-2], h_n[-1])
+(bidirectional: forward after step len-1, reverse after step 0, the reverse direction starting at step len-1).
+Padded positions hold garbage that must be ignored: inputs of magnitude ~1e3 (vector inputs; token inputs hold random
+valid ids there), targets of magnitude ~1e3 (value targets; class targets hold random valid ids there).
+PyTorch refuses a length of 0, so an unused lane is not given to PyTorch at all: it runs on the used lanes only, and
+the results are placed back so that an unused lane has output 0, no loss term, no gradient and final state 0 (the
+initial state, which PyTorch's default and RnnGen's fresh model both take as 0).
+
 Run once with Debian's python3-torch (bench/peers/setup.sh installs it):
     /usr/bin/python3 tests/golden/make_golden.py
-The fixtures are committed; CI does not need PyTorch.
+The fixtures are committed; CI does not need PyTorch. A rerun rewrites every fixture, and the gradients of the existing
+ones may then differ in their last bits (about 1e-17; PyTorch 1.13's CPU kernels are not bitwise reproducible from run
+to run): commit only the fixtures a change adds or means to change.
 """
 import json, os, struct
 import torch
@@ -109,3 +127,90 @@ fixture("gru_bi_m2m_vector_sigmoid", "gru", hidden=3, layers=1, steps=4, batch=2
 fixture("lstm2_bi_m2o_embedding_softmax", "lstm", hidden=3, layers=2, steps=5, batch=2, classes=4, head="softmax", vocab=7, embedding=2, bidirectional=True, many_to_one=True)
 fixture("rnn2_relu_m2o_vector_linear", "rnn", hidden=4, layers=2, steps=4, batch=3, classes=2, head="linear", inp=2, many_to_one=True, nonlinearity="relu")
 fixture("gru2_bi_m2m_onehot_softmax", "gru", hidden=3, layers=2, steps=4, batch=2, classes=4, head="softmax", vocab=4, bidirectional=True)
+
+
+def lengths_fixture(name, cell, hidden, layers, steps, lengths, classes, head, inp=0, vocab=0, embedding=0,
+                    bidirectional=False, many_to_one=False):
+    """A fixture of a run with per-lane lengths (see the docstring at the top); lengths[b] = 0 is an unused lane."""
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+    batch = len(lengths)
+    m = Model(cell, inp, hidden, layers, bidirectional, classes, vocab, embedding)
+    lens = torch.tensor(lengths)
+    real = torch.arange(steps).unsqueeze(1) < lens.unsqueeze(0)                 # [T, B]: step t of lane b is real
+    if vocab:
+        x = torch.randint(0, vocab, (steps, batch))                             # padded ids: random, but valid
+    else:
+        x = torch.randn(steps, batch, inp)
+        x = torch.where(real.unsqueeze(-1), x, 1e3 * torch.randn(steps, batch, inp))   # garbage at padded steps
+    used = [b for b in range(batch) if lengths[b] > 0]
+    lanes_used = len(used)
+
+    # PyTorch on the used lanes only (it refuses length 0); the results are scattered back into the full batch.
+    xe = x[:, used]
+    if m.embed:
+        xe = m.embedding(xe)
+    elif m.vocab:
+        xe = F.one_hot(xe, m.vocab).to(torch.float64)
+    packed = pack_padded_sequence(xe, lens[used], enforce_sorted=False)
+    out_packed, state = m.rnn(packed)
+    out, _ = pad_packed_sequence(out_packed, total_length=steps)               # [T, U, dirs*H], 0 at padded steps
+    h_n = state[0] if isinstance(state, tuple) else state                       # [layers*dirs, U, H], per lane
+    if many_to_one:
+        feat = torch.cat([h_n[-2], h_n[-1]], dim=-1) if bidirectional else h_n[-1]
+        z_used = m.head(feat).unsqueeze(0)                                      # [1, U, C]
+        real_out = torch.ones(1, batch, dtype=torch.bool)
+        out_steps = 1
+    else:
+        z_used = m.head(out)                                                    # [T, U, C]
+        real_out = real
+        out_steps = steps
+    real_used = real_out[:, used]                                               # [OT, U]
+
+    if head == "softmax":
+        y = torch.randint(0, classes, (out_steps, batch))                       # padded targets: random, but valid
+        terms = F.cross_entropy(z_used[real_used], y[:, used][real_used], reduction="sum")
+        act = torch.softmax(z_used, dim=-1)
+    elif head == "linear":
+        y = torch.randn(out_steps, batch, classes)
+        y = torch.where(real_out.unsqueeze(-1) & (lens > 0).view(1, -1, 1), y, 1e3 * torch.randn(out_steps, batch, classes))
+        terms = ((z_used[real_used] - y[:, used][real_used]) ** 2).sum()
+        act = z_used
+    else:
+        y = torch.rand(out_steps, batch, classes)
+        y = torch.where(real_out.unsqueeze(-1) & (lens > 0).view(1, -1, 1), y, 1e3 * torch.randn(out_steps, batch, classes))
+        terms = F.binary_cross_entropy_with_logits(z_used[real_used], y[:, used][real_used], reduction="sum")
+        act = torch.sigmoid(z_used)
+    loss = terms / lanes_used
+    loss.backward()
+
+    output = torch.zeros(out_steps, batch, classes)
+    output[:, used] = (act * real_used.unsqueeze(-1)).detach()                  # 0 at padded steps
+    final = [torch.zeros(layers * (2 if bidirectional else 1), batch, hidden)]
+    final[0][:, used] = h_n.detach()
+    if cell == "lstm":
+        c = torch.zeros_like(final[0])
+        c[:, used] = state[1].detach()
+        final.append(c)
+
+    tensors = {k: v for k, v in m.state_dict().items()}
+    tensors["golden.lengths"] = lens.to(torch.float64)
+    tensors["golden.inputs"] = x.to(torch.float64)
+    tensors["golden.targets"] = y.to(torch.float64)
+    tensors["golden.output"] = output
+    tensors["golden.loss"] = loss.reshape(1)
+    tensors["golden.final_state"] = torch.cat([f.reshape(-1) for f in final])
+    for k, p in m.named_parameters():
+        tensors["golden.grad." + k] = p.grad
+    save_safetensors(os.path.join(HERE, name + ".safetensors"), tensors,
+                     {"made_by": "tests/golden/make_golden.py", "torch": torch.__version__})
+    print(name, float(loss), lengths)
+
+
+# Appended after the fixtures above, so their random draws (and bytes) stay as they were.
+lengths_fixture("lstm_m2m_vector_softmax_lengths", "lstm", hidden=4, layers=1, steps=5, lengths=[5, 2, 0], classes=3, head="softmax", inp=3)
+lengths_fixture("gru2_bi_m2o_embedding_softmax_lengths", "gru", hidden=3, layers=2, steps=5, lengths=[3, 5, 0, 1], classes=3, head="softmax", vocab=6, embedding=3, bidirectional=True, many_to_one=True)
+lengths_fixture("rnn_bi_m2m_vector_linear_lengths", "rnn", hidden=4, layers=1, steps=4, lengths=[4, 0, 2], classes=2, head="linear", inp=3, bidirectional=True)
+lengths_fixture("lstm2_bi_m2m_onehot_sigmoid_lengths", "lstm", hidden=3, layers=2, steps=4, lengths=[2, 4, 3], classes=2, head="sigmoid", vocab=5, bidirectional=True)
+lengths_fixture("rnn2_m2o_vector_linear_lengths", "rnn", hidden=4, layers=2, steps=4, lengths=[1, 4, 0], classes=2, head="linear", inp=2, many_to_one=True)
+lengths_fixture("gru_m2m_onehot_softmax_lengths", "gru", hidden=4, layers=1, steps=5, lengths=[3, 0, 5, 1], classes=4, head="softmax", vocab=4)
+lengths_fixture("lstm_bi_m2o_vector_sigmoid_lengths", "lstm", hidden=3, layers=1, steps=4, lengths=[2, 4, 0], classes=2, head="sigmoid", inp=3, bidirectional=True, many_to_one=True)

@@ -106,3 +106,95 @@ public partial class GoldenGru2BiM2MOneHotSoftmaxDouble { }
 [Gru(3, Bidirectional = true)]
 [SoftmaxOutput(4)]
 public partial class GoldenGru2BiM2MOneHotSoftmaxFloat { }
+
+// The models of the *_lengths fixtures (runs with per-lane lengths, IVariableLengthModel), each in double and in float.
+
+[RnnModel(Steps = 5, Batch = 3, Precision = Precision.Double)]
+[VectorInput(3)]
+[Lstm(4)]
+[SoftmaxOutput(3)]
+public partial class GoldenLstmM2MVectorSoftmaxLengthsDouble { }
+
+[RnnModel(Steps = 5, Batch = 3)]
+[VectorInput(3)]
+[Lstm(4)]
+[SoftmaxOutput(3)]
+public partial class GoldenLstmM2MVectorSoftmaxLengthsFloat { }
+
+[RnnModel(Steps = 5, Batch = 4, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[TokenInput(6, Embedding = 3)]
+[Gru(3, Bidirectional = true)]
+[Gru(3, Bidirectional = true)]
+[SoftmaxOutput(3)]
+public partial class GoldenGru2BiM2OEmbeddingSoftmaxLengthsDouble { }
+
+[RnnModel(Steps = 5, Batch = 4, Topology = Topology.ManyToOne)]
+[TokenInput(6, Embedding = 3)]
+[Gru(3, Bidirectional = true)]
+[Gru(3, Bidirectional = true)]
+[SoftmaxOutput(3)]
+public partial class GoldenGru2BiM2OEmbeddingSoftmaxLengthsFloat { }
+
+[RnnModel(Steps = 4, Batch = 3, Precision = Precision.Double)]
+[VectorInput(3)]
+[Rnn(4, Bidirectional = true)]
+[LinearOutput(2)]
+public partial class GoldenRnnBiM2MVectorLinearLengthsDouble { }
+
+[RnnModel(Steps = 4, Batch = 3)]
+[VectorInput(3)]
+[Rnn(4, Bidirectional = true)]
+[LinearOutput(2)]
+public partial class GoldenRnnBiM2MVectorLinearLengthsFloat { }
+
+[RnnModel(Steps = 4, Batch = 3, Precision = Precision.Double)]
+[TokenInput(5)]
+[Lstm(3, Bidirectional = true)]
+[Lstm(3, Bidirectional = true)]
+[SigmoidOutput(2)]
+public partial class GoldenLstm2BiM2MOneHotSigmoidLengthsDouble { }
+
+[RnnModel(Steps = 4, Batch = 3)]
+[TokenInput(5)]
+[Lstm(3, Bidirectional = true)]
+[Lstm(3, Bidirectional = true)]
+[SigmoidOutput(2)]
+public partial class GoldenLstm2BiM2MOneHotSigmoidLengthsFloat { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[VectorInput(2)]
+[Rnn(4)]
+[Rnn(4)]
+[LinearOutput(2)]
+public partial class GoldenRnn2M2OVectorLinearLengthsDouble { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.ManyToOne)]
+[VectorInput(2)]
+[Rnn(4)]
+[Rnn(4)]
+[LinearOutput(2)]
+public partial class GoldenRnn2M2OVectorLinearLengthsFloat { }
+
+[RnnModel(Steps = 5, Batch = 4, Precision = Precision.Double)]
+[TokenInput(4)]
+[Gru(4)]
+[SoftmaxOutput(4)]
+public partial class GoldenGruM2MOneHotSoftmaxLengthsDouble { }
+
+[RnnModel(Steps = 5, Batch = 4)]
+[TokenInput(4)]
+[Gru(4)]
+[SoftmaxOutput(4)]
+public partial class GoldenGruM2MOneHotSoftmaxLengthsFloat { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[VectorInput(3)]
+[Lstm(3, Bidirectional = true)]
+[SigmoidOutput(2)]
+public partial class GoldenLstmBiM2OVectorSigmoidLengthsDouble { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.ManyToOne)]
+[VectorInput(3)]
+[Lstm(3, Bidirectional = true)]
+[SigmoidOutput(2)]
+public partial class GoldenLstmBiM2OVectorSigmoidLengthsFloat { }

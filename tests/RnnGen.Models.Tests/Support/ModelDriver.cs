@@ -95,6 +95,29 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    /// <summary>Forward with <paramref name="lengths"/> as given, whatever <see cref="Lengths"/> holds; the inputs stay as they are.</summary>
+    public void Forward(ReadOnlySpan<int> lengths)
+    {
+        switch (Model)
+        {
+            case IVariableLengthModel<T, int, int> m: m.Forward(Tokens, lengths); break;
+            case IVariableLengthModel<T, int, T> m: m.Forward(Tokens, lengths); break;
+            case IVariableLengthModel<T, T, int> m: m.Forward(Inputs, lengths); break;
+            case IVariableLengthModel<T, T, T> m: m.Forward(Inputs, lengths); break;
+            default: throw new ArgumentException($"{Model.GetType().Name} is not an IVariableLengthModel");
+        }
+    }
+
+    /// <summary>TrainStep with <paramref name="lengths"/> as given, whatever <see cref="Lengths"/> holds.</summary>
+    public T TrainStep(ReadOnlySpan<int> lengths, IOptimizer<T> optimizer, T clipNorm) => Model switch
+    {
+        IVariableLengthModel<T, int, int> m => m.TrainStep(Tokens, ClassTargets, lengths, optimizer, clipNorm),
+        IVariableLengthModel<T, int, T> m => m.TrainStep(Tokens, ValueTargets, lengths, optimizer, clipNorm),
+        IVariableLengthModel<T, T, int> m => m.TrainStep(Inputs, ClassTargets, lengths, optimizer, clipNorm),
+        IVariableLengthModel<T, T, T> m => m.TrainStep(Inputs, ValueTargets, lengths, optimizer, clipNorm),
+        _ => throw new ArgumentException($"{Model.GetType().Name} is not an IVariableLengthModel"),
+    };
+
     public T Loss() => Model is IClassTargetModel<T> c ? c.Loss(ClassTargets) : ((IValueTargetModel<T>)Model).Loss(ValueTargets);
 
     public void Backward()
