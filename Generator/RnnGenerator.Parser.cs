@@ -234,7 +234,7 @@ public sealed partial class RnnGenerator
             {
                 "Steps", "Batch", "InputSize", "OutputSteps", "OutputSize", "ParameterCount", "StateSize", "StartToken", "RnnLayout",
                 "Architecture", "Tensors", "Parameters", "Gradients", "Output", "Generated", "InitialState", "FinalState", "CarryState",
-                "LossStartStep", "Footprint", "ComputeInputGradient", "InputGradient", "StepState", "Threads",
+                "LossStartStep", "Footprint", "ComputeInputGradient", "InputGradient", "StepState", "Threads", "Lengths", "SharedParameters",
             };
 
             /// <summary>
@@ -246,7 +246,7 @@ public sealed partial class RnnGenerator
             {
                 "Forward", "Loss", "Backward", "TrainStep", "ZeroGradients", "Dispose", "Parameter", "Gradient", "CopyStateAfterStep",
                 "Step", "ResetStepState", "Generate", "RnnLayout", "RnnInverseBatch", "RnnFindTensor", "RnnLoadInputs", "RnnLoadTeacher",
-                "RnnForwardCore", "RnnForwardHead", "RnnLossCore", "RnnBackwardCore", "RnnDecode", "RnnSaveState", "RnnEnter",
+                "RnnForwardCore", "RnnForwardHead", "RnnLossCore", "RnnBackwardCore", "RnnDecode", "RnnSaveState", "RnnEnter", "RnnPackTargets",
             };
 
             private static readonly string[] GeneratedMethodPrefixes = { "RnnForward", "RnnBackward", "RnnDecode", "RnnSaveState", "_rnn" };

@@ -342,7 +342,8 @@ internal sealed partial class ModelEmitter
     private void EmitFieldsAndConstructor()
     {
         string buffer = $"global::RnnGen.Memory.AlignedBuffer<{_e}>";
-        _w.Line($"private readonly {buffer} _rnnParameters = new(ParameterCount);");
+        _w.Line($"private readonly {buffer} _rnnParameters; // this model's own, or shared with other models of the same network");
+        _w.Line($"private readonly global::RnnGen.SharedParameters<{_e}> _rnnSharedParameters;");
         _w.Line($"private readonly {buffer} _rnnGradients = new(ParameterCount);");
         _w.Line($"private readonly {buffer} _rnnActivations = new(RnnLayout.ActivationLength);");
         _w.Line($"private readonly {buffer} _rnnScratch = new(RnnLayout.ScratchLength);");
@@ -383,6 +384,8 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name=\"seed\"/>.</summary>");
         using (_w.Block($"public {Identifier(_spec.ClassName)}(ulong seed = 0)"))
         {
+            _w.Line("_rnnParameters = new(ParameterCount);");
+            _w.Line("_rnnSharedParameters = new(_rnnParameters, Architecture);");
             _w.Line("var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);");
             _w.Line("var p = _rnnParameters.Span;");
             // PyTorch's initialization, tensor by tensor in state_dict order (the order the random numbers are drawn in):
@@ -395,12 +398,27 @@ internal sealed partial class ModelEmitter
             }
         }
         _w.Line();
+        _w.Line("/// <summary>");
+        _w.Line("/// Creates a model that computes with <paramref name=\"parameters\"/>, those of another model of the same network declared with other");
+        _w.Line("/// Steps or Batch (for buckets of lengths, another batch size, or replicas); it keeps its own activations, gradients and state.");
+        _w.Line("/// </summary>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">The other model's network is not this one's.</exception>");
+        using (_w.Block($"public {Identifier(_spec.ClassName)}(global::RnnGen.SharedParameters<{_e}> parameters)"))
+        {
+            _w.Line("global::System.ArgumentNullException.ThrowIfNull(parameters);");
+            _w.Line("_rnnParameters = parameters.Attach(Architecture, nameof(parameters));");
+            _w.Line("_rnnSharedParameters = parameters;");
+        }
+        _w.Line();
     }
 
     private void EmitProperties()
     {
         _w.Line("/// <summary>All parameters in one flat buffer, laid out as <see cref=\"Tensors\"/> says.</summary>");
         _w.Line($"public {Span} Parameters => _rnnParameters.Span;");
+        _w.Line();
+        _w.Line("/// <summary>These parameters as a handle that models of the same network with other Steps or Batch can be created over.</summary>");
+        _w.Line($"public global::RnnGen.SharedParameters<{_e}> SharedParameters => _rnnSharedParameters;");
         _w.Line();
         _w.Line("/// <summary>d(Loss)/d(Parameters), same layout; <c>Backward</c> adds into it.</summary>");
         _w.Line($"public {Span} Gradients => _rnnGradients.Span;");

@@ -252,10 +252,7 @@ public static partial class Safetensors
     public static string Describe(ModelArchitecture a)
     {
         ArgumentNullException.ThrowIfNull(a);
-        string input = a.TokenInput ? $"token input of {a.InputSize}{(a.Embedding > 0 ? $", embedding {a.Embedding}" : "")}" : $"vector input of {a.InputSize}";
-        string layers = string.Join(" → ", a.Layers.Select(l =>
-            $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")})"));
-        return FormattableString.Invariant($"{a.Topology}, {input}, {layers}, {a.Output.ToString().ToLowerInvariant()} head of {a.OutputSize}");
+        return a.Network;
     }
 
     /// <summary>Metadata key of the network a checkpoint was saved from: <see cref="ModelArchitecture"/> without the class name, steps, batch or output steps.</summary>

@@ -45,6 +45,9 @@ public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointI
     /// <summary>Sets every gradient to zero.</summary>
     void ZeroGradients();
 
+    /// <summary>The parameters as a handle that models of the same network with other Steps or Batch can be created over.</summary>
+    SharedParameters<T> SharedParameters { get; }
+
     /// <summary>Output of the last forward pass after activation, <c>[OutputSteps, Batch, OutputSize]</c>.</summary>
     ReadOnlySpan<T> Output { get; }
 

@@ -68,4 +68,20 @@ public sealed record ModelArchitecture(
         text.Append(" [").Append(Output).Append("Output(").Append(OutputSize.ToString(CultureInfo.InvariantCulture)).Append(")]");
         return text.ToString();
     }
+
+    /// <summary>
+    /// The network as parameters see it: topology, input, layers and head (e.g. <c>ManyToMany, token input of 128,
+    /// LSTM(256), softmax head of 128</c>), without the class name, steps, batch, output steps or precision, which do not
+    /// change what the parameters mean. Checkpoints record it; models share parameters only when it is equal.
+    /// </summary>
+    public string Network
+    {
+        get
+        {
+            string input = TokenInput ? $"token input of {InputSize}{(Embedding > 0 ? $", embedding {Embedding}" : "")}" : $"vector input of {InputSize}";
+            string layers = string.Join(" → ", Layers.Select(l =>
+                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")})"));
+            return FormattableString.Invariant($"{Topology}, {input}, {layers}, {Output.ToString().ToLowerInvariant()} head of {OutputSize}");
+        }
+    }
 }

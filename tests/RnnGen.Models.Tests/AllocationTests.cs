@@ -70,6 +70,26 @@ public class AllocationTests
         }
     }
 
+    [Fact]
+    public void Passes_with_lengths_allocate_nothing()
+    {
+        // Sorting the lanes, packing the inputs and targets, unpacking the output: all in buffers made once.
+        var classifier = new LengthsTokenClassifier(1);
+        var c = new ModelDriver<float>(classifier, 1).WithLengths(new[] { 12, 3, 0, 7, 1 });
+        var tagger = new LengthsLongTagger(1);
+        var t = new ModelDriver<float>(tagger, 1).WithLengths(new[] { 17, 40, 0, 33, 1, 25 });
+        foreach (ModelDriver<float> d in new[] { c, t })
+        {
+            var adam = new Adam<float>(1e-3f);
+            Assert.Equal(0, Allocated(d.Forward));
+            Assert.Equal(0, Allocated(() => d.Loss()));
+            Assert.Equal(0, Allocated(d.ForwardBackward));
+            Assert.Equal(0, Allocated(() => d.TrainStep(adam, 5f)));
+        }
+        var sgd = new Sgd<float>(0.01f);
+        Assert.Equal(0, Allocated(() => classifier.TrainStep(c.Tokens, c.ClassTargets, c.Lengths, sgd)));
+    }
+
     public static TheoryData<string> DecodingModels => new() { "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq" };
 
     [Theory]

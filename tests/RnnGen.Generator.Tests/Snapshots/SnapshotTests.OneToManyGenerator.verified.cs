@@ -98,7 +98,8 @@ namespace Demo
             new("head.bias", new[] { 5 }, RnnLayout.HeadBias),
         };
 
-        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnParameters = new(ParameterCount);
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnParameters; // this model's own, or shared with other models of the same network
+        private readonly global::RnnGen.SharedParameters<float> _rnnSharedParameters;
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnGradients = new(ParameterCount);
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnActivations = new(RnnLayout.ActivationLength);
         private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnScratch = new(RnnLayout.ScratchLength);
@@ -120,6 +121,8 @@ namespace Demo
         /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
         public Generator(ulong seed = 0)
         {
+            _rnnParameters = new(ParameterCount);
+            _rnnSharedParameters = new(_rnnParameters, Architecture);
             var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
             var p = _rnnParameters.Span;
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 45), 1.0 / global::System.Math.Sqrt(3), random); // rnn.weight_ih_l0: U(−1/√k, 1/√k), k = 3
@@ -130,8 +133,23 @@ namespace Demo
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 5), 1.0 / global::System.Math.Sqrt(3), random); // head.bias: U(−1/√k, 1/√k), k = 3
         }
 
+        /// <summary>
+        /// Creates a model that computes with <paramref name="parameters"/>, those of another model of the same network declared with other
+        /// Steps or Batch (for buckets of lengths, another batch size, or replicas); it keeps its own activations, gradients and state.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The other model's network is not this one's.</exception>
+        public Generator(global::RnnGen.SharedParameters<float> parameters)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(parameters);
+            _rnnParameters = parameters.Attach(Architecture, nameof(parameters));
+            _rnnSharedParameters = parameters;
+        }
+
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
         public global::System.Span<float> Parameters => _rnnParameters.Span;
+
+        /// <summary>These parameters as a handle that models of the same network with other Steps or Batch can be created over.</summary>
+        public global::RnnGen.SharedParameters<float> SharedParameters => _rnnSharedParameters;
 
         /// <summary>d(Loss)/d(Parameters), same layout; <c>Backward</c> adds into it.</summary>
         public global::System.Span<float> Gradients => _rnnGradients.Span;
@@ -633,6 +651,21 @@ namespace Demo
             try
             {
                 _rnnInitialState.Span.CopyTo(_rnnStepState.Span);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>Restarts single-step inference of one lane from its row of <see cref="InitialState"/>; the other lanes go on (one stream per lane).</summary>
+        public void ResetStepState(int lane)
+        {
+            RnnEnter();
+            try
+            {
+                if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                _rnnInitialState.Span.Slice(RnnLayout.StateHL0 + lane * 3, 3).CopyTo(_rnnStepState.Span.Slice(RnnLayout.StateHL0 + lane * 3, 3));
             }
             finally
             {
