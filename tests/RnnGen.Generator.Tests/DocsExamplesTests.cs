@@ -72,6 +72,15 @@ public sealed class DocsExamplesTests(ITestOutputHelper output)
 
         var second = new MarkdownSnippet("docs/x.md", 10, "csharp", false, "var a = 1;\nUndefined();\n", null, [], "", 0);
         Assert.StartsWith("docs/x.md:11: error CS0103", Assert.Single(Compile(second, [second])), StringComparison.Ordinal);
+
+        // A declaration the generator refuses: its RNNG error names the Markdown line of the attribute argument.
+        var model = new MarkdownSnippet("README.md", 50, "csharp", false,
+            "using RnnGen;\n\n[RnnModel(Steps = 0)]\n[TokenInput(8)]\n[Lstm(4)]\n[SoftmaxOutput(8)]\npublic partial class Broken { }\n", null, [], "", 0);
+        Assert.Contains(Compile(model, [model]), p => p.StartsWith("README.md:52: error RNNG", StringComparison.Ordinal));
+
+        // An error in the directive's given code names the directive's line.
+        var given = new MarkdownSnippet("README.md", 20, "csharp", false, "Console.WriteLine(x);\n", null, [], "int x = \"text\";\n", 18);
+        Assert.StartsWith("README.md:18: error CS0029", Assert.Single(Compile(given, [given])), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -140,14 +149,19 @@ public sealed class DocsExamplesTests(ITestOutputHelper output)
         GeneratorRun run = GeneratorHarness.Run(compilation);
         return run.AllDiagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error)
-            .Select(d => Describe(d, snippet))
+            .Select(d => Describe(d, snippet, compilation))
             .Distinct(StringComparer.Ordinal)
             .ToList();
     }
 
-    private static string Describe(Diagnostic d, MarkdownSnippet snippet)
+    private static string Describe(Diagnostic d, MarkdownSnippet snippet, Compilation compilation)
     {
         FileLinePositionSpan mapped = d.Location.GetMappedLineSpan();
+        // The generator's diagnostics carry a path and a span but no tree (Model/DiagnosticInfo.cs): map them through
+        // the tree of that path, so an RNNG error also names the Markdown line.
+        if (!mapped.HasMappedPath && d.Location.Kind == LocationKind.ExternalFile
+            && compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == d.Location.GetLineSpan().Path) is { } tree)
+            mapped = tree.GetMappedLineSpan(d.Location.SourceSpan);
         string where = mapped.HasMappedPath
             ? string.Create(CultureInfo.InvariantCulture, $"{mapped.Path}:{mapped.StartLinePosition.Line + 1}")
             : $"{snippet.Where} (in the code the directive or the generator adds: {Path.GetFileName(d.Location.GetLineSpan().Path)})";
