@@ -247,8 +247,8 @@ internal sealed partial class ModelEmitter
         if (!packed || cell.ForwardReadsParameters) _w.Line("var p = _rnnParameters.Span;");
         _w.Line("var a = _rnnActivations.Span;");
         if (!packed) _w.Line($"var wHh = {Whole("p", dir.WeightHh)};");
-        _w.Line($"var h = {Whole("a", layer.Outputs)}; // h_t, [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
-        if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step");
+        _w.Line($"var h = {Whole("a", layer.Outputs)}; // h_t, [{layer.Stack.RowsName}, {layer.OutWidth}]");
+        if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step{(_plan.HasLengths ? " (lanes sorted)" : "")}");
         cell.EmitForwardLocals(this, layer, dir, readsInitial);
         foreach (string equation in cell.ForwardEquations) _w.Line("// " + equation);
     }

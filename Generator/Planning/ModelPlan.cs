@@ -100,22 +100,22 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         {
             if (stack.Input.Kind != StackInputKind.OneHot)
                 stack.Input.X = Activation(stack.Name + "InputX", stack.Rows * stack.Input.Width,
-                    $"x: {(stack.Input.IsFeedback && IsEncoderDecoder ? "decoder inputs" : "inputs")} (or their embeddings), [{stack.StepsName}, Batch, {stack.Input.Width}]");
+                    $"x: {(stack.Input.IsFeedback && IsEncoderDecoder ? "decoder inputs" : "inputs")} (or their embeddings), [{stack.RowsName}, {stack.Input.Width}]");
             foreach (LayerPlan layer in stack.Layers)
             {
                 string s = stack.Name;
                 layer.Outputs = Activation(s + "HiddenL" + layer.Index, stack.Rows * layer.OutWidth,
-                    $"h: outputs of {stack.Describe}layer {layer.Index}, [{stack.StepsName}, Batch, {layer.OutWidth}]" + (layer.Directions == 2 ? " = [forward ; reverse]" : ""));
+                    $"h: outputs of {stack.Describe}layer {layer.Index}, [{stack.RowsName}, {layer.OutWidth}]" + (layer.Directions == 2 ? " = [forward ; reverse]" : ""));
                 foreach (DirectionPlan dir in layer.Direction)
                 {
                     if (layer.Cell != CellType.Rnn)
                         dir.Gates = Activation("Gates" + dir.ConstSuffix, stack.Rows * layer.GateWidth,
-                            $"gate activations of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.StepsName}, Batch, {layer.GateWidth}] ({(layer.Cell == CellType.Lstm ? "i, f, g, o" : "r, z, n")}); backward overwrites them with their gradients");
+                            $"gate activations of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.GateWidth}] ({(layer.Cell == CellType.Lstm ? "i, f, g, o" : "r, z, n")}); backward overwrites them with their gradients");
                     if (layer.Cell == CellType.Lstm)
-                        dir.Cell = Activation("Cell" + dir.ConstSuffix, stack.Rows * layer.Hidden, $"c: cell states of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.StepsName}, Batch, {layer.Hidden}]");
+                        dir.Cell = Activation("Cell" + dir.ConstSuffix, stack.Rows * layer.Hidden, $"c: cell states of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.Hidden}]");
                     if (layer.Cell == CellType.Gru)
                         dir.RecurrentN = Activation("RecurrentN" + dir.ConstSuffix, stack.Rows * layer.Hidden,
-                            $"h_(t-1)·W_hnᵀ + b_hn of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.StepsName}, Batch, {layer.Hidden}] (backward needs it for dr)");
+                            $"h_(t-1)·W_hnᵀ + b_hn of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.Hidden}] (backward needs it for dr)");
                 }
             }
         }
@@ -180,10 +180,10 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             LayerPlan layer = order[i];
             Region area = i % 2 == 0 ? areaB : areaA, below = i % 2 == 0 ? areaA : areaB;
             layer.HiddenGradient = Alias("Dh" + layer.Id, area, layer.Stack.Rows * layer.OutWidth,
-                $"dL/dh of {layer.Stack.Describe}layer {layer.Index}, [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
+                $"dL/dh of {layer.Stack.Describe}layer {layer.Index}, [{layer.Stack.RowsName}, {layer.OutWidth}]");
             if (layer.WritesInputGradient)
                 layer.InputGradient = layer.Index > 0 ? null : Alias("Dx" + layer.Stack.Name, below, layer.Stack.Rows * layer.InWidth,
-                    $"dL/dx of the {(layer.Stack.Role == StackRole.Model ? "model" : layer.Stack.Describe.Trim())}'s inputs, [{layer.Stack.StepsName}, Batch, {layer.InWidth}]");
+                    $"dL/dx of the {(layer.Stack.Role == StackRole.Model ? "model" : layer.Stack.Describe.Trim())}'s inputs, [{layer.Stack.RowsName}, {layer.InWidth}]");
         }
         long maxLstm = AllLayers.Where(l => l.Cell == CellType.Lstm).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         long maxGru = AllLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
@@ -420,6 +420,9 @@ internal sealed class StackPlan
 
     public string Describe => Name.Length == 0 ? "" : Name.ToLowerInvariant() + " ";
     public string StepsName => Role == StackRole.Decoder || Model.IsOneToMany ? "OutputSteps" : "Steps";
+
+    /// <summary>The leading dimensions of the stack's per-step activations, as comments name them: padded, or packed rows (one per real step of each lane).</summary>
+    public string RowsName => Model.HasLengths ? "Σ lengths (packed)" : StepsName + ", Batch";
 }
 
 /// <summary>What a stack of layers is in the model.</summary>

@@ -97,3 +97,42 @@ public class SharedParametersTests
         Assert.Throws<ArgumentNullException>(() => new LongBucket((SharedParameters<float>)null!));
     }
 }
+
+/// <summary>The batcher, the buckets and the shared parameters together: the way variable-length data is trained.</summary>
+public class BucketTrainingTests
+{
+    [Fact]
+    public void Buckets_over_shared_parameters_learn_from_batches_of_the_batcher()
+    {
+        // Sequences of 1–16 tokens; the class is the first token mod 3, which a many-to-one model must carry to the end.
+        var random = new Xoshiro256StarStar(8);
+        var inputs = new List<int[]>();
+        var targets = new List<int[]>();
+        for (int i = 0; i < 96; i++)
+        {
+            var sequence = new int[1 + random.NextInt(16)];
+            for (int t = 0; t < sequence.Length; t++) sequence[t] = random.NextInt(7);
+            inputs.Add(sequence);
+            targets.Add(new[] { sequence[0] % 3 });
+        }
+        var shortBucket = new ShortBucket(seed: 2);
+        var longBucket = new LongBucket(shortBucket.SharedParameters);
+        IVariableLengthModel<float, int, int>[] models = { shortBucket, longBucket };
+        var batcher = new RnnGen.Training.SequenceBatcher<int, int>(inputs, targets, inputSize: 1, targetSize: 1, Topology.ManyToOne,
+            bucketSteps: new[] { 8, 16 }, batch: 4, seed: 3);
+        var adam = new Adam<float>(2e-2f);
+        float firstEpoch = 0, lastEpoch = 0;
+        for (int epoch = 0; epoch < 25; epoch++)
+        {
+            float sum = 0;
+            foreach (var batch in batcher.NextEpoch())
+            {
+                Assert.Equal(batch.Steps, models[batch.Bucket].Steps);
+                sum += models[batch.Bucket].TrainStep(batch.Inputs, batch.Targets, batch.Lengths, adam, 5f);
+            }
+            if (epoch == 0) firstEpoch = sum;
+            lastEpoch = sum;
+        }
+        Assert.True(lastEpoch < firstEpoch / 3, $"loss per epoch went from {firstEpoch} to {lastEpoch}");
+    }
+}

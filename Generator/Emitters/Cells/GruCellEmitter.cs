@@ -51,16 +51,16 @@ internal sealed class GruCellEmitter : CellEmitter
     public override void EmitForwardLocals(ModelEmitter e, LayerPlan layer, DirectionPlan dir, bool readsInitial)
     {
         long hd = layer.Hidden;
-        e.W.Line($"var gates = {Whole("a", dir.Gates!)}; // [{layer.Stack.StepsName}, Batch, 3·{hd}]");
-        e.W.Line($"var hn = {Whole("a", dir.RecurrentN!)}; // h_(t-1)·W_hnᵀ + b_hn, [{layer.Stack.StepsName}, Batch, {hd}]");
+        e.W.Line($"var gates = {Whole("a", dir.Gates!)}; // [{layer.Stack.RowsName}, 3·{hd}]");
+        e.W.Line($"var hn = {Whole("a", dir.RecurrentN!)}; // h_(t-1)·W_hnᵀ + b_hn, [{layer.Stack.RowsName}, {hd}]");
         e.W.Line($"var gh = {Slice("_rnnScratch.Span", C(e.Plan.GruRecurrent!), e.B * 3 * hd)}; // h_(t-1)·W_hhᵀ of the current step");
         e.W.Line($"var bHn = {Slice("p", $"{C(dir.BiasHh)} + {N(2 * hd)}", hd)};");
     }
 
     public override void EmitBackwardLocals(ModelEmitter e, LayerPlan layer, DirectionPlan dir, bool readsInitial)
     {
-        e.W.Line($"var gates = {Whole("a", dir.Gates!)}; // [{layer.Stack.StepsName}, Batch, 3·{layer.Hidden}]");
-        e.W.Line($"var hn = {Whole("a", dir.RecurrentN!)}; // [{layer.Stack.StepsName}, Batch, {layer.Hidden}]");
+        e.W.Line($"var gates = {Whole("a", dir.Gates!)}; // [{layer.Stack.RowsName}, 3·{layer.Hidden}]");
+        e.W.Line($"var hn = {Whole("a", dir.RecurrentN!)}; // [{layer.Stack.RowsName}, {layer.Hidden}]");
     }
 
     public override void EmitForwardStep(ModelEmitter e, LayerPlan layer, StepSpans s)

@@ -26,8 +26,8 @@ internal sealed class LstmCellEmitter : CellEmitter
 
     public override void EmitForwardLocals(ModelEmitter e, LayerPlan layer, DirectionPlan dir, bool readsInitial)
     {
-        e.W.Line($"var gates = {Whole("a", dir.Gates!)}; // [{layer.Stack.StepsName}, Batch, 4·{layer.Hidden}]");
-        e.W.Line($"var c = {Whole("a", dir.Cell!)}; // c_t, [{layer.Stack.StepsName}, Batch, {layer.Hidden}]");
+        e.W.Line($"var gates = {Whole("a", dir.Gates!)}; // [{layer.Stack.RowsName}, 4·{layer.Hidden}]");
+        e.W.Line($"var c = {Whole("a", dir.Cell!)}; // c_t, [{layer.Stack.RowsName}, {layer.Hidden}]");
         if (readsInitial) e.W.Line($"var c0 = {e.InitialC(layer, dir)}; // c before step 0");
     }
 

@@ -58,12 +58,12 @@ namespace Demo
             public const int HeadBias = 146; // head.bias [4]
 
             // Activations that backward reads, written by the last forward pass.
-            public const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 3]
-            public const int HiddenL0 = 18; // h: outputs of layer 0, [Steps, Batch, 4] = [forward ; reverse]
-            public const int GatesL0 = 42; // gate activations of layer 0, [Steps, Batch, 8] (i, f, g, o); backward overwrites them with their gradients
-            public const int CellL0 = 90; // c: cell states of layer 0, [Steps, Batch, 2]
-            public const int GatesL0Reverse = 102; // gate activations of layer 0 (reverse), [Steps, Batch, 8] (i, f, g, o); backward overwrites them with their gradients
-            public const int CellL0Reverse = 150; // c: cell states of layer 0 (reverse), [Steps, Batch, 2]
+            public const int InputX = 0; // x: inputs (or their embeddings), [Σ lengths (packed), 3]
+            public const int HiddenL0 = 18; // h: outputs of layer 0, [Σ lengths (packed), 4] = [forward ; reverse]
+            public const int GatesL0 = 42; // gate activations of layer 0, [Σ lengths (packed), 8] (i, f, g, o); backward overwrites them with their gradients
+            public const int CellL0 = 90; // c: cell states of layer 0, [Σ lengths (packed), 2]
+            public const int GatesL0Reverse = 102; // gate activations of layer 0 (reverse), [Σ lengths (packed), 8] (i, f, g, o); backward overwrites them with their gradients
+            public const int CellL0Reverse = 150; // c: cell states of layer 0 (reverse), [Σ lengths (packed), 2]
             public const int SortedInitialState = 162; // InitialState with its lanes in the packed order (longest first), [StateSize]
             public const int OutputValues = 178; // the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, 4]
             public const int LogSumExp = 202; // log Σ exp(z) per output row, for an exact cross-entropy
@@ -79,8 +79,8 @@ namespace Demo
             public const int ScratchLength = 80;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 4]
-            public const int DhL0 = GradientsB; // dL/dh of layer 0, [Steps, Batch, 4]
-            public const int Dx = GradientsA; // dL/dx of the model's inputs, [Steps, Batch, 3]
+            public const int DhL0 = GradientsB; // dL/dh of layer 0, [Σ lengths (packed), 4]
+            public const int Dx = GradientsA; // dL/dx of the model's inputs, [Σ lengths (packed), 3]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
             public const int StateHL0 = 0; // h of layer 0, [Batch, 2]
@@ -512,10 +512,10 @@ namespace Demo
         private void RnnForwardL0Steps0To2()
         {
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 4); // h before the first step
-            var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·2]
-            var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 2]
+            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Σ lengths (packed), 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 4); // h before the first step (lanes sorted)
+            var gates = a.Slice(RnnLayout.GatesL0, 48); // [Σ lengths (packed), 4·2]
+            var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Σ lengths (packed), 2]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 4); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
@@ -544,10 +544,10 @@ namespace Demo
         private void RnnForwardL0ReverseSteps2To0()
         {
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 4); // h before the first step
-            var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Steps, Batch, 4·2]
-            var c = a.Slice(RnnLayout.CellL0Reverse, 12); // c_t, [Steps, Batch, 2]
+            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Σ lengths (packed), 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 4); // h before the first step (lanes sorted)
+            var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Σ lengths (packed), 4·2]
+            var c = a.Slice(RnnLayout.CellL0Reverse, 12); // c_t, [Σ lengths (packed), 2]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0Reverse, 4); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
@@ -727,8 +727,8 @@ namespace Demo
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t in packed rows, [Σ lengths, 4]
             var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t in packed rows, [Σ lengths, 4]
             var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 4); // h before the first step (lanes sorted)
-            var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·2]
-            var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 2]
+            var gates = a.Slice(RnnLayout.GatesL0, 48); // [Σ lengths (packed), 4·2]
+            var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Σ lengths (packed), 2]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 4); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 4); // dL/dc, carried from step t + 1 to step t
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
@@ -767,8 +767,8 @@ namespace Demo
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t in packed rows, [Σ lengths, 4]
             var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t in packed rows, [Σ lengths, 4]
             var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 4); // h before the first step (lanes sorted)
-            var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Steps, Batch, 4·2]
-            var c = a.Slice(RnnLayout.CellL0Reverse, 12); // c_t, [Steps, Batch, 2]
+            var gates = a.Slice(RnnLayout.GatesL0Reverse, 48); // [Σ lengths (packed), 4·2]
+            var c = a.Slice(RnnLayout.CellL0Reverse, 12); // c_t, [Σ lengths (packed), 2]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0Reverse, 4); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 4); // dL/dc, carried from step t + 1 to step t
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)

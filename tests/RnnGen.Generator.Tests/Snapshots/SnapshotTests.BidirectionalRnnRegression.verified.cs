@@ -28,8 +28,8 @@
         private void RnnForwardL0ReverseSteps2To0()
         {
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.HiddenL0, 36); // h_t, [Steps, Batch, 6]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 6); // h before the first step
+            var h = a.Slice(RnnLayout.HiddenL0, 36); // h_t, [Σ lengths (packed), 6]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 6); // h before the first step (lanes sorted)
             // h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
             var start = _rnnLanes.Start; // start[t]: the packed row where step t begins

@@ -61,12 +61,12 @@ namespace Demo
             public const int HeadBias = 299; // head.bias [5]
 
             // Activations that backward reads, written by the last forward pass.
-            public const int HiddenL0 = 0; // h: outputs of layer 0, [Steps, Batch, 4]
-            public const int GatesL0 = 24; // gate activations of layer 0, [Steps, Batch, 16] (i, f, g, o); backward overwrites them with their gradients
-            public const int CellL0 = 120; // c: cell states of layer 0, [Steps, Batch, 4]
-            public const int HiddenL1 = 144; // h: outputs of layer 1, [Steps, Batch, 3]
-            public const int GatesL1 = 162; // gate activations of layer 1, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
-            public const int CellL1 = 234; // c: cell states of layer 1, [Steps, Batch, 3]
+            public const int HiddenL0 = 0; // h: outputs of layer 0, [Σ lengths (packed), 4]
+            public const int GatesL0 = 24; // gate activations of layer 0, [Σ lengths (packed), 16] (i, f, g, o); backward overwrites them with their gradients
+            public const int CellL0 = 120; // c: cell states of layer 0, [Σ lengths (packed), 4]
+            public const int HiddenL1 = 144; // h: outputs of layer 1, [Σ lengths (packed), 3]
+            public const int GatesL1 = 162; // gate activations of layer 1, [Σ lengths (packed), 12] (i, f, g, o); backward overwrites them with their gradients
+            public const int CellL1 = 234; // c: cell states of layer 1, [Σ lengths (packed), 3]
             public const int SortedInitialState = 252; // InitialState with its lanes in the packed order (longest first), [StateSize]
             public const int OutputValues = 280; // the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, 5]
             public const int LogSumExp = 310; // log Σ exp(z) per output row, for an exact cross-entropy
@@ -86,8 +86,8 @@ namespace Demo
             public const int ScratchLength = 215;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 5]
-            public const int DhL1 = GradientsB; // dL/dh of layer 1, [Steps, Batch, 3]
-            public const int DhL0 = GradientsA; // dL/dh of layer 0, [Steps, Batch, 4]
+            public const int DhL1 = GradientsB; // dL/dh of layer 1, [Σ lengths (packed), 3]
+            public const int DhL0 = GradientsA; // dL/dh of layer 0, [Σ lengths (packed), 4]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
             public const int StateHL0 = 0; // h of layer 0, [Batch, 4]
@@ -516,10 +516,10 @@ namespace Demo
         private void RnnForwardL0Steps0To2()
         {
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8); // h before the first step
-            var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
-            var c = a.Slice(RnnLayout.CellL0, 24); // c_t, [Steps, Batch, 4]
+            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Σ lengths (packed), 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8); // h before the first step (lanes sorted)
+            var gates = a.Slice(RnnLayout.GatesL0, 96); // [Σ lengths (packed), 4·4]
+            var c = a.Slice(RnnLayout.CellL0, 24); // c_t, [Σ lengths (packed), 4]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 8); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
@@ -565,10 +565,10 @@ namespace Demo
         private void RnnForwardL1Steps0To2()
         {
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.HiddenL1, 18); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL1, 6); // h before the first step
-            var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
-            var c = a.Slice(RnnLayout.CellL1, 18); // c_t, [Steps, Batch, 3]
+            var h = a.Slice(RnnLayout.HiddenL1, 18); // h_t, [Σ lengths (packed), 3]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL1, 6); // h before the first step (lanes sorted)
+            var gates = a.Slice(RnnLayout.GatesL1, 72); // [Σ lengths (packed), 4·3]
+            var c = a.Slice(RnnLayout.CellL1, 18); // c_t, [Σ lengths (packed), 3]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL1, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
@@ -707,8 +707,8 @@ namespace Demo
             var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t in packed rows, [Σ lengths, 4]
             var dh = s.Slice(RnnLayout.DhL0, 24); // dL/dh_t in packed rows, [Σ lengths, 4]
             var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8); // h before the first step (lanes sorted)
-            var gates = a.Slice(RnnLayout.GatesL0, 96); // [Steps, Batch, 4·4]
-            var c = a.Slice(RnnLayout.CellL0, 24); // c_t, [Steps, Batch, 4]
+            var gates = a.Slice(RnnLayout.GatesL0, 96); // [Σ lengths (packed), 4·4]
+            var c = a.Slice(RnnLayout.CellL0, 24); // c_t, [Σ lengths (packed), 4]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 8); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 8); // dL/dc, carried from step t + 1 to step t
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
@@ -783,8 +783,8 @@ namespace Demo
             var h = a.Slice(RnnLayout.HiddenL1, 18); // h_t in packed rows, [Σ lengths, 3]
             var dh = s.Slice(RnnLayout.DhL1, 18); // dL/dh_t in packed rows, [Σ lengths, 3]
             var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL1, 6); // h before the first step (lanes sorted)
-            var gates = a.Slice(RnnLayout.GatesL1, 72); // [Steps, Batch, 4·3]
-            var c = a.Slice(RnnLayout.CellL1, 18); // c_t, [Steps, Batch, 3]
+            var gates = a.Slice(RnnLayout.GatesL1, 72); // [Σ lengths (packed), 4·3]
+            var c = a.Slice(RnnLayout.CellL1, 18); // c_t, [Σ lengths (packed), 3]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL1, 6); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 6); // dL/dc, carried from step t + 1 to step t
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)

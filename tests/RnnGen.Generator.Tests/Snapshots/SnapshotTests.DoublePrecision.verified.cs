@@ -8,10 +8,10 @@
         private void RnnForwardL0Steps0To1()
         {
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.HiddenL0, 12); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 6); // h before the first step
-            var gates = a.Slice(RnnLayout.GatesL0, 48); // [Steps, Batch, 4·3]
-            var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Steps, Batch, 3]
+            var h = a.Slice(RnnLayout.HiddenL0, 12); // h_t, [Σ lengths (packed), 3]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 6); // h before the first step (lanes sorted)
+            var gates = a.Slice(RnnLayout.GatesL0, 48); // [Σ lengths (packed), 4·3]
+            var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [Σ lengths (packed), 3]
             var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL0, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)

@@ -54,10 +54,10 @@ namespace Demo.Sentiment
             public const int HeadBias = 134; // head.bias [2]
 
             // Activations that backward reads, written by the last forward pass.
-            public const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 3]
-            public const int HiddenL0 = 36; // h: outputs of layer 0, [Steps, Batch, 4]
-            public const int GatesL0 = 84; // gate activations of layer 0, [Steps, Batch, 12] (r, z, n); backward overwrites them with their gradients
-            public const int RecurrentNL0 = 228; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Steps, Batch, 4] (backward needs it for dr)
+            public const int InputX = 0; // x: inputs (or their embeddings), [Σ lengths (packed), 3]
+            public const int HiddenL0 = 36; // h: outputs of layer 0, [Σ lengths (packed), 4]
+            public const int GatesL0 = 84; // gate activations of layer 0, [Σ lengths (packed), 12] (r, z, n); backward overwrites them with their gradients
+            public const int RecurrentNL0 = 228; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Σ lengths (packed), 4] (backward needs it for dr)
             public const int SortedInitialState = 276; // InitialState with its lanes in the packed order (longest first), [StateSize]
             public const int HeadInput = 288; // h of the top layer at each lane's last step, what the head reads
             public const int OutputValues = 300; // the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, 2]
@@ -77,8 +77,8 @@ namespace Demo.Sentiment
             public const int ScratchLength = 215;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 2]
-            public const int DhL0 = GradientsB; // dL/dh of layer 0, [Steps, Batch, 4]
-            public const int Dx = GradientsA; // dL/dx of the model's inputs, [Steps, Batch, 3]
+            public const int DhL0 = GradientsB; // dL/dh of layer 0, [Σ lengths (packed), 4]
+            public const int Dx = GradientsA; // dL/dx of the model's inputs, [Σ lengths (packed), 3]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
             public const int StateHL0 = 0; // h of layer 0, [Batch, 4]
@@ -491,10 +491,10 @@ namespace Demo.Sentiment
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.HiddenL0, 48); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 12); // h before the first step
-            var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
-            var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // h_(t-1)·W_hnᵀ + b_hn, [Steps, Batch, 4]
+            var h = a.Slice(RnnLayout.HiddenL0, 48); // h_t, [Σ lengths (packed), 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 12); // h before the first step (lanes sorted)
+            var gates = a.Slice(RnnLayout.GatesL0, 144); // [Σ lengths (packed), 3·4]
+            var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // h_(t-1)·W_hnᵀ + b_hn, [Σ lengths (packed), 4]
             var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 36); // h_(t-1)·W_hhᵀ of the current step
             var bHn = p.Slice(RnnLayout.BiasHhL0 + 8, 4);
             // r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)
@@ -641,8 +641,8 @@ namespace Demo.Sentiment
             var h = a.Slice(RnnLayout.HiddenL0, 48); // h_t in packed rows, [Σ lengths, 4]
             var dh = s.Slice(RnnLayout.DhL0, 48); // dL/dh_t in packed rows, [Σ lengths, 4]
             var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 12); // h before the first step (lanes sorted)
-            var gates = a.Slice(RnnLayout.GatesL0, 144); // [Steps, Batch, 3·4]
-            var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // [Steps, Batch, 4]
+            var gates = a.Slice(RnnLayout.GatesL0, 144); // [Σ lengths (packed), 3·4]
+            var hn = a.Slice(RnnLayout.RecurrentNL0, 48); // [Σ lengths (packed), 4]
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
             var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
             int n;

@@ -20,14 +20,14 @@
             public const int HeadBias = 189; // head.bias [4]
 
             // Activations that backward reads, written by the last forward pass.
-            public const int InputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 2]
-            public const int HiddenL0 = 8; // h: outputs of layer 0, [Steps, Batch, 3]
-            public const int GatesL0 = 20; // gate activations of layer 0, [Steps, Batch, 9] (r, z, n); backward overwrites them with their gradients
-            public const int RecurrentNL0 = 56; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Steps, Batch, 3] (backward needs it for dr)
-            public const int HiddenL1 = 68; // h: outputs of layer 1, [Steps, Batch, 3]
-            public const int GatesL1 = 80; // gate activations of layer 1, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
-            public const int CellL1 = 128; // c: cell states of layer 1, [Steps, Batch, 3]
-            public const int HiddenL2 = 140; // h: outputs of layer 2, [Steps, Batch, 2]
+            public const int InputX = 0; // x: inputs (or their embeddings), [Σ lengths (packed), 2]
+            public const int HiddenL0 = 8; // h: outputs of layer 0, [Σ lengths (packed), 3]
+            public const int GatesL0 = 20; // gate activations of layer 0, [Σ lengths (packed), 9] (r, z, n); backward overwrites them with their gradients
+            public const int RecurrentNL0 = 56; // h_(t-1)·W_hnᵀ + b_hn of layer 0, [Σ lengths (packed), 3] (backward needs it for dr)
+            public const int HiddenL1 = 68; // h: outputs of layer 1, [Σ lengths (packed), 3]
+            public const int GatesL1 = 80; // gate activations of layer 1, [Σ lengths (packed), 12] (i, f, g, o); backward overwrites them with their gradients
+            public const int CellL1 = 128; // c: cell states of layer 1, [Σ lengths (packed), 3]
+            public const int HiddenL2 = 140; // h: outputs of layer 2, [Σ lengths (packed), 2]
             public const int SortedInitialState = 148; // InitialState with its lanes in the packed order (longest first), [StateSize]
             public const int OutputValues = 170; // the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, 4]
             public const int LogSumExp = 186; // log Σ exp(z) per output row, for an exact cross-entropy
@@ -49,10 +49,10 @@
             public const int ScratchLength = 120;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 4]
-            public const int DhL2 = GradientsB; // dL/dh of layer 2, [Steps, Batch, 2]
-            public const int DhL1 = GradientsA; // dL/dh of layer 1, [Steps, Batch, 3]
-            public const int DhL0 = GradientsB; // dL/dh of layer 0, [Steps, Batch, 3]
-            public const int Dx = GradientsA; // dL/dx of the model's inputs, [Steps, Batch, 2]
+            public const int DhL2 = GradientsB; // dL/dh of layer 2, [Σ lengths (packed), 2]
+            public const int DhL1 = GradientsA; // dL/dh of layer 1, [Σ lengths (packed), 3]
+            public const int DhL0 = GradientsB; // dL/dh of layer 0, [Σ lengths (packed), 3]
+            public const int Dx = GradientsA; // dL/dx of the model's inputs, [Σ lengths (packed), 2]
 
             // Recurrent state (InitialState, FinalState): every h, then every c.
             public const int StateHL0 = 0; // h of layer 0, [Batch, 3]

@@ -32,7 +32,7 @@
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.WeightHhL0, 4);
-            var h = a.Slice(RnnLayout.HiddenL0, 280); // h_t, [Steps, Batch, 4]
+            var h = a.Slice(RnnLayout.HiddenL0, 280); // h_t, [Σ lengths (packed), 4]
             // h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
             var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
@@ -125,8 +125,8 @@
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var wHh = p.Slice(RnnLayout.WeightHhL0Reverse, 4);
-            var h = a.Slice(RnnLayout.HiddenL0, 280); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 2); // h before the first step
+            var h = a.Slice(RnnLayout.HiddenL0, 280); // h_t, [Σ lengths (packed), 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0Reverse, 2); // h before the first step (lanes sorted)
             // h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
             var start = _rnnLanes.Start; // start[t]: the packed row where step t begins

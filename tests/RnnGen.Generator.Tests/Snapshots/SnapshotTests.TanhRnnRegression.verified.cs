@@ -20,8 +20,8 @@
         private void RnnForwardL0Steps0To2()
         {
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Steps, Batch, 4]
-            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8); // h before the first step
+            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [Σ lengths (packed), 4]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHL0, 8); // h before the first step (lanes sorted)
             // h_t = tanh(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
             var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
             var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
