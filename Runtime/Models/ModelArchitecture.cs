@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace RnnGen;
 
 /// <summary>One layer of a declared model.</summary>
@@ -5,6 +8,18 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
 {
     /// <summary>Gate blocks of the cell, each <see cref="Hidden"/> rows of W_ih and W_hh: LSTM 4 (i, f, g, o), GRU 3 (r, z, n), RNN 1.</summary>
     public int Gates => Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
+
+    /// <summary>The layer as it is declared: <c>Lstm(256)</c>, <c>Rnn(64, Nonlinearity = Relu, Bidirectional = true)</c>.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(Cell).Append('(').Append(Hidden.ToString(CultureInfo.InvariantCulture));
+        if (Cell == CellType.Rnn && Nonlinearity != Nonlinearity.Tanh)
+            text.Append(", Nonlinearity = ").Append(Nonlinearity);
+        if (Bidirectional)
+            text.Append(", Bidirectional = true");
+        return text.Append(')').ToString();
+    }
 }
 
 /// <summary>
@@ -28,6 +43,32 @@ public sealed record ModelArchitecture(
     bool TokenInput, int InputSize, int Embedding,
     IReadOnlyList<LayerArchitecture> Layers, HeadKind Output, int OutputSize, Precision Precision)
 {
+    /// <summary>
+    /// The model as it is declared, one attribute after another, e.g.
+    /// <c>CharLstm: [RnnModel(Steps = 64, Batch = 32)] [TokenInput(96)] [Lstm(256)] [Lstm(256)] [SoftmaxOutput(96)]</c>
+    /// (settings at their defaults left out; an encoder–decoder's layers are its encoder's, which its decoder repeats).
+    /// </summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(Name).Append(": [RnnModel(Steps = ").Append(Steps.ToString(CultureInfo.InvariantCulture))
+            .Append(", Batch = ").Append(Batch.ToString(CultureInfo.InvariantCulture));
+        if (Topology != Topology.ManyToMany)
+            text.Append(", Topology = ").Append(Topology);
+        if (Topology is Topology.OneToMany or Topology.EncoderDecoder)
+            text.Append(", OutputSteps = ").Append(OutputSteps.ToString(CultureInfo.InvariantCulture));
+        if (Precision != Precision.Single)
+            text.Append(", Precision = ").Append(Precision);
+        text.Append(")] [").Append(TokenInput ? "TokenInput(" : "VectorInput(").Append(InputSize.ToString(CultureInfo.InvariantCulture));
+        if (Embedding > 0)
+            text.Append(", Embedding = ").Append(Embedding.ToString(CultureInfo.InvariantCulture));
+        text.Append(")]");
+        foreach (LayerArchitecture layer in Layers)
+            text.Append(" [").Append(layer).Append(']');
+        text.Append(" [").Append(Output).Append("Output(").Append(OutputSize.ToString(CultureInfo.InvariantCulture)).Append(")]");
+        return text.ToString();
+    }
+
     /// <summary>
     /// The network as parameters see it: topology, input, layers and head (e.g. <c>ManyToMany, token input of 128,
     /// LSTM(256), softmax head of 128</c>), without the class name, steps, batch, output steps or precision, which do not
