@@ -52,6 +52,7 @@ public static class Figures
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.Axes.SetLimits(xRange.Min, xRange.Max, Y(yRange.Min), Y(yRange.Max));
+        plot.Axes.Right.MinimumSize = 24; // room for the last x tick label
         plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
