@@ -16,7 +16,7 @@ internal sealed partial class ModelEmitter
         {
             _w.Line("var a = _rnnActivations.Span;");
             (string comment, string loss) = _head.Loss(this);
-            if (_plan.HasLengths)
+            if (_plan.PacksLanes)
             {
                 _w.Line("// Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.");
                 EmitPackedLossRows();
@@ -84,7 +84,7 @@ internal sealed partial class ModelEmitter
     /// <summary>The caller's targets in the packed rows of the last forward pass (targets of padded steps are not read).</summary>
     private void EmitPackTargets()
     {
-        if (!_plan.HasLengths) return;
+        if (!_plan.PacksLanes) return;
         using (_w.Block($"private {TargetType} RnnPackTargets({TargetType} targets, int rows)"))
         {
             if (ClassTargets)
@@ -114,7 +114,7 @@ internal sealed partial class ModelEmitter
             _w.Line("var g = _rnnGradients.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
-            if (_plan.HasLengths)
+            if (_plan.PacksLanes)
             {
                 _w.Line($"var dz = {Whole("s", _plan.OutputGradient)}; // dL/dz in packed rows, [≤ OutputSteps·Batch, {c}]");
                 EmitPackedLossRows();
@@ -139,13 +139,13 @@ internal sealed partial class ModelEmitter
                     EmitRealTargetRuns(() => _head.EmitOutputGradient(this));
                 }
             }
-            if (_plan.HasLengths)
+            if (_plan.PacksLanes)
             {
                 _w.Line("dz.Slice(0, first * OutputSize).Clear();");
                 _head.EmitOutputGradient(this);
             }
             (string x, long headRows) = HeadInput("a");
-            string headRowCount = _plan.HasLengths ? "rows" : N(headRows);
+            string headRowCount = _plan.PacksLanes ? "rows" : N(headRows);
             _w.Line("// dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.");
             _w.Line($"{Kernels}Gemm.TN(m: {N(c)}, n: {N(hd)}, k: {headRowCount}, dz, lda: {N(c)}, {x}, ldb: {N(hd)}, {Whole("g", _plan.HeadWeight)}, ldc: {N(hd)}, accumulate: true);");
             _w.Line($"{Kernels}Bias.AccumulateColumnSums(dz, rows: {headRowCount}, n: {N(c)}, ldy: {N(c)}, {Whole("g", _plan.HeadBias)});");
@@ -161,7 +161,7 @@ internal sealed partial class ModelEmitter
                 _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {RegionRows("s", dhTop, hd, 0, "rows", hd)}, ldc: {N(hd)}, accumulate: false);");
                 _w.Line($"_rnnLanes.MoveToLast({Whole("s", dhTop)}, ld: {N(hd)}, column: 0, width: {N(top.Hidden)});");
             }
-            else if (_plan.HasLengths)
+            else if (_plan.PacksLanes)
             {
                 _w.Line("// dh of the top layer at every real step: dz·W_head.");
                 _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {RegionRows("s", dhTop, hd, 0, "rows", hd)}, ldc: {N(hd)}, accumulate: false);");
@@ -187,7 +187,7 @@ internal sealed partial class ModelEmitter
             {
                 foreach (StepBlock block in Enumerable.Reverse(StepBlocks(layer, dir)))
                 {
-                    if (_plan.HasLengths) EmitPackedBackwardBlock(layer, dir, block);
+                    if (_plan.PacksLanes) EmitPackedBackwardBlock(layer, dir, block);
                     else EmitBackwardBlock(layer, dir, block);
                 }
             }
@@ -199,7 +199,7 @@ internal sealed partial class ModelEmitter
         StackPlan stack = layer.Stack;
         CellEmitter cell = CellEmitter.For(layer);
         long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
-        string rows = _plan.HasLengths ? "rows" : N(stack.Rows);
+        string rows = _plan.PacksLanes ? "rows" : N(stack.Rows);
         _w.Line($"/// <summary>Backpropagation through time for {stack.Describe}layer {layer.Index} ({layer.CellName}, {hd} units), then its weight gradients.</summary>");
         using (_w.Block($"private void RnnBackward{layer.Id}()"))
         {
@@ -207,7 +207,7 @@ internal sealed partial class ModelEmitter
             _w.Line("var g = _rnnGradients.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
-            if (_plan.HasLengths) _w.Line("int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed");
+            if (_plan.PacksLanes) _w.Line("int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed");
             if (stack.Role == StackRole.Encoder)
             {
                 // Encoder layer k's final state started decoder layer k: its gradient joins dh at the last step (and dc).
@@ -259,7 +259,7 @@ internal sealed partial class ModelEmitter
                             first = false;
                         }
                     }
-                    if (optional && _plan.HasLengths)
+                    if (optional && _plan.PacksLanes)
                         _w.Line($"_rnnLanes.UnpackRows({dx}, width: InputSize, _rnnInputGradient.Span);");
                 }
                 if (layer.Index == 0 && stack.Input.EmbeddingTensor is { } emb)
@@ -277,10 +277,10 @@ internal sealed partial class ModelEmitter
     {
         StackPlan stack = layer.Stack;
         long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
-        string rows = _plan.HasLengths ? "rows" : N(stack.Rows);
+        string rows = _plan.PacksLanes ? "rows" : N(stack.Rows);
         (Region dg, long ldg, long col) = cell.GateGradients(layer, dir);
         string dG = dg == layer.HiddenGradient ? "s" : "a";
-        _w.Line(_plan.HasLengths
+        _w.Line(_plan.PacksLanes
             ? $"// Weight gradients{dir.Describe}, summed over all real steps by one product each (one packed row per step of each lane):"
             : $"// Weight gradients{dir.Describe}, summed over all {steps} steps by one product each ({stack.StepsName}·Batch = {rows} rows):");
         _w.Line("//   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t" + cell.WeightGradientNote);
@@ -311,7 +311,7 @@ internal sealed partial class ModelEmitter
         // the outputs of the step before it, which lie one step earlier (forward) or later (reverse) in the h buffer.
         long firstStep = dir.Reverse ? steps - 1 : 0;
         string dWhh = Whole("g", dir.WeightHh);
-        if (_plan.HasLengths)
+        if (_plan.PacksLanes)
         {
             EmitPackedRecurrentWeightGradient(layer, dir, dG, dg, ldg, col);
             _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, ldg, col, rows, gw)}, rows: {rows}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");

@@ -55,8 +55,9 @@ internal sealed partial class ModelEmitter
                         if (_spec.EndToken >= 0)
                         {
                             _w.Line("// A lane that has chosen the end token has ended: it repeats it (its state still advances; its tokens no longer change).");
-                            _w.Line("int token = t >= _rnnGeneratedLengths[lane] ? EndToken");
-                            _w.Line("    : random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                            _w.Line("// It still draws, so the other lanes' draws do not depend on when it ended.");
+                            _w.Line("int choice = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                            _w.Line("int token = t >= _rnnGeneratedLengths[lane] ? EndToken : choice;");
                             _w.Line("if (token == EndToken && t < _rnnGeneratedLengths[lane]) _rnnGeneratedLengths[lane] = t + 1;");
                         }
                         else

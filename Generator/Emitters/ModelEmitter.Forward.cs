@@ -112,7 +112,7 @@ internal sealed partial class ModelEmitter
                 }
             }
             _w.Line("RnnForwardHead(first: 0, count: OutputSteps);");
-            if (_plan.HasLengths)
+            if (_plan.PacksLanes)
             {
                 _w.Line("// Output in the caller's layout: lanes back in their order, 0 where a lane has no step.");
                 _w.Line($"_rnnLanes.UnpackRows({Whole("_rnnActivations.Span", _plan.OutputValues)}, width: OutputSize, _rnnOutput.Span);");
@@ -129,7 +129,7 @@ internal sealed partial class ModelEmitter
             {
                 foreach (StepBlock block in StepBlocks(layer, dir))
                 {
-                    if (_plan.HasLengths) EmitPackedForwardBlock(layer, dir, block);
+                    if (_plan.PacksLanes) EmitPackedForwardBlock(layer, dir, block);
                     else EmitForwardBlock(layer, dir, block);
                 }
             }
@@ -152,7 +152,7 @@ internal sealed partial class ModelEmitter
     }
 
     /// <summary>A stack's token ids as the passes read them: every row, or (with lengths) the packed rows of real steps.</summary>
-    private string Tokens(StackPlan stack) => _plan.HasLengths
+    private string Tokens(StackPlan stack) => _plan.PacksLanes
         ? $"global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, 0, _rnnLanes.TotalRows)"
         : stack.Input.TokenField!;
 
@@ -164,7 +164,7 @@ internal sealed partial class ModelEmitter
     {
         StackPlan stack = layer.Stack;
         CellEmitter cell = CellEmitter.For(layer);
-        bool packedRows = _plan.HasLengths;
+        bool packedRows = _plan.PacksLanes;
         string rows = packedRows ? "rows" : N(stack.Rows);
         _w.Line(packedRows
             ? $"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads packed rows [Σ lengths, {layer.InWidth}], writes h [Σ lengths, {layer.OutWidth}].</summary>"
@@ -248,7 +248,7 @@ internal sealed partial class ModelEmitter
         _w.Line("var a = _rnnActivations.Span;");
         if (!packed) _w.Line($"var wHh = {Whole("p", dir.WeightHh)};");
         _w.Line($"var h = {Whole("a", layer.Outputs)}; // h_t, [{layer.Stack.RowsName}, {layer.OutWidth}]");
-        if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step{(_plan.HasLengths ? " (lanes sorted)" : "")}");
+        if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step{(_plan.PacksLanes ? " (lanes sorted)" : "")}");
         cell.EmitForwardLocals(this, layer, dir, readsInitial);
         foreach (string equation in cell.ForwardEquations) _w.Line("// " + equation);
     }
@@ -293,7 +293,7 @@ internal sealed partial class ModelEmitter
                     _w.Line($"_rnnLanes.GatherLast({Whole("a", top.Outputs)}, ld: {N(ld)}, column: {N(h)}, width: {N(h)}, reverse: true, {Slice("a", Plus(C(gathered), N(h)), gathered.Length - h)}, ldDestination: {N(ld)});");
                 _w.Line("int rows = _rnnLanes.Used, row = 0; // one row per lane in use");
             }
-            else if (_plan.HasLengths)
+            else if (_plan.PacksLanes)
                 _w.Line("int row = _rnnLanes.Start[first], rows = _rnnLanes.Start[first + count] - row; // the packed rows of these steps");
             else
                 _w.Line("int rows = count * Batch, row = first * Batch;");
@@ -322,7 +322,7 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private void RnnSaveState{stack.Name}({Span} destination)"))
         {
             _w.Line("var a = _rnnActivations.Span;");
-            if (_plan.HasLengths)
+            if (_plan.PacksLanes)
             {
                 _w.Line("// Each lane's state after its last real step, in the caller's lane order; an unused lane keeps its initial state.");
                 EmitStateAfter("Steps - 1", "destination");

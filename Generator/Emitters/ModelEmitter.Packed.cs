@@ -7,7 +7,7 @@ using static RnnGen.Generator.Emitters.Code;
 namespace RnnGen.Generator.Emitters;
 
 /// <summary>
-/// The recurrence of models that run lanes of different lengths (<see cref="ModelPlan.HasLengths"/>). Activations are
+/// The recurrence of models that run lanes of different lengths (<see cref="ModelPlan.PacksLanes"/>). Activations are
 /// packed sequences: lanes sorted by length, longest first, and step t holding only the <c>lanes[t]</c> lanes still
 /// running, from packed row <c>start[t]</c> (<c>global::RnnGen.Inputs.PackedLanes</c> computes both once per pass).
 /// Because the lanes are sorted, the lanes running at step t are a prefix of those running at step t − 1, so every step

@@ -65,10 +65,15 @@ internal sealed partial class ModelEmitter
     internal string InverseLanes => "inverse";
 
     /// <summary>What the loss is averaged over, in words.</summary>
-    internal string LanesName => _plan.HasLengths ? "lanes in use" : "Batch (with target lengths: the lanes in use)";
+    internal string LanesName => _plan.PacksLanes ? "lanes in use" : "Batch (with target lengths: the lanes in use)";
 
     /// <summary>The head's output rows the loss reads: <c>Output</c>, or (packed rows) the local <c>output</c>.</summary>
-    internal string OutputSpan => _plan.HasLengths ? "output" : "Output";
+    internal string OutputSpan => _plan.PacksLanes ? "output" : "Output";
+
+    /// <summary>What lengths change in the loss, for its documentation.</summary>
+    private string LossWithLengths => _plan.PacksLanes
+        ? " With lengths: summed over real steps, averaged over the lanes in use (length above 0)."
+        : _plan.IsDecoding ? " With target lengths: summed over real target steps, averaged over the lanes in use." : "";
 
     /// <summary>Decoding models whose fed-back outputs are token ids (sampling and <c>Generated</c> apply).</summary>
     private bool GeneratesTokens => _plan.IsDecoding && ClassTargets;
@@ -157,7 +162,7 @@ internal sealed partial class ModelEmitter
             "global::System.IDisposable",
         };
         if (_plan.CanStep) interfaces.Insert(4, Interface(TokenInput ? "ITokenStepModel" : "IVectorStepModel"));
-        if (_plan.HasLengths) interfaces.Insert(4, $"global::RnnGen.IVariableLengthModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
+        if (_plan.PacksLanes) interfaces.Insert(4, $"global::RnnGen.IVariableLengthModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
         using (_w.Block())
         {
@@ -188,7 +193,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <code>");
         foreach (string line in Equations()) _w.Line("/// " + Escape(line));
         _w.Line("/// </code>");
-        _w.Line("/// <para>Loss: " + Escape(_head.LossDescription) + "</para>");
+        _w.Line("/// <para>Loss: " + Escape(_head.LossDescription) + LossWithLengths + "</para>");
         _w.Line("/// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref=\"global::System.InvalidOperationException\"/>; separate instances are independent and may train on separate threads.</para>");
         _w.Line("/// </remarks>");
     }
@@ -369,7 +374,7 @@ internal sealed partial class ModelEmitter
             _w.Line("// Each lane's target length in the last teacher-forced pass (OutputSteps for every lane unless given): the loss counts real target steps only.");
             _w.Line("private readonly global::RnnGen.Inputs.PackedLanes _rnnTargetLanes = new(OutputSteps, Batch);");
         }
-        if (_plan.HasLengths)
+        if (_plan.PacksLanes)
         {
             _w.Line("// Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).");
             _w.Line("private readonly global::RnnGen.Inputs.PackedLanes _rnnLanes = new(Steps, Batch);");
@@ -438,7 +443,7 @@ internal sealed partial class ModelEmitter
         _w.Line($"public {Span} Gradients => _rnnGradients.Span;");
         _w.Line();
         _w.Line("/// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>");
-        _w.Line(_plan.HasLengths
+        _w.Line(_plan.PacksLanes
             ? $"public {ReadOnlySpan} Output => _rnnOutput.Span;"
             : $"public {ReadOnlySpan} Output => _rnnActivations.Span.Slice({C(_plan.OutputValues)}, OutputSteps * Batch * OutputSize);");
         _w.Line();
@@ -448,7 +453,7 @@ internal sealed partial class ModelEmitter
             _w.Line("public global::System.ReadOnlySpan<int> TargetLengths => _rnnTargetLanes.Lengths;");
             _w.Line();
         }
-        if (_plan.HasLengths)
+        if (_plan.PacksLanes)
         {
             _w.Line("/// <summary>Each lane's length in the last forward pass (<see cref=\"Steps\"/> for every lane after a pass without lengths; 0: an unused lane).</summary>");
             _w.Line("public global::System.ReadOnlySpan<int> Lengths => _rnnLanes.Lengths;");
@@ -512,8 +517,18 @@ internal sealed partial class ModelEmitter
         _w.Line();
         EmitCopyStateAfterStep();
         _w.Line("/// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>");
-        string ints = string.Join(" + ", _plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != StackInputKind.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
-        _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes{(ints.Length > 0 ? " + " + ints : "")}, _rnnScratch.Bytes{(_plan.PacksRecurrentWeights ? " + _rnnPacked.Bytes" : "")}, " +
+        var activations = new List<string> { "_rnnActivations.Bytes" };
+        activations.AddRange(_plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != StackInputKind.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
+        var scratch = new List<string> { "_rnnScratch.Bytes" };
+        if (_plan.PacksRecurrentWeights) scratch.Add("_rnnPacked.Bytes");
+        if (_plan.PacksLanes)
+        {
+            // The caller-layout copies of packed rows: Output, the packed targets, InputGradient.
+            activations.Add("_rnnOutput.Bytes");
+            if (ClassTargets) scratch.Add("_rnnTargets.Length * sizeof(int)");
+            if (!TokenInput) scratch.Add("_rnnInputGradient.Bytes");
+        }
+        _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, {string.Join(" + ", activations)}, {string.Join(" + ", scratch)}, " +
             $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")});");
         _w.Line();
         if (!TokenInput)
@@ -522,7 +537,7 @@ internal sealed partial class ModelEmitter
             _w.Line("public bool ComputeInputGradient { get; set; }");
             _w.Line();
             _w.Line("/// <summary>d(Loss)/d(inputs), [Steps, Batch, InputSize], from the last <c>Backward</c> run with <see cref=\"ComputeInputGradient\"/> set.</summary>");
-            _w.Line(_plan.HasLengths
+            _w.Line(_plan.PacksLanes
                 ? $"public {ReadOnlySpan} InputGradient => _rnnInputGradient.Span;"
                 : $"public {ReadOnlySpan} InputGradient => _rnnScratch.Span.Slice({C(_plan.First.Layers[0].InputGradient!)}, Steps * Batch * InputSize);");
             _w.Line();
@@ -550,7 +565,7 @@ internal sealed partial class ModelEmitter
         _w.Line($"{Inputs}ArgumentChecks.Length(destination.Length, StateSize, \"[StateSize]\", nameof(destination));");
         _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"No forward pass yet: call Forward.\");");
         _w.Line("var a = _rnnActivations.Span;");
-        if (_plan.HasLengths)
+        if (_plan.PacksLanes)
         {
             _w.Line("// Each lane's state after min(step, its last real step); an unused lane keeps its initial state.");
             EmitStateAfter("step", "destination");
@@ -666,13 +681,13 @@ internal sealed partial class ModelEmitter
         {
             EmitInputCheck(inputShape);
             _w.Line(workers);
-            _w.Line(_plan.HasLengths ? "_rnnLanes.SetFull();" : "_rnnTargetLanes.SetFull();");
+            _w.Line(_plan.PacksLanes ? "_rnnLanes.SetFull();" : "_rnnTargetLanes.SetFull();");
             _w.Line($"RnnLoadInputs({InputParameter});");
             _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null);" : "RnnDecode();") : "RnnForwardCore();");
         }
         _w.Line();
 
-        if (_plan.HasLengths)
+        if (_plan.PacksLanes)
         {
             _w.Line("/// <summary>");
             _w.Line($"/// Runs the forward pass over lanes of different lengths: <paramref name=\"lengths\"/>[b] in [0, Steps] real steps of lane b (0: an unused lane),");
@@ -743,12 +758,12 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        _w.Line($"/// <summary>{Escape(_head.LossDescription)} Targets: {targetShape}.</summary>");
+        _w.Line($"/// <summary>{Escape(_head.LossDescription)}{LossWithLengths} Targets: {targetShape}.</summary>");
         _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No forward pass yet.</exception>");
         using (GuardedMethod($"public {_e} Loss({TargetType} targets)"))
         {
             _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
-            EmitTargetCheck(targetShape, honorLossStart: true, _plan.HasLengths ? "_rnnLanes.Lengths" : "_rnnTargetLanes.Lengths");
+            EmitTargetCheck(targetShape, honorLossStart: true, _plan.PacksLanes ? "_rnnLanes.Lengths" : "_rnnTargetLanes.Lengths");
             _w.Line("return RnnLossCore(targets);");
         }
         _w.Line();
@@ -762,7 +777,7 @@ internal sealed partial class ModelEmitter
             _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
             _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
             _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
-            EmitTargetCheck(targetShape, honorLossStart: true, _plan.HasLengths ? "_rnnLanes.Lengths" : "_rnnTargetLanes.Lengths");
+            EmitTargetCheck(targetShape, honorLossStart: true, _plan.PacksLanes ? "_rnnLanes.Lengths" : "_rnnTargetLanes.Lengths");
             _w.Line(workers);
             _w.Line("RnnBackwardCore(targets);");
         }
@@ -857,7 +872,7 @@ internal sealed partial class ModelEmitter
             _w.Line("// CarryState: this pass starts where the last one ended (the state is carried, not differentiated).");
             _w.Line("if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);");
             // One-to-many: the input fills step 0; later steps are filled by teacher forcing or by decoding.
-            if (_plan.HasLengths)
+            if (_plan.PacksLanes)
             {
                 _w.Line("// Inputs in packed rows: lanes sorted longest first, real steps only (padded inputs are never read).");
                 _w.Line(TokenInput

@@ -141,7 +141,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         }
         if (IsEncoderDecoder)
             Last.InitialState = Activation("DecoderInitialState", StateLength, "the decoder's initial state: the encoder's final state, [StateSize]");
-        if (HasLengths)
+        if (PacksLanes)
             First.InitialState = Activation("SortedInitialState", StateLength, "InitialState with its lanes in the packed order (longest first), [StateSize]");
 
         // Many-to-one over a bidirectional top layer: the head reads [forward h at T−1 ; reverse h at 0] (PyTorch's h_n).
@@ -150,7 +150,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             HeadInputRows = Activation("HeadInput", B * HeadInputWidth, Last.Top.Directions == 2
                 ? "[forward h at each lane's last step ; reverse h_0] of the top layer (PyTorch's h_n), what the head reads"
                 : "h of the top layer at each lane's last step, what the head reads");
-        OutputValues = Activation("OutputValues", RowsOut * OutputSize, HasLengths
+        OutputValues = Activation("OutputValues", RowsOut * OutputSize, PacksLanes
             ? $"the head's output in packed rows (lanes sorted, real steps only), [≤ OutputSteps·Batch, {OutputSize}]"
             : $"Output, [OutputSteps, Batch, {OutputSize}]");
         if (spec.Output.Kind == HeadKind.Sigmoid) Logits = Activation("Logits", RowsOut * OutputSize, "z: logits of the sigmoid head, for a stable loss");
@@ -189,7 +189,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         long maxGru = AllLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         if (maxLstm > 0) CellGradient = Scratch("Dc", B * maxLstm, "dL/dc carried from step t to step t−1");
         if (maxGru > 0) GruRecurrent = Scratch("GruRecurrent", B * 3 * maxGru, "h_(t-1)·W_hhᵀ of the current GRU step");
-        if (HasLengths)
+        if (PacksLanes)
         {
             long maxHidden = AllLayers.Max(l => l.Hidden);
             PreviousRows = Scratch("PreviousRows", First.Rows * maxHidden, "h_(t-1) aligned with the packed rows of step t, for dW_hh as one product");
@@ -244,7 +244,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     /// Many-to-many and many-to-one models run lanes of different lengths: their activations are packed sequences
     /// (lanes sorted by length, each step holding only the lanes still running), with offsets known at run time.
     /// </summary>
-    public bool HasLengths => !IsDecoding;
+    public bool PacksLanes => !IsDecoding;
 
     public List<StackPlan> Stacks { get; } = new();
     public StackPlan First => Stacks[0];
@@ -422,7 +422,7 @@ internal sealed class StackPlan
     public string StepsName => Role == StackRole.Decoder || Model.IsOneToMany ? "OutputSteps" : "Steps";
 
     /// <summary>The leading dimensions of the stack's per-step activations, as comments name them: padded, or packed rows (one per real step of each lane).</summary>
-    public string RowsName => Model.HasLengths ? "Σ lengths (packed)" : StepsName + ", Batch";
+    public string RowsName => Model.PacksLanes ? "Σ lengths (packed)" : StepsName + ", Batch";
 }
 
 /// <summary>What a stack of layers is in the model.</summary>

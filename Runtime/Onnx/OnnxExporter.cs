@@ -79,16 +79,23 @@ public static class OnnxExporter
         if (a.TokenInput)
         {
             g.Input("tokens", TensorProto.Types.DataType.Int64, t, b);
+            string ids = "tokens";
+            if (lengths)
+            {
+                // Padded steps may hold any id (as in Forward(tokens, lengths)), and Gather refuses one out of range: map
+                // every id into [0, vocabulary) (real ids are unchanged; what a padded step reads is masked away later).
+                ids = g.Node("Mod", new[] { "tokens", g.Constant("vocabulary_size", new long[] { a.InputSize }) }, "tokens_in_range");
+            }
             if (a.Embedding > 0)
             {
-                x = g.Node("Gather", new[] { g.Parameter("embedding.weight"), "tokens" }, "embedded", Attr("axis", 0));
+                x = g.Node("Gather", new[] { g.Parameter("embedding.weight"), ids }, "embedded", Attr("axis", 0));
             }
             else
             {
                 // x_t = onehot(token_t): OneHot(indices, depth, [off, on]).
                 string depth = g.Constant("vocabulary", new long[] { a.InputSize }, 1);
                 string values = g.FloatConstant("onehot_values", new float[] { 0, 1 }, 2);
-                x = g.Node("OneHot", new[] { "tokens", depth, values }, "onehot", Attr("axis", -1));
+                x = g.Node("OneHot", new[] { ids, depth, values }, "onehot", Attr("axis", -1));
             }
         }
         else

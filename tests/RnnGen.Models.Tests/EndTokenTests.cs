@@ -49,13 +49,16 @@ public class EndTokenTests
     [Fact]
     public void Sampled_decoding_reports_where_each_lane_ended()
     {
-        var (_, withEnd, input) = Models();
+        var (plain, withEnd, input) = Models();
+        plain.Generate(input, temperature: 1f, new Xoshiro256StarStar(7));
         withEnd.Generate(input, temperature: 1f, new Xoshiro256StarStar(7));
         int batch = ReverseSeq2Seq.Batch, steps = ReverseSeq2Seq.OutputSteps;
         for (int lane = 0; lane < batch; lane++)
         {
             int length = withEnd.GeneratedLengths[lane];
             Assert.InRange(length, 1, steps);
+            // A lane that has ended still draws: up to its end, every lane samples what it samples without an end token.
+            for (int t = 0; t < length; t++) Assert.Equal(plain.Generated[t * batch + lane], withEnd.Generated[t * batch + lane]);
             for (int t = 0; t < length - 1; t++) Assert.NotEqual(0, withEnd.Generated[t * batch + lane]);
             if (length < steps || withEnd.Generated[(steps - 1) * batch + lane] == 0)
                 for (int t = length - 1; t < steps; t++) Assert.Equal(0, withEnd.Generated[t * batch + lane]);

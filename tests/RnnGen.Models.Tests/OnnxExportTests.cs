@@ -92,10 +92,13 @@ public class OnnxExportTests
             lengths[0] = model.Steps;
             if (withUnusedLane) lengths[^1] = 0;
             // Padded inputs hold garbage: neither RnnGen nor the graph may read them.
-            if (d.Inputs is not null)
-                for (int t = 0; t < model.Steps; t++)
-                    for (int b = 0; b < model.Batch; b++)
-                        if (t >= lengths[b]) d.Inputs.AsSpan((t * model.Batch + b) * model.InputSize, model.InputSize).Fill(1e3f * (b + 1));
+            for (int t = 0; t < model.Steps; t++)
+                for (int b = 0; b < model.Batch; b++)
+                {
+                    if (t < lengths[b]) continue;
+                    if (d.Inputs is not null) d.Inputs.AsSpan((t * model.Batch + b) * model.InputSize, model.InputSize).Fill(1e3f * (b + 1));
+                    if (d.Tokens is not null) d.Tokens[t * model.Batch + b] = b % 2 == 0 ? 99 + t : -5 - t; // ids far out of range
+                }
             d.Forward(lengths);
             float[] expected = model.Output.ToArray();
             AssertClose(expected, RunOnnx(OnnxExporter.ToBytes(model, LengthsOptions), model, d, lengths), $"RnnGen (lengths {string.Join(",", lengths)})");

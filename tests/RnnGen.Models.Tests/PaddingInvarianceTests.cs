@@ -33,7 +33,13 @@ public class PaddingInvarianceTests
         for (int t = 0; t < Steps; t++)
             for (int b = 0; b < Batch; b++)
                 if (t >= lengths[b] && garbageSeed != 0)
+                {
                     for (int i = 0; i < model.InputSize; i++) driver.Inputs![(t * Batch + b) * model.InputSize + i] = garbage.NextUniform(-1e6, 1e6);
+                    // Padded targets too (a many-to-one target is padded only for an unused lane).
+                    if (t < model.OutputSteps && driver.ClassTargets is not null) driver.ClassTargets[t * Batch + b] = garbage.NextInt(1000) - 500;
+                    if (t < model.OutputSteps && driver.ValueTargets is not null)
+                        for (int j = 0; j < model.OutputSize; j++) driver.ValueTargets[(t * Batch + b) * model.OutputSize + j] = garbage.NextUniform(-1e6, 1e6);
+                }
         double loss = driver.ForwardLoss();
         driver.Backward();
         return (loss, model.Output.ToArray(), model.Gradients.ToArray());

@@ -18,7 +18,7 @@ namespace Demo
     /// z_t = h_t·W_headᵀ + b_head  (top layer)
     /// Output = softmax(z)
     /// </code>
-    /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
+    /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch. With lengths: summed over real steps, averaged over the lanes in use (length above 0).</para>
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
@@ -237,7 +237,7 @@ namespace Demo
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
+        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnOutput.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnTargets.Length * sizeof(int), _rnnInitialState.Bytes + _rnnFinalState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
         public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -338,7 +338,7 @@ namespace Demo
             }
         }
 
-        /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
+        /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. With lengths: summed over real steps, averaged over the lanes in use (length above 0). Targets: [OutputSteps, Batch].</summary>
         /// <exception cref="global::System.InvalidOperationException">No forward pass yet.</exception>
         public float Loss(global::System.ReadOnlySpan<int> targets)
         {

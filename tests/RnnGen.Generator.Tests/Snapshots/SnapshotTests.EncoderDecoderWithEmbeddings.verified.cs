@@ -27,7 +27,7 @@ namespace Demo
     /// z_t = h_t·W_headᵀ + b_head  (top layer)
     /// Output = softmax(z)
     /// </code>
-    /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
+    /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch. With target lengths: summed over real target steps, averaged over the lanes in use.</para>
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
@@ -410,7 +410,7 @@ namespace Demo
             }
         }
 
-        /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. Targets: [OutputSteps, Batch].</summary>
+        /// <summary>cross-entropy −log p[target], summed over output steps, averaged over the batch. With target lengths: summed over real target steps, averaged over the lanes in use. Targets: [OutputSteps, Batch].</summary>
         /// <exception cref="global::System.InvalidOperationException">No forward pass yet.</exception>
         public float Loss(global::System.ReadOnlySpan<int> targets)
         {

@@ -25,8 +25,9 @@
                 {
                     var row = probabilities.Slice(lane * OutputSize, OutputSize);
                     // A lane that has chosen the end token has ended: it repeats it (its state still advances; its tokens no longer change).
-                    int token = t >= _rnnGeneratedLengths[lane] ? EndToken
-                        : random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);
+                    // It still draws, so the other lanes' draws do not depend on when it ended.
+                    int choice = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);
+                    int token = t >= _rnnGeneratedLengths[lane] ? EndToken : choice;
                     if (token == EndToken && t < _rnnGeneratedLengths[lane]) _rnnGeneratedLengths[lane] = t + 1;
                     _rnnGenerated[t * Batch + lane] = token;
                     if (t + 1 < OutputSteps) _rnnTokens[(t + 1) * Batch + lane] = token;

@@ -22,7 +22,7 @@ namespace Demo
             /// z_t = h_t·W_headᵀ + b_head  (top layer)
             /// Output = softmax(z)
             /// </code>
-            /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch.</para>
+            /// <para>Loss: cross-entropy −log p[target], summed over output steps, averaged over the batch. With lengths: summed over real steps, averaged over the lanes in use (length above 0).</para>
             /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
             /// </remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
