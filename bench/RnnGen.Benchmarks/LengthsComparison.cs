@@ -86,7 +86,7 @@ public static class LengthsComparison
     }
 
     private sealed record Row(Case C, double FwdPadded, double FwdFull, double FwdLengths, double TrainPadded, double TrainFull, double TrainLengths,
-        double TorchTrain, double TorchForward, double Ort, string Notes);
+        double TorchTrain, double TorchForward, double OrtFull, double Ort, string Notes);
 
     public static int Run(string[] args)
     {
@@ -110,24 +110,31 @@ public static class LengthsComparison
         {
             Case c = Create(key, seed);
             Console.WriteLine($"{c.Label}: lengths {string.Join(' ', c.Lengths)} (fill {c.Fill:F3}), {rounds} rounds, one thread per system");
-            OnnxRuntimePeer? ort = null;
+            OnnxRuntimePeer? ort = null, ortFull = null;
             string notes = "";
             if (torchProblem is null)
             {
-                try { ort = new OnnxRuntimePeer(torch.ExportOnnx(c.Cell, c.Input, c.Hidden, c.Steps, c.Batch, onnxFolder, lengths: true), c.Steps, c.Batch, c.Input, c.Input, 1, c.Lengths); }
+                try
+                {
+                    string graph = torch.ExportOnnx(c.Cell, c.Input, c.Hidden, c.Steps, c.Batch, onnxFolder, lengths: true);
+                    ort = new OnnxRuntimePeer(graph, c.Steps, c.Batch, c.Input, c.Input, 1, c.Lengths);
+                    ortFull = new OnnxRuntimePeer(graph, c.Steps, c.Batch, c.Input, c.Input, 1, Enumerable.Repeat(c.Steps, c.Batch).ToArray());
+                    CheckSequenceLengths(ort, c);
+                }
                 catch (Exception ex) when (ex is InvalidOperationException or OnnxRuntimeException or DllNotFoundException) { notes = "ORT: " + ex.Message.Split('\n')[0]; }
             }
             Action[] ours = { c.ForwardPadded, c.ForwardFull, c.ForwardLengths, c.TrainPadded, c.TrainFull, c.TrainLengths };
             int[] reps = ours.Select(a => Timing.RepsFor(a, budgetMs)).ToArray();
-            int ortReps = ort is null ? 0 : Timing.RepsFor(ort.Run, budgetMs);
+            int ortReps = ort is null ? 0 : Timing.RepsFor(ort.Run, budgetMs), ortFullReps = ortFull is null ? 0 : Timing.RepsFor(ortFull.Run, budgetMs);
             var times = ours.Select(_ => new List<double>()).ToArray();
-            var o = new List<double>(); var tt = new List<double>(); var tf = new List<double>();
+            var o = new List<double>(); var of = new List<double>(); var tt = new List<double>(); var tf = new List<double>();
             for (int r = 0; r < rounds; r++)
             {
                 // Alternate: each system runs once per round, so drift (thermal, other load) hits all alike.
                 for (int i = 0; i < ours.Length; i++)
                 {
                     times[i].Add(Timing.MedianMilliseconds(ours[i], reps[i]));
+                    if (i == 1 && ortFull is not null) of.Add(Timing.MedianMilliseconds(ortFull.Run, ortFullReps));
                     if (i == 2 && ort is not null) o.Add(Timing.MedianMilliseconds(ort.Run, ortReps));
                 }
                 if (torchProblem is null)
@@ -137,11 +144,12 @@ public static class LengthsComparison
                 }
             }
             ort?.Dispose();
+            ortFull?.Dispose();
             double[] m = times.Select(Timing.Median).ToArray();
-            var row = new Row(c, m[0], m[1], m[2], m[3], m[4], m[5], Timing.Median(tt), Timing.Median(tf), Timing.Median(o), notes);
+            var row = new Row(c, m[0], m[1], m[2], m[3], m[4], m[5], Timing.Median(tt), Timing.Median(tf), Timing.Median(of), Timing.Median(o), notes);
             rows.Add(row);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  RnnGen forward padded {row.FwdPadded:F3} / all T {row.FwdFull:F3} / lengths {row.FwdLengths:F3} ms, train padded {row.TrainPadded:F3} / all T {row.TrainFull:F3} / lengths {row.TrainLengths:F3} ms; ORT forward {row.Ort:F3} ms; PyTorch packed forward {row.TorchForward:F3} ms, train {row.TorchTrain:F3} ms"));
+                $"  RnnGen forward padded {row.FwdPadded:F3} / all T {row.FwdFull:F3} / lengths {row.FwdLengths:F3} ms, train padded {row.TrainPadded:F3} / all T {row.TrainFull:F3} / lengths {row.TrainLengths:F3} ms; ORT forward all T {row.OrtFull:F3} / lengths {row.Ort:F3} ms; PyTorch packed forward {row.TorchForward:F3} ms, train {row.TorchTrain:F3} ms"));
         }
 
         string table = Table(rows, seed);
@@ -178,13 +186,13 @@ public static class LengthsComparison
     private static string Table(IReadOnlyList<Row> rows, int seed)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| config (I, H, T, B) | fill | RnnGen train ms: padded / all T / lengths | train (lengths / padded) ÷ fill | RnnGen fwd ms: padded / all T / lengths | fwd (lengths / padded) ÷ fill | PyTorch packed train ms | train ratio | ORT fwd sequence_lens ms | fwd ratio |");
+        sb.AppendLine("| config (I, H, T, B) | fill | RnnGen train ms: padded / all T / lengths | train (lengths / padded) ÷ fill | RnnGen fwd ms: padded / all T / lengths | fwd (lengths / padded) ÷ fill | PyTorch packed train ms | train ratio | ORT fwd ms: all T / lengths | fwd ratio |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (Row r in rows)
         {
             Case c = r.C;
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c.Label} | {c.Fill:F3} | {r.TrainPadded:F3} / {r.TrainFull:F3} / {r.TrainLengths:F3} | {r.TrainLengths / r.TrainPadded / c.Fill:F2} | {r.FwdPadded:F3} / {r.FwdFull:F3} / {r.FwdLengths:F3} | {r.FwdLengths / r.FwdPadded / c.Fill:F2} | {Ms(r.TorchTrain)} | {Ratio(r.TorchTrain, r.TrainLengths)} | {Ms(r.Ort)} | {Ratio(r.Ort, r.FwdLengths)} |{(r.Notes.Length > 0 ? " " + r.Notes : "")}"));
+                $"| {c.Label} | {c.Fill:F3} | {r.TrainPadded:F3} / {r.TrainFull:F3} / {r.TrainLengths:F3} | {r.TrainLengths / r.TrainPadded / c.Fill:F2} | {r.FwdPadded:F3} / {r.FwdFull:F3} / {r.FwdLengths:F3} | {r.FwdLengths / r.FwdPadded / c.Fill:F2} | {Ms(r.TorchTrain)} | {Ratio(r.TorchTrain, r.TrainLengths)} | {Ms(r.OrtFull)} / {Ms(r.Ort)} | {Ratio(r.Ort, r.FwdLengths)} |{(r.Notes.Length > 0 ? " " + r.Notes : "")}"));
         }
         sb.AppendLine();
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
@@ -193,9 +201,32 @@ public static class LengthsComparison
             "all T = the calls with lengths, every length T (the packed path on a full batch); lengths = the calls with the drawn lengths (packed: lanes sorted by length, each step over the lanes still running). " +
             "(lengths / padded) ÷ fill is 1 when a batch costs exactly its share of real steps; the target is at most 1.3. " +
             "PyTorch packed train = zero-grad, pack_padded_sequence(x, lengths, enforce_sorted=False), LSTM, head on the packed rows, the targets packed alike, cross-entropy summed over the real steps and averaged over the lanes, backward, clip to norm 5, SGD step — RnnGen's train step with lengths. " +
-            "ORT = ONNX Runtime running export_onnx.py --lengths (the lengths as the LSTM operator's sequence_lens), against RnnGen's forward with lengths. " +
+            "ORT = ONNX Runtime running the graph of export_onnx.py --lengths (the lengths as the LSTM operator's sequence_lens; all T: every length T), its forward ratio against RnnGen's forward with lengths. " +
             "Ratios are peer time / RnnGen time with lengths (above 1: RnnGen is faster); targets: train ≥ 3×, forward ≥ 1.2×.");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Throws unless ONNX Runtime honoured the lengths: past its length a lane's hidden output is 0, so y there is
+    /// softmax of the head's bias, the same row at every padded position of every lane.
+    /// </summary>
+    private static void CheckSequenceLengths(OnnxRuntimePeer ort, Case c)
+    {
+        ort.Run();
+        ReadOnlySpan<float> y = ort.Output;
+        int classes = c.Input, lane = Array.IndexOf(c.Lengths, c.Lengths.Min());
+        if (c.Lengths[lane] == c.Steps) return; // no padded position to look at
+        ReadOnlySpan<float> padded = y.Slice(((c.Steps - 1) * c.Batch + lane) * classes, classes);
+        for (int t = 0; t < c.Steps; t++)
+        {
+            for (int b = 0; b < c.Batch; b++)
+            {
+                ReadOnlySpan<float> row = y.Slice((t * c.Batch + b) * classes, classes);
+                bool same = row.SequenceEqual(padded);
+                if (same != (t >= c.Lengths[b]))
+                    throw new InvalidOperationException($"the ONNX graph did not apply the lengths (step {t}, lane {b} of length {c.Lengths[b]})");
+            }
+        }
     }
 
     private static string Ms(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F3", CultureInfo.InvariantCulture);

@@ -15,6 +15,7 @@ public sealed class OnnxRuntimePeer : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly OrtValue _x, _y;
     private readonly OrtValue? _lengths;
+    private readonly float[] _output;
 
     public OnnxRuntimePeer(string modelPath, int steps, int batch, int input, int classes, int threads = 1, int[]? lengths = null)
     {
@@ -31,7 +32,8 @@ public sealed class OnnxRuntimePeer : IDisposable
         var x = new float[steps * batch * input];
         for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextGaussian();
         _x = OrtValue.CreateTensorValueFromMemory(x, new long[] { steps, batch, input });
-        _y = OrtValue.CreateTensorValueFromMemory(new float[steps * batch * classes], new long[] { steps, batch, classes });
+        _output = new float[steps * batch * classes];
+        _y = OrtValue.CreateTensorValueFromMemory(_output, new long[] { steps, batch, classes });
         _binding = _session.CreateIoBinding();
         _binding.BindInput("x", _x);
         if (lengths is not null)
@@ -43,6 +45,9 @@ public sealed class OnnxRuntimePeer : IDisposable
     }
 
     public static string Version => OrtEnv.Instance().GetVersionString();
+
+    /// <summary>The last run's output "y", [T, B, C].</summary>
+    public ReadOnlySpan<float> Output => _output;
 
     public void Run() => _session.RunWithBinding(_runOptions, _binding);
 
