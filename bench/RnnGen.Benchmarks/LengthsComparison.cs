@@ -162,7 +162,7 @@ public static class LengthsComparison
         {
             string path = Path.Combine(repoRoot, "bench", "RESULTS.md");
             string section = $"{SectionTitle} (`-- lengths`, {DateTime.UtcNow:yyyy-MM-dd})\n\n" +
-                "Written by `dotnet run -c Release --project bench/RnnGen.Benchmarks -- lengths --write` (one thread per system, medians of alternating rounds).\n\n" +
+                $"Written by `dotnet run -c Release --project bench/RnnGen.Benchmarks -- lengths{(rounds == 3 ? "" : $" --rounds {rounds}")} --write` (one thread per system, medians of {rounds} alternating rounds).\n\n" +
                 machine + "\n\n" + table;
             File.WriteAllText(path, WithSection(File.ReadAllText(path), section));
             Console.WriteLine($"written to {path}");
