@@ -110,7 +110,7 @@ public static class PeerComparison
         $"Written by `dotnet run -c Release --project bench/RnnGen.Benchmarks -- peers{(threads == 1 ? "" : $" --threads {threads} --write")}` ({(threads == 1 ? "one thread" : $"{threads} threads")} per system, medians of alternating rounds).\n\n" +
         machine + "\n\n" + table;
 
-    private static string MachineLine(string? torchVersion, int threads)
+    internal static string MachineLine(string? torchVersion, int threads)
     {
         string cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"

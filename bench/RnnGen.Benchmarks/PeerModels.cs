@@ -29,6 +29,13 @@ public partial class Gru_I65_H128_T32_B16 { }
 [SoftmaxOutput(65)]
 public partial class Rnn_I65_H128_T32_B16 { }
 
+// The first layer over 64 steps, for the runs with per-lane lengths (-- lengths).
+[RnnModel(Steps = 64, Batch = 16)]
+[VectorInput(65)]
+[Lstm(128)]
+[SoftmaxOutput(65)]
+public partial class Lstm_I65_H128_T64_B16 { }
+
 [RnnModel(Steps = 64, Batch = 16)]
 [VectorInput(128)]
 [Lstm(256)]

@@ -3,6 +3,7 @@ using RnnGen.Benchmarks;
 
 // peers [--threads N] [--configs a,b]: side-by-side comparison with ONNX Runtime and PyTorch; long: T = 32 vs T = 1024 per-step time; soak: GC and
 // working set over a long training run; breakdown: a train step's time by phase; guard: the cost of the one-call-at-a-time guard;
+// lengths [--write]: lanes of different lengths (packed) against padded, PyTorch's packed sequences and ONNX Runtime's sequence_lens;
 // anything else goes to BenchmarkDotNet (e.g. --filter *Gemm*).
 return args.FirstOrDefault() switch
 {
@@ -11,6 +12,7 @@ return args.FirstOrDefault() switch
     "soak" => Soak.Run(args[1..]),
     "breakdown" => PhaseBreakdown.Run(args[1..]),
     "guard" => GuardCost.Run(args[1..]),
+    "lengths" => LengthsComparison.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -23,9 +23,13 @@ public sealed class TorchPeer(string scriptsFolder)
 
     public sealed record Result(string Peer, double ForwardMs, double TrainMs, double PeakRssMb);
 
-    public Result Measure(Workload w, int reps, int threads = 1)
+    public Result Measure(Workload w, int reps, int threads = 1) => Measure(w.Cell, w.Input, w.Hidden, w.Steps, w.Batch, reps, threads);
+
+    /// <summary>The peer's forward and train step; with <paramref name="lengths"/>, over the batch packed with those lane lengths.</summary>
+    public Result Measure(string cell, int input, int hidden, int steps, int batch, int reps, int threads = 1, int[]? lengths = null)
     {
-        string args = $"{Quote(Path.Combine(ScriptsFolder, "torch_peer.py"))} --cell {w.Cell} --input {w.Input} --hidden {w.Hidden} --steps {w.Steps} --batch {w.Batch} --threads {threads} --reps {reps}";
+        string args = $"{Quote(Path.Combine(ScriptsFolder, "torch_peer.py"))} --cell {cell} --input {input} --hidden {hidden} --steps {steps} --batch {batch} --threads {threads} --reps {reps}";
+        if (lengths is not null) args += " --lengths " + string.Join(',', lengths);
         (int code, string output, string err) = RunProcess(Python, args, threads);
         if (code != 0) throw new InvalidOperationException($"torch_peer.py failed: {err}");
         using JsonDocument json = JsonDocument.Parse(output.Trim().Split('\n').Last());
@@ -33,11 +37,14 @@ public sealed class TorchPeer(string scriptsFolder)
         return new Result(r.GetProperty("peer").GetString()!, r.GetProperty("forward_ms").GetDouble(), r.GetProperty("train_ms").GetDouble(), r.GetProperty("peak_rss_mb").GetDouble());
     }
 
-    public string ExportOnnx(Workload w, string folder)
+    public string ExportOnnx(Workload w, string folder) => ExportOnnx(w.Cell, w.Input, w.Hidden, w.Steps, w.Batch, folder);
+
+    /// <summary>The peer's inference graph; with <paramref name="lengths"/>, with the "lengths" input (the recurrent operator's sequence_lens).</summary>
+    public string ExportOnnx(string cell, int input, int hidden, int steps, int batch, string folder, bool lengths = false)
     {
-        string path = Path.Combine(folder, $"{w.Cell}-{w.Input}-{w.Hidden}-{w.Steps}-{w.Batch}.onnx");
+        string path = Path.Combine(folder, $"{cell}-{input}-{hidden}-{steps}-{batch}{(lengths ? "-lengths" : "")}.onnx");
         if (File.Exists(path)) return path;
-        string args = $"{Quote(Path.Combine(ScriptsFolder, "export_onnx.py"))} --cell {w.Cell} --input {w.Input} --hidden {w.Hidden} --steps {w.Steps} --batch {w.Batch} --out {Quote(path)}";
+        string args = $"{Quote(Path.Combine(ScriptsFolder, "export_onnx.py"))} --cell {cell} --input {input} --hidden {hidden} --steps {steps} --batch {batch}{(lengths ? " --lengths" : "")} --out {Quote(path)}";
         (int code, _, string err) = RunProcess(Python, args);
         if (code != 0 || !File.Exists(path)) throw new InvalidOperationException($"export_onnx.py failed: {err}");
         return path;
