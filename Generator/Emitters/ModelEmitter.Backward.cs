@@ -15,20 +15,56 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private {_e} RnnLossCore({TargetType} targets)"))
         {
             _w.Line("var a = _rnnActivations.Span;");
+            (string comment, string loss) = _head.Loss(this);
             if (_plan.HasLengths)
             {
                 _w.Line("// Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.");
                 EmitPackedLossRows();
+                _w.Line("// " + comment);
+                _w.Line($"return {loss};");
             }
             else
             {
-                _w.Line("// Rows from LossStartStep on count; the loss sums over them and averages over the batch.");
-                _w.Line("int first = _rnnLossStartStep * Batch;");
+                using (_w.Block("if (_rnnTargetLanes.Full)"))
+                {
+                    _w.Line("// Rows from LossStartStep on count; the loss sums over them and averages over the batch.");
+                    _w.Line($"int first = _rnnLossStartStep * Batch, rows = {N(_plan.RowsOut)};");
+                    _w.Line($"{_e} inverse = RnnInverseBatch;");
+                    _w.Line("// " + comment);
+                    _w.Line($"return {loss};");
+                }
+                using (_w.Block("else"))
+                {
+                    _w.Line("// Target lengths: the rows of real target steps, run by run of neighbouring lanes, averaged over the lanes in use.");
+                    _w.Line($"{_e} sum = 0, inverse = 1 / ({_e})_rnnTargetLanes.Used;");
+                    EmitRealTargetRuns(() => _w.Line($"sum += {loss};"));
+                    _w.Line("return sum;");
+                }
             }
-            _head.EmitLoss(this);
         }
         _w.Line();
         EmitPackTargets();
+    }
+
+    /// <summary>
+    /// A loop over the real target rows of a decoding model run with target lengths, from LossStartStep on: for each step,
+    /// each run of neighbouring lanes still within their length as rows [<c>first</c>, <c>rows</c>).
+    /// </summary>
+    private void EmitRealTargetRuns(System.Action body)
+    {
+        _w.Line("var lengths = _rnnTargetLanes.Lengths;");
+        using (_w.Block("for (int t = _rnnLossStartStep; t < OutputSteps; t++)"))
+        {
+            using (_w.Block("for (int lane = 0; lane < Batch;)"))
+            {
+                _w.Line("if (t >= lengths[lane]) { lane++; continue; }");
+                _w.Line("int end = lane + 1;");
+                _w.Line("while (end < Batch && t < lengths[end]) end++;");
+                _w.Line("int first = t * Batch + lane, rows = t * Batch + end;");
+                body();
+                _w.Line("lane = end;");
+            }
+        }
     }
 
     /// <summary>
@@ -87,11 +123,27 @@ internal sealed partial class ModelEmitter
             else
             {
                 _w.Line($"var dz = {Whole("s", _plan.OutputGradient)}; // dL/dz, [OutputSteps, Batch, {c}]");
-                _w.Line("// Rows before LossStartStep do not count: their dz is zero.");
-                _w.Line("int first = _rnnLossStartStep * Batch;");
+                using (_w.Block("if (_rnnTargetLanes.Full)"))
+                {
+                    _w.Line("// Rows before LossStartStep do not count: their dz is zero.");
+                    _w.Line($"int first = _rnnLossStartStep * Batch, rows = {N(_plan.RowsOut)};");
+                    _w.Line($"{_e} inverse = RnnInverseBatch;");
+                    _w.Line("dz.Slice(0, first * OutputSize).Clear();");
+                    _head.EmitOutputGradient(this);
+                }
+                using (_w.Block("else"))
+                {
+                    _w.Line("// Target lengths: dz of the real target rows; every other row's is zero (no loss there).");
+                    _w.Line("dz.Clear();");
+                    _w.Line($"{_e} inverse = 1 / ({_e})_rnnTargetLanes.Used;");
+                    EmitRealTargetRuns(() => _head.EmitOutputGradient(this));
+                }
             }
-            _w.Line("dz.Slice(0, first * OutputSize).Clear();");
-            _head.EmitOutputGradient(this);
+            if (_plan.HasLengths)
+            {
+                _w.Line("dz.Slice(0, first * OutputSize).Clear();");
+                _head.EmitOutputGradient(this);
+            }
             (string x, long headRows) = HeadInput("a");
             string headRowCount = _plan.HasLengths ? "rows" : N(headRows);
             _w.Line("// dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.");

@@ -270,7 +270,7 @@ internal sealed partial class ModelEmitter
         Region region = _plan.HeadInputRows ?? top.Outputs;
         long length = _plan.HeadInputRows is not null ? _plan.B * width : region.Length;
         string start = C(region);
-        return $"{a}.Slice({start} + {firstRow} * {N(width)}, {(rows is null ? $"{N(length)} - {firstRow} * {N(width)}" : $"{rows} * {N(width)}")})";
+        return $"{a}.Slice({start} + {firstRow} * {N(width)}, {(rows is null ? $"{N(length)} - {firstRow} * {N(width)}" : Times(rows, width))})";
     }
 
     private void EmitHeadForward()

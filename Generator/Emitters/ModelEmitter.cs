@@ -59,13 +59,13 @@ internal sealed partial class ModelEmitter
     private string TargetType => ClassTargets ? "global::System.ReadOnlySpan<int>" : ReadOnlySpan;
 
     /// <summary>Output rows from row 0 that the loss covers, as C#: a constant, or (packed rows) the local <c>rows</c>.</summary>
-    internal string OutputRows => _plan.HasLengths ? "rows" : N(_plan.RowsOut);
+    internal string OutputRows => "rows";
 
     /// <summary>The loss's scale, as C#: 1/Batch, or (with lengths) the local <c>inverse</c>, 1/(lanes in use).</summary>
-    internal string InverseLanes => _plan.HasLengths ? "inverse" : "RnnInverseBatch";
+    internal string InverseLanes => "inverse";
 
     /// <summary>What the loss is averaged over, in words.</summary>
-    internal string LanesName => _plan.HasLengths ? "lanes in use" : "Batch";
+    internal string LanesName => _plan.HasLengths ? "lanes in use" : "Batch (with target lengths: the lanes in use)";
 
     /// <summary>The head's output rows the loss reads: <c>Output</c>, or (packed rows) the local <c>output</c>.</summary>
     internal string OutputSpan => _plan.HasLengths ? "output" : "Output";
@@ -364,6 +364,11 @@ internal sealed partial class ModelEmitter
             _w.Line("private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];");
             _w.Line("private readonly int[] _rnnGeneratedLengths = new int[Batch];");
         }
+        if (_plan.IsDecoding)
+        {
+            _w.Line("// Each lane's target length in the last teacher-forced pass (OutputSteps for every lane unless given): the loss counts real target steps only.");
+            _w.Line("private readonly global::RnnGen.Inputs.PackedLanes _rnnTargetLanes = new(OutputSteps, Batch);");
+        }
         if (_plan.HasLengths)
         {
             _w.Line("// Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).");
@@ -437,6 +442,12 @@ internal sealed partial class ModelEmitter
             ? $"public {ReadOnlySpan} Output => _rnnOutput.Span;"
             : $"public {ReadOnlySpan} Output => _rnnActivations.Span.Slice({C(_plan.OutputValues)}, OutputSteps * Batch * OutputSize);");
         _w.Line();
+        if (_plan.IsDecoding)
+        {
+            _w.Line("/// <summary>Each lane's target length in the last pass (OutputSteps for every lane unless a pass was given target lengths).</summary>");
+            _w.Line("public global::System.ReadOnlySpan<int> TargetLengths => _rnnTargetLanes.Lengths;");
+            _w.Line();
+        }
         if (_plan.HasLengths)
         {
             _w.Line("/// <summary>Each lane's length in the last forward pass (<see cref=\"Steps\"/> for every lane after a pass without lengths; 0: an unused lane).</summary>");
@@ -655,7 +666,7 @@ internal sealed partial class ModelEmitter
         {
             EmitInputCheck(inputShape);
             _w.Line(workers);
-            if (_plan.HasLengths) _w.Line("_rnnLanes.SetFull();");
+            _w.Line(_plan.HasLengths ? "_rnnLanes.SetFull();" : "_rnnTargetLanes.SetFull();");
             _w.Line($"RnnLoadInputs({InputParameter});");
             _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null);" : "RnnDecode();") : "RnnForwardCore();");
         }
@@ -689,6 +700,24 @@ internal sealed partial class ModelEmitter
                 EmitInputCheck(inputShape);
                 EmitTargetCheck(targetShape, honorLossStart: false);
                 _w.Line(workers);
+                _w.Line("_rnnTargetLanes.SetFull();");
+                _w.Line($"RnnLoadInputs({InputParameter});");
+                _w.Line("RnnLoadTeacher(targets);");
+                _w.Line("RnnForwardCore();");
+            }
+            _w.Line();
+            _w.Line("/// <summary>");
+            _w.Line("/// Teacher forcing over targets of different lengths: <paramref name=\"targetLengths\"/>[b] in [0, OutputSteps] real target steps of lane b");
+            _w.Line("/// (0: an unused lane). Loss and Backward then count real target steps only, averaged over the lanes in use; targets past a");
+            _w.Line("/// lane's length are neither read nor validated.");
+            _w.Line("/// </summary>");
+            using (GuardedMethod($"public void Forward({InputType} {InputParameter}, {TargetType} targets, global::System.ReadOnlySpan<int> targetLengths)"))
+            {
+                _w.Line($"{Inputs}ArgumentChecks.Lengths(targetLengths, OutputSteps, Batch, nameof(targetLengths));");
+                EmitInputCheck(inputShape);
+                EmitTargetCheck(targetShape, honorLossStart: false, "targetLengths");
+                _w.Line(workers);
+                _w.Line("_rnnTargetLanes.Set(targetLengths);");
                 _w.Line($"RnnLoadInputs({InputParameter});");
                 _w.Line("RnnLoadTeacher(targets);");
                 _w.Line("RnnForwardCore();");
@@ -706,6 +735,7 @@ internal sealed partial class ModelEmitter
                     _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
                     _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
                     _w.Line(workers);
+                    _w.Line("_rnnTargetLanes.SetFull();");
                     _w.Line($"RnnLoadInputs({InputParameter});");
                     _w.Line("RnnDecode(temperature, random);");
                 }
@@ -718,7 +748,7 @@ internal sealed partial class ModelEmitter
         using (GuardedMethod($"public {_e} Loss({TargetType} targets)"))
         {
             _w.Line("if (_rnnPhase == 0) throw new global::System.InvalidOperationException(\"Loss needs a forward pass first: call Forward.\");");
-            EmitTargetCheck(targetShape, honorLossStart: true, _plan.HasLengths ? "_rnnLanes.Lengths" : null);
+            EmitTargetCheck(targetShape, honorLossStart: true, _plan.HasLengths ? "_rnnLanes.Lengths" : "_rnnTargetLanes.Lengths");
             _w.Line("return RnnLossCore(targets);");
         }
         _w.Line();
@@ -732,14 +762,14 @@ internal sealed partial class ModelEmitter
             _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
             _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
             _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
-            EmitTargetCheck(targetShape, honorLossStart: true, _plan.HasLengths ? "_rnnLanes.Lengths" : null);
+            EmitTargetCheck(targetShape, honorLossStart: true, _plan.HasLengths ? "_rnnLanes.Lengths" : "_rnnTargetLanes.Lengths");
             _w.Line(workers);
             _w.Line("RnnBackwardCore(targets);");
         }
         _w.Line();
 
         EmitTrainStep(inputShape, targetShape, workers, withLengths: false);
-        if (_plan.HasLengths) EmitTrainStep(inputShape, targetShape, workers, withLengths: true);
+        EmitTrainStep(inputShape, targetShape, workers, withLengths: true);
 
         EmitEnter();
         EmitLoadInputs();
@@ -753,17 +783,19 @@ internal sealed partial class ModelEmitter
         _w.Line("/// (0: no clipping), then <paramref name=\"optimizer\"/> updates the parameters. Returns the loss before the update.");
         _w.Line("/// </summary>");
         _w.Line("/// <exception cref=\"global::RnnGen.TrainingDivergedException\">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>");
-        string lengths = withLengths ? "global::System.ReadOnlySpan<int> lengths, " : "";
+        // Many-to-many and many-to-one take each lane's length; generating models each lane's target length.
+        string name = _plan.IsDecoding ? "targetLengths" : "lengths", steps = _plan.IsDecoding ? "OutputSteps" : "Steps";
+        string lanes = _plan.IsDecoding ? "_rnnTargetLanes" : "_rnnLanes";
+        string lengths = withLengths ? $"global::System.ReadOnlySpan<int> {name}, " : "";
         using (GuardedMethod($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, {lengths}global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)"))
         {
-            if (withLengths) _w.Line($"{Inputs}ArgumentChecks.Lengths(lengths, Steps, Batch, nameof(lengths));");
-            EmitInputCheck(inputShape, withLengths ? "lengths" : null);
-            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding, withLengths ? "lengths" : null);
+            if (withLengths) _w.Line($"{Inputs}ArgumentChecks.Lengths({name}, {steps}, Batch, nameof({name}));");
+            EmitInputCheck(inputShape, withLengths && !_plan.IsDecoding ? name : null);
+            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding, withLengths ? name : null);
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
             _w.Line(workers);
-            if (withLengths) _w.Line("_rnnLanes.Set(lengths);");
-            else if (_plan.HasLengths) _w.Line("_rnnLanes.SetFull();");
+            _w.Line(withLengths ? $"{lanes}.Set({name});" : $"{lanes}.SetFull();");
             _w.Line($"RnnLoadInputs({InputParameter});");
             if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
             _w.Line("RnnForwardCore();");
@@ -855,10 +887,14 @@ internal sealed partial class ModelEmitter
             {
                 long width = _spec.Output.Size;
                 _w.Line($"targets.Slice(0, {N((ot - 1) * rows * width)}).CopyTo({Slice("_rnnActivations.Span", $"{C(decoder.Input.X!)} + {N(rows * width)}", (ot - 1) * rows * width)});");
+                _w.Line("// Targets past a lane's length are not validated: the inputs made of them become 0, so nothing they hold reaches the activations.");
+                _w.Line($"if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast({Whole("_rnnActivations.Span", decoder.Input.X!)}, width: {N(width)}, shift: 1, value: 0);");
             }
             else
             {
                 _w.Line($"targets.Slice(0, {N((ot - 1) * rows)}).CopyTo(global::System.MemoryExtensions.AsSpan({decoder.Input.TokenField}, start: Batch));");
+                _w.Line("// Targets past a lane's length are not validated: the inputs made of them become token 0, a valid id that reaches no loss.");
+                _w.Line($"if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(global::System.MemoryExtensions.AsSpan({decoder.Input.TokenField}), width: 1, shift: 1, value: 0);");
             }
         }
         _w.Line();

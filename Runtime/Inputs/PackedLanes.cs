@@ -147,6 +147,20 @@ public sealed class PackedLanes
         }
     }
 
+    /// <summary>
+    /// Sets to <paramref name="value"/> the entries of <paramref name="values"/> (<c>[steps, Batch, width]</c>, the
+    /// caller's lane order) whose step lies past the lane's length once shifted back by <paramref name="shift"/>: a
+    /// decoder's teacher-forced inputs hold at step s the target of step s − 1, so with shift 1 the inputs that come
+    /// from padded targets become <paramref name="value"/> and cannot carry garbage into the activations.
+    /// </summary>
+    public void FillPast<T>(Span<T> values, int width, int shift, T value)
+    {
+        int steps = values.Length / (Batch * width);
+        for (int s = 0; s < steps; s++)
+            for (int b = 0; b < Batch; b++)
+                if (s - shift >= _lengths[b]) values.Slice((s * Batch + b) * width, width).Fill(value);
+    }
+
     /// <summary>Rows <c>[Batch, width]</c> in the caller's lane order to the sorted order (an initial state).</summary>
     public void SortLanes<T>(ReadOnlySpan<T> source, int width, Span<T> destination)
     {

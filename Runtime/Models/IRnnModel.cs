@@ -160,4 +160,16 @@ public interface IGeneratingModel<T, TInput, TTarget> : ISupervisedModel<T, TInp
 {
     /// <summary>Training-time forward pass with teacher forcing: step t &gt; 0 reads the target of step t − 1.</summary>
     void Forward(ReadOnlySpan<TInput> inputs, ReadOnlySpan<TTarget> targets);
+
+    /// <summary>
+    /// Teacher forcing over targets of different lengths (<c>targetLengths[b]</c> in <c>[0, OutputSteps]</c>, 0: an unused
+    /// lane): the loss then counts real target steps only, averaged over the lanes in use.
+    /// </summary>
+    void Forward(ReadOnlySpan<TInput> inputs, ReadOnlySpan<TTarget> targets, ReadOnlySpan<int> targetLengths);
+
+    /// <summary>Zero gradients, teacher-forced forward with <paramref name="targetLengths"/>, loss, backward, clip (0: off), update.</summary>
+    T TrainStep(ReadOnlySpan<TInput> inputs, ReadOnlySpan<TTarget> targets, ReadOnlySpan<int> targetLengths, IOptimizer<T> optimizer, T clipNorm);
+
+    /// <summary>Each lane's target length in the last pass (<c>OutputSteps</c> for every lane unless a pass was given target lengths).</summary>
+    ReadOnlySpan<int> TargetLengths { get; }
 }

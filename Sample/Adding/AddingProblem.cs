@@ -240,28 +240,21 @@ public static class AddingProblem
 
     private static void WritePlot(string path, IReadOnlyList<AddingResult> results)
     {
-        var colors = new Dictionary<string, Rgb> { ["RNN"] = Rgb.FromHex(0x7F7F7F), ["LSTM"] = Rgb.FromHex(0x1F77B4), ["GRU"] = Rgb.FromHex(0xD62728) };
+        var colors = new Dictionary<string, uint> { ["RNN"] = 0x7F7F7F, ["LSTM"] = 0x1F77B4, ["GRU"] = 0xD62728 };
         int[] lengths = [.. results.Select(r => r.Cell.Steps).Distinct()];
         const int panelWidth = 620, height = 520;
-        var canvas = new Canvas(panelWidth * lengths.Length, height, Rgb.White);
-        for (int p = 0; p < lengths.Length; p++)
+        var panels = new List<ScottPlot.Plot>();
+        foreach (int length in lengths)
         {
-            var chart = new LineChart
-            {
-                Title = $"Adding problem, T = {lengths[p]}",
-                XLabel = "training step",
-                YLabel = "held-out MSE (log)",
-                LogY = true,
-                YRange = (1e-5, 1),
-                XRange = (0, Math.Max(1, results.Where(r => r.Cell.Steps == lengths[p]).Max(r => r.Steps))),
-            };
-            foreach (AddingResult r in results.Where(r => r.Cell.Steps == lengths[p]))
-                chart.Series.Add(new Series(r.Cell.Name, colors.GetValueOrDefault(r.Cell.Name, Rgb.Black), r.Curve));
-            chart.References.Add(new ReferenceLine(BaselineMse, "baseline 0.167", Rgb.FromHex(0x888888)));
-            chart.References.Add(new ReferenceLine(SolvedMse, "solved < 0.01", Rgb.FromHex(0x2CA02C)));
-            chart.Draw(canvas, p * panelWidth, 0, panelWidth, height);
+            AddingResult[] runs = [.. results.Where(r => r.Cell.Steps == length)];
+            panels.Add(Figures.LineChart($"Adding problem, T = {length}", "training step", "held-out MSE (log)",
+                [.. runs.Select(r => new Series(r.Cell.Name, colors.GetValueOrDefault(r.Cell.Name, 0x000000u), r.Curve))],
+                [new ReferenceLine(BaselineMse, "baseline 0.167", 0x888888), new ReferenceLine(SolvedMse, "solved < 0.01", 0x2CA02C)],
+                xRange: (0, Math.Max(1, runs.Max(r => r.Steps))),
+                yRange: (1e-5, 1),
+                logY: true));
         }
-        OutputFiles.WriteAtomically(path, Png.Encode(canvas, [new("Software", OutputFiles.Mark), new("Title", "Adding problem: RNN vs LSTM vs GRU")]));
+        OutputFiles.WriteAtomically(path, Figures.Png(panels, panelWidth, height, OutputFiles.Mark, "Adding problem: RNN vs LSTM vs GRU"));
     }
 
     private static void WriteCsv(string path, IReadOnlyList<AddingResult> results)

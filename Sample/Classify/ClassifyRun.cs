@@ -171,16 +171,16 @@ public static class ClassifyRun
             o.WriteLine();
             Examples(models[1], data, o);
 
-            Canvas picture = ConfusionPlot.Draw(
+            byte[] picture = ConfusionPlot.Png(
                 [(padded.Label, $"held-out accuracy {Pct(padded.Accuracy)}", padded.Confusion), (lengths.Label, $"held-out accuracy {Pct(lengths.Accuracy)}", lengths.Confusion)],
-                LangIdData.Names);
+                LangIdData.Names, OutputFiles.Mark, "Language identification: confusion matrices");
             using PendingFile checkpoint = StageCheckpoint(models[1], checkpointPath, data, lengths, s, totalSteps);
-            using PendingFile png = OutputFiles.Stage(pngPath, Png.Encode(picture, [new("Software", OutputFiles.Mark), new("Title", "Language identification: confusion matrices")]));
+            using PendingFile png = OutputFiles.Stage(pngPath, picture);
             checkpoint.Commit();
             png.Commit();
             o.WriteLine("Wrote (in " + context.Show(folder) + "/, created if missing):");
             o.WriteLine($"  {context.Show(checkpointPath)}   checkpoint of the model trained {lengths.Label}: safetensors, PyTorch tensor names; alphabet, languages and accuracy in its metadata");
-            o.WriteLine($"  {context.Show(pngPath)}   confusion matrices of both runs ({picture.Width}×{picture.Height})");
+            o.WriteLine($"  {context.Show(pngPath)}   confusion matrices of both runs ({ConfusionPlot.Width(LangIdData.Classes, 2)}×{ConfusionPlot.Height(LangIdData.Classes)})");
             return SampleApp.ExitOk;
         }
         finally

@@ -1,12 +1,13 @@
 using System.Globalization;
 using RnnGen.Sample.Plotting;
+using ScottPlot;
 
 namespace RnnGen.Sample.Classify;
 
 /// <summary>
-/// Confusion matrices as heat maps, one panel per run side by side: a cell per (true, predicted) class holding its
-/// count, shaded by the count's share of its row (white 0 to dark blue 1), the diagonal outlined, class names along
-/// both axes, and the run's name and accuracy above.
+/// Confusion matrices as heat maps (ScottPlot), one panel per run side by side: a cell per (true, predicted) class
+/// holding its count and its share of the row, shaded by that share (white 0 to dark blue 1), the diagonal outlined in
+/// red, class names along both axes, and the run's name and accuracy above.
 /// </summary>
 public static class ConfusionPlot
 {
@@ -21,54 +22,61 @@ public static class ConfusionPlot
     /// <summary>Width of the picture of <paramref name="panels"/> panels.</summary>
     public static int Width(int classes, int panels) => PanelWidth(classes) * panels;
 
-    /// <summary>Draws the panels: each a title, a subtitle and a matrix <c>counts[true, predicted]</c>.</summary>
-    public static Canvas Draw(IReadOnlyList<(string Title, string Subtitle, int[,] Counts)> panels, IReadOnlyList<string> labels)
+    /// <summary>The panels as PNG: each a title, a subtitle and a matrix <c>counts[true, predicted]</c>.</summary>
+    public static byte[] Png(IReadOnlyList<(string Title, string Subtitle, int[,] Counts)> panels, IReadOnlyList<string> labels, string software, string title)
     {
         int classes = labels.Count;
-        var canvas = new Canvas(Width(classes, panels.Count), Height(classes), Rgb.White);
-        var ink = Rgb.FromHex(0x222222);
-        for (int p = 0; p < panels.Count; p++)
+        return Figures.Png([.. panels.Select(p => Panel(p.Title, p.Subtitle, p.Counts, labels))], PanelWidth(classes), Height(classes), software, title);
+    }
+
+    private static Plot Panel(string title, string subtitle, int[,] counts, IReadOnlyList<string> labels)
+    {
+        int classes = labels.Count;
+        var plot = new Plot();
+        Figures.Style(plot);
+        var ink = Figures.Rgb(0x222222);
+        for (int t = 0; t < classes; t++)
         {
-            (string title, string subtitle, int[,] counts) = panels[p];
-            int x0 = p * PanelWidth(classes) + Left, y0 = Top;
-            canvas.DrawTextCentered(p * PanelWidth(classes) + PanelWidth(classes) / 2, 12, title, ink, 2);
-            canvas.DrawTextCentered(p * PanelWidth(classes) + PanelWidth(classes) / 2, 36, subtitle, ink, 2);
-            canvas.DrawTextCentered(x0 + classes * Cell / 2, Top - 46, "predicted", ink, 2);
-            canvas.DrawTextUp(p * PanelWidth(classes) + 8, y0 + classes * Cell / 2 + BitmapFont.Width("true", 2) / 2, "true", ink, 2);
-            for (int k = 0; k < classes; k++)
+            int row = 0;
+            for (int q = 0; q < classes; q++) row += counts[t, q];
+            for (int q = 0; q < classes; q++)
             {
-                canvas.DrawTextCentered(x0 + k * Cell + Cell / 2, Top - 24, labels[k], ink, 2);
-                canvas.DrawText(x0 - 8 - BitmapFont.Width(labels[k], 2), y0 + k * Cell + Cell / 2 - BitmapFont.Height(2) / 2, labels[k], ink, 2);
+                double share = row == 0 ? 0 : (double)counts[t, q] / row;
+                var cell = plot.Add.Rectangle(q, q + 1, t, t + 1);
+                cell.FillStyle.Color = Shade(share);
+                cell.LineStyle.Color = Figures.Rgb(0xBBBBBB);
+                string text = counts[t, q].ToString("N0", CultureInfo.InvariantCulture) + "\n" + (100 * share).ToString("F1", CultureInfo.InvariantCulture) + "%";
+                var label = plot.Add.Text(text, q + 0.5, t + 0.5);
+                label.LabelAlignment = Alignment.MiddleCenter;
+                label.LabelFontSize = 15;
+                label.LabelFontColor = share > 0.5 ? Colors.White : ink;
             }
-            for (int t = 0; t < classes; t++)
-            {
-                int row = 0;
-                for (int q = 0; q < classes; q++) row += counts[t, q];
-                for (int q = 0; q < classes; q++)
-                {
-                    double share = row == 0 ? 0 : (double)counts[t, q] / row;
-                    Rgb fill = Shade(share);
-                    int x = x0 + q * Cell, y = y0 + t * Cell;
-                    canvas.FillRectangle(x, y, Cell, Cell, fill);
-                    canvas.DrawRectangle(x, y, Cell, Cell, Rgb.FromHex(0xBBBBBB));
-                    string n = counts[t, q].ToString("N0", CultureInfo.InvariantCulture);
-                    Rgb text = share > 0.5 ? Rgb.White : ink;
-                    canvas.DrawTextCentered(x + Cell / 2, y + Cell / 2 - BitmapFont.Height(2) - 2, n, text, 2);
-                    string pct = (100 * share).ToString("F1", CultureInfo.InvariantCulture) + "%";
-                    canvas.DrawTextCentered(x + Cell / 2, y + Cell / 2 + 4, pct, text, 1);
-                }
-                canvas.DrawRectangle(x0 + t * Cell + 1, y0 + t * Cell + 1, Cell - 2, Cell - 2, Rgb.FromHex(0xD62728));
-            }
-            canvas.DrawTextCentered(x0 + classes * Cell / 2, y0 + classes * Cell + 18, "shade: share of the true class's words", Rgb.FromHex(0x666666), 1);
         }
-        return canvas;
+        for (int k = 0; k < classes; k++) // the diagonal outlined, drawn over the cells' grey edges
+        {
+            var diagonal = plot.Add.Rectangle(k, k + 1, k, k + 1);
+            diagonal.FillStyle.Color = Colors.Transparent;
+            diagonal.LineStyle.Color = Figures.Rgb(0xD62728);
+            diagonal.LineStyle.Width = 2;
+        }
+        double[] centres = [.. Enumerable.Range(0, classes).Select(k => k + 0.5)];
+        plot.Axes.Bottom.SetTicks(centres, [.. labels]);
+        plot.Axes.Left.SetTicks(centres, [.. labels]);
+        plot.Axes.Bottom.Label.Text = "predicted (shade: share of the true class's words)";
+        plot.Axes.Left.Label.Text = "true";
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        plot.Axes.Left.MajorTickStyle.Length = 0;
+        plot.Grid.IsVisible = false;
+        plot.Title(title + "\n" + subtitle);
+        plot.Axes.SetLimits(0, classes, classes, 0); // true class 0 on the top row
+        return plot;
     }
 
     /// <summary>White at 0 to dark blue at 1.</summary>
-    public static Rgb Shade(double share)
+    public static Color Shade(double share)
     {
         share = Math.Clamp(share, 0, 1);
         static byte Lerp(int a, int b, double s) => (byte)Math.Round(a + (b - a) * s);
-        return new Rgb(Lerp(255, 0x08, share), Lerp(255, 0x30, share), Lerp(255, 0x6B, share));
+        return new Color(Lerp(255, 0x08, share), Lerp(255, 0x30, share), Lerp(255, 0x6B, share));
     }
 }

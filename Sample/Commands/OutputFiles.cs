@@ -69,7 +69,7 @@ public static class OutputFiles
                 case Kind.Png:
                 {
                     byte[] head = ReadHead(path, 4096);
-                    return head.AsSpan().StartsWith(Plotting.Png.Signature) && Encoding.Latin1.GetString(head).Contains("Software\0" + Mark, StringComparison.Ordinal);
+                    return head.AsSpan().StartsWith(Plotting.PngText.Signature) && Encoding.Latin1.GetString(head).Contains("Software\0" + Mark, StringComparison.Ordinal);
                 }
                 default:
                     return Encoding.UTF8.GetString(ReadHead(path, 512)).Contains(Mark, StringComparison.Ordinal);

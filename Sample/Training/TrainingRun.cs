@@ -370,20 +370,13 @@ public static class TrainingRun
             binned.Add((train[to - 1].Chars, train.Skip(from).Take(to - from).Average(p => p.Bits)));
         }
         double low = Math.Min(binned.Min(p => p.Item2), validation.Min(p => p.Bits));
-        var chart = new LineChart
-        {
-            Title = $"RnnGen character LSTM ({shape.Name}: {shape.Layers}) on {Path.GetFileName(source.Replace(" (bundled)", "", StringComparison.Ordinal))}",
-            XLabel = "characters trained",
-            YLabel = "bits per character",
-            XRange = (0, train[^1].Chars),
-            YRange = (Math.Max(0, Math.Floor(low * 2 - 0.5) / 2), Math.Ceiling(unigram * 2 + 1) / 2),
-        };
-        chart.Series.Add(new Series("train (binned mean)", Rgb.FromHex(0x1F77B4), binned));
-        chart.Series.Add(new Series("validation", Rgb.FromHex(0xD62728), [.. validation.Select(p => ((double)p.Chars, p.Bits))], 2, Markers: true));
-        chart.References.Add(new ReferenceLine(unigram, $"unigram {unigram:F2}", Rgb.FromHex(0x888888)));
-        var canvas = new Canvas(1000, 600, Rgb.White);
-        chart.Draw(canvas, 0, 0, canvas.Width, canvas.Height);
-        byte[] png = Png.Encode(canvas, [new("Software", OutputFiles.Mark), new("Title", chart.Title)]);
+        string title = $"RnnGen character LSTM ({shape.Name}: {shape.Layers}) on {Path.GetFileName(source.Replace(" (bundled)", "", StringComparison.Ordinal))}";
+        ScottPlot.Plot chart = Figures.LineChart(title, "characters trained", "bits per character",
+            [new Series("train (binned mean)", 0x1F77B4, binned), new Series("validation", 0xD62728, [.. validation.Select(p => ((double)p.Chars, p.Bits))], Markers: true)],
+            [new ReferenceLine(unigram, $"unigram {unigram:F2}", 0x888888)],
+            xRange: (0, train[^1].Chars),
+            yRange: (Math.Max(0, Math.Floor(low * 2 - 0.5) / 2), Math.Ceiling(unigram * 2 + 1) / 2));
+        byte[] png = Figures.Png([chart], 1000, 600, OutputFiles.Mark, title);
 
         var csv = new StringBuilder();
         csv.AppendLine(CultureInfo.InvariantCulture, $"# {OutputFiles.Mark} loss curve: bits per character against characters trained");

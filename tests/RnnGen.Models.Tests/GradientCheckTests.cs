@@ -79,6 +79,22 @@ public class GradientCheckTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(GradientCheckCases.GeneratingNames), MemberType = typeof(GradientCheckCases))]
+    public void Parameter_gradients_with_target_lengths_match_finite_differences(string name)
+    {
+        IRnnModel<double> probe = GradientCheckCases.Create[name]();
+        foreach (int[] lengths in LengthPatterns(probe.OutputSteps, probe.Batch))
+        {
+            IRnnModel<double> model = GradientCheckCases.Create[name]();
+            var driver = new ModelDriver<double>(model, seed: 15).WithTargetLengths(lengths);
+            (double error, string where) = GradientCheck.Parameters(model, driver.ForwardLoss, driver.ForwardBackward);
+            output.WriteLine($"{name} target lengths [{string.Join(", ", lengths)}]: max relative error {error:E2} at {where}");
+            Assert.True(error < Tolerance, $"{name} target lengths [{string.Join(", ", lengths)}]: max relative error {error:E2} at {where}");
+            Assert.True(double.IsFinite(driver.ForwardLoss()), "the garbage in padded targets reached the loss");
+        }
+    }
+
     [Fact]
     public void Gradient_check_detects_a_wrong_gradient()
     {

@@ -56,7 +56,7 @@ public class ClassifySmokeTests(ClassifyRunFixture run) : IClassFixture<Classify
     public void Writes_a_confusion_png_of_the_expected_size()
     {
         byte[] png = File.ReadAllBytes(run.Png);
-        Assert.True(png.AsSpan().StartsWith(Plotting.Png.Signature));
+        Assert.True(png.AsSpan().StartsWith(Plotting.PngText.Signature));
         Assert.True(Commands.OutputFiles.IsOurs(run.Png, Commands.OutputFiles.Kind.Png));
         (int width, int height) = PngTests.Size(png);
         Assert.Equal((ConfusionPlot.Width(LangIdData.Classes, 2), ConfusionPlot.Height(LangIdData.Classes)), (width, height));

@@ -1,11 +1,14 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 using RnnGen.Sample.Plotting;
+using SkiaSharp;
 
 namespace RnnGen.Sample.Tests;
 
-/// <summary>The PNG writer against the format itself: signature, chunk layout and CRCs, IHDR, and IDAT that inflates to the pixels.</summary>
+/// <summary>
+/// The figures (ScottPlot through SkiaSharp) against the PNG format itself: signature, chunk layout and CRCs, IHDR size, the
+/// sample's <c>tEXt</c> mark; decoded back with SkiaSharp, the curves, panels and shades are where and in the colours asked.
+/// </summary>
 public class PngTests
 {
     /// <summary>The chunks of a PNG, each checked against a bitwise CRC-32 written independently of the encoder's table.</summary>
@@ -51,112 +54,97 @@ public class PngTests
         return ~crc;
     }
 
-    /// <summary>Decodes an 8-bit RGB, non-interlaced PNG (any filter type) to its RGB bytes.</summary>
-    private static byte[] DecodeRgb(byte[] png, out int width, out int height)
+    /// <summary>Decodes a PNG with SkiaSharp (an independent decoder: ScottPlot encodes, Skia's codec reads back) to its pixels.</summary>
+    private static SKBitmap Decode(byte[] png)
     {
-        List<(string Type, byte[] Data)> chunks = AssertValidChunks(png);
-        byte[] ihdr = chunks[0].Data;
-        width = BinaryPrimitives.ReadInt32BigEndian(ihdr);
-        height = BinaryPrimitives.ReadInt32BigEndian(ihdr.AsSpan(4));
-        Assert.Equal(new byte[] { 8, 2, 0, 0, 0 }, ihdr[8..]); // 8-bit, RGB, deflate, filter 0, no interlace
-        using var compressed = new MemoryStream([.. chunks.Where(c => c.Type == "IDAT").SelectMany(c => c.Data)]);
-        using var zlib = new ZLibStream(compressed, CompressionMode.Decompress);
-        using var raw = new MemoryStream();
-        zlib.CopyTo(raw);
-        byte[] filtered = raw.ToArray();
-        int stride = width * 3;
-        Assert.Equal(height * (stride + 1), filtered.Length);
-        var pixels = new byte[height * stride];
-        for (int y = 0; y < height; y++)
-        {
-            byte filter = filtered[y * (stride + 1)];
-            for (int i = 0; i < stride; i++)
-            {
-                int x = filtered[y * (stride + 1) + 1 + i];
-                int a = i >= 3 ? pixels[y * stride + i - 3] : 0, b = y > 0 ? pixels[(y - 1) * stride + i] : 0, c = i >= 3 && y > 0 ? pixels[(y - 1) * stride + i - 3] : 0;
-                int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-                int predictor = filter switch { 0 => 0, 1 => a, 2 => b, 3 => (a + b) / 2, 4 => pa <= pb && pa <= pc ? a : pb <= pc ? b : c, _ => throw new InvalidDataException($"filter {filter}") };
-                pixels[y * stride + i] = (byte)(x + predictor);
-            }
-        }
-        return pixels;
+        AssertValidChunks(png);
+        SKBitmap? bitmap = SKBitmap.Decode(png);
+        Assert.NotNull(bitmap);
+        return bitmap;
     }
+
+    /// <summary>True when some pixel of <paramref name="bitmap"/> inside columns [<paramref name="fromX"/>, <paramref name="toX"/>) is exactly 0xRRGGBB.</summary>
+    private static bool HasPixel(SKBitmap bitmap, uint rgb, int fromX = 0, int toX = int.MaxValue)
+    {
+        var wanted = new SKColor((byte)(rgb >> 16), (byte)(rgb >> 8), (byte)rgb);
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = fromX; x < Math.Min(toX, bitmap.Width); x++)
+                if (bitmap.GetPixel(x, y) == wanted) return true;
+        return false;
+    }
+
+    private static ScottPlot.Plot LossChart() => Figures.LineChart("loss", "characters", "bits per character",
+        [new Series("train", 0x1F77B4, [(0, 4.0), (1000, 3.0), (2000, 2.5)]), new Series("validation", 0xD62728, [(1000, 3.2), (2000, 2.7)], Markers: true)],
+        [new ReferenceLine(4.1, "unigram", 0x888888)], xRange: (0, 2000), yRange: (2, 4.5));
 
     [Fact]
     public void Crc32_matches_the_standard_check_value()
     {
-        Assert.Equal(0xCBF43926u, Png.Crc32("123456789"u8));
-        Assert.Equal(0u, Png.Crc32([]));
+        Assert.Equal(0xCBF43926u, PngText.Crc32("123456789"u8));
+        Assert.Equal(0u, PngText.Crc32([]));
     }
 
     [Fact]
-    public void Encoded_image_decodes_to_the_same_pixels()
+    public void A_figure_is_a_valid_png_of_the_requested_size_with_the_samples_text_chunks()
     {
-        var canvas = new Canvas(37, 23, Rgb.White);
-        canvas.FillRectangle(3, 4, 10, 5, new Rgb(200, 10, 30));
-        canvas.DrawLine(0, 22, 36, 0, new Rgb(0, 90, 255), 2.5);
-        canvas.DrawText(15, 12, "Ab", Rgb.Black, 1);
-        byte[] png = Png.Encode(canvas, [new("Software", "RnnGen.Sample"), new("Title", "test")]);
-        byte[] pixels = DecodeRgb(png, out int width, out int height);
-        Assert.Equal((37, 23), (width, height));
-        Assert.Equal(canvas.Pixels.ToArray(), pixels);
-        Assert.Equal(new Rgb(200, 10, 30), canvas[5, 5]);
+        byte[] png = Figures.Png([LossChart()], 640, 400, "RnnGen.Sample", "test");
+        Assert.Equal((640, 400), Size(png));
         List<(string Type, byte[] Data)> chunks = AssertValidChunks(png);
+        Assert.Equal("tEXt", chunks[1].Type); // right after IHDR, where OutputFiles.IsOurs reads it
         Assert.Contains(chunks, c => c.Type == "tEXt" && Encoding.Latin1.GetString(c.Data) == "Software\0RnnGen.Sample");
+        Assert.Contains(chunks, c => c.Type == "tEXt" && Encoding.Latin1.GetString(c.Data) == "Title\0test");
+        using SKBitmap bitmap = Decode(png);
+        Assert.Equal((640, 400), (bitmap.Width, bitmap.Height));
+        Assert.Equal(SKColors.White, bitmap.GetPixel(0, 0));
     }
 
     [Fact]
-    public void Text_is_drawn_from_the_bitmap_font()
+    public void A_text_chunk_inserted_into_a_foreign_png_keeps_it_valid()
     {
-        var canvas = new Canvas(8, 9, Rgb.White);
-        canvas.DrawText(1, 1, "T", Rgb.Black, 1);
-        // 'T': the top row fully set across the five columns, then the centre column down to the bottom.
-        for (int x = 1; x <= 5; x++) Assert.Equal(Rgb.Black, canvas[x, 1]);
-        for (int y = 1; y <= 7; y++) Assert.Equal(Rgb.Black, canvas[3, y]);
-        Assert.Equal(Rgb.White, canvas[1, 4]);
-        Assert.Equal(Rgb.White, canvas[5, 7]);
+        using var bitmap = new SKBitmap(7, 5);
+        bitmap.Erase(new SKColor(200, 10, 30));
+        using SKData data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        byte[] png = PngText.Insert(data.ToArray(), "Software", "RnnGen.Sample");
+        Assert.Equal((7, 5), Size(png));
+        Assert.Contains(AssertValidChunks(png), c => c.Type == "tEXt" && Encoding.Latin1.GetString(c.Data) == "Software\0RnnGen.Sample");
+        using SKBitmap decoded = Decode(png);
+        Assert.Equal(new SKColor(200, 10, 30), decoded.GetPixel(3, 2));
+        byte[] notPng = [1, 2, 3];
+        Assert.Same(notPng, PngText.Insert(notPng, "Software", "x"));
     }
 
     [Fact]
-    public void Lines_are_antialiased_and_clipped_to_the_canvas()
+    public void A_chart_draws_its_curves_and_reference_line_in_their_colours()
     {
-        var canvas = new Canvas(20, 20, Rgb.White);
-        canvas.DrawLine(-10, 10, 30, 10, Rgb.Black, 2);
-        Assert.Equal(Rgb.Black, canvas[10, 9]);
-        Assert.Equal(Rgb.Black, canvas[10, 10]);
-        Assert.Equal(Rgb.White, canvas[10, 5]);
-        canvas.DrawLine(0, 0, 19, 19, Rgb.Black, 2);
-        Assert.Equal(Rgb.Black, canvas[12, 12]);
-        Assert.InRange(canvas[14, 12].R, 1, 254); // partial coverage beside a diagonal
-        Assert.Equal(Rgb.White, canvas[16, 12]);
+        using SKBitmap bitmap = Decode(Figures.Png([LossChart()], 640, 400, "RnnGen.Sample", "loss"));
+        Assert.True(HasPixel(bitmap, 0x1F77B4), "train curve");
+        Assert.True(HasPixel(bitmap, 0xD62728), "validation curve");
+        Assert.True(HasPixel(bitmap, 0x888888), "reference line");
     }
 
     [Fact]
-    public void A_chart_draws_axes_curves_and_labels()
+    public void Panels_are_drawn_side_by_side_each_in_its_own_rectangle()
     {
-        var chart = new LineChart { Title = "loss", XLabel = "characters", YLabel = "bits per character" };
-        chart.Series.Add(new Series("train", Rgb.FromHex(0x1F77B4), [(0, 4.0), (1000, 3.0), (2000, 2.5)]));
-        chart.Series.Add(new Series("validation", Rgb.FromHex(0xD62728), [(1000, 3.2), (2000, 2.7)], Markers: true));
-        chart.References.Add(new ReferenceLine(4.1, "unigram", Rgb.FromHex(0x888888)));
-        var canvas = new Canvas(640, 400, Rgb.White);
-        chart.Draw(canvas, 0, 0, 640, 400);
-        byte[] pixels = DecodeRgb(Png.Encode(canvas), out _, out _);
-        Assert.Contains(Enumerable.Range(0, pixels.Length / 3), i => pixels[i * 3] == 0x1F && pixels[i * 3 + 1] == 0x77 && pixels[i * 3 + 2] == 0xB4);
-        Assert.Contains(Enumerable.Range(0, pixels.Length / 3), i => pixels[i * 3] == 0xD6 && pixels[i * 3 + 1] == 0x27 && pixels[i * 3 + 2] == 0x28);
+        static ScottPlot.Plot Log(uint color) => Figures.LineChart("T", "step", "MSE (log)", [new Series("run", color, [(0, 0.2), (50, 0.01), (100, 1e-4)])], [],
+            xRange: (0, 100), yRange: (1e-5, 1), logY: true);
+        using SKBitmap bitmap = Decode(Figures.Png([Log(0x1F77B4), Log(0xD62728)], 300, 240, "RnnGen.Sample", "panels"));
+        Assert.Equal((600, 240), (bitmap.Width, bitmap.Height));
+        Assert.True(HasPixel(bitmap, 0x1F77B4, 0, 300), "first panel's curve on the left");
+        Assert.False(HasPixel(bitmap, 0x1F77B4, 300), "first panel's curve only on the left");
+        Assert.True(HasPixel(bitmap, 0xD62728, 300), "second panel's curve on the right");
+        Assert.False(HasPixel(bitmap, 0xD62728, 0, 300), "second panel's curve only on the right");
     }
 
-    [Theory]
-    [InlineData(0.0, 1.0, new[] { 0.0, 0.2, 0.4, 0.6, 0.8, 1.0 })]
-    [InlineData(0.0, 5_000_000.0, new[] { 0.0, 1e6, 2e6, 3e6, 4e6, 5e6 })]
-    [InlineData(1.7, 4.6, new[] { 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0 })]
-    public void Ticks_fall_on_round_numbers(double min, double max, double[] expected)
+    [Fact]
+    public void Confusion_cells_are_shaded_by_their_share_of_the_row()
     {
-        double[] ticks = LineChart.NiceTicks(min, max);
-        Assert.Equal(expected.Length, ticks.Length);
-        for (int i = 0; i < ticks.Length; i++) Assert.Equal(expected[i], ticks[i], 9);
-        Assert.Equal("1.5M", LineChart.Format(1.5e6));
-        Assert.Equal("20k", LineChart.Format(20_000));
-        Assert.Equal("0.01", LineChart.Format(0.01));
-        Assert.Equal("1e-5", LineChart.Format(1e-5));
+        Assert.Equal(new ScottPlot.Color(255, 255, 255), Classify.ConfusionPlot.Shade(0));
+        Assert.Equal(new ScottPlot.Color(0x08, 0x30, 0x6B), Classify.ConfusionPlot.Shade(1));
+        int[,] counts = { { 10, 0 }, { 0, 10 } };
+        byte[] png = Classify.ConfusionPlot.Png([("run", "accuracy 100%", counts)], ["a", "b"], "RnnGen.Sample", "confusion");
+        Assert.Equal((Classify.ConfusionPlot.Width(2, 1), Classify.ConfusionPlot.Height(2)), Size(png));
+        using SKBitmap bitmap = Decode(png);
+        Assert.True(HasPixel(bitmap, 0x08306B), "a full-share cell in dark blue");
+        Assert.True(HasPixel(bitmap, 0xD62728), "the diagonal outlined");
     }
 }

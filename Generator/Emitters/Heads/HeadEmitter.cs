@@ -39,10 +39,10 @@ internal abstract class HeadEmitter
     /// </summary>
     public abstract void EmitActivation(ModelEmitter e, string z, string output, string rows, string logSumExp);
 
-    /// <summary>The body of <c>RnnLossCore</c>: returns the loss over output rows from <c>first</c>.</summary>
-    public abstract void EmitLoss(ModelEmitter e);
+    /// <summary>The loss over output rows [<c>first</c>, <c>rows</c>), scaled by <c>inverse</c>: a comment line, then the C# expression.</summary>
+    public abstract (string Comment, string Expression) Loss(ModelEmitter e);
 
-    /// <summary>In backward: <c>dz</c> = dL/dz for output rows from <c>first</c>.</summary>
+    /// <summary>In backward: <c>dz</c> = dL/dz for output rows [<c>first</c>, <c>rows</c>).</summary>
     public abstract void EmitOutputGradient(ModelEmitter e);
 
     /// <summary>The rows from <c>first</c> on of the output, the values of count <c>(rows − first) · OutputSize</c>.</summary>

@@ -18,8 +18,8 @@ internal sealed class LinearHeadEmitter : HeadEmitter
 
     public override void EmitActivation(ModelEmitter e, string z, string output, string rows, string logSumExp) => e.W.Line("// y = z (no activation).");
 
-    public override void EmitLoss(ModelEmitter e) =>
-        e.W.Line($"return {Losses}SquaredError.Loss({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes});");
+    public override (string Comment, string Expression) Loss(ModelEmitter e) =>
+        ("Σ_j (y_j − t_j)² over the rows.", $"{Losses}SquaredError.Loss({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes})");
 
     public override void EmitOutputGradient(ModelEmitter e)
     {

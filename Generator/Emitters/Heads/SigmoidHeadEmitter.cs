@@ -22,11 +22,9 @@ internal sealed class SigmoidHeadEmitter : HeadEmitter
         e.W.Line($"{Losses}BinaryCrossEntropy.Sigmoid({z}, {output}, count: {rows} * {N(e.Plan.OutputSize)});");
     }
 
-    public override void EmitLoss(ModelEmitter e)
-    {
-        e.W.Line("// Σ softplus(z) − t·z = binary cross-entropy of σ(z), finite for every finite z.");
-        e.W.Line($"return {Losses}BinaryCrossEntropy.Loss(a.Slice({C(e.Plan.Logits!)} + first * OutputSize, {ValuesFromFirst(e)}), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes});");
-    }
+    public override (string Comment, string Expression) Loss(ModelEmitter e) =>
+        ("Σ softplus(z) − t·z = binary cross-entropy of σ(z), finite for every finite z.",
+            $"{Losses}BinaryCrossEntropy.Loss(a.Slice({C(e.Plan.Logits!)} + first * OutputSize, {ValuesFromFirst(e)}), targets.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes})");
 
     public override void EmitOutputGradient(ModelEmitter e)
     {

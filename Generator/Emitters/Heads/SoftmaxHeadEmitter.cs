@@ -24,20 +24,20 @@ internal sealed class SoftmaxHeadEmitter : HeadEmitter
         e.W.Line($"{Losses}Softmax.Rows({z}, rows: {rows}, n: {N(e.Plan.OutputSize)}, {logSumExp});");
     }
 
-    public override void EmitLoss(ModelEmitter e)
+    public override (string Comment, string Expression) Loss(ModelEmitter e)
     {
         ModelPlan plan = e.Plan;
         long width = plan.HeadInputWidth;
-        e.W.Line("// −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.");
-        e.W.Line($"return {Losses}Softmax.CrossEntropyLoss(targets.Slice(first), {e.HeadInputFrom("a", "first")}, ldx: {N(width)}, width: {N(width)}, " +
+        return ("−log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.",
+            $"{Losses}Softmax.CrossEntropyLoss(targets.Slice(first, {e.OutputRows} - first), {e.HeadInputFrom("a", "first", $"{e.OutputRows} - first")}, ldx: {N(width)}, width: {N(width)}, " +
             $"{Whole("_rnnParameters.Span", plan.HeadWeight)}, {Whole("_rnnParameters.Span", plan.HeadBias)}, " +
-            $"a.Slice({C(plan.LogSumExp!)} + first, {e.OutputRows} - first), rows: {e.OutputRows} - first, {e.InverseLanes});");
+            $"a.Slice({C(plan.LogSumExp!)} + first, {e.OutputRows} - first), rows: {e.OutputRows} - first, {e.InverseLanes})");
     }
 
     public override void EmitOutputGradient(ModelEmitter e)
     {
         e.W.Line($"// Softmax + cross-entropy: dz = (p − onehot(y)) / {e.LanesName}.");
-        e.W.Line($"{Losses}Softmax.CrossEntropyBackward({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: {e.OutputRows} - first, n: {N(e.Plan.OutputSize)}, {e.InverseLanes});");
+        e.W.Line($"{Losses}Softmax.CrossEntropyBackward({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first, {e.OutputRows} - first), dz.Slice(first * OutputSize), rows: {e.OutputRows} - first, n: {N(e.Plan.OutputSize)}, {e.InverseLanes});");
     }
 
 }

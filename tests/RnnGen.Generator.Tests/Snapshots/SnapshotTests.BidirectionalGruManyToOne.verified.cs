@@ -40,7 +40,7 @@
             // Rows before LossStartStep do not count: their dz is zero.
             dz.Slice(0, first * OutputSize).Clear();
             // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
-            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: rows - first, n: 2, inverse);
+            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first, rows - first), dz.Slice(first * OutputSize), rows: rows - first, n: 2, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
             global::RnnGen.Kernels.Gemm.TN(m: 2, n: 4, k: rows, dz, lda: 2, a.Slice(RnnLayout.HeadInput, 8), ldb: 4, g.Slice(RnnLayout.HeadWeight, 8), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));

@@ -622,7 +622,7 @@ namespace Demo
             var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
             targets = RnnPackTargets(targets, rows);
             // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + first * 4, 24 - first * 4), ldx: 4, width: 4, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 16), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
+            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first, rows - first), a.Slice(RnnLayout.HiddenL0 + first * 4, (rows - first) * 4), ldx: 4, width: 4, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 16), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
         }
 
         private global::System.ReadOnlySpan<int> RnnPackTargets(global::System.ReadOnlySpan<int> targets, int rows)
@@ -646,7 +646,7 @@ namespace Demo
             // Rows before LossStartStep do not count: their dz is zero.
             dz.Slice(0, first * OutputSize).Clear();
             // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
-            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: rows - first, n: 4, inverse);
+            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first, rows - first), dz.Slice(first * OutputSize), rows: rows - first, n: 4, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
             global::RnnGen.Kernels.Gemm.TN(m: 4, n: 4, k: rows, dz, lda: 4, a.Slice(RnnLayout.HiddenL0, 24), ldb: 4, g.Slice(RnnLayout.HeadWeight, 16), ldc: 4, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 4, ldy: 4, g.Slice(RnnLayout.HeadBias, 4));

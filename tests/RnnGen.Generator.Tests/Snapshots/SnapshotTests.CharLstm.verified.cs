@@ -627,7 +627,7 @@ namespace Demo
             var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
             targets = RnnPackTargets(targets, rows);
             // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL1 + first * 3, 18 - first * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 15), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 5), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
+            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first, rows - first), a.Slice(RnnLayout.HiddenL1 + first * 3, (rows - first) * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 15), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 5), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
         }
 
         private global::System.ReadOnlySpan<int> RnnPackTargets(global::System.ReadOnlySpan<int> targets, int rows)
@@ -651,7 +651,7 @@ namespace Demo
             // Rows before LossStartStep do not count: their dz is zero.
             dz.Slice(0, first * OutputSize).Clear();
             // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
-            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: rows - first, n: 5, inverse);
+            global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first, rows - first), dz.Slice(first * OutputSize), rows: rows - first, n: 5, inverse);
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
             global::RnnGen.Kernels.Gemm.TN(m: 5, n: 3, k: rows, dz, lda: 5, a.Slice(RnnLayout.HiddenL1, 18), ldb: 3, g.Slice(RnnLayout.HeadWeight, 15), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 5, ldy: 5, g.Slice(RnnLayout.HeadBias, 5));

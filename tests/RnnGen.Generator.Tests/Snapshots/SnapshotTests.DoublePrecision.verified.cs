@@ -40,5 +40,5 @@
             var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
             targets = RnnPackTargets(targets, rows);
             // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + first * 3, 12 - first * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 12), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
+            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first, rows - first), a.Slice(RnnLayout.HiddenL0 + first * 3, (rows - first) * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 12), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 4), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
         }

@@ -4,6 +4,8 @@
         {
             global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch); // token_0 = the start token
             targets.Slice(0, 2).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens, start: Batch));
+            // Targets past a lane's length are not validated: the inputs made of them become token 0, a valid id that reaches no loss.
+            if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens), width: 1, shift: 1, value: 0);
         }
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>

@@ -4,6 +4,8 @@
         {
             _rnnActivations.Span.Slice(RnnLayout.DecoderInputX, 2).Clear(); // x_0 = 0
             targets.Slice(0, 2).CopyTo(_rnnActivations.Span.Slice(RnnLayout.DecoderInputX + 2, 2));
+            // Targets past a lane's length are not validated: the inputs made of them become 0, so nothing they hold reaches the activations.
+            if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(_rnnActivations.Span.Slice(RnnLayout.DecoderInputX, 4), width: 2, shift: 1, value: 0);
         }
 
         /// <summary>Free-running inference: every step reads the previous step's output.</summary>

@@ -108,6 +108,8 @@ namespace Demo
         private readonly int[] _rnnTokens = new int[8]; // token ids of the model's steps, [OutputSteps, Batch]
         private readonly int[] _rnnGenerated = new int[OutputSteps * Batch];
         private readonly int[] _rnnGeneratedLengths = new int[Batch];
+        // Each lane's target length in the last teacher-forced pass (OutputSteps for every lane unless given): the loss counts real target steps only.
+        private readonly global::RnnGen.Inputs.PackedLanes _rnnTargetLanes = new(OutputSteps, Batch);
         // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
         private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (9, 3), (3, 9) });
         // Worker threads for large matrix products; null: one thread (the default).
@@ -157,6 +159,9 @@ namespace Demo
 
         /// <summary>Output of the last forward pass after the head's activation, [OutputSteps, Batch, OutputSize].</summary>
         public global::System.ReadOnlySpan<float> Output => _rnnActivations.Span.Slice(RnnLayout.OutputValues, OutputSteps * Batch * OutputSize);
+
+        /// <summary>Each lane's target length in the last pass (OutputSteps for every lane unless a pass was given target lengths).</summary>
+        public global::System.ReadOnlySpan<int> TargetLengths => _rnnTargetLanes.Lengths;
 
         /// <summary>The token chosen at each output step by the last <c>Forward(input)</c> or <c>Generate</c>, [OutputSteps, Batch].</summary>
         public global::System.ReadOnlySpan<int> Generated => _rnnGenerated;
@@ -287,6 +292,7 @@ namespace Demo
             {
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
                 RnnDecode(temperature: 0, random: null);
             }
@@ -305,6 +311,32 @@ namespace Demo
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnTargetLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnLoadTeacher(targets);
+                RnnForwardCore();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Teacher forcing over targets of different lengths: <paramref name="targetLengths"/>[b] in [0, OutputSteps] real target steps of lane b
+        /// (0: an unused lane). Loss and Backward then count real target steps only, averaged over the lanes in use; targets past a
+        /// lane's length are neither read nor validated.
+        /// </summary>
+        public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> targetLengths)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(targetLengths, OutputSteps, Batch, nameof(targetLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), targetLengths);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnTargetLanes.Set(targetLengths);
                 RnnLoadInputs(tokens);
                 RnnLoadTeacher(targets);
                 RnnForwardCore();
@@ -328,6 +360,7 @@ namespace Demo
                 global::System.ArgumentNullException.ThrowIfNull(random);
                 if (!(temperature >= 0) || !float.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be finite and at least 0.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
                 RnnDecode(temperature, random);
             }
@@ -345,7 +378,7 @@ namespace Demo
             try
             {
                 if (_rnnPhase == 0) throw new global::System.InvalidOperationException("Loss needs a forward pass first: call Forward.");
-                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnTargetLanes.Lengths, firstStep: _rnnLossStartStep);
                 return RnnLossCore(targets);
             }
             finally
@@ -365,7 +398,7 @@ namespace Demo
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "Backward needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
-                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnTargetLanes.Lengths, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardCore(targets);
             }
@@ -390,6 +423,45 @@ namespace Demo
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnTargetLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnLoadTeacher(targets);
+                RnnForwardCore();
+                float loss = RnnLossCore(targets);
+                _rnnGradients.Span.Clear();
+                RnnBackwardCore(targets);
+                float norm = clipNorm > 0
+                    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
+                    : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
+                if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
+                global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
+                return loss;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// One training step: zero the gradients, forward (teacher forcing), loss, backward, clip the gradients to <paramref name="clipNorm"/> by global norm
+        /// (0: no clipping), then <paramref name="optimizer"/> updates the parameters. Returns the loss before the update.
+        /// </summary>
+        /// <exception cref="global::RnnGen.TrainingDivergedException">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>
+        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> targetLengths, global::RnnGen.IOptimizer<float> optimizer, float clipNorm = 0)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(targetLengths, OutputSteps, Batch, nameof(targetLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), targetLengths);
+                global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnTargetLanes.Set(targetLengths);
                 RnnLoadInputs(tokens);
                 RnnLoadTeacher(targets);
                 RnnForwardCore();
@@ -430,6 +502,8 @@ namespace Demo
         private void RnnLoadTeacher(global::System.ReadOnlySpan<int> targets)
         {
             targets.Slice(0, 6).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnTokens, start: Batch));
+            // Targets past a lane's length are not validated: the inputs made of them become token 0, a valid id that reaches no loss.
+            if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(global::System.MemoryExtensions.AsSpan(_rnnTokens), width: 1, shift: 1, value: 0);
         }
 
         /// <summary>The forward pass over the loaded inputs (teacher forcing): every layer over all steps, then the head.</summary>
@@ -564,10 +638,33 @@ namespace Demo
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
         {
             var a = _rnnActivations.Span;
-            // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
-            int first = _rnnLossStartStep * Batch;
-            // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
-            return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first), a.Slice(RnnLayout.HiddenL0 + first * 3, 24 - first * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 15), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 5), a.Slice(RnnLayout.LogSumExp + first, 8 - first), rows: 8 - first, RnnInverseBatch);
+            if (_rnnTargetLanes.Full)
+            {
+                // Rows from LossStartStep on count; the loss sums over them and averages over the batch.
+                int first = _rnnLossStartStep * Batch, rows = 8;
+                float inverse = RnnInverseBatch;
+                // −log p[y] = log Σ exp(z) − z_y, with z_y = h·W_head[y] + b_head[y] recomputed exactly.
+                return global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first, rows - first), a.Slice(RnnLayout.HiddenL0 + first * 3, (rows - first) * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 15), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 5), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
+            }
+            else
+            {
+                // Target lengths: the rows of real target steps, run by run of neighbouring lanes, averaged over the lanes in use.
+                float sum = 0, inverse = 1 / (float)_rnnTargetLanes.Used;
+                var lengths = _rnnTargetLanes.Lengths;
+                for (int t = _rnnLossStartStep; t < OutputSteps; t++)
+                {
+                    for (int lane = 0; lane < Batch;)
+                    {
+                        if (t >= lengths[lane]) { lane++; continue; }
+                        int end = lane + 1;
+                        while (end < Batch && t < lengths[end]) end++;
+                        int first = t * Batch + lane, rows = t * Batch + end;
+                        sum += global::RnnGen.Losses.Softmax.CrossEntropyLoss(targets.Slice(first, rows - first), a.Slice(RnnLayout.HiddenL0 + first * 3, (rows - first) * 3), ldx: 3, width: 3, _rnnParameters.Span.Slice(RnnLayout.HeadWeight, 15), _rnnParameters.Span.Slice(RnnLayout.HeadBias, 5), a.Slice(RnnLayout.LogSumExp + first, rows - first), rows: rows - first, inverse);
+                        lane = end;
+                    }
+                }
+                return sum;
+            }
         }
 
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
@@ -578,11 +675,35 @@ namespace Demo
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
             var dz = s.Slice(RnnLayout.Dz, 40); // dL/dz, [OutputSteps, Batch, 5]
-            // Rows before LossStartStep do not count: their dz is zero.
-            int first = _rnnLossStartStep * Batch;
-            dz.Slice(0, first * OutputSize).Clear();
-            // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch.
-            global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first), dz.Slice(first * OutputSize), rows: 8 - first, n: 5, RnnInverseBatch);
+            if (_rnnTargetLanes.Full)
+            {
+                // Rows before LossStartStep do not count: their dz is zero.
+                int first = _rnnLossStartStep * Batch, rows = 8;
+                float inverse = RnnInverseBatch;
+                dz.Slice(0, first * OutputSize).Clear();
+                // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch (with target lengths: the lanes in use).
+                global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first, rows - first), dz.Slice(first * OutputSize), rows: rows - first, n: 5, inverse);
+            }
+            else
+            {
+                // Target lengths: dz of the real target rows; every other row's is zero (no loss there).
+                dz.Clear();
+                float inverse = 1 / (float)_rnnTargetLanes.Used;
+                var lengths = _rnnTargetLanes.Lengths;
+                for (int t = _rnnLossStartStep; t < OutputSteps; t++)
+                {
+                    for (int lane = 0; lane < Batch;)
+                    {
+                        if (t >= lengths[lane]) { lane++; continue; }
+                        int end = lane + 1;
+                        while (end < Batch && t < lengths[end]) end++;
+                        int first = t * Batch + lane, rows = t * Batch + end;
+                        // Softmax + cross-entropy: dz = (p − onehot(y)) / Batch (with target lengths: the lanes in use).
+                        global::RnnGen.Losses.Softmax.CrossEntropyBackward(Output.Slice(first * OutputSize), targets.Slice(first, rows - first), dz.Slice(first * OutputSize), rows: rows - first, n: 5, inverse);
+                        lane = end;
+                    }
+                }
+            }
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
             global::RnnGen.Kernels.Gemm.TN(m: 5, n: 3, k: 8, dz, lda: 5, a.Slice(RnnLayout.HiddenL0, 24), ldb: 3, g.Slice(RnnLayout.HeadWeight, 15), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 8, n: 5, ldy: 5, g.Slice(RnnLayout.HeadBias, 5));

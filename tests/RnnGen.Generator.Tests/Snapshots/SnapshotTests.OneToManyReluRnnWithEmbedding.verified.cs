@@ -3,6 +3,8 @@
         private void RnnLoadTeacher(global::System.ReadOnlySpan<int> targets)
         {
             targets.Slice(0, 4).CopyTo(global::System.MemoryExtensions.AsSpan(_rnnTokens, start: Batch));
+            // Targets past a lane's length are not validated: the inputs made of them become token 0, a valid id that reaches no loss.
+            if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(global::System.MemoryExtensions.AsSpan(_rnnTokens), width: 1, shift: 1, value: 0);
         }
 
         /// <summary>The forward pass over the loaded inputs (teacher forcing): every layer over all steps, then the head.</summary>

@@ -3,6 +3,8 @@
         private void RnnLoadTeacher(global::System.ReadOnlySpan<float> targets)
         {
             targets.Slice(0, 8).CopyTo(_rnnActivations.Span.Slice(RnnLayout.InputX + 4, 8));
+            // Targets past a lane's length are not validated: the inputs made of them become 0, so nothing they hold reaches the activations.
+            if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(_rnnActivations.Span.Slice(RnnLayout.InputX, 12), width: 2, shift: 1, value: 0);
         }
 
         /// <summary>Free-running inference: every step reads the previous step's output.</summary>

@@ -51,6 +51,7 @@
             float inverse = 1 / (float)_rnnLanes.Used;
             var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
             targets = RnnPackTargets(targets, rows);
+            // Σ_j (y_j − t_j)² over the rows.
             return global::RnnGen.Losses.SquaredError.Loss(output.Slice(first * OutputSize), targets.Slice(first * OutputSize), count: (rows - first) * OutputSize, inverse);
         }
 

@@ -113,6 +113,9 @@ public static class GradientCheckCases
     /// <summary>Models that run lanes of different lengths (many-to-many and many-to-one).</summary>
     public static TheoryData<string> LengthNames => new(Create.Where(c => IsVariableLength(c.Value())).Select(c => c.Key));
 
+    /// <summary>Generating models (one-to-many, encoder–decoder), whose teacher-forced passes take target lengths.</summary>
+    public static TheoryData<string> GeneratingNames => new(Create.Where(c => c.Value().GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IGeneratingModel<,,>))).Select(c => c.Key));
+
     /// <summary>Vector-input models that run lanes of different lengths.</summary>
     public static TheoryData<string> VectorLengthNames => new(Create.Where(c => c.Value() is IVectorInputModel<double> m && IsVariableLength(m)).Select(c => c.Key));
 

@@ -41,6 +41,24 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public IRnnModel<T> Model { get; }
 
+    /// <summary>Each lane's target length for a generating model's teacher-forced pass; null: the overloads without them.</summary>
+    public int[]? TargetLengths { get; private set; }
+
+    /// <summary>Runs a generating model with <paramref name="lengths"/> as target lengths, with garbage in every padded target.</summary>
+    public ModelDriver<T> WithTargetLengths(int[] lengths)
+    {
+        TargetLengths = lengths;
+        int batch = Model.Batch;
+        for (int t = 0; t < Model.OutputSteps; t++)
+            for (int b = 0; b < batch; b++)
+            {
+                if (t < lengths[b]) continue;
+                if (ClassTargets is not null) ClassTargets[t * batch + b] = -77 - t;
+                if (ValueTargets is not null) ValueTargets.AsSpan((t * batch + b) * Model.OutputSize, Model.OutputSize).Fill(T.NaN);
+            }
+        return this;
+    }
+
     /// <summary>Each lane's length for <c>Forward(input, lengths)</c>; null: the overloads without lengths.</summary>
     public int[]? Lengths { get; private set; }
 
@@ -82,6 +100,10 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (Model)
         {
+            case IGeneratingModel<T, int, int> m when TargetLengths is not null: m.Forward(Tokens, ClassTargets, TargetLengths); break;
+            case IGeneratingModel<T, int, T> m when TargetLengths is not null: m.Forward(Tokens, ValueTargets, TargetLengths); break;
+            case IGeneratingModel<T, T, int> m when TargetLengths is not null: m.Forward(Inputs, ClassTargets, TargetLengths); break;
+            case IGeneratingModel<T, T, T> m when TargetLengths is not null: m.Forward(Inputs, ValueTargets, TargetLengths); break;
             case IGeneratingModel<T, int, int> m: m.Forward(Tokens, ClassTargets); break;
             case IGeneratingModel<T, int, T> m: m.Forward(Tokens, ValueTargets); break;
             case IGeneratingModel<T, T, int> m: m.Forward(Inputs, ClassTargets); break;
