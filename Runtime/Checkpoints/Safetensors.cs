@@ -24,6 +24,42 @@ public sealed record SafetensorsLoadOptions
     /// <see cref="Safetensors.ArchitectureKey"/>) than the model's is loaded instead of rejected, as long as the tensors fit.
     /// </summary>
     public bool IgnoreArchitecture { get; init; }
+
+    /// <summary>
+    /// A prefix the file's tensor names carry and the model's do not, removed before they are matched: <c>"module."</c>
+    /// (PyTorch's <c>DistributedDataParallel</c> and <c>DataParallel</c>), <c>"model."</c> (a wrapper module holding the
+    /// network as <c>self.model</c>), or any submodule's path. A file name without it is not one of the model's tensors
+    /// (rejected, or skipped with <see cref="IgnoreUnknownTensors"/>). <see langword="null"/> (the default): names as they are.
+    /// </summary>
+    public string? TensorNamePrefix { get; init; }
+
+    /// <summary>
+    /// Maps each of the file's tensor names (after <see cref="TensorNamePrefix"/> is removed) to the model's name for it,
+    /// or to <see langword="null"/> to leave that tensor out (it is then neither loaded nor reported as unknown). For
+    /// names a prefix does not fix, e.g. <c>name => name.Replace("lstm.", "rnn.")</c>. Two file tensors mapped to one
+    /// name are refused.
+    /// </summary>
+    public Func<string, string?>? TensorNameMap { get; init; }
+
+    /// <summary>The model's name for the file's tensor <paramref name="fileName"/>, or null when the options leave it out or it lacks the prefix.</summary>
+    internal string? ModelName(string fileName, out bool lacksPrefix)
+    {
+        lacksPrefix = false;
+        string name = fileName;
+        if (!string.IsNullOrEmpty(TensorNamePrefix))
+        {
+            if (!name.StartsWith(TensorNamePrefix, StringComparison.Ordinal))
+            {
+                lacksPrefix = true;
+                return null;
+            }
+            name = name[TensorNamePrefix.Length..];
+        }
+        return TensorNameMap is null ? name : TensorNameMap(name);
+    }
+
+    /// <summary>Whether the options rename anything (messages then show both names).</summary>
+    internal bool Renames => !string.IsNullOrEmpty(TensorNamePrefix) || TensorNameMap is not null;
 }
 
 /// <summary>
@@ -97,7 +133,10 @@ public static partial class Safetensors
     /// Loads <paramref name="path"/> into <paramref name="model"/>. The whole file is validated first — header length, JSON,
     /// dtypes, every name present (and none unknown unless allowed), shapes, byte ranges, file length and values — and only
     /// then copied into the parameters; on any problem a <see cref="Checkpoints.CheckpointException"/> names the tensor and what
-    /// is wrong, and the model is unchanged. F32 files load into double models and F64 into float models (converted).
+    /// is wrong, and the model is unchanged. Any of F64, F32, F16 and BF16 loads into float and double models (converted;
+    /// half precision widens exactly). <see cref="SafetensorsLoadOptions.TensorNamePrefix"/> and
+    /// <see cref="SafetensorsLoadOptions.TensorNameMap"/> match files whose names a PyTorch wrapper changed; a model tensor
+    /// the file lacks is reported with every name on both sides left unmatched.
     /// </summary>
     public static void Load<T>(IRnnModel<T> model, string path, SafetensorsLoadOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -162,14 +201,41 @@ public static partial class Safetensors
                 throw new Checkpoints.CheckpointException(path, $"the data does not match its {DigestKey} (corrupted since it was written).");
         }
 
-        var byName = header.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        // The file's names as the model's (TensorNamePrefix removed, TensorNameMap applied); every file tensor is matched,
+        // left out by the map, or unknown.
+        var byName = new Dictionary<string, Checkpoints.SafetensorsEntry>(StringComparer.Ordinal);
         var known = new HashSet<string>(tensors.Select(t => t.Name), StringComparer.Ordinal);
+        var unmatched = new List<(Checkpoints.SafetensorsEntry Entry, string? Name, bool LacksPrefix)>();
+        foreach (Checkpoints.SafetensorsEntry e in header.Entries)
+        {
+            string? name = options.ModelName(e.Name, out bool lacksPrefix);
+            if (name is null && !lacksPrefix)
+                continue; // left out by TensorNameMap
+            if (name is not null && known.Contains(name))
+            {
+                if (byName.TryGetValue(name, out Checkpoints.SafetensorsEntry? first))
+                    throw new Checkpoints.CheckpointException(path, $"both '{first.Name}' and '{e.Name}' of the file map to it; load with a TensorNameMap that maps one of them elsewhere (or to null).", name);
+                byName[name] = e;
+            }
+            else
+            {
+                unmatched.Add((e, name, lacksPrefix));
+            }
+        }
+        string Unmatched() => unmatched.Count == 0 ? "none" : string.Join(", ", unmatched.Select(u =>
+            u.LacksPrefix ? $"{u.Entry.Name} (no prefix '{options.TensorNamePrefix}')" : u.Name != u.Entry.Name ? $"{u.Entry.Name} (as {u.Name})" : u.Entry.Name));
+        List<string> missing = tensors.Select(t => t.Name).Where(n => !byName.ContainsKey(n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new Checkpoints.CheckpointException(path,
+                $"is missing. Not found in the file: {string.Join(", ", missing)}. The file's unmatched tensors: {Unmatched()}.{PrefixHint(missing, unmatched.Select(u => u.Entry.Name), options)}",
+                missing[0]);
+        }
         foreach (TensorInfo t in tensors)
         {
-            if (!byName.TryGetValue(t.Name, out Checkpoints.SafetensorsEntry? e))
-                throw new Checkpoints.CheckpointException(path, $"is missing (the file has: {string.Join(", ", header.Entries.Select(x => x.Name))}).", t.Name);
+            Checkpoints.SafetensorsEntry e = byName[t.Name];
             if (!e.Shape.Select(d => d).SequenceEqual(t.Shape.Select(d => (long)d)))
-                throw new Checkpoints.CheckpointException(path, $"has shape [{string.Join(", ", e.Shape)}] but {owner} needs [{string.Join(", ", t.Shape)}].", t.Name);
+                throw new Checkpoints.CheckpointException(path, $"has shape [{string.Join(", ", e.Shape)}] but {owner} needs [{string.Join(", ", t.Shape)}]{(e.Name == t.Name ? "" : $" (the file's '{e.Name}')")}.", t.Name);
         }
 
         // A file that names its network must name this one: the shapes fit, but that is not enough (a sigmoid head has a softmax head's tensors).
@@ -180,17 +246,20 @@ public static partial class Safetensors
                 throw new Checkpoints.CheckpointException(path, $"was saved from another network ({saved}); {owner} is {mine}. Load with IgnoreArchitecture to accept it anyway.");
         }
 
-        foreach (Checkpoints.SafetensorsEntry e in header.Entries)
+        if (unmatched.Count > 0 && !options.IgnoreUnknownTensors)
         {
-            if (!known.Contains(e.Name) && !options.IgnoreUnknownTensors)
-                throw new Checkpoints.CheckpointException(path, $"is not a tensor of {owner} (it has: {string.Join(", ", known)}); load with IgnoreUnknownTensors to skip it.", e.Name);
+            (Checkpoints.SafetensorsEntry e, string? name, bool lacksPrefix) = unmatched[0];
+            string how = lacksPrefix ? $" (it lacks the prefix '{options.TensorNamePrefix}')" : name != e.Name ? $" (read as '{name}')" : "";
+            throw new Checkpoints.CheckpointException(path,
+                $"is not a tensor of {owner}{how} (it has: {string.Join(", ", known)}; the file's unmatched tensors: {Unmatched()}); load with IgnoreUnknownTensors to skip it.", e.Name);
         }
         var staged = new T[count];
         byte[] buffer = new byte[Math.Min(1 << 20, Math.Max(8, header.Entries.Count == 0 ? 8 : header.Entries.Max(e => e.End - e.Begin)))];
         foreach (TensorInfo t in tensors)
         {
             Checkpoints.SafetensorsEntry e = byName[t.Name];
-            int size = e.DType == Checkpoints.SafetensorsDType.F32 ? 4 : 8;
+            Checkpoints.SafetensorsDType dtype = e.DType;
+            int size = Checkpoints.SafetensorsDTypes.Size(dtype);
             stream.Position = header.DataStart + e.Begin;
             Span<T> target = staged.AsSpan(t.Offset, t.Length);
             int done = 0;
@@ -208,9 +277,14 @@ public static partial class Safetensors
                 }
                 for (int i = 0; i < chunk; i++)
                 {
-                    double v = size == 4
-                        ? BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4, 4))
-                        : BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(i * 8, 8));
+                    // Half precision widens exactly: F16 through System.Half, BF16 as the upper 16 bits of an F32.
+                    double v = dtype switch
+                    {
+                        Checkpoints.SafetensorsDType.F32 => BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4, 4)),
+                        Checkpoints.SafetensorsDType.F64 => BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(i * 8, 8)),
+                        Checkpoints.SafetensorsDType.F16 => (double)BinaryPrimitives.ReadHalfLittleEndian(bytes.Slice(i * 2, 2)),
+                        _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2, 2)) << 16),
+                    };
                     // Checked after narrowing: a finite F64 beyond float's range (1e300) becomes infinite in a float model.
                     T value = T.CreateTruncating(v);
                     if (!T.IsFinite(value) && !options.AllowNonFinite)
@@ -224,6 +298,27 @@ public static partial class Safetensors
             }
         }
         return (staged, header);
+    }
+
+    /// <summary>
+    /// When every missing name is in the file behind one common prefix (<c>module.rnn.weight_ih_l0</c> for
+    /// <c>rnn.weight_ih_l0</c>), a sentence saying which <see cref="SafetensorsLoadOptions.TensorNamePrefix"/> loads it.
+    /// </summary>
+    private static string PrefixHint(IReadOnlyList<string> missing, IEnumerable<string> fileNames, SafetensorsLoadOptions options)
+    {
+        var names = new HashSet<string>(fileNames, StringComparer.Ordinal);
+        foreach (string candidate in names)
+        {
+            if (candidate.Length <= missing[0].Length || !candidate.EndsWith("." + missing[0], StringComparison.Ordinal))
+                continue;
+            string prefix = candidate[..^missing[0].Length];
+            if (missing.All(m => names.Contains(prefix + m)))
+            {
+                string map = options.TensorNameMap is null ? "" : " (with your TensorNameMap applied after it)";
+                return $" The file's names carry the prefix '{prefix}': load with new SafetensorsLoadOptions {{ TensorNamePrefix = \"{prefix}\" }}{map}.";
+            }
+        }
+        return "";
     }
 
     private static Dictionary<string, string> Metadata<T>(IRnnModel<T> model, IReadOnlyDictionary<string, string>? extra) where T : unmanaged, IFloatingPointIeee754<T>

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace RnnGen.Checkpoints;
 
-/// <summary>Element types of safetensors files that RnnGen reads and writes.</summary>
+/// <summary>Element types of safetensors files that RnnGen reads (all four) and writes (F32 and F64, as the model's precision).</summary>
 public enum SafetensorsDType
 {
     /// <summary>32-bit IEEE float ("F32").</summary>
@@ -10,6 +10,24 @@ public enum SafetensorsDType
 
     /// <summary>64-bit IEEE float ("F64").</summary>
     F64,
+
+    /// <summary>16-bit IEEE half-precision float ("F16", PyTorch's <c>torch.float16</c>); read as <see cref="Half"/> and widened exactly.</summary>
+    F16,
+
+    /// <summary>16-bit brain float ("BF16", PyTorch's <c>torch.bfloat16</c>): the upper half of an F32, widened exactly.</summary>
+    BF16,
+}
+
+/// <summary>Sizes of <see cref="SafetensorsDType"/> elements.</summary>
+internal static class SafetensorsDTypes
+{
+    /// <summary>Bytes per element.</summary>
+    public static int Size(this SafetensorsDType dtype) => dtype switch
+    {
+        SafetensorsDType.F64 => 8,
+        SafetensorsDType.F32 => 4,
+        _ => 2,
+    };
 }
 
 /// <summary>One tensor entry of a safetensors header: name, dtype, shape and its byte range in the data section.</summary>
@@ -200,7 +218,9 @@ public sealed class SafetensorsHeader
         {
             "F32" => SafetensorsDType.F32,
             "F64" => SafetensorsDType.F64,
-            _ => throw new CheckpointException(path, $"dtype {dtypeText} is not supported; RnnGen reads F32 and F64.", name),
+            "F16" => SafetensorsDType.F16,
+            "BF16" => SafetensorsDType.BF16,
+            _ => throw new CheckpointException(path, $"dtype {dtypeText} is not supported; RnnGen reads F64, F32, F16 and BF16.", name),
         };
         if (!value.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
             throw new CheckpointException(path, "has no shape array.", name);
@@ -219,7 +239,7 @@ public sealed class SafetensorsHeader
             throw new CheckpointException(path, $"data_offsets {offsets.GetRawText()} must be non-negative with begin ≤ end.", name);
         if (end > dataLength)
             throw new CheckpointException(path, $"data_offsets {offsets.GetRawText()} reach past the {dataLength} bytes of data.", name);
-        long elementSize = dtype == SafetensorsDType.F32 ? 4 : 8;
+        long elementSize = dtype.Size();
         if (elements > long.MaxValue / elementSize)
             throw new CheckpointException(path, $"shape {shapeElement.GetRawText()} is too large ({elements} elements of {dtypeText} exceed any file).", name);
         if (end - begin != elements * elementSize)

@@ -10,6 +10,7 @@ namespace RnnGen.Package.Tests;
 /// The RnnGen NuGet package: what it holds, and that a new console project needs nothing but
 /// <c>dotnet add package RnnGen</c> to declare, generate, train and run a model.
 /// </summary>
+[Collection(PackedRuntime.Collection)]
 public sealed partial class PackageTests(PackedRuntime packed, ITestOutputHelper log) : IClassFixture<PackedRuntime>
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);

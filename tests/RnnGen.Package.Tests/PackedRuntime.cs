@@ -11,6 +11,9 @@ public sealed class PackedRuntime : IAsyncLifetime
 {
     public const string PackageId = "RnnGen";
 
+    /// <summary>The test collection of every class that packs and builds against the package: they run one after another, not side by side on the same build outputs.</summary>
+    public const string Collection = "RnnGen package";
+
     /// <summary>A fresh folder for this test run; deleted at the end unless a test failed (then its path is in the message).</summary>
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "rnngen-package-tests-" + Guid.NewGuid().ToString("N")[..12]);
 
