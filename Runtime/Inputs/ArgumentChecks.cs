@@ -74,11 +74,14 @@ public static class ArgumentChecks
     {
         Length(ids.Length, expectedLength, shape, paramName);
         int batch = lengths.Length;
-        for (int i = firstStep * batch; i < ids.Length; i++)
+        for (int t = firstStep, steps = ids.Length / batch; t < steps; t++)
         {
-            int t = i / batch, b = i % batch;
-            if (t < lengths[b] && (uint)ids[i] >= (uint)count)
-                throw new ArgumentException($"{what} {ids[i]} at index {i} (step {t}, lane {b}) is outside [0, {count}).", paramName);
+            for (int b = 0; b < batch; b++)
+            {
+                int i = t * batch + b;
+                if (t < lengths[b] && (uint)ids[i] >= (uint)count)
+                    throw new ArgumentException($"{what} {ids[i]} at index {i} (step {t}, lane {b}) is outside [0, {count}).", paramName);
+            }
         }
     }
 
@@ -89,12 +92,11 @@ public static class ArgumentChecks
     public static void Finite<T>(ReadOnlySpan<T> values, int expectedLength, string shape, string paramName, ReadOnlySpan<int> lengths, int width, int firstStep = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Length(values.Length, expectedLength, shape, paramName);
-        int batch = lengths.Length;
-        for (int i = firstStep * batch * width; i < values.Length; i++)
+        foreach ((int t, int b, int start) in RealRows(values.Length, lengths, width, firstStep))
         {
-            int t = i / (batch * width), b = i / width % batch;
-            if (t < lengths[b] && !T.IsFinite(values[i]))
-                throw new ArgumentException($"Value {values[i]} at index {i} (step {t}, lane {b}) is not finite.", paramName);
+            for (int i = start; i < start + width; i++)
+                if (!T.IsFinite(values[i]))
+                    throw new ArgumentException($"Value {values[i]} at index {i} (step {t}, lane {b}) is not finite.", paramName);
         }
     }
 
@@ -102,12 +104,44 @@ public static class ArgumentChecks
     public static void Probabilities<T>(ReadOnlySpan<T> values, int expectedLength, string shape, string paramName, ReadOnlySpan<int> lengths, int width, int firstStep = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Length(values.Length, expectedLength, shape, paramName);
-        int batch = lengths.Length;
-        for (int i = firstStep * batch * width; i < values.Length; i++)
+        foreach ((int t, int b, int start) in RealRows(values.Length, lengths, width, firstStep))
         {
-            int t = i / (batch * width), b = i / width % batch;
-            if (t < lengths[b] && !(values[i] >= T.Zero && values[i] <= T.One))
-                throw new ArgumentException($"Target {values[i]} at index {i} (step {t}, lane {b}) is outside [0, 1].", paramName);
+            for (int i = start; i < start + width; i++)
+                if (!(values[i] >= T.Zero && values[i] <= T.One))
+                    throw new ArgumentException($"Target {values[i]} at index {i} (step {t}, lane {b}) is outside [0, 1].", paramName);
+        }
+    }
+
+    /// <summary>The rows <c>(step, lane, first index)</c> of a <c>[steps, batch, width]</c> tensor that lie within their lane's length, from <paramref name="firstStep"/>.</summary>
+    private static RealRowEnumerator RealRows(int count, ReadOnlySpan<int> lengths, int width, int firstStep) => new(count, lengths, width, firstStep);
+
+    private ref struct RealRowEnumerator
+    {
+        private readonly ReadOnlySpan<int> _lengths;
+        private readonly int _steps, _width;
+        private int _t, _b;
+
+        public RealRowEnumerator(int count, ReadOnlySpan<int> lengths, int width, int firstStep)
+        {
+            _lengths = lengths;
+            _width = width;
+            _steps = count / (lengths.Length * width);
+            _t = firstStep;
+            _b = -1;
+        }
+
+        public readonly RealRowEnumerator GetEnumerator() => this;
+
+        public readonly (int Step, int Lane, int Start) Current => (_t, _b, (_t * _lengths.Length + _b) * _width);
+
+        public bool MoveNext()
+        {
+            while (_t < _steps)
+            {
+                if (++_b == _lengths.Length) { _b = -1; _t++; continue; }
+                if (_t < _lengths[_b]) return true;
+            }
+            return false;
         }
     }
 }
