@@ -187,7 +187,7 @@ internal sealed partial class ModelEmitter
             {
                 foreach (StepBlock block in Enumerable.Reverse(StepBlocks(layer, dir)))
                 {
-                    if (_plan.PacksLanes) EmitPackedBackwardBlock(layer, dir, block);
+                    if (layer.Stack.PacksLanes) EmitPackedBackwardBlock(layer, dir, block);
                     else EmitBackwardBlock(layer, dir, block);
                 }
             }
@@ -199,7 +199,7 @@ internal sealed partial class ModelEmitter
         StackPlan stack = layer.Stack;
         CellEmitter cell = CellEmitter.For(layer);
         long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
-        string rows = _plan.PacksLanes ? "rows" : N(stack.Rows);
+        string rows = stack.PacksLanes ? "rows" : N(stack.Rows);
         _w.Line($"/// <summary>Backpropagation through time for {stack.Describe}layer {layer.Index} ({layer.CellName}, {hd} units), then its weight gradients.</summary>");
         using (_w.Block($"private void RnnBackward{layer.Id}()"))
         {
@@ -207,14 +207,23 @@ internal sealed partial class ModelEmitter
             _w.Line("var g = _rnnGradients.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
-            if (_plan.PacksLanes) _w.Line("int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed");
+            if (stack.PacksLanes) _w.Line("int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed");
             if (stack.Role == StackRole.Encoder)
             {
                 // Encoder layer k's final state started decoder layer k: its gradient joins dh at the last step (and dc).
                 Region dState = _plan.Last.InitialStateGradient!;
                 string lastRows = Slice("s", Plus(C(layer.HiddenGradient), StepOffset(steps - 1, ld)), b * hd);
                 string dh0 = Slice("s", $"{C(dState)} + {C(layer.Direction[0].H0)}", b * hd);
-                if (layer.IsTop)
+                if (stack.PacksLanes)
+                {
+                    // Packed rows: each lane's final state is its row of its own last real step.
+                    _w.Line(layer.IsTop
+                        ? "// The encoder's top layer feeds no head: its only gradient is the decoder's, at each lane's last real step."
+                        : "// The decoder's gradient of this layer's final state joins dh at each lane's last real step.");
+                    if (layer.IsTop) _w.Line($"{Slice("s", C(layer.HiddenGradient), stack.Rows * ld)}.Clear();");
+                    _w.Line($"_rnnLanes.ScatterLast({dh0}, {Whole("s", layer.HiddenGradient)}, ld: {N(ld)}, column: 0, width: {N(hd)}, add: {Bool(!layer.IsTop)});");
+                }
+                else if (layer.IsTop)
                 {
                     _w.Line("// The encoder's top layer feeds no head: its only gradient is the decoder's, at the last step.");
                     _w.Line($"{Slice("s", C(layer.HiddenGradient), stack.Rows * ld)}.Clear();");
@@ -259,7 +268,7 @@ internal sealed partial class ModelEmitter
                             first = false;
                         }
                     }
-                    if (optional && _plan.PacksLanes)
+                    if (optional && stack.PacksLanes)
                         _w.Line($"_rnnLanes.UnpackRows({dx}, width: InputSize, _rnnInputGradient.Span);");
                 }
                 if (layer.Index == 0 && stack.Input.EmbeddingTensor is { } emb)
@@ -277,10 +286,10 @@ internal sealed partial class ModelEmitter
     {
         StackPlan stack = layer.Stack;
         long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
-        string rows = _plan.PacksLanes ? "rows" : N(stack.Rows);
+        string rows = stack.PacksLanes ? "rows" : N(stack.Rows);
         (Region dg, long ldg, long col) = cell.GateGradients(layer, dir);
         string dG = dg == layer.HiddenGradient ? "s" : "a";
-        _w.Line(_plan.PacksLanes
+        _w.Line(stack.PacksLanes
             ? $"// Weight gradients{dir.Describe}, summed over all real steps by one product each (one packed row per step of each lane):"
             : $"// Weight gradients{dir.Describe}, summed over all {steps} steps by one product each ({stack.StepsName}·Batch = {rows} rows):");
         _w.Line("//   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t" + cell.WeightGradientNote);
@@ -311,7 +320,7 @@ internal sealed partial class ModelEmitter
         // the outputs of the step before it, which lie one step earlier (forward) or later (reverse) in the h buffer.
         long firstStep = dir.Reverse ? steps - 1 : 0;
         string dWhh = Whole("g", dir.WeightHh);
-        if (_plan.PacksLanes)
+        if (stack.PacksLanes)
         {
             EmitPackedRecurrentWeightGradient(layer, dir, dG, dg, ldg, col);
             _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, ldg, col, rows, gw)}, rows: {rows}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");

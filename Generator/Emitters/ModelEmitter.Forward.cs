@@ -129,7 +129,7 @@ internal sealed partial class ModelEmitter
             {
                 foreach (StepBlock block in StepBlocks(layer, dir))
                 {
-                    if (_plan.PacksLanes) EmitPackedForwardBlock(layer, dir, block);
+                    if (layer.Stack.PacksLanes) EmitPackedForwardBlock(layer, dir, block);
                     else EmitForwardBlock(layer, dir, block);
                 }
             }
@@ -152,7 +152,7 @@ internal sealed partial class ModelEmitter
     }
 
     /// <summary>A stack's token ids as the passes read them: every row, or (with lengths) the packed rows of real steps.</summary>
-    private string Tokens(StackPlan stack) => _plan.PacksLanes
+    private static string Tokens(StackPlan stack) => stack.PacksLanes
         ? $"global::System.MemoryExtensions.AsSpan({stack.Input.TokenField}, 0, _rnnLanes.TotalRows)"
         : stack.Input.TokenField!;
 
@@ -164,7 +164,7 @@ internal sealed partial class ModelEmitter
     {
         StackPlan stack = layer.Stack;
         CellEmitter cell = CellEmitter.For(layer);
-        bool packedRows = _plan.PacksLanes;
+        bool packedRows = stack.PacksLanes;
         string rows = packedRows ? "rows" : N(stack.Rows);
         _w.Line(packedRows
             ? $"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads packed rows [Σ lengths, {layer.InWidth}], writes h [Σ lengths, {layer.OutWidth}].</summary>"
@@ -248,7 +248,7 @@ internal sealed partial class ModelEmitter
         _w.Line("var a = _rnnActivations.Span;");
         if (!packed) _w.Line($"var wHh = {Whole("p", dir.WeightHh)};");
         _w.Line($"var h = {Whole("a", layer.Outputs)}; // h_t, [{layer.Stack.RowsName}, {layer.OutWidth}]");
-        if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step{(_plan.PacksLanes ? " (lanes sorted)" : "")}");
+        if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step{(layer.Stack.PacksLanes ? " (lanes sorted)" : "")}");
         cell.EmitForwardLocals(this, layer, dir, readsInitial);
         foreach (string equation in cell.ForwardEquations) _w.Line("// " + equation);
     }
@@ -322,7 +322,7 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private void RnnSaveState{stack.Name}({Span} destination)"))
         {
             _w.Line("var a = _rnnActivations.Span;");
-            if (_plan.PacksLanes)
+            if (stack.PacksLanes)
             {
                 _w.Line("// Each lane's state after its last real step, in the caller's lane order; an unused lane keeps its initial state.");
                 EmitStateAfter("Steps - 1", "destination");

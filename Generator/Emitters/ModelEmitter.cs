@@ -162,6 +162,7 @@ internal sealed partial class ModelEmitter
             "global::System.IDisposable",
         };
         if (_plan.CanStep) interfaces.Insert(4, Interface(TokenInput ? "ITokenStepModel" : "IVectorStepModel"));
+        if (_plan.IsEncoderDecoder) interfaces.Insert(4, $"global::RnnGen.IEncoderDecoderModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         if (_plan.PacksLanes) interfaces.Insert(4, $"global::RnnGen.IVariableLengthModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
         using (_w.Block())
@@ -374,13 +375,18 @@ internal sealed partial class ModelEmitter
             _w.Line("// Each lane's target length in the last teacher-forced pass (OutputSteps for every lane unless given): the loss counts real target steps only.");
             _w.Line("private readonly global::RnnGen.Inputs.PackedLanes _rnnTargetLanes = new(OutputSteps, Batch);");
         }
+        if (_plan.First.PacksLanes)
+        {
+            _w.Line(_plan.IsEncoderDecoder
+                ? "// Each lane's source length and the encoder's packed layout of the last pass (lanes sorted longest first, real steps only)."
+                : "// Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).");
+            _w.Line("private readonly global::RnnGen.Inputs.PackedLanes _rnnLanes = new(Steps, Batch);");
+            if (!TokenInput) _w.Line($"private readonly {buffer} _rnnInputGradient = new(Steps * Batch * InputSize); // InputGradient in the caller's layout");
+        }
         if (_plan.PacksLanes)
         {
-            _w.Line("// Each lane's length and the packed layout of the last pass (lanes sorted longest first, real steps only).");
-            _w.Line("private readonly global::RnnGen.Inputs.PackedLanes _rnnLanes = new(Steps, Batch);");
             _w.Line($"private readonly {buffer} _rnnOutput = new(OutputSteps * Batch * OutputSize); // Output in the caller's layout, 0 where a lane has no step");
             if (ClassTargets) _w.Line("private readonly int[] _rnnTargets = new int[OutputSteps * Batch]; // targets in packed rows");
-            if (!TokenInput) _w.Line($"private readonly {buffer} _rnnInputGradient = new(Steps * Batch * InputSize); // InputGradient in the caller's layout");
         }
         // One packed W_hh serves every layer and both passes in turn: forward (n = G·H, k = H), backward (n = H, k = G·H).
         var shapes = _plan.Stacks.SelectMany(st => st.Layers)
@@ -526,8 +532,8 @@ internal sealed partial class ModelEmitter
             // The caller-layout copies of packed rows: Output, the packed targets, InputGradient.
             activations.Add("_rnnOutput.Bytes");
             if (ClassTargets) scratch.Add("_rnnTargets.Length * sizeof(int)");
-            if (!TokenInput) scratch.Add("_rnnInputGradient.Bytes");
         }
+        if (_plan.First.PacksLanes && !TokenInput) scratch.Add("_rnnInputGradient.Bytes");
         _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, {string.Join(" + ", activations)}, {string.Join(" + ", scratch)}, " +
             $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")});");
         _w.Line();
@@ -537,7 +543,7 @@ internal sealed partial class ModelEmitter
             _w.Line("public bool ComputeInputGradient { get; set; }");
             _w.Line();
             _w.Line("/// <summary>d(Loss)/d(inputs), [Steps, Batch, InputSize], from the last <c>Backward</c> run with <see cref=\"ComputeInputGradient\"/> set.</summary>");
-            _w.Line(_plan.PacksLanes
+            _w.Line(_plan.First.PacksLanes
                 ? $"public {ReadOnlySpan} InputGradient => _rnnInputGradient.Span;"
                 : $"public {ReadOnlySpan} InputGradient => _rnnScratch.Span.Slice({C(_plan.First.Layers[0].InputGradient!)}, Steps * Batch * InputSize);");
             _w.Line();
@@ -667,7 +673,7 @@ internal sealed partial class ModelEmitter
         {
             _w.Line("/// <summary>");
             _w.Line("/// Inference: " + (_plan.IsEncoderDecoder ? "encodes the input, then decodes" : "reads the input, then generates") + " OutputSteps steps, each fed the previous step's" +
-                (ClassTargets ? " most likely token (greedy; see <see cref=\"Generate\"/> to sample)." : " output."));
+                (ClassTargets ? " most likely token (greedy; see <c>Generate</c> to sample)." : " output."));
             _w.Line("/// </summary>");
         }
         else
@@ -681,7 +687,8 @@ internal sealed partial class ModelEmitter
         {
             EmitInputCheck(inputShape);
             _w.Line(workers);
-            _w.Line(_plan.PacksLanes ? "_rnnLanes.SetFull();" : "_rnnTargetLanes.SetFull();");
+            if (_plan.First.PacksLanes) _w.Line("_rnnLanes.SetFull();");
+            if (_plan.IsDecoding) _w.Line("_rnnTargetLanes.SetFull();");
             _w.Line($"RnnLoadInputs({InputParameter});");
             _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null);" : "RnnDecode();") : "RnnForwardCore();");
         }
@@ -709,17 +716,10 @@ internal sealed partial class ModelEmitter
 
         if (_plan.IsDecoding)
         {
+            bool sources = _plan.First.PacksLanes; // an encoder takes source lengths
             _w.Line("/// <summary>Training-time forward pass with teacher forcing: step t > 0 reads the target of step t − 1, not the prediction.</summary>");
             using (GuardedMethod($"public void Forward({InputType} {InputParameter}, {TargetType} targets)"))
-            {
-                EmitInputCheck(inputShape);
-                EmitTargetCheck(targetShape, honorLossStart: false);
-                _w.Line(workers);
-                _w.Line("_rnnTargetLanes.SetFull();");
-                _w.Line($"RnnLoadInputs({InputParameter});");
-                _w.Line("RnnLoadTeacher(targets);");
-                _w.Line("RnnForwardCore();");
-            }
+                EmitTeacherForcedForward(inputShape, targetShape, workers, null, null);
             _w.Line();
             _w.Line("/// <summary>");
             _w.Line("/// Teacher forcing over targets of different lengths: <paramref name=\"targetLengths\"/>[b] in [0, OutputSteps] real target steps of lane b");
@@ -727,34 +727,44 @@ internal sealed partial class ModelEmitter
             _w.Line("/// lane's length are neither read nor validated.");
             _w.Line("/// </summary>");
             using (GuardedMethod($"public void Forward({InputType} {InputParameter}, {TargetType} targets, global::System.ReadOnlySpan<int> targetLengths)"))
-            {
-                _w.Line($"{Inputs}ArgumentChecks.Lengths(targetLengths, OutputSteps, Batch, nameof(targetLengths));");
-                EmitInputCheck(inputShape);
-                EmitTargetCheck(targetShape, honorLossStart: false, "targetLengths");
-                _w.Line(workers);
-                _w.Line("_rnnTargetLanes.Set(targetLengths);");
-                _w.Line($"RnnLoadInputs({InputParameter});");
-                _w.Line("RnnLoadTeacher(targets);");
-                _w.Line("RnnForwardCore();");
-            }
+                EmitTeacherForcedForward(inputShape, targetShape, workers, null, "targetLengths");
             _w.Line();
-            if (GeneratesTokens)
+            if (sources)
             {
                 _w.Line("/// <summary>");
-                _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
-                _w.Line("/// (temperature 0: the most likely token). The tokens are in <see cref=\"Generated\"/>.");
+                _w.Line("/// Teacher forcing over sources and targets of different lengths: the encoder reads <paramref name=\"sourceLengths\"/>[b] in [0, Steps]");
+                _w.Line("/// steps of lane b (its state stops at the lane's last real step, which starts the decoder; padded inputs are never read), and the loss");
+                _w.Line("/// counts <paramref name=\"targetLengths\"/>[b] target steps. A lane is unused where both are 0.");
                 _w.Line("/// </summary>");
-                using (GuardedMethod($"public void Generate({InputType} {InputParameter}, {_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)"))
-                {
-                    EmitInputCheck(inputShape);
-                    _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
-                    _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
-                    _w.Line(workers);
-                    _w.Line("_rnnTargetLanes.SetFull();");
-                    _w.Line($"RnnLoadInputs({InputParameter});");
-                    _w.Line("RnnDecode(temperature, random);");
-                }
+                using (GuardedMethod($"public void Forward({InputType} {InputParameter}, {TargetType} targets, global::System.ReadOnlySpan<int> sourceLengths, global::System.ReadOnlySpan<int> targetLengths)"))
+                    EmitTeacherForcedForward(inputShape, targetShape, workers, "sourceLengths", "targetLengths");
                 _w.Line();
+                _w.Line("/// <summary>Each lane's source length in the last pass (Steps for every lane unless a pass was given source lengths).</summary>");
+                _w.Line("public global::System.ReadOnlySpan<int> SourceLengths => _rnnLanes.Lengths;");
+                _w.Line();
+            }
+            if (GeneratesTokens)
+            {
+                foreach (bool withSources in sources ? new[] { false, true } : new[] { false })
+                {
+                    _w.Line("/// <summary>");
+                    _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
+                    _w.Line("/// (temperature 0: the most likely token)" + (withSources ? ", the encoder reading <paramref name=\"sourceLengths\"/>[b] steps of lane b" : "") + ". The tokens are in <see cref=\"Generated\"/>.");
+                    _w.Line("/// </summary>");
+                    string lengths = withSources ? "global::System.ReadOnlySpan<int> sourceLengths, " : "";
+                    using (GuardedMethod($"public void Generate({InputType} {InputParameter}, {lengths}{_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)"))
+                    {
+                        if (withSources) _w.Line($"{Inputs}ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));");
+                        EmitInputCheck(inputShape, withSources ? "sourceLengths" : null);
+                        _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+                        _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
+                        _w.Line(workers);
+                        EmitSetLanes(withSources ? "sourceLengths" : null, null);
+                        _w.Line($"RnnLoadInputs({InputParameter});");
+                        _w.Line("RnnDecode(temperature, random);");
+                    }
+                    _w.Line();
+                }
             }
         }
 
@@ -783,34 +793,62 @@ internal sealed partial class ModelEmitter
         }
         _w.Line();
 
-        EmitTrainStep(inputShape, targetShape, workers, withLengths: false);
-        EmitTrainStep(inputShape, targetShape, workers, withLengths: true);
+        EmitTrainStep(inputShape, targetShape, workers, null, null);
+        if (!_plan.IsDecoding) EmitTrainStep(inputShape, targetShape, workers, "lengths", null);
+        else
+        {
+            EmitTrainStep(inputShape, targetShape, workers, null, "targetLengths");
+            if (_plan.First.PacksLanes) EmitTrainStep(inputShape, targetShape, workers, "sourceLengths", "targetLengths");
+        }
 
         EmitEnter();
         EmitLoadInputs();
     }
 
-    /// <summary>TrainStep, over full lanes or (<paramref name="withLengths"/>) lanes of the given lengths.</summary>
-    private void EmitTrainStep(string inputShape, string targetShape, string workers, bool withLengths)
+    /// <summary>The body of a teacher-forced Forward: checks, the lanes, the inputs and the teacher, then the pass.</summary>
+    private void EmitTeacherForcedForward(string inputShape, string targetShape, string workers, string? sourceLengths, string? targetLengths)
+    {
+        if (sourceLengths is not null) _w.Line($"{Inputs}ArgumentChecks.Lengths({sourceLengths}, Steps, Batch, nameof({sourceLengths}));");
+        if (targetLengths is not null) _w.Line($"{Inputs}ArgumentChecks.Lengths({targetLengths}, OutputSteps, Batch, nameof({targetLengths}));");
+        EmitInputCheck(inputShape, sourceLengths);
+        EmitTargetCheck(targetShape, honorLossStart: false, targetLengths);
+        _w.Line(workers);
+        EmitSetLanes(sourceLengths, targetLengths);
+        _w.Line($"RnnLoadInputs({InputParameter});");
+        _w.Line("RnnLoadTeacher(targets);");
+        _w.Line("RnnForwardCore();");
+    }
+
+    /// <summary>A decoding pass's lanes: the encoder's source lengths and the decoder's target lengths, each given or full.</summary>
+    private void EmitSetLanes(string? sourceLengths, string? targetLengths)
+    {
+        if (_plan.First.PacksLanes) _w.Line(sourceLengths is null ? "_rnnLanes.SetFull();" : $"_rnnLanes.Set({sourceLengths});");
+        _w.Line(targetLengths is null ? "_rnnTargetLanes.SetFull();" : $"_rnnTargetLanes.Set({targetLengths});");
+    }
+
+    /// <summary>
+    /// TrainStep over full lanes, or with each lane's length (<paramref name="sourceLengths"/>: many-to-many and
+    /// many-to-one <c>lengths</c>, or an encoder's <c>sourceLengths</c>) and a generating model's target lengths.
+    /// </summary>
+    private void EmitTrainStep(string inputShape, string targetShape, string workers, string? sourceLengths, string? targetLengths)
     {
         _w.Line("/// <summary>");
-        _w.Line("/// One training step: zero the gradients, forward" + (_plan.IsDecoding ? " (teacher forcing)" : withLengths ? " over lanes of the given lengths" : "") + ", loss, backward, clip the gradients to <paramref name=\"clipNorm\"/> by global norm");
+        _w.Line("/// One training step: zero the gradients, forward" + (_plan.IsDecoding ? " (teacher forcing)" : sourceLengths is not null ? " over lanes of the given lengths" : "") + ", loss, backward, clip the gradients to <paramref name=\"clipNorm\"/> by global norm");
         _w.Line("/// (0: no clipping), then <paramref name=\"optimizer\"/> updates the parameters. Returns the loss before the update.");
         _w.Line("/// </summary>");
         _w.Line("/// <exception cref=\"global::RnnGen.TrainingDivergedException\">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>");
-        // Many-to-many and many-to-one take each lane's length; generating models each lane's target length.
-        string name = _plan.IsDecoding ? "targetLengths" : "lengths", steps = _plan.IsDecoding ? "OutputSteps" : "Steps";
-        string lanes = _plan.IsDecoding ? "_rnnTargetLanes" : "_rnnLanes";
-        string lengths = withLengths ? $"global::System.ReadOnlySpan<int> {name}, " : "";
+        string lengths = string.Concat(new[] { sourceLengths, targetLengths }.Where(l => l is not null).Select(l => $"global::System.ReadOnlySpan<int> {l}, "));
         using (GuardedMethod($"public {_e} TrainStep({InputType} {InputParameter}, {TargetType} targets, {lengths}global::RnnGen.IOptimizer<{_e}> optimizer, {_e} clipNorm = 0)"))
         {
-            if (withLengths) _w.Line($"{Inputs}ArgumentChecks.Lengths({name}, {steps}, Batch, nameof({name}));");
-            EmitInputCheck(inputShape, withLengths && !_plan.IsDecoding ? name : null);
-            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding, withLengths ? name : null);
+            if (sourceLengths is not null) _w.Line($"{Inputs}ArgumentChecks.Lengths({sourceLengths}, Steps, Batch, nameof({sourceLengths}));");
+            if (targetLengths is not null) _w.Line($"{Inputs}ArgumentChecks.Lengths({targetLengths}, OutputSteps, Batch, nameof({targetLengths}));");
+            EmitInputCheck(inputShape, sourceLengths);
+            EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding, _plan.IsDecoding ? targetLengths : sourceLengths);
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
             _w.Line(workers);
-            _w.Line(withLengths ? $"{lanes}.Set({name});" : $"{lanes}.SetFull();");
+            if (_plan.IsDecoding) EmitSetLanes(sourceLengths, targetLengths);
+            else _w.Line(sourceLengths is null ? "_rnnLanes.SetFull();" : $"_rnnLanes.Set({sourceLengths});");
             _w.Line($"RnnLoadInputs({InputParameter});");
             if (_plan.IsDecoding) _w.Line("RnnLoadTeacher(targets);");
             _w.Line("RnnForwardCore();");
@@ -872,7 +910,7 @@ internal sealed partial class ModelEmitter
             _w.Line("// CarryState: this pass starts where the last one ended (the state is carried, not differentiated).");
             _w.Line("if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);");
             // One-to-many: the input fills step 0; later steps are filled by teacher forcing or by decoding.
-            if (_plan.PacksLanes)
+            if (first.PacksLanes)
             {
                 _w.Line("// Inputs in packed rows: lanes sorted longest first, real steps only (padded inputs are never read).");
                 _w.Line(TokenInput

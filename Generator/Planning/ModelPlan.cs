@@ -141,7 +141,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         }
         if (IsEncoderDecoder)
             Last.InitialState = Activation("DecoderInitialState", StateLength, "the decoder's initial state: the encoder's final state, [StateSize]");
-        if (PacksLanes)
+        if (First.PacksLanes)
             First.InitialState = Activation("SortedInitialState", StateLength, "InitialState with its lanes in the packed order (longest first), [StateSize]");
 
         // Many-to-one over a bidirectional top layer: the head reads [forward h at T−1 ; reverse h at 0] (PyTorch's h_n).
@@ -189,12 +189,9 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         long maxGru = AllLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         if (maxLstm > 0) CellGradient = Scratch("Dc", B * maxLstm, "dL/dc carried from step t to step t−1");
         if (maxGru > 0) GruRecurrent = Scratch("GruRecurrent", B * 3 * maxGru, "h_(t-1)·W_hhᵀ of the current GRU step");
-        if (PacksLanes)
-        {
-            long maxHidden = AllLayers.Max(l => l.Hidden);
-            PreviousRows = Scratch("PreviousRows", First.Rows * maxHidden, "h_(t-1) aligned with the packed rows of step t, for dW_hh as one product");
-            if (spec.Output.Kind != HeadKind.Softmax) TargetRows = Scratch("TargetRows", RowsOut * OutputSize, "the targets in packed rows");
-        }
+        if (First.PacksLanes)
+            PreviousRows = Scratch("PreviousRows", First.Rows * First.Layers.Max(l => l.Hidden), "h_(t-1) aligned with the packed rows of step t, for dW_hh as one product");
+        if (PacksLanes && spec.Output.Kind != HeadKind.Softmax) TargetRows = Scratch("TargetRows", RowsOut * OutputSize, "the targets in packed rows");
         if (IsEncoderDecoder)
             Last.InitialStateGradient = Scratch("DecoderInitialStateGradient", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
         // One-hot inputs: W_ih transposed once per pass ([ids, G·H]), so a token's projection — and its gradient — is one
@@ -422,7 +419,13 @@ internal sealed class StackPlan
     public string StepsName => Role == StackRole.Decoder || Model.IsOneToMany ? "OutputSteps" : "Steps";
 
     /// <summary>The leading dimensions of the stack's per-step activations, as comments name them: padded, or packed rows (one per real step of each lane).</summary>
-    public string RowsName => Model.PacksLanes ? "Σ lengths (packed)" : StepsName + ", Batch";
+    public string RowsName => PacksLanes ? "Σ lengths (packed)" : StepsName + ", Batch";
+
+    /// <summary>
+    /// Whether the stack's activations are packed rows (lanes of different lengths, sorted longest first): a
+    /// many-to-many or many-to-one model's stack, and an encoder (its source lengths); a decoder runs padded.
+    /// </summary>
+    public bool PacksLanes => Role == StackRole.Encoder || (Role == StackRole.Model && !Model.IsDecoding);
 }
 
 /// <summary>What a stack of layers is in the model.</summary>

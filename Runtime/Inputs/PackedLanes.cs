@@ -182,6 +182,22 @@ public sealed class PackedLanes
     }
 
     /// <summary>
+    /// Rows <c>[Batch, width]</c> in the caller's lane order (the gradient of each lane's final state) written, or added
+    /// when <paramref name="add"/>, to each used lane's row of its last real step of a packed <c>[TotalRows, ld]</c>
+    /// tensor, columns <c>[column, column + width)</c>. An unused lane took no step: its row goes nowhere.
+    /// </summary>
+    public void ScatterLast<T>(ReadOnlySpan<T> lanes, Span<T> packed, int ld, int column, int width, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < Used; i++)
+        {
+            ReadOnlySpan<T> source = lanes.Slice(_order[i] * width, width);
+            Span<T> target = packed.Slice((_start[_sorted[i] - 1] + i) * ld + column, width);
+            if (add) Kernels.Matrix.Add(source, target);
+            else source.CopyTo(target);
+        }
+    }
+
+    /// <summary>
     /// The reverse of <see cref="GatherLast"/> for gradients: moves sorted row i of step 0 (columns
     /// <c>[column, column + width)</c>) to the lane's last real step, leaving zeros behind (lanes of length 1 stay).
     /// </summary>

@@ -90,6 +90,20 @@ public class AllocationTests
         Assert.Equal(0, Allocated(() => classifier.TrainStep(c.Tokens, c.ClassTargets, c.Lengths, sgd)));
     }
 
+    [Fact]
+    public void Encoder_decoder_passes_with_source_and_target_lengths_allocate_nothing()
+    {
+        var model = new SourceSix(1);
+        var tokens = new int[6 * 4];
+        var targets = new int[4 * 4];
+        int[] sources = { 6, 2, 0, 4 }, lengths = { 4, 1, 0, 3 };
+        var sgd = new Sgd<float>(0.01f);
+        var random = new Xoshiro256StarStar(2);
+        Assert.Equal(0, Allocated(() => model.Forward(tokens, targets, sources, lengths)));
+        Assert.Equal(0, Allocated(() => model.TrainStep(tokens, targets, sources, lengths, sgd, 1f)));
+        Assert.Equal(0, Allocated(() => model.Generate(tokens, sources, 0.5f, random)));
+    }
+
     public static TheoryData<string> DecodingModels => new() { "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq" };
 
     [Theory]

@@ -72,24 +72,35 @@
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // The encoder's top layer feeds no head: its only gradient is the decoder's, at the last step.
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // The encoder's top layer feeds no head: its only gradient is the decoder's, at each lane's last real step.
             s.Slice(RnnLayout.DhEncoderL0, 18).Clear();
-            s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHEncoderL0, 6).CopyTo(s.Slice(RnnLayout.DhEncoderL0 + 2 * 6, 6));
+            _rnnLanes.ScatterLast(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHEncoderL0, 6), s.Slice(RnnLayout.DhEncoderL0, 18), ld: 3, column: 0, width: 3, add: false);
             // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
             // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
             _rnnPacked.PackNN(p.Slice(RnnLayout.EncoderWeightHhL0, 27), k: 9, n: 3, ldb: 3);
             RnnBackwardEncoderL0Steps2To0();
-            // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
+            // Weight gradients, summed over all real steps by one product each (one packed row per step of each lane):
             //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t  (GRU: W_hh, b_hh take [dr, dz, dn⊙r]; W_ih, b_ih take [dr, dz, dn])
             //   one-hot x: dW_ih[:, token] += dgates rows, gathered in W_ihᵀ's layout (contiguous rows), then added transposed once.
             s.Slice(RnnLayout.OneHotWeights, 36).Clear();
-            global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.GatesEncoderL0, 51), ldc: 9, n: 6, _rnnTokens, s.Slice(RnnLayout.OneHotWeights, 36), ldT: 9);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 51), rows: 6, n: 6, ldy: 9, g.Slice(RnnLayout.EncoderBiasIhL0, 6));
-            global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.RecurrentNEncoderL0, 18), ldc: 3, n: 3, _rnnTokens, s.Slice(RnnLayout.OneHotWeights + 6, 30), ldT: 9);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNEncoderL0, 18), rows: 6, n: 3, ldy: 3, g.Slice(RnnLayout.EncoderBiasIhL0 + 6, 3));
+            global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.GatesEncoderL0, rows * 9 - 3), ldc: 9, n: 6, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), s.Slice(RnnLayout.OneHotWeights, 36), ldT: 9);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, rows * 9 - 3), rows: rows, n: 6, ldy: 9, g.Slice(RnnLayout.EncoderBiasIhL0, 6));
+            global::RnnGen.Inputs.OneHot.AccumulateRows(a.Slice(RnnLayout.RecurrentNEncoderL0, rows * 3), ldc: 3, n: 3, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), s.Slice(RnnLayout.OneHotWeights + 6, 30), ldT: 9);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.RecurrentNEncoderL0, rows * 3), rows: rows, n: 3, ldy: 3, g.Slice(RnnLayout.EncoderBiasIhL0 + 6, 3));
             global::RnnGen.Kernels.Matrix.AddTransposed(s.Slice(RnnLayout.OneHotWeights, 36), rows: 4, cols: 9, g.Slice(RnnLayout.EncoderWeightIhL0, 36));
-            //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: 2, a.Slice(RnnLayout.GatesEncoderL0, 18), lda: 9, _rnnInitialState.Span.Slice(RnnLayout.StateHEncoderL0, 6), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 27), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: 4, a.Slice(RnnLayout.GatesEncoderL0 + 18, 36), lda: 9, a.Slice(RnnLayout.EncoderHiddenL0, 12), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 27), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 54), rows: 6, n: 9, ldy: 9, g.Slice(RnnLayout.EncoderBiasHhL0, 9));
+            //   dW_hh: the gates of the first step pair with h0, those of every other step with h_(t-1), copied next to them.
+            {
+                int firstRows = _rnnLanes.Rows[0]; // rows of step 0, which read h0
+                if (firstRows > 0)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: firstRows, a.Slice(RnnLayout.GatesEncoderL0, firstRows * 9), lda: 9, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHEncoderL0, 6), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 27), ldc: 3, accumulate: true);
+                }
+                _rnnLanes.PreviousRows(a.Slice(RnnLayout.EncoderHiddenL0, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHEncoderL0, 6), s.Slice(RnnLayout.PreviousRows, 18));
+                if (rows > firstRows)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 9, n: 3, k: rows - firstRows, a.Slice(RnnLayout.GatesEncoderL0 + firstRows * 9, (rows - firstRows) * 9), lda: 9, s.Slice(RnnLayout.PreviousRows + firstRows * 3, (rows - firstRows) * 3), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 27), ldc: 3, accumulate: true);
+                }
+            }
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, rows * 9), rows: rows, n: 9, ldy: 9, g.Slice(RnnLayout.EncoderBiasHhL0, 9));
         }

@@ -31,7 +31,7 @@ namespace Demo
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-    partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::System.IDisposable
+    partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::RnnGen.IEncoderDecoderModel<float, int, int>, global::System.IDisposable
     {
         /// <summary>Input time steps T, unrolled into the code below.</summary>
         public const int Steps = 3;
@@ -70,33 +70,35 @@ namespace Demo
             public const int HeadBias = 202; // decoder.head.bias [4]
 
             // Activations that backward reads, written by the last forward pass.
-            public const int EncoderInputX = 0; // x: inputs (or their embeddings), [Steps, Batch, 2]
-            public const int EncoderHiddenL0 = 12; // h: outputs of encoder layer 0, [Steps, Batch, 3]
-            public const int GatesEncoderL0 = 30; // gate activations of encoder layer 0, [Steps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
-            public const int CellEncoderL0 = 102; // c: cell states of encoder layer 0, [Steps, Batch, 3]
+            public const int EncoderInputX = 0; // x: inputs (or their embeddings), [Σ lengths (packed), 2]
+            public const int EncoderHiddenL0 = 12; // h: outputs of encoder layer 0, [Σ lengths (packed), 3]
+            public const int GatesEncoderL0 = 30; // gate activations of encoder layer 0, [Σ lengths (packed), 12] (i, f, g, o); backward overwrites them with their gradients
+            public const int CellEncoderL0 = 102; // c: cell states of encoder layer 0, [Σ lengths (packed), 3]
             public const int DecoderInputX = 120; // x: decoder inputs (or their embeddings), [OutputSteps, Batch, 2]
             public const int DecoderHiddenL0 = 128; // h: outputs of decoder layer 0, [OutputSteps, Batch, 3]
             public const int GatesDecoderL0 = 140; // gate activations of decoder layer 0, [OutputSteps, Batch, 12] (i, f, g, o); backward overwrites them with their gradients
             public const int CellDecoderL0 = 188; // c: cell states of decoder layer 0, [OutputSteps, Batch, 3]
             public const int DecoderInitialState = 200; // the decoder's initial state: the encoder's final state, [StateSize]
-            public const int OutputValues = 212; // Output, [OutputSteps, Batch, 4]
-            public const int LogSumExp = 228; // log Σ exp(z) per output row, for an exact cross-entropy
-            public const int ActivationLength = 232;
+            public const int SortedInitialState = 212; // InitialState with its lanes in the packed order (longest first), [StateSize]
+            public const int OutputValues = 224; // Output, [OutputSteps, Batch, 4]
+            public const int LogSumExp = 240; // log Σ exp(z) per output row, for an exact cross-entropy
+            public const int ActivationLength = 244;
 
             // Scratch.
             public const int GradientsA = 0; // dz of the head, then every other layer's dh going down (see the aliases below)
             public const int GradientsB = 18; // dh of the top layer, then every other layer's dh going down
             public const int Dc = 30; // dL/dc carried from step t to step t−1
-            public const int DecoderInitialStateGradient = 36; // dL/d(the decoder's initial state): flows into the encoder's last step
-            public const int BiasSumEncoderL0 = 48; // b_ih + b_hh folded into the input projection
-            public const int BiasSumDecoderL0 = 60; // b_ih + b_hh folded into the input projection
-            public const int ScratchLength = 72;
+            public const int PreviousRows = 36; // h_(t-1) aligned with the packed rows of step t, for dW_hh as one product
+            public const int DecoderInitialStateGradient = 54; // dL/d(the decoder's initial state): flows into the encoder's last step
+            public const int BiasSumEncoderL0 = 66; // b_ih + b_hh folded into the input projection
+            public const int BiasSumDecoderL0 = 78; // b_ih + b_hh folded into the input projection
+            public const int ScratchLength = 90;
             // What the two gradient areas hold as backward goes down the layers (each is read by one layer while the next writes the other).
             public const int Dz = GradientsA; // dL/dz of the head, [OutputSteps, Batch, 4]
             public const int DhDecoderL0 = GradientsB; // dL/dh of decoder layer 0, [OutputSteps, Batch, 3]
             public const int DxDecoder = GradientsA; // dL/dx of the decoder's inputs, [OutputSteps, Batch, 2]
-            public const int DhEncoderL0 = GradientsA; // dL/dh of encoder layer 0, [Steps, Batch, 3]
-            public const int DxEncoder = GradientsB; // dL/dx of the encoder's inputs, [Steps, Batch, 2]
+            public const int DhEncoderL0 = GradientsA; // dL/dh of encoder layer 0, [Σ lengths (packed), 3]
+            public const int DxEncoder = GradientsB; // dL/dx of the encoder's inputs, [Σ lengths (packed), 2]
 
             // Recurrent state (InitialState, FinalState, the decoder's initial state): every h, then every c.
             public const int StateHEncoderL0 = 0; // h of encoder layer 0, [Batch, 3]
@@ -142,6 +144,8 @@ namespace Demo
         private readonly int[] _rnnGeneratedLengths = new int[Batch];
         // Each lane's target length in the last teacher-forced pass (OutputSteps for every lane unless given): the loss counts real target steps only.
         private readonly global::RnnGen.Inputs.PackedLanes _rnnTargetLanes = new(OutputSteps, Batch);
+        // Each lane's source length and the encoder's packed layout of the last pass (lanes sorted longest first, real steps only).
+        private readonly global::RnnGen.Inputs.PackedLanes _rnnLanes = new(Steps, Batch);
         // W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.
         private readonly global::RnnGen.Kernels.PackedMatrix<float> _rnnPacked = new(new (int, int)[] { (12, 3), (3, 12) });
         // Worker threads for large matrix products; null: one thread (the default).
@@ -322,7 +326,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// Inference: encodes the input, then decodes OutputSteps steps, each fed the previous step's most likely token (greedy; see <see cref="Generate"/> to sample).
+        /// Inference: encodes the input, then decodes OutputSteps steps, each fed the previous step's most likely token (greedy; see <c>Generate</c> to sample).
         /// </summary>
         /// <exception cref="global::System.ArgumentException">Wrong length or a token id out of range; nothing changes.</exception>
         public void Forward(global::System.ReadOnlySpan<int> tokens)
@@ -332,6 +336,7 @@ namespace Demo
             {
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
                 _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
                 RnnDecode(temperature: 0, random: null);
@@ -351,6 +356,7 @@ namespace Demo
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
                 _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
                 RnnLoadTeacher(targets);
@@ -376,6 +382,7 @@ namespace Demo
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), targetLengths);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
                 _rnnTargetLanes.Set(targetLengths);
                 RnnLoadInputs(tokens);
                 RnnLoadTeacher(targets);
@@ -386,6 +393,36 @@ namespace Demo
                 global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
             }
         }
+
+        /// <summary>
+        /// Teacher forcing over sources and targets of different lengths: the encoder reads <paramref name="sourceLengths"/>[b] in [0, Steps]
+        /// steps of lane b (its state stops at the lane's last real step, which starts the decoder; padded inputs are never read), and the loss
+        /// counts <paramref name="targetLengths"/>[b] target steps. A lane is unused where both are 0.
+        /// </summary>
+        public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> sourceLengths, global::System.ReadOnlySpan<int> targetLengths)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(targetLengths, OutputSteps, Batch, nameof(targetLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), sourceLengths);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), targetLengths);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(sourceLengths);
+                _rnnTargetLanes.Set(targetLengths);
+                RnnLoadInputs(tokens);
+                RnnLoadTeacher(targets);
+                RnnForwardCore();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>Each lane's source length in the last pass (Steps for every lane unless a pass was given source lengths).</summary>
+        public global::System.ReadOnlySpan<int> SourceLengths => _rnnLanes.Lengths;
 
         /// <summary>
         /// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name="random"/>
@@ -400,6 +437,32 @@ namespace Demo
                 global::System.ArgumentNullException.ThrowIfNull(random);
                 if (!(temperature >= 0) || !float.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be finite and at least 0.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                _rnnTargetLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnDecode(temperature, random);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name="random"/>
+        /// (temperature 0: the most likely token), the encoder reading <paramref name="sourceLengths"/>[b] steps of lane b. The tokens are in <see cref="Generated"/>.
+        /// </summary>
+        public void Generate(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> sourceLengths, float temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), sourceLengths);
+                global::System.ArgumentNullException.ThrowIfNull(random);
+                if (!(temperature >= 0) || !float.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be finite and at least 0.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(sourceLengths);
                 _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
                 RnnDecode(temperature, random);
@@ -463,6 +526,7 @@ namespace Demo
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
                 _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
                 RnnLoadTeacher(targets);
@@ -501,6 +565,47 @@ namespace Demo
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                _rnnTargetLanes.Set(targetLengths);
+                RnnLoadInputs(tokens);
+                RnnLoadTeacher(targets);
+                RnnForwardCore();
+                float loss = RnnLossCore(targets);
+                _rnnGradients.Span.Clear();
+                RnnBackwardCore(targets);
+                float norm = clipNorm > 0
+                    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
+                    : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
+                if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
+                global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
+                return loss;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// One training step: zero the gradients, forward (teacher forcing), loss, backward, clip the gradients to <paramref name="clipNorm"/> by global norm
+        /// (0: no clipping), then <paramref name="optimizer"/> updates the parameters. Returns the loss before the update.
+        /// </summary>
+        /// <exception cref="global::RnnGen.TrainingDivergedException">The loss or the gradient norm is not finite; the parameters are left unchanged.</exception>
+        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> sourceLengths, global::System.ReadOnlySpan<int> targetLengths, global::RnnGen.IOptimizer<float> optimizer, float clipNorm = 0)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(targetLengths, OutputSteps, Batch, nameof(targetLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), sourceLengths);
+                global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), targetLengths);
+                global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(sourceLengths);
                 _rnnTargetLanes.Set(targetLengths);
                 RnnLoadInputs(tokens);
                 RnnLoadTeacher(targets);
@@ -535,7 +640,11 @@ namespace Demo
         {
             // CarryState: this pass starts where the last one ended (the state is carried, not differentiated).
             if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);
-            tokens.CopyTo(_rnnTokens);
+            // Inputs in packed rows: lanes sorted longest first, real steps only (padded inputs are never read).
+            _rnnLanes.PackIds(tokens, _rnnTokens);
+            // h0 (and c0) with the lanes in the same order.
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateHEncoderL0, 6), width: 3, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHEncoderL0, 6));
+            _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateCEncoderL0, 6), width: 3, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCEncoderL0, 6));
         }
 
         /// <summary>Teacher forcing: step t > 0 of the decoder reads the target of step t − 1.</summary>
@@ -551,7 +660,7 @@ namespace Demo
         private void RnnForwardCore()
         {
             // x_t = encoder.embedding.weight[token_t].
-            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.EncoderInputX, 12));
+            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), _rnnActivations.Span.Slice(RnnLayout.EncoderInputX, 12));
             RnnForwardEncoderL0();
             // The decoder starts from the encoder's final state, layer by layer.
             RnnSaveStateEncoder(_rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize));
@@ -563,17 +672,18 @@ namespace Demo
             _rnnPhase = 1;
         }
 
-        /// <summary>Encoder layer 0: LSTM, 3 units; reads [Steps, Batch, 2], writes h [Steps, Batch, 3].</summary>
+        /// <summary>Encoder layer 0: LSTM, 3 units; reads packed rows [Σ lengths, 2], writes h [Σ lengths, 3].</summary>
         private void RnnForwardEncoderL0()
         {
             var p = _rnnParameters.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // Input projection for all 3 steps at once (Steps·Batch = 6 rows):
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // Input projection for all steps at once (one row per real step of each lane):
             //   gates[t] = x_t·W_ihᵀ + b_ih + b_hh
             global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.EncoderBiasIhL0, 12), p.Slice(RnnLayout.EncoderBiasHhL0, 12), s.Slice(RnnLayout.BiasSumEncoderL0, 12));
-            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesEncoderL0, 72), rows: 6, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumEncoderL0, 12));
-            global::RnnGen.Kernels.Gemm.NT(m: 6, n: 12, k: 2, a.Slice(RnnLayout.EncoderInputX, 12), lda: 2, p.Slice(RnnLayout.EncoderWeightIhL0, 24), ldb: 2, a.Slice(RnnLayout.GatesEncoderL0, 72), ldc: 12, accumulate: true);
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesEncoderL0, 72), rows: rows, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumEncoderL0, 12));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 2, a.Slice(RnnLayout.EncoderInputX, 12), lda: 2, p.Slice(RnnLayout.EncoderWeightIhL0, 24), ldb: 2, a.Slice(RnnLayout.GatesEncoderL0, 72), ldc: 12, accumulate: true);
             // The recurrence, unrolled: 16 steps per method. W_hh is packed once for all of them.
             _rnnPacked.PackNT(p.Slice(RnnLayout.EncoderWeightHhL0, 36), n: 12, k: 3, ldb: 3);
             RnnForwardEncoderL0Steps0To2();
@@ -583,23 +693,32 @@ namespace Demo
         private void RnnForwardEncoderL0Steps0To2()
         {
             var a = _rnnActivations.Span;
-            var h = a.Slice(RnnLayout.EncoderHiddenL0, 18); // h_t, [Steps, Batch, 3]
-            var h0 = _rnnInitialState.Span.Slice(RnnLayout.StateHEncoderL0, 6); // h before the first step
-            var gates = a.Slice(RnnLayout.GatesEncoderL0, 72); // [Steps, Batch, 4·3]
-            var c = a.Slice(RnnLayout.CellEncoderL0, 18); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCEncoderL0, 6); // c before step 0
+            var h = a.Slice(RnnLayout.EncoderHiddenL0, 18); // h_t, [Σ lengths (packed), 3]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHEncoderL0, 6); // h before the first step (lanes sorted)
+            var gates = a.Slice(RnnLayout.GatesEncoderL0, 72); // [Σ lengths (packed), 4·3]
+            var c = a.Slice(RnnLayout.CellEncoderL0, 18); // c_t, [Σ lengths (packed), 3]
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCEncoderL0, 6); // c before step 0
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
             // i, f, o = σ(·);  g = tanh(·)
             // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // t = 0
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h0, lda: 3, _rnnPacked, gates.Slice(0, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, 24), c0, c.Slice(0, 6), h.Slice(0, 6), ldh: 3, batch: 2, hidden: 3);
+            n = lanes[0];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 3), lda: 3, _rnnPacked, gates.Slice(start[0] * 12, n * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[0] * 12, n * 12), c0.Slice(0, n * 3), c.Slice(start[0] * 3, n * 3), h.Slice(start[0] * 3, n * 3), ldh: 3, batch: n, hidden: 3);
             // t = 1
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(0, 6), lda: 3, _rnnPacked, gates.Slice(24, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), h.Slice(6, 6), ldh: 3, batch: 2, hidden: 3);
+            n = lanes[1];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[0] * 3, n * 3), lda: 3, _rnnPacked, gates.Slice(start[1] * 12, n * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[1] * 12, n * 12), c.Slice(start[0] * 3, n * 3), c.Slice(start[1] * 3, n * 3), h.Slice(start[1] * 3, n * 3), ldh: 3, batch: n, hidden: 3);
             // t = 2
-            global::RnnGen.Kernels.Gemm.NT(m: 2, h.Slice(6, 6), lda: 3, _rnnPacked, gates.Slice(2 * 24, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), h.Slice(2 * 6, 6), ldh: 3, batch: 2, hidden: 3);
+            n = lanes[2];
+            if (n == 0) return; // every lane has ended, and later steps have no lanes either
+            global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[1] * 3, n * 3), lda: 3, _rnnPacked, gates.Slice(start[2] * 12, n * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[2] * 12, n * 12), c.Slice(start[1] * 3, n * 3), c.Slice(start[2] * 3, n * 3), h.Slice(start[2] * 3, n * 3), ldh: 3, batch: n, hidden: 3);
         }
 
         /// <summary>Decoder layer 0: LSTM, 3 units; reads [OutputSteps, Batch, 2], writes h [OutputSteps, Batch, 3].</summary>
@@ -656,8 +775,9 @@ namespace Demo
         private void RnnSaveStateEncoder(global::System.Span<float> destination)
         {
             var a = _rnnActivations.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(a.Slice(RnnLayout.EncoderHiddenL0 + 2 * 6, 6), ldSource: 3, destination.Slice(RnnLayout.StateHEncoderL0, 6), ldTarget: 3, rows: 2, cols: 3);
-            a.Slice(RnnLayout.CellEncoderL0 + 2 * 6, 6).CopyTo(destination.Slice(RnnLayout.StateCEncoderL0, 6));
+            // Each lane's state after its last real step, in the caller's lane order; an unused lane keeps its initial state.
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.EncoderHiddenL0, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateHEncoderL0, 6), destination.Slice(RnnLayout.StateHEncoderL0, 6));
+            _rnnLanes.StateAfter(Steps - 1, a.Slice(RnnLayout.CellEncoderL0, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnInitialState.Span.Slice(RnnLayout.StateCEncoderL0, 6), destination.Slice(RnnLayout.StateCEncoderL0, 6));
         }
 
         /// <summary>h (and c) of every decoder layer after the last step each direction takes, in the layout of InitialState.</summary>
@@ -673,7 +793,7 @@ namespace Demo
         {
             // The encoder reads the whole input at once, as in training.
             // x_t = encoder.embedding.weight[token_t].
-            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2, _rnnTokens, _rnnActivations.Span.Slice(RnnLayout.EncoderInputX, 12));
+            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), _rnnActivations.Span.Slice(RnnLayout.EncoderInputX, 12));
             RnnForwardEncoderL0();
             RnnSaveStateEncoder(_rnnActivations.Span.Slice(RnnLayout.DecoderInitialState, StateSize));
             global::System.Array.Fill(_rnnDecoderTokens, StartToken, 0, Batch); // token_0 = the start token
@@ -813,27 +933,38 @@ namespace Demo
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            // The encoder's top layer feeds no head: its only gradient is the decoder's, at the last step.
+            int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed
+            // The encoder's top layer feeds no head: its only gradient is the decoder's, at each lane's last real step.
             s.Slice(RnnLayout.DhEncoderL0, 18).Clear();
-            s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHEncoderL0, 6).CopyTo(s.Slice(RnnLayout.DhEncoderL0 + 2 * 6, 6));
+            _rnnLanes.ScatterLast(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHEncoderL0, 6), s.Slice(RnnLayout.DhEncoderL0, 18), ld: 3, column: 0, width: 3, add: false);
             // dL/dc after the last step is what the decoder's first step sent back.
-            s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateCEncoderL0, 6).CopyTo(s.Slice(RnnLayout.Dc, 6));
+            _rnnLanes.SortLanes(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateCEncoderL0, 6), width: 3, s.Slice(RnnLayout.Dc, 6));
             // Steps in reverse: each turns dL/dh_t into gate gradients and adds dL/dh of the step before.
             // dh_(t-1) += dgates·W_hh at every step: W_hh packed once for all of them.
             _rnnPacked.PackNN(p.Slice(RnnLayout.EncoderWeightHhL0, 36), k: 12, n: 3, ldb: 3);
             RnnBackwardEncoderL0Steps2To0();
-            // Weight gradients, summed over all 3 steps by one product each (Steps·Batch = 6 rows):
+            // Weight gradients, summed over all real steps by one product each (one packed row per step of each lane):
             //   dW_ih += Σ_t dgates_tᵀ·x_t;  dW_hh += Σ_t dgates_tᵀ·h_(t-1);  db_ih, db_hh += Σ_t dgates_t
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 2, k: 6, a.Slice(RnnLayout.GatesEncoderL0, 72), lda: 12, a.Slice(RnnLayout.EncoderInputX, 12), ldb: 2, g.Slice(RnnLayout.EncoderWeightIhL0, 24), ldc: 2, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 72), rows: 6, n: 12, ldy: 12, g.Slice(RnnLayout.EncoderBiasIhL0, 12));
-            //   dW_hh, shifted by one step: the gates of the first step pair with h0, those of every other step with h of the step before it.
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 2, a.Slice(RnnLayout.GatesEncoderL0, 24), lda: 12, _rnnInitialState.Span.Slice(RnnLayout.StateHEncoderL0, 6), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: 4, a.Slice(RnnLayout.GatesEncoderL0 + 24, 48), lda: 12, a.Slice(RnnLayout.EncoderHiddenL0, 12), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, 72), rows: 6, n: 12, ldy: 12, g.Slice(RnnLayout.EncoderBiasHhL0, 12));
+            global::RnnGen.Kernels.Gemm.TN(m: 12, n: 2, k: rows, a.Slice(RnnLayout.GatesEncoderL0, rows * 12), lda: 12, a.Slice(RnnLayout.EncoderInputX, 12), ldb: 2, g.Slice(RnnLayout.EncoderWeightIhL0, 24), ldc: 2, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, rows * 12), rows: rows, n: 12, ldy: 12, g.Slice(RnnLayout.EncoderBiasIhL0, 12));
+            //   dW_hh: the gates of the first step pair with h0, those of every other step with h_(t-1), copied next to them.
+            {
+                int firstRows = _rnnLanes.Rows[0]; // rows of step 0, which read h0
+                if (firstRows > 0)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: firstRows, a.Slice(RnnLayout.GatesEncoderL0, firstRows * 12), lda: 12, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHEncoderL0, 6), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), ldc: 3, accumulate: true);
+                }
+                _rnnLanes.PreviousRows(a.Slice(RnnLayout.EncoderHiddenL0, 18), ld: 3, column: 0, width: 3, reverse: false, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHEncoderL0, 6), s.Slice(RnnLayout.PreviousRows, 18));
+                if (rows > firstRows)
+                {
+                    global::RnnGen.Kernels.Gemm.TN(m: 12, n: 3, k: rows - firstRows, a.Slice(RnnLayout.GatesEncoderL0 + firstRows * 12, (rows - firstRows) * 12), lda: 12, s.Slice(RnnLayout.PreviousRows + firstRows * 3, (rows - firstRows) * 3), ldb: 3, g.Slice(RnnLayout.EncoderWeightHhL0, 36), ldc: 3, accumulate: true);
+                }
+            }
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, rows * 12), rows: rows, n: 12, ldy: 12, g.Slice(RnnLayout.EncoderBiasHhL0, 12));
             // dL/dx_t = Σ_dir dgates_t·W_ih, the gradient of the input x, for all steps at once.
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 2, k: 12, a.Slice(RnnLayout.GatesEncoderL0, 72), lda: 12, p.Slice(RnnLayout.EncoderWeightIhL0, 24), ldb: 2, s.Slice(RnnLayout.DxEncoder, 12), ldc: 2, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 2, k: 12, a.Slice(RnnLayout.GatesEncoderL0, rows * 12), lda: 12, p.Slice(RnnLayout.EncoderWeightIhL0, 24), ldb: 2, s.Slice(RnnLayout.DxEncoder, rows * 2), ldc: 2, accumulate: false);
             // d(encoder.embedding.weight)[token_t] += dL/dx_t.
-            global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DxEncoder, 12), ldx: 2, _rnnTokens, g.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2);
+            global::RnnGen.Inputs.Embedding.AccumulateGradient(s.Slice(RnnLayout.DxEncoder, rows * 2), ldx: 2, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), g.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2);
         }
 
         /// <summary>Backward through encoder layer 0, steps 2 down to 0.</summary>
@@ -841,22 +972,39 @@ namespace Demo
         {
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var dh = s.Slice(RnnLayout.DhEncoderL0, 18); // dL/dh_t, [Steps, Batch, 3]
-            var gates = a.Slice(RnnLayout.GatesEncoderL0, 72); // [Steps, Batch, 4·3]
-            var c = a.Slice(RnnLayout.CellEncoderL0, 18); // c_t, [Steps, Batch, 3]
-            var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCEncoderL0, 6); // c before step 0
+            var h = a.Slice(RnnLayout.EncoderHiddenL0, 18); // h_t in packed rows, [Σ lengths, 3]
+            var dh = s.Slice(RnnLayout.DhEncoderL0, 18); // dL/dh_t in packed rows, [Σ lengths, 3]
+            var h0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateHEncoderL0, 6); // h before the first step (lanes sorted)
+            var gates = a.Slice(RnnLayout.GatesEncoderL0, 72); // [Σ lengths (packed), 4·3]
+            var c = a.Slice(RnnLayout.CellEncoderL0, 18); // c_t, [Σ lengths (packed), 3]
+            var c0 = _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCEncoderL0, 6); // c before step 0
             var dc = s.Slice(RnnLayout.Dc, 6); // dL/dc, carried from step t + 1 to step t
+            var lanes = _rnnLanes.Rows; // lanes[t]: lanes still running at step t (sorted longest first, so the first lanes[t] lanes)
+            var start = _rnnLanes.Start; // start[t]: the packed row where step t begins
+            int n;
             // τ = tanh(c_t);  do = dh_t⊙τ⊙o(1−o);  dc += dh_t⊙o⊙(1−τ²)   (dc: dL/dc_t, carried from step t + 1)
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
             // (i f g o) are overwritten in place by (di df dg do);  dh_(t-1) += [di df dg do]·W_hh
             // t = 2
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(2 * 24, 24), c.Slice(6, 6), c.Slice(2 * 6, 6), dh.Slice(2 * 6, 6), lddh: 3, dc, batch: 2, hidden: 3);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(2 * 24, 24), lda: 12, _rnnPacked, dh.Slice(6, 6), ldc: 3, accumulate: true);
+            n = lanes[2];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[2] * 12, n * 12), c.Slice(start[1] * 3, n * 3), c.Slice(start[2] * 3, n * 3), dh.Slice(start[2] * 3, n * 3), lddh: 3, dc.Slice(0, n * 3), batch: n, hidden: 3);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[2] * 12, n * 12), lda: 12, _rnnPacked, dh.Slice(start[1] * 3, n * 3), ldc: 3, accumulate: true);
+            }
             // t = 1
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dh.Slice(6, 6), lddh: 3, dc, batch: 2, hidden: 3);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(24, 24), lda: 12, _rnnPacked, dh.Slice(0, 6), ldc: 3, accumulate: true);
+            n = lanes[1];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[1] * 12, n * 12), c.Slice(start[0] * 3, n * 3), c.Slice(start[1] * 3, n * 3), dh.Slice(start[1] * 3, n * 3), lddh: 3, dc.Slice(0, n * 3), batch: n, hidden: 3);
+                global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[1] * 12, n * 12), lda: 12, _rnnPacked, dh.Slice(start[0] * 3, n * 3), ldc: 3, accumulate: true);
+            }
             // t = 0
-            global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dh.Slice(0, 6), lddh: 3, dc, batch: 2, hidden: 3);
+            n = lanes[0];
+            if (n > 0)
+            {
+                global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[0] * 12, n * 12), c0.Slice(0, n * 3), c.Slice(start[0] * 3, n * 3), dh.Slice(start[0] * 3, n * 3), lddh: 3, dc.Slice(0, n * 3), batch: n, hidden: 3);
+            }
         }
 
         /// <summary>Backpropagation through time for decoder layer 0 (LSTM, 3 units), then its weight gradients.</summary>

@@ -282,7 +282,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// Inference: reads the input, then generates OutputSteps steps, each fed the previous step's most likely token (greedy; see <see cref="Generate"/> to sample).
+        /// Inference: reads the input, then generates OutputSteps steps, each fed the previous step's most likely token (greedy; see <c>Generate</c> to sample).
         /// </summary>
         /// <exception cref="global::System.ArgumentException">Wrong length or a token id out of range; nothing changes.</exception>
         public void Forward(global::System.ReadOnlySpan<int> tokens)

@@ -116,6 +116,9 @@ public static class GradientCheckCases
     /// <summary>Generating models (one-to-many, encoder–decoder), whose teacher-forced passes take target lengths.</summary>
     public static TheoryData<string> GeneratingNames => new(Create.Where(c => c.Value().GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IGeneratingModel<,,>))).Select(c => c.Key));
 
+    /// <summary>Encoder–decoder models, whose encoders take source lengths.</summary>
+    public static TheoryData<string> EncoderDecoderNames => new(Create.Where(c => c.Value().GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEncoderDecoderModel<,,>))).Select(c => c.Key));
+
     /// <summary>Vector-input models that run lanes of different lengths.</summary>
     public static TheoryData<string> VectorLengthNames => new(Create.Where(c => c.Value() is IVectorInputModel<double> m && IsVariableLength(m)).Select(c => c.Key));
 

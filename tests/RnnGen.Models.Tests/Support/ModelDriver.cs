@@ -41,6 +41,24 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public IRnnModel<T> Model { get; }
 
+    /// <summary>Each lane's source length for an encoder–decoder's teacher-forced pass (with <see cref="TargetLengths"/>).</summary>
+    public int[]? SourceLengths { get; private set; }
+
+    /// <summary>Runs an encoder–decoder with source lengths (and full target lengths unless given), with garbage in every padded source input.</summary>
+    public ModelDriver<T> WithSourceLengths(int[] lengths)
+    {
+        SourceLengths = lengths;
+        TargetLengths ??= Enumerable.Repeat(Model.OutputSteps, Model.Batch).ToArray();
+        for (int t = 0; t < Model.Steps; t++)
+            for (int b = 0; b < Model.Batch; b++)
+            {
+                if (t < lengths[b]) continue;
+                if (Tokens is not null) Tokens[t * Model.Batch + b] = -1000 - t;
+                if (Inputs is not null) Inputs.AsSpan((t * Model.Batch + b) * Model.InputSize, Model.InputSize).Fill(T.NaN);
+            }
+        return this;
+    }
+
     /// <summary>Each lane's target length for a generating model's teacher-forced pass; null: the overloads without them.</summary>
     public int[]? TargetLengths { get; private set; }
 
@@ -100,6 +118,10 @@ public sealed class ModelDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (Model)
         {
+            case IEncoderDecoderModel<T, int, int> m when SourceLengths is not null: m.Forward(Tokens, ClassTargets, SourceLengths, TargetLengths!); break;
+            case IEncoderDecoderModel<T, int, T> m when SourceLengths is not null: m.Forward(Tokens, ValueTargets, SourceLengths, TargetLengths!); break;
+            case IEncoderDecoderModel<T, T, int> m when SourceLengths is not null: m.Forward(Inputs, ClassTargets, SourceLengths, TargetLengths!); break;
+            case IEncoderDecoderModel<T, T, T> m when SourceLengths is not null: m.Forward(Inputs, ValueTargets, SourceLengths, TargetLengths!); break;
             case IGeneratingModel<T, int, int> m when TargetLengths is not null: m.Forward(Tokens, ClassTargets, TargetLengths); break;
             case IGeneratingModel<T, int, T> m when TargetLengths is not null: m.Forward(Tokens, ValueTargets, TargetLengths); break;
             case IGeneratingModel<T, T, int> m when TargetLengths is not null: m.Forward(Inputs, ClassTargets, TargetLengths); break;
