@@ -77,30 +77,8 @@ internal sealed partial class ModelEmitter
                     RecurrentN: PackedRows("hn", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hd), Ld: ld,
                     Packed: packed);
-                if (!dir.Reverse)
-                {
-                    _w.Line($"// t = {t}");
-                    _w.Line($"n = lanes[{t}];");
-                    _w.Line("if (n == 0) return; // every lane has ended, and later steps have no lanes either");
-                    cell.EmitForwardStep(this, layer, Part("0", "n", fromInitial: prev is null, prev is { } p ? $"start[{p}]" : ""));
-                    continue;
-                }
-                // Reverse: a lane that runs past t carries the state of step t + 1; a lane whose last real step is t starts here.
-                _w.Line($"// t = {t}: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0");
-                if (prev is { } next)
-                {
-                    _w.Line($"n = lanes[{t}]; carried = lanes[{next}];");
-                    using (_w.Block("if (carried > 0)"))
-                        cell.EmitForwardStep(this, layer, Part("0", "carried", fromInitial: false, $"start[{next}]"));
-                    using (_w.Block("if (n > carried)"))
-                        cell.EmitForwardStep(this, layer, Part("carried", "n - carried", fromInitial: true, ""));
-                }
-                else
-                {
-                    _w.Line($"n = lanes[{t}];");
-                    using (_w.Block("if (n > 0)"))
-                        cell.EmitForwardStep(this, layer, Part("0", "n", fromInitial: true, ""));
-                }
+                EmitPackedStep(dir, t, prev, forwardEnds: true, "lanes running past t continue from step t + 1, a lane whose last step is t starts from h0",
+                    (firstRow, rows, fromInitial, prevRow) => cell.EmitForwardStep(this, layer, Part(firstRow, rows, fromInitial, prevRow)));
             }
         }
         _w.Line();
@@ -144,32 +122,50 @@ internal sealed partial class ModelEmitter
                     Dh: PackedRows("dh", Plus($"start[{t}]", firstRow), rows, ld, col, hd),
                     DhPrevious: fromInitial ? null : PackedRows("dh", prevRow, rows, ld, col, hd),
                     LdPrevious: ld, Accumulate: true, StartsHere: fromInitial, InitialStateGradient: null);
-                if (!dir.Reverse)
-                {
-                    _w.Line($"// t = {t}");
-                    _w.Line($"n = lanes[{t}];");
-                    using (_w.Block("if (n > 0)"))
-                        cell.EmitBackwardStep(this, layer, dir, Part("0", "n", fromInitial: prev is null, prev is { } p ? $"start[{p}]" : ""));
-                    continue;
-                }
-                _w.Line($"// t = {t}: lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it");
-                if (prev is { } next)
-                {
-                    _w.Line($"n = lanes[{t}]; carried = lanes[{next}];");
-                    using (_w.Block("if (carried > 0)"))
-                        cell.EmitBackwardStep(this, layer, dir, Part("0", "carried", fromInitial: false, $"start[{next}]"));
-                    using (_w.Block("if (n > carried)"))
-                        cell.EmitBackwardStep(this, layer, dir, Part("carried", "n - carried", fromInitial: true, ""));
-                }
-                else
-                {
-                    _w.Line($"n = lanes[{t}];");
-                    using (_w.Block("if (n > 0)"))
-                        cell.EmitBackwardStep(this, layer, dir, Part("0", "n", fromInitial: true, ""));
-                }
+                EmitPackedStep(dir, t, prev, forwardEnds: false, "lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it",
+                    (firstRow, rows, fromInitial, prevRow) => cell.EmitBackwardStep(this, layer, dir, Part(firstRow, rows, fromInitial, prevRow)));
             }
         }
         _w.Line();
+    }
+
+    /// <summary>
+    /// One step t of a packed block, forward or backward, as calls of <paramref name="part"/> (first row, row count, whether
+    /// it reads the initial state, the packed start of the step it reads): the forward direction is one part over the
+    /// <c>lanes[t]</c> running lanes (forward pass: the block ends once none runs, since later steps have none either);
+    /// the reverse direction is two, the lanes that run past t (<c>carried</c>, reading step t + 1) and the lanes whose
+    /// last real step is t (reading h0).
+    /// </summary>
+    private void EmitPackedStep(DirectionPlan dir, StepIndex t, StepIndex? prev, bool forwardEnds, string reverseComment, System.Action<string, string, bool, string> part)
+    {
+        if (!dir.Reverse)
+        {
+            _w.Line($"// t = {t}");
+            _w.Line($"n = lanes[{t}];");
+            string prevRow = prev is { } p ? $"start[{p}]" : "";
+            if (forwardEnds)
+            {
+                _w.Line("if (n == 0) return; // every lane has ended, and later steps have no lanes either");
+                part("0", "n", prev is null, prevRow);
+            }
+            else
+            {
+                using (_w.Block("if (n > 0)")) part("0", "n", prev is null, prevRow);
+            }
+            return;
+        }
+        _w.Line($"// t = {t}: {reverseComment}");
+        if (prev is { } next)
+        {
+            _w.Line($"n = lanes[{t}]; carried = lanes[{next}];");
+            using (_w.Block("if (carried > 0)")) part("0", "carried", false, $"start[{next}]");
+            using (_w.Block("if (n > carried)")) part("carried", "n - carried", true, "");
+        }
+        else
+        {
+            _w.Line($"n = lanes[{t}];");
+            using (_w.Block("if (n > 0)")) part("0", "n", true, "");
+        }
     }
 
     /// <summary>
