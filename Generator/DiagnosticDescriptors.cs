@@ -148,6 +148,14 @@ internal static class DiagnosticDescriptors
         "EndToken is not valid here",
         "EndToken = {0} {1}");
 
+    public static readonly DiagnosticDescriptor DropoutOutOfRange = Error("RNNG039",
+        "Dropout probability out of range",
+        "{0} = {1} is not a dropout probability: it must be in " + DropoutProbability.Range + " (0: no dropout)");
+
+    public static readonly DiagnosticDescriptor InputDropoutNotValid = Error("RNNG040",
+        "Input dropout is not valid here",
+        "Dropout on the input {0}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",
         "RnnGen failed on this model ({0}); please report it with the declaration");

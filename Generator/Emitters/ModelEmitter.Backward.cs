@@ -208,6 +208,7 @@ internal sealed partial class ModelEmitter
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             if (stack.PacksLanes) _w.Line("int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed");
+            EmitOutputDropoutBackward(layer);
             if (stack.Role == StackRole.Encoder)
             {
                 // Encoder layer k's final state started decoder layer k: its gradient joins dh at the last step (and dc).
@@ -268,6 +269,7 @@ internal sealed partial class ModelEmitter
                             first = false;
                         }
                     }
+                    if (layer.Index == 0) EmitInputDropoutBackward(stack, dx);
                     if (optional && stack.PacksLanes)
                         _w.Line($"_rnnLanes.UnpackRows({dx}, width: InputSize, _rnnInputGradient.Span);");
                 }
@@ -327,12 +329,13 @@ internal sealed partial class ModelEmitter
             return;
         }
         _w.Line($"//   dW_hh, shifted by one step: the gates of the first step{dir.Describe} pair with h0, those of every other step with h of the step before it.");
-        _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: {N(b)}, {RegionRows(dG, dg, firstStep, ldg, col, b, gw)}, lda: {N(ldg)}, {InitialH(layer, dir)}, ldb: {N(hd)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
+        _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: {N(b)}, {RegionRows(dG, dg, firstStep, ldg, col, b, gw)}, lda: {N(ldg)}, {RecurrentInitialH(layer, dir)}, ldb: {N(hd)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
         if (steps > 1)
         {
             long dgFrom = dir.Reverse ? 0 : 1, hFrom = dir.Reverse ? 1 : 0;
+            string hPrevious = Slice("a", Plus(RecurrentSource(layer), StepOffset(hFrom, ld, dir.Reverse ? hd : 0)), ((steps - 1) * b - 1) * ld + hd);
             _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: {N((steps - 1) * b)}, {RegionRows(dG, dg, dgFrom, ldg, col, (steps - 1) * b, gw)}, lda: {N(ldg)}, " +
-                $"{RegionRows("a", layer.Outputs, hFrom, ld, dir.Reverse ? hd : 0, (steps - 1) * b, hd)}, ldb: {N(ld)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
+                $"{hPrevious}, ldb: {N(ld)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
         }
         _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, 0, ldg, col, stack.Rows, gw)}, rows: {rows}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");
     }
@@ -357,6 +360,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"var dh = {Whole("s", layer.HiddenGradient)}; // dL/dh_t, [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
             if (readsInitial && cell.BackwardReadsInitialH) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step");
             cell.EmitBackwardLocals(this, layer, dir, readsInitial);
+            if (layer.DropsRecurrent) _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {hd}]");
             if (readsInitial && dState is not null)
                 _w.Line($"var dh0 = {Slice("s", $"{C(dState)} + {C(dir.H0)}", b * hd)}; // dL/dh0: the encoder's gradient at its last step");
             foreach (string equation in cell.BackwardEquations) _w.Line("// " + equation);
@@ -377,7 +381,10 @@ internal sealed partial class ModelEmitter
                     RecurrentN: Slice("hn", StepOffset(t, hd), b * hd),
                     Dc: "dc",
                     Dh: StepRows("dh", t, ld, col, hd), DhPrevious: dhPrev,
-                    LdPrevious: prev is not null ? ld : hd, Accumulate: prev is not null, StartsHere: prev is null, dState));
+                    LdPrevious: prev is not null ? ld : hd, Accumulate: prev is not null, StartsHere: prev is null, dState)
+                {
+                    Mask = layer.DropsRecurrent ? "m" : null,
+                });
             }
         }
         _w.Line();

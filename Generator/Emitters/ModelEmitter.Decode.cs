@@ -19,6 +19,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>Free-running inference: every step reads the previous step's " + (GeneratesTokens ? "chosen token" : "output") + ".</summary>");
         using (_w.Block(signature))
         {
+            EmitDecodeDropsNothing();
             if (_plan.IsEncoderDecoder)
             {
                 StackPlan encoder = _plan.First;
@@ -93,7 +94,7 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private void RnnDecode{layer.Id}(int t)"))
         {
             // Every layer advances one step at a time here, so W_hh is read as stored (one packed copy serves one layer).
-            EmitForwardLocals(layer, dir, readsInitial: true, packed: false);
+            EmitForwardLocals(layer, dir, readsInitial: true, packed: false, dropping: false);
             _w.Line("var s = _rnnScratch.Span;");
             (Region region, long ldTarget, long _) = cell.ProjectionTarget(layer, dir);
             string target = $"a.Slice({C(region)} + t * {N(b * ldTarget)}, {N((b - 1) * ldTarget + gw)})";

@@ -122,14 +122,32 @@ internal sealed partial class ModelEmitter
     /// <c>c (+)= h_(t-1)·W_hhᵀ</c> for the rows of one step: with the packed W_hh (<c>_rnnPacked</c>), or reading
     /// <c>wHh</c> as stored (batch 1, free-running decoding, single steps).
     /// </summary>
-    internal string RecurrentProduct(LayerPlan layer, StepSpans s, string c, long ldc, bool accumulate) => s.Packed
-        ? $"{Kernels}Gemm.NT(m: {s.Rows}, {s.HPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
-        : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.Hidden)}, {s.HPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+    /// <remarks>Under recurrent dropout the product reads <see cref="StepSpans.ProductInput"/>, h_(t-1)⊙m while training.</remarks>
+    internal string RecurrentProduct(LayerPlan layer, StepSpans s, string c, long ldc, bool accumulate)
+    {
+        string hPrev = s.ProductInput ?? s.HPrev;
+        return s.Packed
+            ? $"{Kernels}Gemm.NT(m: {s.Rows}, {hPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
+            : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.Hidden)}, {hPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+    }
 
-    /// <summary><c>dh_(t-1) (+)= dgates·W_hh</c> for the rows of one step (dgates: <paramref name="a"/>, [Batch, G·H]).</summary>
-    internal string RecurrentGradientProduct(LayerPlan layer, string rows, string a, long lda, string c, long ldc, bool accumulate) => _plan.PacksRecurrentWeights
-        ? $"{Kernels}Gemm.NN(m: {rows}, {a}, lda: {N(lda)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
-        : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.Hidden)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+    /// <summary>
+    /// <c>dh_(t-1) (+)= dgates·W_hh</c> for the rows of one step (dgates: <paramref name="a"/>, [Batch, G·H]). Under
+    /// recurrent dropout (<paramref name="mask"/>: the rows of m) the product went through h_(t-1)⊙m, so while training its
+    /// gradient is masked too: <c>dh_(t-1) (+)= (dgates·W_hh)⊙m</c>.
+    /// </summary>
+    internal string RecurrentGradientProduct(LayerPlan layer, string rows, string a, long lda, string c, long ldc, bool accumulate, string? mask = null)
+    {
+        string Product(string target, long ld, bool add) => _plan.PacksRecurrentWeights
+            ? $"{Kernels}Gemm.NN(m: {rows}, {a}, lda: {N(lda)}, _rnnPacked, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});"
+            : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.Hidden)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.Hidden)}, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});";
+        if (mask is null) return Product(c, ldc, accumulate);
+        long h = layer.Hidden;
+        string product = Slice("_rnnScratch.Span", C(_plan.RecurrentDropoutProduct!), _plan.B * h);
+        return $"if (_rnnDropping) // the product read h_(t-1)⊙m\n{{\n    {Product(product, h, false)}\n" +
+            $"    {Kernels}Dropout.AddApplied({product}, ldx: {N(h)}, {mask}, ldm: {N(h)}, {c}, ldy: {N(ldc)}, rows: {rows}, columns: {N(h)}, accumulate: {Bool(accumulate)});\n}}\n" +
+            $"else\n    {Product(c, ldc, accumulate)}";
+    }
 
     // ------------------------------------------------------------------------------------------------ file
 
@@ -176,6 +194,7 @@ internal sealed partial class ModelEmitter
             EmitTensorLookup();
             EmitPublicPasses();
             EmitForward();
+            EmitDrawDropoutMasks();
             EmitDecode();
             EmitLoss();
             EmitBackward();
@@ -328,14 +347,23 @@ internal sealed partial class ModelEmitter
     {
         string full = (_spec.Namespace.Length > 0 ? _spec.Namespace + "." : "") + string.Concat(_spec.ContainingTypes.Select(t => t.Name + ".")) + _spec.ClassName;
         string layers = string.Join(", ", _spec.Layers.Select(l =>
-            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")})"));
+            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")}){LayerDropout(l)}"));
         _w.Line("/// <summary>The declaration this class was generated from, as data.</summary>");
         _w.Line("public static global::RnnGen.ModelArchitecture Architecture { get; } = new(");
         _w.Line($"    \"{full}\", global::RnnGen.Topology.{_spec.Topology}, Steps, Batch, OutputSteps,");
         _w.Line($"    TokenInput: {(TokenInput ? "true" : "false")}, InputSize, Embedding: {_spec.Input.Embedding},");
         _w.Line($"    new global::RnnGen.LayerArchitecture[] {{ {layers} }},");
-        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision});");
+        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision}){(_spec.Input.Dropout > 0 ? $" {{ InputDropout = {ModelPlan.Probability(_spec.Input.Dropout)} }}" : "")};");
         _w.Line();
+    }
+
+    /// <summary>The dropout settings of a layer's architecture, as an object initializer (nothing when it drops nothing).</summary>
+    private static string LayerDropout(LayerSpec l)
+    {
+        var settings = new List<string>();
+        if (l.Dropout > 0) settings.Add("Dropout = " + ModelPlan.Probability(l.Dropout));
+        if (l.RecurrentDropout > 0) settings.Add("RecurrentDropout = " + ModelPlan.Probability(l.RecurrentDropout));
+        return settings.Count == 0 ? "" : " { " + string.Join(", ", settings) + " }";
     }
 
     private void EmitTensorTable()
@@ -401,6 +429,7 @@ internal sealed partial class ModelEmitter
         _w.Line("// 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.");
         _w.Line("private int _rnnPhase;");
         _w.Line("private int _rnnLossStartStep;");
+        EmitDropoutFields();
         _w.Line("private bool _rnnDisposed;");
         _w.Line("// 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.");
         _w.Line("private int _rnnBusy;");
@@ -421,6 +450,7 @@ internal sealed partial class ModelEmitter
                     ? $"global::RnnGen.Randomness.ParameterInit.Normal({Whole("p", t)}, random); // {t.Name}: N(0, 1)"
                     : $"global::RnnGen.Randomness.ParameterInit.Uniform({Whole("p", t)}, 1.0 / global::System.Math.Sqrt({N(t.FanIn)}), random); // {t.Name}: U(−1/√k, 1/√k), k = {N(t.FanIn)}");
             }
+            _w.Line("_rnnDropoutRandom = new(random.NextUInt64()); // after the parameters, which it leaves as PyTorch's");
         }
         _w.Line();
         _w.Line("/// <summary>");
@@ -433,6 +463,7 @@ internal sealed partial class ModelEmitter
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(parameters);");
             _w.Line("_rnnParameters = parameters.Attach(Architecture, nameof(parameters));");
             _w.Line("_rnnSharedParameters = parameters;");
+            _w.Line("_rnnDropoutRandom = new(0);");
         }
         _w.Line();
     }
@@ -486,6 +517,7 @@ internal sealed partial class ModelEmitter
             : "/// <summary>The state after the last step of the last forward pass, laid out as <see cref=\"InitialState\"/>.</summary>");
         _w.Line($"public {ReadOnlySpan} FinalState => _rnnFinalState.Span;");
         _w.Line();
+        EmitDropoutProperties();
         _w.Line("/// <summary>When true, each forward pass starts from the previous <see cref=\"FinalState\"/> (state is carried, not differentiated).</summary>");
         _w.Line("public bool CarryState { get; set; }");
         _w.Line();

@@ -63,6 +63,15 @@ public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointI
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (streams, truncated BPTT).</summary>
     bool CarryState { get; set; }
 
+    /// <summary>
+    /// Whether forward passes train (default true, as a new PyTorch module): declared dropout applies only while training,
+    /// with new masks each pass. Set it to false to evaluate; <c>Step</c> and free-running decoding never drop.
+    /// </summary>
+    bool Training { get; set; }
+
+    /// <summary>The generator dropout masks are drawn from (seeded from the constructor's seed; give each replica its own).</summary>
+    Randomness.Xoshiro256StarStar DropoutRandom { get; set; }
+
     /// <summary>Bytes the instance holds, by purpose.</summary>
     Memory.MemoryFootprint Footprint { get; }
 

@@ -105,7 +105,11 @@ internal abstract class CellEmitter
 /// <paramref name="LdPrev"/> apart), c_(t-1), the gates of step t, c_t, the GRU's h_(t-1)·W_hnᵀ + b_hn, and h_t (rows
 /// <paramref name="Ld"/> apart); <paramref name="Packed"/>: the product reads the packed W_hh, else <c>wHh</c> as stored.
 /// </summary>
-internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string CPrev, string Gates, string Cell, string RecurrentN, string H, long Ld, bool Packed);
+internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string CPrev, string Gates, string Cell, string RecurrentN, string H, long Ld, bool Packed)
+{
+    /// <summary>What the recurrent product reads instead of <see cref="HPrev"/> (same rows and stride): h_(t-1)⊙m under recurrent dropout.</summary>
+    public string? ProductInput { get; init; }
+}
 
 /// <summary>
 /// The C# expressions one backward step of one direction works on, over <paramref name="Rows"/> lanes: the gates of
@@ -116,4 +120,8 @@ internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string 
 /// <paramref name="InitialStateGradient"/>.
 /// </summary>
 internal sealed record BackwardStepSpans(string Rows, string Gates, string Cell, string CPrev, string H, string HPrev, long LdPrev, string RecurrentN, string Dc,
-    string Dh, string? DhPrevious, long LdPrevious, bool Accumulate, bool StartsHere, Region? InitialStateGradient);
+    string Dh, string? DhPrevious, long LdPrevious, bool Accumulate, bool StartsHere, Region? InitialStateGradient)
+{
+    /// <summary>Under recurrent dropout, the rows of the mask m these lanes' h_(t-1) went through (H wide); its gradient goes through it too.</summary>
+    public string? Mask { get; init; }
+}

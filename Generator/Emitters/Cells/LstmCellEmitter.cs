@@ -64,7 +64,7 @@ internal sealed class LstmCellEmitter : CellEmitter
     {
         e.W.Line($"{CellKernels}LstmCell.Backward({s.Gates}, {s.CPrev}, {s.Cell}, {s.Dh}, lddh: {N(layer.OutWidth)}, {s.Dc}, batch: {s.Rows}, hidden: {N(layer.Hidden)});");
         if (s.DhPrevious is not null)
-            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Gates, layer.GateWidth, s.DhPrevious, s.LdPrevious, s.Accumulate));
+            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Gates, layer.GateWidth, s.DhPrevious, s.LdPrevious, s.Accumulate, s.Mask));
         if (s.StartsHere && s.InitialStateGradient is { } dState)
             e.W.Line($"dc.CopyTo({Slice("s", $"{C(dState)} + {C(dir.C0!)}", e.B * layer.Hidden)}); // dL/dc0");
     }

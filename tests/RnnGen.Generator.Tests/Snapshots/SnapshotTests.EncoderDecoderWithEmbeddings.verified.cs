@@ -153,6 +153,8 @@ namespace Demo
         // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
         private int _rnnPhase;
         private int _rnnLossStartStep;
+        private bool _rnnTraining = true;
+        private global::RnnGen.Randomness.Xoshiro256StarStar _rnnDropoutRandom;
         private bool _rnnDisposed;
         // 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.
         private int _rnnBusy;
@@ -176,6 +178,7 @@ namespace Demo
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderBiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random); // decoder.rnn.bias_hh_l0: U(−1/√k, 1/√k), k = 3
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 12), 1.0 / global::System.Math.Sqrt(3), random); // decoder.head.weight: U(−1/√k, 1/√k), k = 3
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 4), 1.0 / global::System.Math.Sqrt(3), random); // decoder.head.bias: U(−1/√k, 1/√k), k = 3
+            _rnnDropoutRandom = new(random.NextUInt64()); // after the parameters, which it leaves as PyTorch's
         }
 
         /// <summary>
@@ -188,6 +191,7 @@ namespace Demo
             global::System.ArgumentNullException.ThrowIfNull(parameters);
             _rnnParameters = parameters.Attach(Architecture, nameof(parameters));
             _rnnSharedParameters = parameters;
+            _rnnDropoutRandom = new(0);
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -216,6 +220,18 @@ namespace Demo
 
         /// <summary>The decoder's state after its last step, laid out as <see cref="InitialState"/>.</summary>
         public global::System.ReadOnlySpan<float> FinalState => _rnnFinalState.Span;
+
+        /// <summary>
+        /// Whether forward passes train (default true): dropout applies only while training (this model declares no dropout, so it changes nothing here).
+        /// Set it to false to evaluate; <c>Step</c> and free-running decoding never drop.
+        /// </summary>
+        public bool Training { get => _rnnTraining; set => _rnnTraining = value; }
+
+        /// <summary>
+        /// The generator dropout masks are drawn from, a new mask per training pass: seeded from the constructor's seed (a model
+        /// over shared parameters starts from seed 0, so give each replica its own). Unused by a model without dropout.
+        /// </summary>
+        public global::RnnGen.Randomness.Xoshiro256StarStar DropoutRandom { get => _rnnDropoutRandom; set => _rnnDropoutRandom = value ?? throw new global::System.ArgumentNullException(nameof(value)); }
 
         /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
         public bool CarryState { get; set; }
