@@ -253,7 +253,7 @@ public sealed partial class RnnGenerator
                 "Steps", "Batch", "InputSize", "OutputSteps", "OutputSize", "ParameterCount", "StateSize", "StartToken", "RnnLayout",
                 "Architecture", "Tensors", "Parameters", "Gradients", "Output", "Generated", "InitialState", "FinalState", "CarryState",
                 "LossStartStep", "Footprint", "ComputeInputGradient", "InputGradient", "StepState", "Threads", "Lengths", "SharedParameters",
-                "EndToken", "GeneratedLengths",
+                "EndToken", "GeneratedLengths", "Logits", "LossOptions",
             };
 
             /// <summary>
@@ -266,6 +266,7 @@ public sealed partial class RnnGenerator
                 "Forward", "Loss", "Backward", "TrainStep", "ZeroGradients", "Dispose", "Parameter", "Gradient", "CopyStateAfterStep",
                 "Step", "ResetStepState", "Generate", "RnnLayout", "RnnInverseBatch", "RnnFindTensor", "RnnLoadInputs", "RnnLoadTeacher",
                 "RnnForwardCore", "RnnForwardHead", "RnnLossCore", "RnnBackwardCore", "RnnDecode", "RnnSaveState", "RnnEnter", "RnnPackTargets",
+                "BackwardFromOutput", "BackwardFromLogits", "RnnOptionsLoss", "RnnFillLogits",
             };
 
             private static readonly string[] GeneratedMethodPrefixes = { "RnnForward", "RnnBackward", "RnnDecode", "RnnSaveState", "_rnn" };

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Generator.Emitters.Cells;
+using RnnGen.Generator.Emitters.Heads;
 using RnnGen.Generator.Model;
 using static RnnGen.Generator.Emitters.Code;
 
@@ -14,6 +15,7 @@ internal sealed partial class ModelEmitter
     {
         using (_w.Block($"private {_e} RnnLossCore({TargetType} targets)"))
         {
+            _w.Line("if (!_rnnLossOptions.IsDefault) return RnnOptionsLoss(targets, backward: false);");
             _w.Line("var a = _rnnActivations.Span;");
             (string comment, string loss) = _head.Loss(this);
             if (_plan.PacksLanes)
@@ -110,9 +112,12 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>Backpropagation through time: the head, then every layer from the top down" + (_plan.IsEncoderDecoder ? " (decoder, then encoder)" : "") + ".</summary>");
         using (_w.Block($"private void RnnBackwardCore({TargetType} targets)"))
         {
-            _w.Line("var p = _rnnParameters.Span;");
-            _w.Line("var g = _rnnGradients.Span;");
-            _w.Line("var a = _rnnActivations.Span;");
+            using (_w.Block("if (!_rnnLossOptions.IsDefault)"))
+            {
+                _w.Line("RnnOptionsLoss(targets, backward: true);");
+                _w.Line("return;");
+            }
+            if (_plan.PacksLanes) _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             if (_plan.PacksLanes)
             {
@@ -144,6 +149,20 @@ internal sealed partial class ModelEmitter
                 _w.Line("dz.Slice(0, first * OutputSize).Clear();");
                 _head.EmitOutputGradient(this);
             }
+            _w.Line(_plan.PacksLanes ? "RnnBackwardFromDz(rows);" : "RnnBackwardFromDz();");
+        }
+        _w.Line();
+
+        EmitBackwardFromGradient();
+
+        _w.Line("/// <summary>Backpropagation through time from dL/dz of the head (in the Dz scratch): the head's weights, then every layer from the top down.</summary>");
+        using (_w.Block(_plan.PacksLanes ? "private void RnnBackwardFromDz(int rows)" : "private void RnnBackwardFromDz()"))
+        {
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var g = _rnnGradients.Span;");
+            _w.Line("var a = _rnnActivations.Span;");
+            _w.Line("var s = _rnnScratch.Span;");
+            _w.Line($"var dz = {Whole("s", _plan.OutputGradient)}; // dL/dz{(_plan.PacksLanes ? " in packed rows" : "")}, [{(_plan.PacksLanes ? "rows" : "OutputSteps, Batch")}, {c}]");
             (string x, long headRows) = HeadInput("a");
             string headRowCount = _plan.PacksLanes ? "rows" : N(headRows);
             _w.Line("// dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.");
@@ -192,6 +211,51 @@ internal sealed partial class ModelEmitter
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Backward from a caller's gradient of its own loss: dL/d(Output) through the head's activation, or dL/dz as given,
+    /// into the Dz scratch (packed rows with lengths; zero before LossStartStep and past a lane's length), then
+    /// <c>RnnBackwardFromDz</c>.
+    /// </summary>
+    private void EmitBackwardFromGradient()
+    {
+        _w.Line("/// <summary>dz from the caller's gradient (through the activation's Jacobian unless it is already dL/dz), then the rest of backward.</summary>");
+        bool activation = _head.LogitsSource != LogitsSource.Output;
+        using (_w.Block($"private void RnnBackwardFromGradient({ReadOnlySpan} gradient{(activation ? ", bool throughActivation" : "")})"))
+        {
+            _w.Line("var s = _rnnScratch.Span;");
+            _w.Line($"var dz = {Whole("s", _plan.OutputGradient)};");
+            string output;
+            if (_plan.PacksLanes)
+            {
+                _w.Line(_plan.IsManyToOne
+                    ? "int first = 0, rows = _rnnLanes.Used; // one output row per lane in use"
+                    : "int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;");
+                _w.Line("// The caller's gradient in packed rows (its padded steps are not read); rows before LossStartStep do not count.");
+                _w.Line("_rnnLanes.PackRows(gradient, width: OutputSize, dz);");
+                output = "output";
+                if (activation) _w.Line($"var output = _rnnActivations.Span.Slice({C(_plan.OutputValues)}, rows * OutputSize);");
+            }
+            else
+            {
+                _w.Line("int first = _rnnLossStartStep * Batch;");
+                _w.Line("// Rows before LossStartStep, and past a lane's target length, do not count: their dz is zero.");
+                _w.Line("gradient.CopyTo(dz);");
+                _w.Line("if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(dz, width: OutputSize, shift: 0, value: 0);");
+                output = "Output";
+            }
+            _w.Line("dz.Slice(0, first * OutputSize).Clear();");
+            if (!activation)
+                _w.Line("// No activation: dL/dz = dL/dy, as given.");
+            else
+            {
+                using (_w.Block("if (throughActivation)"))
+                    _head.EmitOutputJacobian(this, output, _plan.PacksLanes ? "rows" : N(_plan.RowsOut));
+            }
+            _w.Line(_plan.PacksLanes ? "RnnBackwardFromDz(rows);" : "RnnBackwardFromDz();");
+        }
+        _w.Line();
     }
 
     private void EmitLayerBackward(LayerPlan layer)

@@ -15,7 +15,7 @@ internal sealed partial class ModelEmitter
     {
         if (!_plan.IsDecoding) return;
         StackPlan stack = _plan.Last;
-        string signature = GeneratesTokens ? $"private void RnnDecode({_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random)" : "private void RnnDecode()";
+        string signature = GeneratesTokens ? $"private void RnnDecode({_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random, int topK, {_e} topP)" : "private void RnnDecode()";
         _w.Line("/// <summary>Free-running inference: every step reads the previous step's " + (GeneratesTokens ? "chosen token" : "output") + ".</summary>");
         using (_w.Block(signature))
         {
@@ -57,13 +57,13 @@ internal sealed partial class ModelEmitter
                         {
                             _w.Line("// A lane that has chosen the end token has ended: it repeats it (its state still advances; its tokens no longer change).");
                             _w.Line("// It still draws, so the other lanes' draws do not depend on when it ended.");
-                            _w.Line("int choice = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                            _w.Line("int choice = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);");
                             _w.Line("int token = t >= _rnnGeneratedLengths[lane] ? EndToken : choice;");
                             _w.Line("if (token == EndToken && t < _rnnGeneratedLengths[lane]) _rnnGeneratedLengths[lane] = t + 1;");
                         }
                         else
                         {
-                            _w.Line("int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                            _w.Line("int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);");
                         }
                         _w.Line("_rnnGenerated[t * Batch + lane] = token;");
                         _w.Line($"if (t + 1 < OutputSteps) {stack.Input.TokenField}[(t + 1) * Batch + lane] = token;");
@@ -77,6 +77,7 @@ internal sealed partial class ModelEmitter
             }
             _w.Line($"RnnSaveState{stack.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
+            EmitLogitsStale();
         }
         _w.Line();
 

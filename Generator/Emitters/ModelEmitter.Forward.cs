@@ -121,6 +121,7 @@ internal sealed partial class ModelEmitter
             }
             _w.Line($"RnnSaveState{_plan.Last.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
+            EmitLogitsStale();
         }
         _w.Line();
 

@@ -193,6 +193,7 @@ internal sealed partial class ModelEmitter
             EmitProperties();
             EmitTensorLookup();
             EmitPublicPasses();
+            EmitCustomLossMembers();
             EmitForward();
             EmitDrawDropoutMasks();
             EmitDecode();
@@ -433,6 +434,8 @@ internal sealed partial class ModelEmitter
         _w.Line("private bool _rnnDisposed;");
         _w.Line("// 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.");
         _w.Line("private int _rnnBusy;");
+        EmitLogitsFields();
+        EmitLossOptionsField();
         _w.Line();
 
         _w.Line("/// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name=\"seed\"/>.</summary>");
@@ -559,6 +562,7 @@ internal sealed partial class ModelEmitter
         activations.AddRange(_plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != StackInputKind.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
         var scratch = new List<string> { "_rnnScratch.Bytes" };
         if (_plan.PacksRecurrentWeights) scratch.Add("_rnnPacked.Bytes");
+        if (HasLogitsBuffer) scratch.Add("_rnnLogits.Bytes");
         if (_plan.PacksLanes)
         {
             // The caller-layout copies of packed rows: Output, the packed targets, InputGradient.
@@ -722,7 +726,7 @@ internal sealed partial class ModelEmitter
             if (_plan.First.PacksLanes) _w.Line("_rnnLanes.SetFull();");
             if (_plan.IsDecoding) _w.Line("_rnnTargetLanes.SetFull();");
             _w.Line($"RnnLoadInputs({InputParameter});");
-            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null);" : "RnnDecode();") : "RnnForwardCore();");
+            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null, topK: 0, topP: 1);" : "RnnDecode();") : "RnnForwardCore();");
         }
         _w.Line();
 
@@ -779,23 +783,37 @@ internal sealed partial class ModelEmitter
             {
                 foreach (bool withSources in sources ? new[] { false, true } : new[] { false })
                 {
-                    _w.Line("/// <summary>");
-                    _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
-                    _w.Line("/// (temperature 0: the most likely token)" + (withSources ? ", the encoder reading <paramref name=\"sourceLengths\"/>[b] steps of lane b" : "") + ". The tokens are in <see cref=\"Generated\"/>.");
-                    _w.Line("/// </summary>");
-                    string lengths = withSources ? "global::System.ReadOnlySpan<int> sourceLengths, " : "";
-                    using (GuardedMethod($"public void Generate({InputType} {InputParameter}, {lengths}{_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)"))
+                    foreach (bool filters in new[] { false, true })
                     {
-                        if (withSources) _w.Line($"{Inputs}ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));");
-                        EmitInputCheck(inputShape, withSources ? "sourceLengths" : null);
-                        _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
-                        _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
-                        _w.Line(workers);
-                        EmitSetLanes(withSources ? "sourceLengths" : null, null);
-                        _w.Line($"RnnLoadInputs({InputParameter});");
-                        _w.Line("RnnDecode(temperature, random);");
+                        _w.Line("/// <summary>");
+                        _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
+                        _w.Line("/// (temperature 0: the most likely token)" + (withSources ? ", the encoder reading <paramref name=\"sourceLengths\"/>[b] steps of lane b" : "") + ". The tokens are in <see cref=\"Generated\"/>.");
+                        if (filters)
+                        {
+                            _w.Line("/// Each draw is restricted to the <paramref name=\"topK\"/> most likely tokens (0: all), then to the smallest set of those whose");
+                            _w.Line("/// tempered probability sums to at least <paramref name=\"topP\"/> (1: all), as <c>Sampling.Sample</c> with top-k and top-p.");
+                        }
+                        _w.Line("/// </summary>");
+                        string lengths = withSources ? "global::System.ReadOnlySpan<int> sourceLengths, " : "";
+                        string extra = filters ? $", int topK, {_e} topP" : "";
+                        using (GuardedMethod($"public void Generate({InputType} {InputParameter}, {lengths}{_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random{extra})"))
+                        {
+                            if (withSources) _w.Line($"{Inputs}ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));");
+                            EmitInputCheck(inputShape, withSources ? "sourceLengths" : null);
+                            _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+                            _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
+                            if (filters)
+                            {
+                                _w.Line("if (topK < 0) throw new global::System.ArgumentOutOfRangeException(nameof(topK), topK, \"topK must be 0 (no limit) or positive.\");");
+                                _w.Line("if (!(topP > 0 && topP <= 1)) throw new global::System.ArgumentOutOfRangeException(nameof(topP), topP, \"topP must lie in (0, 1] (1: no nucleus filter).\");");
+                            }
+                            _w.Line(workers);
+                            EmitSetLanes(withSources ? "sourceLengths" : null, null);
+                            _w.Line($"RnnLoadInputs({InputParameter});");
+                            _w.Line(filters ? "RnnDecode(temperature, random, topK, topP);" : "RnnDecode(temperature, random, topK: 0, topP: 1);");
+                        }
+                        _w.Line();
                     }
-                    _w.Line();
                 }
             }
         }
@@ -891,6 +909,7 @@ internal sealed partial class ModelEmitter
             _w.Line("    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)");
             _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
             _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
+            EmitLogitsGone();
             _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
             _w.Line("// The update itself can overflow (a learning rate far too large): the parameters must still be finite.");
             _w.Line($"global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<{_e}>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));");

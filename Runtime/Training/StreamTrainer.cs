@@ -294,7 +294,8 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
             TrainingDivergedException.ThrowIfParametersNotFinite<T>(_replicas[0].Parameters, _replicas[0].Tensors, loss, double.CreateTruncating(norm));
             SyncParameters();
         }
-        return loss / counted; // a model's loss sums steps and averages lanes
+        // A model's loss sums steps and averages lanes, unless its LossOptions already take the mean over tokens.
+        return _replicas[0].LossOptions.Reduction == LossReduction.MeanOverTokens ? loss : loss / counted;
     }
 
     /// <summary>Forward (and backward) of replica <paramref name="r"/> over its filled window; exceptions are kept for the caller.</summary>

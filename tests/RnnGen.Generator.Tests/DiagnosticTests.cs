@@ -360,6 +360,13 @@ public class DiagnosticTests
         ModelSource(ValidAttributes, "public partial class M { /// <summary>Mine.</summary>\npublic int Steps => 3; }"),
         ("RNNG030", "'Steps' is a member RnnGen generates into 'M'; rename yours", "Steps"));
 
+    [Theory]
+    [InlineData("Logits")]
+    [InlineData("LossOptions")]
+    public void RNNG030_MemberNameTaken_by_the_custom_loss_members(string name) => AssertDiagnostics(
+        ModelSource(ValidAttributes, $"public partial class M {{ /// <summary>Mine.</summary>\npublic int {name} => 3; }}"),
+        ("RNNG030", $"'{name}' is a member RnnGen generates into 'M'; rename yours", name));
+
     [Fact]
     public void RNNG031_TypeNamedVar() => AssertDiagnostics(
         ModelSource(ValidAttributes, "public partial class M { }\n/// <summary>Odd.</summary>\npublic class @var { }"),
@@ -768,6 +775,8 @@ public class DiagnosticTests
     [InlineData("Forward")]
     [InlineData("RnnLayout")]
     [InlineData("RnnForwardL0")]
+    [InlineData("Logits")]
+    [InlineData("BackwardFromLogits")]
     public void RNNG033_ClassNamedLikeAGeneratedMember(string name) => AssertDiagnostics(
         ModelSource(ValidAttributes, $"public partial class {name} {{ }}"),
         ("RNNG033", $"'{name}' is also the name of a member RnnGen generates into the class, and a member cannot have its class's name (CS0542); rename the class", name));
