@@ -328,7 +328,8 @@ internal sealed partial class ModelEmitter
     {
         string full = (_spec.Namespace.Length > 0 ? _spec.Namespace + "." : "") + string.Concat(_spec.ContainingTypes.Select(t => t.Name + ".")) + _spec.ClassName;
         string layers = string.Join(", ", _spec.Layers.Select(l =>
-            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")})"));
+            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")})"
+            + (l.LearnedLeak ? " { LearnedLeak = true }" : l.IsLeaky ? $" {{ Leak = {Cells.LeakyRnnCellEmitter.Literal(l.Leak, isDouble: true)} }}" : "")));
         _w.Line("/// <summary>The declaration this class was generated from, as data.</summary>");
         _w.Line("public static global::RnnGen.ModelArchitecture Architecture { get; } = new(");
         _w.Line($"    \"{full}\", global::RnnGen.Topology.{_spec.Topology}, Steps, Batch, OutputSteps,");
@@ -417,9 +418,12 @@ internal sealed partial class ModelEmitter
             // nn.Embedding N(0, 1); nn.LSTM/GRU/RNN weights and biases U(−1/√H, 1/√H); nn.Linear U(−1/√in, 1/√in).
             foreach (TensorPlan t in _plan.Tensors)
             {
-                _w.Line(t.Init == TensorInit.Normal
-                    ? $"global::RnnGen.Randomness.ParameterInit.Normal({Whole("p", t)}, random); // {t.Name}: N(0, 1)"
-                    : $"global::RnnGen.Randomness.ParameterInit.Uniform({Whole("p", t)}, 1.0 / global::System.Math.Sqrt({N(t.FanIn)}), random); // {t.Name}: U(−1/√k, 1/√k), k = {N(t.FanIn)}");
+                _w.Line(t.Init switch
+                {
+                    TensorInit.Normal => $"global::RnnGen.Randomness.ParameterInit.Normal({Whole("p", t)}, random); // {t.Name}: N(0, 1)",
+                    TensorInit.Zero => $"{Whole("p", t)}.Clear(); // {t.Name}: 0, so the leak σ(a) starts at 0.5",
+                    _ => $"global::RnnGen.Randomness.ParameterInit.Uniform({Whole("p", t)}, 1.0 / global::System.Math.Sqrt({N(t.FanIn)}), random); // {t.Name}: U(−1/√k, 1/√k), k = {N(t.FanIn)}",
+                });
             }
         }
         _w.Line();

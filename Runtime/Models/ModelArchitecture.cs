@@ -9,7 +9,19 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
     /// <summary>Gate blocks of the cell, each <see cref="Hidden"/> rows of W_ih and W_hh: LSTM 4 (i, f, g, o), GRU 3 (r, z, n), RNN 1.</summary>
     public int Gates => Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
 
-    /// <summary>The layer as it is declared: <c>Lstm(256)</c>, <c>Rnn(64, Nonlinearity = Relu, Bidirectional = true)</c>.</summary>
+    /// <summary>The RNN's constant leak α in (0, 1] (<see cref="RnnAttribute.Leak"/>); 1 is the plain RNN.</summary>
+    public double Leak { get; init; } = 1;
+
+    /// <summary>The RNN learns its leak per unit, α = σ(a) (<see cref="RnnAttribute.LearnedLeak"/>).</summary>
+    public bool LearnedLeak { get; init; }
+
+    /// <summary>Leaky units: <c>h_t = (1 − α)⊙h_(t-1) + α⊙f(…)</c> with α below 1 or learned.</summary>
+    public bool IsLeaky => LearnedLeak || Leak != 1;
+
+    /// <summary>The leak as the attribute argument that declares it (<c>Leak = 0.5</c>, <c>LearnedLeak = true</c>), or empty.</summary>
+    internal string LeakArgument => LearnedLeak ? "LearnedLeak = true" : IsLeaky ? "Leak = " + Leak.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>The layer as it is declared: <c>Lstm(256)</c>, <c>Rnn(64, Nonlinearity = Relu, Bidirectional = true)</c>, <c>Rnn(64, Leak = 0.5)</c>.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
@@ -18,6 +30,8 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
             text.Append(", Nonlinearity = ").Append(Nonlinearity);
         if (Bidirectional)
             text.Append(", Bidirectional = true");
+        if (IsLeaky)
+            text.Append(", ").Append(LeakArgument);
         return text.Append(')').ToString();
     }
 }
@@ -80,7 +94,7 @@ public sealed record ModelArchitecture(
         {
             string input = TokenInput ? $"token input of {InputSize}{(Embedding > 0 ? $", embedding {Embedding}" : "")}" : $"vector input of {InputSize}";
             string layers = string.Join(" → ", Layers.Select(l =>
-                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")})"));
+                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")}{(l.IsLeaky ? ", " + l.LeakArgument : "")})"));
             return FormattableString.Invariant($"{Topology}, {input}, {layers}, {Output.ToString().ToLowerInvariant()} head of {OutputSize}");
         }
     }
