@@ -148,6 +148,13 @@ internal static class DiagnosticDescriptors
         "EndToken is not valid here",
         "EndToken = {0} {1}");
 
+    public static readonly DiagnosticDescriptor LeakOutOfRange = Error("RNNG035",
+        "Leak is outside (0, 1]",
+        "Leak = {0} is not in (0, 1]: α is the share of the new activation in h_t = (1 − α)⊙h_(t-1) + α⊙f(…); use a value above 0 and at most 1 (1 is the plain RNN)");
+
+    public static readonly DiagnosticDescriptor LeakWithLearnedLeak = Error("RNNG036",
+        "Leak together with LearnedLeak",
+        "Leak = {0} and LearnedLeak = true both set this layer's leak: Leak fixes α, LearnedLeak learns it per unit; remove one of them");
     public static readonly DiagnosticDescriptor DropoutOutOfRange = Error("RNNG039",
         "Dropout probability out of range",
         "{0} = {1} is not a dropout probability: it must be in " + DropoutProbability.Range + " (0: no dropout)");

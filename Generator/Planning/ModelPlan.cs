@@ -83,6 +83,9 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                         BiasHh = AddTensor($"{p}bias_hh_l{k}{suffix}", c + "BiasHh" + constSuffix, new long[] { layer.GateWidth }, TensorInit.UniformHidden, ls.Hidden),
                         ConstSuffix = c + constSuffix,
                     };
+                    // A learned leak's a, after bias_hh of its layer and direction (α = σ(a), so a = 0 starts at α = 0.5).
+                    if (ls.LearnedLeak)
+                        dir.Leak = AddTensor($"{p}leak_l{k}{suffix}", c + "Leak" + constSuffix, new long[] { ls.Hidden }, TensorInit.Zero, ls.Hidden);
                     layer.Direction.Add(dir);
                 }
                 stack.Layers.Add(layer);
@@ -111,6 +114,10 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                     if (layer.Cell != CellType.Rnn)
                         dir.Gates = Activation("Gates" + dir.ConstSuffix, stack.Rows * layer.GateWidth,
                             $"gate activations of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.GateWidth}] ({(layer.Cell == CellType.Lstm ? "i, f, g, o" : "r, z, n")}); backward overwrites them with their gradients");
+                    else if (layer.Spec.IsLeaky)
+                        // h_t is not a function of the pre-activation alone, so backward needs u = f(pre) kept apart.
+                        dir.Gates = Activation("Gates" + dir.ConstSuffix, stack.Rows * layer.GateWidth,
+                            $"u = f(pre) of {stack.Describe}layer {layer.Index}{dir.Describe} (leaky), [{stack.RowsName}, {layer.Hidden}]; backward overwrites it with dL/dpre");
                     if (layer.Cell == CellType.Lstm)
                         dir.Cell = Activation("Cell" + dir.ConstSuffix, stack.Rows * layer.Hidden, $"c: cell states of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.Hidden}]");
                     if (layer.Cell == CellType.Gru)
@@ -369,7 +376,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     }
 }
 
-internal enum TensorInit { Normal, UniformHidden, UniformFanIn }
+internal enum TensorInit { Normal, UniformHidden, UniformFanIn, Zero }
 
 /// <summary>
 /// How a stack's first layer reads its input, resolved from the declaration (<see cref="InputKind"/> and its embedding
@@ -561,6 +568,13 @@ internal sealed class LayerPlan
     public Region? RecurrentInput { get; set; }
 
     public string CellName => Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", _ => Spec.Nonlinearity == Nonlinearity.Relu ? "RNN (relu)" : "RNN (tanh)" };
+    public string CellName => Cell switch
+    {
+        CellType.Lstm => "LSTM",
+        CellType.Gru => "GRU",
+        _ => "RNN (" + (Spec.Nonlinearity == Nonlinearity.Relu ? "relu" : "tanh")
+            + (Spec.LearnedLeak ? ", learned leak" : Spec.IsLeaky ? ", leak " + Spec.Leak.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "") + ")",
+    };
 }
 
 internal sealed class DirectionPlan
@@ -574,6 +588,7 @@ internal sealed class DirectionPlan
     public TensorPlan WeightHh { get; set; } = null!;
     public TensorPlan BiasIh { get; set; } = null!;
     public TensorPlan BiasHh { get; set; } = null!;
+    public TensorPlan? Leak { get; set; }
     public Region? Gates { get; set; }
     public Region? Cell { get; set; }
     public Region? RecurrentN { get; set; }

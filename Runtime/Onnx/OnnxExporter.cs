@@ -31,12 +31,12 @@ public static class OnnxExporter
     private static readonly string Version = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/>.</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN layer.</exception>
     public static void Save<T>(IRnnModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T> =>
         Save(model, path, Defaults);
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/> as <paramref name="options"/> say.</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN layer.</exception>
     public static void Save<T>(IRnnModel<T> model, string path, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -53,7 +53,7 @@ public static class OnnxExporter
     public static byte[] ToBytes<T>(IRnnModel<T> model) where T : unmanaged, IFloatingPointIeee754<T> => ToBytes(model, Defaults);
 
     /// <summary>The ONNX model as bytes (what <see cref="Save{T}(IRnnModel{T}, string, OnnxExportOptions)"/> writes).</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN layer.</exception>
     public static byte[] ToBytes<T>(IRnnModel<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -72,6 +72,12 @@ public static class OnnxExporter
         ModelArchitecture a = model.Architecture;
         if (a.Topology is Topology.OneToMany or Topology.EncoderDecoder)
             throw new NotSupportedException($"ONNX export covers many-to-many and many-to-one models; {a.Name} is {a.Topology}, which generates step by step (an ONNX Loop graph).");
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            // ONNX's RNN operator computes h_t = f(…) and has no leak; a leaky layer would export as a different network.
+            if (a.Layers[k].IsLeaky)
+                throw new NotSupportedException($"ONNX export has no leaky RNN: layer {k} of {a.Name} is {a.Layers[k]}, and ONNX's RNN operator computes h_t = f(x·Wᵀ + h_(t-1)·Rᵀ + b) without the (1 − α)⊙h_(t-1) term.");
+        }
 
         var g = new GraphBuilder<T>(model);
         long t = a.Steps, b = a.Batch;

@@ -106,6 +106,14 @@ public static class GradientCheckCases
         ["SharedBlocksBiLstmVector"] = () => new SharedBlocksBiLstmVector(7),
         ["SharedBlocksGruBiRnnOneHot"] = () => new SharedBlocksGruBiRnnOneHot(7),
         ["SharedBlocksEncoderDecoder"] = () => new SharedBlocksEncoderDecoder(7),
+        ["LeakyRnnManyToManyVectorLinear"] = () => new LeakyRnnManyToManyVectorLinear(7),
+        ["LearnedLeakRnnManyToOneOneHotSoftmax"] = () => new LearnedLeakRnnManyToOneOneHotSoftmax(7),
+        ["LearnedLeakReluRnnBatchOne"] = () => new LearnedLeakReluRnnBatchOne(7),
+        ["LeakyBiRnnStackVectorSoftmax"] = () => new LeakyBiRnnStackVectorSoftmax(7),
+        ["LearnedLeakBiRnnOverGruManyToOne"] = () => new LearnedLeakBiRnnOverGruManyToOne(7),
+        ["LeakyRnnOneToManyOneHot"] = () => new LeakyRnnOneToManyOneHot(7),
+        ["LeakyRnnEncoderDecoderVectorSoftmax"] = () => new LeakyRnnEncoderDecoderVectorSoftmax(7),
+        ["SharedBlocksLearnedLeakBiRnn"] = () => new SharedBlocksLearnedLeakBiRnn(7),
     };
 
     public static TheoryData<string> Names => new(Create.Keys);
