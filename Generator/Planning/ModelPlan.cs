@@ -567,7 +567,6 @@ internal sealed class LayerPlan
     /// <summary>h_t⊙m, the recurrent product's input under recurrent dropout, laid out as <see cref="Outputs"/>.</summary>
     public Region? RecurrentInput { get; set; }
 
-    public string CellName => Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", _ => Spec.Nonlinearity == Nonlinearity.Relu ? "RNN (relu)" : "RNN (tanh)" };
     public string CellName => Cell switch
     {
         CellType.Lstm => "LSTM",
