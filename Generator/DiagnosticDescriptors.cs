@@ -155,6 +155,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LeakWithLearnedLeak = Error("RNNG036",
         "Leak together with LearnedLeak",
         "Leak = {0} and LearnedLeak = true both set this layer's leak: Leak fixes α, LearnedLeak learns it per unit; remove one of them");
+
     public static readonly DiagnosticDescriptor DropoutOutOfRange = Error("RNNG039",
         "Dropout probability out of range",
         "{0} = {1} is not a dropout probability: it must be in " + DropoutProbability.Range + " (0: no dropout)");

@@ -26,6 +26,8 @@ public sealed class RnnAttribute(int hidden) : Attribute
     /// Default 0.
     /// </summary>
     public double RecurrentDropout { get; set; }
+
+    /// <summary>
     /// Leaky units: <c>h' = (1 − α)⊙h + α⊙f(W_ih x + b_ih + W_hh h + b_hh)</c> with the constant α = <c>Leak</c> in (0, 1];
     /// default 1, the plain RNN.
     /// </summary>

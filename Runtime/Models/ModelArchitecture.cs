@@ -15,7 +15,6 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
     /// <summary>Probability of dropping each unit of h_(t−1) in the recurrent product while training (<see cref="LstmAttribute.RecurrentDropout"/>); 0: none.</summary>
     public double RecurrentDropout { get; init; }
 
-    /// <summary>The layer as it is declared: <c>Lstm(256)</c>, <c>Rnn(64, Nonlinearity = Relu, Bidirectional = true)</c>.</summary>
     /// <summary>The RNN's constant leak α in (0, 1] (<see cref="RnnAttribute.Leak"/>); 1 is the plain RNN.</summary>
     public double Leak { get; init; } = 1;
 

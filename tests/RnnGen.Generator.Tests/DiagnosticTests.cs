@@ -697,6 +697,7 @@ public class DiagnosticTests
             [LinearOutput(2)]
             """),
         ("RNNG040", "Dropout on the input of a one-to-many model: every step after the first reads the model's own output; drop a layer's output instead", "Dropout = 0.2"));
+
     // ------------------------------------------------------------------ RNNG035–036: leaky RNN layers
 
     [Theory]
