@@ -16,6 +16,7 @@
             RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }
 
         /// <summary>Encoder layer 0: RNN (tanh), 4 units; reads packed rows [Σ lengths, 3], writes h [Σ lengths, 4].</summary>
@@ -87,7 +88,7 @@
         }
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>
-        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random)
+        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random, int topK, float topP)
         {
             _rnnDropping = false; // decoding evaluates: nothing is dropped
             // The encoder reads the whole input at once, as in training.
@@ -110,13 +111,14 @@
                 for (int lane = 0; lane < Batch; lane++)
                 {
                     var row = probabilities.Slice(lane * OutputSize, OutputSize);
-                    int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);
+                    int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);
                     _rnnGenerated[t * Batch + lane] = token;
                     if (t + 1 < OutputSteps) _rnnDecoderTokens[(t + 1) * Batch + lane] = token;
                 }
             }
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }
 
         /// <summary>Backpropagation through time for decoder layer 0 (RNN (tanh), 4 units), then its weight gradients.</summary>
