@@ -23,7 +23,7 @@ for shape in "${shapes[@]}"; do
   train=$(grep -m1 '^  train  ' "$log" | sed -E 's/^  train +([0-9.]+).*/\1/')
   steps=$(grep -m1 '^  validation ' "$log" | sed -E 's/.*; ([0-9,]+) steps.*/\1/')
   rate=$(grep -m1 '^  validation ' "$log" | sed -E 's/.* ([0-9,]+) chars\/s\)$/\1/')
-  kept=$(grep -m1 '^  kept ' "$log" | sed -E 's/.*of step ([0-9,]+).*/\1/; s/.*the last step.*/last/')
+  kept=$(grep -m1 '^  kept ' "$log" | sed -E 's/.*of step ([0-9][0-9,]*[0-9]|[0-9]).*/\1/; s/.*the last step.*/last/')
   printf '| %s | %s | %s | %s | %s | %s / %s | %s |\n' "$shape" "${model%%|*}" "${model##*|}" "$valid" "$train" "$kept" "$steps" "$rate" >> "$out/table.md"
   tail -1 "$out/table.md"
 done

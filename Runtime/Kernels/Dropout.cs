@@ -41,10 +41,7 @@ public static unsafe class Dropout
     public static void Apply<T>(ReadOnlySpan<T> x, int ldx, ReadOnlySpan<T> mask, int ldm, Span<T> y, int ldy, int rows, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (rows == 0) return;
-        Shape.Rows(x.Length, rows, columns, ldx, nameof(x));
-        Shape.Rows(mask.Length, rows, columns, ldm, nameof(mask));
-        Shape.Rows(y.Length, rows, columns, ldy, nameof(y));
+        if (!Check(x.Length, ldx, mask.Length, ldm, y.Length, ldy, rows, columns)) return;
         fixed (T* px = x, pm = mask, py = y)
             Simd.Rows<ApplyOperator<T>, T>(new(px, ldx, pm, ldm, py, ldy), rows, columns);
     }
@@ -61,12 +58,19 @@ public static unsafe class Dropout
             Apply(x, ldx, mask, ldm, y, ldy, rows, columns);
             return;
         }
-        if (rows == 0) return;
-        Shape.Rows(x.Length, rows, columns, ldx, nameof(x));
-        Shape.Rows(mask.Length, rows, columns, ldm, nameof(mask));
-        Shape.Rows(y.Length, rows, columns, ldy, nameof(y));
+        if (!Check(x.Length, ldx, mask.Length, ldm, y.Length, ldy, rows, columns)) return;
         fixed (T* px = x, pm = mask, py = y)
             Simd.Rows<AddAppliedOperator<T>, T>(new(px, ldx, pm, ldm, py, ldy), rows, columns);
+    }
+
+    /// <summary>Checks that x, the mask and y hold <paramref name="rows"/> rows at their strides; false when there is nothing to do.</summary>
+    private static bool Check(int x, int ldx, int mask, int ldm, int y, int ldy, int rows, int columns)
+    {
+        if (rows == 0) return false;
+        Shape.Rows(x, rows, columns, ldx, nameof(x));
+        Shape.Rows(mask, rows, columns, ldm, nameof(mask));
+        Shape.Rows(y, rows, columns, ldy, nameof(y));
+        return true;
     }
 
     private readonly struct ApplyOperator<T>(T* x, nint ldx, T* mask, nint ldm, T* y, nint ldy) : IRowOperator<T>
