@@ -148,6 +148,10 @@ internal static class DiagnosticDescriptors
         "EndToken is not valid here",
         "EndToken = {0} {1}");
 
+    public static readonly DiagnosticDescriptor ProjectionOutOfRange = Error("RNNG037",
+        "Projection out of range",
+        "Projection = {0} is out of range; h is projected to fewer units than the LSTM's {1}, so use a value with 0 < Projection < {1} (PyTorch's proj_size), or leave Projection out");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",
         "RnnGen failed on this model ({0}); please report it with the declaration");

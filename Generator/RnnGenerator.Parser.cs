@@ -534,7 +534,14 @@ public sealed partial class RnnGenerator
                     return null;
                 }
                 CellType cell = kind switch { AttributeKind.Lstm => CellType.Lstm, AttributeKind.Gru => CellType.Gru, _ => CellType.Rnn };
-                return new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional);
+                int projection = kind == AttributeKind.Lstm ? Named(attr, "Projection") ?? 0 : 0;
+                // PyTorch's nn.LSTM requires 0 <= proj_size < hidden_size (0: none); a projection as wide as c projects nothing.
+                if (projection < 0 || projection >= hidden.Value)
+                {
+                    Report(DiagnosticDescriptors.ProjectionOutOfRange, ArgumentLocation(attr, "Projection", -1, null), projection, hidden.Value);
+                    return null;
+                }
+                return new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional, projection);
             }
 
             private OutputSpec? ReadOutput(AttributeData attr, AttributeKind kind)

@@ -55,7 +55,8 @@ internal sealed partial class ModelEmitter
     private void EmitPackedForwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
     {
         CellEmitter cell = CellEmitter.For(layer);
-        long hd = layer.Hidden, ld = layer.OutWidth, gw = layer.GateWidth, col = dir.Reverse ? hd : 0;
+        // hw: the width of h (P when projected); hd: the width of c and of each gate block.
+        long hd = layer.Hidden, hw = layer.StateWidth, ld = layer.OutWidth, gw = layer.GateWidth, col = dir.Reverse ? hw : 0;
         bool packed = _plan.PacksRecurrentWeights;
         EmitBlockHeader(block, backward: false, layer.Title + dir.Describe);
         using (_w.Block($"private void {BlockName("Forward", layer, dir, block, backward: false)}({(block.Shared ? "int first" : "")})"))
@@ -69,14 +70,14 @@ internal sealed partial class ModelEmitter
                 StepIndex? prev = PreviousStep(layer, dir, t);
                 StepSpans Part(string firstRow, string rows, bool fromInitial, string prevRow) => new(
                     Rows: rows,
-                    HPrev: fromInitial ? PackedRows("h0", firstRow, rows, hd, 0, hd) : PackedRows("h", prevRow, rows, ld, col, hd),
-                    LdPrev: fromInitial ? hd : ld,
+                    HPrev: fromInitial ? PackedRows("h0", firstRow, rows, hw, 0, hw) : PackedRows("h", prevRow, rows, ld, col, hw),
+                    LdPrev: fromInitial ? hw : ld,
                     CPrev: fromInitial ? PackedRows("c0", firstRow, rows, hd, 0, hd) : PackedRows("c", prevRow, rows, hd, 0, hd),
                     Gates: PackedRows("gates", Plus($"start[{t}]", firstRow), rows, gw, 0, gw),
                     Cell: PackedRows("c", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     RecurrentN: PackedRows("hn", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
-                    H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hd), Ld: ld,
-                    Packed: packed);
+                    H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hw), Ld: ld,
+                    Packed: packed) { Unprojected = layer.IsProjected ? PackedRows("m", Plus($"start[{t}]", firstRow), rows, hd, 0, hd) : null };
                 EmitPackedStep(dir, t, prev, forwardEnds: true, "lanes running past t continue from step t + 1, a lane whose last step is t starts from h0",
                     (firstRow, rows, fromInitial, prevRow) => cell.EmitForwardStep(this, layer, Part(firstRow, rows, fromInitial, prevRow)));
             }
@@ -88,14 +89,14 @@ internal sealed partial class ModelEmitter
     private void EmitPackedBackwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
     {
         CellEmitter cell = CellEmitter.For(layer);
-        long hd = layer.Hidden, ld = layer.OutWidth, gw = layer.GateWidth, col = dir.Reverse ? hd : 0;
+        long hd = layer.Hidden, hw = layer.StateWidth, ld = layer.OutWidth, gw = layer.GateWidth, col = dir.Reverse ? hw : 0;
         List<StepIndex> steps = Enumerable.Reverse(block.Steps).ToList();
         bool readsInitial = dir.Reverse || steps.Any(t => PreviousStep(layer, dir, t) is null);
         bool packed = _plan.PacksRecurrentWeights;
         EmitBlockHeader(block, backward: true, $"Backward through {layer.Stack.Describe}layer {layer.Index}{dir.Describe}");
         using (_w.Block($"private void {BlockName("Backward", layer, dir, block, backward: true)}({(block.Shared ? "int first" : "")})"))
         {
-            if (!packed) _w.Line("var p = _rnnParameters.Span;");
+            if (!packed || cell.BackwardReadsParameters) _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             if (!packed) _w.Line($"var wHh = {Whole("p", dir.WeightHh)};");
@@ -114,14 +115,15 @@ internal sealed partial class ModelEmitter
                     Gates: PackedRows("gates", Plus($"start[{t}]", firstRow), rows, gw, 0, gw),
                     Cell: PackedRows("c", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     CPrev: fromInitial ? PackedRows("c0", firstRow, rows, hd, 0, hd) : PackedRows("c", prevRow, rows, hd, 0, hd),
-                    H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hd),
-                    HPrev: fromInitial ? PackedRows("h0", firstRow, rows, hd, 0, hd) : PackedRows("h", prevRow, rows, ld, col, hd),
-                    LdPrev: fromInitial ? hd : ld,
+                    H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hw),
+                    HPrev: fromInitial ? PackedRows("h0", firstRow, rows, hw, 0, hw) : PackedRows("h", prevRow, rows, ld, col, hw),
+                    LdPrev: fromInitial ? hw : ld,
                     RecurrentN: PackedRows("hn", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     Dc: PackedRows("dc", firstRow, rows, hd, 0, hd),
-                    Dh: PackedRows("dh", Plus($"start[{t}]", firstRow), rows, ld, col, hd),
-                    DhPrevious: fromInitial ? null : PackedRows("dh", prevRow, rows, ld, col, hd),
-                    LdPrevious: ld, Accumulate: true, StartsHere: fromInitial, InitialStateGradient: null);
+                    Dh: PackedRows("dh", Plus($"start[{t}]", firstRow), rows, ld, col, hw),
+                    DhPrevious: fromInitial ? null : PackedRows("dh", prevRow, rows, ld, col, hw),
+                    LdPrevious: ld, Accumulate: true, StartsHere: fromInitial, InitialStateGradient: null)
+                    { Dm = layer.IsProjected ? PackedRows("dm", firstRow, rows, hd, 0, hd) : null };
                 EmitPackedStep(dir, t, prev, forwardEnds: false, "lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it",
                     (firstRow, rows, fromInitial, prevRow) => cell.EmitBackwardStep(this, layer, dir, Part(firstRow, rows, fromInitial, prevRow)));
             }
@@ -175,7 +177,7 @@ internal sealed partial class ModelEmitter
     /// </summary>
     private void EmitPackedRecurrentWeightGradient(LayerPlan layer, DirectionPlan dir, string dG, Region dg, long ldg, long col)
     {
-        long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, last = layer.Stack.Steps - 1;
+        long hd = layer.StateWidth, gw = layer.GateWidth, ld = layer.OutWidth, last = layer.Stack.Steps - 1; // hd: the width of h
         string dWhh = Whole("g", dir.WeightHh), h0 = InitialH(layer, dir);
         Region previous = _plan.PreviousRows!;
         string firstRows = dir.Reverse ? $"_rnnLanes.Rows[{N(last)}]" : "_rnnLanes.Rows[0]";

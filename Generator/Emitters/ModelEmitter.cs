@@ -124,12 +124,15 @@ internal sealed partial class ModelEmitter
     /// </summary>
     internal string RecurrentProduct(LayerPlan layer, StepSpans s, string c, long ldc, bool accumulate) => s.Packed
         ? $"{Kernels}Gemm.NT(m: {s.Rows}, {s.HPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
-        : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.Hidden)}, {s.HPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+        : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.StateWidth)}, {s.HPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.StateWidth)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
 
     /// <summary><c>dh_(t-1) (+)= dgates·W_hh</c> for the rows of one step (dgates: <paramref name="a"/>, [Batch, G·H]).</summary>
     internal string RecurrentGradientProduct(LayerPlan layer, string rows, string a, long lda, string c, long ldc, bool accumulate) => _plan.PacksRecurrentWeights
         ? $"{Kernels}Gemm.NN(m: {rows}, {a}, lda: {N(lda)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
-        : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.Hidden)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+        : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.StateWidth)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.StateWidth)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+
+    /// <summary>", projected to P" for a projected LSTM in the generated comments, else nothing.</summary>
+    internal static string Projected(LayerPlan layer) => layer.IsProjected ? $", projected to {layer.Projection}" : "";
 
     // ------------------------------------------------------------------------------------------------ file
 
@@ -204,7 +207,7 @@ internal sealed partial class ModelEmitter
         string input = _spec.Input.Kind == InputKind.Vector ? $"vector input ({_spec.Input.Size})"
             : _spec.Input.Embedding > 0 ? $"token input ({_spec.Input.Size} ids, embedding {_spec.Input.Embedding})"
             : $"token input ({_spec.Input.Size} ids, one-hot)";
-        string layers = string.Join(" → ", _plan.Layers.Select(l => l.CellName + "(" + l.Hidden + (l.Directions == 2 ? ", bidirectional" : "") + ")"));
+        string layers = string.Join(" → ", _plan.Layers.Select(l => l.CellName + "(" + l.Hidden + Projected(l) + (l.Directions == 2 ? ", bidirectional" : "") + ")"));
         string output = _head.Describe(_spec.Output.Size);
         string shape = _spec.Topology switch
         {
@@ -239,7 +242,7 @@ internal sealed partial class ModelEmitter
             }
             foreach (LayerPlan layer in stack.Layers)
             {
-                yield return $"{indent}layer {layer.Index} ({layer.CellName}, H = {layer.Hidden}{(layer.Directions == 2 ? ", bidirectional: a reverse direction reads t = T−1 … 0; h_t = [forward ; reverse]" : "")}):";
+                yield return $"{indent}layer {layer.Index} ({layer.CellName}, H = {layer.Hidden}{(layer.IsProjected ? $", P = {layer.Projection}" : "")}{(layer.Directions == 2 ? ", bidirectional: a reverse direction reads t = T−1 … 0; h_t = [forward ; reverse]" : "")}):";
                 foreach (string equation in CellEmitter.For(layer).ForwardEquations) yield return indent + "  " + equation;
             }
             if (stack.Role == StackRole.Encoder) yield return "  (the final h and c of each layer start the same layer of the decoder)";
@@ -314,7 +317,7 @@ internal sealed partial class ModelEmitter
             {
                 foreach (LayerPlan layer in stack.Layers)
                     foreach (DirectionPlan dir in layer.Direction)
-                        _w.Line($"public const int {dir.H0.Const} = {N(dir.H0.Offset)}; // h of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
+                        _w.Line($"public const int {dir.H0.Const} = {N(dir.H0.Offset)}; // h of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.StateWidth}]");
                 foreach (LayerPlan layer in stack.Layers)
                     foreach (DirectionPlan dir in layer.Direction)
                         if (dir.C0 is { } c0)
@@ -328,7 +331,7 @@ internal sealed partial class ModelEmitter
     {
         string full = (_spec.Namespace.Length > 0 ? _spec.Namespace + "." : "") + string.Concat(_spec.ContainingTypes.Select(t => t.Name + ".")) + _spec.ClassName;
         string layers = string.Join(", ", _spec.Layers.Select(l =>
-            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")})"));
+            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")})" + (l.Projection > 0 ? $" {{ Projection = {l.Projection} }}" : "")));
         _w.Line("/// <summary>The declaration this class was generated from, as data.</summary>");
         _w.Line("public static global::RnnGen.ModelArchitecture Architecture { get; } = new(");
         _w.Line($"    \"{full}\", global::RnnGen.Topology.{_spec.Topology}, Steps, Batch, OutputSteps,");
@@ -390,7 +393,7 @@ internal sealed partial class ModelEmitter
         }
         // One packed W_hh serves every layer and both passes in turn: forward (n = G·H, k = H), backward (n = H, k = G·H).
         var shapes = _plan.Stacks.SelectMany(st => st.Layers)
-            .SelectMany(l => new[] { $"({N(l.GateWidth)}, {N(l.Hidden)})", $"({N(l.Hidden)}, {N(l.GateWidth)})" }).Distinct();
+            .SelectMany(l => new[] { $"({N(l.GateWidth)}, {N(l.StateWidth)})", $"({N(l.StateWidth)}, {N(l.GateWidth)})" }).Distinct();
         if (_plan.PacksRecurrentWeights)
         {
             _w.Line("// W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.");
@@ -580,10 +583,10 @@ internal sealed partial class ModelEmitter
         foreach (LayerPlan layer in _plan.Layers)
         {
             DirectionPlan dir = layer.Direction[0];
-            long stride = _plan.B * layer.Hidden;
+            long stride = _plan.B * layer.StateWidth, cellStride = _plan.B * layer.Hidden;
             _w.Line($"a.Slice({C(layer.Outputs)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.H0)}, {N(stride)}));");
             if (dir.Cell is { } cell)
-                _w.Line($"a.Slice({C(cell)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.C0!)}, {N(stride)}));");
+                _w.Line($"a.Slice({C(cell)} + step * {N(cellStride)}, {N(cellStride)}).CopyTo(destination.Slice({C(dir.C0!)}, {N(cellStride)}));");
         }
     }
 
@@ -595,7 +598,7 @@ internal sealed partial class ModelEmitter
             foreach (DirectionPlan dir in layer.Direction)
             {
                 string reverse = Bool(dir.Reverse);
-                _w.Line($"_rnnLanes.StateAfter({step}, {Whole("a", layer.Outputs)}, ld: {N(layer.OutWidth)}, column: {N(dir.Reverse ? layer.Hidden : 0)}, width: {N(layer.Hidden)}, reverse: {reverse}, " +
+                _w.Line($"_rnnLanes.StateAfter({step}, {Whole("a", layer.Outputs)}, ld: {N(layer.OutWidth)}, column: {N(dir.Reverse ? layer.StateWidth : 0)}, width: {N(layer.StateWidth)}, reverse: {reverse}, " +
                     $"{Whole("_rnnInitialState.Span", dir.H0)}, {Whole(destination, dir.H0)});");
                 if (dir.Cell is { } cell)
                     _w.Line($"_rnnLanes.StateAfter({step}, {Whole("a", cell)}, ld: {N(layer.Hidden)}, column: 0, width: {N(layer.Hidden)}, reverse: {reverse}, " +
@@ -919,8 +922,8 @@ internal sealed partial class ModelEmitter
                 _w.Line("// h0 (and c0) with the lanes in the same order.");
                 foreach (LayerPlan layer in first.Layers)
                     foreach (DirectionPlan dir in layer.Direction)
-                        foreach (Region slot in dir.C0 is { } c0 ? new[] { dir.H0, c0 } : new[] { dir.H0 })
-                            _w.Line($"_rnnLanes.SortLanes({Whole("_rnnInitialState.Span", slot)}, width: {N(layer.Hidden)}, {InitialStatePart(first, slot)});");
+                        foreach ((Region slot, long width) in dir.C0 is { } c0 ? new[] { (dir.H0, layer.StateWidth), (c0, layer.Hidden) } : new[] { (dir.H0, layer.StateWidth) })
+                            _w.Line($"_rnnLanes.SortLanes({Whole("_rnnInitialState.Span", slot)}, width: {N(width)}, {InitialStatePart(first, slot)});");
             }
             else if (TokenInput)
                 _w.Line($"{InputParameter}.CopyTo({first.Input.TokenField});");

@@ -11,8 +11,11 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name);
 /// <summary>The input attribute: token ids (one-hot when <see cref="Embedding"/> is 0) or dense vectors.</summary>
 internal sealed record InputSpec(InputKind Kind, int Size, int Embedding);
 
-/// <summary>One recurrent layer of the stack, in source order.</summary>
-internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional);
+/// <summary>
+/// One recurrent layer of the stack, in source order. <paramref name="Projection"/>: the LSTM's projection width P
+/// (PyTorch's <c>proj_size</c>), 0 for none.
+/// </summary>
+internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional, int Projection = 0);
 
 /// <summary>The output head.</summary>
 internal sealed record OutputSpec(HeadKind Kind, int Size);

@@ -9,6 +9,15 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
     /// <summary>Gate blocks of the cell, each <see cref="Hidden"/> rows of W_ih and W_hh: LSTM 4 (i, f, g, o), GRU 3 (r, z, n), RNN 1.</summary>
     public int Gates => Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
 
+    /// <summary>
+    /// The LSTM's projection width P (<see cref="LstmAttribute.Projection"/>, PyTorch's <c>proj_size</c>), 0 for none:
+    /// h, the layer's output and the recurrence have width P, c keeps <see cref="Hidden"/>.
+    /// </summary>
+    public int Projection { get; init; }
+
+    /// <summary>The width of h per direction: <see cref="Projection"/> when the layer is projected, else <see cref="Hidden"/>.</summary>
+    public int StateWidth => Projection > 0 ? Projection : Hidden;
+
     /// <summary>The layer as it is declared: <c>Lstm(256)</c>, <c>Rnn(64, Nonlinearity = Relu, Bidirectional = true)</c>.</summary>
     public override string ToString()
     {
@@ -18,6 +27,8 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
             text.Append(", Nonlinearity = ").Append(Nonlinearity);
         if (Bidirectional)
             text.Append(", Bidirectional = true");
+        if (Projection > 0)
+            text.Append(", Projection = ").Append(Projection.ToString(CultureInfo.InvariantCulture));
         return text.Append(')').ToString();
     }
 }
@@ -80,7 +91,7 @@ public sealed record ModelArchitecture(
         {
             string input = TokenInput ? $"token input of {InputSize}{(Embedding > 0 ? $", embedding {Embedding}" : "")}" : $"vector input of {InputSize}";
             string layers = string.Join(" → ", Layers.Select(l =>
-                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")})"));
+                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")}{(l.Projection > 0 ? $", projection {l.Projection}" : "")})"));
             return FormattableString.Invariant($"{Topology}, {input}, {layers}, {Output.ToString().ToLowerInvariant()} head of {OutputSize}");
         }
     }
