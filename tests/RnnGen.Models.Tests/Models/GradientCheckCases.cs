@@ -106,6 +106,13 @@ public static class GradientCheckCases
         ["SharedBlocksBiLstmVector"] = () => new SharedBlocksBiLstmVector(7),
         ["SharedBlocksGruBiRnnOneHot"] = () => new SharedBlocksGruBiRnnOneHot(7),
         ["SharedBlocksEncoderDecoder"] = () => new SharedBlocksEncoderDecoder(7),
+        ["LstmpManyToManyVectorSoftmax"] = () => new LstmpManyToManyVectorSoftmax(7),
+        ["LstmpBiManyToOneVectorLinear"] = () => new LstmpBiManyToOneVectorLinear(7),
+        ["LstmpMixedStackEmbeddingSigmoid"] = () => new LstmpMixedStackEmbeddingSigmoid(7),
+        ["LstmpStackManyToOneOneHot"] = () => new LstmpStackManyToOneOneHot(7),
+        ["LstmpLongBatchOne"] = () => new LstmpLongBatchOne(7),
+        ["LstmpOneToManyVectorLinear"] = () => new LstmpOneToManyVectorLinear(7),
+        ["LstmpEncoderDecoderOneHot"] = () => new LstmpEncoderDecoderOneHot(7),
     };
 
     public static TheoryData<string> Names => new(Create.Keys);
