@@ -128,6 +128,37 @@ public class ProjectionTests
         Assert.Equal(0, Allocated(() => c.TrainStep(sgd, 5f)));
     }
 
+    /// <summary>
+    /// Free-running decoding (step-major, one method per layer) runs the projected cells as the teacher-forced pass does:
+    /// fed its own choices (outputs) as targets, the teacher-forced pass reproduces it; and it allocates nothing.
+    /// </summary>
+    [Fact]
+    public void Free_running_decoding_equals_teacher_forcing_on_its_own_choices()
+    {
+        var m = new LstmpEncoderDecoderOneHot(3);
+        var d = new ModelDriver<double>(m, 4);
+        m.Forward(d.Tokens);
+        int[] generated = m.Generated.ToArray();
+        double[] free = m.Output.ToArray(), freeState = m.FinalState.ToArray();
+        m.Forward(d.Tokens, generated);
+        AssertClose(free, m.Output.ToArray());
+        AssertClose(freeState, m.FinalState.ToArray());
+        Assert.Equal(0, RnnGen.Tests.Shared.SteadyStateAllocation.Bytes(() => m.Forward(d.Tokens)));
+
+        var v = new LstmpOneToManyVectorLinear(2);
+        var dv = new ModelDriver<double>(v, 1);
+        v.Forward(dv.Inputs);
+        double[] outputs = v.Output.ToArray();
+        v.Forward(dv.Inputs, outputs);
+        AssertClose(outputs, v.Output.ToArray());
+    }
+
+    private static void AssertClose(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12, $"[{i}]: {expected[i]:R} vs {actual[i]:R}");
+    }
+
     [Fact]
     public void A_checkpoint_round_trips_and_names_the_projection()
     {
