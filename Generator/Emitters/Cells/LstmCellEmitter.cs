@@ -94,7 +94,7 @@ internal sealed class LstmCellEmitter : CellEmitter
         }
         // The cell writes o⊙tanh(c_t) into m_t; the projection makes h_t, which the next step reads.
         e.W.Line($"{CellKernels}LstmCell.Forward({s.Gates}, {s.CPrev}, {s.Cell}, {s.Unprojected}, ldh: {N(layer.Hidden)}, batch: {s.Rows}, hidden: {N(layer.Hidden)});");
-        e.W.Line($"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.Projection)}, k: {N(layer.Hidden)}, {s.Unprojected}, lda: {N(layer.Hidden)}, wHr, ldb: {N(layer.Hidden)}, {s.H}, ldc: {N(s.Ld)}, accumulate: false);");
+        e.W.Line($"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.Projection)}, k: {N(layer.Hidden)}, {s.Unprojected}, lda: {N(layer.Hidden)}, wHr, ldb: {N(layer.Hidden)}, {s.H}, ldc: {N(s.Ld)}, accumulate: false); // h_t = m_t·W_hrᵀ");
     }
 
     public override void EmitBackwardStart(ModelEmitter e, LayerPlan layer, DirectionPlan dir)
@@ -122,7 +122,7 @@ internal sealed class LstmCellEmitter : CellEmitter
         }
         else
         {
-            e.W.Line($"{Kernels}Gemm.NN(m: {s.Rows}, n: {N(layer.Hidden)}, k: {N(layer.Projection)}, {s.Dh}, lda: {N(layer.OutWidth)}, wHr, ldb: {N(layer.Hidden)}, {s.Dm}, ldc: {N(layer.Hidden)}, accumulate: false);");
+            e.W.Line($"{Kernels}Gemm.NN(m: {s.Rows}, n: {N(layer.Hidden)}, k: {N(layer.Projection)}, {s.Dh}, lda: {N(layer.OutWidth)}, wHr, ldb: {N(layer.Hidden)}, {s.Dm}, ldc: {N(layer.Hidden)}, accumulate: false); // dm = dh_t·W_hr");
             e.W.Line($"{CellKernels}LstmCell.Backward({s.Gates}, {s.CPrev}, {s.Cell}, {s.Dm}, lddh: {N(layer.Hidden)}, {s.Dc}, batch: {s.Rows}, hidden: {N(layer.Hidden)});");
         }
         if (s.DhPrevious is not null)

@@ -42,7 +42,7 @@
             var cPrev = t == 0 ? c0 : c.Slice((t - 1) * 6, 6);
             global::RnnGen.Kernels.Gemm.NT(m: 2, n: 12, k: 2, hPrev, lda: 2, wHh, ldb: 2, gates.Slice(t * 24, 24), ldc: 12, accumulate: true);
             global::RnnGen.Cells.LstmCell.Forward(gates.Slice(t * 24, 24), cPrev, c.Slice(t * 6, 6), m.Slice(t * 6, 6), ldh: 3, batch: 2, hidden: 3);
-            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 2, k: 3, m.Slice(t * 6, 6), lda: 3, wHr, ldb: 3, h.Slice(t * 4, 4), ldc: 2, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 2, k: 3, m.Slice(t * 6, 6), lda: 3, wHr, ldb: 3, h.Slice(t * 4, 4), ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
         }
 
         /// <summary>Backpropagation through time for layer 0 (LSTM, 3 units, projected to 2), then its weight gradients.</summary>
@@ -93,11 +93,11 @@
             // di = dc⊙g⊙i(1−i);  df = dc⊙c_(t-1)⊙f(1−f);  dg = dc⊙i⊙(1−g²);  then dc ← dc⊙f, which is dL/dc_(t-1)
             // (i f g o) are overwritten in place by (di df dg do);  dh_(t-1) += [di df dg do]·W_hh
             // t = 1
-            global::RnnGen.Kernels.Gemm.NN(m: 2, n: 3, k: 2, dh.Slice(4, 4), lda: 2, wHr, ldb: 3, dm, ldc: 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: 2, n: 3, k: 2, dh.Slice(4, 4), lda: 2, wHr, ldb: 3, dm, ldc: 3, accumulate: false); // dm = dh_t·W_hr
             global::RnnGen.Cells.LstmCell.Backward(gates.Slice(24, 24), c.Slice(0, 6), c.Slice(6, 6), dm, lddh: 3, dc, batch: 2, hidden: 3);
             global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(24, 24), lda: 12, _rnnPacked, dh.Slice(0, 4), ldc: 2, accumulate: true);
             // t = 0
-            global::RnnGen.Kernels.Gemm.NN(m: 2, n: 3, k: 2, dh.Slice(0, 4), lda: 2, wHr, ldb: 3, dm, ldc: 3, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: 2, n: 3, k: 2, dh.Slice(0, 4), lda: 2, wHr, ldb: 3, dm, ldc: 3, accumulate: false); // dm = dh_t·W_hr
             global::RnnGen.Cells.LstmCell.Backward(gates.Slice(0, 24), c0, c.Slice(0, 6), dm, lddh: 3, dc, batch: 2, hidden: 3);
         }
 
@@ -127,7 +127,7 @@
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 2, input, lda: 2, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 2, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 2, h, lda: 2, wHh, ldb: 2, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Cells.LstmCell.Forward(gates, c, c, m, ldh: 3, batch: 1, hidden: 3);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, m, lda: 3, wHr, ldb: 3, h, ldc: 2, accumulate: false);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, m, lda: 3, wHr, ldb: 3, h, ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);

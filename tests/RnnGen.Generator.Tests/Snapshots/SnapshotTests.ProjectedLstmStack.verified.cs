@@ -572,13 +572,13 @@ namespace Demo
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
             global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 2), lda: 2, _rnnPacked, gates.Slice(start[0] * 16, n * 16), ldc: 16, accumulate: true);
             global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[0] * 16, n * 16), c0.Slice(0, n * 4), c.Slice(start[0] * 4, n * 4), m.Slice(start[0] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 4, m.Slice(start[0] * 4, n * 4), lda: 4, wHr, ldb: 4, h.Slice(start[0] * 4, n * 4 - 2), ldc: 4, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 4, m.Slice(start[0] * 4, n * 4), lda: 4, wHr, ldb: 4, h.Slice(start[0] * 4, n * 4 - 2), ldc: 4, accumulate: false); // h_t = m_t·W_hrᵀ
             // t = 1
             n = lanes[1];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
             global::RnnGen.Kernels.Gemm.NT(m: n, h.Slice(start[0] * 4, n * 4 - 2), lda: 4, _rnnPacked, gates.Slice(start[1] * 16, n * 16), ldc: 16, accumulate: true);
             global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[1] * 16, n * 16), c.Slice(start[0] * 4, n * 4), c.Slice(start[1] * 4, n * 4), m.Slice(start[1] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 4, m.Slice(start[1] * 4, n * 4), lda: 4, wHr, ldb: 4, h.Slice(start[1] * 4, n * 4 - 2), ldc: 4, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 4, m.Slice(start[1] * 4, n * 4), lda: 4, wHr, ldb: 4, h.Slice(start[1] * 4, n * 4 - 2), ldc: 4, accumulate: false); // h_t = m_t·W_hrᵀ
         }
 
         /// <summary>Layer 0 (reverse), steps 1 to 0.</summary>
@@ -605,7 +605,7 @@ namespace Demo
             {
                 global::RnnGen.Kernels.Gemm.NT(m: n, h0.Slice(0, n * 2), lda: 2, _rnnPacked, gates.Slice(start[1] * 16, n * 16), ldc: 16, accumulate: true);
                 global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[1] * 16, n * 16), c0.Slice(0, n * 4), c.Slice(start[1] * 4, n * 4), m.Slice(start[1] * 4, n * 4), ldh: 4, batch: n, hidden: 4);
-                global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 4, m.Slice(start[1] * 4, n * 4), lda: 4, wHr, ldb: 4, h.Slice(start[1] * 4 + 2, n * 4 - 2), ldc: 4, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 4, m.Slice(start[1] * 4, n * 4), lda: 4, wHr, ldb: 4, h.Slice(start[1] * 4 + 2, n * 4 - 2), ldc: 4, accumulate: false); // h_t = m_t·W_hrᵀ
             }
             // t = 0: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[0]; carried = lanes[1];
@@ -613,13 +613,13 @@ namespace Demo
             {
                 global::RnnGen.Kernels.Gemm.NT(m: carried, h.Slice(start[1] * 4 + 2, carried * 4 - 2), lda: 4, _rnnPacked, gates.Slice(start[0] * 16, carried * 16), ldc: 16, accumulate: true);
                 global::RnnGen.Cells.LstmCell.Forward(gates.Slice(start[0] * 16, carried * 16), c.Slice(start[1] * 4, carried * 4), c.Slice(start[0] * 4, carried * 4), m.Slice(start[0] * 4, carried * 4), ldh: 4, batch: carried, hidden: 4);
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 4, m.Slice(start[0] * 4, carried * 4), lda: 4, wHr, ldb: 4, h.Slice(start[0] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 4, m.Slice(start[0] * 4, carried * 4), lda: 4, wHr, ldb: 4, h.Slice(start[0] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: false); // h_t = m_t·W_hrᵀ
             }
             if (n > carried)
             {
                 global::RnnGen.Kernels.Gemm.NT(m: n - carried, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, _rnnPacked, gates.Slice((start[0] + carried) * 16, (n - carried) * 16), ldc: 16, accumulate: true);
                 global::RnnGen.Cells.LstmCell.Forward(gates.Slice((start[0] + carried) * 16, (n - carried) * 16), c0.Slice(carried * 4, (n - carried) * 4), c.Slice((start[0] + carried) * 4, (n - carried) * 4), m.Slice((start[0] + carried) * 4, (n - carried) * 4), ldh: 4, batch: n - carried, hidden: 4);
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 4, m.Slice((start[0] + carried) * 4, (n - carried) * 4), lda: 4, wHr, ldb: 4, h.Slice((start[0] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 4, m.Slice((start[0] + carried) * 4, (n - carried) * 4), lda: 4, wHr, ldb: 4, h.Slice((start[0] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: false); // h_t = m_t·W_hrᵀ
             }
         }
 
@@ -833,7 +833,7 @@ namespace Demo
             n = lanes[1];
             if (n > 0)
             {
-                global::RnnGen.Kernels.Gemm.NN(m: n, n: 4, k: 2, dh.Slice(start[1] * 4, n * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(0, n * 4), ldc: 4, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NN(m: n, n: 4, k: 2, dh.Slice(start[1] * 4, n * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(0, n * 4), ldc: 4, accumulate: false); // dm = dh_t·W_hr
                 global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[1] * 16, n * 16), c.Slice(start[0] * 4, n * 4), c.Slice(start[1] * 4, n * 4), dm.Slice(0, n * 4), lddh: 4, dc.Slice(0, n * 4), batch: n, hidden: 4);
                 global::RnnGen.Kernels.Gemm.NN(m: n, gates.Slice(start[1] * 16, n * 16), lda: 16, _rnnPacked, dh.Slice(start[0] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             }
@@ -841,7 +841,7 @@ namespace Demo
             n = lanes[0];
             if (n > 0)
             {
-                global::RnnGen.Kernels.Gemm.NN(m: n, n: 4, k: 2, dh.Slice(start[0] * 4, n * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(0, n * 4), ldc: 4, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NN(m: n, n: 4, k: 2, dh.Slice(start[0] * 4, n * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(0, n * 4), ldc: 4, accumulate: false); // dm = dh_t·W_hr
                 global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[0] * 16, n * 16), c0.Slice(0, n * 4), c.Slice(start[0] * 4, n * 4), dm.Slice(0, n * 4), lddh: 4, dc.Slice(0, n * 4), batch: n, hidden: 4);
             }
         }
@@ -872,20 +872,20 @@ namespace Demo
             n = lanes[0]; carried = lanes[1];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NN(m: carried, n: 4, k: 2, dh.Slice(start[0] * 4 + 2, carried * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(0, carried * 4), ldc: 4, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NN(m: carried, n: 4, k: 2, dh.Slice(start[0] * 4 + 2, carried * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(0, carried * 4), ldc: 4, accumulate: false); // dm = dh_t·W_hr
                 global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[0] * 16, carried * 16), c.Slice(start[1] * 4, carried * 4), c.Slice(start[0] * 4, carried * 4), dm.Slice(0, carried * 4), lddh: 4, dc.Slice(0, carried * 4), batch: carried, hidden: 4);
                 global::RnnGen.Kernels.Gemm.NN(m: carried, gates.Slice(start[0] * 16, carried * 16), lda: 16, _rnnPacked, dh.Slice(start[1] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NN(m: n - carried, n: 4, k: 2, dh.Slice((start[0] + carried) * 4 + 2, (n - carried) * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(carried * 4, (n - carried) * 4), ldc: 4, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NN(m: n - carried, n: 4, k: 2, dh.Slice((start[0] + carried) * 4 + 2, (n - carried) * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(carried * 4, (n - carried) * 4), ldc: 4, accumulate: false); // dm = dh_t·W_hr
                 global::RnnGen.Cells.LstmCell.Backward(gates.Slice((start[0] + carried) * 16, (n - carried) * 16), c0.Slice(carried * 4, (n - carried) * 4), c.Slice((start[0] + carried) * 4, (n - carried) * 4), dm.Slice(carried * 4, (n - carried) * 4), lddh: 4, dc.Slice(carried * 4, (n - carried) * 4), batch: n - carried, hidden: 4);
             }
             // t = 1: lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it
             n = lanes[1];
             if (n > 0)
             {
-                global::RnnGen.Kernels.Gemm.NN(m: n, n: 4, k: 2, dh.Slice(start[1] * 4 + 2, n * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(0, n * 4), ldc: 4, accumulate: false);
+                global::RnnGen.Kernels.Gemm.NN(m: n, n: 4, k: 2, dh.Slice(start[1] * 4 + 2, n * 4 - 2), lda: 4, wHr, ldb: 4, dm.Slice(0, n * 4), ldc: 4, accumulate: false); // dm = dh_t·W_hr
                 global::RnnGen.Cells.LstmCell.Backward(gates.Slice(start[1] * 16, n * 16), c0.Slice(0, n * 4), c.Slice(start[1] * 4, n * 4), dm.Slice(0, n * 4), lddh: 4, dc.Slice(0, n * 4), batch: n, hidden: 4);
             }
         }
