@@ -685,6 +685,25 @@ public class DiagnosticTests
         Assert.Single(run.GeneratedSources);
     }
 
+    /// <summary>Projection = 0 is PyTorch's proj_size = 0, no projection: the generated code is the plain LSTM's, byte for byte.</summary>
+    [Fact]
+    public void ProjectionZero_GeneratesThePlainLstm()
+    {
+        string Generated(string layer) => GeneratorHarness.Run(new[]
+        {
+            ModelSource($"""
+                [RnnModel(Steps = 3, Batch = 2)]
+                [VectorInput(3)]
+                {layer}
+                [SoftmaxOutput(5)]
+                """),
+        }).SingleSource;
+
+        string plain = Generated("[Lstm(4, Bidirectional = true)]");
+        Assert.Equal(plain, Generated("[Lstm(4, Bidirectional = true, Projection = 0)]"));
+        Assert.NotEqual(plain, Generated("[Lstm(4, Bidirectional = true, Projection = 2)]"));
+    }
+
     // ------------------------------------------------------------------ RNNG999 and the descriptor table
 
     /// <summary>RNNG999 cannot be provoked from source (the parser has no known crash); check how the parser's catch block reports it.</summary>
