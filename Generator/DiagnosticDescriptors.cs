@@ -152,6 +152,14 @@ internal static class DiagnosticDescriptors
         "Projection out of range",
         "Projection = {0} is out of range; h is projected to fewer units than the LSTM's {1}, so use a value with 0 < Projection < {1} (PyTorch's proj_size), or leave Projection out");
 
+    public static readonly DiagnosticDescriptor DropoutOutOfRange = Error("RNNG039",
+        "Dropout probability out of range",
+        "{0} = {1} is not a dropout probability: it must be in " + DropoutProbability.Range + " (0: no dropout)");
+
+    public static readonly DiagnosticDescriptor InputDropoutNotValid = Error("RNNG040",
+        "Input dropout is not valid here",
+        "Dropout on the input {0}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",
         "RnnGen failed on this model ({0}); please report it with the declaration");

@@ -163,6 +163,9 @@ public sealed partial class RnnGenerator
             private void CheckGeneration(Topology topology, InputSpec input, List<LayerSpec> layers, OutputSpec output)
             {
                 if (topology is not (Topology.OneToMany or Topology.EncoderDecoder)) return;
+                if (topology == Topology.OneToMany && input.Dropout > 0 && _inputAttribute is not null)
+                    Report(DiagnosticDescriptors.InputDropoutNotValid, ArgumentLocation(_inputAttribute, "Dropout", -1, null),
+                        "of a one-to-many model: every step after the first reads the model's own output; drop a layer's output instead");
                 for (int i = 0; i < layers.Count; i++)
                 {
                     if (layers[i].Bidirectional)
@@ -250,7 +253,7 @@ public sealed partial class RnnGenerator
                 "Steps", "Batch", "InputSize", "OutputSteps", "OutputSize", "ParameterCount", "StateSize", "StartToken", "RnnLayout",
                 "Architecture", "Tensors", "Parameters", "Gradients", "Output", "Generated", "InitialState", "FinalState", "CarryState",
                 "LossStartStep", "Footprint", "ComputeInputGradient", "InputGradient", "StepState", "Threads", "Lengths", "SharedParameters",
-                "EndToken", "GeneratedLengths",
+                "EndToken", "GeneratedLengths", "Logits", "LossOptions",
             };
 
             /// <summary>
@@ -263,6 +266,7 @@ public sealed partial class RnnGenerator
                 "Forward", "Loss", "Backward", "TrainStep", "ZeroGradients", "Dispose", "Parameter", "Gradient", "CopyStateAfterStep",
                 "Step", "ResetStepState", "Generate", "RnnLayout", "RnnInverseBatch", "RnnFindTensor", "RnnLoadInputs", "RnnLoadTeacher",
                 "RnnForwardCore", "RnnForwardHead", "RnnLossCore", "RnnBackwardCore", "RnnDecode", "RnnSaveState", "RnnEnter", "RnnPackTargets",
+                "BackwardFromOutput", "BackwardFromLogits", "RnnOptionsLoss", "RnnFillLogits",
             };
 
             private static readonly string[] GeneratedMethodPrefixes = { "RnnForward", "RnnBackward", "RnnDecode", "RnnSaveState", "_rnn" };
@@ -513,13 +517,21 @@ public sealed partial class RnnGenerator
                 if (size is null) return null;
                 if (kind == AttributeKind.VectorInput)
                 {
-                    if (!AtLeast(size.Value, 1, "size", attr, 0, "size")) return null;
-                    return new InputSpec(InputKind.Vector, size.Value, 0);
+                    bool sized = AtLeast(size.Value, 1, "size", attr, 0, "size");
+                    double? vectorDropout = Probability(attr, "Dropout");
+                    return sized && vectorDropout is not null ? new InputSpec(InputKind.Vector, size.Value, 0, vectorDropout.Value) : null;
                 }
                 int embedding = Named(attr, "Embedding") ?? 0;
                 bool ok = AtLeast(size.Value, 1, "vocabulary", attr, 0, "vocabulary");
                 ok &= AtLeast(embedding, 0, "Embedding", attr, -1, null, "Embedding");
-                return ok ? new InputSpec(InputKind.Token, size.Value, embedding) : null;
+                double? dropout = Probability(attr, "Dropout");
+                if (dropout > 0 && embedding == 0)
+                {
+                    Report(DiagnosticDescriptors.InputDropoutNotValid, ArgumentLocation(attr, "Dropout", -1, null),
+                        "needs an Embedding: a one-hot token has nothing to drop but the whole token; declare Embedding = E, or drop the first layer's output instead");
+                    return null;
+                }
+                return ok && dropout is not null ? new InputSpec(InputKind.Token, size.Value, embedding, dropout.Value) : null;
             }
 
             private LayerSpec? ReadLayer(AttributeData attr, AttributeKind kind)
@@ -541,7 +553,9 @@ public sealed partial class RnnGenerator
                     Report(DiagnosticDescriptors.ProjectionOutOfRange, ArgumentLocation(attr, "Projection", -1, null), projection, hidden.Value);
                     return null;
                 }
-                return new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional, projection);
+                double? dropout = Probability(attr, "Dropout"), recurrentDropout = Probability(attr, "RecurrentDropout");
+                if (dropout is null || recurrentDropout is null) return null;
+                return new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional, dropout.Value, recurrentDropout.Value, projection);
             }
 
             private OutputSpec? ReadOutput(AttributeData attr, AttributeKind kind)
@@ -651,6 +665,19 @@ public sealed partial class RnnGenerator
                     if (arg.Key == name && arg.Value.Value is int value) return value;
                 }
                 return null;
+            }
+
+            /// <summary>A dropout probability argument (0 when absent), or null after reporting one outside [0, 1).</summary>
+            private double? Probability(AttributeData attr, string name)
+            {
+                foreach (KeyValuePair<string, TypedConstant> arg in attr.NamedArguments)
+                {
+                    if (arg.Key != name || arg.Value.Value is not double value) continue;
+                    if (DropoutProbability.IsValid(value)) return value;
+                    Report(DiagnosticDescriptors.DropoutOutOfRange, ArgumentLocation(attr, name, -1, null), name, value.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                    return null;
+                }
+                return 0;
             }
 
             private bool AtLeast(int value, int minimum, string displayName, AttributeData attr, int position, string? parameterName, string? namedArgument = null)

@@ -15,9 +15,17 @@ internal sealed class SourceWriter
 
     public void Line() => _sb.Append('\n');
 
+    /// <summary>Writes <paramref name="text"/> at the current indentation; each line of a text of several lines is indented alike.</summary>
     public void Line(string text)
     {
         if (text.Length == 0) { _sb.Append('\n'); return; }
+        int newline = text.IndexOf('\n');
+        if (newline >= 0)
+        {
+            Line(text.Substring(0, newline));
+            Line(text.Substring(newline + 1));
+            return;
+        }
         _sb.Append(' ', 4 * _indent).Append(text).Append('\n');
     }
 

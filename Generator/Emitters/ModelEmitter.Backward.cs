@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Generator.Emitters.Cells;
+using RnnGen.Generator.Emitters.Heads;
 using RnnGen.Generator.Model;
 using static RnnGen.Generator.Emitters.Code;
 
@@ -14,6 +15,7 @@ internal sealed partial class ModelEmitter
     {
         using (_w.Block($"private {_e} RnnLossCore({TargetType} targets)"))
         {
+            _w.Line("if (!_rnnLossOptions.IsDefault) return RnnOptionsLoss(targets, backward: false);");
             _w.Line("var a = _rnnActivations.Span;");
             (string comment, string loss) = _head.Loss(this);
             if (_plan.PacksLanes)
@@ -110,9 +112,12 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>Backpropagation through time: the head, then every layer from the top down" + (_plan.IsEncoderDecoder ? " (decoder, then encoder)" : "") + ".</summary>");
         using (_w.Block($"private void RnnBackwardCore({TargetType} targets)"))
         {
-            _w.Line("var p = _rnnParameters.Span;");
-            _w.Line("var g = _rnnGradients.Span;");
-            _w.Line("var a = _rnnActivations.Span;");
+            using (_w.Block("if (!_rnnLossOptions.IsDefault)"))
+            {
+                _w.Line("RnnOptionsLoss(targets, backward: true);");
+                _w.Line("return;");
+            }
+            if (_plan.PacksLanes) _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             if (_plan.PacksLanes)
             {
@@ -144,6 +149,20 @@ internal sealed partial class ModelEmitter
                 _w.Line("dz.Slice(0, first * OutputSize).Clear();");
                 _head.EmitOutputGradient(this);
             }
+            _w.Line(_plan.PacksLanes ? "RnnBackwardFromDz(rows);" : "RnnBackwardFromDz();");
+        }
+        _w.Line();
+
+        EmitBackwardFromGradient();
+
+        _w.Line("/// <summary>Backpropagation through time from dL/dz of the head (in the Dz scratch): the head's weights, then every layer from the top down.</summary>");
+        using (_w.Block(_plan.PacksLanes ? "private void RnnBackwardFromDz(int rows)" : "private void RnnBackwardFromDz()"))
+        {
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var g = _rnnGradients.Span;");
+            _w.Line("var a = _rnnActivations.Span;");
+            _w.Line("var s = _rnnScratch.Span;");
+            _w.Line($"var dz = {Whole("s", _plan.OutputGradient)}; // dL/dz{(_plan.PacksLanes ? " in packed rows" : "")}, [{(_plan.PacksLanes ? "rows" : "OutputSteps, Batch")}, {c}]");
             (string x, long headRows) = HeadInput("a");
             string headRowCount = _plan.PacksLanes ? "rows" : N(headRows);
             _w.Line("// dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.");
@@ -194,6 +213,51 @@ internal sealed partial class ModelEmitter
         }
     }
 
+    /// <summary>
+    /// Backward from a caller's gradient of its own loss: dL/d(Output) through the head's activation, or dL/dz as given,
+    /// into the Dz scratch (packed rows with lengths; zero before LossStartStep and past a lane's length), then
+    /// <c>RnnBackwardFromDz</c>.
+    /// </summary>
+    private void EmitBackwardFromGradient()
+    {
+        _w.Line("/// <summary>dz from the caller's gradient (through the activation's Jacobian unless it is already dL/dz), then the rest of backward.</summary>");
+        bool activation = _head.LogitsSource != LogitsSource.Output;
+        using (_w.Block($"private void RnnBackwardFromGradient({ReadOnlySpan} gradient{(activation ? ", bool throughActivation" : "")})"))
+        {
+            _w.Line("var s = _rnnScratch.Span;");
+            _w.Line($"var dz = {Whole("s", _plan.OutputGradient)};");
+            string output;
+            if (_plan.PacksLanes)
+            {
+                _w.Line(_plan.IsManyToOne
+                    ? "int first = 0, rows = _rnnLanes.Used; // one output row per lane in use"
+                    : "int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;");
+                _w.Line("// The caller's gradient in packed rows (its padded steps are not read); rows before LossStartStep do not count.");
+                _w.Line("_rnnLanes.PackRows(gradient, width: OutputSize, dz);");
+                output = "output";
+                if (activation) _w.Line($"var output = _rnnActivations.Span.Slice({C(_plan.OutputValues)}, rows * OutputSize);");
+            }
+            else
+            {
+                _w.Line("int first = _rnnLossStartStep * Batch;");
+                _w.Line("// Rows before LossStartStep, and past a lane's target length, do not count: their dz is zero.");
+                _w.Line("gradient.CopyTo(dz);");
+                _w.Line("if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(dz, width: OutputSize, shift: 0, value: 0);");
+                output = "Output";
+            }
+            _w.Line("dz.Slice(0, first * OutputSize).Clear();");
+            if (!activation)
+                _w.Line("// No activation: dL/dz = dL/dy, as given.");
+            else
+            {
+                using (_w.Block("if (throughActivation)"))
+                    _head.EmitOutputJacobian(this, output, _plan.PacksLanes ? "rows" : N(_plan.RowsOut));
+            }
+            _w.Line(_plan.PacksLanes ? "RnnBackwardFromDz(rows);" : "RnnBackwardFromDz();");
+        }
+        _w.Line();
+    }
+
     private void EmitLayerBackward(LayerPlan layer)
     {
         StackPlan stack = layer.Stack;
@@ -209,6 +273,7 @@ internal sealed partial class ModelEmitter
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             if (stack.PacksLanes) _w.Line("int rows = _rnnLanes.TotalRows; // the real steps of all lanes (Σ lengths), packed");
+            EmitOutputDropoutBackward(layer);
             if (stack.Role == StackRole.Encoder)
             {
                 // Encoder layer k's final state started decoder layer k: its gradient joins dh at the last step (and dc).
@@ -269,6 +334,7 @@ internal sealed partial class ModelEmitter
                             first = false;
                         }
                     }
+                    if (layer.Index == 0) EmitInputDropoutBackward(stack, dx);
                     if (optional && stack.PacksLanes)
                         _w.Line($"_rnnLanes.UnpackRows({dx}, width: InputSize, _rnnInputGradient.Span);");
                 }
@@ -330,12 +396,13 @@ internal sealed partial class ModelEmitter
             return;
         }
         _w.Line($"//   dW_hh, shifted by one step: the gates of the first step{dir.Describe} pair with h0, those of every other step with h of the step before it.");
-        _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: {N(b)}, {RegionRows(dG, dg, firstStep, ldg, col, b, gw)}, lda: {N(ldg)}, {InitialH(layer, dir)}, ldb: {N(hd)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
+        _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: {N(b)}, {RegionRows(dG, dg, firstStep, ldg, col, b, gw)}, lda: {N(ldg)}, {RecurrentInitialH(layer, dir)}, ldb: {N(hd)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
         if (steps > 1)
         {
             long dgFrom = dir.Reverse ? 0 : 1, hFrom = dir.Reverse ? 1 : 0;
+            string hPrevious = Slice("a", Plus(RecurrentSource(layer), StepOffset(hFrom, ld, dir.Reverse ? hd : 0)), ((steps - 1) * b - 1) * ld + hd);
             _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: {N((steps - 1) * b)}, {RegionRows(dG, dg, dgFrom, ldg, col, (steps - 1) * b, gw)}, lda: {N(ldg)}, " +
-                $"{RegionRows("a", layer.Outputs, hFrom, ld, dir.Reverse ? hd : 0, (steps - 1) * b, hd)}, ldb: {N(ld)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
+                $"{hPrevious}, ldb: {N(ld)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
         }
         _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, 0, ldg, col, stack.Rows, gw)}, rows: {rows}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");
         cell.EmitExtraWeightGradients(this, layer, dir, rows);
@@ -362,6 +429,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"var dh = {Whole("s", layer.HiddenGradient)}; // dL/dh_t, [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
             if (readsInitial && cell.BackwardReadsInitialH) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step");
             cell.EmitBackwardLocals(this, layer, dir, readsInitial);
+            if (layer.DropsRecurrent) _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {hw}]");
             if (readsInitial && dState is not null)
                 _w.Line($"var dh0 = {Slice("s", $"{C(dState)} + {C(dir.H0)}", b * hw)}; // dL/dh0: the encoder's gradient at its last step");
             foreach (string equation in cell.BackwardEquations) _w.Line("// " + equation);
@@ -382,7 +450,11 @@ internal sealed partial class ModelEmitter
                     RecurrentN: Slice("hn", StepOffset(t, hd), b * hd),
                     Dc: "dc",
                     Dh: StepRows("dh", t, ld, col, hw), DhPrevious: dhPrev,
-                    LdPrevious: prev is not null ? ld : hw, Accumulate: prev is not null, StartsHere: prev is null, dState) { Dm = layer.IsProjected ? "dm" : null });
+                    LdPrevious: prev is not null ? ld : hw, Accumulate: prev is not null, StartsHere: prev is null, dState)
+                {
+                    Mask = layer.DropsRecurrent ? "m" : null,
+                    Dm = layer.IsProjected ? "dm" : null,
+                });
             }
         }
         _w.Line();

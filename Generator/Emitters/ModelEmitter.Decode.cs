@@ -15,10 +15,11 @@ internal sealed partial class ModelEmitter
     {
         if (!_plan.IsDecoding) return;
         StackPlan stack = _plan.Last;
-        string signature = GeneratesTokens ? $"private void RnnDecode({_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random)" : "private void RnnDecode()";
+        string signature = GeneratesTokens ? $"private void RnnDecode({_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random, int topK, {_e} topP)" : "private void RnnDecode()";
         _w.Line("/// <summary>Free-running inference: every step reads the previous step's " + (GeneratesTokens ? "chosen token" : "output") + ".</summary>");
         using (_w.Block(signature))
         {
+            EmitDecodeDropsNothing();
             if (_plan.IsEncoderDecoder)
             {
                 StackPlan encoder = _plan.First;
@@ -56,13 +57,13 @@ internal sealed partial class ModelEmitter
                         {
                             _w.Line("// A lane that has chosen the end token has ended: it repeats it (its state still advances; its tokens no longer change).");
                             _w.Line("// It still draws, so the other lanes' draws do not depend on when it ended.");
-                            _w.Line("int choice = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                            _w.Line("int choice = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);");
                             _w.Line("int token = t >= _rnnGeneratedLengths[lane] ? EndToken : choice;");
                             _w.Line("if (token == EndToken && t < _rnnGeneratedLengths[lane]) _rnnGeneratedLengths[lane] = t + 1;");
                         }
                         else
                         {
-                            _w.Line("int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);");
+                            _w.Line("int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);");
                         }
                         _w.Line("_rnnGenerated[t * Batch + lane] = token;");
                         _w.Line($"if (t + 1 < OutputSteps) {stack.Input.TokenField}[(t + 1) * Batch + lane] = token;");
@@ -76,6 +77,7 @@ internal sealed partial class ModelEmitter
             }
             _w.Line($"RnnSaveState{stack.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
+            EmitLogitsStale();
         }
         _w.Line();
 
@@ -94,7 +96,7 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private void RnnDecode{layer.Id}(int t)"))
         {
             // Every layer advances one step at a time here, so W_hh is read as stored (one packed copy serves one layer).
-            EmitForwardLocals(layer, dir, readsInitial: true, packed: false);
+            EmitForwardLocals(layer, dir, readsInitial: true, packed: false, dropping: false);
             _w.Line("var s = _rnnScratch.Span;");
             (Region region, long ldTarget, long _) = cell.ProjectionTarget(layer, dir);
             string target = $"a.Slice({C(region)} + t * {N(b * ldTarget)}, {N((b - 1) * ldTarget + gw)})";
@@ -121,7 +123,7 @@ internal sealed partial class ModelEmitter
                 Cell: $"c.Slice(t * {N(b * hd)}, {N(b * hd)})",
                 RecurrentN: $"hn.Slice(t * {N(b * hd)}, {N(b * hd)})",
                 H: $"h.Slice(t * {N(b * hw)}, {N(b * hw)})", Ld: hw,
-                Packed: false) { Unprojected = layer.IsProjected ? $"m.Slice(t * {N(b * hd)}, {N(b * hd)})" : null });
+                Packed: false) { Unprojected = layer.IsProjected ? $"mt.Slice(t * {N(b * hd)}, {N(b * hd)})" : null });
         }
         _w.Line();
     }

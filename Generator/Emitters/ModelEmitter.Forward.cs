@@ -101,9 +101,11 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>The forward pass over the loaded inputs" + (_plan.IsDecoding ? " (teacher forcing)" : "") + ": every layer over all steps, then the head.</summary>");
         using (_w.Block("private void RnnForwardCore()"))
         {
+            EmitDropoutStart();
             foreach (StackPlan stack in _plan.Stacks)
             {
                 EmitEmbeddingGather(stack, "0", stack.Rows);
+                EmitInputDropout(stack);
                 foreach (LayerPlan layer in stack.Layers) _w.Line($"RnnForward{layer.Id}();");
                 if (stack.Role == StackRole.Encoder)
                 {
@@ -119,6 +121,7 @@ internal sealed partial class ModelEmitter
             }
             _w.Line($"RnnSaveState{_plan.Last.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
+            EmitLogitsStale();
         }
         _w.Line();
 
@@ -158,7 +161,7 @@ internal sealed partial class ModelEmitter
 
     /// <summary>The layer's input x: <c>(span, leading dimension)</c> of the [steps·Batch, InWidth] matrix it multiplies.</summary>
     private static (string Span, long Ld) LayerInput(LayerPlan layer) =>
-        layer.Below is { } below ? (Whole("a", below.Outputs), below.OutWidth) : (Whole("a", layer.Stack.Input.X!), layer.InWidth);
+        layer.Below is { } below ? (Slice("a", SeenAbove(below), below.Outputs.Length), below.OutWidth) : (Whole("a", layer.Stack.Input.X!), layer.InWidth);
 
     private void EmitLayerForward(LayerPlan layer)
     {
@@ -198,6 +201,7 @@ internal sealed partial class ModelEmitter
                     _w.Line($"{Kernels}Bias.Broadcast({target}, rows: {rows}, n: {N(layer.GateWidth)}, ldc: {N(ldTarget)}, {bias});");
                     _w.Line($"{Kernels}Gemm.NT(m: {rows}, n: {N(layer.GateWidth)}, k: {N(layer.InWidth)}, {x}, lda: {N(ldx)}, {Whole("p", dir.WeightIh)}, ldb: {N(layer.InWidth)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
                 }
+                EmitRecurrentInitial(layer, dir);
                 if (_plan.PacksRecurrentWeights)
                 {
                     _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method. W_hh is packed once for all of them.");
@@ -209,6 +213,7 @@ internal sealed partial class ModelEmitter
                 }
                 foreach (StepBlock block in StepBlocks(layer, dir)) _w.Line(BlockCall("Forward", layer, dir, block, backward: false));
             }
+            EmitOutputDropout(layer);
         }
         _w.Line();
     }
@@ -235,14 +240,19 @@ internal sealed partial class ModelEmitter
                     Cell: Slice("c", StepOffset(t, hd), b * hd),
                     RecurrentN: Slice("hn", StepOffset(t, hd), b * hd),
                     H: StepRows("h", t, ld, col, hw), Ld: ld,
-                    Packed: packed) { Unprojected = layer.IsProjected ? Slice("m", StepOffset(t, hd), b * hd) : null });
+                    Packed: packed)
+                {
+                    ProductInput = layer.DropsRecurrent ? (prev is { } p3 ? StepRows("hr", p3, ld, col, hw) : "hr0") : null,
+                    Unprojected = layer.IsProjected ? Slice("mt", StepOffset(t, hd), b * hd) : null,
+                });
+                EmitRecurrentInputAfterStep(layer, StepRows("h", t, ld, col, hw), StepRows("hr", t, ld, col, hw), "m", N(b));
             }
         }
         _w.Line();
     }
 
     /// <summary>The spans a block of forward steps works on, named as in the equations, and the equations themselves.</summary>
-    private void EmitForwardLocals(LayerPlan layer, DirectionPlan dir, bool readsInitial, bool packed)
+    private void EmitForwardLocals(LayerPlan layer, DirectionPlan dir, bool readsInitial, bool packed, bool dropping = true)
     {
         CellEmitter cell = CellEmitter.For(layer);
         if (!packed || cell.ForwardReadsParameters) _w.Line("var p = _rnnParameters.Span;");
@@ -251,6 +261,7 @@ internal sealed partial class ModelEmitter
         _w.Line($"var h = {Whole("a", layer.Outputs)}; // h_t, [{layer.Stack.RowsName}, {layer.OutWidth}]");
         if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step{(layer.Stack.PacksLanes ? " (lanes sorted)" : "")}");
         cell.EmitForwardLocals(this, layer, dir, readsInitial);
+        if (dropping) EmitRecurrentDropoutLocals(layer, dir, readsInitial);
         foreach (string equation in cell.ForwardEquations) _w.Line("// " + equation);
     }
 
@@ -260,7 +271,7 @@ internal sealed partial class ModelEmitter
         LayerPlan top = _plan.Top;
         if (_plan.HeadInputRows is { } gathered)
             return (Whole(a, gathered), _plan.B);
-        return (Whole(a, top.Outputs), _plan.RowsOut);
+        return (Slice(a, SeenAbove(top), top.Outputs.Length), _plan.RowsOut);
     }
 
     /// <summary>The head's input from output row <paramref name="firstRow"/> on (a C# expression), all the rows left or <paramref name="rows"/> of them.</summary>
@@ -270,7 +281,7 @@ internal sealed partial class ModelEmitter
         long width = _plan.HeadInputWidth;
         Region region = _plan.HeadInputRows ?? top.Outputs;
         long length = _plan.HeadInputRows is not null ? _plan.B * width : region.Length;
-        string start = C(region);
+        string start = _plan.HeadInputRows is not null ? C(region) : SeenAbove(top);
         return $"{a}.Slice({start} + {firstRow} * {N(width)}, {(rows is null ? $"{N(length)} - {firstRow} * {N(width)}" : Times(rows, width))})";
     }
 
@@ -289,9 +300,10 @@ internal sealed partial class ModelEmitter
                 _w.Line(top.Directions == 2
                     ? "// The head reads each lane's h after its last real step (forward) and after step 0, where the reverse direction ends: PyTorch's h_n."
                     : "// The head reads each lane's h after its last real step.");
-                _w.Line($"_rnnLanes.GatherLast({Whole("a", top.Outputs)}, ld: {N(ld)}, column: 0, width: {N(h)}, reverse: false, {Whole("a", gathered)}, ldDestination: {N(ld)});");
+                string topOutputs = Slice("a", SeenAbove(top), top.Outputs.Length);
+                _w.Line($"_rnnLanes.GatherLast({topOutputs}, ld: {N(ld)}, column: 0, width: {N(h)}, reverse: false, {Whole("a", gathered)}, ldDestination: {N(ld)});");
                 if (top.Directions == 2)
-                    _w.Line($"_rnnLanes.GatherLast({Whole("a", top.Outputs)}, ld: {N(ld)}, column: {N(h)}, width: {N(h)}, reverse: true, {Slice("a", Plus(C(gathered), N(h)), gathered.Length - h)}, ldDestination: {N(ld)});");
+                    _w.Line($"_rnnLanes.GatherLast({topOutputs}, ld: {N(ld)}, column: {N(h)}, width: {N(h)}, reverse: true, {Slice("a", Plus(C(gathered), N(h)), gathered.Length - h)}, ldDestination: {N(ld)});");
                 _w.Line("int rows = _rnnLanes.Used, row = 0; // one row per lane in use");
             }
             else if (_plan.PacksLanes)

@@ -77,9 +77,19 @@ internal sealed partial class ModelEmitter
                     Cell: PackedRows("c", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     RecurrentN: PackedRows("hn", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hw), Ld: ld,
-                    Packed: packed) { Unprojected = layer.IsProjected ? PackedRows("m", Plus($"start[{t}]", firstRow), rows, hd, 0, hd) : null };
+                    Packed: packed)
+                {
+                    ProductInput = !layer.DropsRecurrent ? null
+                        : fromInitial ? PackedRows("hr0", firstRow, rows, hw, 0, hw) : PackedRows("hr", prevRow, rows, ld, col, hw),
+                    Unprojected = layer.IsProjected ? PackedRows("mt", Plus($"start[{t}]", firstRow), rows, hd, 0, hd) : null,
+                };
                 EmitPackedStep(dir, t, prev, forwardEnds: true, "lanes running past t continue from step t + 1, a lane whose last step is t starts from h0",
-                    (firstRow, rows, fromInitial, prevRow) => cell.EmitForwardStep(this, layer, Part(firstRow, rows, fromInitial, prevRow)));
+                    (firstRow, rows, fromInitial, prevRow) =>
+                    {
+                        cell.EmitForwardStep(this, layer, Part(firstRow, rows, fromInitial, prevRow));
+                        string here = Plus($"start[{t}]", firstRow);
+                        EmitRecurrentInputAfterStep(layer, PackedRows("h", here, rows, ld, col, hw), PackedRows("hr", here, rows, ld, col, hw), PackedRows("m", firstRow, rows, hw, 0, hw), rows);
+                    });
             }
         }
         _w.Line();
@@ -104,6 +114,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"var dh = {Whole("s", layer.HiddenGradient)}; // dL/dh_t in packed rows, [Σ lengths, {layer.OutWidth}]");
             if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step (lanes sorted)");
             cell.EmitBackwardLocals(this, layer, dir, readsInitial);
+            if (layer.DropsRecurrent) _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {hw}]");
             EmitPackedLocals();
             _w.Line(dir.Reverse && block.Steps.Any(t => PreviousStep(layer, dir, t) is not null) ? "int n, carried;" : "int n;");
             foreach (string equation in cell.BackwardEquations) _w.Line("// " + equation);
@@ -123,7 +134,10 @@ internal sealed partial class ModelEmitter
                     Dh: PackedRows("dh", Plus($"start[{t}]", firstRow), rows, ld, col, hw),
                     DhPrevious: fromInitial ? null : PackedRows("dh", prevRow, rows, ld, col, hw),
                     LdPrevious: ld, Accumulate: true, StartsHere: fromInitial, InitialStateGradient: null)
-                    { Dm = layer.IsProjected ? PackedRows("dm", firstRow, rows, hd, 0, hd) : null };
+                {
+                    Mask = layer.DropsRecurrent ? PackedRows("m", firstRow, rows, hw, 0, hw) : null,
+                    Dm = layer.IsProjected ? PackedRows("dm", firstRow, rows, hd, 0, hd) : null,
+                };
                 EmitPackedStep(dir, t, prev, forwardEnds: false, "lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it",
                     (firstRow, rows, fromInitial, prevRow) => cell.EmitBackwardStep(this, layer, dir, Part(firstRow, rows, fromInitial, prevRow)));
             }
@@ -178,7 +192,7 @@ internal sealed partial class ModelEmitter
     private void EmitPackedRecurrentWeightGradient(LayerPlan layer, DirectionPlan dir, string dG, Region dg, long ldg, long col)
     {
         long hd = layer.StateWidth, gw = layer.GateWidth, ld = layer.OutWidth, last = layer.Stack.Steps - 1; // hd: the width of h
-        string dWhh = Whole("g", dir.WeightHh), h0 = InitialH(layer, dir);
+        string dWhh = Whole("g", dir.WeightHh), h0 = RecurrentInitialH(layer, dir);
         Region previous = _plan.PreviousRows!;
         string firstRows = dir.Reverse ? $"_rnnLanes.Rows[{N(last)}]" : "_rnnLanes.Rows[0]";
         string firstStart = dir.Reverse ? $"_rnnLanes.Start[{N(last)}]" : "0";
@@ -188,7 +202,7 @@ internal sealed partial class ModelEmitter
         using (_w.Block("if (firstRows > 0)"))
             _w.Line($"{Kernels}Gemm.TN(m: {N(gw)}, n: {N(hd)}, k: firstRows, {dG}.Slice({Plus(Plus(C(dg), Times(firstStart, ldg)), N(col))}, {Times("firstRows", ldg)}{(gw == ldg ? "" : $" - {N(ldg - gw)}")}), lda: {N(ldg)}, {h0}, ldb: {N(hd)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
         if (last == 0) return;
-        _w.Line($"_rnnLanes.PreviousRows({Whole("a", layer.Outputs)}, ld: {N(ld)}, column: {N(dir.Reverse ? hd : 0)}, width: {N(hd)}, reverse: {Bool(dir.Reverse)}, {h0}, {Whole("s", previous)});");
+        _w.Line($"_rnnLanes.PreviousRows({Slice("a", RecurrentSource(layer), layer.Outputs.Length)}, ld: {N(ld)}, column: {N(dir.Reverse ? hd : 0)}, width: {N(hd)}, reverse: {Bool(dir.Reverse)}, {h0}, {Whole("s", previous)});");
         // Forward: every row from step 1 on; reverse: every row before step T−1.
         string from = dir.Reverse ? "0" : "firstRows", count = "rows - firstRows";
         using (_w.Block("if (rows > firstRows)"))

@@ -122,14 +122,32 @@ internal sealed partial class ModelEmitter
     /// <c>c (+)= h_(t-1)·W_hhᵀ</c> for the rows of one step: with the packed W_hh (<c>_rnnPacked</c>), or reading
     /// <c>wHh</c> as stored (batch 1, free-running decoding, single steps).
     /// </summary>
-    internal string RecurrentProduct(LayerPlan layer, StepSpans s, string c, long ldc, bool accumulate) => s.Packed
-        ? $"{Kernels}Gemm.NT(m: {s.Rows}, {s.HPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
-        : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.StateWidth)}, {s.HPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.StateWidth)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+    /// <remarks>Under recurrent dropout the product reads <see cref="StepSpans.ProductInput"/>, h_(t-1)⊙m while training.</remarks>
+    internal string RecurrentProduct(LayerPlan layer, StepSpans s, string c, long ldc, bool accumulate)
+    {
+        string hPrev = s.ProductInput ?? s.HPrev;
+        return s.Packed
+            ? $"{Kernels}Gemm.NT(m: {s.Rows}, {hPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
+            : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.StateWidth)}, {hPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.StateWidth)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+    }
 
-    /// <summary><c>dh_(t-1) (+)= dgates·W_hh</c> for the rows of one step (dgates: <paramref name="a"/>, [Batch, G·H]).</summary>
-    internal string RecurrentGradientProduct(LayerPlan layer, string rows, string a, long lda, string c, long ldc, bool accumulate) => _plan.PacksRecurrentWeights
-        ? $"{Kernels}Gemm.NN(m: {rows}, {a}, lda: {N(lda)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
-        : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.StateWidth)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.StateWidth)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+    /// <summary>
+    /// <c>dh_(t-1) (+)= dgates·W_hh</c> for the rows of one step (dgates: <paramref name="a"/>, [Batch, G·H]). Under
+    /// recurrent dropout (<paramref name="mask"/>: the rows of m) the product went through h_(t-1)⊙m, so while training its
+    /// gradient is masked too: <c>dh_(t-1) (+)= (dgates·W_hh)⊙m</c>.
+    /// </summary>
+    internal string RecurrentGradientProduct(LayerPlan layer, string rows, string a, long lda, string c, long ldc, bool accumulate, string? mask = null)
+    {
+        string Product(string target, long ld, bool add) => _plan.PacksRecurrentWeights
+            ? $"{Kernels}Gemm.NN(m: {rows}, {a}, lda: {N(lda)}, _rnnPacked, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});"
+            : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.StateWidth)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.StateWidth)}, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});";
+        if (mask is null) return Product(c, ldc, accumulate);
+        long h = layer.StateWidth;
+        string product = Slice("_rnnScratch.Span", C(_plan.RecurrentDropoutProduct!), _plan.B * h);
+        return $"if (_rnnDropping) // the product read h_(t-1)⊙m\n{{\n    {Product(product, h, false)}\n" +
+            $"    {Kernels}Dropout.AddApplied({product}, ldx: {N(h)}, {mask}, ldm: {N(h)}, {c}, ldy: {N(ldc)}, rows: {rows}, columns: {N(h)}, accumulate: {Bool(accumulate)});\n}}\n" +
+            $"else\n    {Product(c, ldc, accumulate)}";
+    }
 
     /// <summary>", projected to P" for a projected LSTM in the generated comments, else nothing.</summary>
     internal static string Projected(LayerPlan layer) => layer.IsProjected ? $", projected to {layer.Projection}" : "";
@@ -178,7 +196,9 @@ internal sealed partial class ModelEmitter
             EmitProperties();
             EmitTensorLookup();
             EmitPublicPasses();
+            EmitCustomLossMembers();
             EmitForward();
+            EmitDrawDropoutMasks();
             EmitDecode();
             EmitLoss();
             EmitBackward();
@@ -331,14 +351,24 @@ internal sealed partial class ModelEmitter
     {
         string full = (_spec.Namespace.Length > 0 ? _spec.Namespace + "." : "") + string.Concat(_spec.ContainingTypes.Select(t => t.Name + ".")) + _spec.ClassName;
         string layers = string.Join(", ", _spec.Layers.Select(l =>
-            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")})" + (l.Projection > 0 ? $" {{ Projection = {l.Projection} }}" : "")));
+            $"new(global::RnnGen.CellType.{l.Cell}, {l.Hidden}, global::RnnGen.Nonlinearity.{l.Nonlinearity}, {(l.Bidirectional ? "true" : "false")}){LayerSettings(l)}"));
         _w.Line("/// <summary>The declaration this class was generated from, as data.</summary>");
         _w.Line("public static global::RnnGen.ModelArchitecture Architecture { get; } = new(");
         _w.Line($"    \"{full}\", global::RnnGen.Topology.{_spec.Topology}, Steps, Batch, OutputSteps,");
         _w.Line($"    TokenInput: {(TokenInput ? "true" : "false")}, InputSize, Embedding: {_spec.Input.Embedding},");
         _w.Line($"    new global::RnnGen.LayerArchitecture[] {{ {layers} }},");
-        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision});");
+        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision}){(_spec.Input.Dropout > 0 ? $" {{ InputDropout = {ModelPlan.Probability(_spec.Input.Dropout)} }}" : "")};");
         _w.Line();
+    }
+
+    /// <summary>The dropout and projection settings of a layer's architecture, as an object initializer (nothing when it has none).</summary>
+    private static string LayerSettings(LayerSpec l)
+    {
+        var settings = new List<string>();
+        if (l.Dropout > 0) settings.Add("Dropout = " + ModelPlan.Probability(l.Dropout));
+        if (l.RecurrentDropout > 0) settings.Add("RecurrentDropout = " + ModelPlan.Probability(l.RecurrentDropout));
+        if (l.Projection > 0) settings.Add("Projection = " + l.Projection);
+        return settings.Count == 0 ? "" : " { " + string.Join(", ", settings) + " }";
     }
 
     private void EmitTensorTable()
@@ -404,9 +434,12 @@ internal sealed partial class ModelEmitter
         _w.Line("// 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.");
         _w.Line("private int _rnnPhase;");
         _w.Line("private int _rnnLossStartStep;");
+        EmitDropoutFields();
         _w.Line("private bool _rnnDisposed;");
         _w.Line("// 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.");
         _w.Line("private int _rnnBusy;");
+        EmitLogitsFields();
+        EmitLossOptionsField();
         _w.Line();
 
         _w.Line("/// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name=\"seed\"/>.</summary>");
@@ -424,6 +457,7 @@ internal sealed partial class ModelEmitter
                     ? $"global::RnnGen.Randomness.ParameterInit.Normal({Whole("p", t)}, random); // {t.Name}: N(0, 1)"
                     : $"global::RnnGen.Randomness.ParameterInit.Uniform({Whole("p", t)}, 1.0 / global::System.Math.Sqrt({N(t.FanIn)}), random); // {t.Name}: U(−1/√k, 1/√k), k = {N(t.FanIn)}");
             }
+            _w.Line("_rnnDropoutRandom = new(random.NextUInt64()); // after the parameters, which it leaves as PyTorch's");
         }
         _w.Line();
         _w.Line("/// <summary>");
@@ -436,6 +470,7 @@ internal sealed partial class ModelEmitter
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(parameters);");
             _w.Line("_rnnParameters = parameters.Attach(Architecture, nameof(parameters));");
             _w.Line("_rnnSharedParameters = parameters;");
+            _w.Line("_rnnDropoutRandom = new(0);");
         }
         _w.Line();
     }
@@ -489,6 +524,7 @@ internal sealed partial class ModelEmitter
             : "/// <summary>The state after the last step of the last forward pass, laid out as <see cref=\"InitialState\"/>.</summary>");
         _w.Line($"public {ReadOnlySpan} FinalState => _rnnFinalState.Span;");
         _w.Line();
+        EmitDropoutProperties();
         _w.Line("/// <summary>When true, each forward pass starts from the previous <see cref=\"FinalState\"/> (state is carried, not differentiated).</summary>");
         _w.Line("public bool CarryState { get; set; }");
         _w.Line();
@@ -530,6 +566,7 @@ internal sealed partial class ModelEmitter
         activations.AddRange(_plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != StackInputKind.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
         var scratch = new List<string> { "_rnnScratch.Bytes" };
         if (_plan.PacksRecurrentWeights) scratch.Add("_rnnPacked.Bytes");
+        if (HasLogitsBuffer) scratch.Add("_rnnLogits.Bytes");
         if (_plan.PacksLanes)
         {
             // The caller-layout copies of packed rows: Output, the packed targets, InputGradient.
@@ -693,7 +730,7 @@ internal sealed partial class ModelEmitter
             if (_plan.First.PacksLanes) _w.Line("_rnnLanes.SetFull();");
             if (_plan.IsDecoding) _w.Line("_rnnTargetLanes.SetFull();");
             _w.Line($"RnnLoadInputs({InputParameter});");
-            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null);" : "RnnDecode();") : "RnnForwardCore();");
+            _w.Line(_plan.IsDecoding ? (GeneratesTokens ? "RnnDecode(temperature: 0, random: null, topK: 0, topP: 1);" : "RnnDecode();") : "RnnForwardCore();");
         }
         _w.Line();
 
@@ -750,23 +787,37 @@ internal sealed partial class ModelEmitter
             {
                 foreach (bool withSources in sources ? new[] { false, true } : new[] { false })
                 {
-                    _w.Line("/// <summary>");
-                    _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
-                    _w.Line("/// (temperature 0: the most likely token)" + (withSources ? ", the encoder reading <paramref name=\"sourceLengths\"/>[b] steps of lane b" : "") + ". The tokens are in <see cref=\"Generated\"/>.");
-                    _w.Line("/// </summary>");
-                    string lengths = withSources ? "global::System.ReadOnlySpan<int> sourceLengths, " : "";
-                    using (GuardedMethod($"public void Generate({InputType} {InputParameter}, {lengths}{_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random)"))
+                    foreach (bool filters in new[] { false, true })
                     {
-                        if (withSources) _w.Line($"{Inputs}ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));");
-                        EmitInputCheck(inputShape, withSources ? "sourceLengths" : null);
-                        _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
-                        _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
-                        _w.Line(workers);
-                        EmitSetLanes(withSources ? "sourceLengths" : null, null);
-                        _w.Line($"RnnLoadInputs({InputParameter});");
-                        _w.Line("RnnDecode(temperature, random);");
+                        _w.Line("/// <summary>");
+                        _w.Line("/// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name=\"random\"/>");
+                        _w.Line("/// (temperature 0: the most likely token)" + (withSources ? ", the encoder reading <paramref name=\"sourceLengths\"/>[b] steps of lane b" : "") + ". The tokens are in <see cref=\"Generated\"/>.");
+                        if (filters)
+                        {
+                            _w.Line("/// Each draw is restricted to the <paramref name=\"topK\"/> most likely tokens (0: all), then to the smallest set of those whose");
+                            _w.Line("/// tempered probability sums to at least <paramref name=\"topP\"/> (1: all), as <c>Sampling.Sample</c> with top-k and top-p.");
+                        }
+                        _w.Line("/// </summary>");
+                        string lengths = withSources ? "global::System.ReadOnlySpan<int> sourceLengths, " : "";
+                        string extra = filters ? $", int topK, {_e} topP" : "";
+                        using (GuardedMethod($"public void Generate({InputType} {InputParameter}, {lengths}{_e} temperature, global::RnnGen.Randomness.Xoshiro256StarStar random{extra})"))
+                        {
+                            if (withSources) _w.Line($"{Inputs}ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));");
+                            EmitInputCheck(inputShape, withSources ? "sourceLengths" : null);
+                            _w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+                            _w.Line($"if (!(temperature >= 0) || !{_e}.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, \"The temperature must be finite and at least 0.\");");
+                            if (filters)
+                            {
+                                _w.Line("if (topK < 0) throw new global::System.ArgumentOutOfRangeException(nameof(topK), topK, \"topK must be 0 (no limit) or positive.\");");
+                                _w.Line("if (!(topP > 0 && topP <= 1)) throw new global::System.ArgumentOutOfRangeException(nameof(topP), topP, \"topP must lie in (0, 1] (1: no nucleus filter).\");");
+                            }
+                            _w.Line(workers);
+                            EmitSetLanes(withSources ? "sourceLengths" : null, null);
+                            _w.Line($"RnnLoadInputs({InputParameter});");
+                            _w.Line(filters ? "RnnDecode(temperature, random, topK, topP);" : "RnnDecode(temperature, random, topK: 0, topP: 1);");
+                        }
+                        _w.Line();
                     }
-                    _w.Line();
                 }
             }
         }
@@ -862,6 +913,7 @@ internal sealed partial class ModelEmitter
             _w.Line("    ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)");
             _w.Line("    : global::RnnGen.GradientClipping.GlobalNorm<" + _e + ">(_rnnGradients.Span);");
             _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
+            EmitLogitsGone();
             _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
             _w.Line("// The update itself can overflow (a learning rate far too large): the parameters must still be finite.");
             _w.Line($"global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<{_e}>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));");

@@ -8,14 +8,18 @@ internal enum InputKind { Token, Vector }
 /// <summary>A type that encloses the model class, written back as <c>partial {Keyword} {Name}</c>.</summary>
 internal sealed record ContainingTypeSpec(string Keyword, string Name);
 
-/// <summary>The input attribute: token ids (one-hot when <see cref="Embedding"/> is 0) or dense vectors.</summary>
-internal sealed record InputSpec(InputKind Kind, int Size, int Embedding);
+/// <summary>
+/// The input attribute: token ids (one-hot when <see cref="Embedding"/> is 0) or dense vectors; <see cref="Dropout"/>:
+/// the probability of dropping each value of the (embedded) input while training.
+/// </summary>
+internal sealed record InputSpec(InputKind Kind, int Size, int Embedding, double Dropout = 0);
 
 /// <summary>
-/// One recurrent layer of the stack, in source order. <paramref name="Projection"/>: the LSTM's projection width P
-/// (PyTorch's <c>proj_size</c>), 0 for none.
+/// One recurrent layer of the stack, in source order; <see cref="Dropout"/> drops its output on the way up, and
+/// <see cref="RecurrentDropout"/> its h_(t-1) in the recurrent product (one mask per lane per pass), while training.
+/// <see cref="Projection"/>: the LSTM's projection width P (PyTorch's <c>proj_size</c>), 0 for none.
 /// </summary>
-internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional, int Projection = 0);
+internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional, double Dropout = 0, double RecurrentDropout = 0, int Projection = 0);
 
 /// <summary>The output head.</summary>
 internal sealed record OutputSpec(HeadKind Kind, int Size);

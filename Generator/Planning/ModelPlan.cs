@@ -38,7 +38,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         {
             case Topology.EncoderDecoder:
             {
-                var encoder = new StackPlan(this, StackRole.Encoder, spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens"));
+                var encoder = new StackPlan(this, StackRole.Encoder, spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens") { Dropout = spec.Input.Dropout });
                 // The decoder reads the previous output: a token (with a start token after the classes) or a vector.
                 InputPlan decoderInput = spec.Output.Kind != HeadKind.Softmax
                     ? new InputPlan(StackInputKind.Vector, spec.Output.Size, spec.Output.Size, null) { IsFeedback = true }
@@ -55,7 +55,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                 Stacks.Add(new StackPlan(this, StackRole.Model, spec.OutputSteps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens") { IsFeedback = true }));
                 break;
             default:
-                Stacks.Add(new StackPlan(this, StackRole.Model, spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens")));
+                Stacks.Add(new StackPlan(this, StackRole.Model, spec.Steps, new InputPlan(firstKind, spec.Input.Size, firstWidth, "_rnnTokens") { Dropout = spec.Input.Dropout }));
                 break;
         }
 
@@ -161,6 +161,33 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             : $"Output, [OutputSteps, Batch, {OutputSize}]");
         if (spec.Output.Kind == HeadKind.Sigmoid) Logits = Activation("Logits", RowsOut * OutputSize, "z: logits of the sigmoid head, for a stable loss");
         if (spec.Output.Kind == HeadKind.Softmax) LogSumExp = Activation("LogSumExp", RowsOut, "log Σ exp(z) per output row, for an exact cross-entropy");
+        // Dropout (while training): the masks of a pass, what the layer above reads, and the masked h_(t-1) of the recurrence.
+        foreach (StackPlan stack in Stacks)
+        {
+            if (stack.Input.DropsValues)
+                stack.Input.DropoutMask = Activation(stack.Name + "InputDropoutMask", stack.Rows * stack.Input.Width,
+                    $"dropout mask of x (0 or 1/(1 − p), p = {Probability(Spec.Input.Dropout)}), [{stack.RowsName}, {stack.Input.Width}]; x is dropped in place");
+            foreach (LayerPlan layer in stack.Layers)
+            {
+                if (layer.DropsOutput)
+                {
+                    layer.DropoutMask = Activation("DropoutMask" + layer.Id, stack.Rows * layer.OutWidth,
+                        $"dropout mask of {stack.Describe}layer {layer.Index}'s output (0 or 1/(1 − p), p = {Probability(layer.Spec.Dropout)}), [{stack.RowsName}, {layer.OutWidth}]");
+                    layer.Dropped = Activation("Dropped" + layer.Id, stack.Rows * layer.OutWidth,
+                        $"h⊙mask of {stack.Describe}layer {layer.Index}: what the {(layer.IsTop ? "head" : "layer above")} reads while training, [{stack.RowsName}, {layer.OutWidth}]");
+                }
+                if (!layer.DropsRecurrent) continue;
+                layer.RecurrentInput = Activation("RecurrentInput" + layer.Id, stack.Rows * layer.OutWidth,
+                    $"h_t⊙m of {stack.Describe}layer {layer.Index}: what the recurrent product of step t + 1 reads while training, [{stack.RowsName}, {layer.OutWidth}]");
+                foreach (DirectionPlan dir in layer.Direction)
+                {
+                    dir.RecurrentMask = Activation("RecurrentMask" + dir.ConstSuffix, B * layer.StateWidth,
+                        $"variational dropout mask m of h_(t-1) in {stack.Describe}layer {layer.Index}{dir.Describe}, one row per lane for the whole pass (p = {Probability(layer.Spec.RecurrentDropout)}), [Batch, {layer.StateWidth}]");
+                    dir.RecurrentInitial = Activation("RecurrentInitial" + dir.ConstSuffix, B * layer.StateWidth,
+                        $"h0⊙m of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.StateWidth}]");
+                }
+            }
+        }
         ActivationLength = _activationCursor;
 
         // Scratch: two areas take turns carrying gradients down the stacks: the head writes dz into A and dL/dh of the top
@@ -200,6 +227,9 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         if (First.PacksLanes)
             PreviousRows = Scratch("PreviousRows", First.Rows * First.Layers.Max(l => l.StateWidth), "h_(t-1) aligned with the packed rows of step t, for dW_hh as one product");
         if (PacksLanes && spec.Output.Kind != HeadKind.Softmax) TargetRows = Scratch("TargetRows", RowsOut * OutputSize, "the targets in packed rows");
+        long maxRecurrentDropout = AllLayers.Where(l => l.DropsRecurrent).Select(l => l.StateWidth).DefaultIfEmpty(0).Max();
+        if (maxRecurrentDropout > 0)
+            RecurrentDropoutProduct = Scratch("RecurrentDropoutProduct", B * maxRecurrentDropout, "dgates·W_hh of one step before the recurrent dropout mask, [Batch, H]");
         if (IsEncoderDecoder)
             Last.InitialStateGradient = Scratch("DecoderInitialStateGradient", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
         // One-hot inputs: W_ih transposed once per pass ([ids, G·H]), so a token's projection — and its gradient — is one
@@ -287,6 +317,13 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     public List<Region> GradientAliases { get; } = new();
 
     public Region? PreviousRows { get; }
+    public Region? RecurrentDropoutProduct { get; }
+
+    /// <summary>Whether anything is dropped while training: the input, a layer's output or a layer's h_(t-1).</summary>
+    public bool HasDropout => Stacks.Any(s => s.Input.DropsValues || s.Layers.Any(l => l.DropsOutput || l.DropsRecurrent));
+
+    /// <summary>A probability as the generated comments and code write it (shortest round-trip form).</summary>
+    public static string Probability(double p) => p.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
     public Region? TargetRows { get; }
     public Region? CellGradient { get; }
     public Region? GruRecurrent { get; }
@@ -389,6 +426,14 @@ internal sealed class InputPlan
 
     public TensorPlan? EmbeddingTensor { get; set; }
     public Region? X { get; set; }
+
+    /// <summary>Probability of dropping each value of x while training (the declared input's; 0 for fed-back inputs).</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>Whether x is dropped (in place, after it is loaded or embedded) while training.</summary>
+    public bool DropsValues => Dropout > 0;
+
+    public Region? DropoutMask { get; set; }
 }
 
 /// <summary>A stack of recurrent layers over one sequence: the model's, or an encoder's or decoder's.</summary>
@@ -527,6 +572,22 @@ internal sealed class LayerPlan
     /// <summary>Method-name stem, e.g. <c>L0</c> or <c>DecoderL1</c>.</summary>
     public string Id => Stack.Name + "L" + Index;
 
+    /// <summary>
+    /// Whether the layer's output is dropped on its way up while training: into the layer above or the head. An encoder's
+    /// top layer feeds neither (only its final state goes on), so it drops nothing.
+    /// </summary>
+    public bool DropsOutput => Spec.Dropout > 0 && !(IsTop && Stack.Role == StackRole.Encoder);
+
+    /// <summary>Whether h_(t-1) is dropped in the recurrent product while training (variational: one mask per lane per pass).</summary>
+    public bool DropsRecurrent => Spec.RecurrentDropout > 0;
+
+    /// <summary>The mask of the layer's output and h⊙mask, what the layer above (or the head) reads while training.</summary>
+    public Region? DropoutMask { get; set; }
+    public Region? Dropped { get; set; }
+
+    /// <summary>h_t⊙m, the recurrent product's input under recurrent dropout, laid out as <see cref="Outputs"/>.</summary>
+    public Region? RecurrentInput { get; set; }
+
     public string CellName => Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", _ => Spec.Nonlinearity == Nonlinearity.Relu ? "RNN (relu)" : "RNN (tanh)" };
 }
 
@@ -555,4 +616,8 @@ internal sealed class DirectionPlan
     /// <summary>Offsets of this direction's h and c within a state buffer (InitialState layout).</summary>
     public Region H0 { get; set; } = null!;
     public Region? C0 { get; set; }
+
+    /// <summary>Recurrent dropout: the mask m of this direction's h_(t-1), [Batch, H], and h0⊙m.</summary>
+    public Region? RecurrentMask { get; set; }
+    public Region? RecurrentInitial { get; set; }
 }

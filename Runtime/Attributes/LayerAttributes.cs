@@ -12,6 +12,20 @@ public sealed class RnnAttribute(int hidden) : Attribute
 
     /// <summary>Adds a reverse direction; the layer output is <c>[forward ; reverse]</c> (width 2H).</summary>
     public bool Bidirectional { get; set; }
+
+    /// <summary>
+    /// Probability in [0, 1) of dropping each value of this layer's output on its way up (into the next layer, or into the
+    /// head) while training: Zaremba et al. 2014 put dropout on every non-recurrent connection. Kept values are scaled by
+    /// 1/(1 − p) (inverted dropout), so evaluation drops nothing and scales nothing. Default 0.
+    /// </summary>
+    public double Dropout { get; set; }
+
+    /// <summary>
+    /// Probability in [0, 1) of dropping each unit of h_(t−1) in the recurrent product while training, with one mask per
+    /// lane per pass, the same at every step (variational dropout, Gal &amp; Ghahramani 2016; Keras's <c>recurrent_dropout</c>).
+    /// Default 0.
+    /// </summary>
+    public double RecurrentDropout { get; set; }
 }
 
 /// <summary>A long short-term memory layer with PyTorch's gate order i, f, g, o. Layers stack in source order.</summary>
@@ -23,6 +37,20 @@ public sealed class LstmAttribute(int hidden) : Attribute
 
     /// <summary>Adds a reverse direction; the layer output is <c>[forward ; reverse]</c> (width 2H, or 2P when projected).</summary>
     public bool Bidirectional { get; set; }
+
+    /// <summary>
+    /// Probability in [0, 1) of dropping each value of this layer's output on its way up (into the next layer, or into the
+    /// head) while training: Zaremba et al. 2014 put dropout on every non-recurrent connection. Kept values are scaled by
+    /// 1/(1 − p) (inverted dropout), so evaluation drops nothing and scales nothing. Default 0.
+    /// </summary>
+    public double Dropout { get; set; }
+
+    /// <summary>
+    /// Probability in [0, 1) of dropping each unit of h_(t−1) in the recurrent product while training, with one mask per
+    /// lane per pass, the same at every step (variational dropout, Gal &amp; Ghahramani 2016; Keras's <c>recurrent_dropout</c>).
+    /// Default 0.
+    /// </summary>
+    public double RecurrentDropout { get; set; }
 
     /// <summary>
     /// Projection width P (PyTorch's <c>proj_size</c>; LSTMP, Sak et al. 2014): <c>h_t = (o⊙tanh(c_t))·W_hrᵀ</c> with
@@ -41,4 +69,18 @@ public sealed class GruAttribute(int hidden) : Attribute
 
     /// <summary>Adds a reverse direction; the layer output is <c>[forward ; reverse]</c> (width 2H).</summary>
     public bool Bidirectional { get; set; }
+
+    /// <summary>
+    /// Probability in [0, 1) of dropping each value of this layer's output on its way up (into the next layer, or into the
+    /// head) while training: Zaremba et al. 2014 put dropout on every non-recurrent connection. Kept values are scaled by
+    /// 1/(1 − p) (inverted dropout), so evaluation drops nothing and scales nothing. Default 0.
+    /// </summary>
+    public double Dropout { get; set; }
+
+    /// <summary>
+    /// Probability in [0, 1) of dropping each unit of h_(t−1) in the recurrent product while training, with one mask per
+    /// lane per pass, the same at every step (variational dropout, Gal &amp; Ghahramani 2016; Keras's <c>recurrent_dropout</c>).
+    /// Default 0.
+    /// </summary>
+    public double RecurrentDropout { get; set; }
 }

@@ -31,6 +31,23 @@ public static unsafe class BinaryCrossEntropy
     public static void Backward<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets, Span<T> dLogits, int count, T scale) where T : unmanaged, IFloatingPointIeee754<T>
         => Elementwise.ScaledDifference(outputs, targets, dLogits, count, scale, nameof(outputs), nameof(targets), nameof(dLogits));
 
+    /// <summary>
+    /// <c>dz = g ⊙ y(1 − y)</c>: the gradient with respect to the logits of a loss whose gradient with respect to the
+    /// sigmoid outputs <c>y = σ(z)</c> is <paramref name="outputGradient"/> (σ'(z) = y(1 − y)). <paramref name="dLogits"/>
+    /// may be <paramref name="outputGradient"/>.
+    /// </summary>
+    public static void SigmoidBackward<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> outputGradient, Span<T> dLogits, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Shape.Count(outputs.Length, count, nameof(outputs));
+        Shape.Count(outputGradient.Length, count, nameof(outputGradient));
+        Shape.Count(dLogits.Length, count, nameof(dLogits));
+        for (int i = 0; i < count; i++)
+        {
+            T y = outputs[i];
+            dLogits[i] = outputGradient[i] * y * (T.One - y);
+        }
+    }
+
     private readonly struct SigmoidOperator<T>(T* z, T* y) : IRowOperator<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -66,6 +66,27 @@ public static unsafe class Softmax
         for (int r = 0; r < rows; r++) dLogits[r * n + targets[r]] -= scale;
     }
 
+    /// <summary>
+    /// <c>dz = p ⊙ (g − Σ_j g_j·p_j)</c> per row: the gradient with respect to the logits of a loss whose gradient with
+    /// respect to the probabilities <c>p = softmax(z)</c> is <paramref name="outputGradient"/> (the softmax Jacobian
+    /// <c>∂p_i/∂z_j = p_i(δ_ij − p_j)</c> applied to g). <paramref name="dLogits"/> may be <paramref name="outputGradient"/>.
+    /// </summary>
+    public static void JacobianBackward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> outputGradient, Span<T> dLogits, int rows, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Shape.Rows(probabilities.Length, rows, n, n, nameof(probabilities));
+        Shape.Rows(outputGradient.Length, rows, n, n, nameof(outputGradient));
+        Shape.Rows(dLogits.Length, rows, n, n, nameof(dLogits));
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<T> p = probabilities.Slice(r * n, n), g = outputGradient.Slice(r * n, n);
+            Span<T> d = dLogits.Slice(r * n, n);
+            T dot = T.Zero;
+            for (int j = 0; j < n; j++) dot += g[j] * p[j];
+            for (int j = 0; j < n; j++) d[j] = p[j] * (g[j] - dot);
+        }
+    }
+
     /// <summary>Each row in three passes (maximum; exponentials and their sum; scaling), every pass narrowing from the
     /// path's width to single lanes. Rows are short (a softmax over classes), so the passes are inlined into one root.</summary>
     private readonly struct RowsKernel<T>(T* values, int rows, int n, T* logSumExp) : ISimdKernel<T>

@@ -52,6 +52,34 @@ public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointI
     ReadOnlySpan<T> Output { get; }
 
     /// <summary>
+    /// Options of the built-in loss (reduction, sample weights, class weights, label smoothing, positive weights), applied
+    /// by <c>Loss</c>, <c>Backward</c> and <c>TrainStep</c>; at their defaults the loss is the built-in one, bit for bit.
+    /// </summary>
+    LossOptions<T> LossOptions { get; }
+
+    /// <summary>
+    /// The head's logits z = h·W_headᵀ + b_head of the last forward pass, before the activation, shaped and ordered as
+    /// <see cref="Output"/> (0 where a lane has no step). A softmax head recomputes them on the first read after a pass
+    /// (so the forward pass does no extra work); after <c>TrainStep</c> has updated the parameters they cannot be
+    /// recomputed and reading them throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    ReadOnlySpan<T> Logits { get; }
+
+    /// <summary>
+    /// Backpropagation through time from the gradient of any loss with respect to <see cref="Output"/>
+    /// (<c>[OutputSteps, Batch, OutputSize]</c>): through the head's activation (softmax: dz = y⊙(g − Σ_j g_j·y_j);
+    /// sigmoid: dz = g⊙y(1 − y); linear: dz = g), then as <c>Backward(targets)</c>, adding into <see cref="Gradients"/>.
+    /// Read only at real steps and from <see cref="LossStartStep"/> on; not scaled.
+    /// </summary>
+    void BackwardFromOutput(ReadOnlySpan<T> outputGradient);
+
+    /// <summary>
+    /// Backpropagation through time from the gradient of any loss with respect to the logits (<see cref="Logits"/>),
+    /// for losses computed stably from z; otherwise as <see cref="BackwardFromOutput"/>.
+    /// </summary>
+    void BackwardFromLogits(ReadOnlySpan<T> logitGradient);
+
+    /// <summary>
     /// Initial hidden state of every layer and direction, zeros by default: first h₀ of each layer (layer-major,
     /// forward then reverse, each <c>[Batch, H]</c>), then c₀ of each LSTM layer in the same order.
     /// </summary>
@@ -62,6 +90,15 @@ public interface IRnnModel<T> : IDisposable where T : unmanaged, IFloatingPointI
 
     /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (streams, truncated BPTT).</summary>
     bool CarryState { get; set; }
+
+    /// <summary>
+    /// Whether forward passes train (default true, as a new PyTorch module): declared dropout applies only while training,
+    /// with new masks each pass. Set it to false to evaluate; <c>Step</c> and free-running decoding never drop.
+    /// </summary>
+    bool Training { get; set; }
+
+    /// <summary>The generator dropout masks are drawn from (seeded from the constructor's seed; give each replica its own).</summary>
+    Randomness.Xoshiro256StarStar DropoutRandom { get; set; }
 
     /// <summary>Bytes the instance holds, by purpose.</summary>
     Memory.MemoryFootprint Footprint { get; }

@@ -9,6 +9,12 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
     /// <summary>Gate blocks of the cell, each <see cref="Hidden"/> rows of W_ih and W_hh: LSTM 4 (i, f, g, o), GRU 3 (r, z, n), RNN 1.</summary>
     public int Gates => Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
 
+    /// <summary>Probability of dropping each value of the layer's output while training (<see cref="LstmAttribute.Dropout"/>); 0: none.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Probability of dropping each unit of h_(t−1) in the recurrent product while training (<see cref="LstmAttribute.RecurrentDropout"/>); 0: none.</summary>
+    public double RecurrentDropout { get; init; }
+
     /// <summary>
     /// The LSTM's projection width P (<see cref="LstmAttribute.Projection"/>, PyTorch's <c>proj_size</c>), 0 for none:
     /// h, the layer's output and the recurrence have width P, c keeps <see cref="Hidden"/>.
@@ -27,6 +33,10 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
             text.Append(", Nonlinearity = ").Append(Nonlinearity);
         if (Bidirectional)
             text.Append(", Bidirectional = true");
+        if (Dropout > 0)
+            text.Append(", Dropout = ").Append(Dropout.ToString("R", CultureInfo.InvariantCulture));
+        if (RecurrentDropout > 0)
+            text.Append(", RecurrentDropout = ").Append(RecurrentDropout.ToString("R", CultureInfo.InvariantCulture));
         if (Projection > 0)
             text.Append(", Projection = ").Append(Projection.ToString(CultureInfo.InvariantCulture));
         return text.Append(')').ToString();
@@ -55,6 +65,13 @@ public sealed record ModelArchitecture(
     IReadOnlyList<LayerArchitecture> Layers, HeadKind Output, int OutputSize, Precision Precision)
 {
     /// <summary>
+    /// Probability of dropping each input value while training (<see cref="VectorInputAttribute.Dropout"/>,
+    /// <see cref="TokenInputAttribute.Dropout"/>); 0: none. Dropout does not change what the parameters mean, so
+    /// <see cref="Network"/> leaves it out: a model with dropout and one without share parameters.
+    /// </summary>
+    public double InputDropout { get; init; }
+
+    /// <summary>
     /// The model as it is declared, one attribute after another, e.g.
     /// <c>CharLstm: [RnnModel(Steps = 64, Batch = 32)] [TokenInput(96)] [Lstm(256)] [Lstm(256)] [SoftmaxOutput(96)]</c>
     /// (settings at their defaults left out; an encoder–decoder's layers are its encoder's, which its decoder repeats).
@@ -73,6 +90,8 @@ public sealed record ModelArchitecture(
         text.Append(")] [").Append(TokenInput ? "TokenInput(" : "VectorInput(").Append(InputSize.ToString(CultureInfo.InvariantCulture));
         if (Embedding > 0)
             text.Append(", Embedding = ").Append(Embedding.ToString(CultureInfo.InvariantCulture));
+        if (InputDropout > 0)
+            text.Append(", Dropout = ").Append(InputDropout.ToString("R", CultureInfo.InvariantCulture));
         text.Append(")]");
         foreach (LayerArchitecture layer in Layers)
             text.Append(" [").Append(layer).Append(']');

@@ -113,6 +113,9 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
         Array.Clear(_trainState[0]);
         Threads = Math.Min(threads, n);
         SyncParameters();
+        // Replicas built from one seed would draw the same dropout masks: each after the first gets a generator seeded
+        // from the first's, so the masks differ between replicas and still follow from that one seed.
+        for (int r = 1; r < n; r++) _replicas[r].DropoutRandom = new Randomness.Xoshiro256StarStar(first.DropoutRandom.NextUInt64());
         if (Threads > 1) _workers = new ReplicaWorkers(this, Threads);
     }
 
@@ -180,15 +183,32 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
         return RunWindow(stream, shift, window, Stride, _trainState, optimizer);
     }
 
-    /// <summary>Loss per token over <paramref name="stream"/> without training (windows that do not overlap, state carried). The training's carried state is kept.</summary>
+    /// <summary>
+    /// Loss per token over <paramref name="stream"/> without training (windows that do not overlap, state carried), with
+    /// <see cref="IRnnModel{T}.Training"/> off, so nothing is dropped. The training's carried state and each replica's
+    /// <c>Training</c> setting are kept.
+    /// </summary>
     public StreamResult Evaluate(ReadOnlySpan<int> stream)
     {
         int windows = CheckStream(stream, Window);
         foreach (T[] s in _evaluationState) Array.Clear(s);
-        double total = 0;
-        for (int w = 0; w < windows; w++) total += RunWindow(stream, 0, w, Window, _evaluationState, null);
-        long tokens = (long)windows * Window * Lanes;
-        return new StreamResult(total / windows, windows, tokens);
+        Span<bool> training = stackalloc bool[_replicas.Length];
+        for (int r = 0; r < _replicas.Length; r++)
+        {
+            training[r] = _replicas[r].Training;
+            _replicas[r].Training = false;
+        }
+        try
+        {
+            double total = 0;
+            for (int w = 0; w < windows; w++) total += RunWindow(stream, 0, w, Window, _evaluationState, null);
+            long tokens = (long)windows * Window * Lanes;
+            return new StreamResult(total / windows, windows, tokens);
+        }
+        finally
+        {
+            for (int r = 0; r < _replicas.Length; r++) _replicas[r].Training = training[r];
+        }
     }
 
     /// <summary>Forgets the carried state: the next window starts every lane from zeros.</summary>
@@ -274,7 +294,8 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
             TrainingDivergedException.ThrowIfParametersNotFinite<T>(_replicas[0].Parameters, _replicas[0].Tensors, loss, double.CreateTruncating(norm));
             SyncParameters();
         }
-        return loss / counted; // a model's loss sums steps and averages lanes
+        // A model's loss sums steps and averages lanes, unless its LossOptions already take the mean over tokens.
+        return _replicas[0].LossOptions.Reduction == LossReduction.MeanOverTokens ? loss : loss / counted;
     }
 
     /// <summary>Forward (and backward) of replica <paramref name="r"/> over its filled window; exceptions are kept for the caller.</summary>

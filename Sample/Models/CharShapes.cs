@@ -30,7 +30,8 @@ public sealed record CharShape(string Name, Func<ulong, ITokenStepModel<float>> 
     /// <summary>One line for --help and logs.</summary>
     public string Summary => $"{Layers}, {Steps} steps × {Batch} lanes per replica, {ParameterCount:N0} parameters";
 
-    private static string Cell(LayerArchitecture l) => $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden})";
+    private static string Cell(LayerArchitecture l) =>
+        $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Dropout > 0 ? $", dropout {l.Dropout:0.##}" : "")}{(l.RecurrentDropout > 0 ? $", recurrent dropout {l.RecurrentDropout:0.##}" : "")})";
 }
 
 /// <summary>
@@ -54,11 +55,27 @@ public static class CharShapes
         new("large", seed => new LargeCharModel(seed), LargeCharModel.Architecture, LargeCharModel.Tensors, LargeCharModel.ParameterCount, 0.005f),
     ];
 
-    /// <summary>The names, comma-separated.</summary>
-    public static string Names => string.Join(", ", All.Select(s => s.Name));
+    /// <summary>
+    /// The shapes of the sweep that chose <c>medium</c> (Sample/README.md, "Choosing the default"): layer widths and depths ×
+    /// dropout, each trained for the same two minutes. <c>--shape</c> takes them; the help lists only <see cref="All"/>.
+    /// </summary>
+    public static IReadOnlyList<CharShape> Sweep { get; } =
+    [
+        new("lstm256", seed => new Lstm256(seed), Lstm256.Architecture, Lstm256.Tensors, Lstm256.ParameterCount, 0.006f),
+        new("lstm256-d20", seed => new Lstm256Dropout20(seed), Lstm256Dropout20.Architecture, Lstm256Dropout20.Tensors, Lstm256Dropout20.ParameterCount, 0.006f),
+        new("lstm256-d35", seed => new Lstm256Dropout35(seed), Lstm256Dropout35.Architecture, Lstm256Dropout35.Tensors, Lstm256Dropout35.ParameterCount, 0.006f),
+        new("lstm256-d50", seed => new Lstm256Dropout50(seed), Lstm256Dropout50.Architecture, Lstm256Dropout50.Tensors, Lstm256Dropout50.ParameterCount, 0.006f),
+        new("lstm256-d35-r20", seed => new Lstm256Dropout35Recurrent20(seed), Lstm256Dropout35Recurrent20.Architecture, Lstm256Dropout35Recurrent20.Tensors, Lstm256Dropout35Recurrent20.ParameterCount, 0.006f),
+        new("lstm384-d35", seed => new Lstm384Dropout35(seed), Lstm384Dropout35.Architecture, Lstm384Dropout35.Tensors, Lstm384Dropout35.ParameterCount, 0.005f),
+        new("lstm384-d50", seed => new Lstm384Dropout50(seed), Lstm384Dropout50.Architecture, Lstm384Dropout50.Tensors, Lstm384Dropout50.ParameterCount, 0.005f),
+        new("2lstm256-d35", seed => new TwoLstm256Dropout35(seed), TwoLstm256Dropout35.Architecture, TwoLstm256Dropout35.Tensors, TwoLstm256Dropout35.ParameterCount, 0.005f),
+    ];
 
-    /// <summary>The shape called <paramref name="name"/>, or null.</summary>
-    public static CharShape? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+    /// <summary>The names, comma-separated.</summary>
+    public static string Names => string.Join(", ", All.Select(s => s.Name)) + " (and the sweep's " + string.Join(", ", Sweep.Select(s => s.Name)) + ")";
+
+    /// <summary>The shape called <paramref name="name"/> (one of <see cref="All"/> or of <see cref="Sweep"/>), or null.</summary>
+    public static CharShape? Find(string name) => All.Concat(Sweep).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
 
     /// <summary>The default shape.</summary>
     public static CharShape Default => Find(DefaultName)!;
@@ -89,3 +106,62 @@ public partial class MediumCharModel { }
 [Lstm(256)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
 public partial class LargeCharModel { }
+
+// The sweep (see CharShapes.Sweep): one class per width × dropout, since sizes and dropout are compile-time constants.
+
+/// <summary>Sweep: LSTM(256) without dropout.</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(256)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class Lstm256 { }
+
+/// <summary>Sweep: LSTM(256), dropout 0.2 on its output.</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(256, Dropout = 0.2)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class Lstm256Dropout20 { }
+
+/// <summary>Sweep: LSTM(256), dropout 0.35 on its output.</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(256, Dropout = 0.35)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class Lstm256Dropout35 { }
+
+/// <summary>Sweep: LSTM(256), dropout 0.5 on its output.</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(256, Dropout = 0.5)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class Lstm256Dropout50 { }
+
+/// <summary>Sweep: LSTM(256), dropout 0.35 on its output and variational dropout 0.2 of h_(t-1).</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(256, Dropout = 0.35, RecurrentDropout = 0.2)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class Lstm256Dropout35Recurrent20 { }
+
+/// <summary>Sweep: LSTM(384), dropout 0.35 on its output.</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(384, Dropout = 0.35)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class Lstm384Dropout35 { }
+
+/// <summary>Sweep: LSTM(384), dropout 0.5 on its output.</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(384, Dropout = 0.5)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class Lstm384Dropout50 { }
+
+/// <summary>Sweep: two LSTM layers of 256 units, dropout 0.35 between them and on top.</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(256, Dropout = 0.35)]
+[Lstm(256, Dropout = 0.35)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class TwoLstm256Dropout35 { }

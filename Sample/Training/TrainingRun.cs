@@ -96,6 +96,28 @@ public static class TrainingRun
 
         public double EvaluationSeconds { get; set; }
 
+        /// <summary>The parameters at the best validation so far (early stopping by validation); null before the first evaluation.</summary>
+        public float[]? BestParameters { get; set; }
+
+        /// <summary>The validation bits/char of <see cref="BestParameters"/>, and the step and characters they were reached at.</summary>
+        public double BestBits { get; set; } = double.PositiveInfinity;
+
+        public long BestWindows { get; set; }
+
+        public long BestChars { get; set; }
+
+        /// <summary>Records a validation measurement; keeps a copy of the parameters when it is the best so far.</summary>
+        public void Validated(double bits, ReadOnlySpan<float> parameters)
+        {
+            ValidationPoints.Add((Chars, bits));
+            if (!(bits < BestBits)) return;
+            BestBits = bits;
+            BestWindows = Windows;
+            BestChars = Chars;
+            BestParameters ??= new float[parameters.Length];
+            parameters.CopyTo(BestParameters);
+        }
+
         public double CharsPerSecond => Chars / Math.Max(Seconds - EvaluationSeconds, 1e-9);
     }
 
@@ -162,7 +184,7 @@ public static class TrainingRun
                     if (progress >= (double)nextEvaluation / Evaluations && nextEvaluation < Evaluations)
                     {
                         var t = System.Diagnostics.Stopwatch.StartNew();
-                        log.ValidationPoints.Add((log.Chars, trainer.Evaluate(plan.Validation).MeanLoss / Ln2));
+                        log.Validated(trainer.Evaluate(plan.Validation).MeanLoss / Ln2, session.Model.Parameters);
                         log.EvaluationSeconds += t.Elapsed.TotalSeconds;
                         // The next window starts from zeros, as the sample's runs always have (same seed, same model).
                         trainer.ResetState();
@@ -189,16 +211,28 @@ public static class TrainingRun
         return log;
     }
 
-    /// <summary>Bits per character on the training text and on the held-out text.</summary>
+    /// <summary>
+    /// Bits per character on the held-out text at the end; if an evaluation during training was better, its parameters
+    /// are kept instead (early stopping by validation: the model saved is the one that generalised best). Then bits per
+    /// character of the kept model on the training text.
+    /// </summary>
     private static (double Train, double Validation) Measure(TrainingPlan plan, TrainingSession session, TrainingLog log, TextWriter o)
     {
         o.WriteLine("Evaluating…");
+        double lastBits = session.Trainer.Evaluate(plan.Validation).MeanLoss / Ln2;
+        long lastWindows = log.Windows;
+        log.Validated(lastBits, session.Model.Parameters);
+        bool earlier = log.BestWindows < lastWindows;
+        if (earlier)
+            foreach (ITokenStepModel<float> replica in session.Replicas) log.BestParameters.AsSpan().CopyTo(replica.Parameters);
+        double validationBits = log.BestBits;
         double trainBits = session.Trainer.Evaluate(plan.Train).MeanLoss / Ln2;
-        double validationBits = session.Trainer.Evaluate(plan.Validation).MeanLoss / Ln2;
-        log.ValidationPoints.Add((log.Chars, validationBits));
         o.WriteLine($"  train      {trainBits:F3} bits/char");
         o.WriteLine($"  validation {validationBits:F3} bits/char   (unigram baseline {UnigramBits(plan.Train, plan.Validation, plan.Alphabet.Count):F2}; " +
                     $"{log.Windows:N0} steps, {log.Chars:N0} characters in {Duration(log.Seconds)}, {log.CharsPerSecond:N0} chars/s)");
+        o.WriteLine(earlier
+            ? $"  kept       the parameters of step {log.BestWindows:N0}, the best held-out score of the run's evaluations (early stopping by validation); the last step's scored {lastBits:F3}"
+            : "  kept       the last step's parameters, the best held-out score of the run's evaluations (early stopping by validation)");
         return (trainBits, validationBits);
     }
 
@@ -227,6 +261,7 @@ public static class TrainingRun
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
             ["budget"] = s.Epochs is { } ep ? $"{Fmt(ep)} epochs" : $"{Fmt(s.Minutes)} minutes",
             ["steps_trained"] = stepsTrained,
+            ["kept_step"] = log.BestWindows.ToString(CultureInfo.InvariantCulture),
             ["chars_trained"] = (log.Chars + (resume is null ? 0 : ParseLong(resume.Metadata, "rnngen.sample.chars_trained"))).ToString(CultureInfo.InvariantCulture),
             ["train_bits_per_char"] = trainBits.ToString("F4", CultureInfo.InvariantCulture),
             ["validation_bits_per_char"] = validationBits.ToString("F4", CultureInfo.InvariantCulture),

@@ -360,6 +360,13 @@ public class DiagnosticTests
         ModelSource(ValidAttributes, "public partial class M { /// <summary>Mine.</summary>\npublic int Steps => 3; }"),
         ("RNNG030", "'Steps' is a member RnnGen generates into 'M'; rename yours", "Steps"));
 
+    [Theory]
+    [InlineData("Logits")]
+    [InlineData("LossOptions")]
+    public void RNNG030_MemberNameTaken_by_the_custom_loss_members(string name) => AssertDiagnostics(
+        ModelSource(ValidAttributes, $"public partial class M {{ /// <summary>Mine.</summary>\npublic int {name} => 3; }}"),
+        ("RNNG030", $"'{name}' is a member RnnGen generates into 'M'; rename yours", name));
+
     [Fact]
     public void RNNG031_TypeNamedVar() => AssertDiagnostics(
         ModelSource(ValidAttributes, "public partial class M { }\n/// <summary>Odd.</summary>\npublic class @var { }"),
@@ -704,6 +711,50 @@ public class DiagnosticTests
         Assert.NotEqual(plain, Generated("[Lstm(4, Bidirectional = true, Projection = 2)]"));
     }
 
+    [Theory]
+    [InlineData("[Lstm(4, Dropout = 1)]", "Dropout = 1", "Dropout = 1 is not a dropout probability: it must be in [0, 1) (0: no dropout)")]
+    [InlineData("[Gru(4, RecurrentDropout = -0.1)]", "RecurrentDropout = -0.1", "RecurrentDropout = -0.1 is not a dropout probability: it must be in [0, 1) (0: no dropout)")]
+    [InlineData("[Rnn(4, Dropout = double.NaN)]", "Dropout = double.NaN", "Dropout = NaN is not a dropout probability: it must be in [0, 1) (0: no dropout)")]
+    [InlineData("[Lstm(4, Bidirectional = true, RecurrentDropout = 1.5)]", "RecurrentDropout = 1.5", "RecurrentDropout = 1.5 is not a dropout probability: it must be in [0, 1) (0: no dropout)")]
+    public void RNNG039_DropoutOutOfRange(string layer, string argument, string message) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2)]
+            {layer}
+            [LinearOutput(1)]
+            """),
+        ("RNNG039", message, argument));
+
+    [Fact]
+    public void RNNG039_InputDropoutOutOfRange() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [VectorInput(2, Dropout = 2.0)]
+            [Lstm(4)]
+            [LinearOutput(1)]
+            """),
+        ("RNNG039", "Dropout = 2 is not a dropout probability: it must be in [0, 1) (0: no dropout)", "Dropout = 2.0"));
+
+    [Fact]
+    public void RNNG040_InputDropoutOnOneHotTokens() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3)]
+            [TokenInput(5, Dropout = 0.2)]
+            [Lstm(4)]
+            [SoftmaxOutput(5)]
+            """),
+        ("RNNG040", "Dropout on the input needs an Embedding: a one-hot token has nothing to drop but the whole token; declare Embedding = E, or drop the first layer's output instead", "Dropout = 0.2"));
+
+    [Fact]
+    public void RNNG040_InputDropoutOfAOneToManyModel() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 1, Topology = Topology.OneToMany, OutputSteps = 4)]
+            [VectorInput(2, Dropout = 0.2)]
+            [Lstm(4)]
+            [LinearOutput(2)]
+            """),
+        ("RNNG040", "Dropout on the input of a one-to-many model: every step after the first reads the model's own output; drop a layer's output instead", "Dropout = 0.2"));
+
     // ------------------------------------------------------------------ RNNG999 and the descriptor table
 
     /// <summary>RNNG999 cannot be provoked from source (the parser has no known crash); check how the parser's catch block reports it.</summary>
@@ -727,7 +778,7 @@ public class DiagnosticTests
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
         // RNNG015 is a retired id: it is never reused.
-        string[] expected = Enumerable.Range(1, 34).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG037").Append("RNNG999").ToArray();
+        string[] expected = Enumerable.Range(1, 34).Concat(new[] { 37, 39, 40 }).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());
@@ -781,6 +832,8 @@ public class DiagnosticTests
     [InlineData("Forward")]
     [InlineData("RnnLayout")]
     [InlineData("RnnForwardL0")]
+    [InlineData("Logits")]
+    [InlineData("BackwardFromLogits")]
     public void RNNG033_ClassNamedLikeAGeneratedMember(string name) => AssertDiagnostics(
         ModelSource(ValidAttributes, $"public partial class {name} {{ }}"),
         ("RNNG033", $"'{name}' is also the name of a member RnnGen generates into the class, and a member cannot have its class's name (CS0542); rename the class", name));

@@ -271,6 +271,35 @@ public class SnapshotTests
         """, new[] { "RnnLayout", "RnnForwardL0", "RnnForwardL1", "RnnForwardL2", "Step" });
 
     [Fact]
+    public void DropoutEverywhere() => Verify("Demo.RegularizedTagger.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Dropout of the embedded input, of each layer's output, and variational dropout of h_(t-1), in packed rows.</summary>
+        [RnnModel(Steps = 3, Batch = 2)]
+        [TokenInput(5, Embedding = 3, Dropout = 0.1)]
+        [Lstm(4, Dropout = 0.3, RecurrentDropout = 0.25)]
+        [Gru(3, Bidirectional = true, RecurrentDropout = 0.5)]
+        [SoftmaxOutput(5)]
+        public partial class RegularizedTagger { }
+        """);
+
+    [Fact]
+    public void DropoutInAnEncoderDecoder() => VerifyParts("Demo.DroppingTranslator.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Dropout in both stacks of an encoder–decoder; free-running decoding drops nothing.</summary>
+        [RnnModel(Steps = 3, Batch = 2, Topology = Topology.EncoderDecoder, OutputSteps = 2)]
+        [TokenInput(5, Embedding = 3)]
+        [Rnn(4, Dropout = 0.2, RecurrentDropout = 0.4)]
+        [SoftmaxOutput(5)]
+        public partial class DroppingTranslator { }
+        """, new[] { "RnnForwardCore", "RnnDrawDropoutMasks", "RnnForwardEncoderL0", "RnnForwardDecoderL0", "RnnForwardDecoderL0Steps0To1", "RnnBackwardDecoderL0", "RnnBackwardDecoderL0Steps1To0", "RnnDecode" });
+
+    [Fact]
     public void DoublePrecision() => VerifyParts("Demo.GradientCheck.g.cs", """
         using RnnGen;
 

@@ -148,6 +148,20 @@ public class StreamTrainerTests
     }
 
     [Fact]
+    public void The_loss_per_token_is_the_same_under_the_mean_over_tokens()
+    {
+        // Without weights the mean over tokens is the default loss · lanes / tokens: the trainer must not divide it again.
+        int[] stream = Stream(2 * 30, 5);
+        var sum = new StreamLm(3);
+        var mean = new StreamLm(3);
+        mean.LossOptions.Reduction = LossReduction.MeanOverTokens;
+        StreamResult a = new StreamTrainer<double>(sum, stride: 2).Evaluate(stream);
+        StreamResult b = new StreamTrainer<double>(mean, stride: 2).Evaluate(stream);
+        Assert.Equal(a.MeanLoss, b.MeanLoss, 1e-12);
+        Assert.InRange(a.MeanLoss, 0.1, 10);
+    }
+
+    [Fact]
     public void A_window_whose_update_leaves_a_parameter_non_finite_stops_the_pass_and_names_it()
     {
         var model = new StreamLm(3);

@@ -26,6 +26,15 @@ public class SmokeTests(TrainedCheckpoint trained) : IClassFixture<TrainedCheckp
         Assert.Equal("adamw", header.Metadata["rnngen.sample.optimizer"]);
         Assert.Equal("16", header.Metadata["rnngen.sample.lanes"]);
         Assert.True(double.Parse(header.Metadata["rnngen.sample.validation_bits_per_char"], System.Globalization.CultureInfo.InvariantCulture) < 5);
+
+        // Early stopping by validation: the saved model is the best of the run's held-out evaluations.
+        double[] validations = File.ReadAllLines(trained.Folder.File(Path.Combine("output", "loss-curve.csv")))
+            .Where(l => l.StartsWith("validation,", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(validations.Length >= 2, "the run evaluated the held-out text during training and at the end");
+        Assert.Equal(validations.Min(), double.Parse(header.Metadata["rnngen.sample.validation_bits_per_char"], System.Globalization.CultureInfo.InvariantCulture), 4);
+        Assert.True(long.Parse(header.Metadata["rnngen.sample.kept_step"], System.Globalization.CultureInfo.InvariantCulture) <= long.Parse(header.Metadata["rnngen.sample.steps_trained"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("kept       the ", r.Out, StringComparison.Ordinal);
     }
 
     [Fact]

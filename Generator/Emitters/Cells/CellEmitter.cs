@@ -118,6 +118,9 @@ internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string 
 {
     /// <summary>A projected LSTM's m_t = o⊙tanh(c_t) of the step, rows of H (h_t = m_t·W_hrᵀ); null for other layers.</summary>
     public string? Unprojected { get; init; }
+
+    /// <summary>What the recurrent product reads instead of <see cref="HPrev"/> (same rows and stride): h_(t-1)⊙m under recurrent dropout.</summary>
+    public string? ProductInput { get; init; }
 }
 
 /// <summary>
@@ -133,4 +136,7 @@ internal sealed record BackwardStepSpans(string Rows, string Gates, string Cell,
 {
     /// <summary>A projected LSTM's dL/dm_t = dh_t·W_hr for the step's rows (scratch, rows of H); null for other layers.</summary>
     public string? Dm { get; init; }
+
+    /// <summary>Under recurrent dropout, the rows of the mask m these lanes' h_(t-1) went through (H wide); its gradient goes through it too.</summary>
+    public string? Mask { get; init; }
 }

@@ -74,7 +74,7 @@ internal sealed class GruCellEmitter : CellEmitter
         if (s.StartsHere && s.DhPrevious is not null) e.W.Line("dh0.Clear();");
         e.W.Line($"{CellKernels}GruCell.Backward({s.Gates}, {s.RecurrentN}, {s.HPrev}, ldPrev: {N(s.LdPrev)}, {s.Dh}, lddh: {N(layer.OutWidth)}, {s.DhPrevious ?? "default"}, ldDhPrev: {N(s.LdPrevious)}, batch: {s.Rows}, hidden: {N(layer.Hidden)});");
         if (s.DhPrevious is not null)
-            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Gates, layer.GateWidth, s.DhPrevious, s.LdPrevious, accumulate: true));
+            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Gates, layer.GateWidth, s.DhPrevious, s.LdPrevious, accumulate: true, s.Mask));
     }
 
     public override void EmitSingleStepLocals(ModelEmitter e, LayerPlan layer, DirectionPlan dir)

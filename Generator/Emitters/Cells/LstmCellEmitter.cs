@@ -63,7 +63,7 @@ internal sealed class LstmCellEmitter : CellEmitter
     {
         EmitStateLocals(e, layer, dir, readsInitial);
         if (!_projected) return;
-        e.W.Line($"var m = {Whole("a", dir.Unprojected!)}; // m_t = o⊙tanh(c_t), [{layer.Stack.RowsName}, {layer.Hidden}]");
+        e.W.Line($"var mt = {Whole("a", dir.Unprojected!)}; // m_t = o⊙tanh(c_t), [{layer.Stack.RowsName}, {layer.Hidden}]");
         e.W.Line($"var wHr = {Whole("p", dir.WeightHr!)}; // [{layer.Projection}, {layer.Hidden}]");
     }
 
@@ -126,7 +126,7 @@ internal sealed class LstmCellEmitter : CellEmitter
             e.W.Line($"{CellKernels}LstmCell.Backward({s.Gates}, {s.CPrev}, {s.Cell}, {s.Dm}, lddh: {N(layer.Hidden)}, {s.Dc}, batch: {s.Rows}, hidden: {N(layer.Hidden)});");
         }
         if (s.DhPrevious is not null)
-            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Gates, layer.GateWidth, s.DhPrevious, s.LdPrevious, s.Accumulate));
+            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Gates, layer.GateWidth, s.DhPrevious, s.LdPrevious, s.Accumulate, s.Mask));
         if (s.StartsHere && s.InitialStateGradient is { } dState)
             e.W.Line($"dc.CopyTo({Slice("s", $"{C(dState)} + {C(dir.C0!)}", e.B * layer.Hidden)}); // dL/dc0");
     }
@@ -144,9 +144,9 @@ internal sealed class LstmCellEmitter : CellEmitter
     {
         e.W.Line($"var c = state.Slice({C(dir.C0!)} + lane * {N(layer.Hidden)}, {N(layer.Hidden)}); // this lane's c, updated in place");
         if (!_projected) return;
-        e.W.Line($"var m = {Slice("s", C(e.Plan.StepUnprojected!), layer.Hidden)}; // m = o⊙tanh(c), before h = m·W_hrᵀ");
+        e.W.Line($"var mt = {Slice("s", C(e.Plan.StepUnprojected!), layer.Hidden)}; // m_t = o⊙tanh(c_t), before h_t = m_t·W_hrᵀ");
         e.W.Line($"var wHr = {Whole("p", dir.WeightHr!)};");
     }
 
-    public override StepSpans SingleStep(LayerPlan layer) => base.SingleStep(layer) with { Unprojected = _projected ? "m" : null };
+    public override StepSpans SingleStep(LayerPlan layer) => base.SingleStep(layer) with { Unprojected = _projected ? "mt" : null };
 }

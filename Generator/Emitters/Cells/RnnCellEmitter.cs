@@ -56,7 +56,7 @@ internal sealed class RnnCellEmitter : CellEmitter
         long ld = layer.OutWidth;
         e.W.Line($"{CellKernels}RnnCell.Backward({s.Dh}, lddh: {N(ld)}, {s.H}, ldh: {N(ld)}, batch: {s.Rows}, hidden: {N(layer.Hidden)}, {Activation});");
         if (s.DhPrevious is not null)
-            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Dh, ld, s.DhPrevious, s.LdPrevious, s.Accumulate));
+            e.W.Line(e.RecurrentGradientProduct(layer, s.Rows, s.Dh, ld, s.DhPrevious, s.LdPrevious, s.Accumulate, s.Mask));
     }
 
     /// <summary>The step computes into the gate scratch (h_(t-1) must stay readable during the product), then becomes h.</summary>

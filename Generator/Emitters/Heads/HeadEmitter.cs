@@ -45,6 +45,29 @@ internal abstract class HeadEmitter
     /// <summary>In backward: <c>dz</c> = dL/dz for output rows [<c>first</c>, <c>rows</c>).</summary>
     public abstract void EmitOutputGradient(ModelEmitter e);
 
+    /// <summary>Where the head's logits z live after a forward pass (<see cref="Heads.LogitsSource"/>).</summary>
+    public abstract LogitsSource LogitsSource { get; }
+
+    /// <summary>
+    /// In a backward pass from a caller's gradient: turns <c>dz</c>, which holds dL/d(Output) for output rows
+    /// [<c>first</c>, <paramref name="rows"/>), into dL/dz through the activation's Jacobian, reading the output rows from
+    /// <paramref name="output"/>.
+    /// </summary>
+    public abstract void EmitOutputJacobian(ModelEmitter e, string output, string rows);
+
     /// <summary>The rows from <c>first</c> on of the output, the values of count <c>(rows − first) · OutputSize</c>.</summary>
     protected static string ValuesFromFirst(ModelEmitter e) => $"({e.OutputRows} - first) * OutputSize";
+}
+
+/// <summary>Where a head's logits z = h·W_headᵀ + b_head are after a forward pass.</summary>
+internal enum LogitsSource
+{
+    /// <summary>z is the output (no activation).</summary>
+    Output,
+
+    /// <summary>z is kept in the plan's <c>Logits</c> activation region (the sigmoid head keeps it for a stable loss).</summary>
+    Region,
+
+    /// <summary>z is overwritten by the activation (softmax in place) and recomputed from the head's input when read.</summary>
+    Recompute,
 }

@@ -26,4 +26,9 @@ internal sealed class LinearHeadEmitter : HeadEmitter
         e.W.Line($"// Squared error: dz = 2(y − t) / {e.LanesName}.");
         e.W.Line($"{Losses}SquaredError.Backward({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes});");
     }
+
+    public override LogitsSource LogitsSource => LogitsSource.Output;
+
+    public override void EmitOutputJacobian(ModelEmitter e, string output, string rows) =>
+        e.W.Line("// No activation: dL/dz = dL/dy, as given.");
 }

@@ -32,4 +32,12 @@ internal sealed class SigmoidHeadEmitter : HeadEmitter
         e.W.Line($"{Losses}BinaryCrossEntropy.Backward({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: {ValuesFromFirst(e)}, {e.InverseLanes});");
     }
 
+    public override LogitsSource LogitsSource => LogitsSource.Region;
+
+    public override void EmitOutputJacobian(ModelEmitter e, string output, string rows)
+    {
+        e.W.Line("// Through the sigmoid: dz = g ⊙ y(1 − y).");
+        string count = $"({rows} - first) * OutputSize";
+        e.W.Line($"{Losses}BinaryCrossEntropy.SigmoidBackward({output}.Slice(first * OutputSize, {count}), dz.Slice(first * OutputSize, {count}), dz.Slice(first * OutputSize, {count}), count: {count});");
+    }
 }

@@ -40,4 +40,12 @@ internal sealed class SoftmaxHeadEmitter : HeadEmitter
         e.W.Line($"{Losses}Softmax.CrossEntropyBackward({e.OutputSpan}.Slice(first * OutputSize), targets.Slice(first, {e.OutputRows} - first), dz.Slice(first * OutputSize), rows: {e.OutputRows} - first, n: {N(e.Plan.OutputSize)}, {e.InverseLanes});");
     }
 
+    public override LogitsSource LogitsSource => LogitsSource.Recompute;
+
+    public override void EmitOutputJacobian(ModelEmitter e, string output, string rows)
+    {
+        e.W.Line("// Through the softmax: dz = p ⊙ (g − Σ_j g_j·p_j) per row.");
+        string count = $"({rows} - first) * OutputSize";
+        e.W.Line($"{Losses}Softmax.JacobianBackward({output}.Slice(first * OutputSize, {count}), dz.Slice(first * OutputSize, {count}), dz.Slice(first * OutputSize, {count}), rows: {rows} - first, n: {N(e.Plan.OutputSize)});");
+    }
 }

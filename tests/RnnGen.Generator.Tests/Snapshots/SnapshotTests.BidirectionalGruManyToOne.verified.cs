@@ -28,8 +28,11 @@
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
         private void RnnBackwardCore(global::System.ReadOnlySpan<int> targets)
         {
-            var p = _rnnParameters.Span;
-            var g = _rnnGradients.Span;
+            if (!_rnnLossOptions.IsDefault)
+            {
+                RnnOptionsLoss(targets, backward: true);
+                return;
+            }
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
             var dz = s.Slice(RnnLayout.Dz, 4); // dL/dz in packed rows, [≤ OutputSteps·Batch, 2]
@@ -41,13 +44,5 @@
             dz.Slice(0, first * OutputSize).Clear();
             // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
             global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first, rows - first), dz.Slice(first * OutputSize), rows: rows - first, n: 2, inverse);
-            // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 4, k: rows, dz, lda: 2, a.Slice(RnnLayout.HeadInput, 8), ldb: 4, g.Slice(RnnLayout.HeadWeight, 8), ldc: 4, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));
-            // dh of the top layer: dz·W_head at the step the head read for each lane, zero elsewhere (no output there).
-            s.Slice(RnnLayout.DhL0, 24).Clear();
-            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 4, k: 2, dz, lda: 2, p.Slice(RnnLayout.HeadWeight, 8), ldb: 4, s.Slice(RnnLayout.DhL0, rows * 4), ldc: 4, accumulate: false);
-            _rnnLanes.MoveToLast(s.Slice(RnnLayout.DhL0, 24), ld: 4, column: 0, width: 2);
-            RnnBackwardL0();
-            _rnnPhase = 2;
+            RnnBackwardFromDz(rows);
         }

@@ -137,9 +137,15 @@ namespace Demo
         // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
         private int _rnnPhase;
         private int _rnnLossStartStep;
+        private bool _rnnTraining = true;
+        private global::RnnGen.Randomness.Xoshiro256StarStar _rnnDropoutRandom;
         private bool _rnnDisposed;
         // 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.
         private int _rnnBusy;
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnLogits = new(OutputSteps * Batch * OutputSize); // Logits in the caller's layout, filled on first read
+        // Logits of the last forward pass: 0 not filled yet, 1 filled, 2 gone (TrainStep changed the parameters after its forward pass).
+        private int _rnnLogitsState;
+        private readonly global::RnnGen.LossOptions<float> _rnnLossOptions = new(global::RnnGen.HeadKind.Softmax, OutputSize, Batch);
 
         /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
         public CharLstm(ulong seed = 0)
@@ -158,6 +164,7 @@ namespace Demo
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.BiasHhL1, 12), 1.0 / global::System.Math.Sqrt(3), random); // rnn.bias_hh_l1: U(−1/√k, 1/√k), k = 3
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 15), 1.0 / global::System.Math.Sqrt(3), random); // head.weight: U(−1/√k, 1/√k), k = 3
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 5), 1.0 / global::System.Math.Sqrt(3), random); // head.bias: U(−1/√k, 1/√k), k = 3
+            _rnnDropoutRandom = new(random.NextUInt64()); // after the parameters, which it leaves as PyTorch's
         }
 
         /// <summary>
@@ -170,6 +177,7 @@ namespace Demo
             global::System.ArgumentNullException.ThrowIfNull(parameters);
             _rnnParameters = parameters.Attach(Architecture, nameof(parameters));
             _rnnSharedParameters = parameters;
+            _rnnDropoutRandom = new(0);
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -192,6 +200,18 @@ namespace Demo
 
         /// <summary>The state after the last step of the last forward pass, laid out as <see cref="InitialState"/>.</summary>
         public global::System.ReadOnlySpan<float> FinalState => _rnnFinalState.Span;
+
+        /// <summary>
+        /// Whether forward passes train (default true): dropout applies only while training (this model declares no dropout, so it changes nothing here).
+        /// Set it to false to evaluate; <c>Step</c> and free-running decoding never drop.
+        /// </summary>
+        public bool Training { get => _rnnTraining; set => _rnnTraining = value; }
+
+        /// <summary>
+        /// The generator dropout masks are drawn from, a new mask per training pass: seeded from the constructor's seed (a model
+        /// over shared parameters starts from seed 0, so give each replica its own). Unused by a model without dropout.
+        /// </summary>
+        public global::RnnGen.Randomness.Xoshiro256StarStar DropoutRandom { get => _rnnDropoutRandom; set => _rnnDropoutRandom = value ?? throw new global::System.ArgumentNullException(nameof(value)); }
 
         /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
         public bool CarryState { get; set; }
@@ -250,7 +270,7 @@ namespace Demo
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnOutput.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnTargets.Length * sizeof(int), _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnOutput.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes + _rnnTargets.Length * sizeof(int), _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
         public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -413,6 +433,7 @@ namespace Demo
                     ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
                     : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
@@ -450,6 +471,7 @@ namespace Demo
                     ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
                     : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
@@ -482,6 +504,126 @@ namespace Demo
             _rnnLanes.SortLanes(_rnnInitialState.Span.Slice(RnnLayout.StateCL1, 6), width: 3, _rnnActivations.Span.Slice(RnnLayout.SortedInitialState + RnnLayout.StateCL1, 6));
         }
 
+        /// <summary>
+        /// Options of the built-in loss, applied by Loss, Backward and TrainStep: reduction, per-lane sample weights, class weights, label smoothing.
+        /// At their defaults the loss is the built-in one, bit for bit.
+        /// </summary>
+        public global::RnnGen.LossOptions<float> LossOptions => _rnnLossOptions;
+
+        /// <summary>The loss under LossOptions that are not the defaults; with <paramref name="backward"/>, dz from it and the rest of backward.</summary>
+        private float RnnOptionsLoss(global::System.ReadOnlySpan<int> targets, bool backward)
+        {
+            var a = _rnnActivations.Span;
+            int rows = _rnnLanes.TotalRows;
+            targets = RnnPackTargets(targets, rows);
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            // z = h·W_headᵀ + b_head again (the softmax replaced it), in the logits buffer; Logits refills it in the caller's layout when read.
+            var p = _rnnParameters.Span;
+            var x = a.Slice(RnnLayout.HiddenL1 + 0 * 3, rows * 3);
+            var z = _rnnLogits.Span.Slice(0, rows * OutputSize);
+            global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 5, ldc: 5, p.Slice(RnnLayout.HeadBias, 5));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 5, k: 3, x, lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, z, ldc: 5, accumulate: true);
+            _rnnLogitsState = 0;
+            var dz = _rnnScratch.Span.Slice(RnnLayout.Dz, 30).Slice(0, rows * OutputSize);
+            // Rows that do not count (before LossStartStep, padded) keep dz = 0.
+            if (backward) dz.Clear();
+            float loss = _rnnLossOptions.Evaluate(_rnnLanes, global::RnnGen.LossRows.Packed, _rnnLossStartStep, z, output, targets, default, n: OutputSize, lanesInUse: _rnnLanes.Used, backward ? dz : default);
+            if (backward) RnnBackwardFromDz(rows);
+            return loss;
+        }
+
+        /// <summary>
+        /// The head's logits z = h·W_headᵀ + b_head of the last forward pass, before the activation, [OutputSteps, Batch, OutputSize] in the caller's lane order
+        /// like <see cref="Output"/> (0 where a lane has no step). The softmax replaces z in place, so z is recomputed from the head's input on the first read after a pass (one product over the output rows).
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">TrainStep has updated the parameters since its forward pass: call Forward again.</exception>
+        public global::System.ReadOnlySpan<float> Logits
+        {
+            get
+            {
+                RnnEnter();
+                try
+                {
+                    if (_rnnLogitsState == 2) throw new global::System.InvalidOperationException("TrainStep updated the parameters after its forward pass, so the logits of that pass cannot be recomputed: call Forward again, or read Logits before the update (Forward, Loss, Backward).");
+                    if (_rnnLogitsState == 0 && _rnnPhase != 0) RnnFillLogits();
+                    return _rnnLogits.Span;
+                }
+                finally
+                {
+                    global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+                }
+            }
+        }
+
+        /// <summary>Fills <c>_rnnLogits</c> from the last forward pass.</summary>
+        private void RnnFillLogits()
+        {
+            var a = _rnnActivations.Span;
+            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+            var p = _rnnParameters.Span;
+            int rows = _rnnLanes.TotalRows; // the output rows, packed
+            var x = a.Slice(RnnLayout.HiddenL1 + 0 * 3, rows * 3);
+            var z = _rnnScratch.Span.Slice(RnnLayout.Dz, 30).Slice(0, rows * OutputSize); // the Dz scratch, free between passes
+            // z = h·W_headᵀ + b_head, as the forward pass computed it before the softmax replaced it.
+            global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 5, ldc: 5, p.Slice(RnnLayout.HeadBias, 5));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 5, k: 3, x, lda: 3, p.Slice(RnnLayout.HeadWeight, 15), ldb: 3, z, ldc: 5, accumulate: true);
+            _rnnLanes.UnpackRows(z, width: OutputSize, _rnnLogits.Span);
+            _rnnLogitsState = 1;
+        }
+
+        /// <summary>
+        /// Backpropagation through time from the gradient of a loss of your own with respect to <see cref="Output"/>, [OutputSteps, Batch, OutputSize]: it goes
+        /// through the head's activation (Output = softmax(z)) to dL/dz, then back as <c>Backward(targets)</c> does, adding
+        /// d(your loss)/d(Parameters) into <see cref="Gradients"/>. For a loss written on the logits (stabler), use <see cref="BackwardFromLogits"/>.
+        /// Read only at real steps (with lengths) and from LossStartStep on; other entries are ignored. Nothing is scaled: the gradient is the
+        /// gradient of the loss you minimize (divide by the lanes or tokens yourself for a mean).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong length or a non-finite value at a real step; nothing changes.</exception>
+        /// <exception cref="global::System.InvalidOperationException">No forward pass since the last backward pass.</exception>
+        public void BackwardFromOutput(global::System.ReadOnlySpan<float> outputGradient)
+        {
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
+                    ? "BackwardFromOutput needs a forward pass first: call Forward."
+                    : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                global::RnnGen.Inputs.ArgumentChecks.Finite(outputGradient, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(outputGradient), _rnnLanes.Lengths, width: OutputSize, firstStep: _rnnLossStartStep);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnBackwardFromGradient(outputGradient, throughActivation: true);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Backpropagation through time from the gradient of a loss of your own with respect to the logits z (<see cref="Logits"/>), [OutputSteps, Batch, OutputSize]:
+        /// adds d(your loss)/d(Parameters) into <see cref="Gradients"/>. Use it for losses computed stably from z (log-softmax, softplus).
+        /// Read only at real steps (with lengths) and from LossStartStep on; other entries are ignored. Nothing is scaled: the gradient is the
+        /// gradient of the loss you minimize (divide by the lanes or tokens yourself for a mean).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong length or a non-finite value at a real step; nothing changes.</exception>
+        /// <exception cref="global::System.InvalidOperationException">No forward pass since the last backward pass.</exception>
+        public void BackwardFromLogits(global::System.ReadOnlySpan<float> logitGradient)
+        {
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
+                    ? "BackwardFromLogits needs a forward pass first: call Forward."
+                    : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                global::RnnGen.Inputs.ArgumentChecks.Finite(logitGradient, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(logitGradient), _rnnLanes.Lengths, width: OutputSize, firstStep: _rnnLossStartStep);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnBackwardFromGradient(logitGradient, throughActivation: false);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
         /// <summary>The forward pass over the loaded inputs: every layer over all steps, then the head.</summary>
         private void RnnForwardCore()
         {
@@ -492,6 +634,7 @@ namespace Demo
             _rnnLanes.UnpackRows(_rnnActivations.Span.Slice(RnnLayout.OutputValues, 30), width: OutputSize, _rnnOutput.Span);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }
 
         /// <summary>Layer 0: LSTM, 4 units; reads packed rows [Σ lengths, 5], writes h [Σ lengths, 4].</summary>
@@ -620,6 +763,7 @@ namespace Demo
 
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
         {
+            if (!_rnnLossOptions.IsDefault) return RnnOptionsLoss(targets, backward: false);
             var a = _rnnActivations.Span;
             // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
             int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
@@ -639,8 +783,11 @@ namespace Demo
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
         private void RnnBackwardCore(global::System.ReadOnlySpan<int> targets)
         {
-            var p = _rnnParameters.Span;
-            var g = _rnnGradients.Span;
+            if (!_rnnLossOptions.IsDefault)
+            {
+                RnnOptionsLoss(targets, backward: true);
+                return;
+            }
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
             var dz = s.Slice(RnnLayout.Dz, 30); // dL/dz in packed rows, [≤ OutputSteps·Batch, 5]
@@ -652,6 +799,35 @@ namespace Demo
             dz.Slice(0, first * OutputSize).Clear();
             // Softmax + cross-entropy: dz = (p − onehot(y)) / lanes in use.
             global::RnnGen.Losses.Softmax.CrossEntropyBackward(output.Slice(first * OutputSize), targets.Slice(first, rows - first), dz.Slice(first * OutputSize), rows: rows - first, n: 5, inverse);
+            RnnBackwardFromDz(rows);
+        }
+
+        /// <summary>dz from the caller's gradient (through the activation's Jacobian unless it is already dL/dz), then the rest of backward.</summary>
+        private void RnnBackwardFromGradient(global::System.ReadOnlySpan<float> gradient, bool throughActivation)
+        {
+            var s = _rnnScratch.Span;
+            var dz = s.Slice(RnnLayout.Dz, 30);
+            int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
+            // The caller's gradient in packed rows (its padded steps are not read); rows before LossStartStep do not count.
+            _rnnLanes.PackRows(gradient, width: OutputSize, dz);
+            var output = _rnnActivations.Span.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            dz.Slice(0, first * OutputSize).Clear();
+            if (throughActivation)
+            {
+                // Through the softmax: dz = p ⊙ (g − Σ_j g_j·p_j) per row.
+                global::RnnGen.Losses.Softmax.JacobianBackward(output.Slice(first * OutputSize, (rows - first) * OutputSize), dz.Slice(first * OutputSize, (rows - first) * OutputSize), dz.Slice(first * OutputSize, (rows - first) * OutputSize), rows: rows - first, n: 5);
+            }
+            RnnBackwardFromDz(rows);
+        }
+
+        /// <summary>Backpropagation through time from dL/dz of the head (in the Dz scratch): the head's weights, then every layer from the top down.</summary>
+        private void RnnBackwardFromDz(int rows)
+        {
+            var p = _rnnParameters.Span;
+            var g = _rnnGradients.Span;
+            var a = _rnnActivations.Span;
+            var s = _rnnScratch.Span;
+            var dz = s.Slice(RnnLayout.Dz, 30); // dL/dz in packed rows, [rows, 5]
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
             global::RnnGen.Kernels.Gemm.TN(m: 5, n: 3, k: rows, dz, lda: 5, a.Slice(RnnLayout.HiddenL1, 18), ldb: 3, g.Slice(RnnLayout.HeadWeight, 15), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 5, ldy: 5, g.Slice(RnnLayout.HeadBias, 5));

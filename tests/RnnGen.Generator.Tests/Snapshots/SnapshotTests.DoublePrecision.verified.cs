@@ -33,6 +33,7 @@
 
         private double RnnLossCore(global::System.ReadOnlySpan<int> targets)
         {
+            if (!_rnnLossOptions.IsDefault) return RnnOptionsLoss(targets, backward: false);
             var a = _rnnActivations.Span;
             // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
             int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;

@@ -9,7 +9,7 @@
         }
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>
-        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random)
+        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random, int topK, float topP)
         {
             // The encoder reads the whole input at once, as in training.
             RnnForwardEncoderL0();
@@ -32,13 +32,14 @@
                 for (int lane = 0; lane < Batch; lane++)
                 {
                     var row = probabilities.Slice(lane * OutputSize, OutputSize);
-                    int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);
+                    int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);
                     _rnnGenerated[t * Batch + lane] = token;
                     if (t + 1 < OutputSteps) _rnnDecoderTokens[(t + 1) * Batch + lane] = token;
                 }
             }
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }
 
         /// <summary>Decoder layer 0 at step t of free-running inference.</summary>

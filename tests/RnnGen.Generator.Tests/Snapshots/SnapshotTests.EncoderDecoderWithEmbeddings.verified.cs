@@ -153,9 +153,15 @@ namespace Demo
         // 0: no forward pass yet; 1: activations of the last forward are intact; 2: backward has consumed them.
         private int _rnnPhase;
         private int _rnnLossStartStep;
+        private bool _rnnTraining = true;
+        private global::RnnGen.Randomness.Xoshiro256StarStar _rnnDropoutRandom;
         private bool _rnnDisposed;
         // 1 while a public call runs: an instance holds one pass at a time, so a second caller is refused, not interleaved.
         private int _rnnBusy;
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnLogits = new(OutputSteps * Batch * OutputSize); // Logits in the caller's layout, filled on first read
+        // Logits of the last forward pass: 0 not filled yet, 1 filled, 2 gone (TrainStep changed the parameters after its forward pass).
+        private int _rnnLogitsState;
+        private readonly global::RnnGen.LossOptions<float> _rnnLossOptions = new(global::RnnGen.HeadKind.Softmax, OutputSize, Batch);
 
         /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
         public Translator(ulong seed = 0)
@@ -176,6 +182,7 @@ namespace Demo
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.DecoderBiasHhL0, 12), 1.0 / global::System.Math.Sqrt(3), random); // decoder.rnn.bias_hh_l0: U(−1/√k, 1/√k), k = 3
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadWeight, 12), 1.0 / global::System.Math.Sqrt(3), random); // decoder.head.weight: U(−1/√k, 1/√k), k = 3
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.HeadBias, 4), 1.0 / global::System.Math.Sqrt(3), random); // decoder.head.bias: U(−1/√k, 1/√k), k = 3
+            _rnnDropoutRandom = new(random.NextUInt64()); // after the parameters, which it leaves as PyTorch's
         }
 
         /// <summary>
@@ -188,6 +195,7 @@ namespace Demo
             global::System.ArgumentNullException.ThrowIfNull(parameters);
             _rnnParameters = parameters.Attach(Architecture, nameof(parameters));
             _rnnSharedParameters = parameters;
+            _rnnDropoutRandom = new(0);
         }
 
         /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
@@ -216,6 +224,18 @@ namespace Demo
 
         /// <summary>The decoder's state after its last step, laid out as <see cref="InitialState"/>.</summary>
         public global::System.ReadOnlySpan<float> FinalState => _rnnFinalState.Span;
+
+        /// <summary>
+        /// Whether forward passes train (default true): dropout applies only while training (this model declares no dropout, so it changes nothing here).
+        /// Set it to false to evaluate; <c>Step</c> and free-running decoding never drop.
+        /// </summary>
+        public bool Training { get => _rnnTraining; set => _rnnTraining = value; }
+
+        /// <summary>
+        /// The generator dropout masks are drawn from, a new mask per training pass: seeded from the constructor's seed (a model
+        /// over shared parameters starts from seed 0, so give each replica its own). Unused by a model without dropout.
+        /// </summary>
+        public global::RnnGen.Randomness.Xoshiro256StarStar DropoutRandom { get => _rnnDropoutRandom; set => _rnnDropoutRandom = value ?? throw new global::System.ArgumentNullException(nameof(value)); }
 
         /// <summary>When true, each forward pass starts from the previous <see cref="FinalState"/> (state is carried, not differentiated).</summary>
         public bool CarryState { get; set; }
@@ -266,7 +286,7 @@ namespace Demo
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnDecoderTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
+        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnDecoderTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"encoder.embedding.weight"</c>.</summary>
         public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -339,7 +359,7 @@ namespace Demo
                 _rnnLanes.SetFull();
                 _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
-                RnnDecode(temperature: 0, random: null);
+                RnnDecode(temperature: 0, random: null, topK: 0, topP: 1);
             }
             finally
             {
@@ -440,7 +460,35 @@ namespace Demo
                 _rnnLanes.SetFull();
                 _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
-                RnnDecode(temperature, random);
+                RnnDecode(temperature, random, topK: 0, topP: 1);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name="random"/>
+        /// (temperature 0: the most likely token). The tokens are in <see cref="Generated"/>.
+        /// Each draw is restricted to the <paramref name="topK"/> most likely tokens (0: all), then to the smallest set of those whose
+        /// tempered probability sums to at least <paramref name="topP"/> (1: all), as <c>Sampling.Sample</c> with top-k and top-p.
+        /// </summary>
+        public void Generate(global::System.ReadOnlySpan<int> tokens, float temperature, global::RnnGen.Randomness.Xoshiro256StarStar random, int topK, float topP)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                global::System.ArgumentNullException.ThrowIfNull(random);
+                if (!(temperature >= 0) || !float.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be finite and at least 0.");
+                if (topK < 0) throw new global::System.ArgumentOutOfRangeException(nameof(topK), topK, "topK must be 0 (no limit) or positive.");
+                if (!(topP > 0 && topP <= 1)) throw new global::System.ArgumentOutOfRangeException(nameof(topP), topP, "topP must lie in (0, 1] (1: no nucleus filter).");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                _rnnTargetLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnDecode(temperature, random, topK, topP);
             }
             finally
             {
@@ -465,7 +513,36 @@ namespace Demo
                 _rnnLanes.Set(sourceLengths);
                 _rnnTargetLanes.SetFull();
                 RnnLoadInputs(tokens);
-                RnnDecode(temperature, random);
+                RnnDecode(temperature, random, topK: 0, topP: 1);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Like <c>Forward(input)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name="random"/>
+        /// (temperature 0: the most likely token), the encoder reading <paramref name="sourceLengths"/>[b] steps of lane b. The tokens are in <see cref="Generated"/>.
+        /// Each draw is restricted to the <paramref name="topK"/> most likely tokens (0: all), then to the smallest set of those whose
+        /// tempered probability sums to at least <paramref name="topP"/> (1: all), as <c>Sampling.Sample</c> with top-k and top-p.
+        /// </summary>
+        public void Generate(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> sourceLengths, float temperature, global::RnnGen.Randomness.Xoshiro256StarStar random, int topK, float topP)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), sourceLengths);
+                global::System.ArgumentNullException.ThrowIfNull(random);
+                if (!(temperature >= 0) || !float.IsFinite(temperature)) throw new global::System.ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be finite and at least 0.");
+                if (topK < 0) throw new global::System.ArgumentOutOfRangeException(nameof(topK), topK, "topK must be 0 (no limit) or positive.");
+                if (!(topP > 0 && topP <= 1)) throw new global::System.ArgumentOutOfRangeException(nameof(topP), topP, "topP must lie in (0, 1] (1: no nucleus filter).");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(sourceLengths);
+                _rnnTargetLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnDecode(temperature, random, topK, topP);
             }
             finally
             {
@@ -538,6 +615,7 @@ namespace Demo
                     ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
                     : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
@@ -577,6 +655,7 @@ namespace Demo
                     ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
                     : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
@@ -617,6 +696,7 @@ namespace Demo
                     ? global::RnnGen.GradientClipping.ClipByGlobalNorm(_rnnGradients.Span, clipNorm)
                     : global::RnnGen.GradientClipping.GlobalNorm<float>(_rnnGradients.Span);
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
+                _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
@@ -656,6 +736,124 @@ namespace Demo
             if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens), width: 1, shift: 1, value: 0);
         }
 
+        /// <summary>
+        /// Options of the built-in loss, applied by Loss, Backward and TrainStep: reduction, per-lane sample weights, class weights, label smoothing.
+        /// At their defaults the loss is the built-in one, bit for bit.
+        /// </summary>
+        public global::RnnGen.LossOptions<float> LossOptions => _rnnLossOptions;
+
+        /// <summary>The loss under LossOptions that are not the defaults; with <paramref name="backward"/>, dz from it and the rest of backward.</summary>
+        private float RnnOptionsLoss(global::System.ReadOnlySpan<int> targets, bool backward)
+        {
+            var a = _rnnActivations.Span;
+            int rows = 4;
+            var output = a.Slice(RnnLayout.OutputValues, rows * OutputSize);
+            // z = h·W_headᵀ + b_head again (the softmax replaced it), in the logits buffer; Logits refills it in the caller's layout when read.
+            var p = _rnnParameters.Span;
+            var x = a.Slice(RnnLayout.DecoderHiddenL0 + 0 * 3, rows * 3);
+            var z = _rnnLogits.Span.Slice(0, rows * OutputSize);
+            global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 4, ldc: 4, p.Slice(RnnLayout.HeadBias, 4));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 4, k: 3, x, lda: 3, p.Slice(RnnLayout.HeadWeight, 12), ldb: 3, z, ldc: 4, accumulate: true);
+            _rnnLogitsState = 0;
+            var dz = _rnnScratch.Span.Slice(RnnLayout.Dz, 16).Slice(0, rows * OutputSize);
+            // Rows that do not count (before LossStartStep, padded) keep dz = 0.
+            if (backward) dz.Clear();
+            float loss = _rnnLossOptions.Evaluate(_rnnTargetLanes, global::RnnGen.LossRows.Padded, _rnnLossStartStep, z, output, targets, default, n: OutputSize, lanesInUse: _rnnTargetLanes.Used, backward ? dz : default);
+            if (backward) RnnBackwardFromDz();
+            return loss;
+        }
+
+        /// <summary>
+        /// The head's logits z = h·W_headᵀ + b_head of the last forward pass, before the activation, [OutputSteps, Batch, OutputSize] in the caller's lane order
+        /// like <see cref="Output"/>. The softmax replaces z in place, so z is recomputed from the head's input on the first read after a pass (one product over the output rows).
+        /// </summary>
+        /// <exception cref="global::System.InvalidOperationException">TrainStep has updated the parameters since its forward pass: call Forward again.</exception>
+        public global::System.ReadOnlySpan<float> Logits
+        {
+            get
+            {
+                RnnEnter();
+                try
+                {
+                    if (_rnnLogitsState == 2) throw new global::System.InvalidOperationException("TrainStep updated the parameters after its forward pass, so the logits of that pass cannot be recomputed: call Forward again, or read Logits before the update (Forward, Loss, Backward).");
+                    if (_rnnLogitsState == 0 && _rnnPhase != 0) RnnFillLogits();
+                    return _rnnLogits.Span;
+                }
+                finally
+                {
+                    global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+                }
+            }
+        }
+
+        /// <summary>Fills <c>_rnnLogits</c> from the last forward pass.</summary>
+        private void RnnFillLogits()
+        {
+            var a = _rnnActivations.Span;
+            using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+            var p = _rnnParameters.Span;
+            int rows = 4;
+            var x = a.Slice(RnnLayout.DecoderHiddenL0 + 0 * 3, rows * 3);
+            var z = _rnnLogits.Span;
+            // z = h·W_headᵀ + b_head, as the forward pass computed it before the softmax replaced it.
+            global::RnnGen.Kernels.Bias.Broadcast(z, rows: rows, n: 4, ldc: 4, p.Slice(RnnLayout.HeadBias, 4));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 4, k: 3, x, lda: 3, p.Slice(RnnLayout.HeadWeight, 12), ldb: 3, z, ldc: 4, accumulate: true);
+            _rnnLogitsState = 1;
+        }
+
+        /// <summary>
+        /// Backpropagation through time from the gradient of a loss of your own with respect to <see cref="Output"/>, [OutputSteps, Batch, OutputSize]: it goes
+        /// through the head's activation (Output = softmax(z)) to dL/dz, then back as <c>Backward(targets)</c> does, adding
+        /// d(your loss)/d(Parameters) into <see cref="Gradients"/>. For a loss written on the logits (stabler), use <see cref="BackwardFromLogits"/>.
+        /// Read only at real steps (with lengths) and from LossStartStep on; other entries are ignored. Nothing is scaled: the gradient is the
+        /// gradient of the loss you minimize (divide by the lanes or tokens yourself for a mean).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong length or a non-finite value at a real step; nothing changes.</exception>
+        /// <exception cref="global::System.InvalidOperationException">No forward pass since the last backward pass.</exception>
+        public void BackwardFromOutput(global::System.ReadOnlySpan<float> outputGradient)
+        {
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
+                    ? "BackwardFromOutput needs a forward pass first: call Forward."
+                    : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                global::RnnGen.Inputs.ArgumentChecks.Finite(outputGradient, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(outputGradient), _rnnTargetLanes.Lengths, width: OutputSize, firstStep: _rnnLossStartStep);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnBackwardFromGradient(outputGradient, throughActivation: true);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// Backpropagation through time from the gradient of a loss of your own with respect to the logits z (<see cref="Logits"/>), [OutputSteps, Batch, OutputSize]:
+        /// adds d(your loss)/d(Parameters) into <see cref="Gradients"/>. Use it for losses computed stably from z (log-softmax, softplus).
+        /// Read only at real steps (with lengths) and from LossStartStep on; other entries are ignored. Nothing is scaled: the gradient is the
+        /// gradient of the loss you minimize (divide by the lanes or tokens yourself for a mean).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong length or a non-finite value at a real step; nothing changes.</exception>
+        /// <exception cref="global::System.InvalidOperationException">No forward pass since the last backward pass.</exception>
+        public void BackwardFromLogits(global::System.ReadOnlySpan<float> logitGradient)
+        {
+            RnnEnter();
+            try
+            {
+                if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
+                    ? "BackwardFromLogits needs a forward pass first: call Forward."
+                    : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                global::RnnGen.Inputs.ArgumentChecks.Finite(logitGradient, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(logitGradient), _rnnTargetLanes.Lengths, width: OutputSize, firstStep: _rnnLossStartStep);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnBackwardFromGradient(logitGradient, throughActivation: false);
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
         /// <summary>The forward pass over the loaded inputs (teacher forcing): every layer over all steps, then the head.</summary>
         private void RnnForwardCore()
         {
@@ -670,6 +868,7 @@ namespace Demo
             RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }
 
         /// <summary>Encoder layer 0: LSTM, 3 units; reads packed rows [Σ lengths, 2], writes h [Σ lengths, 3].</summary>
@@ -789,7 +988,7 @@ namespace Demo
         }
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>
-        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random)
+        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random, int topK, float topP)
         {
             // The encoder reads the whole input at once, as in training.
             // x_t = encoder.embedding.weight[token_t].
@@ -811,13 +1010,14 @@ namespace Demo
                 for (int lane = 0; lane < Batch; lane++)
                 {
                     var row = probabilities.Slice(lane * OutputSize, OutputSize);
-                    int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);
+                    int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);
                     _rnnGenerated[t * Batch + lane] = token;
                     if (t + 1 < OutputSteps) _rnnDecoderTokens[(t + 1) * Batch + lane] = token;
                 }
             }
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }
 
         /// <summary>Decoder layer 0 at step t of free-running inference.</summary>
@@ -849,6 +1049,7 @@ namespace Demo
 
         private float RnnLossCore(global::System.ReadOnlySpan<int> targets)
         {
+            if (!_rnnLossOptions.IsDefault) return RnnOptionsLoss(targets, backward: false);
             var a = _rnnActivations.Span;
             if (_rnnTargetLanes.Full)
             {
@@ -882,9 +1083,11 @@ namespace Demo
         /// <summary>Backpropagation through time: the head, then every layer from the top down (decoder, then encoder).</summary>
         private void RnnBackwardCore(global::System.ReadOnlySpan<int> targets)
         {
-            var p = _rnnParameters.Span;
-            var g = _rnnGradients.Span;
-            var a = _rnnActivations.Span;
+            if (!_rnnLossOptions.IsDefault)
+            {
+                RnnOptionsLoss(targets, backward: true);
+                return;
+            }
             var s = _rnnScratch.Span;
             var dz = s.Slice(RnnLayout.Dz, 16); // dL/dz, [OutputSteps, Batch, 4]
             if (_rnnTargetLanes.Full)
@@ -916,6 +1119,35 @@ namespace Demo
                     }
                 }
             }
+            RnnBackwardFromDz();
+        }
+
+        /// <summary>dz from the caller's gradient (through the activation's Jacobian unless it is already dL/dz), then the rest of backward.</summary>
+        private void RnnBackwardFromGradient(global::System.ReadOnlySpan<float> gradient, bool throughActivation)
+        {
+            var s = _rnnScratch.Span;
+            var dz = s.Slice(RnnLayout.Dz, 16);
+            int first = _rnnLossStartStep * Batch;
+            // Rows before LossStartStep, and past a lane's target length, do not count: their dz is zero.
+            gradient.CopyTo(dz);
+            if (!_rnnTargetLanes.Full) _rnnTargetLanes.FillPast(dz, width: OutputSize, shift: 0, value: 0);
+            dz.Slice(0, first * OutputSize).Clear();
+            if (throughActivation)
+            {
+                // Through the softmax: dz = p ⊙ (g − Σ_j g_j·p_j) per row.
+                global::RnnGen.Losses.Softmax.JacobianBackward(Output.Slice(first * OutputSize, (4 - first) * OutputSize), dz.Slice(first * OutputSize, (4 - first) * OutputSize), dz.Slice(first * OutputSize, (4 - first) * OutputSize), rows: 4 - first, n: 4);
+            }
+            RnnBackwardFromDz();
+        }
+
+        /// <summary>Backpropagation through time from dL/dz of the head (in the Dz scratch): the head's weights, then every layer from the top down.</summary>
+        private void RnnBackwardFromDz()
+        {
+            var p = _rnnParameters.Span;
+            var g = _rnnGradients.Span;
+            var a = _rnnActivations.Span;
+            var s = _rnnScratch.Span;
+            var dz = s.Slice(RnnLayout.Dz, 16); // dL/dz, [OutputSteps, Batch, 4]
             // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
             global::RnnGen.Kernels.Gemm.TN(m: 4, n: 3, k: 4, dz, lda: 4, a.Slice(RnnLayout.DecoderHiddenL0, 12), ldb: 3, g.Slice(RnnLayout.HeadWeight, 12), ldc: 3, accumulate: true);
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: 4, n: 4, ldy: 4, g.Slice(RnnLayout.HeadBias, 4));

@@ -5,7 +5,7 @@
         public global::System.ReadOnlySpan<int> GeneratedLengths => _rnnGeneratedLengths;
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>
-        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random)
+        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random, int topK, float topP)
         {
             var p = _rnnParameters.Span;
             var s = _rnnScratch.Span;
@@ -26,7 +26,7 @@
                     var row = probabilities.Slice(lane * OutputSize, OutputSize);
                     // A lane that has chosen the end token has ended: it repeats it (its state still advances; its tokens no longer change).
                     // It still draws, so the other lanes' draws do not depend on when it ended.
-                    int choice = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);
+                    int choice = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);
                     int token = t >= _rnnGeneratedLengths[lane] ? EndToken : choice;
                     if (token == EndToken && t < _rnnGeneratedLengths[lane]) _rnnGeneratedLengths[lane] = t + 1;
                     _rnnGenerated[t * Batch + lane] = token;
@@ -35,4 +35,5 @@
             }
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }

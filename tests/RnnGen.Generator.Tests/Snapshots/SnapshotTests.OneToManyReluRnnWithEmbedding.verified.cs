@@ -16,10 +16,11 @@
             RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }
 
         /// <summary>Free-running inference: every step reads the previous step's chosen token.</summary>
-        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random)
+        private void RnnDecode(float temperature, global::RnnGen.Randomness.Xoshiro256StarStar? random, int topK, float topP)
         {
             var p = _rnnParameters.Span;
             var s = _rnnScratch.Span;
@@ -35,13 +36,14 @@
                 for (int lane = 0; lane < Batch; lane++)
                 {
                     var row = probabilities.Slice(lane * OutputSize, OutputSize);
-                    int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random);
+                    int token = random is null || temperature == 0 ? global::RnnGen.Inference.Sampling.ArgMax(row) : global::RnnGen.Inference.Sampling.Sample(row, temperature, random, topK, topP);
                     _rnnGenerated[t * Batch + lane] = token;
                     if (t + 1 < OutputSteps) _rnnTokens[(t + 1) * Batch + lane] = token;
                 }
             }
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnLogitsState = 0;
         }
 
         /// <summary>Layer 0 at step t of free-running inference.</summary>

@@ -28,7 +28,7 @@
             var gates = a.Slice(RnnLayout.GatesL0, 48); // [OutputSteps, Batch, 4·3]
             var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [OutputSteps, Batch, 3]
             var c0 = _rnnInitialState.Span.Slice(RnnLayout.StateCL0, 6); // c before step 0
-            var m = a.Slice(RnnLayout.UnprojectedL0, 12); // m_t = o⊙tanh(c_t), [OutputSteps, Batch, 3]
+            var mt = a.Slice(RnnLayout.UnprojectedL0, 12); // m_t = o⊙tanh(c_t), [OutputSteps, Batch, 3]
             var wHr = p.Slice(RnnLayout.WeightHrL0, 6); // [2, 3]
             // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh   (h has the projected width P; W_hh is [4H, P])
             // i, f, o = σ(·);  g = tanh(·)
@@ -41,8 +41,8 @@
             var hPrev = t == 0 ? h0 : h.Slice((t - 1) * 4, 4);
             var cPrev = t == 0 ? c0 : c.Slice((t - 1) * 6, 6);
             global::RnnGen.Kernels.Gemm.NT(m: 2, n: 12, k: 2, hPrev, lda: 2, wHh, ldb: 2, gates.Slice(t * 24, 24), ldc: 12, accumulate: true);
-            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(t * 24, 24), cPrev, c.Slice(t * 6, 6), m.Slice(t * 6, 6), ldh: 3, batch: 2, hidden: 3);
-            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 2, k: 3, m.Slice(t * 6, 6), lda: 3, wHr, ldb: 3, h.Slice(t * 4, 4), ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(t * 24, 24), cPrev, c.Slice(t * 6, 6), mt.Slice(t * 6, 6), ldh: 3, batch: 2, hidden: 3);
+            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 2, k: 3, mt.Slice(t * 6, 6), lda: 3, wHr, ldb: 3, h.Slice(t * 4, 4), ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
         }
 
         /// <summary>Backpropagation through time for layer 0 (LSTM, 3 units, projected to 2), then its weight gradients.</summary>
@@ -121,13 +121,13 @@
                     var gates = s.Slice(RnnLayout.StepGates, 12);
                     var wHh = p.Slice(RnnLayout.WeightHhL0, 24);
                     var c = state.Slice(RnnLayout.StateCL0 + lane * 3, 3); // this lane's c, updated in place
-                    var m = s.Slice(RnnLayout.StepUnprojected, 3); // m = o⊙tanh(c), before h = m·W_hrᵀ
+                    var mt = s.Slice(RnnLayout.StepUnprojected, 3); // m_t = o⊙tanh(c_t), before h_t = m_t·W_hrᵀ
                     var wHr = p.Slice(RnnLayout.WeightHrL0, 6);
                     global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), s.Slice(RnnLayout.StepGates, 12));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 2, input, lda: 2, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 2, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 2, h, lda: 2, wHh, ldb: 2, gates, ldc: 12, accumulate: true);
-                    global::RnnGen.Cells.LstmCell.Forward(gates, c, c, m, ldh: 3, batch: 1, hidden: 3);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, m, lda: 3, wHr, ldb: 3, h, ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
+                    global::RnnGen.Cells.LstmCell.Forward(gates, c, c, mt, ldh: 3, batch: 1, hidden: 3);
+                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, mt, lda: 3, wHr, ldb: 3, h, ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
                 var output = s.Slice(RnnLayout.StepOutput + lane * 2, 2);

@@ -31,8 +31,11 @@
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
         private void RnnBackwardCore(global::System.ReadOnlySpan<float> targets)
         {
-            var p = _rnnParameters.Span;
-            var g = _rnnGradients.Span;
+            if (!_rnnLossOptions.IsDefault)
+            {
+                RnnOptionsLoss(targets, backward: true);
+                return;
+            }
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
             var dz = s.Slice(RnnLayout.Dz, 1); // dL/dz in packed rows, [≤ OutputSteps·Batch, 1]
@@ -44,15 +47,7 @@
             dz.Slice(0, first * OutputSize).Clear();
             // Squared error: dz = 2(y − t) / lanes in use.
             global::RnnGen.Losses.SquaredError.Backward(output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: (rows - first) * OutputSize, inverse);
-            // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 1, n: 3, k: rows, dz, lda: 1, a.Slice(RnnLayout.HeadInput, 3), ldb: 3, g.Slice(RnnLayout.HeadWeight, 3), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 1, ldy: 1, g.Slice(RnnLayout.HeadBias, 1));
-            // dh of the top layer: dz·W_head at the step the head read for each lane, zero elsewhere (no output there).
-            s.Slice(RnnLayout.DhL0, 9).Clear();
-            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 1, dz, lda: 1, p.Slice(RnnLayout.HeadWeight, 3), ldb: 3, s.Slice(RnnLayout.DhL0, rows * 3), ldc: 3, accumulate: false);
-            _rnnLanes.MoveToLast(s.Slice(RnnLayout.DhL0, 9), ld: 3, column: 0, width: 3);
-            RnnBackwardL0();
-            _rnnPhase = 2;
+            RnnBackwardFromDz(rows);
         }
 
         /// <summary>Backward through layer 0, steps 2 down to 0.</summary>

@@ -15,6 +15,7 @@
 
         private float RnnLossCore(global::System.ReadOnlySpan<float> targets)
         {
+            if (!_rnnLossOptions.IsDefault) return RnnOptionsLoss(targets, backward: false);
             var a = _rnnActivations.Span;
             // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
             int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;
@@ -28,8 +29,11 @@
         /// <summary>Backpropagation through time: the head, then every layer from the top down.</summary>
         private void RnnBackwardCore(global::System.ReadOnlySpan<float> targets)
         {
-            var p = _rnnParameters.Span;
-            var g = _rnnGradients.Span;
+            if (!_rnnLossOptions.IsDefault)
+            {
+                RnnOptionsLoss(targets, backward: true);
+                return;
+            }
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
             var dz = s.Slice(RnnLayout.Dz, 8); // dL/dz in packed rows, [≤ OutputSteps·Batch, 2]
@@ -41,13 +45,7 @@
             dz.Slice(0, first * OutputSize).Clear();
             // Sigmoid + binary cross-entropy: dz = (σ(z) − t) / lanes in use.
             global::RnnGen.Losses.BinaryCrossEntropy.Backward(output.Slice(first * OutputSize), targets.Slice(first * OutputSize), dz.Slice(first * OutputSize), count: (rows - first) * OutputSize, inverse);
-            // dW_head += dzᵀ·h and db_head += Σ dz, over all output rows at once.
-            global::RnnGen.Kernels.Gemm.TN(m: 2, n: 3, k: rows, dz, lda: 2, a.Slice(RnnLayout.HiddenL0, 12), ldb: 3, g.Slice(RnnLayout.HeadWeight, 6), ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dz, rows: rows, n: 2, ldy: 2, g.Slice(RnnLayout.HeadBias, 2));
-            // dh of the top layer at every real step: dz·W_head.
-            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 2, dz, lda: 2, p.Slice(RnnLayout.HeadWeight, 6), ldb: 3, s.Slice(RnnLayout.DhL0, rows * 3), ldc: 3, accumulate: false);
-            RnnBackwardL0();
-            _rnnPhase = 2;
+            RnnBackwardFromDz(rows);
         }
 
         /// <summary>

@@ -45,6 +45,7 @@
 
         private float RnnLossCore(global::System.ReadOnlySpan<float> targets)
         {
+            if (!_rnnLossOptions.IsDefault) return RnnOptionsLoss(targets, backward: false);
             var a = _rnnActivations.Span;
             // Real rows from LossStartStep on count; the loss sums over them and averages over the lanes in use.
             int first = _rnnLanes.Start[_rnnLossStartStep], rows = _rnnLanes.TotalRows;

@@ -69,3 +69,18 @@ public partial class LstmpCharModel { }
 [Lstm(4, Bidirectional = true, Projection = 3)]
 [SigmoidOutput(2)]
 public partial class LstmpBiClassifier { }
+
+// Dropout on projected layers: the output mask covers dirs·P values per row, the recurrent mask the P units of h_(t-1).
+[RnnModel(Steps = 3, Batch = 3, Precision = Precision.Double)]
+[VectorInput(3)]
+[Lstm(5, Bidirectional = true, Projection = 2, Dropout = 0.3, RecurrentDropout = 0.4)]
+[Lstm(4, Projection = 3, RecurrentDropout = 0.3)]
+[SoftmaxOutput(3)]
+public partial class DropoutProjectedLstmTagger { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3, Precision = Precision.Double)]
+[TokenInput(5, Embedding = 2, Dropout = 0.2)]
+[Lstm(4, Projection = 2, Dropout = 0.3, RecurrentDropout = 0.4)]
+[Lstm(3, Projection = 1, RecurrentDropout = 0.2)]
+[SoftmaxOutput(4)]
+public partial class DropoutProjectedSeq2Seq { }

@@ -91,4 +91,23 @@ public class ElementwiseLossTests
             AssertClose(eD, d, 1e-6, $"dy ({what})");
         }
     }
+
+    [Fact]
+    public void SigmoidBackward_multiplies_by_the_derivative_of_the_sigmoid()
+    {
+        double[] z = { -40, -3, -0.5, 0, 0.25, 2, 40 };
+        double[] g = { 1, -2, 0.5, 3, -1, 0.75, 2 };
+        var y = new double[z.Length];
+        BinaryCrossEntropy.Sigmoid<double>(z, y, z.Length);
+        var dz = new double[z.Length];
+        BinaryCrossEntropy.SigmoidBackward<double>(y, g, dz, z.Length);
+        for (int i = 0; i < z.Length; i++)
+        {
+            double s = 1 / (1 + Math.Exp(-z[i]));
+            Assert.Equal(g[i] * s * (1 - s), dz[i], 1e-15);
+        }
+        BinaryCrossEntropy.SigmoidBackward<double>(y, g, g, z.Length); // in place
+        Assert.Equal(dz, g);
+    }
 }
+

@@ -129,4 +129,36 @@ public class SoftmaxTests
         AssertClose(p, values, 1e-15, "p");
         AssertClose(lse, logSumExp, 1e-15, "lse");
     }
+
+    [Fact]
+    public void JacobianBackward_is_the_gradient_through_softmax_in_place_too()
+    {
+        // L(z) = Σ_j c_j·softmax(z)_j, so dL/dp = c; its dL/dz against central differences of L, per row.
+        const int rows = 3, n = 5;
+        double[] z = { 0.3, -1.2, 2.0, 0.1, -0.4, 5, 5, 5, 5, 5, -30, 0, 1, 2, 3 };
+        double[] c = { 1, -2, 0.5, 3, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 2, -1, 0, 1, -3 };
+        double[] p = (double[])z.Clone();
+        Softmax.Rows<double>(p, rows, n, new double[rows]);
+        var dz = new double[rows * n];
+        Softmax.JacobianBackward<double>(p, c, dz, rows, n);
+        for (int i = 0; i < z.Length; i++)
+        {
+            int r = i / n;
+            double Loss(double shift)
+            {
+                double[] row = z.AsSpan(r * n, n).ToArray();
+                row[i % n] += shift;
+                Softmax.Rows<double>(row, 1, n, new double[1]);
+                double total = 0;
+                for (int j = 0; j < n; j++) total += c[r * n + j] * row[j];
+                return total;
+            }
+            double numeric = (Loss(1e-6) - Loss(-1e-6)) / 2e-6;
+            Assert.True(Math.Abs(numeric - dz[i]) < 1e-8, $"dz[{i}] = {dz[i]:R}, numeric {numeric:R}");
+        }
+        double[] inPlace = (double[])c.Clone();
+        Softmax.JacobianBackward<double>(p, inPlace, inPlace, rows, n);
+        Assert.Equal(dz, inPlace);
+    }
 }
+
