@@ -148,6 +148,14 @@ internal static class DiagnosticDescriptors
         "EndToken is not valid here",
         "EndToken = {0} {1}");
 
+    public static readonly DiagnosticDescriptor LeakOutOfRange = Error("RNNG035",
+        "Leak is outside (0, 1]",
+        "Leak = {0} is not in (0, 1]: α is the share of the new activation in h_t = (1 − α)⊙h_(t-1) + α⊙f(…); use a value above 0 and at most 1 (1 is the plain RNN)");
+
+    public static readonly DiagnosticDescriptor LeakWithLearnedLeak = Error("RNNG036",
+        "Leak together with LearnedLeak",
+        "Leak = {0} and LearnedLeak = true both set this layer's leak: Leak fixes α, LearnedLeak learns it per unit; remove one of them");
+
     public static readonly DiagnosticDescriptor ProjectionOutOfRange = Error("RNNG037",
         "Projection out of range",
         "Projection = {0} is out of range; h is projected to fewer units than the LSTM's {1}, so use a value with 0 < Projection < {1} (PyTorch's proj_size), or leave Projection out");

@@ -555,7 +555,32 @@ public sealed partial class RnnGenerator
                 }
                 double? dropout = Probability(attr, "Dropout"), recurrentDropout = Probability(attr, "RecurrentDropout");
                 if (dropout is null || recurrentDropout is null) return null;
-                return new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional, dropout.Value, recurrentDropout.Value, projection);
+                var layer = new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional, dropout.Value, recurrentDropout.Value, projection);
+                return kind == AttributeKind.Rnn ? ReadLeak(attr, layer) : layer;
+            }
+
+            /// <summary>An RNN's <c>Leak</c> (a constant in (0, 1], RNNG035) or <c>LearnedLeak</c>, not both (RNNG036).</summary>
+            private LayerSpec? ReadLeak(AttributeData attr, LayerSpec layer)
+            {
+                double? leak = null;
+                bool learned = false;
+                foreach (KeyValuePair<string, TypedConstant> arg in attr.NamedArguments)
+                {
+                    if (arg.Key == "Leak" && arg.Value.Value is double value) leak = value;
+                    if (arg.Key == "LearnedLeak" && arg.Value.Value is true) learned = true;
+                }
+                // NaN fails both comparisons, so it is out of range too.
+                if (leak is { } l && !(l > 0 && l <= 1))
+                {
+                    Report(DiagnosticDescriptors.LeakOutOfRange, ArgumentLocation(attr, "Leak", -1, null), l.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                    return null;
+                }
+                if (leak is { } both && learned)
+                {
+                    Report(DiagnosticDescriptors.LeakWithLearnedLeak, ArgumentLocation(attr, "LearnedLeak", -1, null), both.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                    return null;
+                }
+                return layer with { Leak = leak ?? 1, LearnedLeak = learned };
             }
 
             private OutputSpec? ReadOutput(AttributeData attr, AttributeKind kind)

@@ -361,10 +361,12 @@ internal sealed partial class ModelEmitter
         _w.Line();
     }
 
-    /// <summary>The dropout and projection settings of a layer's architecture, as an object initializer (nothing when it has none).</summary>
+    /// <summary>A layer's settings beyond the constructor's (leak, dropout, projection), as an object initializer; nothing when it has none.</summary>
     private static string LayerSettings(LayerSpec l)
     {
         var settings = new List<string>();
+        if (l.LearnedLeak) settings.Add("LearnedLeak = true");
+        else if (l.IsLeaky) settings.Add("Leak = " + Cells.LeakyRnnCellEmitter.Literal(l.Leak, isDouble: true));
         if (l.Dropout > 0) settings.Add("Dropout = " + ModelPlan.Probability(l.Dropout));
         if (l.RecurrentDropout > 0) settings.Add("RecurrentDropout = " + ModelPlan.Probability(l.RecurrentDropout));
         if (l.Projection > 0) settings.Add("Projection = " + l.Projection);
@@ -453,9 +455,12 @@ internal sealed partial class ModelEmitter
             // nn.Embedding N(0, 1); nn.LSTM/GRU/RNN weights and biases U(−1/√H, 1/√H); nn.Linear U(−1/√in, 1/√in).
             foreach (TensorPlan t in _plan.Tensors)
             {
-                _w.Line(t.Init == TensorInit.Normal
-                    ? $"global::RnnGen.Randomness.ParameterInit.Normal({Whole("p", t)}, random); // {t.Name}: N(0, 1)"
-                    : $"global::RnnGen.Randomness.ParameterInit.Uniform({Whole("p", t)}, 1.0 / global::System.Math.Sqrt({N(t.FanIn)}), random); // {t.Name}: U(−1/√k, 1/√k), k = {N(t.FanIn)}");
+                _w.Line(t.Init switch
+                {
+                    TensorInit.Normal => $"global::RnnGen.Randomness.ParameterInit.Normal({Whole("p", t)}, random); // {t.Name}: N(0, 1)",
+                    TensorInit.Zero => $"{Whole("p", t)}.Clear(); // {t.Name}: 0, so the leak σ(a) starts at 0.5",
+                    _ => $"global::RnnGen.Randomness.ParameterInit.Uniform({Whole("p", t)}, 1.0 / global::System.Math.Sqrt({N(t.FanIn)}), random); // {t.Name}: U(−1/√k, 1/√k), k = {N(t.FanIn)}",
+                });
             }
             _w.Line("_rnnDropoutRandom = new(random.NextUInt64()); // after the parameters, which it leaves as PyTorch's");
         }

@@ -19,7 +19,17 @@ internal sealed record InputSpec(InputKind Kind, int Size, int Embedding, double
 /// <see cref="RecurrentDropout"/> its h_(t-1) in the recurrent product (one mask per lane per pass), while training.
 /// <see cref="Projection"/>: the LSTM's projection width P (PyTorch's <c>proj_size</c>), 0 for none.
 /// </summary>
-internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional, double Dropout = 0, double RecurrentDropout = 0, int Projection = 0);
+internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional, double Dropout = 0, double RecurrentDropout = 0, int Projection = 0)
+{
+    /// <summary>The RNN's constant leak α in (0, 1]; 1 is the plain RNN.</summary>
+    public double Leak { get; init; } = 1;
+
+    /// <summary>The RNN learns its leak per unit, α = σ(a).</summary>
+    public bool LearnedLeak { get; init; }
+
+    /// <summary>Leaky units (h_t mixes h_(t-1) and the new activation); a leak of exactly 1 is the plain RNN and emits its code.</summary>
+    public bool IsLeaky => LearnedLeak || Leak != 1;
+}
 
 /// <summary>The output head.</summary>
 internal sealed record OutputSpec(HeadKind Kind, int Size);

@@ -83,6 +83,9 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                         BiasHh = AddTensor($"{p}bias_hh_l{k}{suffix}", c + "BiasHh" + constSuffix, new long[] { layer.GateWidth }, TensorInit.UniformHidden, ls.Hidden),
                         ConstSuffix = c + constSuffix,
                     };
+                    // A learned leak's a, after bias_hh of its layer and direction (α = σ(a), so a = 0 starts at α = 0.5).
+                    if (ls.LearnedLeak)
+                        dir.Leak = AddTensor($"{p}leak_l{k}{suffix}", c + "Leak" + constSuffix, new long[] { ls.Hidden }, TensorInit.Zero, ls.Hidden);
                     // A projected LSTM's W_hr [P, H] follows the biases, as in PyTorch's state_dict (initialized U(−1/√H, 1/√H) too).
                     if (layer.IsProjected)
                         dir.WeightHr = AddTensor($"{p}weight_hr_l{k}{suffix}", c + "WeightHr" + constSuffix, new long[] { layer.StateWidth, ls.Hidden }, TensorInit.UniformHidden, ls.Hidden);
@@ -114,6 +117,10 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                     if (layer.Cell != CellType.Rnn)
                         dir.Gates = Activation("Gates" + dir.ConstSuffix, stack.Rows * layer.GateWidth,
                             $"gate activations of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.GateWidth}] ({(layer.Cell == CellType.Lstm ? "i, f, g, o" : "r, z, n")}); backward overwrites them with their gradients");
+                    else if (layer.Spec.IsLeaky)
+                        // h_t is not a function of the pre-activation alone, so backward needs u = f(pre) kept apart.
+                        dir.Gates = Activation("Gates" + dir.ConstSuffix, stack.Rows * layer.GateWidth,
+                            $"u = f(pre) of {stack.Describe}layer {layer.Index}{dir.Describe} (leaky), [{stack.RowsName}, {layer.Hidden}]; backward overwrites it with dL/dpre");
                     if (layer.Cell == CellType.Lstm)
                         dir.Cell = Activation("Cell" + dir.ConstSuffix, stack.Rows * layer.Hidden, $"c: cell states of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.Hidden}]");
                     if (layer.IsProjected)
@@ -382,7 +389,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     }
 }
 
-internal enum TensorInit { Normal, UniformHidden, UniformFanIn }
+internal enum TensorInit { Normal, UniformHidden, UniformFanIn, Zero }
 
 /// <summary>
 /// How a stack's first layer reads its input, resolved from the declaration (<see cref="InputKind"/> and its embedding
@@ -588,7 +595,13 @@ internal sealed class LayerPlan
     /// <summary>h_t⊙m, the recurrent product's input under recurrent dropout, laid out as <see cref="Outputs"/>.</summary>
     public Region? RecurrentInput { get; set; }
 
-    public string CellName => Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", _ => Spec.Nonlinearity == Nonlinearity.Relu ? "RNN (relu)" : "RNN (tanh)" };
+    public string CellName => Cell switch
+    {
+        CellType.Lstm => "LSTM",
+        CellType.Gru => "GRU",
+        _ => "RNN (" + (Spec.Nonlinearity == Nonlinearity.Relu ? "relu" : "tanh")
+            + (Spec.LearnedLeak ? ", learned leak" : Spec.IsLeaky ? ", leak " + Spec.Leak.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "") + ")",
+    };
 }
 
 internal sealed class DirectionPlan
@@ -602,6 +615,7 @@ internal sealed class DirectionPlan
     public TensorPlan WeightHh { get; set; } = null!;
     public TensorPlan BiasIh { get; set; } = null!;
     public TensorPlan BiasHh { get; set; } = null!;
+    public TensorPlan? Leak { get; set; }
 
     /// <summary>The projection W_hr [P, H] of a projected LSTM.</summary>
     public TensorPlan? WeightHr { get; set; }

@@ -26,6 +26,18 @@ public sealed class RnnAttribute(int hidden) : Attribute
     /// Default 0.
     /// </summary>
     public double RecurrentDropout { get; set; }
+
+    /// <summary>
+    /// Leaky units: <c>h' = (1 − α)⊙h + α⊙f(W_ih x + b_ih + W_hh h + b_hh)</c> with the constant α = <c>Leak</c> in (0, 1];
+    /// default 1, the plain RNN.
+    /// </summary>
+    public double Leak { get; set; } = 1;
+
+    /// <summary>
+    /// Leaky units with a learned leak per unit, <c>α = σ(a)</c>; <c>a</c> is the parameter <c>rnn.leak_l{k}</c>
+    /// (<c>…_reverse</c>), initialized to 0 (α = 0.5). Not together with <see cref="Leak"/>.
+    /// </summary>
+    public bool LearnedLeak { get; set; }
 }
 
 /// <summary>A long short-term memory layer with PyTorch's gate order i, f, g, o. Layers stack in source order.</summary>

@@ -24,7 +24,19 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
     /// <summary>The width of h per direction: <see cref="Projection"/> when the layer is projected, else <see cref="Hidden"/>.</summary>
     public int StateWidth => Projection > 0 ? Projection : Hidden;
 
-    /// <summary>The layer as it is declared: <c>Lstm(256)</c>, <c>Rnn(64, Nonlinearity = Relu, Bidirectional = true)</c>.</summary>
+    /// <summary>The RNN's constant leak α in (0, 1] (<see cref="RnnAttribute.Leak"/>); 1 is the plain RNN.</summary>
+    public double Leak { get; init; } = 1;
+
+    /// <summary>The RNN learns its leak per unit, α = σ(a) (<see cref="RnnAttribute.LearnedLeak"/>).</summary>
+    public bool LearnedLeak { get; init; }
+
+    /// <summary>Leaky units: <c>h_t = (1 − α)⊙h_(t-1) + α⊙f(…)</c> with α below 1 or learned.</summary>
+    public bool IsLeaky => LearnedLeak || Leak != 1;
+
+    /// <summary>The leak as the attribute argument that declares it (<c>Leak = 0.5</c>, <c>LearnedLeak = true</c>), or empty.</summary>
+    internal string LeakArgument => LearnedLeak ? "LearnedLeak = true" : IsLeaky ? "Leak = " + Leak.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>The layer as it is declared: <c>Lstm(256)</c>, <c>Rnn(64, Nonlinearity = Relu, Bidirectional = true)</c>, <c>Rnn(64, Leak = 0.5)</c>.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
@@ -33,6 +45,8 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
             text.Append(", Nonlinearity = ").Append(Nonlinearity);
         if (Bidirectional)
             text.Append(", Bidirectional = true");
+        if (IsLeaky)
+            text.Append(", ").Append(LeakArgument);
         if (Dropout > 0)
             text.Append(", Dropout = ").Append(Dropout.ToString("R", CultureInfo.InvariantCulture));
         if (RecurrentDropout > 0)
@@ -110,7 +124,7 @@ public sealed record ModelArchitecture(
         {
             string input = TokenInput ? $"token input of {InputSize}{(Embedding > 0 ? $", embedding {Embedding}" : "")}" : $"vector input of {InputSize}";
             string layers = string.Join(" → ", Layers.Select(l =>
-                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")}{(l.Projection > 0 ? $", projection {l.Projection}" : "")})"));
+                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")}{(l.IsLeaky ? ", " + l.LeakArgument : "")}{(l.Projection > 0 ? $", projection {l.Projection}" : "")})"));
             return FormattableString.Invariant($"{Topology}, {input}, {layers}, {Output.ToString().ToLowerInvariant()} head of {OutputSize}");
         }
     }

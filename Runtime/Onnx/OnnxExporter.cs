@@ -32,12 +32,12 @@ public static class OnnxExporter
     private static readonly string Version = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/>.</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a projected LSTM layer.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
     public static void Save<T>(IRnnModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T> =>
         Save(model, path, Defaults);
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/> as <paramref name="options"/> say.</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a projected LSTM layer.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
     public static void Save<T>(IRnnModel<T> model, string path, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -54,7 +54,7 @@ public static class OnnxExporter
     public static byte[] ToBytes<T>(IRnnModel<T> model) where T : unmanaged, IFloatingPointIeee754<T> => ToBytes(model, Defaults);
 
     /// <summary>The ONNX model as bytes (what <see cref="Save{T}(IRnnModel{T}, string, OnnxExportOptions)"/> writes).</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a projected LSTM layer.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
     public static byte[] ToBytes<T>(IRnnModel<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -73,10 +73,13 @@ public static class OnnxExporter
         ModelArchitecture a = model.Architecture;
         if (a.Topology is Topology.OneToMany or Topology.EncoderDecoder)
             throw new NotSupportedException($"ONNX export covers many-to-many and many-to-one models; {a.Name} is {a.Topology}, which generates step by step (an ONNX Loop graph).");
-        // ONNX's LSTM operator has no projection: h_t = (o⊙tanh(c_t))·W_hrᵀ feeds the next step inside the recurrence,
-        // so no node outside the LSTM node can apply it.
         for (int k = 0; k < a.Layers.Count; k++)
         {
+            // ONNX's RNN operator computes h_t = f(…) and has no leak; a leaky layer would export as a different network.
+            if (a.Layers[k].IsLeaky)
+                throw new NotSupportedException($"ONNX export has no leaky RNN: layer {k} of {a.Name} is {a.Layers[k]}, and ONNX's RNN operator computes h_t = f(x·Wᵀ + h_(t-1)·Rᵀ + b) without the (1 − α)⊙h_(t-1) term.");
+            // ONNX's LSTM operator has no projection: h_t = (o⊙tanh(c_t))·W_hrᵀ feeds the next step inside the recurrence,
+            // so no node outside the LSTM node can apply it.
             if (a.Layers[k].Projection > 0)
                 throw new NotSupportedException($"ONNX export cannot write layer {k} of {a.Name} ({a.Layers[k]}): ONNX's LSTM operator has no projection (PyTorch's proj_size), and h_t = (o⊙tanh(c_t))·W_hrᵀ feeds the next step inside the recurrence.");
         }

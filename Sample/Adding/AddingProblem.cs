@@ -9,7 +9,7 @@ using RnnGen.Sample.Training;
 namespace RnnGen.Sample.Adding;
 
 /// <summary>One cell of the study: a cell type at a sequence length.</summary>
-/// <param name="Name">RNN, LSTM or GRU.</param>
+/// <param name="Name">RNN, Leaky (the leaky tanh RNN), LSTM or GRU.</param>
 /// <param name="Steps">T.</param>
 /// <param name="Create">A new model from a seed.</param>
 public sealed record AddingCell(string Name, int Steps, Func<ulong, ISupervisedModel<float, float, float>> Create);
@@ -25,7 +25,7 @@ public sealed record AddingResult(AddingCell Cell, int Steps, double FinalMse, i
 /// <summary>Settings of <c>adding</c>.</summary>
 public sealed record AddingSettings
 {
-    /// <summary>Wall-clock budget for all nine cells.</summary>
+    /// <summary>Wall-clock budget for all twelve cells.</summary>
     public double Minutes { get; init; } = 4;
 
     /// <summary>Cap on steps per cell (null: only the time slice bounds it).</summary>
@@ -45,8 +45,8 @@ public sealed record AddingSettings
 /// The adding problem (Hochreiter and Schmidhuber, 1997): a sequence of T pairs (value ~ U[0, 1], marker), exactly two
 /// markers set — one in each half — and the target is the sum of the two marked values. Predicting the mean, 1, gives
 /// MSE = Var(U + U) = 1/6 ≈ 0.167; doing better needs the first marked value carried across up to T steps. This runs
-/// the classic comparison: with equal hidden size, does the gradient reach back far enough for a tanh RNN, an LSTM,
-/// a GRU?
+/// the classic comparison: with equal hidden size, does the gradient reach back far enough for a tanh RNN, a leaky tanh
+/// RNN, an LSTM, a GRU?
 /// </summary>
 public static class AddingProblem
 {
@@ -55,6 +55,9 @@ public static class AddingProblem
 
     /// <summary>Sequences per training step.</summary>
     public const int Batch = 64;
+
+    /// <summary>The leaky RNN's constant leak α (AddingModels.cs says why this one).</summary>
+    public const double Leak = 0.05;
 
     /// <summary>The MSE below which a cell counts as having solved the task (0.06 × the baseline).</summary>
     public const double SolvedMse = 0.01;
@@ -65,12 +68,12 @@ public static class AddingProblem
     private const float LearningRate = 0.01f, Clip = 1f;
     private const int EvaluateEvery = 20, CurveBatches = 4, FinalBatches = 16;
 
-    /// <summary>The nine cells, by T then cell type.</summary>
+    /// <summary>The twelve cells, by T then cell type.</summary>
     public static IReadOnlyList<AddingCell> Cells { get; } =
     [
-        new("RNN", 50, s => new AddingRnn50(s)), new("LSTM", 50, s => new AddingLstm50(s)), new("GRU", 50, s => new AddingGru50(s)),
-        new("RNN", 100, s => new AddingRnn100(s)), new("LSTM", 100, s => new AddingLstm100(s)), new("GRU", 100, s => new AddingGru100(s)),
-        new("RNN", 200, s => new AddingRnn200(s)), new("LSTM", 200, s => new AddingLstm200(s)), new("GRU", 200, s => new AddingGru200(s)),
+        new("RNN", 50, s => new AddingRnn50(s)), new("Leaky", 50, s => new AddingLeaky50(s)), new("LSTM", 50, s => new AddingLstm50(s)), new("GRU", 50, s => new AddingGru50(s)),
+        new("RNN", 100, s => new AddingRnn100(s)), new("Leaky", 100, s => new AddingLeaky100(s)), new("LSTM", 100, s => new AddingLstm100(s)), new("GRU", 100, s => new AddingGru100(s)),
+        new("RNN", 200, s => new AddingRnn200(s)), new("Leaky", 200, s => new AddingLeaky200(s)), new("LSTM", 200, s => new AddingLstm200(s)), new("GRU", 200, s => new AddingGru200(s)),
     ];
 
     /// <summary>Fills one batch: inputs <c>[T, B, 2]</c> time-major and targets <c>[B]</c>.</summary>
@@ -111,7 +114,7 @@ public static class AddingProblem
         double slice = s.Minutes * 60 / rounds;
         o.WriteLine("The adding problem (Hochreiter & Schmidhuber 1997): T pairs (value ~ U[0,1], marker), two markers set;");
         o.WriteLine($"the target is the sum of the two marked values. Always answering 1 scores MSE {BaselineMse:F3}; 'solved' means held-out MSE < {SolvedMse}.");
-        o.WriteLine($"Every cell: one layer of {Hidden} units, batch {Batch}, Adam lr {LearningRate}, clip {Clip}; {TrainingRun.Fmt(s.Minutes)} minutes in all, " +
+        o.WriteLine($"Every cell: one layer of {Hidden} units (the leaky RNN's leak α = {Leak}), batch {Batch}, Adam lr {LearningRate}, clip {Clip}; {TrainingRun.Fmt(s.Minutes)} minutes in all, " +
                     $"{Cells.Count} cells {threads} at a time, {TrainingRun.Duration(slice)} each{(s.MaxSteps is { } m ? $" (at most {m:N0} steps)" : "")}.");
         o.WriteLine();
 
@@ -218,13 +221,13 @@ public static class AddingProblem
     public static string Table(IReadOnlyList<AddingResult> results)
     {
         var t = new StringBuilder();
-        t.AppendLine("    T  cell    steps trained  final MSE  steps to MSE < 0.01");
-        t.AppendLine("  ---  ----  ---------------  ---------  -------------------");
+        t.AppendLine("    T  cell     steps trained  final MSE  steps to MSE < 0.01");
+        t.AppendLine("  ---  -----  ---------------  ---------  -------------------");
         foreach (AddingResult r in results)
         {
             string solved = r.SolvedAt is { } a ? a.ToString("N0", CultureInfo.InvariantCulture) : "not solved";
             string mse = r.FinalMse >= 0.001 ? r.FinalMse.ToString("F4", CultureInfo.InvariantCulture) : r.FinalMse.ToString("0.0e+0", CultureInfo.InvariantCulture);
-            t.AppendLine(CultureInfo.InvariantCulture, $"  {r.Cell.Steps,3}  {r.Cell.Name,-4}  {r.Steps,15:N0}  {mse,9}  {solved,19}");
+            t.AppendLine(CultureInfo.InvariantCulture, $"  {r.Cell.Steps,3}  {r.Cell.Name,-5}  {r.Steps,15:N0}  {mse,9}  {solved,19}");
         }
         return t.ToString();
     }
@@ -240,7 +243,7 @@ public static class AddingProblem
 
     private static void WritePlot(string path, IReadOnlyList<AddingResult> results)
     {
-        var colors = new Dictionary<string, uint> { ["RNN"] = 0x7F7F7F, ["LSTM"] = 0x1F77B4, ["GRU"] = 0xD62728 };
+        var colors = new Dictionary<string, uint> { ["RNN"] = 0x7F7F7F, ["Leaky"] = 0xFF7F0E, ["LSTM"] = 0x1F77B4, ["GRU"] = 0xD62728 };
         int[] lengths = [.. results.Select(r => r.Cell.Steps).Distinct()];
         const int panelWidth = 620, height = 520;
         var panels = new List<ScottPlot.Plot>();
@@ -254,7 +257,7 @@ public static class AddingProblem
                 yRange: (1e-5, 1),
                 logY: true));
         }
-        OutputFiles.WriteAtomically(path, Figures.Png(panels, panelWidth, height, OutputFiles.Mark, "Adding problem: RNN vs LSTM vs GRU"));
+        OutputFiles.WriteAtomically(path, Figures.Png(panels, panelWidth, height, OutputFiles.Mark, "Adding problem: RNN vs leaky RNN vs LSTM vs GRU"));
     }
 
     private static void WriteCsv(string path, IReadOnlyList<AddingResult> results)

@@ -44,6 +44,23 @@ public class DiagnosticSnapshotTests
         """);
 
     [Fact]
+    public void LeakyLayersWrong() => Verify("""
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Model.</summary>
+        [RnnModel(Steps = 3)]
+        [VectorInput(2)]
+        [Rnn(4, Leak = 0)]
+        [Rnn(4, Leak = double.NaN)]
+        [Rnn(4, Leak = 0.5, LearnedLeak = true)]
+        [Gru(4, LearnedLeak = true)]
+        [LinearOutput(2)]
+        public partial class M { }
+        """);
+
+    [Fact]
     public void BrokenDeclarations() => Verify("""
         using RnnGen;
 

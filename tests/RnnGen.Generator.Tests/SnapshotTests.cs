@@ -390,6 +390,57 @@ public class SnapshotTests
         """, new[] { "#declaration" });
 
     [Fact]
+    public void LeakyRnn() => Verify("Demo.LeakyTagger.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>Leaky units: a constant leak under a learned one per unit, in both directions.</summary>
+        [RnnModel(Steps = 3, Batch = 2)]
+        [VectorInput(3)]
+        [Rnn(4, Leak = 0.5)]
+        [Rnn(3, LearnedLeak = true, Bidirectional = true)]
+        [SoftmaxOutput(2)]
+        public partial class LeakyTagger { }
+        """);
+
+    [Fact]
+    public void LeakyRnn_OneToManyAtBatchOne() => VerifyParts("Demo.LeakyMelody.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A learned leak in a generator at batch 1 (W_hh read in place), with single-step inference.</summary>
+        [RnnModel(Steps = 1, Batch = 1, Topology = Topology.OneToMany, OutputSteps = 3, Precision = Precision.Double)]
+        [TokenInput(4)]
+        [Rnn(3, LearnedLeak = true, Nonlinearity = Nonlinearity.Relu)]
+        [SoftmaxOutput(4)]
+        public partial class LeakyMelody { }
+        """, new[] { "RnnForwardL0*", "RnnBackwardL0*", "RnnDecode*", "Step" });
+
+    [Theory]
+    [InlineData("Rnn(4, Leak = 1)")]
+    [InlineData("Rnn(4, Leak = 1.0, LearnedLeak = false)")]
+    public void Leak_of_one_emits_the_plain_rnn(string layer)
+    {
+        string Source(string rnn) => $$"""
+            using RnnGen;
+            namespace Demo;
+            /// <summary>Plain or leaky.</summary>
+            [RnnModel(Steps = 20, Batch = 2)]
+            [VectorInput(3)]
+            [{{rnn}}]
+            [Rnn(2, Bidirectional = true)]
+            [LinearOutput(1)]
+            public partial class M { }
+            """;
+        GeneratorRun plain = GeneratorHarness.Run(Source("Rnn(4)")), leakOne = GeneratorHarness.Run(Source(layer));
+        Assert.Empty(leakOne.GeneratorDiagnostics);
+        Assert.Equal(plain.SingleSource, leakOne.SingleSource);
+        Assert.DoesNotContain("Leaky", plain.SingleSource);
+    }
+
+    [Fact]
     public void Generated_source_grows_with_the_layers_not_the_steps()
     {
         // 8 bidirectional layers: at Steps = 4096 the source must stay close to its size at Steps = 64 (once 46 MB,

@@ -16,6 +16,7 @@ public class AllocationTests
         "CharLstm", "EmbeddingLstmLm", "VectorGruTagger", "VectorRnnRegression",
         "NextTokenTagger", "OnnxBiLstmRegressor",
         "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq",
+        "LeakyAllocationModel",
     };
 
     private static IRnnModel<float> Create(string name) => name switch
@@ -30,6 +31,7 @@ public class AllocationTests
         "FloatVectorGenerator" => new FloatVectorGenerator(),
         "ReverseSeq2Seq" => new ReverseSeq2Seq(),
         "FloatVectorSeq2Seq" => new FloatVectorSeq2Seq(),
+        "LeakyAllocationModel" => new LeakyAllocationModel(),
         _ => throw new ArgumentException(name),
     };
 

@@ -17,7 +17,7 @@ public class DropoutTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-6;
 
-    public static TheoryData<string> GradientModels => new() { "DropoutLstmGruTagger", "DropoutBiRnnRegressor", "DropoutEmbeddingGruTagger", "DropoutSeq2Seq", "DropoutVectorGenerator", "DropoutProjectedLstmTagger", "DropoutProjectedSeq2Seq" };
+    public static TheoryData<string> GradientModels => new() { "DropoutLstmGruTagger", "DropoutBiRnnRegressor", "DropoutEmbeddingGruTagger", "DropoutSeq2Seq", "DropoutVectorGenerator", "DropoutLeakyTagger", "DropoutProjectedLstmTagger", "DropoutProjectedSeq2Seq" };
 
     private static IRnnModel<double> CreateDouble(string name) => name switch
     {
@@ -26,6 +26,7 @@ public class DropoutTests(ITestOutputHelper output)
         "DropoutEmbeddingGruTagger" => new DropoutEmbeddingGruTagger(3),
         "DropoutSeq2Seq" => new DropoutSeq2Seq(3),
         "DropoutVectorGenerator" => new DropoutVectorGenerator(3),
+        "DropoutLeakyTagger" => new DropoutLeakyTagger(3),
         "DropoutProjectedLstmTagger" => new DropoutProjectedLstmTagger(3),
         "DropoutProjectedSeq2Seq" => new DropoutProjectedSeq2Seq(3),
         _ => throw new ArgumentException(name),

@@ -126,13 +126,13 @@ public class SmokeTests(TrainedCheckpoint trained) : IClassFixture<TrainedCheckp
     }
 
     [Fact]
-    public void Adding_runs_nine_cells_prints_the_table_and_plots()
+    public void Adding_runs_twelve_cells_prints_the_table_and_plots()
     {
         using var folder = new TempFolder();
         RunResult r = Sample.Run(folder.Path, "adding", "--minutes", "0.05", "--max-steps", "20");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         foreach (int t in new[] { 50, 100, 200 })
-            foreach (string cell in new[] { "RNN", "LSTM", "GRU" })
+            foreach (string cell in new[] { "RNN", "Leaky", "LSTM", "GRU" })
                 Assert.Matches($@"\n\s+{t}\s+{cell}\s+\d+\s+(\d\.\d{{4}}|\d\.\de-\d)\s+(not solved|\d[\d,]*)\n", r.Out);
         string png = folder.File(Path.Combine("output", "adding.png"));
         Assert.True(Commands.OutputFiles.IsOurs(png, Commands.OutputFiles.Kind.Png));

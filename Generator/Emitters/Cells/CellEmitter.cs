@@ -18,6 +18,7 @@ internal abstract class CellEmitter
     {
         CellType.Lstm => layer.IsProjected ? LstmCellEmitter.Projected : LstmCellEmitter.Instance,
         CellType.Gru => GruCellEmitter.Instance,
+        _ when layer.Spec.IsLeaky => new LeakyRnnCellEmitter(layer.Spec),
         _ => layer.Spec.Nonlinearity == Nonlinearity.Relu ? RnnCellEmitter.Relu : RnnCellEmitter.Tanh,
     };
 

@@ -75,3 +75,11 @@ public partial class PlainTwin { }
 [Lstm(12, Dropout = 0.3, RecurrentDropout = 0.3)]
 [SoftmaxOutput(9)]
 public partial class DropoutStreamModel { }
+
+/// <summary>Dropout through leaky units: the leaky cell's h_(t-1) term stays unmasked, its recurrent product's gradient goes through m.</summary>
+[RnnModel(Steps = 4, Batch = 3, Precision = Precision.Double)]
+[VectorInput(2)]
+[Rnn(4, Leak = 0.3, Dropout = 0.2, RecurrentDropout = 0.4)]
+[Rnn(3, LearnedLeak = true, Bidirectional = true, RecurrentDropout = 0.5)]
+[LinearOutput(2)]
+public partial class DropoutLeakyTagger { }
