@@ -156,6 +156,10 @@ internal static class DiagnosticDescriptors
         "Leak together with LearnedLeak",
         "Leak = {0} and LearnedLeak = true both set this layer's leak: Leak fixes α, LearnedLeak learns it per unit; remove one of them");
 
+    public static readonly DiagnosticDescriptor ProjectionOutOfRange = Error("RNNG037",
+        "Projection out of range",
+        "Projection = {0} is out of range; h is projected to fewer units than the LSTM's {1}, so use a value with 0 < Projection < {1} (PyTorch's proj_size), or leave Projection out");
+
     public static readonly DiagnosticDescriptor DropoutOutOfRange = Error("RNNG039",
         "Dropout probability out of range",
         "{0} = {1} is not a dropout probability: it must be in " + DropoutProbability.Range + " (0: no dropout)");

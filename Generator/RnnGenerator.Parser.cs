@@ -546,9 +546,16 @@ public sealed partial class RnnGenerator
                     return null;
                 }
                 CellType cell = kind switch { AttributeKind.Lstm => CellType.Lstm, AttributeKind.Gru => CellType.Gru, _ => CellType.Rnn };
+                int projection = kind == AttributeKind.Lstm ? Named(attr, "Projection") ?? 0 : 0;
+                // PyTorch's nn.LSTM requires 0 <= proj_size < hidden_size (0: none); a projection as wide as c projects nothing.
+                if (projection < 0 || projection >= hidden.Value)
+                {
+                    Report(DiagnosticDescriptors.ProjectionOutOfRange, ArgumentLocation(attr, "Projection", -1, null), projection, hidden.Value);
+                    return null;
+                }
                 double? dropout = Probability(attr, "Dropout"), recurrentDropout = Probability(attr, "RecurrentDropout");
                 if (dropout is null || recurrentDropout is null) return null;
-                var layer = new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional, dropout.Value, recurrentDropout.Value);
+                var layer = new LayerSpec(cell, hidden.Value, (Nonlinearity)nonlinearity, bidirectional, dropout.Value, recurrentDropout.Value, projection);
                 return kind == AttributeKind.Rnn ? ReadLeak(attr, layer) : layer;
             }
 

@@ -178,7 +178,7 @@ internal sealed partial class ModelEmitter
                 _w.Line("// dh of the top layer: dz·W_head at the step the head read for each lane, zero elsewhere (no output there).");
                 _w.Line($"{Whole("s", dhTop)}.Clear();");
                 _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {RegionRows("s", dhTop, hd, 0, "rows", hd)}, ldc: {N(hd)}, accumulate: false);");
-                _w.Line($"_rnnLanes.MoveToLast({Whole("s", dhTop)}, ld: {N(hd)}, column: 0, width: {N(top.Hidden)});");
+                _w.Line($"_rnnLanes.MoveToLast({Whole("s", dhTop)}, ld: {N(hd)}, column: 0, width: {N(top.StateWidth)});");
             }
             else if (_plan.PacksLanes)
             {
@@ -262,9 +262,10 @@ internal sealed partial class ModelEmitter
     {
         StackPlan stack = layer.Stack;
         CellEmitter cell = CellEmitter.For(layer);
-        long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
+        // hd: the width of h (P when projected).
+        long hd = layer.StateWidth, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
         string rows = stack.PacksLanes ? "rows" : N(stack.Rows);
-        _w.Line($"/// <summary>Backpropagation through time for {stack.Describe}layer {layer.Index} ({layer.CellName}, {hd} units), then its weight gradients.</summary>");
+        _w.Line($"/// <summary>Backpropagation through time for {stack.Describe}layer {layer.Index} ({layer.CellName}, {layer.Hidden} units{Projected(layer)}), then its weight gradients.</summary>");
         using (_w.Block($"private void RnnBackward{layer.Id}()"))
         {
             _w.Line("var p = _rnnParameters.Span;");
@@ -351,7 +352,8 @@ internal sealed partial class ModelEmitter
     private void EmitWeightGradients(LayerPlan layer, DirectionPlan dir, CellEmitter cell)
     {
         StackPlan stack = layer.Stack;
-        long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
+        // hd: the width of h (P when projected).
+        long hd = layer.StateWidth, gw = layer.GateWidth, ld = layer.OutWidth, b = _plan.B, steps = stack.Steps;
         string rows = stack.PacksLanes ? "rows" : N(stack.Rows);
         (Region dg, long ldg, long col) = cell.GateGradients(layer, dir);
         string dG = dg == layer.HiddenGradient ? "s" : "a";
@@ -390,6 +392,7 @@ internal sealed partial class ModelEmitter
         {
             EmitPackedRecurrentWeightGradient(layer, dir, dG, dg, ldg, col);
             _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, ldg, col, rows, gw)}, rows: {rows}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");
+            cell.EmitExtraWeightGradients(this, layer, dir, rows);
             return;
         }
         _w.Line($"//   dW_hh, shifted by one step: the gates of the first step{dir.Describe} pair with h0, those of every other step with h of the step before it.");
@@ -402,12 +405,14 @@ internal sealed partial class ModelEmitter
                 $"{hPrevious}, ldb: {N(ld)}, {dWhh}, ldc: {N(hd)}, accumulate: true);");
         }
         _w.Line($"{Kernels}Bias.AccumulateColumnSums({RegionRows(dG, dg, 0, ldg, col, stack.Rows, gw)}, rows: {rows}, n: {N(gw)}, ldy: {N(ldg)}, {Whole("g", dir.BiasHh)});");
+        cell.EmitExtraWeightGradients(this, layer, dir, rows);
     }
 
     private void EmitBackwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
     {
         CellEmitter cell = CellEmitter.For(layer);
-        long hd = layer.Hidden, ld = layer.OutWidth, col = dir.Reverse ? hd : 0, b = _plan.B;
+        // hw: the width of h (P when projected); hd: the width of c and of each gate block.
+        long hd = layer.Hidden, hw = layer.StateWidth, ld = layer.OutWidth, col = dir.Reverse ? hw : 0, b = _plan.B;
         List<StepIndex> steps = Enumerable.Reverse(block.Steps).ToList();
         bool readsInitial = steps.Any(t => PreviousStep(layer, dir, t) is null);
         bool packed = _plan.PacksRecurrentWeights;
@@ -416,7 +421,7 @@ internal sealed partial class ModelEmitter
         EmitBlockHeader(block, backward: true, $"Backward through {layer.Stack.Describe}layer {layer.Index}{dir.Describe}");
         using (_w.Block($"private void {BlockName("Backward", layer, dir, block, backward: true)}({(block.Shared ? "int first" : "")})"))
         {
-            if (!packed) _w.Line("var p = _rnnParameters.Span;");
+            if (!packed || cell.BackwardReadsParameters) _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             if (!packed) _w.Line($"var wHh = {Whole("p", dir.WeightHh)};");
@@ -424,30 +429,31 @@ internal sealed partial class ModelEmitter
             _w.Line($"var dh = {Whole("s", layer.HiddenGradient)}; // dL/dh_t, [{layer.Stack.StepsName}, Batch, {layer.OutWidth}]");
             if (readsInitial && cell.BackwardReadsInitialH) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step");
             cell.EmitBackwardLocals(this, layer, dir, readsInitial);
-            if (layer.DropsRecurrent) _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {hd}]");
+            if (layer.DropsRecurrent) _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {hw}]");
             if (readsInitial && dState is not null)
-                _w.Line($"var dh0 = {Slice("s", $"{C(dState)} + {C(dir.H0)}", b * hd)}; // dL/dh0: the encoder's gradient at its last step");
+                _w.Line($"var dh0 = {Slice("s", $"{C(dState)} + {C(dir.H0)}", b * hw)}; // dL/dh0: the encoder's gradient at its last step");
             foreach (string equation in cell.BackwardEquations) _w.Line("// " + equation);
             foreach (StepIndex t in steps)
             {
                 StepIndex? prev = PreviousStep(layer, dir, t);
                 // Where dL/dh_(t-1) goes: the previous step's rows, or the initial-state gradient (decoders), or nowhere.
-                string? dhPrev = prev is { } p ? StepRows("dh", p, ld, col, hd) : dState is not null ? "dh0" : null;
+                string? dhPrev = prev is { } p ? StepRows("dh", p, ld, col, hw) : dState is not null ? "dh0" : null;
                 _w.Line($"// t = {t}");
                 cell.EmitBackwardStep(this, layer, dir, new BackwardStepSpans(
                     Rows: N(b),
                     Gates: Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth),
                     Cell: Slice("c", StepOffset(t, hd), b * hd),
                     CPrev: prev is { } p1 ? Slice("c", StepOffset(p1, hd), b * hd) : "c0",
-                    H: StepRows("h", t, ld, col, hd),
-                    HPrev: prev is { } p2 ? StepRows("h", p2, ld, col, hd) : "h0",
-                    LdPrev: prev is null ? hd : ld,
+                    H: StepRows("h", t, ld, col, hw),
+                    HPrev: prev is { } p2 ? StepRows("h", p2, ld, col, hw) : "h0",
+                    LdPrev: prev is null ? hw : ld,
                     RecurrentN: Slice("hn", StepOffset(t, hd), b * hd),
                     Dc: "dc",
-                    Dh: StepRows("dh", t, ld, col, hd), DhPrevious: dhPrev,
-                    LdPrevious: prev is not null ? ld : hd, Accumulate: prev is not null, StartsHere: prev is null, dState)
+                    Dh: StepRows("dh", t, ld, col, hw), DhPrevious: dhPrev,
+                    LdPrevious: prev is not null ? ld : hw, Accumulate: prev is not null, StartsHere: prev is null, dState)
                 {
                     Mask = layer.DropsRecurrent ? "m" : null,
+                    Dm = layer.IsProjected ? "dm" : null,
                 });
             }
         }

@@ -90,7 +90,8 @@ internal sealed partial class ModelEmitter
         StackPlan stack = layer.Stack;
         CellEmitter cell = CellEmitter.For(layer);
         DirectionPlan dir = layer.Direction[0];
-        long hd = layer.Hidden, b = _plan.B, gw = layer.GateWidth;
+        // hw: the width of h (P when projected); hd: the width of c and of each gate block.
+        long hd = layer.Hidden, hw = layer.StateWidth, b = _plan.B, gw = layer.GateWidth;
         _w.Line($"/// <summary>{layer.Title} at step t of free-running inference.</summary>");
         using (_w.Block($"private void RnnDecode{layer.Id}(int t)"))
         {
@@ -114,15 +115,15 @@ internal sealed partial class ModelEmitter
                 _w.Line($"{Kernels}Gemm.NT(m: {N(b)}, n: {N(gw)}, k: {N(layer.InWidth)}, {x}, lda: {N(ldx)}, {Whole("p", dir.WeightIh)}, ldb: {N(layer.InWidth)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
             }
             _w.Line("// The recurrence at step t (h_(t-1) is h0 at t = 0).");
-            _w.Line($"var hPrev = t == 0 ? h0 : h.Slice((t - 1) * {N(b * hd)}, {N(b * hd)});");
+            _w.Line($"var hPrev = t == 0 ? h0 : h.Slice((t - 1) * {N(b * hw)}, {N(b * hw)});");
             if (dir.Cell is not null) _w.Line($"var cPrev = t == 0 ? c0 : c.Slice((t - 1) * {N(b * hd)}, {N(b * hd)});");
             cell.EmitForwardStep(this, layer, new StepSpans(
-                Rows: N(b), HPrev: "hPrev", LdPrev: hd, CPrev: "cPrev",
+                Rows: N(b), HPrev: "hPrev", LdPrev: hw, CPrev: "cPrev",
                 Gates: $"gates.Slice(t * {N(b * gw)}, {N(b * gw)})",
                 Cell: $"c.Slice(t * {N(b * hd)}, {N(b * hd)})",
                 RecurrentN: $"hn.Slice(t * {N(b * hd)}, {N(b * hd)})",
-                H: $"h.Slice(t * {N(b * hd)}, {N(b * hd)})", Ld: hd,
-                Packed: false));
+                H: $"h.Slice(t * {N(b * hw)}, {N(b * hw)})", Ld: hw,
+                Packed: false) { Unprojected = layer.IsProjected ? $"mt.Slice(t * {N(b * hd)}, {N(b * hd)})" : null });
         }
         _w.Line();
     }

@@ -90,7 +90,7 @@ internal sealed partial class ModelEmitter
     private void EmitRecurrentInitial(LayerPlan layer, DirectionPlan dir)
     {
         if (!layer.DropsRecurrent) return;
-        long h = layer.Hidden;
+        long h = layer.StateWidth;
         _w.Line($"// Recurrent dropout{dir.Describe} (p = {ModelPlan.Probability(layer.Spec.RecurrentDropout)}): the product reads h_(t-1)⊙m while training, m one row per lane for the whole pass; first h0⊙m.");
         _w.Line($"if (_rnnDropping) {Kernels}Dropout.Apply({InitialH(layer, dir)}, ldx: {N(h)}, {Whole("a", dir.RecurrentMask!)}, ldm: {N(h)}, {Whole("a", dir.RecurrentInitial!)}, ldy: {N(h)}, rows: {N(_plan.B)}, columns: {N(h)});");
     }
@@ -101,14 +101,14 @@ internal sealed partial class ModelEmitter
         if (!layer.DropsRecurrent) return;
         _w.Line($"var hr = _rnnDropping ? {Whole("a", layer.RecurrentInput!)} : h; // what the recurrent product reads: h_t⊙m while training");
         if (readsInitial) _w.Line($"var hr0 = {RecurrentInitialH(layer, dir)};");
-        _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {layer.Hidden}]");
+        _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {layer.StateWidth}]");
     }
 
     /// <summary>After the cell wrote h_t for <paramref name="rows"/> lanes: h_t⊙m, what the next step's product reads while training.</summary>
     private void EmitRecurrentInputAfterStep(LayerPlan layer, string h, string hr, string mask, string rows)
     {
         if (!layer.DropsRecurrent) return;
-        long ld = layer.OutWidth, hd = layer.Hidden;
+        long ld = layer.OutWidth, hd = layer.StateWidth;
         _w.Line($"if (_rnnDropping) {Kernels}Dropout.Apply({h}, ldx: {N(ld)}, {mask}, ldm: {N(hd)}, {hr}, ldy: {N(ld)}, rows: {rows}, columns: {N(hd)});");
     }
 

@@ -170,8 +170,8 @@ internal sealed partial class ModelEmitter
         bool packedRows = stack.PacksLanes;
         string rows = packedRows ? "rows" : N(stack.Rows);
         _w.Line(packedRows
-            ? $"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads packed rows [Σ lengths, {layer.InWidth}], writes h [Σ lengths, {layer.OutWidth}].</summary>"
-            : $"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{(layer.Directions == 2 ? ", bidirectional" : "")}; reads [{stack.StepsName}, Batch, {layer.InWidth}], writes h [{stack.StepsName}, Batch, {layer.OutWidth}].</summary>");
+            ? $"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{Projected(layer)}{(layer.Directions == 2 ? ", bidirectional" : "")}; reads packed rows [Σ lengths, {layer.InWidth}], writes h [Σ lengths, {layer.OutWidth}].</summary>"
+            : $"/// <summary>{layer.Title}: {layer.CellName}, {layer.Hidden} units{Projected(layer)}{(layer.Directions == 2 ? ", bidirectional" : "")}; reads [{stack.StepsName}, Batch, {layer.InWidth}], writes h [{stack.StepsName}, Batch, {layer.OutWidth}].</summary>");
         using (_w.Block($"private void RnnForward{layer.Id}()"))
         {
             _w.Line("var p = _rnnParameters.Span;");
@@ -205,7 +205,7 @@ internal sealed partial class ModelEmitter
                 if (_plan.PacksRecurrentWeights)
                 {
                     _w.Line($"// The recurrence{dir.Describe}, unrolled: {ModelPlan.StepsPerMethod} steps per method. W_hh is packed once for all of them.");
-                    _w.Line($"_rnnPacked.PackNT({Whole("p", dir.WeightHh)}, n: {N(layer.GateWidth)}, k: {N(layer.Hidden)}, ldb: {N(layer.Hidden)});");
+                    _w.Line($"_rnnPacked.PackNT({Whole("p", dir.WeightHh)}, n: {N(layer.GateWidth)}, k: {N(layer.StateWidth)}, ldb: {N(layer.StateWidth)});");
                 }
                 else
                 {
@@ -221,7 +221,8 @@ internal sealed partial class ModelEmitter
     private void EmitForwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
     {
         CellEmitter cell = CellEmitter.For(layer);
-        long hd = layer.Hidden, ld = layer.OutWidth, col = dir.Reverse ? hd : 0, b = _plan.B;
+        // hw: the width of h (P when projected); hd: the width of c and of each gate block.
+        long hd = layer.Hidden, hw = layer.StateWidth, ld = layer.OutWidth, col = dir.Reverse ? hw : 0, b = _plan.B;
         bool packed = _plan.PacksRecurrentWeights;
         EmitBlockHeader(block, backward: false, layer.Title + dir.Describe);
         using (_w.Block($"private void {BlockName("Forward", layer, dir, block, backward: false)}({(block.Shared ? "int first" : "")})"))
@@ -233,17 +234,18 @@ internal sealed partial class ModelEmitter
                 _w.Line($"// t = {t}");
                 cell.EmitForwardStep(this, layer, new StepSpans(
                     Rows: N(b),
-                    HPrev: prev is { } p1 ? StepRows("h", p1, ld, col, hd) : "h0", LdPrev: prev is null ? hd : ld,
+                    HPrev: prev is { } p1 ? StepRows("h", p1, ld, col, hw) : "h0", LdPrev: prev is null ? hw : ld,
                     CPrev: prev is { } p2 ? Slice("c", StepOffset(p2, hd), b * hd) : "c0",
                     Gates: Slice("gates", StepOffset(t, layer.GateWidth), b * layer.GateWidth),
                     Cell: Slice("c", StepOffset(t, hd), b * hd),
                     RecurrentN: Slice("hn", StepOffset(t, hd), b * hd),
-                    H: StepRows("h", t, ld, col, hd), Ld: ld,
+                    H: StepRows("h", t, ld, col, hw), Ld: ld,
                     Packed: packed)
                 {
-                    ProductInput = layer.DropsRecurrent ? (prev is { } p3 ? StepRows("hr", p3, ld, col, hd) : "hr0") : null,
+                    ProductInput = layer.DropsRecurrent ? (prev is { } p3 ? StepRows("hr", p3, ld, col, hw) : "hr0") : null,
+                    Unprojected = layer.IsProjected ? Slice("mt", StepOffset(t, hd), b * hd) : null,
                 });
-                EmitRecurrentInputAfterStep(layer, StepRows("h", t, ld, col, hd), StepRows("hr", t, ld, col, hd), "m", N(b));
+                EmitRecurrentInputAfterStep(layer, StepRows("h", t, ld, col, hw), StepRows("hr", t, ld, col, hw), "m", N(b));
             }
         }
         _w.Line();
@@ -294,7 +296,7 @@ internal sealed partial class ModelEmitter
             if (_plan.HeadInputRows is { } gathered)
             {
                 LayerPlan top = _plan.Top;
-                long h = top.Hidden, ld = top.OutWidth;
+                long h = top.StateWidth, ld = top.OutWidth;
                 _w.Line(top.Directions == 2
                     ? "// The head reads each lane's h after its last real step (forward) and after step 0, where the reverse direction ends: PyTorch's h_n."
                     : "// The head reads each lane's h after its last real step.");
@@ -354,9 +356,9 @@ internal sealed partial class ModelEmitter
             foreach (DirectionPlan dir in layer.Direction)
             {
                 long last = dir.Reverse ? 0 : stack.Steps - 1;
-                long col = dir.Reverse ? layer.Hidden : 0;
-                string hLast = Slice("a", Plus(C(layer.Outputs), StepOffset(last, layer.OutWidth, col)), (_plan.B - 1) * layer.OutWidth + layer.Hidden);
-                _w.Line($"{Kernels}Matrix.CopyRows({hLast}, ldSource: {N(layer.OutWidth)}, {Whole("destination", dir.H0)}, ldTarget: {N(layer.Hidden)}, rows: {N(_plan.B)}, cols: {N(layer.Hidden)});");
+                long hw = layer.StateWidth, col = dir.Reverse ? hw : 0;
+                string hLast = Slice("a", Plus(C(layer.Outputs), StepOffset(last, layer.OutWidth, col)), (_plan.B - 1) * layer.OutWidth + hw);
+                _w.Line($"{Kernels}Matrix.CopyRows({hLast}, ldSource: {N(layer.OutWidth)}, {Whole("destination", dir.H0)}, ldTarget: {N(hw)}, rows: {N(_plan.B)}, cols: {N(hw)});");
                 if (dir.Cell is { } cell)
                     _w.Line($"{Slice("a", Plus(C(cell), StepOffset(last, layer.Hidden)), _plan.B * layer.Hidden)}.CopyTo({Whole("destination", dir.C0!)});");
             }

@@ -55,7 +55,8 @@ internal sealed partial class ModelEmitter
     private void EmitPackedForwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
     {
         CellEmitter cell = CellEmitter.For(layer);
-        long hd = layer.Hidden, ld = layer.OutWidth, gw = layer.GateWidth, col = dir.Reverse ? hd : 0;
+        // hw: the width of h (P when projected); hd: the width of c and of each gate block.
+        long hd = layer.Hidden, hw = layer.StateWidth, ld = layer.OutWidth, gw = layer.GateWidth, col = dir.Reverse ? hw : 0;
         bool packed = _plan.PacksRecurrentWeights;
         EmitBlockHeader(block, backward: false, layer.Title + dir.Describe);
         using (_w.Block($"private void {BlockName("Forward", layer, dir, block, backward: false)}({(block.Shared ? "int first" : "")})"))
@@ -69,24 +70,25 @@ internal sealed partial class ModelEmitter
                 StepIndex? prev = PreviousStep(layer, dir, t);
                 StepSpans Part(string firstRow, string rows, bool fromInitial, string prevRow) => new(
                     Rows: rows,
-                    HPrev: fromInitial ? PackedRows("h0", firstRow, rows, hd, 0, hd) : PackedRows("h", prevRow, rows, ld, col, hd),
-                    LdPrev: fromInitial ? hd : ld,
+                    HPrev: fromInitial ? PackedRows("h0", firstRow, rows, hw, 0, hw) : PackedRows("h", prevRow, rows, ld, col, hw),
+                    LdPrev: fromInitial ? hw : ld,
                     CPrev: fromInitial ? PackedRows("c0", firstRow, rows, hd, 0, hd) : PackedRows("c", prevRow, rows, hd, 0, hd),
                     Gates: PackedRows("gates", Plus($"start[{t}]", firstRow), rows, gw, 0, gw),
                     Cell: PackedRows("c", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     RecurrentN: PackedRows("hn", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
-                    H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hd), Ld: ld,
+                    H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hw), Ld: ld,
                     Packed: packed)
                 {
                     ProductInput = !layer.DropsRecurrent ? null
-                        : fromInitial ? PackedRows("hr0", firstRow, rows, hd, 0, hd) : PackedRows("hr", prevRow, rows, ld, col, hd),
+                        : fromInitial ? PackedRows("hr0", firstRow, rows, hw, 0, hw) : PackedRows("hr", prevRow, rows, ld, col, hw),
+                    Unprojected = layer.IsProjected ? PackedRows("mt", Plus($"start[{t}]", firstRow), rows, hd, 0, hd) : null,
                 };
                 EmitPackedStep(dir, t, prev, forwardEnds: true, "lanes running past t continue from step t + 1, a lane whose last step is t starts from h0",
                     (firstRow, rows, fromInitial, prevRow) =>
                     {
                         cell.EmitForwardStep(this, layer, Part(firstRow, rows, fromInitial, prevRow));
                         string here = Plus($"start[{t}]", firstRow);
-                        EmitRecurrentInputAfterStep(layer, PackedRows("h", here, rows, ld, col, hd), PackedRows("hr", here, rows, ld, col, hd), PackedRows("m", firstRow, rows, hd, 0, hd), rows);
+                        EmitRecurrentInputAfterStep(layer, PackedRows("h", here, rows, ld, col, hw), PackedRows("hr", here, rows, ld, col, hw), PackedRows("m", firstRow, rows, hw, 0, hw), rows);
                     });
             }
         }
@@ -97,14 +99,14 @@ internal sealed partial class ModelEmitter
     private void EmitPackedBackwardBlock(LayerPlan layer, DirectionPlan dir, StepBlock block)
     {
         CellEmitter cell = CellEmitter.For(layer);
-        long hd = layer.Hidden, ld = layer.OutWidth, gw = layer.GateWidth, col = dir.Reverse ? hd : 0;
+        long hd = layer.Hidden, hw = layer.StateWidth, ld = layer.OutWidth, gw = layer.GateWidth, col = dir.Reverse ? hw : 0;
         List<StepIndex> steps = Enumerable.Reverse(block.Steps).ToList();
         bool readsInitial = dir.Reverse || steps.Any(t => PreviousStep(layer, dir, t) is null);
         bool packed = _plan.PacksRecurrentWeights;
         EmitBlockHeader(block, backward: true, $"Backward through {layer.Stack.Describe}layer {layer.Index}{dir.Describe}");
         using (_w.Block($"private void {BlockName("Backward", layer, dir, block, backward: true)}({(block.Shared ? "int first" : "")})"))
         {
-            if (!packed) _w.Line("var p = _rnnParameters.Span;");
+            if (!packed || cell.BackwardReadsParameters) _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var a = _rnnActivations.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             if (!packed) _w.Line($"var wHh = {Whole("p", dir.WeightHh)};");
@@ -112,7 +114,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"var dh = {Whole("s", layer.HiddenGradient)}; // dL/dh_t in packed rows, [Σ lengths, {layer.OutWidth}]");
             if (readsInitial) _w.Line($"var h0 = {InitialH(layer, dir)}; // h before the first step (lanes sorted)");
             cell.EmitBackwardLocals(this, layer, dir, readsInitial);
-            if (layer.DropsRecurrent) _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {hd}]");
+            if (layer.DropsRecurrent) _w.Line($"var m = {Whole("a", dir.RecurrentMask!)}; // recurrent dropout mask, [Batch, {hw}]");
             EmitPackedLocals();
             _w.Line(dir.Reverse && block.Steps.Any(t => PreviousStep(layer, dir, t) is not null) ? "int n, carried;" : "int n;");
             foreach (string equation in cell.BackwardEquations) _w.Line("// " + equation);
@@ -124,16 +126,17 @@ internal sealed partial class ModelEmitter
                     Gates: PackedRows("gates", Plus($"start[{t}]", firstRow), rows, gw, 0, gw),
                     Cell: PackedRows("c", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     CPrev: fromInitial ? PackedRows("c0", firstRow, rows, hd, 0, hd) : PackedRows("c", prevRow, rows, hd, 0, hd),
-                    H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hd),
-                    HPrev: fromInitial ? PackedRows("h0", firstRow, rows, hd, 0, hd) : PackedRows("h", prevRow, rows, ld, col, hd),
-                    LdPrev: fromInitial ? hd : ld,
+                    H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hw),
+                    HPrev: fromInitial ? PackedRows("h0", firstRow, rows, hw, 0, hw) : PackedRows("h", prevRow, rows, ld, col, hw),
+                    LdPrev: fromInitial ? hw : ld,
                     RecurrentN: PackedRows("hn", Plus($"start[{t}]", firstRow), rows, hd, 0, hd),
                     Dc: PackedRows("dc", firstRow, rows, hd, 0, hd),
-                    Dh: PackedRows("dh", Plus($"start[{t}]", firstRow), rows, ld, col, hd),
-                    DhPrevious: fromInitial ? null : PackedRows("dh", prevRow, rows, ld, col, hd),
+                    Dh: PackedRows("dh", Plus($"start[{t}]", firstRow), rows, ld, col, hw),
+                    DhPrevious: fromInitial ? null : PackedRows("dh", prevRow, rows, ld, col, hw),
                     LdPrevious: ld, Accumulate: true, StartsHere: fromInitial, InitialStateGradient: null)
                 {
-                    Mask = layer.DropsRecurrent ? PackedRows("m", firstRow, rows, hd, 0, hd) : null,
+                    Mask = layer.DropsRecurrent ? PackedRows("m", firstRow, rows, hw, 0, hw) : null,
+                    Dm = layer.IsProjected ? PackedRows("dm", firstRow, rows, hd, 0, hd) : null,
                 };
                 EmitPackedStep(dir, t, prev, forwardEnds: false, "lanes running past t send dL/dh to step t + 1; for a lane whose last step is t, h0 took it",
                     (firstRow, rows, fromInitial, prevRow) => cell.EmitBackwardStep(this, layer, dir, Part(firstRow, rows, fromInitial, prevRow)));
@@ -188,7 +191,7 @@ internal sealed partial class ModelEmitter
     /// </summary>
     private void EmitPackedRecurrentWeightGradient(LayerPlan layer, DirectionPlan dir, string dG, Region dg, long ldg, long col)
     {
-        long hd = layer.Hidden, gw = layer.GateWidth, ld = layer.OutWidth, last = layer.Stack.Steps - 1;
+        long hd = layer.StateWidth, gw = layer.GateWidth, ld = layer.OutWidth, last = layer.Stack.Steps - 1; // hd: the width of h
         string dWhh = Whole("g", dir.WeightHh), h0 = RecurrentInitialH(layer, dir);
         Region previous = _plan.PreviousRows!;
         string firstRows = dir.Reverse ? $"_rnnLanes.Rows[{N(last)}]" : "_rnnLanes.Rows[0]";

@@ -32,8 +32,8 @@ internal sealed partial class ModelEmitter
             foreach (LayerPlan layer in stack.Layers)
             {
                 DirectionPlan dir = layer.Direction[0];
-                foreach (Region slot in dir.C0 is { } c0 ? new[] { dir.H0, c0 } : new[] { dir.H0 })
-                    _w.Line($"_rnnInitialState.Span.Slice({C(slot)} + lane * {N(layer.Hidden)}, {N(layer.Hidden)}).CopyTo(_rnnStepState.Span.Slice({C(slot)} + lane * {N(layer.Hidden)}, {N(layer.Hidden)}));");
+                foreach ((Region slot, long width) in dir.C0 is { } c0 ? new[] { (dir.H0, layer.StateWidth), (c0, layer.Hidden) } : new[] { (dir.H0, layer.StateWidth) })
+                    _w.Line($"_rnnInitialState.Span.Slice({C(slot)} + lane * {N(width)}, {N(width)}).CopyTo(_rnnStepState.Span.Slice({C(slot)} + lane * {N(width)}, {N(width)}));");
             }
         }
         _w.Line();
@@ -63,7 +63,7 @@ internal sealed partial class ModelEmitter
     }
 
     /// <summary>The lane's row of a layer's h in the stepping state.</summary>
-    private static string LaneState(LayerPlan layer) => $"state.Slice({C(layer.Direction[0].H0)} + lane * {N(layer.Hidden)}, {N(layer.Hidden)})";
+    private static string LaneState(LayerPlan layer) => $"state.Slice({C(layer.Direction[0].H0)} + lane * {N(layer.StateWidth)}, {N(layer.StateWidth)})";
 
     /// <summary>One layer of <see cref="EmitStep"/>, in a block of its own so every layer names its spans as the equations do.</summary>
     private void EmitSingleStepLayer(LayerPlan layer)
@@ -72,7 +72,7 @@ internal sealed partial class ModelEmitter
         DirectionPlan dir = layer.Direction[0];
         StackPlan stack = layer.Stack;
         long gw = layer.GateWidth;
-        _w.Line($"// {layer.Title} ({layer.CellName}, {layer.Hidden} units).");
+        _w.Line($"// {layer.Title} ({layer.CellName}, {layer.Hidden} units{Projected(layer)}).");
         using (_w.Block())
         {
             _w.Line($"var h = {LaneState(layer)}; // this lane's h, updated in place");

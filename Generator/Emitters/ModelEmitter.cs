@@ -128,7 +128,7 @@ internal sealed partial class ModelEmitter
         string hPrev = s.ProductInput ?? s.HPrev;
         return s.Packed
             ? $"{Kernels}Gemm.NT(m: {s.Rows}, {hPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
-            : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.Hidden)}, {hPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.Hidden)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+            : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.StateWidth)}, {hPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.StateWidth)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
     }
 
     /// <summary>
@@ -140,14 +140,17 @@ internal sealed partial class ModelEmitter
     {
         string Product(string target, long ld, bool add) => _plan.PacksRecurrentWeights
             ? $"{Kernels}Gemm.NN(m: {rows}, {a}, lda: {N(lda)}, _rnnPacked, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});"
-            : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.Hidden)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.Hidden)}, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});";
+            : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.StateWidth)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.StateWidth)}, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});";
         if (mask is null) return Product(c, ldc, accumulate);
-        long h = layer.Hidden;
+        long h = layer.StateWidth;
         string product = Slice("_rnnScratch.Span", C(_plan.RecurrentDropoutProduct!), _plan.B * h);
         return $"if (_rnnDropping) // the product read h_(t-1)⊙m\n{{\n    {Product(product, h, false)}\n" +
             $"    {Kernels}Dropout.AddApplied({product}, ldx: {N(h)}, {mask}, ldm: {N(h)}, {c}, ldy: {N(ldc)}, rows: {rows}, columns: {N(h)}, accumulate: {Bool(accumulate)});\n}}\n" +
             $"else\n    {Product(c, ldc, accumulate)}";
     }
+
+    /// <summary>", projected to P" for a projected LSTM in the generated comments, else nothing.</summary>
+    internal static string Projected(LayerPlan layer) => layer.IsProjected ? $", projected to {layer.Projection}" : "";
 
     // ------------------------------------------------------------------------------------------------ file
 
@@ -224,7 +227,7 @@ internal sealed partial class ModelEmitter
         string input = _spec.Input.Kind == InputKind.Vector ? $"vector input ({_spec.Input.Size})"
             : _spec.Input.Embedding > 0 ? $"token input ({_spec.Input.Size} ids, embedding {_spec.Input.Embedding})"
             : $"token input ({_spec.Input.Size} ids, one-hot)";
-        string layers = string.Join(" → ", _plan.Layers.Select(l => l.CellName + "(" + l.Hidden + (l.Directions == 2 ? ", bidirectional" : "") + ")"));
+        string layers = string.Join(" → ", _plan.Layers.Select(l => l.CellName + "(" + l.Hidden + Projected(l) + (l.Directions == 2 ? ", bidirectional" : "") + ")"));
         string output = _head.Describe(_spec.Output.Size);
         string shape = _spec.Topology switch
         {
@@ -259,7 +262,7 @@ internal sealed partial class ModelEmitter
             }
             foreach (LayerPlan layer in stack.Layers)
             {
-                yield return $"{indent}layer {layer.Index} ({layer.CellName}, H = {layer.Hidden}{(layer.Directions == 2 ? ", bidirectional: a reverse direction reads t = T−1 … 0; h_t = [forward ; reverse]" : "")}):";
+                yield return $"{indent}layer {layer.Index} ({layer.CellName}, H = {layer.Hidden}{(layer.IsProjected ? $", P = {layer.Projection}" : "")}{(layer.Directions == 2 ? ", bidirectional: a reverse direction reads t = T−1 … 0; h_t = [forward ; reverse]" : "")}):";
                 foreach (string equation in CellEmitter.For(layer).ForwardEquations) yield return indent + "  " + equation;
             }
             if (stack.Role == StackRole.Encoder) yield return "  (the final h and c of each layer start the same layer of the decoder)";
@@ -334,7 +337,7 @@ internal sealed partial class ModelEmitter
             {
                 foreach (LayerPlan layer in stack.Layers)
                     foreach (DirectionPlan dir in layer.Direction)
-                        _w.Line($"public const int {dir.H0.Const} = {N(dir.H0.Offset)}; // h of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
+                        _w.Line($"public const int {dir.H0.Const} = {N(dir.H0.Offset)}; // h of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.StateWidth}]");
                 foreach (LayerPlan layer in stack.Layers)
                     foreach (DirectionPlan dir in layer.Direction)
                         if (dir.C0 is { } c0)
@@ -358,7 +361,7 @@ internal sealed partial class ModelEmitter
         _w.Line();
     }
 
-    /// <summary>A layer's settings beyond the constructor's (leak, dropout), as an object initializer; nothing when it has none.</summary>
+    /// <summary>A layer's settings beyond the constructor's (leak, dropout, projection), as an object initializer; nothing when it has none.</summary>
     private static string LayerSettings(LayerSpec l)
     {
         var settings = new List<string>();
@@ -366,6 +369,7 @@ internal sealed partial class ModelEmitter
         else if (l.IsLeaky) settings.Add("Leak = " + Cells.LeakyRnnCellEmitter.Literal(l.Leak, isDouble: true));
         if (l.Dropout > 0) settings.Add("Dropout = " + ModelPlan.Probability(l.Dropout));
         if (l.RecurrentDropout > 0) settings.Add("RecurrentDropout = " + ModelPlan.Probability(l.RecurrentDropout));
+        if (l.Projection > 0) settings.Add("Projection = " + l.Projection);
         return settings.Count == 0 ? "" : " { " + string.Join(", ", settings) + " }";
     }
 
@@ -421,7 +425,7 @@ internal sealed partial class ModelEmitter
         }
         // One packed W_hh serves every layer and both passes in turn: forward (n = G·H, k = H), backward (n = H, k = G·H).
         var shapes = _plan.Stacks.SelectMany(st => st.Layers)
-            .SelectMany(l => new[] { $"({N(l.GateWidth)}, {N(l.Hidden)})", $"({N(l.Hidden)}, {N(l.GateWidth)})" }).Distinct();
+            .SelectMany(l => new[] { $"({N(l.GateWidth)}, {N(l.StateWidth)})", $"({N(l.StateWidth)}, {N(l.GateWidth)})" }).Distinct();
         if (_plan.PacksRecurrentWeights)
         {
             _w.Line("// W_hh packed for the micro-kernels once per pass (forward: h·W_hhᵀ; backward: dgates·W_hh), shared by all layers in turn.");
@@ -621,10 +625,10 @@ internal sealed partial class ModelEmitter
         foreach (LayerPlan layer in _plan.Layers)
         {
             DirectionPlan dir = layer.Direction[0];
-            long stride = _plan.B * layer.Hidden;
+            long stride = _plan.B * layer.StateWidth, cellStride = _plan.B * layer.Hidden;
             _w.Line($"a.Slice({C(layer.Outputs)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.H0)}, {N(stride)}));");
             if (dir.Cell is { } cell)
-                _w.Line($"a.Slice({C(cell)} + step * {N(stride)}, {N(stride)}).CopyTo(destination.Slice({C(dir.C0!)}, {N(stride)}));");
+                _w.Line($"a.Slice({C(cell)} + step * {N(cellStride)}, {N(cellStride)}).CopyTo(destination.Slice({C(dir.C0!)}, {N(cellStride)}));");
         }
     }
 
@@ -636,7 +640,7 @@ internal sealed partial class ModelEmitter
             foreach (DirectionPlan dir in layer.Direction)
             {
                 string reverse = Bool(dir.Reverse);
-                _w.Line($"_rnnLanes.StateAfter({step}, {Whole("a", layer.Outputs)}, ld: {N(layer.OutWidth)}, column: {N(dir.Reverse ? layer.Hidden : 0)}, width: {N(layer.Hidden)}, reverse: {reverse}, " +
+                _w.Line($"_rnnLanes.StateAfter({step}, {Whole("a", layer.Outputs)}, ld: {N(layer.OutWidth)}, column: {N(dir.Reverse ? layer.StateWidth : 0)}, width: {N(layer.StateWidth)}, reverse: {reverse}, " +
                     $"{Whole("_rnnInitialState.Span", dir.H0)}, {Whole(destination, dir.H0)});");
                 if (dir.Cell is { } cell)
                     _w.Line($"_rnnLanes.StateAfter({step}, {Whole("a", cell)}, ld: {N(layer.Hidden)}, column: 0, width: {N(layer.Hidden)}, reverse: {reverse}, " +
@@ -975,8 +979,8 @@ internal sealed partial class ModelEmitter
                 _w.Line("// h0 (and c0) with the lanes in the same order.");
                 foreach (LayerPlan layer in first.Layers)
                     foreach (DirectionPlan dir in layer.Direction)
-                        foreach (Region slot in dir.C0 is { } c0 ? new[] { dir.H0, c0 } : new[] { dir.H0 })
-                            _w.Line($"_rnnLanes.SortLanes({Whole("_rnnInitialState.Span", slot)}, width: {N(layer.Hidden)}, {InitialStatePart(first, slot)});");
+                        foreach ((Region slot, long width) in dir.C0 is { } c0 ? new[] { (dir.H0, layer.StateWidth), (c0, layer.Hidden) } : new[] { (dir.H0, layer.StateWidth) })
+                            _w.Line($"_rnnLanes.SortLanes({Whole("_rnnInitialState.Span", slot)}, width: {N(width)}, {InitialStatePart(first, slot)});");
             }
             else if (TokenInput)
                 _w.Line($"{InputParameter}.CopyTo({first.Input.TokenField});");

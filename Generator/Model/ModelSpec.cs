@@ -17,8 +17,9 @@ internal sealed record InputSpec(InputKind Kind, int Size, int Embedding, double
 /// <summary>
 /// One recurrent layer of the stack, in source order; <see cref="Dropout"/> drops its output on the way up, and
 /// <see cref="RecurrentDropout"/> its h_(t-1) in the recurrent product (one mask per lane per pass), while training.
+/// <see cref="Projection"/>: the LSTM's projection width P (PyTorch's <c>proj_size</c>), 0 for none.
 /// </summary>
-internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional, double Dropout = 0, double RecurrentDropout = 0)
+internal sealed record LayerSpec(CellType Cell, int Hidden, Nonlinearity Nonlinearity, bool Bidirectional, double Dropout = 0, double RecurrentDropout = 0, int Projection = 0)
 {
     /// <summary>The RNN's constant leak α in (0, 1]; 1 is the plain RNN.</summary>
     public double Leak { get; init; } = 1;

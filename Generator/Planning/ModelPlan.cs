@@ -78,7 +78,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                     var dir = new DirectionPlan(d == 1)
                     {
                         WeightIh = AddTensor($"{p}weight_ih_l{k}{suffix}", c + "WeightIh" + constSuffix, new[] { layer.GateWidth, inWidth }, TensorInit.UniformHidden, ls.Hidden),
-                        WeightHh = AddTensor($"{p}weight_hh_l{k}{suffix}", c + "WeightHh" + constSuffix, new long[] { layer.GateWidth, ls.Hidden }, TensorInit.UniformHidden, ls.Hidden),
+                        WeightHh = AddTensor($"{p}weight_hh_l{k}{suffix}", c + "WeightHh" + constSuffix, new long[] { layer.GateWidth, layer.StateWidth }, TensorInit.UniformHidden, ls.Hidden),
                         BiasIh = AddTensor($"{p}bias_ih_l{k}{suffix}", c + "BiasIh" + constSuffix, new long[] { layer.GateWidth }, TensorInit.UniformHidden, ls.Hidden),
                         BiasHh = AddTensor($"{p}bias_hh_l{k}{suffix}", c + "BiasHh" + constSuffix, new long[] { layer.GateWidth }, TensorInit.UniformHidden, ls.Hidden),
                         ConstSuffix = c + constSuffix,
@@ -86,6 +86,9 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                     // A learned leak's a, after bias_hh of its layer and direction (α = σ(a), so a = 0 starts at α = 0.5).
                     if (ls.LearnedLeak)
                         dir.Leak = AddTensor($"{p}leak_l{k}{suffix}", c + "Leak" + constSuffix, new long[] { ls.Hidden }, TensorInit.Zero, ls.Hidden);
+                    // A projected LSTM's W_hr [P, H] follows the biases, as in PyTorch's state_dict (initialized U(−1/√H, 1/√H) too).
+                    if (layer.IsProjected)
+                        dir.WeightHr = AddTensor($"{p}weight_hr_l{k}{suffix}", c + "WeightHr" + constSuffix, new long[] { layer.StateWidth, ls.Hidden }, TensorInit.UniformHidden, ls.Hidden);
                     layer.Direction.Add(dir);
                 }
                 stack.Layers.Add(layer);
@@ -120,6 +123,9 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                             $"u = f(pre) of {stack.Describe}layer {layer.Index}{dir.Describe} (leaky), [{stack.RowsName}, {layer.Hidden}]; backward overwrites it with dL/dpre");
                     if (layer.Cell == CellType.Lstm)
                         dir.Cell = Activation("Cell" + dir.ConstSuffix, stack.Rows * layer.Hidden, $"c: cell states of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.Hidden}]");
+                    if (layer.IsProjected)
+                        dir.Unprojected = Activation("Unprojected" + dir.ConstSuffix, stack.Rows * layer.Hidden,
+                            $"m = o⊙tanh(c) of {stack.Describe}layer {layer.Index}{dir.Describe} before the projection h = m·W_hrᵀ, [{stack.RowsName}, {layer.Hidden}] (backward needs it for dW_hr)");
                     if (layer.Cell == CellType.Gru)
                         dir.RecurrentN = Activation("RecurrentN" + dir.ConstSuffix, stack.Rows * layer.Hidden,
                             $"h_(t-1)·W_hnᵀ + b_hn of {stack.Describe}layer {layer.Index}{dir.Describe}, [{stack.RowsName}, {layer.Hidden}] (backward needs it for dr)");
@@ -135,8 +141,8 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             foreach (LayerPlan layer in stack.Layers)
                 foreach (DirectionPlan dir in layer.Direction)
                 {
-                    dir.H0 = new Region("StateH" + dir.ConstSuffix, cursor, B * layer.Hidden, "");
-                    cursor += B * layer.Hidden;
+                    dir.H0 = new Region("StateH" + dir.ConstSuffix, cursor, B * layer.StateWidth, "");
+                    cursor += B * layer.StateWidth;
                 }
             foreach (LayerPlan layer in stack.Layers.Where(l => l.Cell == CellType.Lstm))
                 foreach (DirectionPlan dir in layer.Direction)
@@ -182,10 +188,10 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                     $"h_t⊙m of {stack.Describe}layer {layer.Index}: what the recurrent product of step t + 1 reads while training, [{stack.RowsName}, {layer.OutWidth}]");
                 foreach (DirectionPlan dir in layer.Direction)
                 {
-                    dir.RecurrentMask = Activation("RecurrentMask" + dir.ConstSuffix, B * layer.Hidden,
-                        $"variational dropout mask m of h_(t-1) in {stack.Describe}layer {layer.Index}{dir.Describe}, one row per lane for the whole pass (p = {Probability(layer.Spec.RecurrentDropout)}), [Batch, {layer.Hidden}]");
-                    dir.RecurrentInitial = Activation("RecurrentInitial" + dir.ConstSuffix, B * layer.Hidden,
-                        $"h0⊙m of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.Hidden}]");
+                    dir.RecurrentMask = Activation("RecurrentMask" + dir.ConstSuffix, B * layer.StateWidth,
+                        $"variational dropout mask m of h_(t-1) in {stack.Describe}layer {layer.Index}{dir.Describe}, one row per lane for the whole pass (p = {Probability(layer.Spec.RecurrentDropout)}), [Batch, {layer.StateWidth}]");
+                    dir.RecurrentInitial = Activation("RecurrentInitial" + dir.ConstSuffix, B * layer.StateWidth,
+                        $"h0⊙m of {stack.Describe}layer {layer.Index}{dir.Describe}, [Batch, {layer.StateWidth}]");
                 }
             }
         }
@@ -223,10 +229,12 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         long maxGru = AllLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         if (maxLstm > 0) CellGradient = Scratch("Dc", B * maxLstm, "dL/dc carried from step t to step t−1");
         if (maxGru > 0) GruRecurrent = Scratch("GruRecurrent", B * 3 * maxGru, "h_(t-1)·W_hhᵀ of the current GRU step");
+        long maxProjected = AllLayers.Where(l => l.IsProjected).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
+        if (maxProjected > 0) ProjectionGradient = Scratch("Dm", B * maxProjected, "dL/dm = dh_t·W_hr of the current step of a projected LSTM");
         if (First.PacksLanes)
-            PreviousRows = Scratch("PreviousRows", First.Rows * First.Layers.Max(l => l.Hidden), "h_(t-1) aligned with the packed rows of step t, for dW_hh as one product");
+            PreviousRows = Scratch("PreviousRows", First.Rows * First.Layers.Max(l => l.StateWidth), "h_(t-1) aligned with the packed rows of step t, for dW_hh as one product");
         if (PacksLanes && spec.Output.Kind != HeadKind.Softmax) TargetRows = Scratch("TargetRows", RowsOut * OutputSize, "the targets in packed rows");
-        long maxRecurrentDropout = AllLayers.Where(l => l.DropsRecurrent).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
+        long maxRecurrentDropout = AllLayers.Where(l => l.DropsRecurrent).Select(l => l.StateWidth).DefaultIfEmpty(0).Max();
         if (maxRecurrentDropout > 0)
             RecurrentDropoutProduct = Scratch("RecurrentDropoutProduct", B * maxRecurrentDropout, "dgates·W_hh of one step before the recurrent dropout mask, [Batch, H]");
         if (IsEncoderDecoder)
@@ -244,6 +252,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         {
             StepGates = Scratch("StepGates", Layers.Max(l => l.GateWidth), "gate pre-activations of the layer Step is computing");
             if (maxGru > 0) StepGru = Scratch("StepGru", 4 * maxGru, "h·W_hhᵀ (3H) and h·W_hnᵀ + b_hn (H) of a GRU layer in Step");
+            if (maxProjected > 0) StepUnprojected = Scratch("StepUnprojected", maxProjected, "m = o⊙tanh(c) of a projected LSTM layer in Step, before h = m·W_hrᵀ");
             StepOutput = Scratch("StepOutput", B * OutputSize, "Step's output for each lane, [Batch, OutputSize]");
             StepLogSumExp = Scratch("StepLogSumExp", 1, "log Σ exp(z) of Step's softmax");
         }
@@ -325,9 +334,13 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     public Region? TargetRows { get; }
     public Region? CellGradient { get; }
     public Region? GruRecurrent { get; }
+
+    /// <summary>dL/dm of one step of a projected LSTM (<c>m = o⊙tanh(c)</c>, <c>h = m·W_hrᵀ</c>), <c>[Batch, H]</c>.</summary>
+    public Region? ProjectionGradient { get; }
     public Region? OneHotWeights { get; }
     public Region? StepGates { get; }
     public Region? StepGru { get; }
+    public Region? StepUnprojected { get; }
     public Region? StepOutput { get; }
     public Region? StepLogSumExp { get; }
     public long ScratchLength { get; }
@@ -507,12 +520,27 @@ internal sealed class LayerPlan
     public int Index { get; }
     public LayerSpec Spec { get; }
     public CellType Cell => Spec.Cell;
+
+    /// <summary>H: the width of each gate block and of the LSTM's c (and of h, unless the layer is projected).</summary>
     public long Hidden => Spec.Hidden;
+
+    /// <summary>The LSTM's projection width P (PyTorch's <c>proj_size</c>), 0 for none.</summary>
+    public long Projection => Spec.Projection;
+
+    /// <summary>A projected LSTM: <c>h_t = (o⊙tanh(c_t))·W_hrᵀ</c>.</summary>
+    public bool IsProjected => Spec.Projection > 0;
+
+    /// <summary>
+    /// The width of h per direction: what the recurrence multiplies by W_hh, the layer outputs, the state's h and the
+    /// layer above reads. P for a projected LSTM, else H.
+    /// </summary>
+    public long StateWidth => IsProjected ? Projection : Hidden;
+
     public int Directions => Spec.Bidirectional ? 2 : 1;
     public long Gates => Cell switch { CellType.Lstm => 4, CellType.Gru => 3, _ => 1 };
     public long GateWidth => Gates * Hidden;
     public long InWidth { get; }
-    public long OutWidth => Directions * Hidden;
+    public long OutWidth => Directions * StateWidth;
     public List<DirectionPlan> Direction { get; } = new();
 
     /// <summary>The layer's outputs h, <c>[steps, Batch, OutWidth]</c>.</summary>
@@ -588,9 +616,15 @@ internal sealed class DirectionPlan
     public TensorPlan BiasIh { get; set; } = null!;
     public TensorPlan BiasHh { get; set; } = null!;
     public TensorPlan? Leak { get; set; }
+
+    /// <summary>The projection W_hr [P, H] of a projected LSTM.</summary>
+    public TensorPlan? WeightHr { get; set; }
     public Region? Gates { get; set; }
     public Region? Cell { get; set; }
     public Region? RecurrentN { get; set; }
+
+    /// <summary>A projected LSTM's m = o⊙tanh(c) per step, before the projection.</summary>
+    public Region? Unprojected { get; set; }
     public Region BiasSum { get; set; } = null!;
 
     /// <summary>Offsets of this direction's h and c within a state buffer (InitialState layout).</summary>

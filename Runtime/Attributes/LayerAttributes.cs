@@ -47,7 +47,7 @@ public sealed class LstmAttribute(int hidden) : Attribute
     /// <summary>Hidden units H (the cell state has the same width).</summary>
     public int Hidden { get; } = hidden;
 
-    /// <summary>Adds a reverse direction; the layer output is <c>[forward ; reverse]</c> (width 2H).</summary>
+    /// <summary>Adds a reverse direction; the layer output is <c>[forward ; reverse]</c> (width 2H, or 2P when projected).</summary>
     public bool Bidirectional { get; set; }
 
     /// <summary>
@@ -63,6 +63,13 @@ public sealed class LstmAttribute(int hidden) : Attribute
     /// Default 0.
     /// </summary>
     public double RecurrentDropout { get; set; }
+
+    /// <summary>
+    /// Projection width P (PyTorch's <c>proj_size</c>; LSTMP, Sak et al. 2014): <c>h_t = (o⊙tanh(c_t))·W_hrᵀ</c> with
+    /// <c>weight_hr_l{k}</c> of shape [P, H], so h, the layer's output and the recurrence have width P while c keeps H.
+    /// 0 (the default) means no projection; otherwise 0 &lt; P &lt; H.
+    /// </summary>
+    public int Projection { get; set; }
 }
 
 /// <summary>A gated recurrent unit layer with PyTorch's gate order r, z, n. Layers stack in source order.</summary>

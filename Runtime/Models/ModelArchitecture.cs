@@ -15,6 +15,15 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
     /// <summary>Probability of dropping each unit of h_(t−1) in the recurrent product while training (<see cref="LstmAttribute.RecurrentDropout"/>); 0: none.</summary>
     public double RecurrentDropout { get; init; }
 
+    /// <summary>
+    /// The LSTM's projection width P (<see cref="LstmAttribute.Projection"/>, PyTorch's <c>proj_size</c>), 0 for none:
+    /// h, the layer's output and the recurrence have width P, c keeps <see cref="Hidden"/>.
+    /// </summary>
+    public int Projection { get; init; }
+
+    /// <summary>The width of h per direction: <see cref="Projection"/> when the layer is projected, else <see cref="Hidden"/>.</summary>
+    public int StateWidth => Projection > 0 ? Projection : Hidden;
+
     /// <summary>The RNN's constant leak α in (0, 1] (<see cref="RnnAttribute.Leak"/>); 1 is the plain RNN.</summary>
     public double Leak { get; init; } = 1;
 
@@ -42,6 +51,8 @@ public sealed record LayerArchitecture(CellType Cell, int Hidden, Nonlinearity N
             text.Append(", Dropout = ").Append(Dropout.ToString("R", CultureInfo.InvariantCulture));
         if (RecurrentDropout > 0)
             text.Append(", RecurrentDropout = ").Append(RecurrentDropout.ToString("R", CultureInfo.InvariantCulture));
+        if (Projection > 0)
+            text.Append(", Projection = ").Append(Projection.ToString(CultureInfo.InvariantCulture));
         return text.Append(')').ToString();
     }
 }
@@ -113,7 +124,7 @@ public sealed record ModelArchitecture(
         {
             string input = TokenInput ? $"token input of {InputSize}{(Embedding > 0 ? $", embedding {Embedding}" : "")}" : $"vector input of {InputSize}";
             string layers = string.Join(" → ", Layers.Select(l =>
-                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")}{(l.IsLeaky ? ", " + l.LeakArgument : "")})"));
+                $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")}{(l.IsLeaky ? ", " + l.LeakArgument : "")}{(l.Projection > 0 ? $", projection {l.Projection}" : "")})"));
             return FormattableString.Invariant($"{Topology}, {input}, {layers}, {Output.ToString().ToLowerInvariant()} head of {OutputSize}");
         }
     }

@@ -18,7 +18,8 @@ namespace RnnGen;
 /// The model's <see cref="IRnnModel{T}.InitialState"/> becomes the graph's initial state. Inputs: <c>x</c> [Steps, Batch,
 /// InputSize] float, or <c>tokens</c> [Steps, Batch] int64; output <c>y</c> [OutputSteps, Batch, OutputSize], equal to
 /// the model's <c>Output</c>. Parameters are written as float32 (double models are rounded). Many-to-many and many-to-one
-/// models are supported; one-to-many and encoder–decoder models generate step by step and would need an ONNX Loop.
+/// models are supported; one-to-many and encoder–decoder models generate step by step and would need an ONNX Loop, and
+/// ONNX's LSTM has no projection, so a model with <see cref="LstmAttribute.Projection"/> is refused.
 /// With <see cref="OnnxExportOptions.SequenceLengths"/> the graph also takes <c>sequence_lens</c> int32 [Batch] and
 /// reproduces <c>Forward(inputs, lengths)</c>: padded steps and lanes of length 0 give 0, a many-to-one head reads each
 /// lane's last real state (see docs/onnx-lengths.md).
@@ -31,12 +32,12 @@ public static class OnnxExporter
     private static readonly string Version = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/>.</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN layer.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
     public static void Save<T>(IRnnModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T> =>
         Save(model, path, Defaults);
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/> as <paramref name="options"/> say.</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN layer.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
     public static void Save<T>(IRnnModel<T> model, string path, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -53,7 +54,7 @@ public static class OnnxExporter
     public static byte[] ToBytes<T>(IRnnModel<T> model) where T : unmanaged, IFloatingPointIeee754<T> => ToBytes(model, Defaults);
 
     /// <summary>The ONNX model as bytes (what <see cref="Save{T}(IRnnModel{T}, string, OnnxExportOptions)"/> writes).</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN layer.</exception>
+    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
     public static byte[] ToBytes<T>(IRnnModel<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -77,6 +78,10 @@ public static class OnnxExporter
             // ONNX's RNN operator computes h_t = f(…) and has no leak; a leaky layer would export as a different network.
             if (a.Layers[k].IsLeaky)
                 throw new NotSupportedException($"ONNX export has no leaky RNN: layer {k} of {a.Name} is {a.Layers[k]}, and ONNX's RNN operator computes h_t = f(x·Wᵀ + h_(t-1)·Rᵀ + b) without the (1 − α)⊙h_(t-1) term.");
+            // ONNX's LSTM operator has no projection: h_t = (o⊙tanh(c_t))·W_hrᵀ feeds the next step inside the recurrence,
+            // so no node outside the LSTM node can apply it.
+            if (a.Layers[k].Projection > 0)
+                throw new NotSupportedException($"ONNX export cannot write layer {k} of {a.Name} ({a.Layers[k]}): ONNX's LSTM operator has no projection (PyTorch's proj_size), and h_t = (o⊙tanh(c_t))·W_hrᵀ feeds the next step inside the recurrence.");
         }
 
         var g = new GraphBuilder<T>(model);

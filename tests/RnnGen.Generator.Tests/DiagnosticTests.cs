@@ -654,6 +654,63 @@ public class DiagnosticTests
             """),
         ("RNNG034", message, settings.Substring(settings.IndexOf("EndToken", System.StringComparison.Ordinal))));
 
+    // ------------------------------------------------------------------ RNNG037
+
+    [Theory]
+    [InlineData("Projection = 4", 4)]
+    [InlineData("Projection = 9", 4)]
+    [InlineData("Projection = -1", 4)]
+    [InlineData("Bidirectional = true, Projection = 3", 3)]
+    public void RNNG037_ProjectionOutOfRange(string settings, int hidden) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = 3)]
+            [TokenInput(5)]
+            [Lstm({hidden}, {settings})]
+            [SoftmaxOutput(5)]
+            """),
+        ("RNNG037", $"Projection = {settings.Substring(settings.IndexOf("Projection = ", StringComparison.Ordinal) + 13)} is out of range; h is projected to fewer units than the LSTM's {hidden}, so use a value with 0 < Projection < {hidden} (PyTorch's proj_size), or leave Projection out",
+            settings.Substring(settings.IndexOf("Projection", StringComparison.Ordinal))));
+
+    [Theory]
+    [InlineData("Projection = 0")]
+    [InlineData("Projection = 1")]
+    [InlineData("Projection = 3")]
+    public void RNNG037_ProjectionInRange_Generates(string settings)
+    {
+        GeneratorRun run = GeneratorHarness.Run(new[]
+        {
+            ModelSource($"""
+                [RnnModel(Steps = 3)]
+                [TokenInput(5)]
+                [Lstm(4, {settings})]
+                [SoftmaxOutput(5)]
+                """),
+        });
+
+        RobustnessTests.AssertNoCrash(run);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.GeneratedSources);
+    }
+
+    /// <summary>Projection = 0 is PyTorch's proj_size = 0, no projection: the generated code is the plain LSTM's, byte for byte.</summary>
+    [Fact]
+    public void ProjectionZero_GeneratesThePlainLstm()
+    {
+        string Generated(string layer) => GeneratorHarness.Run(new[]
+        {
+            ModelSource($"""
+                [RnnModel(Steps = 3, Batch = 2)]
+                [VectorInput(3)]
+                {layer}
+                [SoftmaxOutput(5)]
+                """),
+        }).SingleSource;
+
+        string plain = Generated("[Lstm(4, Bidirectional = true)]");
+        Assert.Equal(plain, Generated("[Lstm(4, Bidirectional = true, Projection = 0)]"));
+        Assert.NotEqual(plain, Generated("[Lstm(4, Bidirectional = true, Projection = 2)]"));
+    }
+
     [Theory]
     [InlineData("[Lstm(4, Dropout = 1)]", "Dropout = 1", "Dropout = 1 is not a dropout probability: it must be in [0, 1) (0: no dropout)")]
     [InlineData("[Gru(4, RecurrentDropout = -0.1)]", "RecurrentDropout = -0.1", "RecurrentDropout = -0.1 is not a dropout probability: it must be in [0, 1) (0: no dropout)")]
@@ -761,7 +818,7 @@ public class DiagnosticTests
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
         // RNNG015 is a retired id: it is never reused.
-        string[] expected = Enumerable.Range(1, 36).Concat(new[] { 39, 40 }).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+        string[] expected = Enumerable.Range(1, 37).Concat(new[] { 39, 40 }).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());

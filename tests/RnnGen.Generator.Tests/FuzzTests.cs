@@ -36,7 +36,8 @@ public class FuzzTests
 
     private static readonly Gen<string> Layer = Pick(
         "[Lstm(4)]", "[Gru(3)]", "[Rnn(2)]", "[Rnn(3, Nonlinearity = Nonlinearity.Relu)]", "[Lstm(4, Bidirectional = true)]", "[Gru(0)]",
-        "[Lstm(-3)]", "[Rnn(2, Nonlinearity = (Nonlinearity)5)]", "[Lstm(\"big\")]", "[Gru(3, Bidirectional = 1)]", "[Lstm]", "[Gru(hidden: 2)]");
+        "[Lstm(-3)]", "[Rnn(2, Nonlinearity = (Nonlinearity)5)]", "[Lstm(\"big\")]", "[Gru(3, Bidirectional = 1)]", "[Lstm]", "[Gru(hidden: 2)]",
+        "[Lstm(4, Projection = 2)]", "[Lstm(3, Bidirectional = true, Projection = 1)]", "[Lstm(3, Projection = 3)]", "[Gru(3, Projection = 1)]");
 
     private static readonly Gen<string> Output = Pick(
         "[SoftmaxOutput(5)]", "[SoftmaxOutput(1)]", "[LinearOutput(3)]", "[SigmoidOutput(2)]", "[LinearOutput(0)]", "[SoftmaxOutput(3)]", "[SigmoidOutput(5)]");

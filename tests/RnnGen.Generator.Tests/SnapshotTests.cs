@@ -226,6 +226,35 @@ public class SnapshotTests
         """, new[] { "RnnForwardHead", "RnnLossCore", "RnnBackwardCore", "Step" });
 
     [Fact]
+    public void ProjectedLstmStack() => Verify("Demo.ProjectedTagger.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>LSTMP: a bidirectional projected LSTM (h = (o⊙tanh c)·W_hrᵀ, 2 wide) under a plain one, a tag at every step.</summary>
+        [RnnModel(Steps = 2, Batch = 2)]
+        [VectorInput(3)]
+        [Lstm(4, Bidirectional = true, Projection = 2)]
+        [Lstm(3)]
+        [SoftmaxOutput(3)]
+        public partial class ProjectedTagger { }
+        """);
+
+    [Fact]
+    public void ProjectedLstmOneToMany() => VerifyParts("Demo.ProjectedTrajectory.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A projected LSTM generating step by step: free-running decoding and single steps.</summary>
+        [RnnModel(Steps = 1, Batch = 2, Topology = Topology.OneToMany, OutputSteps = 2)]
+        [VectorInput(2)]
+        [Lstm(3, Projection = 2)]
+        [LinearOutput(2)]
+        public partial class ProjectedTrajectory { }
+        """, new[] { "RnnDecode*", "Step", "RnnBackwardL0*" });
+
+    [Fact]
     public void MixedStack() => VerifyParts("Demo.Mixed.g.cs", """
         using RnnGen;
 

@@ -17,7 +17,7 @@ public class DropoutTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-6;
 
-    public static TheoryData<string> GradientModels => new() { "DropoutLstmGruTagger", "DropoutBiRnnRegressor", "DropoutEmbeddingGruTagger", "DropoutSeq2Seq", "DropoutVectorGenerator", "DropoutLeakyTagger" };
+    public static TheoryData<string> GradientModels => new() { "DropoutLstmGruTagger", "DropoutBiRnnRegressor", "DropoutEmbeddingGruTagger", "DropoutSeq2Seq", "DropoutVectorGenerator", "DropoutLeakyTagger", "DropoutProjectedLstmTagger", "DropoutProjectedSeq2Seq" };
 
     private static IRnnModel<double> CreateDouble(string name) => name switch
     {
@@ -27,6 +27,8 @@ public class DropoutTests(ITestOutputHelper output)
         "DropoutSeq2Seq" => new DropoutSeq2Seq(3),
         "DropoutVectorGenerator" => new DropoutVectorGenerator(3),
         "DropoutLeakyTagger" => new DropoutLeakyTagger(3),
+        "DropoutProjectedLstmTagger" => new DropoutProjectedLstmTagger(3),
+        "DropoutProjectedSeq2Seq" => new DropoutProjectedSeq2Seq(3),
         _ => throw new ArgumentException(name),
     };
 
@@ -55,7 +57,7 @@ public class DropoutTests(ITestOutputHelper output)
     {
         CheckParameters(name, new ModelDriver<double>(CreateDouble(name), seed: 21));
         IRnnModel<double> model = CreateDouble(name);
-        if (model is DropoutSeq2Seq)
+        if (model is DropoutSeq2Seq or DropoutProjectedSeq2Seq)
             CheckParameters(name + " with source lengths", new ModelDriver<double>(model, seed: 22).WithSourceLengths([4, 0, 2]));
         else if (model.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IVariableLengthModel<,,>)))
             foreach (int[] lengths in GradientCheckTests.LengthPatterns(model.Steps, model.Batch))

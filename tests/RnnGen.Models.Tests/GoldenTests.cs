@@ -22,6 +22,9 @@ public class GoldenTests
         ["lstm2_bi_m2o_embedding_softmax"] = (() => new GoldenLstm2BiM2OEmbeddingSoftmaxDouble(), () => new GoldenLstm2BiM2OEmbeddingSoftmaxFloat()),
         ["rnn2_relu_m2o_vector_linear"] = (() => new GoldenRnn2ReluM2OVectorLinearDouble(), () => new GoldenRnn2ReluM2OVectorLinearFloat()),
         ["gru2_bi_m2m_onehot_softmax"] = (() => new GoldenGru2BiM2MOneHotSoftmaxDouble(), () => new GoldenGru2BiM2MOneHotSoftmaxFloat()),
+        // nn.LSTM(proj_size=P): weight_hr_l{k}, h of width P; these fixtures also hold the final state (h_n, c_n).
+        ["lstmp_m2m_onehot_softmax"] = (() => new GoldenLstmpM2MOneHotSoftmaxDouble(), () => new GoldenLstmpM2MOneHotSoftmaxFloat()),
+        ["lstmp2_bi_m2o_vector_linear"] = (() => new GoldenLstmp2BiM2OVectorLinearDouble(), () => new GoldenLstmp2BiM2OVectorLinearFloat()),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);
@@ -40,6 +43,7 @@ public class GoldenTests
         ["rnn2_m2o_vector_linear_lengths"] = (() => new GoldenRnn2M2OVectorLinearLengthsDouble(), () => new GoldenRnn2M2OVectorLinearLengthsFloat()),
         ["gru_m2m_onehot_softmax_lengths"] = (() => new GoldenGruM2MOneHotSoftmaxLengthsDouble(), () => new GoldenGruM2MOneHotSoftmaxLengthsFloat()),
         ["lstm_bi_m2o_vector_sigmoid_lengths"] = (() => new GoldenLstmBiM2OVectorSigmoidLengthsDouble(), () => new GoldenLstmBiM2OVectorSigmoidLengthsFloat()),
+        ["lstmp2_bi_m2m_embedding_softmax_lengths"] = (() => new GoldenLstmp2BiM2MEmbeddingSoftmaxLengthsDouble(), () => new GoldenLstmp2BiM2MEmbeddingSoftmaxLengthsFloat()),
     };
 
     public static TheoryData<string> LengthsNames => new(LengthsCases.Keys);
@@ -48,6 +52,9 @@ public class GoldenTests
     public static IRnnModel<float> LengthsFloatModel(string fixture) => LengthsCases[fixture].Float();
 
     public static string FixturePath(string name) => Path.Combine(AppContext.BaseDirectory, "golden", name + ".safetensors");
+
+    /// <summary>Whether the fixture holds a tensor of that name (the projected fixtures hold golden.final_state).</summary>
+    public static bool HasTensor(string path, string name) => Safetensors.ReadHeader(path).Entries.Any(x => x.Name == name);
 
     /// <summary>Reads one float64 tensor of a fixture.</summary>
     public static double[] Tensor(string path, string name)
@@ -70,6 +77,8 @@ public class GoldenTests
         d.Forward();
         AssertClose("output", Tensor(path, "golden.output"), model.Output.ToArray().Select(v => double.CreateTruncating(v)).ToArray(), tolerance);
         AssertClose("loss", Tensor(path, "golden.loss"), new[] { double.CreateTruncating(d.Loss()) }, tolerance);
+        if (HasTensor(path, "golden.final_state"))
+            AssertClose("final state", Tensor(path, "golden.final_state"), ToDouble<T>(model.FinalState), tolerance);
         model.ZeroGradients();
         d.Backward();
         foreach (TensorInfo t in model.Tensors)

@@ -11,6 +11,8 @@ Each fixture is one safetensors file (float64) holding
   * golden.grad.<name> for every parameter.
 Many-to-one reads out[-1] (unidirectional) or cat(h_n[-2], h_n[-1]) (bidirectional: the forward direction after the
 last step and the reverse direction after step 0).
+The projected LSTM fixtures (lstmp*, nn.LSTM(proj_size=P): weight_hr_l{k} [P, H], h of width P) also hold
+  * golden.final_state  h_n then c_n flattened (RnnGen's FinalState layout; h is P wide, c H wide).
 
 The *_lengths fixtures (IVariableLengthModel: Forward(inputs, lengths)) run PyTorch on
 pack_padded_sequence(x, lengths, enforce_sorted=False) and pad_packed_sequence(..., total_length=T), and hold besides
@@ -60,16 +62,17 @@ def save_safetensors(path, tensors, metadata):
 
 
 class Model(torch.nn.Module):
-    def __init__(self, cell, inp, hidden, layers, bidirectional, classes, vocab=0, embedding=0, nonlinearity="tanh"):
+    def __init__(self, cell, inp, hidden, layers, bidirectional, classes, vocab=0, embedding=0, nonlinearity="tanh", proj=0):
         super().__init__()
         self.vocab, self.embed = vocab, embedding
         width = embedding or vocab or inp
         if embedding:
             self.embedding = torch.nn.Embedding(vocab, embedding)
         kinds = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}
-        extra = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
+        extra = {"nonlinearity": nonlinearity} if cell == "rnn" else {"proj_size": proj} if proj else {}
         self.rnn = kinds[cell](width, hidden, num_layers=layers, bidirectional=bidirectional, **extra)
-        self.head = torch.nn.Linear(hidden * (2 if bidirectional else 1), classes)
+        # A projected LSTM's h (its output, and what the head reads) has width proj_size.
+        self.head = torch.nn.Linear((proj or hidden) * (2 if bidirectional else 1), classes)
         self.bidirectional = bidirectional
 
     def forward(self, x, many_to_one):
@@ -78,6 +81,7 @@ class Model(torch.nn.Module):
         elif self.vocab:
             x = F.one_hot(x, self.vocab).to(torch.float64)
         out, state = self.rnn(x)
+        self.state = state
         if many_to_one:
             h_n = state[0] if isinstance(state, tuple) else state
             feat = torch.cat([h_n[-2], h_n[-1]], dim=-1) if self.bidirectional else out[-1]
@@ -86,8 +90,8 @@ class Model(torch.nn.Module):
 
 
 def fixture(name, cell, hidden, layers, steps, batch, classes, head, inp=0, vocab=0, embedding=0,
-            bidirectional=False, many_to_one=False, nonlinearity="tanh"):
-    m = Model(cell, inp, hidden, layers, bidirectional, classes, vocab, embedding, nonlinearity)
+            bidirectional=False, many_to_one=False, nonlinearity="tanh", proj=0):
+    m = Model(cell, inp, hidden, layers, bidirectional, classes, vocab, embedding, nonlinearity, proj)
     if vocab:
         x = torch.randint(0, vocab, (steps, batch))
     else:
@@ -112,6 +116,9 @@ def fixture(name, cell, hidden, layers, steps, batch, classes, head, inp=0, voca
     tensors["golden.targets"] = y.to(torch.float64)
     tensors["golden.output"] = output
     tensors["golden.loss"] = loss.reshape(1)
+    if proj:
+        # Projected fixtures also hold (h_n, c_n) flattened, RnnGen's FinalState layout: h is proj wide, c hidden wide.
+        tensors["golden.final_state"] = torch.cat([f.detach().reshape(-1) for f in m.state])
     for k, p in m.named_parameters():
         tensors["golden.grad." + k] = p.grad
     save_safetensors(os.path.join(HERE, name + ".safetensors"), tensors,
@@ -130,11 +137,11 @@ fixture("gru2_bi_m2m_onehot_softmax", "gru", hidden=3, layers=2, steps=4, batch=
 
 
 def lengths_fixture(name, cell, hidden, layers, steps, lengths, classes, head, inp=0, vocab=0, embedding=0,
-                    bidirectional=False, many_to_one=False):
+                    bidirectional=False, many_to_one=False, proj=0):
     """A fixture of a run with per-lane lengths (see the docstring at the top); lengths[b] = 0 is an unused lane."""
     from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
     batch = len(lengths)
-    m = Model(cell, inp, hidden, layers, bidirectional, classes, vocab, embedding)
+    m = Model(cell, inp, hidden, layers, bidirectional, classes, vocab, embedding, proj=proj)
     lens = torch.tensor(lengths)
     real = torch.arange(steps).unsqueeze(1) < lens.unsqueeze(0)                 # [T, B]: step t of lane b is real
     if vocab:
@@ -185,10 +192,10 @@ def lengths_fixture(name, cell, hidden, layers, steps, lengths, classes, head, i
 
     output = torch.zeros(out_steps, batch, classes)
     output[:, used] = (act * real_used.unsqueeze(-1)).detach()                  # 0 at padded steps
-    final = [torch.zeros(layers * (2 if bidirectional else 1), batch, hidden)]
+    final = [torch.zeros(layers * (2 if bidirectional else 1), batch, proj or hidden)]
     final[0][:, used] = h_n.detach()
     if cell == "lstm":
-        c = torch.zeros_like(final[0])
+        c = torch.zeros(layers * (2 if bidirectional else 1), batch, hidden)
         c[:, used] = state[1].detach()
         final.append(c)
 
@@ -214,3 +221,8 @@ lengths_fixture("lstm2_bi_m2m_onehot_sigmoid_lengths", "lstm", hidden=3, layers=
 lengths_fixture("rnn2_m2o_vector_linear_lengths", "rnn", hidden=4, layers=2, steps=4, lengths=[1, 4, 0], classes=2, head="linear", inp=2, many_to_one=True)
 lengths_fixture("gru_m2m_onehot_softmax_lengths", "gru", hidden=4, layers=1, steps=5, lengths=[3, 0, 5, 1], classes=4, head="softmax", vocab=4)
 lengths_fixture("lstm_bi_m2o_vector_sigmoid_lengths", "lstm", hidden=3, layers=1, steps=4, lengths=[2, 4, 0], classes=2, head="sigmoid", inp=3, bidirectional=True, many_to_one=True)
+
+# Projected LSTMs (proj_size; weight_hr_l{k} [P, H] after each direction's biases). Appended, so the draws above stay.
+fixture("lstmp_m2m_onehot_softmax", "lstm", hidden=4, proj=2, layers=1, steps=5, batch=2, classes=5, head="softmax", vocab=5)
+fixture("lstmp2_bi_m2o_vector_linear", "lstm", hidden=4, proj=3, layers=2, steps=4, batch=2, classes=2, head="linear", inp=3, bidirectional=True, many_to_one=True)
+lengths_fixture("lstmp2_bi_m2m_embedding_softmax_lengths", "lstm", hidden=4, proj=2, layers=2, steps=5, lengths=[3, 5, 0, 1], classes=3, head="softmax", vocab=6, embedding=3, bidirectional=True)

@@ -16,7 +16,7 @@ internal abstract class CellEmitter
     /// <summary>The emitter of <paramref name="layer"/>'s cell.</summary>
     public static CellEmitter For(LayerPlan layer) => layer.Cell switch
     {
-        CellType.Lstm => LstmCellEmitter.Instance,
+        CellType.Lstm => layer.IsProjected ? LstmCellEmitter.Projected : LstmCellEmitter.Instance,
         CellType.Gru => GruCellEmitter.Instance,
         _ when layer.Spec.IsLeaky => new LeakyRnnCellEmitter(layer.Spec),
         _ => layer.Spec.Nonlinearity == Nonlinearity.Relu ? RnnCellEmitter.Relu : RnnCellEmitter.Tanh,
@@ -43,8 +43,11 @@ internal abstract class CellEmitter
     /// <summary>Whether a backward block that starts from the initial state reads h0.</summary>
     public virtual bool BackwardReadsInitialH => false;
 
-    /// <summary>Whether forward needs the parameters even when W_hh is packed (the GRU reads b_hn).</summary>
+    /// <summary>Whether forward needs the parameters even when W_hh is packed (the GRU reads b_hn, a projected LSTM W_hr).</summary>
     public virtual bool ForwardReadsParameters => false;
+
+    /// <summary>Whether a backward block needs the parameters even when W_hh is packed (a projected LSTM reads W_hr).</summary>
+    public virtual bool BackwardReadsParameters => false;
 
     /// <summary>
     /// <c>b_ih + b_hh</c>, the bias added once to every row of the input projection, into <paramref name="span"/> from
@@ -84,6 +87,12 @@ internal abstract class CellEmitter
     /// <summary>One step backward: the pointwise backward, then dL/dh_(t-1) += dgates·W_hh.</summary>
     public abstract void EmitBackwardStep(ModelEmitter e, LayerPlan layer, DirectionPlan dir, BackwardStepSpans s);
 
+    /// <summary>
+    /// Weight gradients beyond dW_ih, dW_hh and the biases, after a direction's recurrence (a projected LSTM's dW_hr),
+    /// over <paramref name="rows"/> rows (a constant or a C# expression).
+    /// </summary>
+    public virtual void EmitExtraWeightGradients(ModelEmitter e, LayerPlan layer, DirectionPlan dir, string rows) { }
+
     /// <summary>What a direction's backward pass carries in before its last step (the LSTM's dL/dc).</summary>
     public virtual void EmitBackwardStart(ModelEmitter e, LayerPlan layer, DirectionPlan dir) { }
 
@@ -95,7 +104,7 @@ internal abstract class CellEmitter
 
     /// <summary>The spans of single-step inference for one lane, where <c>h</c> is the lane's state row of this layer.</summary>
     public virtual StepSpans SingleStep(LayerPlan layer) =>
-        new("1", "h", layer.Hidden, "c", "gates", "c", "hn", "h", layer.Hidden, Packed: false);
+        new("1", "h", layer.StateWidth, "c", "gates", "c", "hn", "h", layer.StateWidth, Packed: false);
 
     /// <summary>Anything left after the forward step in single-step inference (the vanilla RNN computes into the gate scratch).</summary>
     public virtual void EmitSingleStepEnd(ModelEmitter e, LayerPlan layer) { }
@@ -108,6 +117,9 @@ internal abstract class CellEmitter
 /// </summary>
 internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string CPrev, string Gates, string Cell, string RecurrentN, string H, long Ld, bool Packed)
 {
+    /// <summary>A projected LSTM's m_t = o⊙tanh(c_t) of the step, rows of H (h_t = m_t·W_hrᵀ); null for other layers.</summary>
+    public string? Unprojected { get; init; }
+
     /// <summary>What the recurrent product reads instead of <see cref="HPrev"/> (same rows and stride): h_(t-1)⊙m under recurrent dropout.</summary>
     public string? ProductInput { get; init; }
 }
@@ -123,6 +135,9 @@ internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string 
 internal sealed record BackwardStepSpans(string Rows, string Gates, string Cell, string CPrev, string H, string HPrev, long LdPrev, string RecurrentN, string Dc,
     string Dh, string? DhPrevious, long LdPrevious, bool Accumulate, bool StartsHere, Region? InitialStateGradient)
 {
+    /// <summary>A projected LSTM's dL/dm_t = dh_t·W_hr for the step's rows (scratch, rows of H); null for other layers.</summary>
+    public string? Dm { get; init; }
+
     /// <summary>Under recurrent dropout, the rows of the mask m these lanes' h_(t-1) went through (H wide); its gradient goes through it too.</summary>
     public string? Mask { get; init; }
 }

@@ -198,3 +198,45 @@ public partial class GoldenLstmBiM2OVectorSigmoidLengthsDouble { }
 [Lstm(3, Bidirectional = true)]
 [SigmoidOutput(2)]
 public partial class GoldenLstmBiM2OVectorSigmoidLengthsFloat { }
+
+// Projected LSTMs (nn.LSTM(proj_size=P)): lstmp_m2m_onehot_softmax, lstmp2_bi_m2o_vector_linear, lstmp2_bi_m2m_embedding_softmax_lengths.
+
+[RnnModel(Steps = 5, Batch = 2, Precision = Precision.Double)]
+[TokenInput(5)]
+[Lstm(4, Projection = 2)]
+[SoftmaxOutput(5)]
+public partial class GoldenLstmpM2MOneHotSoftmaxDouble { }
+
+[RnnModel(Steps = 5, Batch = 2)]
+[TokenInput(5)]
+[Lstm(4, Projection = 2)]
+[SoftmaxOutput(5)]
+public partial class GoldenLstmpM2MOneHotSoftmaxFloat { }
+
+[RnnModel(Steps = 4, Batch = 2, Topology = Topology.ManyToOne, Precision = Precision.Double)]
+[VectorInput(3)]
+[Lstm(4, Bidirectional = true, Projection = 3)]
+[Lstm(4, Bidirectional = true, Projection = 3)]
+[LinearOutput(2)]
+public partial class GoldenLstmp2BiM2OVectorLinearDouble { }
+
+[RnnModel(Steps = 4, Batch = 2, Topology = Topology.ManyToOne)]
+[VectorInput(3)]
+[Lstm(4, Bidirectional = true, Projection = 3)]
+[Lstm(4, Bidirectional = true, Projection = 3)]
+[LinearOutput(2)]
+public partial class GoldenLstmp2BiM2OVectorLinearFloat { }
+
+[RnnModel(Steps = 5, Batch = 4, Precision = Precision.Double)]
+[TokenInput(6, Embedding = 3)]
+[Lstm(4, Bidirectional = true, Projection = 2)]
+[Lstm(4, Bidirectional = true, Projection = 2)]
+[SoftmaxOutput(3)]
+public partial class GoldenLstmp2BiM2MEmbeddingSoftmaxLengthsDouble { }
+
+[RnnModel(Steps = 5, Batch = 4)]
+[TokenInput(6, Embedding = 3)]
+[Lstm(4, Bidirectional = true, Projection = 2)]
+[Lstm(4, Bidirectional = true, Projection = 2)]
+[SoftmaxOutput(3)]
+public partial class GoldenLstmp2BiM2MEmbeddingSoftmaxLengthsFloat { }

@@ -114,6 +114,13 @@ public static class GradientCheckCases
         ["LeakyRnnOneToManyOneHot"] = () => new LeakyRnnOneToManyOneHot(7),
         ["LeakyRnnEncoderDecoderVectorSoftmax"] = () => new LeakyRnnEncoderDecoderVectorSoftmax(7),
         ["SharedBlocksLearnedLeakBiRnn"] = () => new SharedBlocksLearnedLeakBiRnn(7),
+        ["LstmpManyToManyVectorSoftmax"] = () => new LstmpManyToManyVectorSoftmax(7),
+        ["LstmpBiManyToOneVectorLinear"] = () => new LstmpBiManyToOneVectorLinear(7),
+        ["LstmpMixedStackEmbeddingSigmoid"] = () => new LstmpMixedStackEmbeddingSigmoid(7),
+        ["LstmpStackManyToOneOneHot"] = () => new LstmpStackManyToOneOneHot(7),
+        ["LstmpLongBatchOne"] = () => new LstmpLongBatchOne(7),
+        ["LstmpOneToManyVectorLinear"] = () => new LstmpOneToManyVectorLinear(7),
+        ["LstmpEncoderDecoderOneHot"] = () => new LstmpEncoderDecoderOneHot(7),
     };
 
     public static TheoryData<string> Names => new(Create.Keys);
