@@ -66,6 +66,7 @@ public static class CharShapes
         new("lstm256-d35", seed => new Lstm256Dropout35(seed), Lstm256Dropout35.Architecture, Lstm256Dropout35.Tensors, Lstm256Dropout35.ParameterCount, 0.006f),
         new("lstm256-d50", seed => new Lstm256Dropout50(seed), Lstm256Dropout50.Architecture, Lstm256Dropout50.Tensors, Lstm256Dropout50.ParameterCount, 0.006f),
         new("lstm256-d35-r20", seed => new Lstm256Dropout35Recurrent20(seed), Lstm256Dropout35Recurrent20.Architecture, Lstm256Dropout35Recurrent20.Tensors, Lstm256Dropout35Recurrent20.ParameterCount, 0.006f),
+        new("lstm256-d25-r15", seed => new Lstm256Dropout25Recurrent15(seed), Lstm256Dropout25Recurrent15.Architecture, Lstm256Dropout25Recurrent15.Tensors, Lstm256Dropout25Recurrent15.ParameterCount, 0.006f),
         new("lstm256-d50-r25", seed => new Lstm256Dropout50Recurrent25(seed), Lstm256Dropout50Recurrent25.Architecture, Lstm256Dropout50Recurrent25.Tensors, Lstm256Dropout50Recurrent25.ParameterCount, 0.006f),
         new("lstm384-d50-r25", seed => new Lstm384Dropout50Recurrent25(seed), Lstm384Dropout50Recurrent25.Architecture, Lstm384Dropout50Recurrent25.Tensors, Lstm384Dropout50Recurrent25.ParameterCount, 0.005f),
         new("lstm384-d35", seed => new Lstm384Dropout35(seed), Lstm384Dropout35.Architecture, Lstm384Dropout35.Tensors, Lstm384Dropout35.ParameterCount, 0.005f),
@@ -145,6 +146,13 @@ public partial class Lstm256Dropout50 { }
 [Lstm(256, Dropout = 0.35, RecurrentDropout = 0.2)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
 public partial class Lstm256Dropout35Recurrent20 { }
+
+/// <summary>Sweep: LSTM(256), dropout 0.25 on its output and variational dropout 0.15 of h_(t-1).</summary>
+[RnnModel(Steps = 32, Batch = 16)]
+[TokenInput(CharShapes.Vocabulary)]
+[Lstm(256, Dropout = 0.25, RecurrentDropout = 0.15)]
+[SoftmaxOutput(CharShapes.Vocabulary)]
+public partial class Lstm256Dropout25Recurrent15 { }
 
 /// <summary>Sweep: LSTM(256), dropout 0.5 on its output and variational dropout 0.25 of h_(t-1).</summary>
 [RnnModel(Steps = 32, Batch = 16)]
