@@ -92,13 +92,13 @@ public static class CharShapes
 public partial class SmallCharModel { }
 
 /// <summary>
-/// medium (the default run): one LSTM layer of 256 units over one-hot characters, 32-step windows. Measured against
-/// 2 × LSTM(128) and 2 × LSTM(192) in the same two-minute budget on two cores, the single wider layer reached the
-/// lowest validation loss: it runs more characters per second (one recurrence instead of two) and learns as fast.
+/// medium (the default run): one LSTM layer of 256 units over one-hot characters, 32-step windows, dropout 0.25 on its
+/// output and variational dropout 0.15 of h_(t-1). The sweep of <see cref="CharShapes.Sweep"/> (Sample/README.md) chose
+/// it: in the same two minutes it reached the lowest held-out loss; without dropout the same layer overfits.
 /// </summary>
 [RnnModel(Steps = 32, Batch = 16)]
 [TokenInput(CharShapes.Vocabulary)]
-[Lstm(256)]
+[Lstm(256, Dropout = 0.25, RecurrentDropout = 0.15)]
 [SoftmaxOutput(CharShapes.Vocabulary)]
 public partial class MediumCharModel { }
 
