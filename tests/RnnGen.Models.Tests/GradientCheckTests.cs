@@ -19,7 +19,7 @@ public class GradientCheckTests(ITestOutputHelper output)
     {
         IRnnModel<double> model = GradientCheckCases.Create[name]();
         var driver = new ModelDriver<double>(model, seed: 11);
-        (double error, string where) = GradientCheck.Parameters(model, driver.ForwardLoss, driver.ForwardBackward);
+        (double error, string where) = GradientCheck.Parameters(model, driver.ForwardLoss, driver.ForwardBackward, GradientCheckCases.AbsoluteNoise.GetValueOrDefault(name));
         output.WriteLine($"{name}: max relative error {error:E2} at {where}");
         Assert.True(error < Tolerance, $"{name}: max relative error {error:E2} at {where}");
     }
