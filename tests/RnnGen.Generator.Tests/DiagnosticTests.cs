@@ -711,6 +711,25 @@ public class DiagnosticTests
         Assert.NotEqual(plain, Generated("[Lstm(4, Bidirectional = true, Projection = 2)]"));
     }
 
+    /// <summary>A dropout probability of 0 drops nothing: the generated code is the model's without dropout, byte for byte.</summary>
+    [Fact]
+    public void DropoutZero_GeneratesTheModelWithoutDropout()
+    {
+        string Generated(string input, string layer) => GeneratorHarness.Run(new[]
+        {
+            ModelSource($"""
+                [RnnModel(Steps = 3, Batch = 2)]
+                {input}
+                {layer}
+                [SoftmaxOutput(5)]
+                """),
+        }).SingleSource;
+
+        string plain = Generated("[VectorInput(3)]", "[Gru(4, Bidirectional = true)]");
+        Assert.Equal(plain, Generated("[VectorInput(3, Dropout = 0)]", "[Gru(4, Bidirectional = true, Dropout = 0, RecurrentDropout = 0.0)]"));
+        Assert.NotEqual(plain, Generated("[VectorInput(3)]", "[Gru(4, Bidirectional = true, RecurrentDropout = 0.1)]"));
+    }
+
     [Theory]
     [InlineData("[Lstm(4, Dropout = 1)]", "Dropout = 1", "Dropout = 1 is not a dropout probability: it must be in [0, 1) (0: no dropout)")]
     [InlineData("[Gru(4, RecurrentDropout = -0.1)]", "RecurrentDropout = -0.1", "RecurrentDropout = -0.1 is not a dropout probability: it must be in [0, 1) (0: no dropout)")]
