@@ -168,6 +168,14 @@ internal static class DiagnosticDescriptors
         "Input dropout is not valid here",
         "Dropout on the input {0}");
 
+    public static readonly DiagnosticDescriptor AttentionNeedsEncoderDecoder = Error("RNNG041",
+        "Attention needs an encoder–decoder",
+        "[Attention] lets a decoder look back at its encoder's outputs, and {0} has no encoder and decoder; use Topology.EncoderDecoder, or remove [Attention]");
+
+    public static readonly DiagnosticDescriptor DuplicateAttention = Error("RNNG042",
+        "More than one [Attention]",
+        "'{0}' declares [Attention] more than once; a decoder has one attention, so keep one");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",
         "RnnGen failed on this model ({0}); please report it with the declaration");

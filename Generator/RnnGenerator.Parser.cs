@@ -43,7 +43,7 @@ public sealed partial class RnnGenerator
         /// <summary>The names of an enum's members, as a diagnostic lists the valid ones.</summary>
         private static string Names<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetNames(typeof(TEnum)));
 
-        private enum AttributeKind { None, Model, TokenInput, VectorInput, Rnn, Lstm, Gru, SoftmaxOutput, LinearOutput, SigmoidOutput }
+        private enum AttributeKind { None, Model, TokenInput, VectorInput, Rnn, Lstm, Gru, SoftmaxOutput, LinearOutput, SigmoidOutput, Attention }
 
         private static AttributeKind KindOf(INamedTypeSymbol? attributeClass)
         {
@@ -60,6 +60,7 @@ public sealed partial class RnnGenerator
                 "SoftmaxOutputAttribute" => AttributeKind.SoftmaxOutput,
                 "LinearOutputAttribute" => AttributeKind.LinearOutput,
                 "SigmoidOutputAttribute" => AttributeKind.SigmoidOutput,
+                "AttentionAttribute" => AttributeKind.Attention,
                 _ => AttributeKind.None,
             };
         }
@@ -75,6 +76,7 @@ public sealed partial class RnnGenerator
             AttributeKind.SoftmaxOutput => "SoftmaxOutput",
             AttributeKind.LinearOutput => "LinearOutput",
             AttributeKind.SigmoidOutput => "SigmoidOutput",
+            AttributeKind.Attention => "Attention",
             _ => "?",
         };
 
@@ -129,6 +131,7 @@ public sealed partial class RnnGenerator
                 if (Failed || settings is null || input is null || output is null || layers.Count == 0) return null;
                 CheckGeneration(settings.Topology, input, layers, output);
                 CheckEndToken(model, settings, output);
+                CheckAttention(settings.Topology);
                 if (Failed) return null;
 
                 var spec = new ModelSpec(
@@ -145,7 +148,10 @@ public sealed partial class RnnGenerator
                     Input: input,
                     Layers: layers.ToEquatableArray(),
                     Output: output,
-                    EndToken: settings.EndToken);
+                    EndToken: settings.EndToken)
+                {
+                    Attention = _attention,
+                };
 
                 // The plan is built once, here: the size check reads it and the emitter writes it.
                 var plan = new ModelPlan(spec);
@@ -153,7 +159,8 @@ public sealed partial class RnnGenerator
                 return Failed ? null : plan;
             }
 
-            private AttributeData? _inputAttribute, _outputAttribute;
+            private AttributeData? _inputAttribute, _outputAttribute, _attentionAttribute;
+            private AttentionKind? _attention;
             private readonly List<AttributeData> _layerAttributes = new();
 
             /// <summary>
@@ -166,7 +173,9 @@ public sealed partial class RnnGenerator
                 if (topology == Topology.OneToMany && input.Dropout > 0 && _inputAttribute is not null)
                     Report(DiagnosticDescriptors.InputDropoutNotValid, ArgumentLocation(_inputAttribute, "Dropout", -1, null),
                         "of a one-to-many model: every step after the first reads the model's own output; drop a layer's output instead");
-                for (int i = 0; i < layers.Count; i++)
+                // An encoder–decoder's encoder may read both ways; its decoder is causal (each bidirectional encoder layer
+                // starts a unidirectional decoder layer twice as wide, as OpenNMT does).
+                for (int i = 0; i < layers.Count && topology == Topology.OneToMany; i++)
                 {
                     if (layers[i].Bidirectional)
                         Report(DiagnosticDescriptors.BidirectionalInGenerator, ArgumentLocation(_layerAttributes[i], "Bidirectional", -1, null), "Topology." + topology);
@@ -186,6 +195,13 @@ public sealed partial class RnnGenerator
                 };
                 if (problem is not null)
                     Report(DiagnosticDescriptors.OutputCannotBeFedBack, ArgumentLocation(_outputAttribute, null, 0, null), problem);
+            }
+
+            /// <summary>Attention is the decoder's look back at the encoder: only an encoder–decoder has both (RNNG041).</summary>
+            private void CheckAttention(Topology topology)
+            {
+                if (_attentionAttribute is null || topology == Topology.EncoderDecoder) return;
+                Report(DiagnosticDescriptors.AttentionNeedsEncoderDecoder, AttributeLocation(_attentionAttribute), "Topology." + topology);
             }
 
             /// <summary>An end token belongs to a model that generates classes, and must be one of them.</summary>
@@ -465,6 +481,16 @@ public sealed partial class RnnGenerator
                             _layerAttributes.Add(attr);
                         }
                     }
+                    else if (kind == AttributeKind.Attention)
+                    {
+                        if (_attentionAttribute is not null)
+                        {
+                            Report(DiagnosticDescriptors.DuplicateAttention, AttributeLocation(attr), _symbol.Name);
+                            continue;
+                        }
+                        _attentionAttribute = attr;
+                        if (Readable(attr, kind)) _attention = ReadAttention(attr);
+                    }
                     else if (IsOutput(kind))
                     {
                         if (!FirstOfItsKind(DiagnosticDescriptors.DuplicateOutput, attr, kind, ref outputName)) continue;
@@ -581,6 +607,15 @@ public sealed partial class RnnGenerator
                     return null;
                 }
                 return layer with { Leak = leak ?? 1, LearnedLeak = learned };
+            }
+
+            private AttentionKind? ReadAttention(AttributeData attr)
+            {
+                int? kind = Positional(attr, 0);
+                if (kind is null) return null;
+                if (Enum.IsDefined(typeof(AttentionKind), kind.Value)) return (AttentionKind)kind.Value;
+                Report(DiagnosticDescriptors.InvalidEnumValue, ArgumentLocation(attr, null, 0, null), "kind", kind.Value, "AttentionKind", Names<AttentionKind>());
+                return null;
             }
 
             private OutputSpec? ReadOutput(AttributeData attr, AttributeKind kind)

@@ -24,7 +24,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
     private static readonly string[] PartAttributeNames =
     {
         "RnnGen.TokenInputAttribute", "RnnGen.VectorInputAttribute", "RnnGen.RnnAttribute", "RnnGen.LstmAttribute", "RnnGen.GruAttribute",
-        "RnnGen.SoftmaxOutputAttribute", "RnnGen.LinearOutputAttribute", "RnnGen.SigmoidOutputAttribute",
+        "RnnGen.SoftmaxOutputAttribute", "RnnGen.LinearOutputAttribute", "RnnGen.SigmoidOutputAttribute", "RnnGen.AttentionAttribute",
     };
 
     /// <summary>RNNG032 at the first part attribute of a type that has no [RnnModel]; null when it has one.</summary>

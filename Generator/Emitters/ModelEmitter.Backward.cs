@@ -185,6 +185,12 @@ internal sealed partial class ModelEmitter
                 _w.Line("// dh of the top layer at every real step: dz·W_head.");
                 _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {RegionRows("s", dhTop, hd, 0, "rows", hd)}, ldc: {N(hd)}, accumulate: false);");
             }
+            else if (_plan.Attention is { } attention)
+            {
+                _w.Line("// dh̃ of the attentional state at every step: dz·W_head; the attention turns it into dh of the top layer.");
+                _w.Line($"{Kernels}Gemm.NN(m: {N(rows)}, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {Whole("s", attention.AttentionalGradient)}, ldc: {N(hd)}, accumulate: false);");
+                _w.Line("RnnBackwardAttention();");
+            }
             else
             {
                 _w.Line("// dh of the top layer at every step: dz·W_head.");
@@ -193,6 +199,7 @@ internal sealed partial class ModelEmitter
             for (int si = _plan.Stacks.Count - 1; si >= 0; si--)
             {
                 StackPlan stack = _plan.Stacks[si];
+                if (stack.Role == StackRole.Encoder && _plan.BridgesState) _w.Line("RnnBridgeStateBackward();");
                 for (int k = stack.Layers.Count - 1; k >= 0; k--) _w.Line($"RnnBackward{stack.Layers[k].Id}();");
             }
             _w.Line("_rnnPhase = 2;");
@@ -277,17 +284,30 @@ internal sealed partial class ModelEmitter
             if (stack.Role == StackRole.Encoder)
             {
                 // Encoder layer k's final state started decoder layer k: its gradient joins dh at the last step (and dc).
-                Region dState = _plan.Last.InitialStateGradient!;
+                Region dState = _plan.EncoderStateGradient!;
                 string lastRows = Slice("s", Plus(C(layer.HiddenGradient), StepOffset(steps - 1, ld)), b * hd);
                 string dh0 = Slice("s", $"{C(dState)} + {C(layer.Direction[0].H0)}", b * hd);
                 if (stack.PacksLanes)
                 {
-                    // Packed rows: each lane's final state is its row of its own last real step.
-                    _w.Line(layer.IsTop
+                    // Packed rows: each lane's final state is its row of its own last real step (the reverse direction's: step 0).
+                    bool attended = layer.IsTop && _plan.Attention is not null;
+                    _w.Line(attended
+                        ? "// The encoder's top layer feeds the attention (dL/dē at every real step) and, through its final state, the decoder."
+                        : layer.IsTop
                         ? "// The encoder's top layer feeds no head: its only gradient is the decoder's, at each lane's last real step."
                         : "// The decoder's gradient of this layer's final state joins dh at each lane's last real step.");
-                    if (layer.IsTop) _w.Line($"{Slice("s", C(layer.HiddenGradient), stack.Rows * ld)}.Clear();");
-                    _w.Line($"_rnnLanes.ScatterLast({dh0}, {Whole("s", layer.HiddenGradient)}, ld: {N(ld)}, column: 0, width: {N(hd)}, add: {Bool(!layer.IsTop)});");
+                    if (attended)
+                        _w.Line($"_rnnLanes.PackRows({Whole("s", _plan.Attention!.MemoryGradient)}, width: {N(ld)}, {Whole("s", layer.HiddenGradient)});");
+                    else if (layer.IsTop)
+                        _w.Line($"{Slice("s", C(layer.HiddenGradient), stack.Rows * ld)}.Clear();");
+                    foreach (DirectionPlan dir in layer.Direction)
+                    {
+                        string dhLast = Slice("s", $"{C(dState)} + {C(dir.H0)}", b * hd);
+                        bool add = !layer.IsTop || attended || dir.Reverse;
+                        _w.Line(dir.Reverse
+                            ? $"_rnnLanes.ScatterLast({dhLast}, {Whole("s", layer.HiddenGradient)}, ld: {N(ld)}, column: {N(hd)}, width: {N(hd)}, reverse: true, add: {Bool(add)});"
+                            : $"_rnnLanes.ScatterLast({dhLast}, {Whole("s", layer.HiddenGradient)}, ld: {N(ld)}, column: 0, width: {N(hd)}, add: {Bool(add)});");
+                    }
                 }
                 else if (layer.IsTop)
                 {

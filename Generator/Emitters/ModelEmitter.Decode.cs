@@ -26,7 +26,7 @@ internal sealed partial class ModelEmitter
                 _w.Line("// The encoder reads the whole input at once, as in training.");
                 EmitEmbeddingGather(encoder, "0", encoder.Rows);
                 foreach (LayerPlan layer in encoder.Layers) _w.Line($"RnnForward{layer.Id}();");
-                _w.Line($"RnnSaveState{encoder.Name}({StateBuffer(stack)});");
+                EmitEncoderToDecoder();
                 EmitDecoderStart(stack);
             }
             _w.Line("var p = _rnnParameters.Span;");
@@ -44,6 +44,7 @@ internal sealed partial class ModelEmitter
             using (_w.Block("for (int t = 0; t < OutputSteps; t++)"))
             {
                 foreach (LayerPlan layer in stack.Layers) _w.Line($"RnnDecode{layer.Id}(t);");
+                if (_plan.Attention is not null) _w.Line("RnnForwardAttention(first: t, count: 1);");
                 _w.Line("RnnForwardHead(first: t, count: 1);");
                 long c = _plan.OutputSize, b = _plan.B;
                 if (GeneratesTokens)

@@ -110,9 +110,10 @@ internal sealed partial class ModelEmitter
                 if (stack.Role == StackRole.Encoder)
                 {
                     _w.Line("// The decoder starts from the encoder's final state, layer by layer.");
-                    _w.Line($"RnnSaveState{stack.Name}({StateBuffer(_plan.Last)});");
+                    EmitEncoderToDecoder();
                 }
             }
+            if (_plan.Attention is not null) _w.Line("RnnForwardAttention(first: 0, count: OutputSteps);");
             _w.Line("RnnForwardHead(first: 0, count: OutputSteps);");
             if (_plan.PacksLanes)
             {
@@ -271,6 +272,8 @@ internal sealed partial class ModelEmitter
         LayerPlan top = _plan.Top;
         if (_plan.HeadInputRows is { } gathered)
             return (Whole(a, gathered), _plan.B);
+        if (_plan.Attention is { } attention)
+            return (Whole(a, attention.Attentional), _plan.RowsOut);
         return (Slice(a, SeenAbove(top), top.Outputs.Length), _plan.RowsOut);
     }
 
@@ -279,9 +282,9 @@ internal sealed partial class ModelEmitter
     {
         LayerPlan top = _plan.Top;
         long width = _plan.HeadInputWidth;
-        Region region = _plan.HeadInputRows ?? top.Outputs;
+        Region region = _plan.HeadInputRows ?? _plan.Attention?.Attentional ?? top.Outputs;
         long length = _plan.HeadInputRows is not null ? _plan.B * width : region.Length;
-        string start = _plan.HeadInputRows is not null ? C(region) : SeenAbove(top);
+        string start = _plan.HeadInputRows is not null || _plan.Attention is not null ? C(region) : SeenAbove(top);
         return $"{a}.Slice({start} + {firstRow} * {N(width)}, {(rows is null ? $"{N(length)} - {firstRow} * {N(width)}" : Times(rows, width))})";
     }
 

@@ -198,6 +198,8 @@ internal sealed partial class ModelEmitter
             EmitPublicPasses();
             EmitCustomLossMembers();
             EmitForward();
+            EmitStateBridge();
+            EmitAttention();
             EmitDrawDropoutMasks();
             EmitDecode();
             EmitLoss();
@@ -236,7 +238,9 @@ internal sealed partial class ModelEmitter
             Topology.EncoderDecoder => $"encoder over {_spec.Steps} steps, decoder over {_plan.OutputSteps}",
             _ => $"{_spec.Steps} steps, many-to-many",
         };
-        string body = _plan.IsEncoderDecoder ? $"encoder [{layers}] → decoder [{layers}]" : layers;
+        string decoderLayers = string.Join(" → ", _plan.Last.Layers.Select(l => l.CellName + "(" + l.Hidden + Projected(l) + ")"));
+        string attention = _plan.Attention is { } att ? $" → {att.KindName} attention" : "";
+        string body = _plan.IsEncoderDecoder ? $"encoder [{layers}] → decoder [{decoderLayers}]{attention}" : layers;
         return $"RnnGen model: {input} → {body} → {output}; {shape}, batch {_spec.Batch}, {_e}, {N(_plan.ParameterCount)} parameters.";
     }
 
@@ -265,7 +269,19 @@ internal sealed partial class ModelEmitter
                 yield return $"{indent}layer {layer.Index} ({layer.CellName}, H = {layer.Hidden}{(layer.IsProjected ? $", P = {layer.Projection}" : "")}{(layer.Directions == 2 ? ", bidirectional: a reverse direction reads t = T−1 … 0; h_t = [forward ; reverse]" : "")}):";
                 foreach (string equation in CellEmitter.For(layer).ForwardEquations) yield return indent + "  " + equation;
             }
-            if (stack.Role == StackRole.Encoder) yield return "  (the final h and c of each layer start the same layer of the decoder)";
+            if (stack.Role == StackRole.Encoder)
+                yield return _plan.BridgesState
+                    ? "  (the final h and c of each layer start the same layer of the decoder; a bidirectional layer's as [forward ; reverse], so that decoder layer is twice as wide)"
+                    : "  (the final h and c of each layer start the same layer of the decoder)";
+        }
+        if (_plan.Attention is { } att)
+        {
+            yield return $"attention ({att.KindName}) of the decoder's top h_t over the encoder's top outputs ē_s (s < the lane's source length):";
+            yield return "  " + att.ScoreEquation;
+            yield return "  a_t = softmax(e_t);  c_t = Σ_s a_ts·ē_s;  h̃_t = tanh(W_c·[c_t ; h_t])";
+            yield return "z_t = h̃_t·W_headᵀ + b_head";
+            yield return _head.ActivationEquation;
+            yield break;
         }
         yield return _plan.IsManyToOne ? "z = h_(T-1)·W_headᵀ + b_head  (last step only" + (_plan.HeadInputRows is null ? ")" : "; the reverse direction's h_0)")
             : "z_t = h_t·W_headᵀ + b_head  (top layer)";
@@ -357,7 +373,10 @@ internal sealed partial class ModelEmitter
         _w.Line($"    \"{full}\", global::RnnGen.Topology.{_spec.Topology}, Steps, Batch, OutputSteps,");
         _w.Line($"    TokenInput: {(TokenInput ? "true" : "false")}, InputSize, Embedding: {_spec.Input.Embedding},");
         _w.Line($"    new global::RnnGen.LayerArchitecture[] {{ {layers} }},");
-        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision}){(_spec.Input.Dropout > 0 ? $" {{ InputDropout = {ModelPlan.Probability(_spec.Input.Dropout)} }}" : "")};");
+        var settings = new List<string>();
+        if (_spec.Input.Dropout > 0) settings.Add("InputDropout = " + ModelPlan.Probability(_spec.Input.Dropout));
+        if (_spec.Attention is { } attention) settings.Add("Attention = global::RnnGen.AttentionKind." + attention);
+        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision}){(settings.Count > 0 ? " { " + string.Join(", ", settings) + " }" : "")};");
         _w.Line();
     }
 
@@ -787,6 +806,15 @@ internal sealed partial class ModelEmitter
                 _w.Line("/// <summary>Each lane's source length in the last pass (Steps for every lane unless a pass was given source lengths).</summary>");
                 _w.Line("public global::System.ReadOnlySpan<int> SourceLengths => _rnnLanes.Lengths;");
                 _w.Line();
+                if (_plan.Attention is { } attention)
+                {
+                    _w.Line("/// <summary>");
+                    _w.Line("/// The attention weights of the last forward pass (teacher-forced or free-running), [OutputSteps, Batch, Steps]: a[t, b, s] is how much");
+                    _w.Line("/// output step t of lane b looked at source step s; each row sums to 1 over the lane's source length and is 0 past it.");
+                    _w.Line("/// </summary>");
+                    _w.Line($"public {ReadOnlySpan} AttentionWeights => {Slice("_rnnActivations.Span", C(attention.Weights), attention.Weights.Length)};");
+                    _w.Line();
+                }
             }
             if (GeneratesTokens)
             {

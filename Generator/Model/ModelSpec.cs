@@ -54,6 +54,9 @@ internal sealed record ModelSpec(
     OutputSpec Output,
     int EndToken = -1)
 {
+    /// <summary>The decoder's attention over the encoder's outputs (encoder–decoder only); null for none.</summary>
+    public AttentionKind? Attention { get; init; }
+
     /// <summary>
     /// The type's full name with containing types joined by '+', as in metadata (<c>Demo.Outer+Model</c>): distinct for a
     /// nested type and a namespace of the same dotted name. The hint name is this plus <c>.g.cs</c>, unless another model's

@@ -68,7 +68,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             long inWidth = stack.Input.Width;
             for (int k = 0; k < spec.Layers.Count; k++)
             {
-                LayerSpec ls = spec.Layers[k];
+                LayerSpec ls = stack.Role == StackRole.Decoder ? DecoderLayer(spec.Layers[k]) : spec.Layers[k];
                 var layer = new LayerPlan(stack, k, ls, inWidth);
                 for (int d = 0; d < layer.Directions; d++)
                 {
@@ -94,6 +94,26 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                 stack.Layers.Add(layer);
                 inWidth = layer.OutWidth;
             }
+        }
+        if (spec.Attention is { } kind)
+        {
+            // The attention module follows the decoder's rnn in state_dict order, before the head.
+            Attention = new AttentionPlan(kind, First.Top.OutWidth, Last.Top.OutWidth);
+            long e = Attention.E, d = Attention.D;
+            const string a = "decoder.attention.";
+            switch (kind)
+            {
+                case AttentionKind.General:
+                    Attention.Weight = AddTensor(a + "weight", "AttentionGeneralWeight", new[] { d, e }, TensorInit.UniformFanIn, e);
+                    break;
+                case AttentionKind.Additive:
+                    Attention.QueryWeight = AddTensor(a + "query.weight", "AttentionQueryWeight", new[] { d, d }, TensorInit.UniformFanIn, d);
+                    Attention.QueryBias = AddTensor(a + "query.bias", "AttentionQueryBias", new[] { d }, TensorInit.UniformFanIn, d);
+                    Attention.KeyWeight = AddTensor(a + "key.weight", "AttentionKeyWeight", new[] { d, e }, TensorInit.UniformFanIn, e);
+                    Attention.V = AddTensor(a + "v.weight", "AttentionV", new[] { 1, d }, TensorInit.UniformFanIn, d);
+                    break;
+            }
+            Attention.OutWeight = AddTensor(a + "out.weight", "AttentionOutWeight", new[] { d, e + d }, TensorInit.UniformFanIn, e + d);
         }
         HeadInputWidth = Last.Top.OutWidth;
         string headPrefix = IsEncoderDecoder ? "decoder.head." : "head.";
@@ -153,7 +173,11 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             StateLength = cursor;
         }
         if (IsEncoderDecoder)
-            Last.InitialState = Activation("DecoderInitialState", StateLength, "the decoder's initial state: the encoder's final state, [StateSize]");
+            Last.InitialState = Activation("DecoderInitialState", StateLength, BridgesState
+                ? "the decoder's initial state: each layer's h (and c) is [forward ; reverse] of the encoder's final state, [StateSize]"
+                : "the decoder's initial state: the encoder's final state, [StateSize]");
+        if (BridgesState)
+            EncoderFinalState = Activation("EncoderFinalState", StateLength, "the encoder's final state (each direction's h and c apart, as InitialState), [StateSize]");
         if (First.PacksLanes)
             First.InitialState = Activation("SortedInitialState", StateLength, "InitialState with its lanes in the packed order (longest first), [StateSize]");
 
@@ -168,6 +192,20 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             : $"Output, [OutputSteps, Batch, {OutputSize}]");
         if (spec.Output.Kind == HeadKind.Sigmoid) Logits = Activation("Logits", RowsOut * OutputSize, "z: logits of the sigmoid head, for a stable loss");
         if (spec.Output.Kind == HeadKind.Softmax) LogSumExp = Activation("LogSumExp", RowsOut, "log Σ exp(z) per output row, for an exact cross-entropy");
+        if (Attention is { } att)
+        {
+            long src = spec.Steps * B, rows = RowsOut;
+            att.Memory = Activation("AttentionMemory", src * att.E, $"ē: the encoder's top outputs attention reads, [Steps, Batch, {att.E}] (lanes in the caller's order, 0 at padded steps)");
+            if (att.Kind == AttentionKind.Additive)
+                att.Keys = Activation("AttentionKeys", src * att.D, $"k_s = ē_s·W_kᵀ, [Steps, Batch, {att.D}]");
+            if (att.Kind != AttentionKind.Dot)
+                att.Query = Activation("AttentionQuery", rows * att.ScoreWidth, att.Kind == AttentionKind.General
+                    ? $"q_t = h_t·W_a, [OutputSteps, Batch, {att.E}]"
+                    : $"q_t = h_t·W_qᵀ + b_q, [OutputSteps, Batch, {att.D}]");
+            att.Weights = Activation("AttentionWeights", rows * spec.Steps, "a: the attention weights, [OutputSteps, Batch, Steps] (0 past a lane's source length)");
+            att.Context = Activation("AttentionContext", rows * att.E, $"c_t = Σ_s a_ts·ē_s, [OutputSteps, Batch, {att.E}]");
+            att.Attentional = Activation("AttentionalState", rows * att.D, $"h̃_t = tanh(W_c·[c_t ; h_t]), what the head reads, [OutputSteps, Batch, {att.D}]");
+        }
         // Dropout (while training): the masks of a pass, what the layer above reads, and the masked h_(t-1) of the recurrence.
         foreach (StackPlan stack in Stacks)
         {
@@ -239,6 +277,21 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             RecurrentDropoutProduct = Scratch("RecurrentDropoutProduct", B * maxRecurrentDropout, "dgates·W_hh of one step before the recurrent dropout mask, [Batch, H]");
         if (IsEncoderDecoder)
             Last.InitialStateGradient = Scratch("DecoderInitialStateGradient", StateLength, "dL/d(the decoder's initial state): flows into the encoder's last step");
+        if (BridgesState)
+            EncoderFinalStateGradient = Scratch("EncoderFinalStateGradient", StateLength, "dL/d(the encoder's final state), each direction apart: the decoder's initial-state gradient split");
+        if (Attention is { } at)
+        {
+            long src = spec.Steps * B, rows = RowsOut;
+            at.AttentionalGradient = Scratch("AttentionalGradient", rows * at.D, "dL/dh̃ from the head, then dL/du = dL/dh̃⊙(1 − h̃²) in place");
+            at.ContextGradient = Scratch("ContextGradient", rows * at.E, at.Kind == AttentionKind.General ? "dL/dc, then dL/dq" : "dL/dc");
+            at.ScoreGradient = Scratch("ScoreGradient", rows * spec.Steps, "dL/da, then dL/de in place");
+            at.MemoryGradient = Scratch("MemoryGradient", src * at.E, "dL/dē, [Steps, Batch, E]: joins the encoder's top dh");
+            if (at.Kind == AttentionKind.Additive)
+            {
+                at.QueryGradient = Scratch("QueryGradient", rows * at.D, "dL/dq of the additive score");
+                at.KeyGradient = Scratch("KeyGradient", src * at.D, "dL/dk of the additive score");
+            }
+        }
         // One-hot inputs: W_ih transposed once per pass ([ids, G·H]), so a token's projection — and its gradient — is one
         // contiguous row instead of a strided column.
         long oneHot = Stacks.Where(st => st.Input.Kind == StackInputKind.OneHot).Select(st => st.Input.Ids * st.Layers[0].GateWidth).DefaultIfEmpty(0).Max();
@@ -352,6 +405,33 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     /// that reads W_hh in place as fast, and a packed copy would cost more memory than the whole rest of the overhead.
     /// </summary>
     public bool PacksRecurrentWeights => B > 1;
+
+    /// <summary>The decoder's attention over the encoder's outputs; null for none.</summary>
+    public AttentionPlan? Attention { get; }
+
+    /// <summary>
+    /// Whether the encoder's final state reaches the decoder through a copy that puts each bidirectional layer's two
+    /// directions side by side (the decoder layer is twice as wide); otherwise the layouts match and it is copied as is.
+    /// </summary>
+    public bool BridgesState => IsEncoderDecoder && First.Layers.Exists(l => l.Directions == 2);
+
+    /// <summary>The encoder's final state in its own layout (only when <see cref="BridgesState"/>).</summary>
+    public Region? EncoderFinalState { get; }
+
+    /// <summary>dL/d(the encoder's final state) in its own layout (only when <see cref="BridgesState"/>).</summary>
+    public Region? EncoderFinalStateGradient { get; }
+
+    /// <summary>Where the encoder's backward reads dL/d(its final state): the decoder's initial-state gradient, split per direction when bridged.</summary>
+    public Region? EncoderStateGradient => EncoderFinalStateGradient ?? (IsEncoderDecoder ? Last.InitialStateGradient : null);
+
+    /// <summary>
+    /// The decoder's layer for an encoder layer: the same, except that a bidirectional encoder layer starts a decoder layer
+    /// of twice its width (and projection) reading one way, whose initial h and c are [forward ; reverse] (OpenNMT's
+    /// bidirectional encoder).
+    /// </summary>
+    private static LayerSpec DecoderLayer(LayerSpec encoder) => encoder.Bidirectional
+        ? encoder with { Hidden = 2 * encoder.Hidden, Projection = 2 * encoder.Projection, Bidirectional = false }
+        : encoder;
 
     /// <summary>Single-step inference: one stack whose layers are all causal (no reverse direction).</summary>
     public bool CanStep => Stacks.Count == 1 && First.Layers.TrueForAll(l => l.Directions == 1);

@@ -186,12 +186,19 @@ public sealed class PackedLanes
     /// when <paramref name="add"/>, to each used lane's row of its last real step of a packed <c>[TotalRows, ld]</c>
     /// tensor, columns <c>[column, column + width)</c>. An unused lane took no step: its row goes nowhere.
     /// </summary>
-    public void ScatterLast<T>(ReadOnlySpan<T> lanes, Span<T> packed, int ld, int column, int width, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    public void ScatterLast<T>(ReadOnlySpan<T> lanes, Span<T> packed, int ld, int column, int width, bool add) where T : unmanaged, IFloatingPointIeee754<T> =>
+        ScatterLast(lanes, packed, ld, column, width, reverse: false, add);
+
+    /// <summary>
+    /// As <see cref="ScatterLast{T}(ReadOnlySpan{T}, Span{T}, int, int, int, bool)"/>, for either direction: a reverse
+    /// direction's last step is step 0, where its row of a used lane is the lane's sorted index.
+    /// </summary>
+    public void ScatterLast<T>(ReadOnlySpan<T> lanes, Span<T> packed, int ld, int column, int width, bool reverse, bool add) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < Used; i++)
         {
             ReadOnlySpan<T> source = lanes.Slice(_order[i] * width, width);
-            Span<T> target = packed.Slice((_start[_sorted[i] - 1] + i) * ld + column, width);
+            Span<T> target = packed.Slice((reverse ? i : _start[_sorted[i] - 1] + i) * ld + column, width);
             if (add) Kernels.Matrix.Add(source, target);
             else source.CopyTo(target);
         }

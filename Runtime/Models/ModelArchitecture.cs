@@ -86,6 +86,12 @@ public sealed record ModelArchitecture(
     public double InputDropout { get; init; }
 
     /// <summary>
+    /// The decoder's attention over the encoder's outputs (<see cref="AttentionAttribute"/>, encoder–decoder only); null
+    /// for none. Its tensors (<c>decoder.attention.*</c>) follow the decoder's recurrent layers.
+    /// </summary>
+    public AttentionKind? Attention { get; init; }
+
+    /// <summary>
     /// The model as it is declared, one attribute after another, e.g.
     /// <c>CharLstm: [RnnModel(Steps = 64, Batch = 32)] [TokenInput(96)] [Lstm(256)] [Lstm(256)] [SoftmaxOutput(96)]</c>
     /// (settings at their defaults left out; an encoder–decoder's layers are its encoder's, which its decoder repeats).
@@ -109,6 +115,8 @@ public sealed record ModelArchitecture(
         text.Append(")]");
         foreach (LayerArchitecture layer in Layers)
             text.Append(" [").Append(layer).Append(']');
+        if (Attention is { } attention)
+            text.Append(" [Attention(AttentionKind.").Append(attention).Append(")]");
         text.Append(" [").Append(Output).Append("Output(").Append(OutputSize.ToString(CultureInfo.InvariantCulture)).Append(")]");
         return text.ToString();
     }
@@ -125,7 +133,8 @@ public sealed record ModelArchitecture(
             string input = TokenInput ? $"token input of {InputSize}{(Embedding > 0 ? $", embedding {Embedding}" : "")}" : $"vector input of {InputSize}";
             string layers = string.Join(" → ", Layers.Select(l =>
                 $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")}{(l.IsLeaky ? ", " + l.LeakArgument : "")}{(l.Projection > 0 ? $", projection {l.Projection}" : "")})"));
-            return FormattableString.Invariant($"{Topology}, {input}, {layers}, {Output.ToString().ToLowerInvariant()} head of {OutputSize}");
+            string attention = Attention is { } kind ? $", {kind.ToString().ToLowerInvariant()} attention" : "";
+            return FormattableString.Invariant($"{Topology}, {input}, {layers}{attention}, {Output.ToString().ToLowerInvariant()} head of {OutputSize}");
         }
     }
 }

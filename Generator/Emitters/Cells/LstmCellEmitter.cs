@@ -102,7 +102,7 @@ internal sealed class LstmCellEmitter : CellEmitter
         string dc = Slice("s", C(e.Plan.CellGradient!), e.B * layer.Hidden);
         if (layer.Stack.Role == StackRole.Encoder)
         {
-            string dcDecoder = Slice("s", $"{C(e.Plan.Last.InitialStateGradient!)} + {C(dir.C0!)}", e.B * layer.Hidden);
+            string dcDecoder = Slice("s", $"{C(e.Plan.EncoderStateGradient!)} + {C(dir.C0!)}", e.B * layer.Hidden);
             e.W.Line("// dL/dc after the last step is what the decoder's first step sent back.");
             // Packed rows: dc's row i is sorted lane i's, first touched at that lane's last real step.
             e.W.Line(layer.Stack.PacksLanes ? $"_rnnLanes.SortLanes({dcDecoder}, width: {N(layer.Hidden)}, {dc});" : $"{dcDecoder}.CopyTo({dc});");

@@ -1,0 +1,145 @@
+using System.Numerics;
+
+namespace RnnGen.Attention;
+
+// Global attention's pointwise parts (Luong et al. 2015, §3.1). The products around them — scores q·ē_s, contexts
+// Σ_s a_s·ē_s and their gradients — are the generated code's matrix products, one per lane over its real source steps.
+//
+// Layouts, as the generated code keeps them: a pass's attention rows are time-major, row r = t·Batch + lane (rows start
+// at a step boundary, so lane = r mod Batch); scores and weights are [rows, Steps] with lane's real source steps first
+// (its length, lengths[lane]); the encoder's outputs (memory) and the additive score's keys are [Steps, Batch, width].
+
+/// <summary>
+/// a = softmax(e) over each row's real source steps, written over the scores; past a lane's length (padding) the
+/// weights are 0, and a lane with no source step (length 0, an unused lane) has weights 0 everywhere.
+/// </summary>
+public static class MaskedSoftmax
+{
+    /// <summary>Turns scores <c>[rows, steps]</c> into weights in place.</summary>
+    public static void Forward<T>(Span<T> scores, int rows, int steps, ReadOnlySpan<int> lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = lengths.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            Span<T> row = scores.Slice(r * steps, steps);
+            int n = lengths[r % batch];
+            row.Slice(n).Clear();
+            if (n == 0) continue;
+            Span<T> real = row.Slice(0, n);
+            T max = real[0];
+            for (int s = 1; s < n; s++) max = T.Max(max, real[s]);
+            T sum = T.Zero;
+            for (int s = 0; s < n; s++)
+            {
+                real[s] = T.Exp(real[s] - max);
+                sum += real[s];
+            }
+            T inverse = T.One / sum;
+            for (int s = 0; s < n; s++) real[s] *= inverse;
+        }
+    }
+
+    /// <summary>
+    /// dL/de from dL/da in place, through the softmax of each row: <c>de_s = a_s·(da_s − Σ_j a_j·da_j)</c> over the real
+    /// steps, 0 past them.
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> weights, Span<T> gradient, int rows, int steps, ReadOnlySpan<int> lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = lengths.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<T> a = weights.Slice(r * steps, steps);
+            Span<T> g = gradient.Slice(r * steps, steps);
+            int n = lengths[r % batch];
+            T dot = T.Zero;
+            for (int s = 0; s < n; s++) dot += a[s] * g[s];
+            for (int s = 0; s < n; s++) g[s] = a[s] * (g[s] - dot);
+            g.Slice(n).Clear();
+        }
+    }
+}
+
+/// <summary>
+/// Bahdanau's additive score <c>e_ts = v·tanh(q_t + k_s)</c>, with the query <c>q_t = W_q·h_t + b_q</c> and the key
+/// <c>k_s = W_k·ē_s</c> computed by products beforehand (each once: the keys once per pass).
+/// </summary>
+public static class AdditiveScore
+{
+    /// <summary>Scores <c>[rows, steps]</c> of the real source steps of each row's lane (0 past them).</summary>
+    /// <param name="query">q, <c>[rows, width]</c>.</param>
+    /// <param name="keys">k, <c>[steps, batch, width]</c> (the keys of every lane, time-major).</param>
+    /// <param name="v">v, <c>[width]</c>.</param>
+    /// <param name="scores">e, <c>[rows, steps]</c>.</param>
+    /// <param name="rows">Attention rows, starting at a step boundary (row r is lane r mod batch).</param>
+    /// <param name="steps">Source steps (the encoder's Steps).</param>
+    /// <param name="width">Width of q, k and v.</param>
+    /// <param name="lengths">Each lane's source length; <c>lengths.Length</c> is the batch.</param>
+    public static void Forward<T>(ReadOnlySpan<T> query, ReadOnlySpan<T> keys, ReadOnlySpan<T> v, Span<T> scores, int rows, int steps, int width, ReadOnlySpan<int> lengths)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = lengths.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            int lane = r % batch, n = lengths[lane];
+            ReadOnlySpan<T> q = query.Slice(r * width, width);
+            Span<T> e = scores.Slice(r * steps, steps);
+            for (int s = 0; s < n; s++)
+            {
+                ReadOnlySpan<T> k = keys.Slice((s * batch + lane) * width, width);
+                T sum = T.Zero;
+                for (int j = 0; j < width; j++) sum += v[j] * T.Tanh(q[j] + k[j]);
+                e[s] = sum;
+            }
+            e.Slice(n).Clear();
+        }
+    }
+
+    /// <summary>
+    /// Adds the gradients of the scores' inputs: with τ = tanh(q_t + k_s) and g = dL/de_ts,
+    /// <c>dv += g·τ</c>, <c>dq_t += g·v⊙(1 − τ²)</c>, <c>dk_s += g·v⊙(1 − τ²)</c> (τ is recomputed, not kept).
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> query, ReadOnlySpan<T> keys, ReadOnlySpan<T> v, ReadOnlySpan<T> scoreGradient,
+        Span<T> queryGradient, Span<T> keyGradient, Span<T> vGradient, int rows, int steps, int width, ReadOnlySpan<int> lengths)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = lengths.Length;
+        for (int r = 0; r < rows; r++)
+        {
+            int lane = r % batch, n = lengths[lane];
+            ReadOnlySpan<T> q = query.Slice(r * width, width);
+            Span<T> dq = queryGradient.Slice(r * width, width);
+            for (int s = 0; s < n; s++)
+            {
+                T g = scoreGradient[r * steps + s];
+                if (g == T.Zero) continue;
+                int key = (s * batch + lane) * width;
+                ReadOnlySpan<T> k = keys.Slice(key, width);
+                Span<T> dk = keyGradient.Slice(key, width);
+                for (int j = 0; j < width; j++)
+                {
+                    T tau = T.Tanh(q[j] + k[j]);
+                    vGradient[j] += g * tau;
+                    T d = g * v[j] * (T.One - tau * tau);
+                    dq[j] += d;
+                    dk[j] += d;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>The attentional state's nonlinearity, <c>h̃ = tanh(u)</c> with <c>u = W_c·[c_t ; h_t]</c>.</summary>
+public static class AttentionalState
+{
+    /// <summary>h̃ = tanh(u), in place.</summary>
+    public static void Forward<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = T.Tanh(values[i]);
+    }
+
+    /// <summary>dL/du = dL/dh̃ ⊙ (1 − h̃²), in place.</summary>
+    public static void Backward<T>(ReadOnlySpan<T> state, Span<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < gradient.Length; i++) gradient[i] *= T.One - state[i] * state[i];
+    }
+}
