@@ -226,3 +226,105 @@ lengths_fixture("lstm_bi_m2o_vector_sigmoid_lengths", "lstm", hidden=3, layers=1
 fixture("lstmp_m2m_onehot_softmax", "lstm", hidden=4, proj=2, layers=1, steps=5, batch=2, classes=5, head="softmax", vocab=5)
 fixture("lstmp2_bi_m2o_vector_linear", "lstm", hidden=4, proj=3, layers=2, steps=4, batch=2, classes=2, head="linear", inp=3, bidirectional=True, many_to_one=True)
 lengths_fixture("lstmp2_bi_m2m_embedding_softmax_lengths", "lstm", hidden=4, proj=2, layers=2, steps=5, lengths=[3, 5, 0, 1], classes=3, head="softmax", vocab=6, embedding=3, bidirectional=True)
+
+
+class Seq2Seq(torch.nn.Module):
+    """An encoder-decoder with attention (the README's "Sequence to sequence"): state_dict names encoder.embedding,
+    encoder.rnn, decoder.embedding, decoder.rnn, decoder.attention.*, decoder.head. A bidirectional encoder starts a
+    decoder of twice the width, each layer's h (and c) being cat(forward, reverse) of the encoder's h_n (OpenNMT's
+    bridge). Attention (Luong et al. 2015) of the decoder's top h_t over the encoder's top outputs e_s, masked past each
+    lane's source length: dot h.e, general (h W_a).e with W_a = attention.weight [D, E], additive
+    v.tanh(query(h) + key(e)); a = softmax, c = sum a e, h~ = tanh(out([c ; h])), z = head(h~)."""
+
+    def __init__(self, cell, vocab, embedding, hidden, layers, bidirectional, kind, classes):
+        super().__init__()
+        kinds = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}
+        self.cell, self.vocab, self.classes, self.kind = cell, vocab, classes, kind
+        self.encoder, self.decoder = torch.nn.Module(), torch.nn.Module()
+        if embedding:
+            self.encoder.embedding = torch.nn.Embedding(vocab, embedding)
+        self.encoder.rnn = kinds[cell](embedding or vocab, hidden, num_layers=layers, bidirectional=bidirectional)
+        dirs = 2 if bidirectional else 1
+        d = e = hidden * dirs
+        if embedding:
+            self.decoder.embedding = torch.nn.Embedding(classes + 1, embedding)
+        self.decoder.rnn = kinds[cell](embedding or classes + 1, d, num_layers=layers)
+        self.decoder.attention = torch.nn.Module()
+        att = self.decoder.attention
+        if kind == "general":
+            att.weight = torch.nn.Parameter(torch.empty(d, e).uniform_(-e ** -0.5, e ** -0.5))
+        if kind == "additive":
+            att.query = torch.nn.Linear(d, d)
+            att.key = torch.nn.Linear(e, d, bias=False)
+            att.v = torch.nn.Linear(d, 1, bias=False)
+        att.out = torch.nn.Linear(e + d, d, bias=False)
+        self.decoder.head = torch.nn.Linear(d, classes)
+        self.dirs, self.layers = dirs, layers
+
+    def embed(self, part, ids, width):
+        return part.embedding(ids) if hasattr(part, "embedding") else F.one_hot(ids, width).to(torch.float64)
+
+    def forward(self, x, src_lens, dec_in):
+        from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+        steps = x.shape[0]
+        packed = pack_padded_sequence(self.embed(self.encoder, x, self.vocab), src_lens, enforce_sorted=False)
+        out_packed, state = self.encoder.rnn(packed)
+        memory, _ = pad_packed_sequence(out_packed, total_length=steps)                   # [T, B, E], 0 at padding
+
+        def bridge(s):                                                                     # [layers*dirs, B, H] -> [layers, B, dirs*H]
+            if self.dirs == 1:
+                return s
+            return torch.cat([s[0::2], s[1::2]], dim=-1)
+        init = tuple(bridge(s) for s in state) if self.cell == "lstm" else bridge(state)
+        h, _ = self.decoder.rnn(self.embed(self.decoder, dec_in, self.classes + 1), init)  # [OT, B, D]
+        q, mem = h.transpose(0, 1), memory.transpose(0, 1)                                # [B, OT, D], [B, T, E]
+        att = self.decoder.attention
+        if self.kind == "dot":
+            scores = q @ mem.transpose(1, 2)
+        elif self.kind == "general":
+            scores = (q @ att.weight) @ mem.transpose(1, 2)
+        else:
+            scores = att.v(torch.tanh(att.query(q).unsqueeze(2) + att.key(mem).unsqueeze(1))).squeeze(-1)
+        mask = torch.arange(steps).view(1, 1, -1) >= src_lens.view(-1, 1, 1)               # [B, 1, T]
+        a = torch.softmax(scores.masked_fill(mask, float("-inf")), dim=-1)                 # [B, OT, T]
+        c = a @ mem
+        h_tilde = torch.tanh(att.out(torch.cat([c, q], dim=-1)))
+        self.weights = a.transpose(0, 1)                                                   # [OT, B, T]
+        return self.decoder.head(h_tilde).transpose(0, 1)                                 # [OT, B, C]
+
+
+def seq2seq_fixture(name, cell, vocab, embedding, hidden, layers, bidirectional, kind, classes, steps, out_steps, src_lens, tgt_lens):
+    """Teacher forcing over sources and targets of different lengths (all at least 1: PyTorch refuses 0). Holds the
+    state_dict, golden.inputs [T, B], golden.targets [OT, B] (0 past a lane's target length, which is also what RnnGen
+    feeds its decoder there), golden.source_lengths, golden.target_lengths, golden.output [OT, B, C] (softmax),
+    golden.attention [OT, B, T], golden.loss (summed over real target steps, divided by the lanes) and golden.grad.*."""
+    batch = len(src_lens)
+    m = Seq2Seq(cell, vocab, embedding, hidden, layers, bidirectional, kind, classes)
+    x = torch.randint(0, vocab, (steps, batch))
+    y = torch.randint(0, classes, (out_steps, batch))
+    tl = torch.tensor(tgt_lens)
+    real = torch.arange(out_steps).unsqueeze(1) < tl.unsqueeze(0)                          # [OT, B]
+    y = torch.where(real, y, torch.zeros_like(y))
+    dec_in = torch.cat([torch.full((1, batch), classes), y[:-1]])                          # start token, then targets
+    z = m(x, torch.tensor(src_lens), dec_in)
+    loss = F.cross_entropy(z[real], y[real], reduction="sum") / batch
+    loss.backward()
+    tensors = {k: v for k, v in m.state_dict().items()}
+    tensors["golden.inputs"] = x.to(torch.float64)
+    tensors["golden.targets"] = y.to(torch.float64)
+    tensors["golden.source_lengths"] = torch.tensor(src_lens).to(torch.float64)
+    tensors["golden.target_lengths"] = tl.to(torch.float64)
+    tensors["golden.output"] = torch.softmax(z, dim=-1).detach()
+    tensors["golden.attention"] = m.weights.detach()
+    tensors["golden.loss"] = loss.reshape(1)
+    for k, p in m.named_parameters():
+        tensors["golden.grad." + k] = p.grad
+    save_safetensors(os.path.join(HERE, name + ".safetensors"), tensors,
+                     {"made_by": "tests/golden/make_golden.py", "torch": torch.__version__})
+    print(name, float(loss), src_lens, tgt_lens)
+
+
+# Encoder-decoders with attention (appended, so the draws above stay).
+seq2seq_fixture("s2s_lstm2_bi_general", "lstm", vocab=6, embedding=3, hidden=3, layers=2, bidirectional=True, kind="general", classes=5, steps=5, out_steps=4, src_lens=[3, 5, 1], tgt_lens=[4, 2, 3])
+seq2seq_fixture("s2s_gru_additive", "gru", vocab=6, embedding=0, hidden=4, layers=1, bidirectional=False, kind="additive", classes=5, steps=5, out_steps=4, src_lens=[5, 2, 4], tgt_lens=[1, 4, 3])
+seq2seq_fixture("s2s_rnn_bi_dot", "rnn", vocab=6, embedding=3, hidden=4, layers=1, bidirectional=True, kind="dot", classes=5, steps=5, out_steps=4, src_lens=[2, 5, 4], tgt_lens=[4, 4, 2])

@@ -173,3 +173,48 @@ public partial class DotAttentionLstmSigmoid { }
 [Attention(AttentionKind.General)]
 [SoftmaxOutput(7)]
 public partial class FloatGeneralAttentionGru { }
+
+// Encoder–decoders with attention of tests/golden/make_golden.py's seq2seq fixtures (s2s_*), in double and float.
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4, Precision = Precision.Double)]
+[TokenInput(6, Embedding = 3)]
+[Lstm(3, Bidirectional = true)]
+[Lstm(3, Bidirectional = true)]
+[Attention(AttentionKind.General)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SLstm2BiGeneralDouble { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[TokenInput(6, Embedding = 3)]
+[Lstm(3, Bidirectional = true)]
+[Lstm(3, Bidirectional = true)]
+[Attention(AttentionKind.General)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SLstm2BiGeneralFloat { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4, Precision = Precision.Double)]
+[TokenInput(6)]
+[Gru(4)]
+[Attention(AttentionKind.Additive)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SGruAdditiveDouble { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[TokenInput(6)]
+[Gru(4)]
+[Attention(AttentionKind.Additive)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SGruAdditiveFloat { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4, Precision = Precision.Double)]
+[TokenInput(6, Embedding = 3)]
+[Rnn(4, Bidirectional = true)]
+[Attention(AttentionKind.Dot)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SRnnBiDotDouble { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[TokenInput(6, Embedding = 3)]
+[Rnn(4, Bidirectional = true)]
+[Attention(AttentionKind.Dot)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SRnnBiDotFloat { }
