@@ -544,7 +544,9 @@ internal sealed partial class ModelEmitter
         _w.Line($"public {Span} InitialState => _rnnInitialState.Span;");
         _w.Line();
         _w.Line(_plan.IsEncoderDecoder
-            ? "/// <summary>The decoder's state after its last step, laid out as <see cref=\"InitialState\"/>.</summary>"
+            ? _plan.BridgesState
+                ? "/// <summary>The decoder's state after its last step: every decoder layer's h, then every LSTM layer's c, each [Batch, that layer's width] (a layer over a bidirectional encoder layer is twice as wide).</summary>"
+                : "/// <summary>The decoder's state after its last step, laid out as <see cref=\"InitialState\"/>.</summary>"
             : "/// <summary>The state after the last step of the last forward pass, laid out as <see cref=\"InitialState\"/>.</summary>");
         _w.Line($"public {ReadOnlySpan} FinalState => _rnnFinalState.Span;");
         _w.Line();

@@ -311,7 +311,6 @@ public class DiagnosticTests
 
     [Theory]
     [InlineData("OneToMany", 1)]
-    [InlineData("EncoderDecoder", 3)]
     public void RNNG025_BidirectionalLayerInAGenerator(string topology, int steps) => AssertDiagnostics(
         ModelSource($"""
             [RnnModel(Steps = {steps}, Topology = Topology.{topology}, OutputSteps = 3)]
@@ -774,6 +773,61 @@ public class DiagnosticTests
             """),
         ("RNNG040", "Dropout on the input of a one-to-many model: every step after the first reads the model's own output; drop a layer's output instead", "Dropout = 0.2"));
 
+    /// <summary>An encoder–decoder's encoder may read both ways: its decoder layers are one-way and twice as wide.</summary>
+    [Fact]
+    public void A_bidirectional_encoder_is_no_error()
+    {
+        GeneratorRun run = GeneratorHarness.Run(ModelSource("""
+            [RnnModel(Steps = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3)]
+            [TokenInput(5)]
+            [Lstm(4, Bidirectional = true)]
+            [Gru(4, Bidirectional = true)]
+            [Attention(AttentionKind.Dot)]
+            [SoftmaxOutput(5)]
+            """));
+        Assert.Empty(run.AllDiagnostics);
+        Assert.Contains("decoder [LSTM(8) → GRU(8)] → dot attention", run.SingleSource);
+    }
+
+    // ------------------------------------------------------------------ RNNG041–042: attention
+
+    [Theory]
+    [InlineData("ManyToMany", 3, "")]
+    [InlineData("ManyToOne", 3, "")]
+    [InlineData("OneToMany", 1, ", OutputSteps = 3")]
+    public void RNNG041_AttentionWithoutAnEncoderDecoder(string topology, int steps, string outputSteps) => AssertDiagnostics(
+        ModelSource($"""
+            [RnnModel(Steps = {steps}, Topology = Topology.{topology}{outputSteps})]
+            [TokenInput(5)]
+            [Lstm(4)]
+            [Attention(AttentionKind.General)]
+            [SoftmaxOutput(5)]
+            """),
+        ("RNNG041", $"[Attention] lets a decoder look back at its encoder's outputs, and Topology.{topology} has no encoder and decoder; use Topology.EncoderDecoder, or remove [Attention]", "Attention(AttentionKind.General)"));
+
+    [Fact]
+    public void RNNG042_AttentionTwice() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3)]
+            [TokenInput(5)]
+            [Lstm(4)]
+            [Attention(AttentionKind.Dot)]
+            [Attention(AttentionKind.Additive)]
+            [SoftmaxOutput(5)]
+            """),
+        ("RNNG042", "'M' declares [Attention] more than once; a decoder has one attention, so keep one", "Attention(AttentionKind.Additive)"));
+
+    [Fact]
+    public void RNNG016_AttentionKindNotDefined() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3)]
+            [TokenInput(5)]
+            [Lstm(4)]
+            [Attention((AttentionKind)7)]
+            [SoftmaxOutput(5)]
+            """),
+        ("RNNG016", "kind = 7 is not a defined AttentionKind value; use one of: Dot, General, Additive", "(AttentionKind)7"));
+
     // ------------------------------------------------------------------ RNNG035–036: leaky RNN layers
 
     [Theory]
@@ -837,7 +891,7 @@ public class DiagnosticTests
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
         // RNNG015 is a retired id: it is never reused.
-        string[] expected = Enumerable.Range(1, 37).Concat(new[] { 39, 40 }).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+        string[] expected = Enumerable.Range(1, 37).Concat(new[] { 39, 40, 41, 42 }).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());

@@ -198,6 +198,21 @@ public class SnapshotTests
         """, new[] { "RnnLoadTeacher", "RnnDecode*", "RnnBackwardEncoderL0" });
 
     [Fact]
+    public void AttentionOverABidirectionalEncoder() => VerifyParts("Demo.DateNormaliser.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A bidirectional LSTM encoder, a decoder twice as wide, additive attention over the encoder's outputs.</summary>
+        [RnnModel(Steps = 4, Batch = 2, Topology = Topology.EncoderDecoder, OutputSteps = 3)]
+        [TokenInput(6, Embedding = 3)]
+        [Lstm(3, Bidirectional = true)]
+        [Attention(AttentionKind.Additive)]
+        [SoftmaxOutput(5)]
+        public partial class DateNormaliser { }
+        """, new[] { "RnnForwardCore", "RnnBridgeState*", "RnnLoadAttentionMemory", "RnnForwardAttention", "RnnBackwardAttention", "RnnBackwardFromDz", "RnnBackwardEncoderL0", "AttentionWeights" });
+
+    [Fact]
     public void EncoderDecoderRnnVector() => VerifyParts("Demo.RnnSeq2Seq.g.cs", """
         using RnnGen;
 
