@@ -16,7 +16,7 @@ public class AllocationTests
         "CharLstm", "EmbeddingLstmLm", "VectorGruTagger", "VectorRnnRegression",
         "NextTokenTagger", "OnnxBiLstmRegressor",
         "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq",
-        "LeakyAllocationModel",
+        "LeakyAllocationModel", "FloatGeneralAttentionGru",
     };
 
     private static IRnnModel<float> Create(string name) => name switch
@@ -32,6 +32,7 @@ public class AllocationTests
         "ReverseSeq2Seq" => new ReverseSeq2Seq(),
         "FloatVectorSeq2Seq" => new FloatVectorSeq2Seq(),
         "LeakyAllocationModel" => new LeakyAllocationModel(),
+        "FloatGeneralAttentionGru" => new FloatGeneralAttentionGru(),
         _ => throw new ArgumentException(name),
     };
 
@@ -106,7 +107,7 @@ public class AllocationTests
         Assert.Equal(0, Allocated(() => model.Generate(tokens, sources, 0.5f, random)));
     }
 
-    public static TheoryData<string> DecodingModels => new() { "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq" };
+    public static TheoryData<string> DecodingModels => new() { "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq", "FloatGeneralAttentionGru" };
 
     [Theory]
     [MemberData(nameof(DecodingModels))]

@@ -69,6 +69,106 @@ public class AttentionTests(ITestOutputHelper output)
         Assert.True(error < Tolerance, $"{name}: max relative error {error:E2} at {where}");
         Assert.True(double.IsFinite(driver.ForwardLoss()), "the garbage in padded sources reached the loss");
     }
+
+    /// <summary>
+    /// The weights of every row are a distribution over the lane's real source steps and exactly 0 past them; a lane
+    /// without a source attends to nothing.
+    /// </summary>
+    [Fact]
+    public void Weights_are_a_distribution_over_the_real_source_steps()
+    {
+        var model = new DotAttentionLstmBiEncoder(3);
+        int[] sources = [2, 0, 4];
+        new ModelDriver<double>(model, seed: 23).WithTargetLengths([3, 0, 2]).WithSourceLengths(sources).Forward();
+        AssertDistributions(model.AttentionWeights, sources, DotAttentionLstmBiEncoder.OutputSteps, DotAttentionLstmBiEncoder.Steps);
+    }
+
+    private static void AssertDistributions(ReadOnlySpan<double> weights, int[] sources, int outputSteps, int steps)
+    {
+        int batch = sources.Length;
+        Assert.Equal(outputSteps * batch * steps, weights.Length);
+        for (int t = 0; t < outputSteps; t++)
+            for (int b = 0; b < batch; b++)
+            {
+                ReadOnlySpan<double> row = weights.Slice((t * batch + b) * steps, steps);
+                double sum = 0;
+                for (int s = 0; s < steps; s++)
+                {
+                    if (s >= sources[b]) Assert.Equal(0.0, row[s]);
+                    else Assert.True(row[s] > 0, $"a[{t}, {b}, {s}] = {row[s]}");
+                    sum += row[s];
+                }
+                Assert.Equal(sources[b] > 0 ? 1.0 : 0.0, sum, 1e-12);
+            }
+    }
+
+    /// <summary>
+    /// Free-running decoding (attention one step at a time) computes what teacher forcing computes when the targets are
+    /// the tokens it chose: the same outputs and the same weights, with and without source lengths.
+    /// </summary>
+    [Fact]
+    public void Free_running_decoding_equals_teacher_forcing_on_its_own_choices()
+    {
+        foreach (int[]? sources in new[] { null, new[] { 2, 4, 1 } })
+        {
+            var model = new GeneralAttentionGruBiEncoder(5);
+            var d = new ModelDriver<double>(model, seed: 24);
+            if (sources is null) model.Forward(d.Tokens);
+            else model.Generate(d.Tokens, sources, 0, new Randomness.Xoshiro256StarStar(1));
+            double[] output = model.Output.ToArray(), weights = model.AttentionWeights.ToArray();
+            int[] chosen = model.Generated.ToArray();
+            if (sources is null) model.Forward(d.Tokens, chosen);
+            else model.Forward(d.Tokens, chosen, sources, [3, 3, 3]);
+            AssertClose(output, model.Output.ToArray(), "output");
+            AssertClose(weights, model.AttentionWeights.ToArray(), "weights");
+            if (sources is not null) AssertDistributions(model.AttentionWeights, sources, 3, 4);
+        }
+    }
+
+    /// <summary>What a padded source step holds never matters: the encoder does not read it and the attention masks it.</summary>
+    [Fact]
+    public void Padded_source_steps_change_nothing()
+    {
+        var model = new AdditiveAttentionRnnBiEncoder(6);
+        var d = new ModelDriver<double>(model, seed: 25);
+        int[] sources = [3, 1, 4], targets = [3, 3, 3];
+        double[] inputs = d.Inputs!.ToArray();
+        model.Forward(inputs, d.ClassTargets, sources, targets);
+        double[] first = model.Output.ToArray(), firstWeights = model.AttentionWeights.ToArray();
+        for (int t = 0; t < 4; t++)
+            for (int b = 0; b < 3; b++)
+                if (t >= sources[b]) inputs.AsSpan((t * 3 + b) * 3, 3).Fill(1e6);
+        model.Forward(inputs, d.ClassTargets, sources, targets);
+        Assert.Equal(first, model.Output.ToArray());
+        Assert.Equal(firstWeights, model.AttentionWeights.ToArray());
+    }
+
+    /// <summary>The attention is part of the network: its tensors follow the decoder's layers, and the architecture says which score.</summary>
+    [Fact]
+    public void Tensors_and_architecture_name_the_attention()
+    {
+        string[] names = AdditiveAttentionGruLinear.Tensors.Select(t => t.Name).ToArray();
+        int head = Array.IndexOf(names, "decoder.head.weight");
+        Assert.Equal(["decoder.attention.query.weight", "decoder.attention.query.bias", "decoder.attention.key.weight", "decoder.attention.v.weight", "decoder.attention.out.weight"], names[(head - 5)..head]);
+        Assert.Equal("decoder.rnn.bias_hh_l1", names[head - 6]);
+        Assert.Equal(AttentionKind.Additive, AdditiveAttentionGruLinear.Architecture.Attention);
+        Assert.Contains("[Attention(AttentionKind.Additive)]", AdditiveAttentionGruLinear.Architecture.ToString());
+        Assert.Contains("additive attention", AdditiveAttentionGruLinear.Architecture.Network);
+        Assert.DoesNotContain("attention", GruEncoderDecoderEmbedding.Architecture.Network);
+        // A bidirectional encoder's decoder is twice as wide: LSTM(4, Projection = 2) both ways starts LSTM(8, Projection = 4).
+        var projected = GeneralAttentionProjectedLstmBiEncoder.Tensors;
+        Assert.Equal([32, 4], projected.Single(t => t.Name == "decoder.rnn.weight_hh_l0").Shape);
+        Assert.Equal([4, 8], projected.Single(t => t.Name == "decoder.rnn.weight_hr_l0").Shape);
+        Assert.Equal([4, 4], projected.Single(t => t.Name == "decoder.attention.weight").Shape);
+        Assert.Equal([4, 8], projected.Single(t => t.Name == "decoder.attention.out.weight").Shape);
+    }
+
+    private static void AssertClose(double[] expected, double[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12, $"{what}[{i}]: {expected[i]:R} then {actual[i]:R}");
+    }
 }
 
 /// <summary>
