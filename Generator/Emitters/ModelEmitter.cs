@@ -357,7 +357,10 @@ internal sealed partial class ModelEmitter
         _w.Line($"    \"{full}\", global::RnnGen.Topology.{_spec.Topology}, Steps, Batch, OutputSteps,");
         _w.Line($"    TokenInput: {(TokenInput ? "true" : "false")}, InputSize, Embedding: {_spec.Input.Embedding},");
         _w.Line($"    new global::RnnGen.LayerArchitecture[] {{ {layers} }},");
-        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision}){(_spec.Input.Dropout > 0 ? $" {{ InputDropout = {ModelPlan.Probability(_spec.Input.Dropout)} }}" : "")};");
+        var settings = new List<string>();
+        if (_spec.Input.Dropout > 0) settings.Add($"InputDropout = {ModelPlan.Probability(_spec.Input.Dropout)}");
+        if (_spec.EndToken >= 0) settings.Add($"EndToken = {_spec.EndToken}");
+        _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision}){(settings.Count > 0 ? $" {{ {string.Join(", ", settings)} }}" : "")};");
         _w.Line();
     }
 
