@@ -318,7 +318,8 @@ public static class OnnxExporter
         DecoderInput input;
         if (encoderDecoder)
         {
-            (h0, c0) = Encoder(g, a, options.SequenceLengths);
+            EncoderOutputs encoder = Encoder(g, a, options.SequenceLengths);
+            (h0, c0) = (encoder.H, encoder.C);
             // The decoder reads the previous output: a token (the start token first; the embedding of its own when the
             // model's input is embedded tokens) or a vector (0 first).
             input = tokens
@@ -375,12 +376,12 @@ public static class OnnxExporter
     /// <paramref name="lengths"/>, the state after each lane's last real source step, and a lane of length 0 keeps its
     /// initial state.
     /// </summary>
-    private static (string[] H, string?[] C) Encoder<T>(GraphBuilder<T> g, ModelArchitecture a, bool lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    private static EncoderOutputs Encoder<T>(GraphBuilder<T> g, ModelArchitecture a, bool lengths) where T : unmanaged, IFloatingPointIeee754<T>
     {
         string x = ModelInput(g, a, "encoder.", lengths);
         (string lens, string nodeLens, string _) = lengths ? Lengths(g, a.Batch) : ("", "", "");
         StackOutputs stack = SequenceLayers(g, a, x, nodeLens, "encoder.", "encoder_", finalState: true);
-        if (!lengths) return (stack.FinalH, stack.FinalC);
+        if (!lengths) return new EncoderOutputs(stack.FinalH, stack.FinalC, stack.Output);
         // The nodes ran lanes of length 0 for one step (ONNX leaves a length of 0 unspecified): those keep h0 and c0.
         string used = g.Node("Greater", new[] { lens, g.Constant("zero_length", new long[] { 0 }) }, "lane_used");
         used = g.Node("Reshape", new[] { used, g.Constant("shape_lane_used", new long[] { 1, a.Batch, 1 }, 3) }, "lane_used_1b1");
@@ -391,8 +392,15 @@ public static class OnnxExporter
             h[k] = g.Node("Where", new[] { used, stack.FinalH[k], $"encoder_initial_h{k}" }, $"encoder_final_h{k}");
             if (stack.FinalC[k] is { } finalC) c[k] = g.Node("Where", new[] { used, finalC, $"encoder_initial_c{k}" }, $"encoder_final_c{k}");
         }
-        return (h, c);
+        return new EncoderOutputs(h, c, stack.Output);
     }
+
+    /// <summary>
+    /// What <see cref="Encoder"/> gives: every layer's final h and c ([1, Batch, H]; c null for a layer that is not an
+    /// LSTM), which start the decoder, and the top layer's outputs at every source step [Steps, Batch, H] (ONNX's 0 past a
+    /// lane's length), for a decoder step that attends over them.
+    /// </summary>
+    private sealed record EncoderOutputs(string[] H, string?[] C, string Outputs);
 
     /// <summary>What one <see cref="DecoderStep"/> gives: every layer's new h and c ([1, Batch, H]) and the head's activated output y_t [Batch, OutputSize].</summary>
     private sealed record StepOutputs(string[] H, string?[] C, string Y);

@@ -123,6 +123,26 @@ public class OnnxGeneratingTests
         Assert.Contains(lengths, l => l == ReverseSeq2SeqWithEnd.OutputSteps);
         OnnxResult onnx = RunOnnx(OnnxExporter.ToBytes(c.Model), c.Model, d);
         AssertMatches(c, onnx, "RnnGen");
+        // The exporter reads the end token from the architecture.
+        Assert.Equal(ReverseSeq2SeqWithEnd.EndToken, ReverseSeq2SeqWithEnd.Architecture.EndToken);
+        Assert.Contains("OutputSteps = 6, EndToken = 0)]", ReverseSeq2SeqWithEnd.Architecture.ToString());
+        Assert.Equal(-1, ReverseSeq2Seq.Architecture.EndToken);
+        Assert.Equal(ReverseSeq2Seq.Architecture.Network, ReverseSeq2SeqWithEnd.Architecture.Network);
+    }
+
+    /// <summary>A double model's graph (parameters rounded to float32) chooses the same tokens.</summary>
+    [Fact]
+    public void Double_generating_models_export_as_float32()
+    {
+        var model = new SmallSeq2Seq(4);
+        var d = new ModelDriver<double>(model, 2);
+        model.Forward(d.Tokens);
+        using var session = new InferenceSession(OnnxExporter.ToBytes(model));
+        var input = NamedOnnxValue.CreateFromTensor("tokens", new DenseTensor<long>(d.Tokens!.Select(v => (long)v).ToArray(), new[] { SmallSeq2Seq.Steps, SmallSeq2Seq.Batch }));
+        using var results = session.Run(new[] { input });
+        float[] y = results.Single(r => r.Name == "y").AsTensor<float>().ToArray();
+        for (int i = 0; i < y.Length; i++) Assert.Equal(model.Output[i], y[i], 1e-5);
+        Assert.Equal(model.Generated.ToArray().Select(v => (long)v), results.Single(r => r.Name == "generated").AsTensor<long>().ToArray());
     }
 
     /// <summary>Source lengths (an unused lane too): ONNX Runtime gives <c>Generate(input, sourceLengths, 0, random)</c>.</summary>
