@@ -375,6 +375,7 @@ internal sealed partial class ModelEmitter
         _w.Line($"    new global::RnnGen.LayerArchitecture[] {{ {layers} }},");
         var settings = new List<string>();
         if (_spec.Input.Dropout > 0) settings.Add("InputDropout = " + ModelPlan.Probability(_spec.Input.Dropout));
+        if (_spec.EndToken >= 0) settings.Add($"EndToken = {_spec.EndToken}");
         if (_spec.Attention is { } attention) settings.Add("Attention = global::RnnGen.AttentionKind." + attention);
         _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision}){(settings.Count > 0 ? " { " + string.Join(", ", settings) + " }" : "")};");
         _w.Line();

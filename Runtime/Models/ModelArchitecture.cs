@@ -92,6 +92,13 @@ public sealed record ModelArchitecture(
     public AttentionKind? Attention { get; init; }
 
     /// <summary>
+    /// The class that ends a lane's generation (<see cref="RnnModelAttribute.EndToken"/>), or -1 for none: once a lane has
+    /// chosen it, its later generated tokens repeat it. Like dropout, it does not change what the parameters mean, so
+    /// <see cref="Network"/> leaves it out.
+    /// </summary>
+    public int EndToken { get; init; } = -1;
+
+    /// <summary>
     /// The model as it is declared, one attribute after another, e.g.
     /// <c>CharLstm: [RnnModel(Steps = 64, Batch = 32)] [TokenInput(96)] [Lstm(256)] [Lstm(256)] [SoftmaxOutput(96)]</c>
     /// (settings at their defaults left out; an encoder–decoder's layers are its encoder's, which its decoder repeats).
@@ -105,6 +112,8 @@ public sealed record ModelArchitecture(
             text.Append(", Topology = ").Append(Topology);
         if (Topology is Topology.OneToMany or Topology.EncoderDecoder)
             text.Append(", OutputSteps = ").Append(OutputSteps.ToString(CultureInfo.InvariantCulture));
+        if (EndToken >= 0)
+            text.Append(", EndToken = ").Append(EndToken.ToString(CultureInfo.InvariantCulture));
         if (Precision != Precision.Single)
             text.Append(", Precision = ").Append(Precision);
         text.Append(")] [").Append(TokenInput ? "TokenInput(" : "VectorInput(").Append(InputSize.ToString(CultureInfo.InvariantCulture));

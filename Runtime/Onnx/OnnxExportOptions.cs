@@ -18,6 +18,12 @@ public sealed class OnnxExportOptions
     /// afterwards. A length of 0 (or below) therefore marks an unused lane, as in RnnGen, and gives a <c>y</c> of 0. A
     /// length above <c>Steps</c> is left to the runtime's recurrent node (ONNX Runtime throws). Padded inputs may hold
     /// anything, NaN included: the masks select (<c>Where</c>) rather than multiply.
+    /// <para>
+    /// An encoder–decoder model's lengths are its source lengths (<c>Generate(inputs, sourceLengths, …)</c>): the encoder's
+    /// nodes get them, the decoder starts from each lane's state after its last real source step (a lane of length 0
+    /// from the initial state), and the decoder runs all OutputSteps for every lane. A one-to-many model has no lengths
+    /// and is refused with this option.
+    /// </para>
     /// </remarks>
     public bool SequenceLengths { get; init; }
 }

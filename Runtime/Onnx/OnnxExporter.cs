@@ -17,12 +17,23 @@ namespace RnnGen;
 /// <c>linear_before_reset = 1</c>, which is PyTorch's (and RnnGen's) <c>n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn))</c>.
 /// The model's <see cref="IRnnModel{T}.InitialState"/> becomes the graph's initial state. Inputs: <c>x</c> [Steps, Batch,
 /// InputSize] float, or <c>tokens</c> [Steps, Batch] int64; output <c>y</c> [OutputSteps, Batch, OutputSize], equal to
-/// the model's <c>Output</c>. Parameters are written as float32 (double models are rounded). Many-to-many and many-to-one
-/// models are supported; one-to-many and encoder–decoder models generate step by step and would need an ONNX Loop, and
-/// ONNX's LSTM has no projection, so a model with <see cref="LstmAttribute.Projection"/> is refused.
+/// the model's <c>Output</c>. Parameters are written as float32 (double models are rounded). ONNX's LSTM has no
+/// projection and ONNX's RNN no leak, so a model with <see cref="LstmAttribute.Projection"/> or a leaky RNN layer is refused.
 /// With <see cref="OnnxExportOptions.SequenceLengths"/> the graph also takes <c>sequence_lens</c> int32 [Batch] and
 /// reproduces <c>Forward(inputs, lengths)</c>: padded steps and lanes of length 0 give 0, a many-to-one head reads each
 /// lane's last real state (see docs/onnx-lengths.md).
+/// <para>
+/// One-to-many and encoder–decoder models export greedy decoding, what <c>Forward(input)</c> computes: the encoder
+/// (encoder–decoder; the same nodes as a many-to-many stack, with <see cref="OnnxExportOptions.SequenceLengths"/> over
+/// the source lengths) gives the final state that starts the decoder, then a <c>Loop</c> of OutputSteps iterations runs
+/// one step of every decoder layer (one-step <c>LSTM</c>/<c>GRU</c>/<c>RNN</c> nodes whose initial_h and initial_c are
+/// the loop-carried state), the head, and the next input: a softmax head's <c>ArgMax</c> token through the decoder's
+/// embedding or one-hot, or the output vector itself. The decoder starts from <c>StartToken</c> (or a zero vector); a
+/// one-to-many model from its input, <c>tokens</c> [1, Batch] or <c>x</c> [1, Batch, InputSize], and its InitialState.
+/// Outputs: <c>y</c> [OutputSteps, Batch, OutputSize] (after the activation, as <c>Output</c>), and for a softmax head
+/// <c>generated</c> int64 [OutputSteps, Batch] (as <c>Generated</c>); with an <c>EndToken</c>, a lane that chose it
+/// repeats it and <c>generated_lengths</c> int64 [Batch] is <c>GeneratedLengths</c>. Sampling is not exported.
+/// </para>
 /// </remarks>
 public static class OnnxExporter
 {
@@ -32,12 +43,12 @@ public static class OnnxExporter
     private static readonly string Version = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/>.</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
+    /// <exception cref="NotSupportedException">A model with a leaky RNN or a projected LSTM layer.</exception>
     public static void Save<T>(IRnnModel<T> model, string path) where T : unmanaged, IFloatingPointIeee754<T> =>
         Save(model, path, Defaults);
 
     /// <summary>Writes <paramref name="model"/>'s inference graph to <paramref name="path"/> as <paramref name="options"/> say.</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
+    /// <exception cref="NotSupportedException">A model with a leaky RNN or a projected LSTM layer, or a one-to-many model with <see cref="OnnxExportOptions.SequenceLengths"/>.</exception>
     public static void Save<T>(IRnnModel<T> model, string path, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -54,7 +65,7 @@ public static class OnnxExporter
     public static byte[] ToBytes<T>(IRnnModel<T> model) where T : unmanaged, IFloatingPointIeee754<T> => ToBytes(model, Defaults);
 
     /// <summary>The ONNX model as bytes (what <see cref="Save{T}(IRnnModel{T}, string, OnnxExportOptions)"/> writes).</summary>
-    /// <exception cref="NotSupportedException">A one-to-many or encoder–decoder model, or one with a leaky RNN or a projected LSTM layer.</exception>
+    /// <exception cref="NotSupportedException">A model with a leaky RNN or a projected LSTM layer, or a one-to-many model with <see cref="OnnxExportOptions.SequenceLengths"/>.</exception>
     public static byte[] ToBytes<T>(IRnnModel<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -69,10 +80,7 @@ public static class OnnxExporter
 
     private static ModelProto Build<T>(IRnnModel<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool lengths = options.SequenceLengths;
         ModelArchitecture a = model.Architecture;
-        if (a.Topology is Topology.OneToMany or Topology.EncoderDecoder)
-            throw new NotSupportedException($"ONNX export covers many-to-many and many-to-one models; {a.Name} is {a.Topology}, which generates step by step (an ONNX Loop graph).");
         for (int k = 0; k < a.Layers.Count; k++)
         {
             // ONNX's RNN operator computes h_t = f(…) and has no leak; a leaky layer would export as a different network.
@@ -85,83 +93,32 @@ public static class OnnxExporter
         }
 
         var g = new GraphBuilder<T>(model);
-        long t = a.Steps, b = a.Batch;
-        string x;
-        if (a.TokenInput)
-        {
-            g.Input("tokens", TensorProto.Types.DataType.Int64, t, b);
-            string ids = "tokens";
-            if (lengths)
-            {
-                // Padded steps may hold any id (as in Forward(tokens, lengths)), and Gather refuses one out of range: map
-                // every id into [0, vocabulary) (real ids are unchanged; what a padded step reads is masked away later).
-                ids = g.Node("Mod", new[] { "tokens", g.Constant("vocabulary_size", new long[] { a.InputSize }) }, "tokens_in_range");
-            }
-            if (a.Embedding > 0)
-            {
-                x = g.Node("Gather", new[] { g.Parameter("embedding.weight"), ids }, "embedded", Attr("axis", 0));
-            }
-            else
-            {
-                // x_t = onehot(token_t): OneHot(indices, depth, [off, on]).
-                string depth = g.Constant("vocabulary", new long[] { a.InputSize }, 1);
-                string values = g.FloatConstant("onehot_values", new float[] { 0, 1 }, 2);
-                x = g.Node("OneHot", new[] { ids, depth, values }, "onehot", Attr("axis", -1));
-            }
-        }
+        if (a.Topology is Topology.OneToMany or Topology.EncoderDecoder)
+            Generating(g, a, options);
         else
-        {
-            g.Input("x", TensorProto.Types.DataType.Float, t, b, a.InputSize);
-            x = "x";
-        }
+            Sequence(g, a, options.SequenceLengths);
 
-        // With lengths: the recurrent nodes get max(len, 1) (ONNX leaves a length of 0 unspecified; those lanes are
-        // masked to 0 at the end), the masks compare steps and lanes with len itself.
-        string lens = "", nodeLens = "", lastStep = "";
-        if (lengths)
+        var proto = new ModelProto
         {
-            g.Input("sequence_lens", Int32, b);
-            lens = g.Node("Cast", new[] { "sequence_lens" }, "lens", Attr("to", (long)TensorProto.Types.DataType.Int64));
-            string clamped = g.Node("Max", new[] { lens, g.Constant("one", new long[] { 1 }) }, "lens_at_least_1");
-            nodeLens = g.Node("Cast", new[] { clamped }, "node_sequence_lens", Attr("to", (long)Int32));
-            lastStep = g.Node("Sub", new[] { clamped, g.Constant("one_step", new long[] { 1 }) }, "last_step");
-        }
+            IrVersion = 7,
+            ProducerName = "RnnGen",
+            ProducerVersion = Version,
+            DocString = $"{a.Name}: exported by RnnGen from the generated model's inference path.",
+            Graph = g.Graph,
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = "rnngen.model", Value = a.Name });
+        return proto;
+    }
 
-        int stateOffset = 0, cellOffset = a.Layers.Sum(l => (l.Bidirectional ? 2 : 1) * a.Batch * l.Hidden);
-        string yh = "", top = "";
-        for (int k = 0; k < a.Layers.Count; k++)
-        {
-            LayerArchitecture layer = a.Layers[k];
-            int dirs = layer.Bidirectional ? 2 : 1, h = layer.Hidden;
-            string w = g.StackDirections($"W{k}", k, dirs, "weight_ih", h, layer.Cell);
-            string r = g.StackDirections($"R{k}", k, dirs, "weight_hh", h, layer.Cell);
-            string bias = g.Biases($"B{k}", k, dirs, h, layer.Cell);
-            string h0 = g.State($"initial_h{k}", stateOffset, dirs, a.Batch, h);
-            stateOffset += dirs * a.Batch * h;
-            var inputs = new List<string> { x, w, r, bias, nodeLens, h0 };
-            if (layer.Cell == CellType.Lstm)
-            {
-                inputs.Add(g.State($"initial_c{k}", cellOffset, dirs, a.Batch, h));
-                cellOffset += dirs * a.Batch * h;
-            }
-            var attributes = new List<AttributeProto>
-            {
-                Attr("hidden_size", h),
-                Attr("direction", layer.Bidirectional ? "bidirectional" : "forward"),
-            };
-            if (layer.Cell == CellType.Gru) attributes.Add(Attr("linear_before_reset", 1));
-            if (layer.Cell == CellType.Rnn)
-            {
-                string act = layer.Nonlinearity == Nonlinearity.Relu ? "Relu" : "Tanh";
-                attributes.Add(Attr("activations", Enumerable.Repeat(act, dirs).ToArray()));
-            }
-            string op = layer.Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", _ => "RNN" };
-            (string y, yh) = g.Node2(op, inputs.ToArray(), $"layer{k}_y", $"layer{k}_y_h", attributes.ToArray());
-            top = y;
-            // Y is [T, dirs, B, H]; the next layer (and the head) read [T, B, dirs·H] = [forward ; reverse].
-            string yt = g.Node("Transpose", new[] { y }, $"layer{k}_tbdh", Attr("perm", new long[] { 0, 2, 1, 3 }));
-            x = g.Node("Reshape", new[] { yt, g.Constant($"shape{k}", new long[] { 0, 0, -1 }, 3) }, $"layer{k}_out");
-        }
+    /// <summary>A many-to-many or many-to-one model: the input, the layers over all steps at once, the head.</summary>
+    private static void Sequence<T>(GraphBuilder<T> g, ModelArchitecture a, bool lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long t = a.Steps, b = a.Batch;
+        string x = ModelInput(g, a, "", lengths);
+        (string lens, string nodeLens, string lastStep) = lengths ? Lengths(g, b) : ("", "", "");
+        StackOutputs stack = SequenceLayers(g, a, x, nodeLens, "", "", finalState: false);
+        x = stack.Output;
 
         long c = a.OutputSize;
         string z;
@@ -171,7 +128,7 @@ public static class OnnxExporter
             if (!lengths)
             {
                 // PyTorch's h_n of the top layer: the forward direction after step T−1, the reverse after step 0.
-                string hb = g.Node("Transpose", new[] { yh }, "h_n_bdh", Attr("perm", new long[] { 1, 0, 2 }));
+                string hb = g.Node("Transpose", new[] { stack.TopYh }, "h_n_bdh", Attr("perm", new long[] { 1, 0, 2 }));
                 features = g.Node("Reshape", new[] { hb, g.Constant("shape_features", new long[] { 0, -1 }, 2) }, "features");
             }
             else
@@ -179,14 +136,14 @@ public static class OnnxExporter
                 // PyTorch's h_n per lane: the forward direction's Y at step len−1, the reverse direction's Y_h (after step 0).
                 LayerArchitecture last = a.Layers[^1];
                 long hidden = last.Hidden;
-                string forwardY = g.Node("Gather", new[] { top, g.Constant("direction_forward", new long[] { 0 }) }, "top_forward_y", Attr("axis", 1));
+                string forwardY = g.Node("Gather", new[] { stack.TopY, g.Constant("direction_forward", new long[] { 0 }) }, "top_forward_y", Attr("axis", 1));
                 string index = g.Node("Reshape", new[] { lastStep, g.Constant("shape_last_step", new long[] { 1, b, 1 }, 3) }, "last_step_1b1");
                 index = g.Node("Expand", new[] { index, g.Constant("shape_gather", new long[] { 1, b, hidden }, 3) }, "last_step_index");
                 string forwardLast = g.Node("GatherElements", new[] { forwardY, index }, "forward_last", Attr("axis", 0));
                 features = g.Node("Reshape", new[] { forwardLast, g.Constant("shape_forward_features", new long[] { b, hidden }, 2) }, "forward_features");
                 if (last.Bidirectional)
                 {
-                    string reverse = g.Node("Gather", new[] { yh, g.Constant("direction_reverse", new long[] { 1 }) }, "reverse_features", Attr("axis", 0));
+                    string reverse = g.Node("Gather", new[] { stack.TopYh, g.Constant("direction_reverse", new long[] { 1 }) }, "reverse_features", Attr("axis", 0));
                     features = g.Node("Concat", new[] { features, reverse }, "features", Attr("axis", 1));
                 }
             }
@@ -200,12 +157,7 @@ public static class OnnxExporter
             z = g.Node("Add", new[] { product, g.Parameter("head.bias") }, "logits");
         }
         string activated = lengths ? "y_unmasked" : "y";
-        switch (a.Output)
-        {
-            case HeadKind.Softmax: g.Node("Softmax", new[] { z }, activated, Attr("axis", -1)); break;
-            case HeadKind.Sigmoid: g.Node("Sigmoid", new[] { z }, activated); break;
-            default: g.Node("Identity", new[] { z }, activated); break;
-        }
+        Activation(g, a.Output, z, activated);
         if (lengths)
         {
             // y is 0 where the model's Output is: padded steps (step ≥ len) and lanes of length 0. Where, not Mul, so
@@ -216,19 +168,376 @@ public static class OnnxExporter
             string mask = g.Node("Reshape", new[] { real, g.Constant("shape_mask", new long[] { a.Topology == Topology.ManyToOne ? 1 : t, b, 1 }, 3) }, "real_mask");
             g.Node("Where", new[] { mask, activated, g.FloatConstant("zero_output", new float[] { 0 }) }, "y");
         }
-        g.Output("y", a.Topology == Topology.ManyToOne ? 1 : t, b, c);
+        g.Output("y", TensorProto.Types.DataType.Float, a.Topology == Topology.ManyToOne ? 1 : t, b, c);
+    }
 
-        var proto = new ModelProto
+    /// <summary>The head's activation of <paramref name="z"/> into <paramref name="output"/>: softmax over the last axis, sigmoid, or none.</summary>
+    private static string Activation<T>(GraphBuilder<T> g, HeadKind head, string z, string output) where T : unmanaged, IFloatingPointIeee754<T> => head switch
+    {
+        HeadKind.Softmax => g.Node("Softmax", new[] { z }, output, Attr("axis", -1)),
+        HeadKind.Sigmoid => g.Node("Sigmoid", new[] { z }, output),
+        _ => g.Node("Identity", new[] { z }, output),
+    };
+
+    /// <summary>
+    /// The graph input and what the first layer reads of it, [Steps, Batch, width]: <c>x</c> itself, or <c>tokens</c>
+    /// through the stack's embedding (<paramref name="tensorPrefix"/><c>embedding.weight</c>) or a one-hot.
+    /// </summary>
+    private static string ModelInput<T>(GraphBuilder<T> g, ModelArchitecture a, string tensorPrefix, bool lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long t = a.Steps, b = a.Batch;
+        if (!a.TokenInput)
         {
-            IrVersion = 7,
-            ProducerName = "RnnGen",
-            ProducerVersion = Version,
-            DocString = $"{a.Name}: exported by RnnGen from the generated model's inference path.",
-            Graph = g.Graph,
+            g.Input("x", TensorProto.Types.DataType.Float, t, b, a.InputSize);
+            return "x";
+        }
+        g.Input("tokens", TensorProto.Types.DataType.Int64, t, b);
+        string ids = "tokens";
+        if (lengths)
+        {
+            // Padded steps may hold any id (as in Forward(tokens, lengths)), and Gather refuses one out of range: map
+            // every id into [0, vocabulary) (real ids are unchanged; what a padded step reads is masked away later).
+            ids = g.Node("Mod", new[] { "tokens", g.Constant("vocabulary_size", new long[] { a.InputSize }) }, "tokens_in_range");
+        }
+        if (a.Embedding > 0)
+            return g.Node("Gather", new[] { g.Parameter(tensorPrefix + "embedding.weight"), ids }, "embedded", Attr("axis", 0));
+        // x_t = onehot(token_t): OneHot(indices, depth, [off, on]).
+        string depth = g.Constant("vocabulary", new long[] { a.InputSize }, 1);
+        string values = g.FloatConstant("onehot_values", new float[] { 0, 1 }, 2);
+        return g.Node("OneHot", new[] { ids, depth, values }, "onehot", Attr("axis", -1));
+    }
+
+    /// <summary>
+    /// The <c>sequence_lens</c> input and what the graph makes of it: the lengths as int64, <c>max(len, 1)</c> as int32
+    /// for the recurrent nodes (ONNX leaves a length of 0 unspecified; those lanes are masked afterwards), and
+    /// <c>max(len, 1) − 1</c>, each lane's last step.
+    /// </summary>
+    private static (string Lens, string NodeLens, string LastStep) Lengths<T>(GraphBuilder<T> g, long b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        g.Input("sequence_lens", Int32, b);
+        string lens = g.Node("Cast", new[] { "sequence_lens" }, "lens", Attr("to", (long)TensorProto.Types.DataType.Int64));
+        string clamped = g.Node("Max", new[] { lens, g.Constant("one", new long[] { 1 }) }, "lens_at_least_1");
+        string nodeLens = g.Node("Cast", new[] { clamped }, "node_sequence_lens", Attr("to", (long)Int32));
+        string lastStep = g.Node("Sub", new[] { clamped, g.Constant("one_step", new long[] { 1 }) }, "last_step");
+        return (lens, nodeLens, lastStep);
+    }
+
+    /// <summary>What <see cref="SequenceLayers"/> gives: the top layer's <c>Y</c> [T, dirs, B, H] and <c>Y_h</c>, the stack's output [T, B, dirs·H], and (when asked) every layer's final h and c ([1, B, H]; c null for a layer that is not an LSTM).</summary>
+    private sealed record StackOutputs(string TopY, string TopYh, string Output, string[] FinalH, string?[] FinalC);
+
+    /// <summary>
+    /// The recurrent layers of one stack over a whole sequence, one <c>LSTM</c>/<c>GRU</c>/<c>RNN</c> node per layer (both
+    /// directions in one node), from the model's <see cref="IRnnModel{T}.InitialState"/>; parameters are
+    /// <paramref name="tensorPrefix"/><c>rnn.*</c>, graph names start with <paramref name="namePrefix"/>.
+    /// </summary>
+    private static StackOutputs SequenceLayers<T>(GraphBuilder<T> g, ModelArchitecture a, string x, string nodeLens, string tensorPrefix, string namePrefix, bool finalState)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int stateOffset = 0, cellOffset = a.Layers.Sum(l => (l.Bidirectional ? 2 : 1) * a.Batch * l.Hidden);
+        string yh = "", top = "";
+        var finalH = new string[a.Layers.Count];
+        var finalC = new string?[a.Layers.Count];
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            LayerArchitecture layer = a.Layers[k];
+            int dirs = layer.Bidirectional ? 2 : 1, h = layer.Hidden;
+            string p = namePrefix;
+            string w = g.StackDirections($"{p}W{k}", k, dirs, "weight_ih", h, layer.Cell, tensorPrefix);
+            string r = g.StackDirections($"{p}R{k}", k, dirs, "weight_hh", h, layer.Cell, tensorPrefix);
+            string bias = g.Biases($"{p}B{k}", k, dirs, h, layer.Cell, tensorPrefix);
+            string h0 = g.State($"{p}initial_h{k}", stateOffset, dirs, a.Batch, h);
+            stateOffset += dirs * a.Batch * h;
+            var inputs = new List<string> { x, w, r, bias, nodeLens, h0 };
+            if (layer.Cell == CellType.Lstm)
+            {
+                inputs.Add(g.State($"{p}initial_c{k}", cellOffset, dirs, a.Batch, h));
+                cellOffset += dirs * a.Batch * h;
+            }
+            var outputs = new List<string> { $"{p}layer{k}_y", $"{p}layer{k}_y_h" };
+            if (finalState && layer.Cell == CellType.Lstm) outputs.Add($"{p}layer{k}_y_c");
+            g.Node(RecurrentOp(layer), inputs.ToArray(), outputs.ToArray(), RecurrentAttributes(layer));
+            string y = outputs[0];
+            yh = outputs[1];
+            finalH[k] = yh;
+            finalC[k] = outputs.Count > 2 ? outputs[2] : null;
+            top = y;
+            // Y is [T, dirs, B, H]; the next layer (and the head) read [T, B, dirs·H] = [forward ; reverse].
+            string yt = g.Node("Transpose", new[] { y }, $"{p}layer{k}_tbdh", Attr("perm", new long[] { 0, 2, 1, 3 }));
+            x = g.Node("Reshape", new[] { yt, g.Constant($"{p}shape{k}", new long[] { 0, 0, -1 }, 3) }, $"{p}layer{k}_out");
+        }
+        return new StackOutputs(top, yh, x, finalH, finalC);
+    }
+
+    private static string RecurrentOp(LayerArchitecture layer) => layer.Cell switch { CellType.Lstm => "LSTM", CellType.Gru => "GRU", _ => "RNN" };
+
+    /// <summary>The recurrent node's attributes: its width and direction, GRU's <c>linear_before_reset</c>, the RNN's activation.</summary>
+    private static AttributeProto[] RecurrentAttributes(LayerArchitecture layer)
+    {
+        int dirs = layer.Bidirectional ? 2 : 1;
+        var attributes = new List<AttributeProto>
+        {
+            Attr("hidden_size", layer.Hidden),
+            Attr("direction", layer.Bidirectional ? "bidirectional" : "forward"),
         };
-        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        proto.MetadataProps.Add(new StringStringEntryProto { Key = "rnngen.model", Value = a.Name });
-        return proto;
+        if (layer.Cell == CellType.Gru) attributes.Add(Attr("linear_before_reset", 1));
+        if (layer.Cell == CellType.Rnn)
+        {
+            string act = layer.Nonlinearity == Nonlinearity.Relu ? "Relu" : "Tanh";
+            attributes.Add(Attr("activations", Enumerable.Repeat(act, dirs).ToArray()));
+        }
+        return attributes.ToArray();
+    }
+
+    /// <summary>ONNX's BOOL (TensorProto.DataType 9), which the schema subset in Schema/ does not name.</summary>
+    private const TensorProto.Types.DataType Bool = (TensorProto.Types.DataType)9;
+
+    /// <summary>
+    /// What the decoder's first layer reads at each step: a token (through <see cref="EmbeddingTensor"/>, or one-hot over
+    /// <see cref="Vocabulary"/> ids) or the previous output vector of <see cref="Width"/> values.
+    /// </summary>
+    private sealed record DecoderInput(bool Tokens, long Vocabulary, string? EmbeddingTensor, long Width);
+
+    /// <summary>
+    /// A one-to-many or encoder–decoder model: greedy decoding as an ONNX <c>Loop</c> of OutputSteps iterations. The
+    /// encoder (encoder–decoder) runs before the loop over the whole source and its final state starts the decoder; a
+    /// one-to-many model starts from its <see cref="IRnnModel{T}.InitialState"/> and reads its input at step 0. Each
+    /// iteration is one <see cref="DecoderStep"/> and the choice of the next input (<see cref="ChooseToken"/>).
+    /// </summary>
+    private static void Generating<T>(GraphBuilder<T> g, ModelArchitecture a, OnnxExportOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long b = a.Batch;
+        bool tokens = a.Output == HeadKind.Softmax;
+        bool encoderDecoder = a.Topology == Topology.EncoderDecoder;
+        if (options.SequenceLengths && !encoderDecoder)
+            throw new NotSupportedException($"ONNX export with SequenceLengths: {a.Name} is OneToMany, which reads one input step per lane and so has no sequence lengths; export it without the option.");
+
+        string first;
+        string[] h0;
+        string?[] c0;
+        DecoderInput input;
+        if (encoderDecoder)
+        {
+            EncoderOutputs encoder = Encoder(g, a, options.SequenceLengths);
+            (h0, c0) = (encoder.H, encoder.C);
+            // The decoder reads the previous output: a token (the start token first; the embedding of its own when the
+            // model's input is embedded tokens) or a vector (0 first).
+            input = tokens
+                ? new DecoderInput(true, a.OutputSize + 1, a.TokenInput && a.Embedding > 0 ? "decoder.embedding.weight" : null, 0)
+                : new DecoderInput(false, 0, null, a.OutputSize);
+            // The start token is the id after the classes (the decoder's vocabulary is OutputSize + 1).
+            int start = a.OutputSize;
+            first = tokens
+                ? g.Constant("start_tokens", Enumerable.Repeat((long)start, (int)b).ToArray(), b)
+                : g.FloatConstant("start_vector", new float[b * a.OutputSize], b, a.OutputSize);
+        }
+        else
+        {
+            // One-to-many: the input is step 0; every later step reads the output (its token) of the step before.
+            input = new DecoderInput(a.TokenInput, a.InputSize, a.TokenInput && a.Embedding > 0 ? "embedding.weight" : null, a.InputSize);
+            if (a.TokenInput)
+            {
+                g.Input("tokens", TensorProto.Types.DataType.Int64, a.Steps, b);
+                first = g.Node("Reshape", new[] { "tokens", g.Constant("shape_first_tokens", new long[] { b }, 1) }, "first_tokens");
+            }
+            else
+            {
+                g.Input("x", TensorProto.Types.DataType.Float, a.Steps, b, a.InputSize);
+                first = g.Node("Reshape", new[] { "x", g.Constant("shape_first_x", new long[] { b, a.InputSize }, 2) }, "first_x");
+            }
+            (h0, c0) = InitialStates(g, a, "");
+        }
+        GenerationLoop(g, a, input, first, h0, c0, tokens ? a.EndToken : -1);
+    }
+
+    /// <summary>Every layer's h0 (and c0 of LSTM layers) from <see cref="IRnnModel{T}.InitialState"/> as [1, Batch, H] initializers.</summary>
+    private static (string[] H, string?[] C) InitialStates<T>(GraphBuilder<T> g, ModelArchitecture a, string namePrefix) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var h = new string[a.Layers.Count];
+        var c = new string?[a.Layers.Count];
+        int offset = 0;
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            h[k] = g.State($"{namePrefix}initial_h{k}", offset, 1, a.Batch, a.Layers[k].Hidden);
+            offset += a.Batch * a.Layers[k].Hidden;
+        }
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            if (a.Layers[k].Cell != CellType.Lstm) continue;
+            c[k] = g.State($"{namePrefix}initial_c{k}", offset, 1, a.Batch, a.Layers[k].Hidden);
+            offset += a.Batch * a.Layers[k].Hidden;
+        }
+        return (h, c);
+    }
+
+    /// <summary>
+    /// The encoder of an encoder–decoder model over the whole source, as a many-to-many stack (<c>encoder.*</c>
+    /// parameters, the model's InitialState): every layer's final h and c ([1, Batch, H]), which start the decoder. With
+    /// <paramref name="lengths"/>, the state after each lane's last real source step, and a lane of length 0 keeps its
+    /// initial state.
+    /// </summary>
+    private static EncoderOutputs Encoder<T>(GraphBuilder<T> g, ModelArchitecture a, bool lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string x = ModelInput(g, a, "encoder.", lengths);
+        (string lens, string nodeLens, string _) = lengths ? Lengths(g, a.Batch) : ("", "", "");
+        StackOutputs stack = SequenceLayers(g, a, x, nodeLens, "encoder.", "encoder_", finalState: true);
+        if (!lengths) return new EncoderOutputs(stack.FinalH, stack.FinalC, stack.Output);
+        // The nodes ran lanes of length 0 for one step (ONNX leaves a length of 0 unspecified): those keep h0 and c0.
+        string used = g.Node("Greater", new[] { lens, g.Constant("zero_length", new long[] { 0 }) }, "lane_used");
+        used = g.Node("Reshape", new[] { used, g.Constant("shape_lane_used", new long[] { 1, a.Batch, 1 }, 3) }, "lane_used_1b1");
+        var h = new string[a.Layers.Count];
+        var c = new string?[a.Layers.Count];
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            h[k] = g.Node("Where", new[] { used, stack.FinalH[k], $"encoder_initial_h{k}" }, $"encoder_final_h{k}");
+            if (stack.FinalC[k] is { } finalC) c[k] = g.Node("Where", new[] { used, finalC, $"encoder_initial_c{k}" }, $"encoder_final_c{k}");
+        }
+        return new EncoderOutputs(h, c, stack.Output);
+    }
+
+    /// <summary>
+    /// What <see cref="Encoder"/> gives: every layer's final h and c ([1, Batch, H]; c null for a layer that is not an
+    /// LSTM), which start the decoder, and the top layer's outputs at every source step [Steps, Batch, H] (ONNX's 0 past a
+    /// lane's length), for a decoder step that attends over them.
+    /// </summary>
+    private sealed record EncoderOutputs(string[] H, string?[] C, string Outputs);
+
+    /// <summary>What one <see cref="DecoderStep"/> gives: every layer's new h and c ([1, Batch, H]) and the head's activated output y_t [Batch, OutputSize].</summary>
+    private sealed record StepOutputs(string[] H, string?[] C, string Y);
+
+    /// <summary>
+    /// One step of the decoder (the one-to-many model's stack), written into a Loop body: x_t from
+    /// <paramref name="input"/> (a token's embedding row or one-hot, or the previous output), every layer's
+    /// <c>LSTM</c>/<c>GRU</c>/<c>RNN</c> node over one step from <paramref name="h"/> and <paramref name="c"/>, then the
+    /// head on the top layer's h_t.
+    /// </summary>
+    private static StepOutputs DecoderStep<T>(GraphBuilder<T> body, ModelArchitecture a, DecoderInput decoder, string input, string[] h, string?[] c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string tensors = a.Topology == Topology.EncoderDecoder ? "decoder." : "";
+        string x;
+        if (!decoder.Tokens)
+            x = input;
+        else if (decoder.EmbeddingTensor is { } embedding)
+            x = body.Node("Gather", new[] { body.Parameter(embedding), input }, "step_embedded", Attr("axis", 0));
+        else
+            x = body.Node("OneHot", new[] { input, body.Constant("decoder_vocabulary", new long[] { decoder.Vocabulary }, 1), body.FloatConstant("decoder_onehot_values", new float[] { 0, 1 }, 2) }, "step_onehot", Attr("axis", -1));
+        // [Batch, width] → [1, Batch, width]: a sequence of one step.
+        x = body.Node("Reshape", new[] { x, body.Constant("shape_step_input", new long[] { 1, a.Batch, -1 }, 3) }, "step_x");
+        var hNext = new string[a.Layers.Count];
+        var cNext = new string?[a.Layers.Count];
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            LayerArchitecture layer = a.Layers[k];
+            string w = body.StackDirections($"decoder_W{k}", k, 1, "weight_ih", layer.Hidden, layer.Cell, tensors);
+            string r = body.StackDirections($"decoder_R{k}", k, 1, "weight_hh", layer.Hidden, layer.Cell, tensors);
+            string bias = body.Biases($"decoder_B{k}", k, 1, layer.Hidden, layer.Cell, tensors);
+            var inputs = new List<string> { x, w, r, bias, "", h[k] };
+            var outputs = new List<string> { $"step_layer{k}_y", $"step_layer{k}_h" };
+            if (layer.Cell == CellType.Lstm)
+            {
+                inputs.Add(c[k]!);
+                outputs.Add($"step_layer{k}_c");
+            }
+            body.Node(RecurrentOp(layer), inputs.ToArray(), outputs.ToArray(), RecurrentAttributes(layer));
+            // One forward step: Y_h [1, Batch, H] is the layer's output, the next layer's input and its new state.
+            hNext[k] = outputs[1];
+            cNext[k] = outputs.Count > 2 ? outputs[2] : null;
+            x = hNext[k];
+        }
+        string top = body.Node("Reshape", new[] { x, body.Constant("shape_step_top", new long[] { a.Batch, -1 }, 2) }, "step_top");
+        string z = body.Node("Gemm", new[] { top, body.Parameter(tensors + "head.weight"), body.Parameter(tensors + "head.bias") }, "step_logits", Attr("transB", 1));
+        return new StepOutputs(hNext, cNext, Activation(body, a.Output, z, "step_y"));
+    }
+
+    /// <summary>
+    /// Greedy choice of a softmax head's step: the most likely token (the first of equals, as RnnGen's
+    /// <c>Sampling.ArgMax</c>). With an end token, a lane whose length has passed (it chose the end token before) repeats
+    /// the end token, and a lane that chooses it now ends at t + 1: <c>Generated</c> and <c>GeneratedLengths</c> exactly.
+    /// </summary>
+    private static (string Token, string? Lengths) ChooseToken<T>(GraphBuilder<T> body, string y, string step, string? lengths, int endToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string choice = body.Node("ArgMax", new[] { y }, "step_choice", Attr("axis", 1), Attr("keepdims", 0));
+        if (lengths is null) return (choice, null);
+        string end = body.Constant("end_token", new long[] { endToken }, 1);
+        string ended = body.Node("GreaterOrEqual", new[] { step, lengths }, "step_ended");
+        string token = body.Node("Where", new[] { ended, end, choice }, "step_token");
+        string endsNow = body.Node("And", new[] { body.Node("Equal", new[] { token, end }, "step_is_end"), body.Node("Not", new[] { ended }, "step_running") }, "step_ends_now");
+        string next = body.Node("Add", new[] { step, body.Constant("one_more_step", new long[] { 1 }) }, "step_plus_1");
+        return (token, body.Node("Where", new[] { endsNow, next, lengths }, "step_lengths_next"));
+    }
+
+    /// <summary>
+    /// The <c>Loop</c> node: OutputSteps iterations (no condition) carrying the next input, every layer's h and c and,
+    /// with an end token, the generated lengths; its scan outputs become the graph's <c>y</c> [OutputSteps, Batch,
+    /// OutputSize] and, for a softmax head, <c>generated</c> [OutputSteps, Batch] int64 (and <c>generated_lengths</c>
+    /// [Batch] int64 with an end token).
+    /// </summary>
+    private static void GenerationLoop<T>(GraphBuilder<T> g, ModelArchitecture a, DecoderInput decoder, string first, string[] h0, string?[] c0, int endToken)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long b = a.Batch, steps = a.OutputSteps, width = a.OutputSize;
+        bool tokens = a.Output == HeadKind.Softmax, ends = tokens && endToken >= 0;
+        GraphBuilder<T> body = g.Subgraph("decode_step");
+        body.Input("step", TensorProto.Types.DataType.Int64);
+        body.Input("step_condition", Bool);
+        string input = "step_input";
+        if (decoder.Tokens) body.Input(input, TensorProto.Types.DataType.Int64, b);
+        else body.Input(input, TensorProto.Types.DataType.Float, b, decoder.Width);
+        var h = new string[a.Layers.Count];
+        var c = new string?[a.Layers.Count];
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            h[k] = $"step_h{k}";
+            body.Input(h[k], TensorProto.Types.DataType.Float, 1, b, a.Layers[k].Hidden);
+        }
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            if (c0[k] is null) continue;
+            c[k] = $"step_c{k}";
+            body.Input($"step_c{k}", TensorProto.Types.DataType.Float, 1, b, a.Layers[k].Hidden);
+        }
+        string? lengths = ends ? "step_lengths" : null;
+        if (lengths is not null) body.Input(lengths, TensorProto.Types.DataType.Int64, b);
+
+        StepOutputs o = DecoderStep(body, a, decoder, input, h, c);
+        (string? token, string? lengthsNext) = tokens ? ChooseToken(body, o.Y, "step", lengths, endToken) : (null, null);
+
+        // Body outputs: the condition, the carried values in the order of the inputs, then the scan outputs.
+        body.Output(body.Node("Identity", new[] { "step_condition" }, "step_condition_next"), Bool);
+        string nextInput = body.Node("Identity", new[] { token ?? o.Y }, "step_next_input");
+        if (decoder.Tokens) body.Output(nextInput, TensorProto.Types.DataType.Int64, b);
+        else body.Output(nextInput, TensorProto.Types.DataType.Float, b, decoder.Width);
+        for (int k = 0; k < a.Layers.Count; k++)
+            body.Output(o.H[k], TensorProto.Types.DataType.Float, 1, b, a.Layers[k].Hidden);
+        for (int k = 0; k < a.Layers.Count; k++)
+            if (o.C[k] is { } ck) body.Output(ck, TensorProto.Types.DataType.Float, 1, b, a.Layers[k].Hidden);
+        if (lengthsNext is not null) body.Output(lengthsNext, TensorProto.Types.DataType.Int64, b);
+        body.Output(o.Y, TensorProto.Types.DataType.Float, b, width);
+        if (token is not null) body.Output(body.Node("Identity", new[] { token }, "step_generated"), TensorProto.Types.DataType.Int64, b);
+
+        var inputs = new List<string> { g.Constant("output_steps", new long[] { steps }), "", first };
+        var outputs = new List<string> { "final_input" };
+        inputs.AddRange(h0);
+        outputs.AddRange(h0.Select((_, k) => $"final_h{k}"));
+        for (int k = 0; k < a.Layers.Count; k++)
+        {
+            if (c0[k] is not { } ck) continue;
+            inputs.Add(ck);
+            outputs.Add($"final_c{k}");
+        }
+        if (ends)
+        {
+            inputs.Add(g.Constant("all_steps", Enumerable.Repeat(steps, (int)b).ToArray(), b));
+            outputs.Add("generated_lengths");
+        }
+        outputs.Add("y");
+        if (tokens) outputs.Add("generated");
+        g.Node("Loop", inputs.ToArray(), outputs.ToArray(), new AttributeProto { Name = "body", Type = AttributeProto.Types.AttributeType.Graph, G = body.Graph });
+        g.Output("y", TensorProto.Types.DataType.Float, steps, b, width);
+        if (tokens) g.Output("generated", TensorProto.Types.DataType.Int64, steps, b);
+        if (ends) g.Output("generated_lengths", TensorProto.Types.DataType.Int64, b);
     }
 
     private static AttributeProto Attr(string name, long value) =>
@@ -256,30 +565,38 @@ public static class OnnxExporter
     {
         public GraphProto Graph { get; } = new() { Name = model.Architecture.Name };
 
+        /// <summary>The graph whose initializers this builder adds to: its own, or (a subgraph's builder) the main graph's.</summary>
+        private GraphProto? _initializers;
+
+        private GraphProto Initializers => _initializers ?? Graph;
+
+        /// <summary>A builder of a subgraph (a Loop body): its own nodes, inputs and outputs; parameters and constants go into the main graph, which the body reads from its outer scope.</summary>
+        public GraphBuilder<T> Subgraph(string name)
+        {
+            var body = new GraphBuilder<T>(model) { _initializers = Initializers };
+            body.Graph.Name = name;
+            return body;
+        }
+
         public string Node(string op, string[] inputs, string output, params AttributeProto[] attributes)
         {
-            var node = new NodeProto { OpType = op, Name = output + "_" + op };
-            node.Input.Add(inputs);
-            node.Output.Add(output);
-            node.Attribute.Add(attributes);
-            Graph.Node.Add(node);
+            Node(op, inputs, new[] { output }, attributes);
             return output;
         }
 
-        public (string, string) Node2(string op, string[] inputs, string output, string second, params AttributeProto[] attributes)
+        /// <summary>A node with several outputs (named after the first).</summary>
+        public void Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes)
         {
-            var node = new NodeProto { OpType = op, Name = output + "_" + op };
+            var node = new NodeProto { OpType = op, Name = outputs[0] + "_" + op };
             node.Input.Add(inputs);
-            node.Output.Add(output);
-            node.Output.Add(second);
+            node.Output.Add(outputs);
             node.Attribute.Add(attributes);
             Graph.Node.Add(node);
-            return (output, second);
         }
 
         public void Input(string name, TensorProto.Types.DataType type, params long[] shape) => Graph.Input.Add(Value(name, type, shape));
 
-        public void Output(string name, params long[] shape) => Graph.Output.Add(Value(name, TensorProto.Types.DataType.Float, shape));
+        public void Output(string name, TensorProto.Types.DataType type, params long[] shape) => Graph.Output.Add(Value(name, type, shape));
 
         private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, long[] shape)
         {
@@ -301,7 +618,7 @@ public static class OnnxExporter
             var t = new TensorProto { Name = name, DataType = (int)type };
             t.Dims.Add(shape);
             t.RawData = ByteString.CopyFrom(raw);
-            Graph.Initializer.Add(t);
+            Initializers.Initializer.Add(t);
             return name;
         }
 
@@ -332,13 +649,13 @@ public static class OnnxExporter
         }
 
         /// <summary>W or R of a layer: [dirs, G·H, in] with the gate blocks in ONNX's order.</summary>
-        public string StackDirections(string name, int layer, int dirs, string kind, int hidden, CellType cell)
+        public string StackDirections(string name, int layer, int dirs, string kind, int hidden, CellType cell, string tensorPrefix)
         {
             var all = new List<float>();
             long rows = 0, cols = 0;
             for (int d = 0; d < dirs; d++)
             {
-                TensorInfo t = model.Tensors.Single(x => x.Name == $"rnn.{kind}_l{layer}{(d == 1 ? "_reverse" : "")}");
+                TensorInfo t = model.Tensors.Single(x => x.Name == $"{tensorPrefix}rnn.{kind}_l{layer}{(d == 1 ? "_reverse" : "")}");
                 rows = t.Shape[0];
                 cols = t.Shape[1];
                 all.AddRange(ReorderGates(ToFloat(model.Parameters.Slice(t.Offset, t.Length)), hidden, (int)cols, cell));
@@ -348,7 +665,7 @@ public static class OnnxExporter
         }
 
         /// <summary>B of a layer: [dirs, 2·G·H] = [Wb ; Rb] per direction, gate blocks in ONNX's order.</summary>
-        public string Biases(string name, int layer, int dirs, int hidden, CellType cell)
+        public string Biases(string name, int layer, int dirs, int hidden, CellType cell, string tensorPrefix)
         {
             var all = new List<float>();
             long width = 0;
@@ -357,7 +674,7 @@ public static class OnnxExporter
                 string suffix = d == 1 ? "_reverse" : "";
                 foreach (string kind in new[] { "bias_ih", "bias_hh" })
                 {
-                    TensorInfo t = model.Tensors.Single(x => x.Name == $"rnn.{kind}_l{layer}{suffix}");
+                    TensorInfo t = model.Tensors.Single(x => x.Name == $"{tensorPrefix}rnn.{kind}_l{layer}{suffix}");
                     all.AddRange(ReorderGates(ToFloat(model.Parameters.Slice(t.Offset, t.Length)), hidden, 1, cell));
                     width += t.Length;
                 }

@@ -39,25 +39,26 @@ namespace RnnGen.Onnx.Schema {
             "GAwgAygLMhQub25ueC5WYWx1ZUluZm9Qcm90byKGAQoJTm9kZVByb3RvEg0K",
             "BWlucHV0GAEgAygJEg4KBm91dHB1dBgCIAMoCRIMCgRuYW1lGAMgASgJEg8K",
             "B29wX3R5cGUYBCABKAkSJwoJYXR0cmlidXRlGAUgAygLMhQub25ueC5BdHRy",
-            "aWJ1dGVQcm90bxISCgpkb2Nfc3RyaW5nGAYgASgJIq0CCg5BdHRyaWJ1dGVQ",
+            "aWJ1dGVQcm90bxISCgpkb2Nfc3RyaW5nGAYgASgJItUCCg5BdHRyaWJ1dGVQ",
             "cm90bxIMCgRuYW1lGAEgASgJEgkKAWYYAiABKAISCQoBaRgDIAEoAxIJCgFz",
-            "GAQgASgMEhwKAXQYBSABKAsyES5vbm54LlRlbnNvclByb3RvEg4KBmZsb2F0",
-            "cxgHIAMoAhIMCgRpbnRzGAggAygDEg8KB3N0cmluZ3MYCSADKAwSMAoEdHlw",
-            "ZRgUIAEoDjIiLm9ubnguQXR0cmlidXRlUHJvdG8uQXR0cmlidXRlVHlwZSJt",
-            "Cg1BdHRyaWJ1dGVUeXBlEg0KCVVOREVGSU5FRBAAEgkKBUZMT0FUEAESBwoD",
-            "SU5UEAISCgoGU1RSSU5HEAMSCgoGVEVOU09SEAQSCgoGRkxPQVRTEAYSCAoE",
-            "SU5UUxAHEgsKB1NUUklOR1MQCCKLAQoLVGVuc29yUHJvdG8SDAoEZGltcxgB",
-            "IAMoAxIRCglkYXRhX3R5cGUYAiABKAUSDAoEbmFtZRgIIAEoCRIQCghyYXdf",
-            "ZGF0YRgJIAEoDCI7CghEYXRhVHlwZRINCglVTkRFRklORUQQABIJCgVGTE9B",
-            "VBABEgkKBUlOVDY0EAcSCgoGRE9VQkxFEAsiPQoOVmFsdWVJbmZvUHJvdG8S",
-            "DAoEbmFtZRgBIAEoCRIdCgR0eXBlGAIgASgLMg8ub25ueC5UeXBlUHJvdG8i",
-            "hwEKCVR5cGVQcm90bxItCgt0ZW5zb3JfdHlwZRgBIAEoCzIWLm9ubnguVHlw",
-            "ZVByb3RvLlRlbnNvckgAGkIKBlRlbnNvchIRCgllbGVtX3R5cGUYASABKAUS",
-            "JQoFc2hhcGUYAiABKAsyFi5vbm54LlRlbnNvclNoYXBlUHJvdG9CBwoFdmFs",
-            "dWUigQEKEFRlbnNvclNoYXBlUHJvdG8SLQoDZGltGAEgAygLMiAub25ueC5U",
-            "ZW5zb3JTaGFwZVByb3RvLkRpbWVuc2lvbho+CglEaW1lbnNpb24SEwoJZGlt",
-            "X3ZhbHVlGAEgASgDSAASEwoJZGltX3BhcmFtGAIgASgJSABCBwoFdmFsdWVC",
-            "FaoCElJubkdlbi5Pbm54LlNjaGVtYWIGcHJvdG8z"));
+            "GAQgASgMEhwKAXQYBSABKAsyES5vbm54LlRlbnNvclByb3RvEhsKAWcYBiAB",
+            "KAsyEC5vbm54LkdyYXBoUHJvdG8SDgoGZmxvYXRzGAcgAygCEgwKBGludHMY",
+            "CCADKAMSDwoHc3RyaW5ncxgJIAMoDBIwCgR0eXBlGBQgASgOMiIub25ueC5B",
+            "dHRyaWJ1dGVQcm90by5BdHRyaWJ1dGVUeXBlIngKDUF0dHJpYnV0ZVR5cGUS",
+            "DQoJVU5ERUZJTkVEEAASCQoFRkxPQVQQARIHCgNJTlQQAhIKCgZTVFJJTkcQ",
+            "AxIKCgZURU5TT1IQBBIJCgVHUkFQSBAFEgoKBkZMT0FUUxAGEggKBElOVFMQ",
+            "BxILCgdTVFJJTkdTEAgiiwEKC1RlbnNvclByb3RvEgwKBGRpbXMYASADKAMS",
+            "EQoJZGF0YV90eXBlGAIgASgFEgwKBG5hbWUYCCABKAkSEAoIcmF3X2RhdGEY",
+            "CSABKAwiOwoIRGF0YVR5cGUSDQoJVU5ERUZJTkVEEAASCQoFRkxPQVQQARIJ",
+            "CgVJTlQ2NBAHEgoKBkRPVUJMRRALIj0KDlZhbHVlSW5mb1Byb3RvEgwKBG5h",
+            "bWUYASABKAkSHQoEdHlwZRgCIAEoCzIPLm9ubnguVHlwZVByb3RvIocBCglU",
+            "eXBlUHJvdG8SLQoLdGVuc29yX3R5cGUYASABKAsyFi5vbm54LlR5cGVQcm90",
+            "by5UZW5zb3JIABpCCgZUZW5zb3ISEQoJZWxlbV90eXBlGAEgASgFEiUKBXNo",
+            "YXBlGAIgASgLMhYub25ueC5UZW5zb3JTaGFwZVByb3RvQgcKBXZhbHVlIoEB",
+            "ChBUZW5zb3JTaGFwZVByb3RvEi0KA2RpbRgBIAMoCzIgLm9ubnguVGVuc29y",
+            "U2hhcGVQcm90by5EaW1lbnNpb24aPgoJRGltZW5zaW9uEhMKCWRpbV92YWx1",
+            "ZRgBIAEoA0gAEhMKCWRpbV9wYXJhbRgCIAEoCUgAQgcKBXZhbHVlQhWqAhJS",
+            "bm5HZW4uT25ueC5TY2hlbWFiBnByb3RvMw=="));
       descriptor = pbr::FileDescriptor.FromGeneratedCode(descriptorData,
           new pbr::FileDescriptor[] { },
           new pbr::GeneratedClrTypeInfo(null, null, new pbr::GeneratedClrTypeInfo[] {
@@ -66,7 +67,7 @@ namespace RnnGen.Onnx.Schema {
             new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.StringStringEntryProto), global::RnnGen.Onnx.Schema.StringStringEntryProto.Parser, new[]{ "Key", "Value" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.GraphProto), global::RnnGen.Onnx.Schema.GraphProto.Parser, new[]{ "Node", "Name", "Initializer", "DocString", "Input", "Output" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.NodeProto), global::RnnGen.Onnx.Schema.NodeProto.Parser, new[]{ "Input", "Output", "Name", "OpType", "Attribute", "DocString" }, null, null, null, null),
-            new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.AttributeProto), global::RnnGen.Onnx.Schema.AttributeProto.Parser, new[]{ "Name", "F", "I", "S", "T", "Floats", "Ints", "Strings", "Type" }, null, new[]{ typeof(global::RnnGen.Onnx.Schema.AttributeProto.Types.AttributeType) }, null, null),
+            new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.AttributeProto), global::RnnGen.Onnx.Schema.AttributeProto.Parser, new[]{ "Name", "F", "I", "S", "T", "G", "Floats", "Ints", "Strings", "Type" }, null, new[]{ typeof(global::RnnGen.Onnx.Schema.AttributeProto.Types.AttributeType) }, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.TensorProto), global::RnnGen.Onnx.Schema.TensorProto.Parser, new[]{ "Dims", "DataType", "Name", "RawData" }, null, new[]{ typeof(global::RnnGen.Onnx.Schema.TensorProto.Types.DataType) }, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.ValueInfoProto), global::RnnGen.Onnx.Schema.ValueInfoProto.Parser, new[]{ "Name", "Type" }, null, null, null, null),
             new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.TypeProto), global::RnnGen.Onnx.Schema.TypeProto.Parser, new[]{ "TensorType" }, new[]{ "Value" }, null, null, new pbr::GeneratedClrTypeInfo[] { new pbr::GeneratedClrTypeInfo(typeof(global::RnnGen.Onnx.Schema.TypeProto.Types.Tensor), global::RnnGen.Onnx.Schema.TypeProto.Types.Tensor.Parser, new[]{ "ElemType", "Shape" }, null, null, null, null)}),
@@ -1683,6 +1684,7 @@ namespace RnnGen.Onnx.Schema {
       i_ = other.i_;
       s_ = other.s_;
       t_ = other.t_ != null ? other.t_.Clone() : null;
+      g_ = other.g_ != null ? other.g_.Clone() : null;
       floats_ = other.floats_.Clone();
       ints_ = other.ints_.Clone();
       strings_ = other.strings_.Clone();
@@ -1756,6 +1758,18 @@ namespace RnnGen.Onnx.Schema {
       }
     }
 
+    /// <summary>Field number for the "g" field.</summary>
+    public const int GFieldNumber = 6;
+    private global::RnnGen.Onnx.Schema.GraphProto g_;
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.CodeDom.Compiler.GeneratedCode("protoc", null)]
+    public global::RnnGen.Onnx.Schema.GraphProto G {
+      get { return g_; }
+      set {
+        g_ = value;
+      }
+    }
+
     /// <summary>Field number for the "floats" field.</summary>
     public const int FloatsFieldNumber = 7;
     private static readonly pb::FieldCodec<float> _repeated_floats_codec
@@ -1821,6 +1835,7 @@ namespace RnnGen.Onnx.Schema {
       if (I != other.I) return false;
       if (S != other.S) return false;
       if (!object.Equals(T, other.T)) return false;
+      if (!object.Equals(G, other.G)) return false;
       if(!floats_.Equals(other.floats_)) return false;
       if(!ints_.Equals(other.ints_)) return false;
       if(!strings_.Equals(other.strings_)) return false;
@@ -1837,6 +1852,7 @@ namespace RnnGen.Onnx.Schema {
       if (I != 0L) hash ^= I.GetHashCode();
       if (S.Length != 0) hash ^= S.GetHashCode();
       if (t_ != null) hash ^= T.GetHashCode();
+      if (g_ != null) hash ^= G.GetHashCode();
       hash ^= floats_.GetHashCode();
       hash ^= ints_.GetHashCode();
       hash ^= strings_.GetHashCode();
@@ -1879,6 +1895,10 @@ namespace RnnGen.Onnx.Schema {
         output.WriteRawTag(42);
         output.WriteMessage(T);
       }
+      if (g_ != null) {
+        output.WriteRawTag(50);
+        output.WriteMessage(G);
+      }
       floats_.WriteTo(output, _repeated_floats_codec);
       ints_.WriteTo(output, _repeated_ints_codec);
       strings_.WriteTo(output, _repeated_strings_codec);
@@ -1916,6 +1936,10 @@ namespace RnnGen.Onnx.Schema {
         output.WriteRawTag(42);
         output.WriteMessage(T);
       }
+      if (g_ != null) {
+        output.WriteRawTag(50);
+        output.WriteMessage(G);
+      }
       floats_.WriteTo(ref output, _repeated_floats_codec);
       ints_.WriteTo(ref output, _repeated_ints_codec);
       strings_.WriteTo(ref output, _repeated_strings_codec);
@@ -1947,6 +1971,9 @@ namespace RnnGen.Onnx.Schema {
       }
       if (t_ != null) {
         size += 1 + pb::CodedOutputStream.ComputeMessageSize(T);
+      }
+      if (g_ != null) {
+        size += 1 + pb::CodedOutputStream.ComputeMessageSize(G);
       }
       size += floats_.CalculateSize(_repeated_floats_codec);
       size += ints_.CalculateSize(_repeated_ints_codec);
@@ -1983,6 +2010,12 @@ namespace RnnGen.Onnx.Schema {
           T = new global::RnnGen.Onnx.Schema.TensorProto();
         }
         T.MergeFrom(other.T);
+      }
+      if (other.g_ != null) {
+        if (g_ == null) {
+          G = new global::RnnGen.Onnx.Schema.GraphProto();
+        }
+        G.MergeFrom(other.G);
       }
       floats_.Add(other.floats_);
       ints_.Add(other.ints_);
@@ -2030,6 +2063,13 @@ namespace RnnGen.Onnx.Schema {
               T = new global::RnnGen.Onnx.Schema.TensorProto();
             }
             input.ReadMessage(T);
+            break;
+          }
+          case 50: {
+            if (g_ == null) {
+              G = new global::RnnGen.Onnx.Schema.GraphProto();
+            }
+            input.ReadMessage(G);
             break;
           }
           case 58:
@@ -2092,6 +2132,13 @@ namespace RnnGen.Onnx.Schema {
             input.ReadMessage(T);
             break;
           }
+          case 50: {
+            if (g_ == null) {
+              G = new global::RnnGen.Onnx.Schema.GraphProto();
+            }
+            input.ReadMessage(G);
+            break;
+          }
           case 58:
           case 61: {
             floats_.AddEntriesFrom(ref input, _repeated_floats_codec);
@@ -2126,6 +2173,7 @@ namespace RnnGen.Onnx.Schema {
         [pbr::OriginalName("INT")] Int = 2,
         [pbr::OriginalName("STRING")] String = 3,
         [pbr::OriginalName("TENSOR")] Tensor = 4,
+        [pbr::OriginalName("GRAPH")] Graph = 5,
         [pbr::OriginalName("FLOATS")] Floats = 6,
         [pbr::OriginalName("INTS")] Ints = 7,
         [pbr::OriginalName("STRINGS")] Strings = 8,
