@@ -33,6 +33,9 @@ namespace RnnGen;
 /// Outputs: <c>y</c> [OutputSteps, Batch, OutputSize] (after the activation, as <c>Output</c>), and for a softmax head
 /// <c>generated</c> int64 [OutputSteps, Batch] (as <c>Generated</c>); with an <c>EndToken</c>, a lane that chose it
 /// repeats it and <c>generated_lengths</c> int64 [Batch] is <c>GeneratedLengths</c>. Sampling is not exported.
+/// A bidirectional encoder layer's final states are put side by side for its (twice as wide) decoder layer, and a model
+/// with <see cref="AttentionAttribute"/> runs its attention in each step of the loop (padded source steps masked with −∞)
+/// and also outputs <c>attention</c> [OutputSteps, Batch, Steps], its <c>AttentionWeights</c>.
 /// </para>
 /// </remarks>
 public static class OnnxExporter
@@ -316,10 +319,12 @@ public static class OnnxExporter
         string[] h0;
         string?[] c0;
         DecoderInput input;
+        AttentionInputs? attention = null;
         if (encoderDecoder)
         {
             EncoderOutputs encoder = Encoder(g, a, options.SequenceLengths);
-            (h0, c0) = (encoder.H, encoder.C);
+            (h0, c0) = Bridge(g, a, encoder.H, encoder.C);
+            if (a.Attention is { } kind) attention = AttentionContext(g, a, kind, encoder);
             // The decoder reads the previous output: a token (the start token first; the embedding of its own when the
             // model's input is embedded tokens) or a vector (0 first).
             input = tokens
@@ -347,7 +352,61 @@ public static class OnnxExporter
             }
             (h0, c0) = InitialStates(g, a, "");
         }
-        GenerationLoop(g, a, input, first, h0, c0, tokens ? a.EndToken : -1);
+        GenerationLoop(g, a, input, first, h0, c0, tokens ? a.EndToken : -1, attention);
+    }
+
+    /// <summary>
+    /// The decoder's layers: the encoder's, except that a bidirectional encoder layer starts a one-way decoder layer of
+    /// twice its width (what the generated model declares for its decoder).
+    /// </summary>
+    private static LayerArchitecture[] DecoderLayers(ModelArchitecture a) => a.Topology != Topology.EncoderDecoder
+        ? a.Layers.ToArray()
+        : a.Layers.Select(l => l.Bidirectional ? l with { Hidden = 2 * l.Hidden, Bidirectional = false } : l).ToArray();
+
+    /// <summary>
+    /// The decoder's initial state from the encoder's final state: a bidirectional layer's [2, Batch, H] becomes
+    /// [1, Batch, 2H], each lane's forward state followed by its reverse state; a one-way layer's is used as it is.
+    /// </summary>
+    private static (string[] H, string?[] C) Bridge<T>(GraphBuilder<T> g, ModelArchitecture a, string[] h, string?[] c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bridgedH = new string[h.Length];
+        var bridgedC = new string?[c.Length];
+        for (int k = 0; k < h.Length; k++)
+        {
+            bridgedH[k] = a.Layers[k].Bidirectional ? SideBySide(h[k], $"decoder_h0_{k}") : h[k];
+            bridgedC[k] = c[k] is { } ck && a.Layers[k].Bidirectional ? SideBySide(ck, $"decoder_c0_{k}") : c[k];
+        }
+        return (bridgedH, bridgedC);
+
+        string SideBySide(string state, string name)
+        {
+            string forward = g.Node("Gather", new[] { state, g.Constant(name + "_forward_index", new long[] { 0 }, 1) }, name + "_forward", Attr("axis", 0));
+            string reverse = g.Node("Gather", new[] { state, g.Constant(name + "_reverse_index", new long[] { 1 }, 1) }, name + "_reverse", Attr("axis", 0));
+            return g.Node("Concat", new[] { forward, reverse }, name, Attr("axis", 2));
+        }
+    }
+
+    /// <summary>
+    /// What every decoder step's attention reads, computed once before the loop: the encoder's top outputs as
+    /// <see cref="Memory"/> [Batch, Steps, E] and <see cref="MemoryTransposed"/> [Batch, E, Steps], the additive score's
+    /// keys [Batch, Steps, D], and with source lengths the mask of padded steps [Batch, 1, Steps] and the used lanes [Batch, 1, 1].
+    /// </summary>
+    private sealed record AttentionInputs(AttentionKind Kind, string Memory, string MemoryTransposed, string? Keys, string? Padded, string? LaneUsed);
+
+    private static AttentionInputs AttentionContext<T>(GraphBuilder<T> g, ModelArchitecture a, AttentionKind kind, EncoderOutputs encoder) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string memory = g.Node("Transpose", new[] { encoder.Outputs }, "attention_memory", Attr("perm", new long[] { 1, 0, 2 }));
+        string transposed = g.Node("Transpose", new[] { encoder.Outputs }, "attention_memory_t", Attr("perm", new long[] { 1, 2, 0 }));
+        string? keys = kind == AttentionKind.Additive
+            ? g.Node("MatMul", new[] { memory, g.TransposedParameter("decoder.attention.key.weight", "attention_key_weight_t") }, "attention_keys")
+            : null;
+        if (encoder.Lengths is not { } lens) return new AttentionInputs(kind, memory, transposed, keys, null, null);
+        // Step s of lane b is padding where s ≥ len_b: its score becomes −∞ (weight 0), as the model masks it.
+        string steps = g.Constant("attention_steps", Enumerable.Range(0, a.Steps).Select(i => (long)i).ToArray(), 1, 1, a.Steps);
+        string lengths = g.Node("Reshape", new[] { lens, g.Constant("shape_attention_lengths", new long[] { a.Batch, 1, 1 }, 3) }, "attention_lengths");
+        string padded = g.Node("GreaterOrEqual", new[] { steps, lengths }, "attention_padded");
+        string used = g.Node("Greater", new[] { lengths, g.Constant("attention_zero_length", new long[] { 0 }) }, "attention_lane_used");
+        return new AttentionInputs(kind, memory, transposed, keys, padded, used);
     }
 
     /// <summary>Every layer's h0 (and c0 of LSTM layers) from <see cref="IRnnModel{T}.InitialState"/> as [1, Batch, H] initializers.</summary>
@@ -392,7 +451,7 @@ public static class OnnxExporter
             h[k] = g.Node("Where", new[] { used, stack.FinalH[k], $"encoder_initial_h{k}" }, $"encoder_final_h{k}");
             if (stack.FinalC[k] is { } finalC) c[k] = g.Node("Where", new[] { used, finalC, $"encoder_initial_c{k}" }, $"encoder_final_c{k}");
         }
-        return new EncoderOutputs(h, c, stack.Output);
+        return new EncoderOutputs(h, c, stack.Output, lens);
     }
 
     /// <summary>
@@ -400,10 +459,10 @@ public static class OnnxExporter
     /// LSTM), which start the decoder, and the top layer's outputs at every source step [Steps, Batch, H] (ONNX's 0 past a
     /// lane's length), for a decoder step that attends over them.
     /// </summary>
-    private sealed record EncoderOutputs(string[] H, string?[] C, string Outputs);
+    private sealed record EncoderOutputs(string[] H, string?[] C, string Outputs, string? Lengths = null);
 
     /// <summary>What one <see cref="DecoderStep"/> gives: every layer's new h and c ([1, Batch, H]) and the head's activated output y_t [Batch, OutputSize].</summary>
-    private sealed record StepOutputs(string[] H, string?[] C, string Y);
+    private sealed record StepOutputs(string[] H, string?[] C, string Y, string? Weights = null);
 
     /// <summary>
     /// One step of the decoder (the one-to-many model's stack), written into a Loop body: x_t from
@@ -411,7 +470,7 @@ public static class OnnxExporter
     /// <c>LSTM</c>/<c>GRU</c>/<c>RNN</c> node over one step from <paramref name="h"/> and <paramref name="c"/>, then the
     /// head on the top layer's h_t.
     /// </summary>
-    private static StepOutputs DecoderStep<T>(GraphBuilder<T> body, ModelArchitecture a, DecoderInput decoder, string input, string[] h, string?[] c)
+    private static StepOutputs DecoderStep<T>(GraphBuilder<T> body, ModelArchitecture a, LayerArchitecture[] layers, DecoderInput decoder, string input, string[] h, string?[] c, AttentionInputs? attention)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         string tensors = a.Topology == Topology.EncoderDecoder ? "decoder." : "";
@@ -424,11 +483,11 @@ public static class OnnxExporter
             x = body.Node("OneHot", new[] { input, body.Constant("decoder_vocabulary", new long[] { decoder.Vocabulary }, 1), body.FloatConstant("decoder_onehot_values", new float[] { 0, 1 }, 2) }, "step_onehot", Attr("axis", -1));
         // [Batch, width] → [1, Batch, width]: a sequence of one step.
         x = body.Node("Reshape", new[] { x, body.Constant("shape_step_input", new long[] { 1, a.Batch, -1 }, 3) }, "step_x");
-        var hNext = new string[a.Layers.Count];
-        var cNext = new string?[a.Layers.Count];
-        for (int k = 0; k < a.Layers.Count; k++)
+        var hNext = new string[layers.Length];
+        var cNext = new string?[layers.Length];
+        for (int k = 0; k < layers.Length; k++)
         {
-            LayerArchitecture layer = a.Layers[k];
+            LayerArchitecture layer = layers[k];
             string w = body.StackDirections($"decoder_W{k}", k, 1, "weight_ih", layer.Hidden, layer.Cell, tensors);
             string r = body.StackDirections($"decoder_R{k}", k, 1, "weight_hh", layer.Hidden, layer.Cell, tensors);
             string bias = body.Biases($"decoder_B{k}", k, 1, layer.Hidden, layer.Cell, tensors);
@@ -446,8 +505,52 @@ public static class OnnxExporter
             x = hNext[k];
         }
         string top = body.Node("Reshape", new[] { x, body.Constant("shape_step_top", new long[] { a.Batch, -1 }, 2) }, "step_top");
+        string? weights = null;
+        if (attention is not null) (top, weights) = AttentionStep(body, a, attention, top);
         string z = body.Node("Gemm", new[] { top, body.Parameter(tensors + "head.weight"), body.Parameter(tensors + "head.bias") }, "step_logits", Attr("transB", 1));
-        return new StepOutputs(hNext, cNext, Activation(body, a.Output, z, "step_y"));
+        return new StepOutputs(hNext, cNext, Activation(body, a.Output, z, "step_y"), weights);
+    }
+
+    /// <summary>
+    /// The attention of one decoder step (Luong et al. 2015): the top layer's h_t [Batch, D] scores the encoder's outputs
+    /// (dot h·ē, general (h·W_a)·ē, additive v·tanh(W_q·h + b_q + W_k·ē)), padded source steps get −∞, a = softmax (0 for a
+    /// lane without a source), c = Σ_s a_s·ē_s, and the head reads h̃ = tanh(W_c·[c ; h]). Returns h̃ and a [Batch, Steps].
+    /// </summary>
+    private static (string State, string Weights) AttentionStep<T>(GraphBuilder<T> body, ModelArchitecture a, AttentionInputs attention, string h)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long b = a.Batch;
+        string scores;
+        switch (attention.Kind)
+        {
+            case AttentionKind.Dot:
+                scores = body.Node("MatMul", new[] { Rows(h, "attention_query"), attention.MemoryTransposed }, "attention_scores");
+                break;
+            case AttentionKind.General:
+                string q = body.Node("MatMul", new[] { h, body.Parameter("decoder.attention.weight") }, "attention_general_query");
+                scores = body.Node("MatMul", new[] { Rows(q, "attention_query"), attention.MemoryTransposed }, "attention_scores");
+                break;
+            default:
+                string query = body.Node("Gemm", new[] { h, body.Parameter("decoder.attention.query.weight"), body.Parameter("decoder.attention.query.bias") }, "attention_additive_query", Attr("transB", 1));
+                string sum = body.Node("Tanh", new[] { body.Node("Add", new[] { Rows(query, "attention_query"), attention.Keys! }, "attention_query_plus_keys") }, "attention_tanh");
+                string e = body.Node("MatMul", new[] { sum, body.TransposedParameter("decoder.attention.v.weight", "attention_v_t") }, "attention_scores_b_s_1");
+                scores = body.Node("Reshape", new[] { e, body.Constant("shape_attention_scores", new long[] { b, 1, a.Steps }, 3) }, "attention_scores");
+                break;
+        }
+        if (attention.Padded is { } padded)
+            scores = body.Node("Where", new[] { padded, body.FloatConstant("attention_minus_infinity", new[] { float.NegativeInfinity }), scores }, "attention_masked_scores");
+        string weights = body.Node("Softmax", new[] { scores }, "attention_softmax", Attr("axis", -1));
+        if (attention.LaneUsed is { } used)
+            weights = body.Node("Where", new[] { used, weights, body.FloatConstant("attention_zero", new float[] { 0 }) }, "attention_weights_b1s");
+        string context = body.Node("MatMul", new[] { weights, attention.Memory }, "attention_context_b1e");
+        context = body.Node("Reshape", new[] { context, body.Constant("shape_attention_context", new long[] { b, -1 }, 2) }, "attention_context");
+        string both = body.Node("Concat", new[] { context, h }, "attention_context_and_h", Attr("axis", 1));
+        string state = body.Node("Tanh", new[] { body.Node("Gemm", new[] { both, body.Parameter("decoder.attention.out.weight") }, "attention_u", Attr("transB", 1)) }, "attention_state");
+        string flat = body.Node("Reshape", new[] { weights, body.Constant("shape_attention_weights", new long[] { b, a.Steps }, 2) }, "step_attention");
+        return (state, flat);
+
+        // [Batch, w] → [Batch, 1, w]: one query row per lane, for a batched product with the lane's memory.
+        string Rows(string value, string name) => body.Node("Reshape", new[] { value, body.Constant("shape_" + name, new long[] { b, 1, -1 }, 3) }, name);
     }
 
     /// <summary>
@@ -474,9 +577,10 @@ public static class OnnxExporter
     /// OutputSize] and, for a softmax head, <c>generated</c> [OutputSteps, Batch] int64 (and <c>generated_lengths</c>
     /// [Batch] int64 with an end token).
     /// </summary>
-    private static void GenerationLoop<T>(GraphBuilder<T> g, ModelArchitecture a, DecoderInput decoder, string first, string[] h0, string?[] c0, int endToken)
+    private static void GenerationLoop<T>(GraphBuilder<T> g, ModelArchitecture a, DecoderInput decoder, string first, string[] h0, string?[] c0, int endToken, AttentionInputs? attention)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        LayerArchitecture[] layers = DecoderLayers(a);
         long b = a.Batch, steps = a.OutputSteps, width = a.OutputSize;
         bool tokens = a.Output == HeadKind.Softmax, ends = tokens && endToken >= 0;
         GraphBuilder<T> body = g.Subgraph("decode_step");
@@ -490,18 +594,18 @@ public static class OnnxExporter
         for (int k = 0; k < a.Layers.Count; k++)
         {
             h[k] = $"step_h{k}";
-            body.Input(h[k], TensorProto.Types.DataType.Float, 1, b, a.Layers[k].Hidden);
+            body.Input(h[k], TensorProto.Types.DataType.Float, 1, b, layers[k].Hidden);
         }
         for (int k = 0; k < a.Layers.Count; k++)
         {
             if (c0[k] is null) continue;
             c[k] = $"step_c{k}";
-            body.Input($"step_c{k}", TensorProto.Types.DataType.Float, 1, b, a.Layers[k].Hidden);
+            body.Input($"step_c{k}", TensorProto.Types.DataType.Float, 1, b, layers[k].Hidden);
         }
         string? lengths = ends ? "step_lengths" : null;
         if (lengths is not null) body.Input(lengths, TensorProto.Types.DataType.Int64, b);
 
-        StepOutputs o = DecoderStep(body, a, decoder, input, h, c);
+        StepOutputs o = DecoderStep(body, a, layers, decoder, input, h, c, attention);
         (string? token, string? lengthsNext) = tokens ? ChooseToken(body, o.Y, "step", lengths, endToken) : (null, null);
 
         // Body outputs: the condition, the carried values in the order of the inputs, then the scan outputs.
@@ -510,12 +614,13 @@ public static class OnnxExporter
         if (decoder.Tokens) body.Output(nextInput, TensorProto.Types.DataType.Int64, b);
         else body.Output(nextInput, TensorProto.Types.DataType.Float, b, decoder.Width);
         for (int k = 0; k < a.Layers.Count; k++)
-            body.Output(o.H[k], TensorProto.Types.DataType.Float, 1, b, a.Layers[k].Hidden);
+            body.Output(o.H[k], TensorProto.Types.DataType.Float, 1, b, layers[k].Hidden);
         for (int k = 0; k < a.Layers.Count; k++)
-            if (o.C[k] is { } ck) body.Output(ck, TensorProto.Types.DataType.Float, 1, b, a.Layers[k].Hidden);
+            if (o.C[k] is { } ck) body.Output(ck, TensorProto.Types.DataType.Float, 1, b, layers[k].Hidden);
         if (lengthsNext is not null) body.Output(lengthsNext, TensorProto.Types.DataType.Int64, b);
         body.Output(o.Y, TensorProto.Types.DataType.Float, b, width);
         if (token is not null) body.Output(body.Node("Identity", new[] { token }, "step_generated"), TensorProto.Types.DataType.Int64, b);
+        if (o.Weights is { } weights) body.Output(weights, TensorProto.Types.DataType.Float, b, a.Steps);
 
         var inputs = new List<string> { g.Constant("output_steps", new long[] { steps }), "", first };
         var outputs = new List<string> { "final_input" };
@@ -534,10 +639,12 @@ public static class OnnxExporter
         }
         outputs.Add("y");
         if (tokens) outputs.Add("generated");
+        if (attention is not null) outputs.Add("attention");
         g.Node("Loop", inputs.ToArray(), outputs.ToArray(), new AttributeProto { Name = "body", Type = AttributeProto.Types.AttributeType.Graph, G = body.Graph });
         g.Output("y", TensorProto.Types.DataType.Float, steps, b, width);
         if (tokens) g.Output("generated", TensorProto.Types.DataType.Int64, steps, b);
         if (ends) g.Output("generated_lengths", TensorProto.Types.DataType.Int64, b);
+        if (attention is not null) g.Output("attention", TensorProto.Types.DataType.Float, steps, b, a.Steps);
     }
 
     private static AttributeProto Attr(string name, long value) =>

@@ -218,3 +218,26 @@ public partial class GoldenS2SRnnBiDotDouble { }
 [Attention(AttentionKind.Dot)]
 [SoftmaxOutput(5)]
 public partial class GoldenS2SRnnBiDotFloat { }
+
+// Float models with attention for ONNX Runtime: every score, one-way and bidirectional encoders, each cell.
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4, EndToken = 0)]
+[TokenInput(6)]
+[Lstm(5)]
+[Attention(AttentionKind.Dot)]
+[SoftmaxOutput(6)]
+public partial class FloatDotAttentionLstm { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[TokenInput(7, Embedding = 3)]
+[Lstm(3, Bidirectional = true)]
+[Rnn(4, Bidirectional = true)]
+[Attention(AttentionKind.Additive)]
+[SoftmaxOutput(7)]
+public partial class FloatAdditiveAttentionBiStack { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[VectorInput(3)]
+[Gru(4)]
+[Attention(AttentionKind.General)]
+[LinearOutput(3)]
+public partial class FloatGeneralAttentionVectors { }
