@@ -183,6 +183,7 @@ internal sealed partial class ModelEmitter
             "global::System.IDisposable",
         };
         if (_plan.CanStep) interfaces.Insert(4, Interface(TokenInput ? "ITokenStepModel" : "IVectorStepModel"));
+        if (GeneratesTokens) interfaces.Insert(4, $"global::RnnGen.ITokenGeneratingModel<{_e}, {(TokenInput ? "int" : _e)}>");
         if (_plan.IsEncoderDecoder) interfaces.Insert(4, $"global::RnnGen.IEncoderDecoderModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         if (_plan.PacksLanes) interfaces.Insert(4, $"global::RnnGen.IVariableLengthModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
@@ -203,6 +204,7 @@ internal sealed partial class ModelEmitter
             EmitLoss();
             EmitBackward();
             EmitStep();
+            EmitDecoderStep();
             EmitExplicitInterface();
         }
     }
