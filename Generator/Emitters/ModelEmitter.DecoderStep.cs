@@ -169,24 +169,36 @@ internal sealed partial class ModelEmitter
             using (_w.Block("for (int first = 0; first < rows; first += Batch)"))
             {
                 _w.Line("int n = global::System.Math.Min(Batch, rows - first);");
-                _w.Line("RnnDecoderStepLoad(inputs.Slice(first * DecoderInputWidth, n * DecoderInputWidth), states.Slice(first * DecoderStateSize, n * DecoderStateSize), n);");
-                foreach (LayerPlan layer in decoder.Layers) _w.Line($"RnnDecoderStep{layer.Id}(n);");
-                _w.Line("RnnDecoderStepHead(n);");
+                if (_plan.B > 1)
+                {
+                    _w.Line("// A product of one row takes the kernels' single-row path, which sums in another order than decoding's Batch rows:");
+                    _w.Line("// a lone row is computed twice over, as two rows, so every row's result is decoding's, bit for bit.");
+                    _w.Line("int computed = n == 1 ? 2 : n;");
+                }
+                else
+                {
+                    _w.Line("int computed = n; // Batch 1: decoding's products are single rows too");
+                }
+                _w.Line("RnnDecoderStepLoad(inputs.Slice(first * DecoderInputWidth, n * DecoderInputWidth), states.Slice(first * DecoderStateSize, n * DecoderStateSize), n, computed);");
+                foreach (LayerPlan layer in decoder.Layers) _w.Line($"RnnDecoderStep{layer.Id}(computed);");
+                _w.Line("RnnDecoderStepHead(computed);");
                 _w.Line("RnnDecoderStepStore(states.Slice(first * DecoderStateSize, n * DecoderStateSize), outputs.Slice(first * OutputSize, n * OutputSize), n);");
             }
         }
         _w.Line();
 
-        _w.Line("/// <summary>A chunk's inputs into the decoder's step-0 input and its h_(t-1), c_(t-1) into <c>_rnnStepPrevious</c> (rows of InitialState's layout).</summary>");
-        using (_w.Block($"private void RnnDecoderStepLoad({stepSpan} inputs, {ReadOnlySpan} states, int rows)"))
+        _w.Line("/// <summary>A chunk's inputs into the decoder's step-0 input and its h_(t-1), c_(t-1) into <c>_rnnStepPrevious</c> (rows of InitialState's layout);");
+        _w.Line("/// <c>computed</c> rows past <c>rows</c> repeat the chunk's first row.</summary>");
+        using (_w.Block($"private void RnnDecoderStepLoad({stepSpan} inputs, {ReadOnlySpan} states, int rows, int computed)"))
         {
-            _w.Line(tokenDecoder
-                ? $"inputs.CopyTo({decoder.Input.TokenField});"
-                : $"inputs.CopyTo({Whole("_rnnActivations.Span", decoder.Input.X!)});");
             _w.Line("var previous = _rnnStepPrevious.Span;");
-            using (_w.Block("for (int r = 0; r < rows; r++)"))
+            using (_w.Block("for (int r = 0; r < computed; r++)"))
             {
-                _w.Line("var row = states.Slice(r * DecoderStateSize, DecoderStateSize);");
+                _w.Line("int from = r < rows ? r : 0;");
+                _w.Line(tokenDecoder
+                    ? $"{decoder.Input.TokenField}[r] = inputs[from];"
+                    : $"inputs.Slice(from * DecoderInputSize, DecoderInputSize).CopyTo(_rnnActivations.Span.Slice({C(decoder.Input.X!)} + r * DecoderInputSize, DecoderInputSize));");
+                _w.Line("var row = states.Slice(from * DecoderStateSize, DecoderStateSize);");
                 foreach ((Region slot, long width) in slots)
                     _w.Line($"row.Slice({N(slot.Offset / _plan.B)}, {N(width)}).CopyTo(previous.Slice({C(slot)} + r * {N(width)}, {N(width)}));");
             }
