@@ -239,6 +239,9 @@ internal sealed partial class ModelEmitter
         _w.Line();
     }
 
+    /// <summary>The decoder step's buffers beyond the encoded state (which counts as state), for <c>Footprint</c>'s scratch.</summary>
+    private string DecoderStepScratchBytes => "_rnnStepPrevious.Bytes" + (!_plan.IsOneToMany ? "" : TokenInput ? " + _rnnEncodedTokens.Length * sizeof(int)" : " + _rnnEncodedInputs.Bytes");
+
     /// <summary>The slots of a stack's state (each layer's h, then each LSTM layer's c) in layout order, with their widths per lane.</summary>
     private List<(Region Slot, long Width)> StateSlots(StackPlan stack)
     {

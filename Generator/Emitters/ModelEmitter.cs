@@ -581,8 +581,9 @@ internal sealed partial class ModelEmitter
             if (ClassTargets) scratch.Add("_rnnTargets.Length * sizeof(int)");
         }
         if (_plan.First.PacksLanes && !TokenInput) scratch.Add("_rnnInputGradient.Bytes");
+        if (_plan.IsDecoding) scratch.Add(DecoderStepScratchBytes);
         _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, {string.Join(" + ", activations)}, {string.Join(" + ", scratch)}, " +
-            $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")});");
+            $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")}{(_plan.IsDecoding ? " + _rnnEncodedState.Bytes" : "")});");
         _w.Line();
         if (!TokenInput)
         {

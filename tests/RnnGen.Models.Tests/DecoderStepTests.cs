@@ -19,13 +19,14 @@ public class DecoderStepTests
         nameof(StackOneToMany), nameof(BeamTinyOneToMany),
         nameof(LstmEncoderDecoderOneHot), nameof(GruEncoderDecoderEmbedding), nameof(RnnEncoderDecoderOneHot),
         nameof(LstmEncoderDecoderVectorSoftmax), nameof(GruEncoderDecoderVectorSoftmax), nameof(StackEncoderDecoder),
-        nameof(SmallSeq2Seq), nameof(BeamTiny), nameof(ProjectedStepSeq2Seq),
+        nameof(SmallSeq2Seq), nameof(BeamTiny), nameof(ProjectedStepSeq2Seq), nameof(LongEncoderDecoder), nameof(DropoutSeq2Seq),
     };
 
     public static TheoryData<string> VectorModels => new()
     {
         nameof(LstmOneToManyVectorLinear), nameof(GruOneToManyVectorSigmoid), nameof(RnnOneToManyVectorLinear), nameof(VectorGenerator),
         nameof(LstmEncoderDecoderVectorLinear), nameof(GruEncoderDecoderTokenSigmoid), nameof(RnnEncoderDecoderTokenSigmoid),
+        nameof(DropoutVectorGenerator),
     };
 
     private static IRnnModel<double> Create(string name) => name switch
@@ -52,6 +53,9 @@ public class DecoderStepTests
         nameof(LstmEncoderDecoderVectorLinear) => new LstmEncoderDecoderVectorLinear(22),
         nameof(GruEncoderDecoderTokenSigmoid) => new GruEncoderDecoderTokenSigmoid(23),
         nameof(RnnEncoderDecoderTokenSigmoid) => new RnnEncoderDecoderTokenSigmoid(24),
+        nameof(LongEncoderDecoder) => new LongEncoderDecoder(25), // Batch 1: decoding's products are single rows too
+        nameof(DropoutSeq2Seq) => new DropoutSeq2Seq(26),         // training mode: decoding and decoder steps drop nothing
+        nameof(DropoutVectorGenerator) => new DropoutVectorGenerator(27),
         _ => throw new ArgumentException(name),
     };
 
@@ -164,6 +168,48 @@ public class DecoderStepTests
                 outputs.CopyTo(stepInputs, 0); // each output is the row's next input
             }
         }
+    }
+
+    [Fact]
+    public void Generate_through_the_interface_is_forward_at_temperature_zero_and_draws_otherwise()
+    {
+        using var model = new StackEncoderDecoder(60);
+        ITokenGeneratingModel<double, int> generic = model;
+        int[] source = Tokens(generic.Steps * generic.Batch, generic.InputSize, 61);
+        generic.Forward(source);
+        int[] greedy = generic.Generated.ToArray();
+        generic.Generate(source, 0.0, new Xoshiro256StarStar(1));
+        Assert.Equal(greedy, generic.Generated.ToArray());
+        generic.Generate(source, 0.0, new Xoshiro256StarStar(1), topK: 2, topP: 0.9);
+        Assert.Equal(greedy, generic.Generated.ToArray());
+        Assert.All(generic.GeneratedLengths.ToArray(), length => Assert.Equal(generic.OutputSteps, length));
+        generic.Generate(source, 1.0, new Xoshiro256StarStar(2), topK: 1, topP: 1.0); // top-1 is greedy at any temperature
+        Assert.Equal(greedy, generic.Generated.ToArray());
+        // The decoder step continues what Generate drew: Generated fed back reproduces Output.
+        generic.Generate(source, 1.5, new Xoshiro256StarStar(3));
+        double[] expected = generic.Output.ToArray();
+        int[] drawn = generic.Generated.ToArray();
+        generic.Encode(source);
+        CheckTokenSteps(generic, expected, drawn);
+    }
+
+    [Fact]
+    public void After_a_decoder_step_loss_and_backward_need_a_new_pass()
+    {
+        using var model = new SmallSeq2Seq(70);
+        int[] source = Tokens(SmallSeq2Seq.Steps * SmallSeq2Seq.Batch, SmallSeq2Seq.InputSize, 71);
+        int[] targets = Tokens(SmallSeq2Seq.OutputSteps * SmallSeq2Seq.Batch, SmallSeq2Seq.OutputSize, 72);
+        model.Forward(source, targets);
+        double loss = model.Loss(targets);
+        model.Encode(source);
+        Assert.Throws<InvalidOperationException>(() => model.Loss(targets));
+        Assert.Throws<InvalidOperationException>(() => model.Backward(targets));
+        model.Forward(source, targets);
+        Assert.Equal(loss, model.Loss(targets));
+        var state = new double[SmallSeq2Seq.DecoderStateSize];
+        model.StartDecoder(0, state);
+        model.DecoderStep([0], [SmallSeq2Seq.StartToken], state, new double[SmallSeq2Seq.OutputSize]);
+        Assert.Throws<InvalidOperationException>(() => model.Backward(targets));
     }
 
     [Fact]

@@ -286,7 +286,7 @@ namespace Demo
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnDecoderTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
+        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnDecoderTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes + _rnnStepPrevious.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnEncodedState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"encoder.embedding.weight"</c>.</summary>
         public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
