@@ -115,15 +115,15 @@ public class DecoderStepTests
     }
 
     /// <summary>DecoderStep over every row order, fed lane l's greedy token of step t − 1, against Forward's Output of lane l at step t.</summary>
-    internal static void CheckTokenSteps(IDecoderStepModel<double, int> model, double[] expected, int[] generated)
+    internal static void CheckTokenSteps<T>(IDecoderStepModel<T, int> model, T[] expected, int[] generated) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int b = model.Batch, s = model.DecoderStateSize, v = model.OutputSize;
         foreach (int[] lanes in RowOrders(b))
         {
             int rows = lanes.Length;
-            var states = new double[rows * s];
+            var states = new T[rows * s];
             var inputs = new int[rows];
-            var outputs = new double[rows * v];
+            var outputs = new T[rows * v];
             for (int r = 0; r < rows; r++)
             {
                 model.StartDecoder(lanes[r], states.AsSpan(r * s, s));
@@ -210,6 +210,26 @@ public class DecoderStepTests
         model.StartDecoder(0, state);
         model.DecoderStep([0], [SmallSeq2Seq.StartToken], state, new double[SmallSeq2Seq.OutputSize]);
         Assert.Throws<InvalidOperationException>(() => model.Backward(targets));
+    }
+
+    [Fact]
+    public void Single_precision_decoder_steps_equal_forward_too()
+    {
+        using var model = new ReverseSeq2SeqWithEnd(80);
+        int[] source = Tokens(ReverseSeq2SeqWithEnd.Steps * ReverseSeq2SeqWithEnd.Batch, ReverseSeq2SeqWithEnd.InputSize, 81);
+        model.Forward(source);
+        float[] expected = model.Output.ToArray();
+        int[] generated = model.Generated.ToArray();
+        model.Encode(source);
+        CheckTokenSteps(model, expected, generated);
+
+        using var counting = new CountingGenerator(82);
+        int[] first = Tokens(CountingGenerator.Batch, CountingGenerator.InputSize, 83);
+        counting.Forward(first);
+        expected = counting.Output.ToArray();
+        generated = counting.Generated.ToArray();
+        counting.Encode(first);
+        CheckTokenSteps(counting, expected, generated);
     }
 
     [Fact]
