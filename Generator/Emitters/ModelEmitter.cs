@@ -183,6 +183,7 @@ internal sealed partial class ModelEmitter
             "global::System.IDisposable",
         };
         if (_plan.CanStep) interfaces.Insert(4, Interface(TokenInput ? "ITokenStepModel" : "IVectorStepModel"));
+        if (GeneratesTokens) interfaces.Insert(4, $"global::RnnGen.ITokenGeneratingModel<{_e}, {(TokenInput ? "int" : _e)}>");
         if (_plan.IsEncoderDecoder) interfaces.Insert(4, $"global::RnnGen.IEncoderDecoderModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         if (_plan.PacksLanes) interfaces.Insert(4, $"global::RnnGen.IVariableLengthModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
@@ -205,6 +206,7 @@ internal sealed partial class ModelEmitter
             EmitLoss();
             EmitBackward();
             EmitStep();
+            EmitDecoderStep();
             EmitExplicitInterface();
         }
     }
@@ -601,8 +603,9 @@ internal sealed partial class ModelEmitter
             if (ClassTargets) scratch.Add("_rnnTargets.Length * sizeof(int)");
         }
         if (_plan.First.PacksLanes && !TokenInput) scratch.Add("_rnnInputGradient.Bytes");
+        if (_plan.IsDecoding) scratch.Add(DecoderStepScratchBytes);
         _w.Line($"public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, {string.Join(" + ", activations)}, {string.Join(" + ", scratch)}, " +
-            $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")});");
+            $"_rnnInitialState.Bytes + _rnnFinalState.Bytes{(_plan.CanStep ? " + _rnnStepState.Bytes" : "")}{(_plan.IsDecoding ? " + _rnnEncodedState.Bytes" : "")});");
         _w.Line();
         if (!TokenInput)
         {

@@ -21,6 +21,13 @@ public interface IEncoderDecoderModel<T, TInput, TTarget> : IGeneratingModel<T, 
     /// <summary>Zero gradients, teacher-forced forward with both lengths, loss, backward, clip (0: off), update; returns the loss before the update.</summary>
     T TrainStep(ReadOnlySpan<TInput> inputs, ReadOnlySpan<TTarget> targets, ReadOnlySpan<int> sourceLengths, ReadOnlySpan<int> targetLengths, IOptimizer<T> optimizer, T clipNorm);
 
+    /// <summary>
+    /// Encodes sources of <paramref name="sourceLengths"/>[b] in <c>[0, Steps]</c> steps per lane for
+    /// <see cref="IDecoderStepModel{T, TStep}.DecoderStep"/>: each lane's decoder starts from the encoder's state after its last real step.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong lengths, a token id out of range or a non-finite value at a real step; nothing changes.</exception>
+    void Encode(ReadOnlySpan<TInput> inputs, ReadOnlySpan<int> sourceLengths);
+
     /// <summary>Each lane's source length in the last pass (<c>Steps</c> for every lane unless a pass was given source lengths).</summary>
     ReadOnlySpan<int> SourceLengths { get; }
 }

@@ -189,8 +189,12 @@ public interface ISupervisedModel<T, TInput, TTarget> : IRnnModel<T>
     T TrainStep(ReadOnlySpan<TInput> inputs, ReadOnlySpan<TTarget> targets, IOptimizer<T> optimizer, T clipNorm);
 }
 
-/// <summary>A one-to-many or encoder–decoder model: each output step feeds the next step's input.</summary>
-public interface IGeneratingModel<T, TInput, TTarget> : ISupervisedModel<T, TInput, TTarget>
+/// <summary>
+/// A one-to-many or encoder–decoder model: each output step feeds the next step's input. Its decoder also runs one
+/// step at a time over states the caller owns (<see cref="IDecoderStepModel{T, TInput, TStep}"/>), which beam search
+/// (<see cref="Inference.BeamSearch{T}"/>) builds on.
+/// </summary>
+public interface IGeneratingModel<T, TInput, TTarget> : ISupervisedModel<T, TInput, TTarget>, IDecoderStepModel<T, TInput, TTarget>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TInput : unmanaged
     where TTarget : unmanaged
@@ -209,4 +213,28 @@ public interface IGeneratingModel<T, TInput, TTarget> : ISupervisedModel<T, TInp
 
     /// <summary>Each lane's target length in the last pass (<c>OutputSteps</c> for every lane unless a pass was given target lengths).</summary>
     ReadOnlySpan<int> TargetLengths { get; }
+}
+
+/// <summary>
+/// A generating model whose outputs are tokens (<see cref="SoftmaxOutputAttribute"/>): it samples them
+/// (<c>Generate</c>) and keeps what it chose. Generating models with a linear or sigmoid head feed their output vectors
+/// back and have none of these members.
+/// </summary>
+/// <typeparam name="T">Element type of parameters.</typeparam>
+/// <typeparam name="TInput"><c>int</c> (token input) or <typeparamref name="T"/> (vector input).</typeparam>
+public interface ITokenGeneratingModel<T, TInput> : IGeneratingModel<T, TInput, int>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TInput : unmanaged
+{
+    /// <summary>Like <c>Forward(inputs)</c>, but each step's token is drawn from softmax(z/temperature) with <paramref name="random"/> (temperature 0: the most likely token).</summary>
+    void Generate(ReadOnlySpan<TInput> inputs, T temperature, Randomness.Xoshiro256StarStar random);
+
+    /// <summary>As <see cref="Generate(ReadOnlySpan{TInput}, T, Randomness.Xoshiro256StarStar)"/>, each draw restricted to the <paramref name="topK"/> most likely tokens (0: all), then to the nucleus of probability <paramref name="topP"/> (1: all).</summary>
+    void Generate(ReadOnlySpan<TInput> inputs, T temperature, Randomness.Xoshiro256StarStar random, int topK, T topP);
+
+    /// <summary>The token chosen at each output step by the last <c>Forward(inputs)</c> or <c>Generate</c>, <c>[OutputSteps, Batch]</c>.</summary>
+    ReadOnlySpan<int> Generated { get; }
+
+    /// <summary>Each lane's generated length in the last <c>Forward(inputs)</c> or <c>Generate</c> (up to and including its first end token, or OutputSteps).</summary>
+    ReadOnlySpan<int> GeneratedLengths { get; }
 }

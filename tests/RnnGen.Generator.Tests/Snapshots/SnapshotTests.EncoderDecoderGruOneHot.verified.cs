@@ -105,3 +105,58 @@
             }
             global::RnnGen.Kernels.Bias.AccumulateColumnSums(a.Slice(RnnLayout.GatesEncoderL0, rows * 9), rows: rows, n: 9, ldy: 9, g.Slice(RnnLayout.EncoderBiasHhL0, 9));
         }
+
+        /// <summary>A chunk's inputs into the decoder's step-0 input and its h_(t-1), c_(t-1) into <c>_rnnStepPrevious</c> (rows of InitialState's layout);
+        /// <c>computed</c> rows past <c>rows</c> repeat the chunk's first row.</summary>
+        private void RnnDecoderStepLoad(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<float> states, int rows, int computed)
+        {
+            var previous = _rnnStepPrevious.Span;
+            for (int r = 0; r < computed; r++)
+            {
+                int from = r < rows ? r : 0;
+                _rnnDecoderTokens[r] = inputs[from];
+                var row = states.Slice(from * DecoderStateSize, DecoderStateSize);
+                row.Slice(0, 3).CopyTo(previous.Slice(RnnLayout.StateHDecoderL0 + r * 3, 3));
+            }
+        }
+
+        /// <summary>Decoder layer 0 at one decoder step for a chunk of rows (at most Batch).</summary>
+        private void RnnDecoderStepDecoderL0(int rows)
+        {
+            var p = _rnnParameters.Span;
+            var a = _rnnActivations.Span;
+            var wHh = p.Slice(RnnLayout.DecoderWeightHhL0, 27);
+            var h = a.Slice(RnnLayout.DecoderHiddenL0, 12); // h_t, [OutputSteps, Batch, 3]
+            var gates = a.Slice(RnnLayout.GatesDecoderL0, 36); // [OutputSteps, Batch, 3·3]
+            var hn = a.Slice(RnnLayout.RecurrentNDecoderL0, 12); // h_(t-1)·W_hnᵀ + b_hn, [OutputSteps, Batch, 3]
+            var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 18); // h_(t-1)·W_hhᵀ of the current step
+            var bHn = p.Slice(RnnLayout.DecoderBiasHhL0 + 6, 3);
+            // r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)
+            // n = tanh(x·W_inᵀ + b_in + r⊙(h_(t-1)·W_hnᵀ + b_hn))
+            // h_t = (1−z)⊙n + z⊙h_(t-1)
+            var s = _rnnScratch.Span;
+            // x·W_ihᵀ + biases for the chunk's rows.
+            global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 45), n: 9, global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens, 0, rows), s.Slice(RnnLayout.BiasSumDecoderL0, 9), a.Slice(RnnLayout.GatesDecoderL0, (rows - 1) * 9 + 9), ldc: 9);
+            // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
+            var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHDecoderL0, rows * 3);
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 9, k: 3, hPrev, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+            global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, rows * 9), gh, bHn, hn.Slice(0, rows * 3), hPrev, ldPrev: 3, h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3);
+        }
+
+        /// <summary>The head over a chunk's rows, reading the top layer's h of step 0.</summary>
+        private void RnnDecoderStepHead(int rows)
+        {
+            RnnForwardHead(first: 0, count: 1); // all Batch rows of step 0; rows past the chunk's are not read
+        }
+
+        /// <summary>A chunk's new h_t, c_t back into the caller's rows, and its outputs.</summary>
+        private void RnnDecoderStepStore(global::System.Span<float> states, global::System.Span<float> outputs, int rows)
+        {
+            var a = _rnnActivations.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = states.Slice(r * DecoderStateSize, DecoderStateSize);
+                a.Slice(RnnLayout.DecoderHiddenL0 + r * 3, 3).CopyTo(row.Slice(0, 3)); // h_t of decoder layer 0
+            }
+            Output.Slice(0, rows * OutputSize).CopyTo(outputs);
+        }

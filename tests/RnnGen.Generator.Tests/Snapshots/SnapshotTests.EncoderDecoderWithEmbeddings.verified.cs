@@ -31,7 +31,7 @@ namespace Demo
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-    partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::RnnGen.IEncoderDecoderModel<float, int, int>, global::System.IDisposable
+    partial class Translator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::RnnGen.IEncoderDecoderModel<float, int, int>, global::RnnGen.ITokenGeneratingModel<float, int>, global::System.IDisposable
     {
         /// <summary>Input time steps T, unrolled into the code below.</summary>
         public const int Steps = 3;
@@ -286,7 +286,7 @@ namespace Demo
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnDecoderTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes);
+        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnDecoderTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes + _rnnStepPrevious.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnEncodedState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"encoder.embedding.weight"</c>.</summary>
         public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -1288,6 +1288,216 @@ namespace Demo
             global::RnnGen.Kernels.Gemm.NN(m: 2, gates.Slice(0, 24), lda: 12, _rnnPacked, dh0, ldc: 3, accumulate: false);
             dc.CopyTo(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateCDecoderL0, 6)); // dL/dc0
         }
+
+        /// <summary>Values of one row's decoder state: every decoder layer's h, then every LSTM layer's c (a row of <see cref="InitialState"/>'s layout).</summary>
+        public const int DecoderStateSize = 6;
+        /// <summary>Token ids the decoder reads lie in [0, DecoderInputSize): the classes, then StartToken.</summary>
+        public const int DecoderInputSize = 5;
+        /// <summary>Values of one decoder input in a span: 1 (a token id).</summary>
+        public const int DecoderInputWidth = 1;
+
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnEncodedState = new(StateSize); // each lane's decoder start state, laid out as InitialState
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepPrevious = new(StateSize); // h_(t-1) and c_(t-1) of a chunk of decoder-step rows, laid out as InitialState
+        private bool _rnnEncoded; // Encode has run: the decoder-step API has start states
+
+        /// <summary>
+        /// Runs the encoder once over the inputs and keeps each lane's final state, which <see cref="StartDecoder"/> hands out.
+        /// The last pass's activations are no longer available to Loss and Backward.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong length or a token id out of range; nothing changes.</exception>
+        public void Encode(global::System.ReadOnlySpan<int> tokens)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.SetFull();
+                RnnLoadInputs(tokens);
+                RnnEncode();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>Encodes sources of <paramref name="sourceLengths"/>[b] in [0, Steps] steps of lane b: its decoder starts from the encoder's state after its last real step.</summary>
+        /// <exception cref="global::System.ArgumentException">Wrong lengths, a token id out of range at a real step; nothing changes.</exception>
+        public void Encode(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> sourceLengths)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Lengths(sourceLengths, Steps, Batch, nameof(sourceLengths));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), sourceLengths);
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnLanes.Set(sourceLengths);
+                RnnLoadInputs(tokens);
+                RnnEncode();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        private void RnnEncode()
+        {
+            // The encoder reads the whole input at once, as in Forward; its final state starts every lane's decoder.
+            // x_t = encoder.embedding.weight[token_t].
+            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EncoderEmbeddingWeight, 12), width: 2, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, _rnnLanes.TotalRows), _rnnActivations.Span.Slice(RnnLayout.EncoderInputX, 12));
+            RnnForwardEncoderL0();
+            RnnSaveStateEncoder(_rnnEncodedState.Span);
+            _rnnEncoded = true;
+            _rnnPhase = 0; // the encoder's activations are this call's, the decoder's the last pass's: no Loss or Backward until the next pass
+            _rnnLogitsState = 0;
+        }
+
+        /// <summary>Writes the state the decoder of source lane <paramref name="lane"/> starts from (DecoderStateSize values) into <paramref name="state"/>.</summary>
+        /// <exception cref="global::System.InvalidOperationException">Nothing has been encoded yet.</exception>
+        public void StartDecoder(int lane, global::System.Span<float> state)
+        {
+            RnnEnter();
+            try
+            {
+                if (!_rnnEncoded) throw new global::System.InvalidOperationException("The decoder-step API needs encoded inputs first: call Encode.");
+                if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                global::RnnGen.Inputs.ArgumentChecks.Length(state.Length, DecoderStateSize, "[DecoderStateSize]", nameof(state));
+                _rnnEncodedState.Span.Slice(RnnLayout.StateHDecoderL0 + lane * 3, 3).CopyTo(state.Slice(0, 3)); // 
+                _rnnEncodedState.Span.Slice(RnnLayout.StateCDecoderL0 + lane * 3, 3).CopyTo(state.Slice(3, 3)); // 
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>Writes the decoder's first input for source lane <paramref name="lane"/> (DecoderInputWidth values) into <paramref name="input"/>: StartToken.</summary>
+        /// <exception cref="global::System.InvalidOperationException">Nothing has been encoded yet.</exception>
+        public void StartInput(int lane, global::System.Span<int> input)
+        {
+            RnnEnter();
+            try
+            {
+                if (!_rnnEncoded) throw new global::System.InvalidOperationException("The decoder-step API needs encoded inputs first: call Encode.");
+                if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                global::RnnGen.Inputs.ArgumentChecks.Length(input.Length, DecoderInputWidth, "[DecoderInputWidth]", nameof(input));
+                input[0] = StartToken;
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// One decoder step for lanes.Length rows: row r continues source lane lanes[r], reads <paramref name="inputs"/> from r·DecoderInputWidth,
+        /// advances <paramref name="states"/> from r·DecoderStateSize in place and writes its output (after the head's activation) into
+        /// <paramref name="outputs"/> from r·OutputSize. Rows may come in any order and repeat a lane; they run in chunks of at most Batch
+        /// rows through the decoder's step-0 activations, so the last pass's Output is overwritten and Loss and Backward need a new pass.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span of the wrong length, a lane outside [0, Batch), a token id outside [0, DecoderInputSize); nothing changes.</exception>
+        /// <exception cref="global::System.InvalidOperationException">Nothing has been encoded yet.</exception>
+        public void DecoderStep(global::System.ReadOnlySpan<int> lanes, global::System.ReadOnlySpan<int> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
+        {
+            RnnEnter();
+            try
+            {
+                if (!_rnnEncoded) throw new global::System.InvalidOperationException("The decoder-step API needs encoded inputs first: call Encode.");
+                int rows = lanes.Length;
+                for (int r = 0; r < rows; r++)
+                    if ((uint)lanes[r] >= Batch) throw new global::System.ArgumentException($"Lane {lanes[r]} at row {r} is outside [0, {Batch}).", nameof(lanes));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(inputs, rows, DecoderInputSize, "[rows]", "Token id", nameof(inputs));
+                global::RnnGen.Inputs.ArgumentChecks.Length(states.Length, rows * DecoderStateSize, "[rows, DecoderStateSize]", nameof(states));
+                global::RnnGen.Inputs.ArgumentChecks.Length(outputs.Length, rows * OutputSize, "[rows, OutputSize]", nameof(outputs));
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnPhase = 0; // the decoder's step-0 activations are this step's workspace
+                _rnnLogitsState = 0;
+                var p = _rnnParameters.Span;
+                var s = _rnnScratch.Span;
+                // b_ih + b_hh, folded once per call (the parameters may have changed since the last one).
+                global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.DecoderBiasIhL0, 12), p.Slice(RnnLayout.DecoderBiasHhL0, 12), s.Slice(RnnLayout.BiasSumDecoderL0, 12));
+                for (int first = 0; first < rows; first += Batch)
+                {
+                    int n = global::System.Math.Min(Batch, rows - first);
+                    // A product of one row takes the kernels' single-row path, which sums in another order than decoding's Batch rows:
+                    // a lone row is computed twice over, as two rows, so every row's result is decoding's, bit for bit.
+                    int computed = n == 1 ? 2 : n;
+                    RnnDecoderStepLoad(inputs.Slice(first * DecoderInputWidth, n * DecoderInputWidth), states.Slice(first * DecoderStateSize, n * DecoderStateSize), n, computed);
+                    RnnDecoderStepDecoderL0(computed);
+                    RnnDecoderStepHead(computed);
+                    RnnDecoderStepStore(states.Slice(first * DecoderStateSize, n * DecoderStateSize), outputs.Slice(first * OutputSize, n * OutputSize), n);
+                }
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>A chunk's inputs into the decoder's step-0 input and its h_(t-1), c_(t-1) into <c>_rnnStepPrevious</c> (rows of InitialState's layout);
+        /// <c>computed</c> rows past <c>rows</c> repeat the chunk's first row.</summary>
+        private void RnnDecoderStepLoad(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<float> states, int rows, int computed)
+        {
+            var previous = _rnnStepPrevious.Span;
+            for (int r = 0; r < computed; r++)
+            {
+                int from = r < rows ? r : 0;
+                _rnnDecoderTokens[r] = inputs[from];
+                var row = states.Slice(from * DecoderStateSize, DecoderStateSize);
+                row.Slice(0, 3).CopyTo(previous.Slice(RnnLayout.StateHDecoderL0 + r * 3, 3));
+                row.Slice(3, 3).CopyTo(previous.Slice(RnnLayout.StateCDecoderL0 + r * 3, 3));
+            }
+        }
+
+        /// <summary>Decoder layer 0 at one decoder step for a chunk of rows (at most Batch).</summary>
+        private void RnnDecoderStepDecoderL0(int rows)
+        {
+            var p = _rnnParameters.Span;
+            var a = _rnnActivations.Span;
+            var wHh = p.Slice(RnnLayout.DecoderWeightHhL0, 36);
+            var h = a.Slice(RnnLayout.DecoderHiddenL0, 12); // h_t, [OutputSteps, Batch, 3]
+            var gates = a.Slice(RnnLayout.GatesDecoderL0, 48); // [OutputSteps, Batch, 4·3]
+            var c = a.Slice(RnnLayout.CellDecoderL0, 12); // c_t, [OutputSteps, Batch, 3]
+            // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh
+            // i, f, o = σ(·);  g = tanh(·)
+            // c_t = f⊙c_(t-1) + i⊙g;  h_t = o⊙tanh(c_t)
+            var s = _rnnScratch.Span;
+            // x·W_ihᵀ + biases for the chunk's rows.
+            // x = decoder.embedding.weight[token].
+            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.DecoderEmbeddingWeight, 10), width: 2, global::System.MemoryExtensions.AsSpan(_rnnDecoderTokens, 0, rows), _rnnActivations.Span.Slice(RnnLayout.DecoderInputX, rows * 2));
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesDecoderL0, (rows - 1) * 12 + 12), rows: rows, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumDecoderL0, 12));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 2, a.Slice(RnnLayout.DecoderInputX, rows * 2), lda: 2, p.Slice(RnnLayout.DecoderWeightIhL0, 24), ldb: 2, a.Slice(RnnLayout.GatesDecoderL0, (rows - 1) * 12 + 12), ldc: 12, accumulate: true);
+            // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
+            var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHDecoderL0, rows * 3);
+            var cPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateCDecoderL0, rows * 3);
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 3, hPrev, lda: 3, wHh, ldb: 3, gates.Slice(0, rows * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, rows * 12), cPrev, c.Slice(0, rows * 3), h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3);
+        }
+
+        /// <summary>The head over a chunk's rows, reading the top layer's h of step 0.</summary>
+        private void RnnDecoderStepHead(int rows)
+        {
+            RnnForwardHead(first: 0, count: 1); // all Batch rows of step 0; rows past the chunk's are not read
+        }
+
+        /// <summary>A chunk's new h_t, c_t back into the caller's rows, and its outputs.</summary>
+        private void RnnDecoderStepStore(global::System.Span<float> states, global::System.Span<float> outputs, int rows)
+        {
+            var a = _rnnActivations.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = states.Slice(r * DecoderStateSize, DecoderStateSize);
+                a.Slice(RnnLayout.DecoderHiddenL0 + r * 3, 3).CopyTo(row.Slice(0, 3)); // h_t of decoder layer 0
+                a.Slice(RnnLayout.CellDecoderL0 + r * 3, 3).CopyTo(row.Slice(3, 3)); // c_t of decoder layer 0
+            }
+            Output.Slice(0, rows * OutputSize).CopyTo(outputs);
+        }
+
+        int global::RnnGen.IDecoderStepModel<float, int>.DecoderStateSize => DecoderStateSize;
+        int global::RnnGen.IDecoderStepModel<float, int>.DecoderInputSize => DecoderInputSize;
+        int global::RnnGen.IDecoderStepModel<float, int>.DecoderInputWidth => DecoderInputWidth;
 
         int global::RnnGen.IRnnModel<float>.Steps => Steps;
         int global::RnnGen.IRnnModel<float>.Batch => Batch;

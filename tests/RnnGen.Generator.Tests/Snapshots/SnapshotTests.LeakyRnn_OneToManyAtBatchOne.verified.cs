@@ -174,3 +174,55 @@
                 global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
             }
         }
+
+        /// <summary>A chunk's inputs into the decoder's step-0 input and its h_(t-1), c_(t-1) into <c>_rnnStepPrevious</c> (rows of InitialState's layout);
+        /// <c>computed</c> rows past <c>rows</c> repeat the chunk's first row.</summary>
+        private void RnnDecoderStepLoad(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<double> states, int rows, int computed)
+        {
+            var previous = _rnnStepPrevious.Span;
+            for (int r = 0; r < computed; r++)
+            {
+                int from = r < rows ? r : 0;
+                _rnnTokens[r] = inputs[from];
+                var row = states.Slice(from * DecoderStateSize, DecoderStateSize);
+                row.Slice(0, 3).CopyTo(previous.Slice(RnnLayout.StateHL0 + r * 3, 3));
+            }
+        }
+
+        /// <summary>Layer 0 at one decoder step for a chunk of rows (at most Batch).</summary>
+        private void RnnDecoderStepL0(int rows)
+        {
+            var p = _rnnParameters.Span;
+            var a = _rnnActivations.Span;
+            var wHh = p.Slice(RnnLayout.WeightHhL0, 9);
+            var h = a.Slice(RnnLayout.HiddenL0, 9); // h_t, [OutputSteps, Batch, 3]
+            var gates = a.Slice(RnnLayout.GatesL0, 9); // pre, then u = f(pre), [OutputSteps, Batch, 3]
+            var leak = _rnnParameters.Span.Slice(RnnLayout.LeakL0, 3); // a, α = σ(a), [3]
+            // u_t = relu(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
+            // h_t = (1 − α)⊙h_(t-1) + α⊙u_t,  α = σ(a), a one value per unit
+            var s = _rnnScratch.Span;
+            // x·W_ihᵀ + biases for the chunk's rows.
+            global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 12), n: 3, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, rows), s.Slice(RnnLayout.BiasSumL0, 3), a.Slice(RnnLayout.GatesL0, (rows - 1) * 3 + 3), ldc: 3);
+            // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
+            var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHL0, rows * 3);
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 3, k: 3, hPrev, lda: 3, wHh, ldb: 3, gates.Slice(0, rows * 3), ldc: 3, accumulate: true);
+            global::RnnGen.Cells.LeakyRnnCell.Forward(gates.Slice(0, rows * 3), hPrev, ldPrev: 3, h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3, global::RnnGen.Nonlinearity.Relu, leak);
+        }
+
+        /// <summary>The head over a chunk's rows, reading the top layer's h of step 0.</summary>
+        private void RnnDecoderStepHead(int rows)
+        {
+            RnnForwardHead(first: 0, count: 1); // all Batch rows of step 0; rows past the chunk's are not read
+        }
+
+        /// <summary>A chunk's new h_t, c_t back into the caller's rows, and its outputs.</summary>
+        private void RnnDecoderStepStore(global::System.Span<double> states, global::System.Span<double> outputs, int rows)
+        {
+            var a = _rnnActivations.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = states.Slice(r * DecoderStateSize, DecoderStateSize);
+                a.Slice(RnnLayout.HiddenL0 + r * 3, 3).CopyTo(row.Slice(0, 3)); // h_t of layer 0
+            }
+            Output.Slice(0, rows * OutputSize).CopyTo(outputs);
+        }

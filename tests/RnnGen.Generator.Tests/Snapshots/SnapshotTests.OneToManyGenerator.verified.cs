@@ -23,7 +23,7 @@ namespace Demo
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-    partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
+    partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::RnnGen.ITokenGeneratingModel<float, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
     {
         /// <summary>Input steps: one-to-many reads a single input.</summary>
         public const int Steps = 1;
@@ -248,7 +248,7 @@ namespace Demo
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes, _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
+        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes + _rnnStepPrevious.Bytes + _rnnEncodedTokens.Length * sizeof(int), _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes + _rnnEncodedState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
         public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
@@ -1041,6 +1041,191 @@ namespace Demo
                 global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
             }
         }
+
+        /// <summary>Values of one row's decoder state: every decoder layer's h, then every LSTM layer's c (a row of <see cref="InitialState"/>'s layout).</summary>
+        public const int DecoderStateSize = 3;
+        /// <summary>Token ids the decoder reads lie in [0, DecoderInputSize).</summary>
+        public const int DecoderInputSize = 5;
+        /// <summary>Values of one decoder input in a span: 1 (a token id).</summary>
+        public const int DecoderInputWidth = 1;
+
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnEncodedState = new(StateSize); // each lane's decoder start state, laid out as InitialState
+        private readonly global::RnnGen.Memory.AlignedBuffer<float> _rnnStepPrevious = new(StateSize); // h_(t-1) and c_(t-1) of a chunk of decoder-step rows, laid out as InitialState
+        private readonly int[] _rnnEncodedTokens = new int[Batch]; // each lane's encoded input token, the decoder's first input
+        private bool _rnnEncoded; // Encode has run: the decoder-step API has start states
+
+        /// <summary>
+        /// Keeps each lane's input (the decoder's first input, <see cref="StartInput"/>) and its row of <see cref="InitialState"/> (<see cref="StartDecoder"/>).
+        /// The last pass's activations are no longer available to Loss and Backward.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">Wrong length or a token id out of range; nothing changes.</exception>
+        public void Encode(global::System.ReadOnlySpan<int> tokens)
+        {
+            RnnEnter();
+            try
+            {
+                global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                RnnLoadInputs(tokens);
+                RnnEncode();
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        private void RnnEncode()
+        {
+            _rnnInitialState.Span.CopyTo(_rnnEncodedState.Span);
+            global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, Batch).CopyTo(_rnnEncodedTokens);
+            _rnnEncoded = true;
+            _rnnPhase = 0; // the encoder's activations are this call's, the decoder's the last pass's: no Loss or Backward until the next pass
+            _rnnLogitsState = 0;
+        }
+
+        /// <summary>Writes the state the decoder of source lane <paramref name="lane"/> starts from (DecoderStateSize values) into <paramref name="state"/>.</summary>
+        /// <exception cref="global::System.InvalidOperationException">Nothing has been encoded yet.</exception>
+        public void StartDecoder(int lane, global::System.Span<float> state)
+        {
+            RnnEnter();
+            try
+            {
+                if (!_rnnEncoded) throw new global::System.InvalidOperationException("The decoder-step API needs encoded inputs first: call Encode.");
+                if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                global::RnnGen.Inputs.ArgumentChecks.Length(state.Length, DecoderStateSize, "[DecoderStateSize]", nameof(state));
+                _rnnEncodedState.Span.Slice(RnnLayout.StateHL0 + lane * 3, 3).CopyTo(state.Slice(0, 3)); // 
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>Writes the decoder's first input for source lane <paramref name="lane"/> (DecoderInputWidth values) into <paramref name="input"/>: the lane's encoded input.</summary>
+        /// <exception cref="global::System.InvalidOperationException">Nothing has been encoded yet.</exception>
+        public void StartInput(int lane, global::System.Span<int> input)
+        {
+            RnnEnter();
+            try
+            {
+                if (!_rnnEncoded) throw new global::System.InvalidOperationException("The decoder-step API needs encoded inputs first: call Encode.");
+                if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                global::RnnGen.Inputs.ArgumentChecks.Length(input.Length, DecoderInputWidth, "[DecoderInputWidth]", nameof(input));
+                input[0] = _rnnEncodedTokens[lane];
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>
+        /// One decoder step for lanes.Length rows: row r continues source lane lanes[r], reads <paramref name="inputs"/> from r·DecoderInputWidth,
+        /// advances <paramref name="states"/> from r·DecoderStateSize in place and writes its output (after the head's activation) into
+        /// <paramref name="outputs"/> from r·OutputSize. Rows may come in any order and repeat a lane; they run in chunks of at most Batch
+        /// rows through the decoder's step-0 activations, so the last pass's Output is overwritten and Loss and Backward need a new pass.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span of the wrong length, a lane outside [0, Batch), a token id outside [0, DecoderInputSize); nothing changes.</exception>
+        /// <exception cref="global::System.InvalidOperationException">Nothing has been encoded yet.</exception>
+        public void DecoderStep(global::System.ReadOnlySpan<int> lanes, global::System.ReadOnlySpan<int> inputs, global::System.Span<float> states, global::System.Span<float> outputs)
+        {
+            RnnEnter();
+            try
+            {
+                if (!_rnnEncoded) throw new global::System.InvalidOperationException("The decoder-step API needs encoded inputs first: call Encode.");
+                int rows = lanes.Length;
+                for (int r = 0; r < rows; r++)
+                    if ((uint)lanes[r] >= Batch) throw new global::System.ArgumentException($"Lane {lanes[r]} at row {r} is outside [0, {Batch}).", nameof(lanes));
+                global::RnnGen.Inputs.ArgumentChecks.Ids(inputs, rows, DecoderInputSize, "[rows]", "Token id", nameof(inputs));
+                global::RnnGen.Inputs.ArgumentChecks.Length(states.Length, rows * DecoderStateSize, "[rows, DecoderStateSize]", nameof(states));
+                global::RnnGen.Inputs.ArgumentChecks.Length(outputs.Length, rows * OutputSize, "[rows, OutputSize]", nameof(outputs));
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
+                _rnnPhase = 0; // the decoder's step-0 activations are this step's workspace
+                _rnnLogitsState = 0;
+                var p = _rnnParameters.Span;
+                var s = _rnnScratch.Span;
+                // b_ih + b_hh, folded once per call (the parameters may have changed since the last one).
+                global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.BiasSumL0, 6));
+                p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.BiasSumL0 + 6, 3));
+                // W_ih transposed once per call: each row's one-hot projection is a row of W_ihᵀ.
+                global::RnnGen.Kernels.Matrix.Transpose(p.Slice(RnnLayout.WeightIhL0, 45), rows: 9, cols: 5, s.Slice(RnnLayout.OneHotWeights, 45));
+                for (int first = 0; first < rows; first += Batch)
+                {
+                    int n = global::System.Math.Min(Batch, rows - first);
+                    // A product of one row takes the kernels' single-row path, which sums in another order than decoding's Batch rows:
+                    // a lone row is computed twice over, as two rows, so every row's result is decoding's, bit for bit.
+                    int computed = n == 1 ? 2 : n;
+                    RnnDecoderStepLoad(inputs.Slice(first * DecoderInputWidth, n * DecoderInputWidth), states.Slice(first * DecoderStateSize, n * DecoderStateSize), n, computed);
+                    RnnDecoderStepL0(computed);
+                    RnnDecoderStepHead(computed);
+                    RnnDecoderStepStore(states.Slice(first * DecoderStateSize, n * DecoderStateSize), outputs.Slice(first * OutputSize, n * OutputSize), n);
+                }
+            }
+            finally
+            {
+                global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
+            }
+        }
+
+        /// <summary>A chunk's inputs into the decoder's step-0 input and its h_(t-1), c_(t-1) into <c>_rnnStepPrevious</c> (rows of InitialState's layout);
+        /// <c>computed</c> rows past <c>rows</c> repeat the chunk's first row.</summary>
+        private void RnnDecoderStepLoad(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<float> states, int rows, int computed)
+        {
+            var previous = _rnnStepPrevious.Span;
+            for (int r = 0; r < computed; r++)
+            {
+                int from = r < rows ? r : 0;
+                _rnnTokens[r] = inputs[from];
+                var row = states.Slice(from * DecoderStateSize, DecoderStateSize);
+                row.Slice(0, 3).CopyTo(previous.Slice(RnnLayout.StateHL0 + r * 3, 3));
+            }
+        }
+
+        /// <summary>Layer 0 at one decoder step for a chunk of rows (at most Batch).</summary>
+        private void RnnDecoderStepL0(int rows)
+        {
+            var p = _rnnParameters.Span;
+            var a = _rnnActivations.Span;
+            var wHh = p.Slice(RnnLayout.WeightHhL0, 27);
+            var h = a.Slice(RnnLayout.HiddenL0, 24); // h_t, [OutputSteps, Batch, 3]
+            var gates = a.Slice(RnnLayout.GatesL0, 72); // [OutputSteps, Batch, 3·3]
+            var hn = a.Slice(RnnLayout.RecurrentNL0, 24); // h_(t-1)·W_hnᵀ + b_hn, [OutputSteps, Batch, 3]
+            var gh = _rnnScratch.Span.Slice(RnnLayout.GruRecurrent, 18); // h_(t-1)·W_hhᵀ of the current step
+            var bHn = p.Slice(RnnLayout.BiasHhL0 + 6, 3);
+            // r = σ(x·W_irᵀ + b_ir + h_(t-1)·W_hrᵀ + b_hr);  z = σ(x·W_izᵀ + b_iz + h_(t-1)·W_hzᵀ + b_hz)
+            // n = tanh(x·W_inᵀ + b_in + r⊙(h_(t-1)·W_hnᵀ + b_hn))
+            // h_t = (1−z)⊙n + z⊙h_(t-1)
+            var s = _rnnScratch.Span;
+            // x·W_ihᵀ + biases for the chunk's rows.
+            global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 45), n: 9, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, rows), s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0, (rows - 1) * 9 + 9), ldc: 9);
+            // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
+            var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHL0, rows * 3);
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 9, k: 3, hPrev, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+            global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, rows * 9), gh, bHn, hn.Slice(0, rows * 3), hPrev, ldPrev: 3, h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3);
+        }
+
+        /// <summary>The head over a chunk's rows, reading the top layer's h of step 0.</summary>
+        private void RnnDecoderStepHead(int rows)
+        {
+            RnnForwardHead(first: 0, count: 1); // all Batch rows of step 0; rows past the chunk's are not read
+        }
+
+        /// <summary>A chunk's new h_t, c_t back into the caller's rows, and its outputs.</summary>
+        private void RnnDecoderStepStore(global::System.Span<float> states, global::System.Span<float> outputs, int rows)
+        {
+            var a = _rnnActivations.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = states.Slice(r * DecoderStateSize, DecoderStateSize);
+                a.Slice(RnnLayout.HiddenL0 + r * 3, 3).CopyTo(row.Slice(0, 3)); // h_t of layer 0
+            }
+            Output.Slice(0, rows * OutputSize).CopyTo(outputs);
+        }
+
+        int global::RnnGen.IDecoderStepModel<float, int>.DecoderStateSize => DecoderStateSize;
+        int global::RnnGen.IDecoderStepModel<float, int>.DecoderInputSize => DecoderInputSize;
+        int global::RnnGen.IDecoderStepModel<float, int>.DecoderInputWidth => DecoderInputWidth;
 
         int global::RnnGen.IRnnModel<float>.Steps => Steps;
         int global::RnnGen.IRnnModel<float>.Batch => Batch;

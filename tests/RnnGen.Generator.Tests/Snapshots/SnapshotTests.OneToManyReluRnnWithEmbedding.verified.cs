@@ -66,3 +66,55 @@
             global::RnnGen.Kernels.Gemm.NT(m: 1, n: 3, k: 3, hPrev, lda: 3, wHh, ldb: 3, h.Slice(t * 3, 3), ldc: 3, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(t * 3, 3), ldh: 3, batch: 1, hidden: 3, global::RnnGen.Nonlinearity.Relu);
         }
+
+        /// <summary>A chunk's inputs into the decoder's step-0 input and its h_(t-1), c_(t-1) into <c>_rnnStepPrevious</c> (rows of InitialState's layout);
+        /// <c>computed</c> rows past <c>rows</c> repeat the chunk's first row.</summary>
+        private void RnnDecoderStepLoad(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<float> states, int rows, int computed)
+        {
+            var previous = _rnnStepPrevious.Span;
+            for (int r = 0; r < computed; r++)
+            {
+                int from = r < rows ? r : 0;
+                _rnnTokens[r] = inputs[from];
+                var row = states.Slice(from * DecoderStateSize, DecoderStateSize);
+                row.Slice(0, 3).CopyTo(previous.Slice(RnnLayout.StateHL0 + r * 3, 3));
+            }
+        }
+
+        /// <summary>Layer 0 at one decoder step for a chunk of rows (at most Batch).</summary>
+        private void RnnDecoderStepL0(int rows)
+        {
+            var p = _rnnParameters.Span;
+            var a = _rnnActivations.Span;
+            var wHh = p.Slice(RnnLayout.WeightHhL0, 9);
+            var h = a.Slice(RnnLayout.HiddenL0, 15); // h_t, [OutputSteps, Batch, 3]
+            // h_t = relu(x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh)
+            var s = _rnnScratch.Span;
+            // x·W_ihᵀ + biases for the chunk's rows.
+            // x = embedding.weight[token].
+            global::RnnGen.Inputs.Embedding.Gather(_rnnParameters.Span.Slice(RnnLayout.EmbeddingWeight, 8), width: 2, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, rows), _rnnActivations.Span.Slice(RnnLayout.InputX, rows * 2));
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.HiddenL0, (rows - 1) * 3 + 3), rows: rows, n: 3, ldc: 3, s.Slice(RnnLayout.BiasSumL0, 3));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 3, k: 2, a.Slice(RnnLayout.InputX, rows * 2), lda: 2, p.Slice(RnnLayout.WeightIhL0, 6), ldb: 2, a.Slice(RnnLayout.HiddenL0, (rows - 1) * 3 + 3), ldc: 3, accumulate: true);
+            // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
+            var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHL0, rows * 3);
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 3, k: 3, hPrev, lda: 3, wHh, ldb: 3, h.Slice(0, rows * 3), ldc: 3, accumulate: true);
+            global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3, global::RnnGen.Nonlinearity.Relu);
+        }
+
+        /// <summary>The head over a chunk's rows, reading the top layer's h of step 0.</summary>
+        private void RnnDecoderStepHead(int rows)
+        {
+            RnnForwardHead(first: 0, count: 1); // all Batch rows of step 0; rows past the chunk's are not read
+        }
+
+        /// <summary>A chunk's new h_t, c_t back into the caller's rows, and its outputs.</summary>
+        private void RnnDecoderStepStore(global::System.Span<float> states, global::System.Span<float> outputs, int rows)
+        {
+            var a = _rnnActivations.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = states.Slice(r * DecoderStateSize, DecoderStateSize);
+                a.Slice(RnnLayout.HiddenL0 + r * 3, 3).CopyTo(row.Slice(0, 3)); // h_t of layer 0
+            }
+            Output.Slice(0, rows * OutputSize).CopyTo(outputs);
+        }

@@ -141,3 +141,63 @@
                 global::System.Threading.Volatile.Write(ref _rnnBusy, 0);
             }
         }
+
+        /// <summary>A chunk's inputs into the decoder's step-0 input and its h_(t-1), c_(t-1) into <c>_rnnStepPrevious</c> (rows of InitialState's layout);
+        /// <c>computed</c> rows past <c>rows</c> repeat the chunk's first row.</summary>
+        private void RnnDecoderStepLoad(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> states, int rows, int computed)
+        {
+            var previous = _rnnStepPrevious.Span;
+            for (int r = 0; r < computed; r++)
+            {
+                int from = r < rows ? r : 0;
+                inputs.Slice(from * DecoderInputSize, DecoderInputSize).CopyTo(_rnnActivations.Span.Slice(RnnLayout.InputX + r * DecoderInputSize, DecoderInputSize));
+                var row = states.Slice(from * DecoderStateSize, DecoderStateSize);
+                row.Slice(0, 2).CopyTo(previous.Slice(RnnLayout.StateHL0 + r * 2, 2));
+                row.Slice(2, 3).CopyTo(previous.Slice(RnnLayout.StateCL0 + r * 3, 3));
+            }
+        }
+
+        /// <summary>Layer 0 at one decoder step for a chunk of rows (at most Batch).</summary>
+        private void RnnDecoderStepL0(int rows)
+        {
+            var p = _rnnParameters.Span;
+            var a = _rnnActivations.Span;
+            var wHh = p.Slice(RnnLayout.WeightHhL0, 24);
+            var h = a.Slice(RnnLayout.HiddenL0, 8); // h_t, [OutputSteps, Batch, 2]
+            var gates = a.Slice(RnnLayout.GatesL0, 48); // [OutputSteps, Batch, 4·3]
+            var c = a.Slice(RnnLayout.CellL0, 12); // c_t, [OutputSteps, Batch, 3]
+            var mt = a.Slice(RnnLayout.UnprojectedL0, 12); // m_t = o⊙tanh(c_t), [OutputSteps, Batch, 3]
+            var wHr = p.Slice(RnnLayout.WeightHrL0, 6); // [2, 3]
+            // [i f g o] = x·W_ihᵀ + b_ih + h_(t-1)·W_hhᵀ + b_hh   (h has the projected width P; W_hh is [4H, P])
+            // i, f, o = σ(·);  g = tanh(·)
+            // c_t = f⊙c_(t-1) + i⊙g;  m_t = o⊙tanh(c_t);  h_t = m_t·W_hrᵀ   (W_hr: [P, H])
+            var s = _rnnScratch.Span;
+            // x·W_ihᵀ + biases for the chunk's rows.
+            global::RnnGen.Kernels.Bias.Broadcast(a.Slice(RnnLayout.GatesL0, (rows - 1) * 12 + 12), rows: rows, n: 12, ldc: 12, s.Slice(RnnLayout.BiasSumL0, 12));
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 2, a.Slice(RnnLayout.InputX, rows * 2), lda: 2, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 2, a.Slice(RnnLayout.GatesL0, (rows - 1) * 12 + 12), ldc: 12, accumulate: true);
+            // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
+            var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHL0, rows * 2);
+            var cPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateCL0, rows * 3);
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 2, hPrev, lda: 2, wHh, ldb: 2, gates.Slice(0, rows * 12), ldc: 12, accumulate: true);
+            global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, rows * 12), cPrev, c.Slice(0, rows * 3), mt.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3);
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 2, k: 3, mt.Slice(0, rows * 3), lda: 3, wHr, ldb: 3, h.Slice(0, rows * 2), ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
+        }
+
+        /// <summary>The head over a chunk's rows, reading the top layer's h of step 0.</summary>
+        private void RnnDecoderStepHead(int rows)
+        {
+            RnnForwardHead(first: 0, count: 1); // all Batch rows of step 0; rows past the chunk's are not read
+        }
+
+        /// <summary>A chunk's new h_t, c_t back into the caller's rows, and its outputs.</summary>
+        private void RnnDecoderStepStore(global::System.Span<float> states, global::System.Span<float> outputs, int rows)
+        {
+            var a = _rnnActivations.Span;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = states.Slice(r * DecoderStateSize, DecoderStateSize);
+                a.Slice(RnnLayout.HiddenL0 + r * 2, 2).CopyTo(row.Slice(0, 2)); // h_t of layer 0
+                a.Slice(RnnLayout.CellL0 + r * 3, 3).CopyTo(row.Slice(2, 3)); // c_t of layer 0
+            }
+            Output.Slice(0, rows * OutputSize).CopyTo(outputs);
+        }
