@@ -45,6 +45,13 @@ internal sealed partial class ModelEmitter
                 ? "private readonly int[] _rnnEncodedTokens = new int[Batch]; // each lane's encoded input token, the decoder's first input"
                 : $"private readonly global::RnnGen.Memory.AlignedBuffer<{_e}> _rnnEncodedInputs = new(Batch * InputSize); // each lane's encoded input, the decoder's first input");
         }
+        if (_plan.Attention is { } encodedAttention)
+        {
+            _w.Line($"private readonly global::RnnGen.Memory.AlignedBuffer<{_e}> _rnnEncodedMemory = new({N(encodedAttention.Memory.Length)}); // the encoded ē the decoder steps attend over, [Steps, Batch, E]");
+            if (encodedAttention.Keys is { } keys)
+                _w.Line($"private readonly global::RnnGen.Memory.AlignedBuffer<{_e}> _rnnEncodedKeys = new({N(keys.Length)}); // the encoded keys k_s = ē_s·W_kᵀ, [Steps, Batch, D]");
+            _w.Line("private readonly int[] _rnnEncodedLengths = new int[Batch]; // each encoded lane's source length");
+        }
         _w.Line("private bool _rnnEncoded; // Encode has run: the decoder-step API has start states");
         _w.Line();
 
@@ -89,7 +96,22 @@ internal sealed partial class ModelEmitter
                 _w.Line("// The encoder reads the whole input at once, as in Forward; its final state starts every lane's decoder.");
                 EmitEmbeddingGather(encoder, "0", encoder.Rows);
                 foreach (LayerPlan layer in encoder.Layers) _w.Line($"RnnForward{layer.Id}();");
-                _w.Line($"RnnSaveState{encoder.Name}(_rnnEncodedState.Span);");
+                if (_plan.BridgesState || _plan.Attention is not null)
+                {
+                    EmitEncoderToDecoder();
+                    _w.Line($"{StateBuffer(decoder)}.CopyTo(_rnnEncodedState.Span);");
+                }
+                else
+                {
+                    _w.Line($"RnnSaveState{encoder.Name}(_rnnEncodedState.Span);");
+                }
+                if (_plan.Attention is { } att)
+                {
+                    _w.Line("// What the attention of later decoder steps reads, kept apart from the activations (a pass in between may replace them).");
+                    _w.Line($"{Whole("_rnnActivations.Span", att.Memory)}.CopyTo(_rnnEncodedMemory.Span);");
+                    if (att.Keys is { } keys) _w.Line($"{Whole("_rnnActivations.Span", keys)}.CopyTo(_rnnEncodedKeys.Span);");
+                    _w.Line("_rnnLanes.Lengths.CopyTo(_rnnEncodedLengths);");
+                }
             }
             else
             {
@@ -181,6 +203,7 @@ internal sealed partial class ModelEmitter
                 }
                 _w.Line("RnnDecoderStepLoad(inputs.Slice(first * DecoderInputWidth, n * DecoderInputWidth), states.Slice(first * DecoderStateSize, n * DecoderStateSize), n, computed);");
                 foreach (LayerPlan layer in decoder.Layers) _w.Line($"RnnDecoderStep{layer.Id}(computed);");
+                if (_plan.Attention is not null) _w.Line("RnnDecoderStepAttention(lanes.Slice(first, n), n, computed);");
                 _w.Line("RnnDecoderStepHead(computed);");
                 _w.Line("RnnDecoderStepStore(states.Slice(first * DecoderStateSize, n * DecoderStateSize), outputs.Slice(first * OutputSize, n * OutputSize), n);");
             }
@@ -206,6 +229,8 @@ internal sealed partial class ModelEmitter
         _w.Line();
 
         foreach (LayerPlan layer in decoder.Layers) EmitDecoderStepLayer(layer);
+
+        EmitDecoderStepAttention();
 
         _w.Line("/// <summary>The head over a chunk's rows, reading the top layer's h of step 0.</summary>");
         using (_w.Block("private void RnnDecoderStepHead(int rows)"))
@@ -240,7 +265,67 @@ internal sealed partial class ModelEmitter
     }
 
     /// <summary>The decoder step's buffers beyond the encoded state (which counts as state), for <c>Footprint</c>'s scratch.</summary>
-    private string DecoderStepScratchBytes => "_rnnStepPrevious.Bytes" + (!_plan.IsOneToMany ? "" : TokenInput ? " + _rnnEncodedTokens.Length * sizeof(int)" : " + _rnnEncodedInputs.Bytes");
+    private string DecoderStepScratchBytes => "_rnnStepPrevious.Bytes" + (!_plan.IsOneToMany ? "" : TokenInput ? " + _rnnEncodedTokens.Length * sizeof(int)" : " + _rnnEncodedInputs.Bytes")
+        + (_plan.Attention is { } attention ? " + _rnnEncodedMemory.Bytes + _rnnEncodedLengths.Length * sizeof(int)" + (attention.Keys is not null ? " + _rnnEncodedKeys.Bytes" : "") : "");
+
+    /// <summary>
+    /// The attention of a chunk of decoder-step rows: each row's h_t attends over the encoded ē of its own source lane,
+    /// with the per-lane products of free-running decoding (one query row at a time), into the step-0 rows of the
+    /// attentional state the head reads.
+    /// </summary>
+    private void EmitDecoderStepAttention()
+    {
+        if (_plan.Attention is not { } att) return;
+        long e = att.E, d = att.D;
+        LayerPlan top = _plan.Top;
+        _w.Line("/// <summary>The attention of a chunk's rows over the encoded outputs of each row's source lane (rows past <c>rows</c> repeat the first row's lane).</summary>");
+        using (_w.Block("private void RnnDecoderStepAttention(global::System.ReadOnlySpan<int> lanes, int rows, int computed)"))
+        {
+            _w.Line($"//   {att.ScoreEquation};  a_t = softmax(e_t) over the lane's source;  c_t = Σ_s a_ts·ē_s;  h̃_t = tanh(W_c·[c_t ; h_t])");
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var a = _rnnActivations.Span;");
+            _w.Line($"var h = a.Slice({C(top.Outputs)}, computed * {N(d)}); // h_t of the decoder's top layer, one row per step row");
+            _w.Line("var memory = _rnnEncodedMemory.Span; // ē of every encoded lane, [Steps, Batch, E]");
+            _w.Line($"var weights = a.Slice({C(att.Weights)}, computed * Steps);");
+            _w.Line($"var context = a.Slice({C(att.Context)}, computed * {N(e)});");
+            _w.Line($"var state = a.Slice({C(att.Attentional)}, computed * {N(d)});");
+            string query = "h";
+            long qWidth = d;
+            if (att.Kind == AttentionKind.General)
+            {
+                _w.Line($"var q = a.Slice({C(att.Query!)}, computed * {N(e)}); // q_t = h_t·W_a");
+                _w.Line($"{Kernels}Gemm.NN(m: computed, n: {N(e)}, k: {N(d)}, h, lda: {N(d)}, {Whole("p", att.Weight!)}, ldb: {N(e)}, q, ldc: {N(e)}, accumulate: false);");
+                (query, qWidth) = ("q", e);
+            }
+            else if (att.Kind == AttentionKind.Additive)
+            {
+                _w.Line($"var q = a.Slice({C(att.Query!)}, computed * {N(d)}); // q_t = h_t·W_qᵀ + b_q");
+                _w.Line($"{Kernels}Bias.Broadcast(q, rows: computed, n: {N(d)}, ldc: {N(d)}, {Whole("p", att.QueryBias!)});");
+                _w.Line($"{Kernels}Gemm.NT(m: computed, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {Whole("p", att.QueryWeight!)}, ldb: {N(d)}, q, ldc: {N(d)}, accumulate: true);");
+                query = "q";
+            }
+            _w.Line("context.Clear();");
+            using (_w.Block("for (int r = 0; r < computed; r++)"))
+            {
+                _w.Line("int lane = lanes[r < rows ? r : 0], n = _rnnEncodedLengths[lane];");
+                _w.Line("var row = weights.Slice(r * Steps, Steps);");
+                if (att.Kind == AttentionKind.Additive)
+                    _w.Line($"{AttentionKernels}AdditiveScore.Row(q.Slice(r * {N(d)}, {N(d)}), _rnnEncodedKeys.Span.Slice(lane * {N(d)}), ldKeys: Batch * {N(d)}, {Whole("p", att.V!)}, row, n, width: {N(d)});");
+                else
+                {
+                    _w.Line("row.Clear();");
+                    _w.Line($"if (n > 0) {Kernels}Gemm.NT(m: 1, n: n, k: {N(e)}, {query}.Slice(r * {N(qWidth)}, {N(qWidth)}), lda: {N(qWidth)}, memory.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, row, ldc: Steps, accumulate: false);");
+                }
+                _w.Line($"{AttentionKernels}MaskedSoftmax.Forward(row, rows: 1, Steps, global::System.MemoryExtensions.AsSpan(_rnnEncodedLengths, lane, 1));");
+                _w.Line($"if (n > 0) {Kernels}Gemm.NN(m: 1, n: {N(e)}, k: n, row, lda: Steps, memory.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, context.Slice(r * {N(e)}, {N(e)}), ldc: {N(e)}, accumulate: true);");
+            }
+            string wc = Whole("p", att.OutWeight), wcH = Slice("p", Plus(C(att.OutWeight), N(e)), att.OutWeight.Length - e);
+            _w.Line($"{Kernels}Gemm.NT(m: computed, n: {N(d)}, k: {N(e)}, context, lda: {N(e)}, {wc}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: false);");
+            _w.Line($"{Kernels}Gemm.NT(m: computed, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {wcH}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: true);");
+            _w.Line($"{AttentionKernels}AttentionalState.Forward(state);");
+        }
+        _w.Line();
+    }
 
     /// <summary>The slots of a stack's state (each layer's h, then each LSTM layer's c) in layout order, with their widths per lane.</summary>
     private List<(Region Slot, long Width)> StateSlots(StackPlan stack)

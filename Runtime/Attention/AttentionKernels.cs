@@ -80,18 +80,26 @@ public static class AdditiveScore
         int batch = lengths.Length;
         for (int r = 0; r < rows; r++)
         {
-            int lane = r % batch, n = lengths[lane];
-            ReadOnlySpan<T> q = query.Slice(r * width, width);
-            Span<T> e = scores.Slice(r * steps, steps);
-            for (int s = 0; s < n; s++)
-            {
-                ReadOnlySpan<T> k = keys.Slice((s * batch + lane) * width, width);
-                T sum = T.Zero;
-                for (int j = 0; j < width; j++) sum += v[j] * T.Tanh(q[j] + k[j]);
-                e[s] = sum;
-            }
-            e.Slice(n).Clear();
+            int lane = r % batch;
+            Row(query.Slice(r * width, width), keys.Slice(lane * width), batch * width, v, scores.Slice(r * steps, steps), lengths[lane], width);
         }
+    }
+
+    /// <summary>
+    /// The scores of one query against the keys of one lane: <c>e_s = v·tanh(q + k_s)</c> for s below
+    /// <paramref name="length"/>, with k_s at <c>s·ldKeys</c> of <paramref name="keys"/>; 0 for the rest of <paramref name="scores"/>.
+    /// </summary>
+    public static void Row<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> keys, int ldKeys, ReadOnlySpan<T> v, Span<T> scores, int length, int width)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int s = 0; s < length; s++)
+        {
+            ReadOnlySpan<T> k = keys.Slice(s * ldKeys, width);
+            T sum = T.Zero;
+            for (int j = 0; j < width; j++) sum += v[j] * T.Tanh(q[j] + k[j]);
+            scores[s] = sum;
+        }
+        scores.Slice(length).Clear();
     }
 
     /// <summary>

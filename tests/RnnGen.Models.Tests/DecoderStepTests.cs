@@ -20,13 +20,16 @@ public class DecoderStepTests
         nameof(LstmEncoderDecoderOneHot), nameof(GruEncoderDecoderEmbedding), nameof(RnnEncoderDecoderOneHot),
         nameof(LstmEncoderDecoderVectorSoftmax), nameof(GruEncoderDecoderVectorSoftmax), nameof(StackEncoderDecoder),
         nameof(SmallSeq2Seq), nameof(BeamTiny), nameof(ProjectedStepSeq2Seq), nameof(LongEncoderDecoder), nameof(DropoutSeq2Seq),
+        // Attention over one-way and bidirectional encoders: each row attends over its own source lane's encoded outputs.
+        nameof(DotAttentionLstmBiEncoder), nameof(GeneralAttentionGruBiEncoder), nameof(AdditiveAttentionRnnBiEncoder),
+        nameof(AdditiveAttentionLstm), nameof(GeneralAttentionProjectedLstmBiEncoder),
     };
 
     public static TheoryData<string> VectorModels => new()
     {
         nameof(LstmOneToManyVectorLinear), nameof(GruOneToManyVectorSigmoid), nameof(RnnOneToManyVectorLinear), nameof(VectorGenerator),
         nameof(LstmEncoderDecoderVectorLinear), nameof(GruEncoderDecoderTokenSigmoid), nameof(RnnEncoderDecoderTokenSigmoid),
-        nameof(DropoutVectorGenerator),
+        nameof(DropoutVectorGenerator), nameof(AdditiveAttentionGruLinear), nameof(DotAttentionLstmSigmoid),
     };
 
     private static IRnnModel<double> Create(string name) => name switch
@@ -56,6 +59,13 @@ public class DecoderStepTests
         nameof(LongEncoderDecoder) => new LongEncoderDecoder(25), // Batch 1: decoding's products are single rows too
         nameof(DropoutSeq2Seq) => new DropoutSeq2Seq(26),         // training mode: decoding and decoder steps drop nothing
         nameof(DropoutVectorGenerator) => new DropoutVectorGenerator(27),
+        nameof(DotAttentionLstmBiEncoder) => new DotAttentionLstmBiEncoder(28),
+        nameof(GeneralAttentionGruBiEncoder) => new GeneralAttentionGruBiEncoder(29),
+        nameof(AdditiveAttentionRnnBiEncoder) => new AdditiveAttentionRnnBiEncoder(30),
+        nameof(AdditiveAttentionLstm) => new AdditiveAttentionLstm(31),
+        nameof(GeneralAttentionProjectedLstmBiEncoder) => new GeneralAttentionProjectedLstmBiEncoder(32),
+        nameof(AdditiveAttentionGruLinear) => new AdditiveAttentionGruLinear(33),
+        nameof(DotAttentionLstmSigmoid) => new DotAttentionLstmSigmoid(34),
         _ => throw new ArgumentException(name),
     };
 
