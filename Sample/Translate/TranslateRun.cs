@@ -70,7 +70,7 @@ public static class TranslateRun
     public const int DefaultTestSize = 2000;
 
     /// <summary>Most held-out dates <c>--test-size</c> takes.</summary>
-    public const int MaxTestSize = 1_000_000;
+    public const int MaxTestSize = 100_000;
 
     /// <summary>Checkpoint of the attention model.</summary>
     public const string AttentionCheckpointFile = "date-attention.safetensors";

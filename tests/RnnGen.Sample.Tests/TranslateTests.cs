@@ -257,6 +257,7 @@ public class TranslateSmokeTests(TranslateRunFixture run) : IClassFixture<Transl
         Sample.AssertOneLineError(Sample.Run(folder.Path, "translate", "--seconds", "0"), SampleApp.ExitUsage, "--seconds must be positive");
         Sample.AssertOneLineError(Sample.Run(folder.Path, "translate", "--seconds", "1e9"), SampleApp.ExitUsage, "--seconds must be at most 86,400");
         Sample.AssertOneLineError(Sample.Run(folder.Path, "translate", "--test-size", "-3"), SampleApp.ExitUsage, "--test-size must be positive");
+        Sample.AssertOneLineError(Sample.Run(folder.Path, "translate", "--test-size", "100001"), SampleApp.ExitUsage, "--test-size must be at most 100,000");
         Sample.AssertOneLineError(Sample.Run(folder.Path, "translate", "--max-steps", "0"), SampleApp.ExitUsage, "--max-steps must be positive");
         Sample.AssertOneLineError(Sample.Run(folder.Path, "translate", "--seconds", "soon"), SampleApp.ExitUsage, "soon");
         Sample.AssertOneLineError(Sample.Run(folder.Path, "translate", "--beam", "4"), SampleApp.ExitUsage, "--beam");
