@@ -6,13 +6,14 @@ using RnnGen.Sample.Commands;
 using RnnGen.Sample.Graph;
 using RnnGen.Sample.Models;
 using RnnGen.Sample.Training;
+using RnnGen.Sample.Translate;
 
 namespace RnnGen.Sample;
 
 /// <summary>
 /// The sample's command line, callable in-process (tests call <see cref="Run(string[], TextWriter, TextWriter, string)"/>):
-/// no command trains the default model on the bundled corpus; <c>train</c>, <c>sample</c>, <c>adding</c>, <c>graph</c>
-/// and <c>bench</c> do the rest. A problem the user can fix ends with one line on standard error and a non-zero exit
+/// no command trains the default model on the bundled corpus; <c>train</c>, <c>sample</c>, <c>adding</c>, <c>classify</c>,
+/// <c>translate</c>, <c>graph</c> and <c>bench</c> do the rest. A problem the user can fix ends with one line on standard error and a non-zero exit
 /// code — 2 for a bad command line, 1 for bad input — never a stack trace, and nothing written.
 /// </summary>
 public static class SampleApp
@@ -102,6 +103,7 @@ public static class SampleApp
         root.Subcommands.Add(SampleCommand(context));
         root.Subcommands.Add(AddingCommand(context));
         root.Subcommands.Add(ClassifyCommand(context));
+        root.Subcommands.Add(TranslateCommand(context));
         root.Subcommands.Add(GraphCommand(context));
         root.Subcommands.Add(BenchCommand(context, args));
         return root;
@@ -234,6 +236,31 @@ public static class SampleApp
             Seed = p.GetValue(seed),
             Output = p.GetValue(output)!,
             DataPath = p.GetValue(data),
+        }, context));
+        return command;
+    }
+
+    private static Command TranslateCommand(SampleContext context)
+    {
+        var seconds = Positive<double>("--seconds", $"Training seconds for each of the two models (wall clock; they train side by side; at most {TranslateRun.MaxSeconds:N0}).", TranslateRun.DefaultSeconds, TranslateRun.MaxSeconds);
+        var maxSteps = Positive<int?>("--max-steps", "Also stop each model after this many training steps (a run that does not depend on the machine's speed, with a large --seconds).");
+        var testSize = Positive<int>("--test-size", $"Held-out dates scored (at most {TranslateRun.MaxTestSize:N0}).", TranslateRun.DefaultTestSize, TranslateRun.MaxTestSize);
+        var seed = new Option<ulong>("--seed") { Description = "Seed for initialization, the training dates and the held-out dates.", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--output") { Description = $"Folder for {TranslateRun.AttentionCheckpointFile}, {TranslateRun.PlainCheckpointFile}, {TranslateRun.CsvFile} and {TranslateRun.PngFile}.", DefaultValueFactory = _ => "output" };
+        var command = new Command("translate",
+            "Human-written dates (\"the 3rd of March 2019\", \"03/03/19\", \"3 mars 2019\", …) to ISO 8601: two generated encoder–decoders,\n" +
+            "with and without attention, train side by side on generated dates; prints exact-match accuracy by source length for greedy\n" +
+            "decoding, writes both checkpoints, the table as CSV and a heat map of the attention weights.")
+        {
+            seconds, maxSteps, testSize, seed, output,
+        };
+        command.SetAction(p => TranslateRun.Execute(new TranslateSettings
+        {
+            Seconds = p.GetValue(seconds),
+            MaxSteps = p.GetValue(maxSteps),
+            TestSize = p.GetValue(testSize),
+            Seed = p.GetValue(seed),
+            Output = p.GetValue(output)!,
         }, context));
         return command;
     }
