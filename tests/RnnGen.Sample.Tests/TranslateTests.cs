@@ -209,9 +209,13 @@ public class TranslateSmokeTests(TranslateRunFixture run) : IClassFixture<Transl
         string[] lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(OutputFiles.IsOurs(run.File(TranslateRun.CsvFile), OutputFiles.Kind.Text));
         Assert.Equal("decoding,attention,bucket,min_chars,max_chars,correct,total,accuracy", lines[1]);
-        Assert.Equal(2 * (DateData.Buckets.Count + 1), lines.Length - 2);
-        Assert.Contains(lines, l => l.StartsWith("greedy,attention,all,0,37,", StringComparison.Ordinal) && l.Contains(",200,", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("greedy,none,all,0,37,", StringComparison.Ordinal));
+        // Every strategy (greedy, beam) × model × bucket (and all).
+        Assert.Equal(DecodingStrategies.All.Count * 2 * (DateData.Buckets.Count + 1), lines.Length - 2);
+        foreach (string decoding in new[] { "greedy", $"beam {DecodingStrategies.BeamWidth}" })
+        {
+            Assert.Contains(lines, l => l.StartsWith($"{decoding},attention,all,0,37,", StringComparison.Ordinal) && l.Contains(",200,", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.StartsWith($"{decoding},none,all,0,37,", StringComparison.Ordinal));
+        }
 
         byte[] png = System.IO.File.ReadAllBytes(run.File(TranslateRun.PngFile));
         Assert.True(OutputFiles.IsOurs(run.File(TranslateRun.PngFile), OutputFiles.Kind.Png));
@@ -236,6 +240,8 @@ public class TranslateSmokeTests(TranslateRunFixture run) : IClassFixture<Transl
         (BucketScore score, _) = TranslateRun.Score(model, TranslateRun.AttentionLabel, DecodingStrategies.Greedy, test);
         string csv = System.IO.File.ReadAllText(run.File(TranslateRun.CsvFile));
         Assert.Contains($"greedy,attention,all,0,37,{score.AllCorrect},200,", csv, StringComparison.Ordinal);
+        (BucketScore beam, _) = TranslateRun.Score(model, TranslateRun.AttentionLabel, DecodingStrategies.Beam, test);
+        Assert.Contains($"beam {DecodingStrategies.BeamWidth},attention,all,0,37,{beam.AllCorrect},200,", csv, StringComparison.Ordinal);
         // The weights of a free-running pass: each row sums to 1 over the lane's source and is 0 past it.
         var weights = AttentionPlot.Weights(model, TranslateRun.HeatMapExamples(test));
         Assert.Equal(4, weights.Length);
