@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
 
 namespace RnnGen.Attention;
 
@@ -63,7 +65,7 @@ public static class MaskedSoftmax
 /// Bahdanau's additive score <c>e_ts = v·tanh(q_t + k_s)</c>, with the query <c>q_t = W_q·h_t + b_q</c> and the key
 /// <c>k_s = W_k·ē_s</c> computed by products beforehand (each once: the keys once per pass).
 /// </summary>
-public static class AdditiveScore
+public static unsafe class AdditiveScore
 {
     /// <summary>Scores <c>[rows, steps]</c> of the real source steps of each row's lane (0 past them).</summary>
     /// <param name="query">q, <c>[rows, width]</c>.</param>
@@ -78,6 +80,9 @@ public static class AdditiveScore
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int batch = lengths.Length;
+        Shape.Rows(query.Length, rows, width, width, nameof(query));
+        Shape.Rows(keys.Length, steps * batch, width, width, nameof(keys));
+        Shape.Rows(scores.Length, rows, steps, steps, nameof(scores));
         for (int r = 0; r < rows; r++)
         {
             int lane = r % batch;
@@ -92,14 +97,40 @@ public static class AdditiveScore
     public static void Row<T>(ReadOnlySpan<T> q, ReadOnlySpan<T> keys, int ldKeys, ReadOnlySpan<T> v, Span<T> scores, int length, int width)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int s = 0; s < length; s++)
+        Shape.Count(q.Length, width, nameof(q));
+        Shape.Count(v.Length, width, nameof(v));
+        Shape.Rows(keys.Length, length, width, ldKeys, nameof(keys));
+        fixed (T* pq = q, pk = keys, pv = v)
         {
-            ReadOnlySpan<T> k = keys.Slice(s * ldKeys, width);
-            T sum = T.Zero;
-            for (int j = 0; j < width; j++) sum += v[j] * T.Tanh(q[j] + k[j]);
-            scores[s] = sum;
+            for (int s = 0; s < length; s++)
+                scores[s] = Simd.Sum<ScoreOperator<T>, T>(new(pq, pk + (nint)s * ldKeys, pv), width);
         }
         scores.Slice(length).Clear();
+    }
+
+    /// <summary>The terms of one score, v_j·tanh(q_j + k_j) (tanh as the RNN cell computes it: a polynomial in float, exact in double).</summary>
+    private readonly struct ScoreOperator<T>(T* q, T* k, T* v) : ISumOperator<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        TVec ISumOperator<T>.Invoke<TOps, TVec>(nuint j, TVec total)
+            => TOps.MultiplyAdd(TOps.Load(v + j), VectorMath<TOps, TVec, T>.Tanh(TOps.Add(TOps.Load(q + j), TOps.Load(k + j))), total);
+    }
+
+    /// <summary>One score's gradient g into dv, dq and dk: τ = tanh(q + k), dv += g·τ, dq and dk += g·v⊙(1 − τ²).</summary>
+    private readonly struct BackwardOperator<T>(T* q, T* k, T* v, T* dq, T* dk, T* dv, T g) : IRowOperator<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void IRowOperator<T>.Invoke<TOps, TVec>(nint row, nuint j)
+        {
+            TVec tau = VectorMath<TOps, TVec, T>.Tanh(TOps.Add(TOps.Load(q + j), TOps.Load(k + j)));
+            TVec gv = TOps.Create(g);
+            TOps.Store(TOps.MultiplyAdd(gv, tau, TOps.Load(dv + j)), dv + j);
+            TVec d = TOps.Multiply(TOps.Multiply(gv, TOps.Load(v + j)), TOps.Subtract(TOps.Create(T.One), TOps.Multiply(tau, tau)));
+            TOps.Store(TOps.Add(TOps.Load(dq + j), d), dq + j);
+            TOps.Store(TOps.Add(TOps.Load(dk + j), d), dk + j);
+        }
     }
 
     /// <summary>
@@ -111,43 +142,45 @@ public static class AdditiveScore
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int batch = lengths.Length;
-        for (int r = 0; r < rows; r++)
+        Shape.Rows(query.Length, rows, width, width, nameof(query));
+        Shape.Rows(queryGradient.Length, rows, width, width, nameof(queryGradient));
+        Shape.Rows(keys.Length, steps * batch, width, width, nameof(keys));
+        Shape.Rows(keyGradient.Length, steps * batch, width, width, nameof(keyGradient));
+        Shape.Rows(scoreGradient.Length, rows, steps, steps, nameof(scoreGradient));
+        Shape.Count(v.Length, width, nameof(v));
+        Shape.Count(vGradient.Length, width, nameof(vGradient));
+        fixed (T* pq = query, pk = keys, pv = v, pdq = queryGradient, pdk = keyGradient, pdv = vGradient)
         {
-            int lane = r % batch, n = lengths[lane];
-            ReadOnlySpan<T> q = query.Slice(r * width, width);
-            Span<T> dq = queryGradient.Slice(r * width, width);
-            for (int s = 0; s < n; s++)
+            for (int r = 0; r < rows; r++)
             {
-                T g = scoreGradient[r * steps + s];
-                if (g == T.Zero) continue;
-                int key = (s * batch + lane) * width;
-                ReadOnlySpan<T> k = keys.Slice(key, width);
-                Span<T> dk = keyGradient.Slice(key, width);
-                for (int j = 0; j < width; j++)
+                int lane = r % batch, n = lengths[lane];
+                for (int s = 0; s < n; s++)
                 {
-                    T tau = T.Tanh(q[j] + k[j]);
-                    vGradient[j] += g * tau;
-                    T d = g * v[j] * (T.One - tau * tau);
-                    dq[j] += d;
-                    dk[j] += d;
+                    T g = scoreGradient[r * steps + s];
+                    if (g == T.Zero) continue;
+                    nint key = (nint)(s * batch + lane) * width;
+                    Simd.Elements<BackwardOperator<T>, T>(new(pq + (nint)r * width, pk + key, pv, pdq + (nint)r * width, pdk + key, pdv, g), width);
                 }
             }
         }
     }
 }
 
-/// <summary>The attentional state's nonlinearity, <c>h̃ = tanh(u)</c> with <c>u = W_c·[c_t ; h_t]</c>.</summary>
+/// <summary>
+/// The attentional state's nonlinearity, <c>h̃ = tanh(u)</c> with <c>u = W_c·[c_t ; h_t]</c>: the tanh RNN cell's pointwise
+/// step (<see cref="Cells.RnnCell"/>), over the values as one row.
+/// </summary>
 public static class AttentionalState
 {
     /// <summary>h̃ = tanh(u), in place.</summary>
     public static void Forward<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < values.Length; i++) values[i] = T.Tanh(values[i]);
+        if (values.Length > 0) Cells.RnnCell.Forward(values, ldh: values.Length, batch: 1, hidden: values.Length, Nonlinearity.Tanh);
     }
 
     /// <summary>dL/du = dL/dh̃ ⊙ (1 − h̃²), in place.</summary>
     public static void Backward<T>(ReadOnlySpan<T> state, Span<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < gradient.Length; i++) gradient[i] *= T.One - state[i] * state[i];
+        if (gradient.Length > 0) Cells.RnnCell.Backward(gradient, lddh: gradient.Length, state, ldh: gradient.Length, batch: 1, hidden: gradient.Length, Nonlinearity.Tanh);
     }
 }
