@@ -44,9 +44,18 @@ internal sealed partial class ModelEmitter
         using (_w.Block("private void RnnBridgeStateBackward()"))
         {
             _w.Line("var s = _rnnScratch.Span;");
-            EmitBridgeCopies("s", C(decoder.InitialStateGradient!), "s", C(_plan.EncoderFinalStateGradient!), backward: true);
+            _w.Line($"RnnSplitState(s.Slice({C(decoder.InitialStateGradient!)}, StateSize), s.Slice({C(_plan.EncoderFinalStateGradient!)}, StateSize));");
         }
         _w.Line();
+        _w.Line("/// <summary>");
+        _w.Line("/// The inverse of the bridge: a state (or its gradient) in the decoder's layout, each layer's rows [forward ; reverse], into the encoder's");
+        _w.Line("/// layout, each direction apart (what CarryState carries into InitialState, and backward into the encoder).");
+        _w.Line("/// </summary>");
+        using (_w.Block($"private static void RnnSplitState({ReadOnlySpan} decoderState, {Span} encoderState)"))
+            EmitBridgeCopies("decoderState", "0", "encoderState", "0", backward: true);
+        _w.Line();
+
+        static string Offset(string start, string slot) => start == "0" ? slot : start + " + " + slot;
 
         void EmitBridgeCopies(string fromSpan, string from, string toSpan, string to, bool backward)
         {
@@ -60,8 +69,9 @@ internal sealed partial class ModelEmitter
                     {
                         if (es is null || ds is null) continue;
                         long column = ed.Reverse ? width : 0, dWidth = e.Directions * width;
-                        string encoderSide = backward ? $"{toSpan}.Slice({to} + {C(es)}, {N(_plan.B * width)})" : $"{fromSpan}.Slice({from} + {C(es)}, {N(_plan.B * width)})";
-                        string decoderSide = backward ? $"{fromSpan}.Slice({from} + {C(ds)}{(column > 0 ? " + " + N(column) : "")}, {N(_plan.B * dWidth - column)})" : $"{toSpan}.Slice({to} + {C(ds)}{(column > 0 ? " + " + N(column) : "")}, {N(_plan.B * dWidth - column)})";
+                        string encoderBase = backward ? to : from, decoderBase = backward ? from : to;
+                        string encoderSide = $"{(backward ? toSpan : fromSpan)}.Slice({Offset(encoderBase, C(es))}, {N(_plan.B * width)})";
+                        string decoderSide = $"{(backward ? fromSpan : toSpan)}.Slice({Offset(decoderBase, C(ds))}{(column > 0 ? " + " + N(column) : "")}, {N(_plan.B * dWidth - column)})";
                         if (e.Directions == 1)
                             _w.Line(backward ? $"{decoderSide}.CopyTo({encoderSide});" : $"{encoderSide}.CopyTo({decoderSide});");
                         else if (backward)

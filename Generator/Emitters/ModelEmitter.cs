@@ -817,6 +817,7 @@ internal sealed partial class ModelEmitter
                     _w.Line("/// <summary>");
                     _w.Line("/// The attention weights of the last forward pass (teacher-forced or free-running), [OutputSteps, Batch, Steps]: a[t, b, s] is how much");
                     _w.Line("/// output step t of lane b looked at source step s; each row sums to 1 over the lane's source length and is 0 past it.");
+                    _w.Line("/// A <c>DecoderStep</c> uses the rows of step 0 as its workspace, so after one they hold that step's rows' weights.");
                     _w.Line("/// </summary>");
                     _w.Line($"public {ReadOnlySpan} AttentionWeights => {Slice("_rnnActivations.Span", C(attention.Weights), attention.Weights.Length)};");
                     _w.Line();
@@ -1002,7 +1003,9 @@ internal sealed partial class ModelEmitter
         using (_w.Block($"private void RnnLoadInputs({InputType} {InputParameter})"))
         {
             _w.Line("// CarryState: this pass starts where the last one ended (the state is carried, not differentiated).");
-            _w.Line("if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);");
+            _w.Line(_plan.BridgesState
+                ? "if (CarryState && _rnnPhase != 0) RnnSplitState(_rnnFinalState.Span, _rnnInitialState.Span); // the decoder's [forward ; reverse] rows back into the encoder's directions"
+                : "if (CarryState && _rnnPhase != 0) _rnnFinalState.Span.CopyTo(_rnnInitialState.Span);");
             // One-to-many: the input fills step 0; later steps are filled by teacher forcing or by decoding.
             if (first.PacksLanes)
             {

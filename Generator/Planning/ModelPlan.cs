@@ -427,7 +427,8 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
     /// <summary>
     /// The decoder's layer for an encoder layer: the same, except that a bidirectional encoder layer starts a decoder layer
     /// of twice its width (and projection) reading one way, whose initial h and c are [forward ; reverse] (OpenNMT's
-    /// bidirectional encoder).
+    /// bidirectional encoder). The runtime's <c>ModelArchitecture.DecoderLayers</c> states the same rule for tools that
+    /// read a model's declaration; a model test checks that the two agree.
     /// </summary>
     private static LayerSpec DecoderLayer(LayerSpec encoder) => encoder.Bidirectional
         ? encoder with { Hidden = 2 * encoder.Hidden, Projection = 2 * encoder.Projection, Bidirectional = false }
@@ -660,8 +661,9 @@ internal sealed class LayerPlan
     public string Id => Stack.Name + "L" + Index;
 
     /// <summary>
-    /// Whether the layer's output is dropped on its way up while training: into the layer above or the head. An encoder's
-    /// top layer feeds neither (only its final state goes on), so it drops nothing.
+    /// Whether the layer's output is dropped on its way up while training: into the layer above or the head (or the
+    /// attention). An encoder's top layer feeds neither; its final state starts the decoder and, with attention, its outputs
+    /// are what the decoder attends over, and neither is dropped.
     /// </summary>
     public bool DropsOutput => Spec.Dropout > 0 && !(IsTop && Stack.Role == StackRole.Encoder);
 

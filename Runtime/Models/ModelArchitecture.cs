@@ -92,6 +92,15 @@ public sealed record ModelArchitecture(
     public AttentionKind? Attention { get; init; }
 
     /// <summary>
+    /// An encoder–decoder's decoder layers: <see cref="Layers"/> (the encoder's), except that a bidirectional layer starts
+    /// a one-way decoder layer of twice its width and projection, whose initial h and c are the encoder layer's final
+    /// states side by side, <c>[forward ; reverse]</c>. For other topologies, <see cref="Layers"/>.
+    /// </summary>
+    public IReadOnlyList<LayerArchitecture> DecoderLayers => Topology != Topology.EncoderDecoder
+        ? Layers
+        : Layers.Select(l => l.Bidirectional ? l with { Hidden = 2 * l.Hidden, Projection = 2 * l.Projection, Bidirectional = false } : l).ToArray();
+
+    /// <summary>
     /// The class that ends a lane's generation (<see cref="RnnModelAttribute.EndToken"/>), or -1 for none: once a lane has
     /// chosen it, its later generated tokens repeat it. Like dropout, it does not change what the parameters mean, so
     /// <see cref="Network"/> leaves it out.

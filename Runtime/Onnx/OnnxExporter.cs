@@ -356,14 +356,6 @@ public static class OnnxExporter
     }
 
     /// <summary>
-    /// The decoder's layers: the encoder's, except that a bidirectional encoder layer starts a one-way decoder layer of
-    /// twice its width (what the generated model declares for its decoder).
-    /// </summary>
-    private static LayerArchitecture[] DecoderLayers(ModelArchitecture a) => a.Topology != Topology.EncoderDecoder
-        ? a.Layers.ToArray()
-        : a.Layers.Select(l => l.Bidirectional ? l with { Hidden = 2 * l.Hidden, Bidirectional = false } : l).ToArray();
-
-    /// <summary>
     /// The decoder's initial state from the encoder's final state: a bidirectional layer's [2, Batch, H] becomes
     /// [1, Batch, 2H], each lane's forward state followed by its reverse state; a one-way layer's is used as it is.
     /// </summary>
@@ -580,7 +572,7 @@ public static class OnnxExporter
     private static void GenerationLoop<T>(GraphBuilder<T> g, ModelArchitecture a, DecoderInput decoder, string first, string[] h0, string?[] c0, int endToken, AttentionInputs? attention)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        LayerArchitecture[] layers = DecoderLayers(a);
+        LayerArchitecture[] layers = a.DecoderLayers.ToArray();
         long b = a.Batch, steps = a.OutputSteps, width = a.OutputSize;
         bool tokens = a.Output == HeadKind.Softmax, ends = tokens && endToken >= 0;
         GraphBuilder<T> body = g.Subgraph("decode_step");

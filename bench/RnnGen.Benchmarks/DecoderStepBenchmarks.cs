@@ -3,7 +3,7 @@ using RnnGen.Inference;
 
 namespace RnnGen.Benchmarks;
 
-// The Sample's translate model (dates to ISO 8601): a bidirectional GRU encoder over 37 characters, a GRU(128) decoder
+// The Sample's translate model (dates to ISO 8601): a bidirectional GRU encoder over sources of up to 37 characters, a GRU(128) decoder
 // with Luong dot attention, 12 output classes; and the same without attention.
 
 /// <summary>The translate model with attention, at the Sample's batch.</summary>
@@ -44,8 +44,8 @@ public class DecoderStepBenchmarks
         _source = new int[37 * 32];
         for (int i = 0; i < _source.Length; i++) _source[i] = (int)(random.NextUInt64() % 67) + 1;
         _model.Encode(_source);
-        _lanes1 = [5];
-        _lanes4 = [5, 5, 5, 5];
+        _lanes1 = [0];
+        _lanes4 = [0, 1, 2, 3];
         _lanes32 = Enumerable.Range(0, 32).ToArray();
         int size = _model.DecoderStateSize;
         _states = new float[32 * size];
@@ -74,7 +74,7 @@ public class DecoderStepBenchmarks
     public void DecoderStep_32_rows() => Step(_lanes32);
 
     [Benchmark]
-    public int BeamSearch_width_4_one_source() => _beam.Search(5);
+    public int BeamSearch_width_4_one_source() => _beam.Search(0);
 
     [Benchmark]
     public void Encode_32_sources() => _model.Encode(_source);

@@ -14,8 +14,8 @@ public class AttentionTests(ITestOutputHelper output)
     private const double Tolerance = 1e-6;
 
     /// <summary>
-    /// The attention's smallest gradients (1e-7, e.g. of W_k through a bidirectional encoder's tanh scores) differ from the
-    /// central difference (h = 1e-3) by its truncation error, about 1e-12: a difference that small counts as agreement.
+    /// Some of the attention's gradients (of W_k and W_q through a bidirectional encoder's tanh scores) are so small that
+    /// the finite difference's own error is a visible share of them: differences below this count as agreement.
     /// </summary>
     private const double AbsoluteNoise = 1e-11;
 
@@ -161,6 +161,54 @@ public class AttentionTests(ITestOutputHelper output)
         Assert.Equal([4, 8], projected.Single(t => t.Name == "decoder.rnn.weight_hr_l0").Shape);
         Assert.Equal([4, 4], projected.Single(t => t.Name == "decoder.attention.weight").Shape);
         Assert.Equal([4, 8], projected.Single(t => t.Name == "decoder.attention.out.weight").Shape);
+        // The architecture's DecoderLayers states the generator's rule: the decoder's tensors have its widths.
+        foreach ((ModelArchitecture architecture, IReadOnlyList<TensorInfo> tensors) in new[]
+        {
+            (GeneralAttentionProjectedLstmBiEncoder.Architecture, projected),
+            (DotAttentionLstmBiEncoder.Architecture, DotAttentionLstmBiEncoder.Tensors),
+            (AdditiveAttentionGruLinear.Architecture, AdditiveAttentionGruLinear.Tensors),
+        })
+        {
+            for (int k = 0; k < architecture.DecoderLayers.Count; k++)
+            {
+                LayerArchitecture layer = architecture.DecoderLayers[k];
+                Assert.False(layer.Bidirectional);
+                Assert.Equal([layer.Gates * layer.Hidden, layer.StateWidth], tensors.Single(t => t.Name == $"decoder.rnn.weight_hh_l{k}").Shape);
+            }
+        }
+    }
+
+    /// <summary>
+    /// CarryState with a bidirectional encoder: the decoder's final state (each layer's rows [forward ; reverse], twice as
+    /// wide) goes back into InitialState in the encoder's layout, each direction apart.
+    /// </summary>
+    [Fact]
+    public void CarryState_puts_the_decoders_state_back_into_the_encoders_directions()
+    {
+        var model = new DotAttentionLstmBiEncoder(3); // encoder LSTM(3) and LSTM(2), both ways: decoder LSTM(6), LSTM(4)
+        var d = new ModelDriver<double>(model, 26);
+        model.CarryState = true;
+        d.Forward();
+        double[] final = model.FinalState.ToArray();
+        d.Forward();
+        double[] initial = model.InitialState.ToArray();
+        const int batch = DotAttentionLstmBiEncoder.Batch;
+        int[] widths = [3, 2];
+        int encoder = 0, decoder = 0;
+        for (int part = 0; part < 2; part++) // h, then c
+            foreach (int h in widths)
+            {
+                for (int b = 0; b < batch; b++)
+                    for (int j = 0; j < h; j++)
+                    {
+                        Assert.Equal(final[decoder + b * 2 * h + j], initial[encoder + b * h + j]);
+                        Assert.Equal(final[decoder + b * 2 * h + h + j], initial[encoder + batch * h + b * h + j]);
+                    }
+                encoder += 2 * batch * h;
+                decoder += 2 * batch * h;
+            }
+        Assert.Equal(initial.Length, encoder);
+        Assert.Contains(initial, v => v != 0);
     }
 
     private static void AssertClose(double[] expected, double[] actual, string what)

@@ -135,6 +135,48 @@ public class BeamSearchTests
         }
     }
 
+    /// <summary>
+    /// With attention over sources of different lengths, every hypothesis attends over its own lane's source: the widest
+    /// beam is still the exhaustive search, a beam of one is still greedy decoding, and the log-probabilities are still
+    /// those of teacher forcing.
+    /// </summary>
+    [Fact]
+    public void With_attention_over_sources_of_different_lengths()
+    {
+        using var model = new BeamTinyAttention(11);
+        foreach (ref double p in model.Parameters) p *= 3;
+        int[] source = DecoderStepTests.Tokens(BeamTinyAttention.Steps * BeamTinyAttention.Batch, BeamTinyAttention.InputSize, 12);
+        int[] sources = [2, 3];
+        model.Generate(source, sources, 0, new Randomness.Xoshiro256StarStar(1));
+        int[] generated = model.Generated.ToArray(), lengths = model.GeneratedLengths.ToArray();
+        model.Encode(source, sources);
+        var widest = new BeamSearch<double>(model, beamWidth: 81, resultCount: 3, lengthPenalty: 0.6, endToken: BeamTinyAttention.EndToken);
+        var one = new BeamSearch<double>(model, beamWidth: 1, endToken: BeamTinyAttention.EndToken);
+        for (int lane = 0; lane < BeamTinyAttention.Batch; lane++)
+        {
+            List<Sequence> expected = Exhaustive(model, lane, BeamTinyAttention.OutputSteps, 0.6, BeamTinyAttention.EndToken);
+            Assert.Equal(3, widest.Search(lane));
+            for (int rank = 0; rank < 3; rank++)
+            {
+                Assert.Equal(expected[rank].Tokens, widest.Tokens(rank).ToArray());
+                Assert.Equal(expected[rank].Score, widest.Score(rank), 1e-12);
+            }
+            Assert.Equal(1, one.Search(lane));
+            Assert.Equal(Enumerable.Range(0, lengths[lane]).Select(t => generated[t * BeamTinyAttention.Batch + lane]), one.Tokens(0).ToArray());
+        }
+
+        // The best hypothesis of lane 1, teacher-forced over the same source lengths, has the log-probability the search gave it.
+        widest.Search(1);
+        int[] best = widest.Tokens(0).ToArray();
+        double logProbability = widest.LogProbability(0);
+        var targets = new int[BeamTinyAttention.OutputSteps * BeamTinyAttention.Batch];
+        for (int t = 0; t < best.Length; t++) targets[t * BeamTinyAttention.Batch + 1] = best[t];
+        model.Forward(source, targets, sources, [BeamTinyAttention.OutputSteps, BeamTinyAttention.OutputSteps]);
+        double sum = 0;
+        for (int t = 0; t < best.Length; t++) sum += Math.Log(model.Output[(t * BeamTinyAttention.Batch + 1) * BeamTinyAttention.OutputSize + best[t]]);
+        Assert.Equal(sum, logProbability, 1e-9);
+    }
+
     [Fact]
     public void A_search_allocates_nothing()
     {

@@ -303,6 +303,43 @@ public class DecoderStepTests
         CheckTokenSteps(model, expected, generated);
     }
 
+    /// <summary>
+    /// Attention over sources of different lengths, an unused lane among them: the steps equal <c>Generate</c> bit for bit,
+    /// and a pass over other sources between <c>Encode</c> and the steps changes nothing (the steps read what Encode kept).
+    /// </summary>
+    [Fact]
+    public void Attention_with_source_lengths_matches_generate_and_keeps_its_encoding()
+    {
+        using var model = new GeneralAttentionGruBiEncoder(42);
+        int[] tokens = Tokens(GeneralAttentionGruBiEncoder.Steps * GeneralAttentionGruBiEncoder.Batch, GeneralAttentionGruBiEncoder.InputSize, 43);
+        int[] lengths = [2, 0, 4];
+        model.Generate(tokens, lengths, temperature: 0, new Xoshiro256StarStar(1));
+        double[] expected = model.Output.ToArray();
+        int[] generated = model.Generated.ToArray();
+        model.Encode(tokens, lengths);
+        CheckTokenSteps(model, expected, generated);
+
+        int[] other = Tokens(tokens.Length, GeneralAttentionGruBiEncoder.InputSize, 44);
+        model.Generate(other, [4, 3, 1], temperature: 0, new Xoshiro256StarStar(1));
+        Assert.NotEqual(expected, model.Output.ToArray());
+        CheckTokenSteps(model, expected, generated);
+    }
+
+    [Fact]
+    public void Decoder_steps_with_attention_allocate_nothing()
+    {
+        using var model = new FloatGeneralAttentionGru(3);
+        model.Encode(Tokens(FloatGeneralAttentionGru.Steps * FloatGeneralAttentionGru.Batch, FloatGeneralAttentionGru.InputSize, 3), [5, 0, 2]);
+        int rows = 2 * FloatGeneralAttentionGru.Batch + 1;
+        int[] lanes = Enumerable.Range(0, rows).Select(r => r % FloatGeneralAttentionGru.Batch).ToArray();
+        int[] inputs = Enumerable.Range(0, rows).Select(r => r % FloatGeneralAttentionGru.DecoderInputSize).ToArray();
+        var states = new float[rows * FloatGeneralAttentionGru.DecoderStateSize];
+        var outputs = new float[rows * FloatGeneralAttentionGru.OutputSize];
+        Assert.Equal(0, Allocated(() => model.DecoderStep(lanes, inputs, states, outputs)));
+        var beam = new Inference.BeamSearch<float>(model, beamWidth: 3, resultCount: 2, lengthPenalty: 0.6);
+        Assert.Equal(0, Allocated(() => beam.Search(2)));
+    }
+
     [Fact]
     public void Decoder_steps_allocate_nothing()
     {

@@ -25,3 +25,11 @@ public partial class BeamTinyOneToMany { }
 [Gru(3)]
 [SoftmaxOutput(4)]
 public partial class ProjectedStepSeq2Seq { }
+
+/// <summary>BeamTiny's vocabulary over a bidirectional encoder with attention: each hypothesis attends over its lane's source.</summary>
+[RnnModel(Steps = 3, Batch = 2, Topology = Topology.EncoderDecoder, OutputSteps = 4, Precision = Precision.Double, EndToken = 2)]
+[TokenInput(3, Embedding = 2)]
+[Gru(3, Bidirectional = true)]
+[Attention(AttentionKind.General)]
+[SoftmaxOutput(3)]
+public partial class BeamTinyAttention { }
