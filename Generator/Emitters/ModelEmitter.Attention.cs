@@ -132,13 +132,12 @@ internal sealed partial class ModelEmitter
                     break;
                 case AttentionKind.General:
                     _w.Line($"var q = a.Slice({C(att.Query!)} + row * {N(e)}, rows * {N(e)}); // q_t = h_t·W_a, [rows, {e}]");
-                    _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(e)}, k: {N(d)}, h, lda: {N(d)}, {Whole("p", att.Weight!)}, ldb: {N(e)}, q, ldc: {N(e)}, accumulate: false);");
+                    EmitAttentionQuery(att, "rows");
                     EmitPerLaneScores("q", e);
                     break;
                 default:
                     _w.Line($"var q = a.Slice({C(att.Query!)} + row * {N(d)}, rows * {N(d)}); // q_t = h_t·W_qᵀ + b_q, [rows, {d}]");
-                    _w.Line($"{Kernels}Bias.Broadcast(q, rows: rows, n: {N(d)}, ldc: {N(d)}, {Whole("p", att.QueryBias!)});");
-                    _w.Line($"{Kernels}Gemm.NT(m: rows, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {Whole("p", att.QueryWeight!)}, ldb: {N(d)}, q, ldc: {N(d)}, accumulate: true);");
+                    EmitAttentionQuery(att, "rows");
                     _w.Line("// e_ts = v·tanh(q_t + k_s) for each lane's real source steps.");
                     _w.Line($"{AttentionKernels}AdditiveScore.Forward(q, {Whole("a", att.Keys!)}, {Whole("p", att.V!)}, weights, rows, Steps, width: {N(d)}, lengths);");
                     break;
@@ -154,10 +153,7 @@ internal sealed partial class ModelEmitter
                 _w.Line($"{Kernels}Gemm.NN(m: count, n: {N(e)}, k: n, weights.Slice(lane * Steps), lda: Batch * Steps, memory.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, context.Slice(lane * {N(e)}), ldc: Batch * {N(e)}, accumulate: true);");
             }
             _w.Line("// h̃_t = tanh(c_t·W_c[:, :E]ᵀ + h_t·W_c[:, E:]ᵀ).");
-            string wc = Whole("p", att.OutWeight), wcH = Slice("p", Plus(C(att.OutWeight), N(e)), att.OutWeight.Length - e);
-            _w.Line($"{Kernels}Gemm.NT(m: rows, n: {N(d)}, k: {N(e)}, context, lda: {N(e)}, {wc}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: false);");
-            _w.Line($"{Kernels}Gemm.NT(m: rows, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {wcH}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: true);");
-            _w.Line($"{AttentionKernels}AttentionalState.Forward(state);");
+            EmitAttentionalState(att, "rows");
         }
         _w.Line();
 
@@ -256,5 +252,36 @@ internal sealed partial class ModelEmitter
                 _w.Line($"{Kernels}Gemm.TN(m: n, n: {N(e)}, k: OutputSteps, da.Slice(lane * Steps), lda: Batch * Steps, {x}.Slice(lane * {N(width)}), ldb: Batch * {N(width)}, dMemory.Slice(lane * {N(e)}), ldc: Batch * {N(e)}, accumulate: true);");
             }
         }
+    }
+
+    /// <summary>
+    /// The query of <paramref name="rows"/> rows of <c>h</c> into <c>q</c>: q = h·W_a (general) or q = h·W_qᵀ + b_q
+    /// (additive); the dot score's query is h itself. Forward and the decoder step emit the same products.
+    /// </summary>
+    private void EmitAttentionQuery(AttentionPlan att, string rows)
+    {
+        long e = att.E, d = att.D;
+        if (att.Kind == AttentionKind.General)
+        {
+            _w.Line($"{Kernels}Gemm.NN(m: {rows}, n: {N(e)}, k: {N(d)}, h, lda: {N(d)}, {Whole("p", att.Weight!)}, ldb: {N(e)}, q, ldc: {N(e)}, accumulate: false);");
+        }
+        else if (att.Kind == AttentionKind.Additive)
+        {
+            _w.Line($"{Kernels}Bias.Broadcast(q, rows: {rows}, n: {N(d)}, ldc: {N(d)}, {Whole("p", att.QueryBias!)});");
+            _w.Line($"{Kernels}Gemm.NT(m: {rows}, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {Whole("p", att.QueryWeight!)}, ldb: {N(d)}, q, ldc: {N(d)}, accumulate: true);");
+        }
+    }
+
+    /// <summary>
+    /// h̃ = tanh(W_c·[c ; h]) of <paramref name="rows"/> rows of <c>context</c> and <c>h</c> into <c>state</c>, as two
+    /// products over the halves of W_c. Forward and the decoder step emit the same products.
+    /// </summary>
+    private void EmitAttentionalState(AttentionPlan att, string rows)
+    {
+        long e = att.E, d = att.D;
+        string wc = Whole("p", att.OutWeight), wcH = Slice("p", Plus(C(att.OutWeight), N(e)), att.OutWeight.Length - e);
+        _w.Line($"{Kernels}Gemm.NT(m: {rows}, n: {N(d)}, k: {N(e)}, context, lda: {N(e)}, {wc}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: false);");
+        _w.Line($"{Kernels}Gemm.NT(m: {rows}, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {wcH}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: true);");
+        _w.Line($"{AttentionKernels}AttentionalState.Forward(state);");
     }
 }

@@ -294,14 +294,13 @@ internal sealed partial class ModelEmitter
             if (att.Kind == AttentionKind.General)
             {
                 _w.Line($"var q = a.Slice({C(att.Query!)}, computed * {N(e)}); // q_t = h_t·W_a");
-                _w.Line($"{Kernels}Gemm.NN(m: computed, n: {N(e)}, k: {N(d)}, h, lda: {N(d)}, {Whole("p", att.Weight!)}, ldb: {N(e)}, q, ldc: {N(e)}, accumulate: false);");
+                EmitAttentionQuery(att, "computed");
                 (query, qWidth) = ("q", e);
             }
             else if (att.Kind == AttentionKind.Additive)
             {
                 _w.Line($"var q = a.Slice({C(att.Query!)}, computed * {N(d)}); // q_t = h_t·W_qᵀ + b_q");
-                _w.Line($"{Kernels}Bias.Broadcast(q, rows: computed, n: {N(d)}, ldc: {N(d)}, {Whole("p", att.QueryBias!)});");
-                _w.Line($"{Kernels}Gemm.NT(m: computed, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {Whole("p", att.QueryWeight!)}, ldb: {N(d)}, q, ldc: {N(d)}, accumulate: true);");
+                EmitAttentionQuery(att, "computed");
                 query = "q";
             }
             _w.Line("context.Clear();");
@@ -319,10 +318,7 @@ internal sealed partial class ModelEmitter
                 _w.Line($"{AttentionKernels}MaskedSoftmax.Forward(row, rows: 1, Steps, global::System.MemoryExtensions.AsSpan(_rnnEncodedLengths, lane, 1));");
                 _w.Line($"if (n > 0) {Kernels}Gemm.NN(m: 1, n: {N(e)}, k: n, row, lda: Steps, memory.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, context.Slice(r * {N(e)}, {N(e)}), ldc: {N(e)}, accumulate: true);");
             }
-            string wc = Whole("p", att.OutWeight), wcH = Slice("p", Plus(C(att.OutWeight), N(e)), att.OutWeight.Length - e);
-            _w.Line($"{Kernels}Gemm.NT(m: computed, n: {N(d)}, k: {N(e)}, context, lda: {N(e)}, {wc}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: false);");
-            _w.Line($"{Kernels}Gemm.NT(m: computed, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {wcH}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: true);");
-            _w.Line($"{AttentionKernels}AttentionalState.Forward(state);");
+            EmitAttentionalState(att, "computed");
         }
         _w.Line();
     }

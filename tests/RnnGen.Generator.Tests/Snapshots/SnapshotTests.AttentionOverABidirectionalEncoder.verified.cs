@@ -2,6 +2,7 @@
         /// <summary>
         /// The attention weights of the last forward pass (teacher-forced or free-running), [OutputSteps, Batch, Steps]: a[t, b, s] is how much
         /// output step t of lane b looked at source step s; each row sums to 1 over the lane's source length and is 0 past it.
+        /// A <c>DecoderStep</c> uses the rows of step 0 as its workspace, so after one they hold that step's rows' weights.
         /// </summary>
         public global::System.ReadOnlySpan<float> AttentionWeights => _rnnActivations.Span.Slice(RnnLayout.AttentionWeights, 24);
 
@@ -42,10 +43,7 @@
         private void RnnBridgeStateBackward()
         {
             var s = _rnnScratch.Span;
-            global::RnnGen.Kernels.Matrix.CopyRows(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHDecoderL0, 12), ldSource: 6, s.Slice(RnnLayout.EncoderFinalStateGradient + RnnLayout.StateHEncoderL0, 6), ldTarget: 3, rows: 2, cols: 3);
-            global::RnnGen.Kernels.Matrix.CopyRows(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateCDecoderL0, 12), ldSource: 6, s.Slice(RnnLayout.EncoderFinalStateGradient + RnnLayout.StateCEncoderL0, 6), ldTarget: 3, rows: 2, cols: 3);
-            global::RnnGen.Kernels.Matrix.CopyRows(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateHDecoderL0 + 3, 9), ldSource: 6, s.Slice(RnnLayout.EncoderFinalStateGradient + RnnLayout.StateHEncoderL0Reverse, 6), ldTarget: 3, rows: 2, cols: 3);
-            global::RnnGen.Kernels.Matrix.CopyRows(s.Slice(RnnLayout.DecoderInitialStateGradient + RnnLayout.StateCDecoderL0 + 3, 9), ldSource: 6, s.Slice(RnnLayout.EncoderFinalStateGradient + RnnLayout.StateCEncoderL0Reverse, 6), ldTarget: 3, rows: 2, cols: 3);
+            RnnSplitState(s.Slice(RnnLayout.DecoderInitialStateGradient, StateSize), s.Slice(RnnLayout.EncoderFinalStateGradient, StateSize));
         }
 
         /// <summary>The encoder's top outputs as attention reads them, ē [Steps, Batch, E] in the caller's lane order (0 at padded steps), and the additive score's keys k_s = ē_s·W_kᵀ.</summary>
