@@ -117,41 +117,18 @@ public static class ClassifyRun
         }
         var models = new LangIdModel[2];
         var results = new ClassifyResult?[2];
-        var errors = new Exception?[2];
         try
         {
             void RunOne(int run)
             {
-                try
-                {
-                    models[run] = new LangIdModel(s.Seed);
-                    results[run] = Train(models[run], data, run == 1, s.Seed, totalSteps, perEpoch, context.Cancel, (f, t) => Report(run, f, t));
-                }
-                catch (Exception ex)
-                {
-                    errors[run] = ex;
-                }
+                models[run] = new LangIdModel(s.Seed);
+                results[run] = Train(models[run], data, run == 1, s.Seed, totalSteps, perEpoch, context.Cancel, (f, t) => Report(run, f, t));
             }
             // The two runs are independent (own model, optimizer and data stream): on two cores they train side by side.
-            if (Environment.ProcessorCount >= 2)
-            {
-                var threads = new[] { new Thread(() => RunOne(0)) { IsBackground = true }, new Thread(() => RunOne(1)) { IsBackground = true } };
-                foreach (Thread t in threads) t.Start();
-                foreach (Thread t in threads) t.Join();
-            }
-            else
-            {
-                RunOne(0);
-                RunOne(1);
-            }
+            Exception?[] errors = SideBySide.Run(RunOne);
             bar.Report(1, $"both runs done in {TrainingRun.Duration(clock.Elapsed.TotalSeconds)}", force: true);
             bar.Finish();
-            foreach (Exception? ex in errors)
-            {
-                if (ex is TrainingDivergedException d)
-                    throw new SampleException($"training diverged (loss {d.Loss:G3}, gradient norm {d.GradientNorm:G3}); nothing was written. Try another --seed.");
-                if (ex is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
-            }
+            SideBySide.ThrowFirst(errors);
             if (context.Cancel.IsCancellationRequested) o.WriteLine("Stopped early (Ctrl+C): both runs report what they reached.");
 
             ClassifyResult padded = results[0]!, lengths = results[1]!;

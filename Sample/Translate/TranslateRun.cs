@@ -136,41 +136,19 @@ public static class TranslateRun
         }
         var models = new IDateModel?[2];
         var trained = new TrainedDateModel?[2];
-        var errors = new Exception?[2];
         try
         {
             void RunOne(int run)
             {
-                try
-                {
-                    IDateModel model = run == 0 ? new DateAttentionModel(s.Seed) : new DatePlainModel(s.Seed);
-                    models[run] = model;
-                    trained[run] = Train(model, run == 0 ? AttentionLabel : PlainLabel, s, context.Cancel, (f, t) => Report(run, f, t));
-                }
-                catch (Exception ex)
-                {
-                    errors[run] = ex;
-                }
+                IDateModel model = run == 0 ? new DateAttentionModel(s.Seed) : new DatePlainModel(s.Seed);
+                models[run] = model;
+                trained[run] = Train(model, run == 0 ? AttentionLabel : PlainLabel, s, context.Cancel, (f, t) => Report(run, f, t));
             }
-            if (Environment.ProcessorCount >= 2)
-            {
-                var threads = new[] { new Thread(() => RunOne(0)) { IsBackground = true }, new Thread(() => RunOne(1)) { IsBackground = true } };
-                foreach (Thread t in threads) t.Start();
-                foreach (Thread t in threads) t.Join();
-            }
-            else
-            {
-                RunOne(0);
-                RunOne(1);
-            }
+            // The two runs are independent (own model, optimizer and data stream): on two cores they train side by side.
+            Exception?[] errors = SideBySide.Run(RunOne);
             bar.Report(1, $"both models done in {TrainingRun.Duration(clock.Elapsed.TotalSeconds)}", force: true);
             bar.Finish();
-            foreach (Exception? ex in errors)
-            {
-                if (ex is TrainingDivergedException d)
-                    throw new SampleException($"training diverged (loss {d.Loss:G3}, gradient norm {d.GradientNorm:G3}); nothing was written. Try another --seed.");
-                if (ex is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
-            }
+            SideBySide.ThrowFirst(errors);
             if (context.Cancel.IsCancellationRequested) o.WriteLine("Stopped early (Ctrl+C): both models report what they reached.");
             TrainedDateModel attention = trained[0]!, plain = trained[1]!;
             o.WriteLine($"  {attention.Label,-10} {attention.Steps:N0} steps in {TrainingRun.Duration(attention.Seconds)}, training loss {attention.Loss:F4} nats per output character");

@@ -288,12 +288,20 @@ public sealed class GemmWorkersAllocationTests
         }
 
         for (int i = 0; i < 2; i++) Calls();
-        long splitBefore = workers.ProductsSplit;
-        long callerBefore = GC.GetAllocatedBytesForCurrentThread();
-        long workerBefore = workers.WorkerAllocatedBytes;
-        for (int i = 0; i < 10; i++) Calls();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - callerBefore);
-        Assert.Equal(0, workers.WorkerAllocatedBytes - workerBefore);
-        Assert.Equal(splitBefore + 60, workers.ProductsSplit);
+        // A window of calls can meet a method's tier-up, which allocates a few kilobytes once on the thread it runs on
+        // (see SteadyStateAllocation): the least of several windows counts, so only a call that allocates every time fails.
+        long leastCaller = long.MaxValue, leastWorker = long.MaxValue;
+        for (int window = 0; window < RnnGen.Tests.Shared.SteadyStateAllocation.MaxWindows && (leastCaller > 0 || leastWorker > 0); window++)
+        {
+            long splitBefore = workers.ProductsSplit;
+            long callerBefore = GC.GetAllocatedBytesForCurrentThread();
+            long workerBefore = workers.WorkerAllocatedBytes;
+            for (int i = 0; i < 10; i++) Calls();
+            leastCaller = Math.Min(leastCaller, GC.GetAllocatedBytesForCurrentThread() - callerBefore);
+            leastWorker = Math.Min(leastWorker, workers.WorkerAllocatedBytes - workerBefore);
+            Assert.Equal(splitBefore + 60, workers.ProductsSplit);
+        }
+        Assert.Equal(0, leastCaller);
+        Assert.Equal(0, leastWorker);
     }
 }
