@@ -176,6 +176,10 @@ internal static class DiagnosticDescriptors
         "More than one [Attention]",
         "'{0}' declares [Attention] more than once; a decoder has one attention, so keep one");
 
+    public static readonly DiagnosticDescriptor InputFeedingWithDropout = Error("RNNG043",
+        "Input feeding together with dropout",
+        "InputFeeding = true runs the decoder one step at a time, which drops nothing, and layer {0} declares Dropout or RecurrentDropout; remove one of them");
+
     public static readonly DiagnosticDescriptor InternalError = Error("RNNG999",
         "RnnGen internal error",
         "RnnGen failed on this model ({0}); please report it with the declaration");

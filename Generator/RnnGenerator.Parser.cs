@@ -131,7 +131,7 @@ public sealed partial class RnnGenerator
                 if (Failed || settings is null || input is null || output is null || layers.Count == 0) return null;
                 CheckGeneration(settings.Topology, input, layers, output);
                 CheckEndToken(model, settings, output);
-                CheckAttention(settings.Topology);
+                CheckAttention(settings.Topology, layers);
                 if (Failed) return null;
 
                 var spec = new ModelSpec(
@@ -151,6 +151,7 @@ public sealed partial class RnnGenerator
                     EndToken: settings.EndToken)
                 {
                     Attention = _attention,
+                    AttentionInputFeeding = _attention is not null && _inputFeeding,
                 };
 
                 // The plan is built once, here: the size check reads it and the emitter writes it.
@@ -161,6 +162,7 @@ public sealed partial class RnnGenerator
 
             private AttributeData? _inputAttribute, _outputAttribute, _attentionAttribute;
             private AttentionKind? _attention;
+            private bool _inputFeeding;
             private readonly List<AttributeData> _layerAttributes = new();
 
             /// <summary>
@@ -198,10 +200,18 @@ public sealed partial class RnnGenerator
             }
 
             /// <summary>Attention is the decoder's look back at the encoder: only an encoder–decoder has both (RNNG041).</summary>
-            private void CheckAttention(Topology topology)
+            private void CheckAttention(Topology topology, List<LayerSpec> layers)
             {
-                if (_attentionAttribute is null || topology == Topology.EncoderDecoder) return;
-                Report(DiagnosticDescriptors.AttentionNeedsEncoderDecoder, AttributeLocation(_attentionAttribute), "Topology." + topology);
+                if (_attentionAttribute is null) return;
+                if (topology != Topology.EncoderDecoder)
+                {
+                    Report(DiagnosticDescriptors.AttentionNeedsEncoderDecoder, AttributeLocation(_attentionAttribute), "Topology." + topology);
+                    return;
+                }
+                // Input feeding runs the teacher-forced decoder one step at a time, and that schedule has no dropout.
+                int dropping = layers.FindIndex(l => l.Dropout > 0 || l.RecurrentDropout > 0);
+                if (_inputFeeding && dropping >= 0)
+                    Report(DiagnosticDescriptors.InputFeedingWithDropout, ArgumentLocation(_attentionAttribute, "InputFeeding", -1, null), dropping);
             }
 
             /// <summary>An end token belongs to a model that generates classes, and must be one of them.</summary>
@@ -490,6 +500,7 @@ public sealed partial class RnnGenerator
                         }
                         _attentionAttribute = attr;
                         if (Readable(attr, kind)) _attention = ReadAttention(attr);
+                        _inputFeeding = attr.NamedArguments.Any(a => a.Key == "InputFeeding" && a.Value.Value is true);
                     }
                     else if (IsOutput(kind))
                     {

@@ -157,6 +157,7 @@ internal sealed partial class ModelEmitter
         }
         _w.Line();
 
+        if (att.Feeds) return; // its backward runs step by step with the decoder's (ModelEmitter.InputFeeding.cs)
         _w.Line("/// <summary>Backward through the attention over every output step: dL/dh̃ (from the head) into dL/dh of the decoder's top layer, dL/dē and the attention's weight gradients.</summary>");
         using (_w.Block("private void RnnBackwardAttention()"))
         {

@@ -189,7 +189,7 @@ internal sealed partial class ModelEmitter
             {
                 _w.Line("// dh̃ of the attentional state at every step: dz·W_head; the attention turns it into dh of the top layer.");
                 _w.Line($"{Kernels}Gemm.NN(m: {N(rows)}, n: {N(hd)}, k: {N(c)}, dz, lda: {N(c)}, {wHead}, ldb: {N(hd)}, {Whole("s", attention.AttentionalGradient)}, ldc: {N(hd)}, accumulate: false);");
-                _w.Line("RnnBackwardAttention();");
+                _w.Line(attention.Feeds ? "RnnBackwardFedDecoder(); // the attention and the decoder's layers, step by step" : "RnnBackwardAttention();");
             }
             else
             {
@@ -200,6 +200,7 @@ internal sealed partial class ModelEmitter
             {
                 StackPlan stack = _plan.Stacks[si];
                 if (stack.Role == StackRole.Encoder && _plan.BridgesState) _w.Line("RnnBridgeStateBackward();");
+                if (FedDecoder(stack)) continue; // done by RnnBackwardFedDecoder
                 for (int k = stack.Layers.Count - 1; k >= 0; k--) _w.Line($"RnnBackward{stack.Layers[k].Id}();");
             }
             _w.Line("_rnnPhase = 2;");
@@ -208,6 +209,7 @@ internal sealed partial class ModelEmitter
 
         foreach (LayerPlan layer in _plan.AllLayers)
         {
+            if (FedDecoder(layer.Stack)) continue; // RnnBackwardFed…
             EmitLayerBackward(layer);
             foreach (DirectionPlan dir in layer.Direction)
             {

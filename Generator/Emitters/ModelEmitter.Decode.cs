@@ -115,6 +115,12 @@ internal sealed partial class ModelEmitter
                 _w.Line($"{Kernels}Bias.Broadcast({target}, rows: {N(b)}, n: {N(gw)}, ldc: {N(ldTarget)}, {bias});");
                 _w.Line($"{Kernels}Gemm.NT(m: {N(b)}, n: {N(gw)}, k: {N(layer.InWidth)}, {x}, lda: {N(ldx)}, {Whole("p", dir.WeightIh)}, ldb: {N(layer.InWidth)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
             }
+            if (layer.Index == 0 && FedDecoder(stack))
+            {
+                AttentionPlan att = _plan.Attention!;
+                _w.Line("// Input feeding: x'_t = [x_t ; h̃_(t-1)], so the gates also take h̃_(t-1)·W_fᵀ (h̃_(-1) = 0).");
+                _w.Line($"if (t > 0) {Kernels}Gemm.NT(m: {N(b)}, n: {N(gw)}, k: {N(att.D)}, a.Slice({C(att.Attentional)} + (t - 1) * {N(b * att.D)}, {N(b * att.D)}), lda: {N(att.D)}, {Whole("p", att.FeedWeight!)}, ldb: {N(att.D)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
+            }
             _w.Line("// The recurrence at step t (h_(t-1) is h0 at t = 0).");
             _w.Line($"var hPrev = t == 0 ? h0 : h.Slice((t - 1) * {N(b * hw)}, {N(b * hw)});");
             if (dir.Cell is not null) _w.Line($"var cPrev = t == 0 ? c0 : c.Slice((t - 1) * {N(b * hd)}, {N(b * hd)});");

@@ -104,6 +104,12 @@ internal sealed partial class ModelEmitter
             EmitDropoutStart();
             foreach (StackPlan stack in _plan.Stacks)
             {
+                if (FedDecoder(stack))
+                {
+                    _w.Line("// Input feeding: each decoder step reads the attentional state of the step before, so the decoder runs step by step.");
+                    _w.Line("RnnForwardFedDecoder();");
+                    continue;
+                }
                 EmitEmbeddingGather(stack, "0", stack.Rows);
                 EmitInputDropout(stack);
                 foreach (LayerPlan layer in stack.Layers) _w.Line($"RnnForward{layer.Id}();");
@@ -113,7 +119,7 @@ internal sealed partial class ModelEmitter
                     EmitEncoderToDecoder();
                 }
             }
-            if (_plan.Attention is not null) _w.Line("RnnForwardAttention(first: 0, count: OutputSteps);");
+            if (_plan.Attention is { Feeds: false }) _w.Line("RnnForwardAttention(first: 0, count: OutputSteps);");
             _w.Line("RnnForwardHead(first: 0, count: OutputSteps);");
             if (_plan.PacksLanes)
             {
@@ -128,6 +134,7 @@ internal sealed partial class ModelEmitter
 
         foreach (LayerPlan layer in _plan.AllLayers)
         {
+            if (FedDecoder(layer.Stack)) continue; // its steps are the decoding steps (RnnDecode…)
             EmitLayerForward(layer);
             foreach (DirectionPlan dir in layer.Direction)
             {

@@ -138,7 +138,7 @@ internal sealed partial class ModelEmitter
     /// </summary>
     internal string RecurrentGradientProduct(LayerPlan layer, string rows, string a, long lda, string c, long ldc, bool accumulate, string? mask = null)
     {
-        string Product(string target, long ld, bool add) => _plan.PacksRecurrentWeights
+        string Product(string target, long ld, bool add) => _plan.PacksRecurrentWeights && !_recurrenceUnpacked
             ? $"{Kernels}Gemm.NN(m: {rows}, {a}, lda: {N(lda)}, _rnnPacked, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});"
             : $"{Kernels}Gemm.NN(m: {rows}, n: {N(layer.StateWidth)}, k: {N(layer.GateWidth)}, {a}, lda: {N(lda)}, wHh, ldb: {N(layer.StateWidth)}, {target}, ldc: {N(ld)}, accumulate: {Bool(add)});";
         if (mask is null) return Product(c, ldc, accumulate);
@@ -201,6 +201,7 @@ internal sealed partial class ModelEmitter
             EmitForward();
             EmitStateBridge();
             EmitAttention();
+            EmitFedDecoder();
             EmitDrawDropoutMasks();
             EmitDecode();
             EmitLoss();
@@ -379,6 +380,7 @@ internal sealed partial class ModelEmitter
         if (_spec.Input.Dropout > 0) settings.Add("InputDropout = " + ModelPlan.Probability(_spec.Input.Dropout));
         if (_spec.EndToken >= 0) settings.Add($"EndToken = {_spec.EndToken}");
         if (_spec.Attention is { } attention) settings.Add("Attention = global::RnnGen.AttentionKind." + attention);
+        if (_spec.AttentionInputFeeding) settings.Add("AttentionInputFeeding = true");
         _w.Line($"    global::RnnGen.HeadKind.{_spec.Output.Kind}, OutputSize, global::RnnGen.Precision.{_spec.Precision}){(settings.Count > 0 ? " { " + string.Join(", ", settings) + " }" : "")};");
         _w.Line();
     }

@@ -57,6 +57,9 @@ internal sealed record ModelSpec(
     /// <summary>The decoder's attention over the encoder's outputs (encoder–decoder only); null for none.</summary>
     public AttentionKind? Attention { get; init; }
 
+    /// <summary>Input feeding: the decoder's first layer also reads the previous step's attentional state h̃_(t−1).</summary>
+    public bool AttentionInputFeeding { get; init; }
+
     /// <summary>
     /// The type's full name with containing types joined by '+', as in metadata (<c>Demo.Outer+Model</c>): distinct for a
     /// nested type and a namespace of the same dotted name. The hint name is this plus <c>.g.cs</c>, unless another model's

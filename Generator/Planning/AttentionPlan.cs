@@ -53,6 +53,12 @@ internal sealed class AttentionPlan
     public TensorPlan? KeyWeight { get; set; }
     public TensorPlan? V { get; set; }
 
+    /// <summary>Input feeding: the decoder's first layer also reads h̃_(t−1), through <see cref="FeedWeight"/>.</summary>
+    public bool Feeds { get; init; }
+
+    /// <summary>Input feeding's W_f <c>[G·H, D]</c> (the h̃ columns of the first decoder layer's input weights).</summary>
+    public TensorPlan? FeedWeight { get; set; }
+
     /// <summary>W_c <c>[D, E + D]</c>: h̃_t = tanh(W_c·[c_t ; h_t]).</summary>
     public TensorPlan OutWeight { get; set; } = null!;
 

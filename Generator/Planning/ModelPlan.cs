@@ -98,7 +98,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
         if (spec.Attention is { } kind)
         {
             // The attention module follows the decoder's rnn in state_dict order, before the head.
-            Attention = new AttentionPlan(kind, First.Top.OutWidth, Last.Top.OutWidth);
+            Attention = new AttentionPlan(kind, First.Top.OutWidth, Last.Top.OutWidth) { Feeds = spec.AttentionInputFeeding };
             long e = Attention.E, d = Attention.D;
             const string a = "decoder.attention.";
             switch (kind)
@@ -114,6 +114,9 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
                     break;
             }
             Attention.OutWeight = AddTensor(a + "out.weight", "AttentionOutWeight", new[] { d, e + d }, TensorInit.UniformFanIn, e + d);
+            // Input feeding's columns of the first decoder layer's input weights, initialized as the layer's W_ih.
+            if (Attention.Feeds)
+                Attention.FeedWeight = AddTensor(a + "feed.weight", "AttentionFeedWeight", new[] { Last.Layers[0].GateWidth, d }, TensorInit.UniformHidden, Last.Layers[0].Hidden);
         }
         HeadInputWidth = Last.Top.OutWidth;
         string headPrefix = IsEncoderDecoder ? "decoder.head." : "head.";
@@ -262,6 +265,18 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             if (layer.WritesInputGradient)
                 layer.InputGradient = layer.Index > 0 ? null : Alias("Dx" + layer.Stack.Name, below, layer.Stack.Rows * layer.InWidth,
                     $"dL/dx of the {(layer.Stack.Role == StackRole.Model ? "model" : layer.Stack.Describe.Trim())}'s inputs, [{layer.Stack.RowsName}, {layer.InWidth}]");
+        }
+        // Input feeding runs the decoder's backward one step at a time through all its layers: each layer keeps its own dh
+        // (and an LSTM its own dc) for the whole pass instead of taking turns in the two areas.
+        if (Attention is { Feeds: true })
+        {
+            foreach (LayerPlan layer in Last.Layers)
+            {
+                GradientAliases.Remove(layer.HiddenGradient);
+                layer.HiddenGradient = Scratch("Dh" + layer.Id, layer.Stack.Rows * layer.OutWidth, $"dL/dh of {layer.Stack.Describe}layer {layer.Index}, [{layer.Stack.RowsName}, {layer.OutWidth}] (input feeding: its own for the whole pass)");
+                if (layer.Cell == CellType.Lstm)
+                    layer.CellGradient = Scratch("Dc" + layer.Id, B * layer.Hidden, $"dL/dc of {layer.Stack.Describe}layer {layer.Index}, carried from step t + 1 to step t");
+            }
         }
         long maxLstm = AllLayers.Where(l => l.Cell == CellType.Lstm).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
         long maxGru = AllLayers.Where(l => l.Cell == CellType.Gru).Select(l => l.Hidden).DefaultIfEmpty(0).Max();
@@ -669,6 +684,9 @@ internal sealed class LayerPlan
 
     /// <summary>Whether h_(t-1) is dropped in the recurrent product while training (variational: one mask per lane per pass).</summary>
     public bool DropsRecurrent => Spec.RecurrentDropout > 0;
+
+    /// <summary>An LSTM layer's own dL/dc scratch (input feeding's decoder); null: the model's shared one.</summary>
+    public Region? CellGradient { get; set; }
 
     /// <summary>The mask of the layer's output and h⊙mask, what the layer above (or the head) reads while training.</summary>
     public Region? DropoutMask { get; set; }

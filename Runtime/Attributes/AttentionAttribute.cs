@@ -12,4 +12,12 @@ public sealed class AttentionAttribute(AttentionKind kind) : Attribute
 {
     /// <summary>The score function: <see cref="AttentionKind.Dot"/>, <see cref="AttentionKind.General"/> or <see cref="AttentionKind.Additive"/>.</summary>
     public AttentionKind Kind { get; } = kind;
+
+    /// <summary>
+    /// Input feeding (Luong et al. 2015, §3.3): the decoder's first layer also reads the previous step's attentional state,
+    /// x'_t = [x_t ; h̃_(t−1)] (h̃_(−1) = 0), through <c>decoder.attention.feed.weight</c> <c>[G·H, D]</c> (PyTorch's
+    /// <c>weight_ih_l0</c> of the concatenated input is <c>cat(decoder.rnn.weight_ih_l0, decoder.attention.feed.weight, 1)</c>),
+    /// so the decoder knows where it attended before. The teacher-forced decoder then runs one step at a time. Default false.
+    /// </summary>
+    public bool InputFeeding { get; set; }
 }

@@ -91,6 +91,9 @@ public sealed record ModelArchitecture(
     /// </summary>
     public AttentionKind? Attention { get; init; }
 
+    /// <summary>Input feeding (<see cref="AttentionAttribute.InputFeeding"/>): the decoder's first layer also reads h̃_(t−1).</summary>
+    public bool AttentionInputFeeding { get; init; }
+
     /// <summary>
     /// An encoder–decoder's decoder layers: <see cref="Layers"/> (the encoder's), except that a bidirectional layer starts
     /// a one-way decoder layer of twice its width and projection, whose initial h and c are the encoder layer's final
@@ -134,7 +137,7 @@ public sealed record ModelArchitecture(
         foreach (LayerArchitecture layer in Layers)
             text.Append(" [").Append(layer).Append(']');
         if (Attention is { } attention)
-            text.Append(" [Attention(AttentionKind.").Append(attention).Append(")]");
+            text.Append(" [Attention(AttentionKind.").Append(attention).Append(AttentionInputFeeding ? ", InputFeeding = true" : "").Append(")]");
         text.Append(" [").Append(Output).Append("Output(").Append(OutputSize.ToString(CultureInfo.InvariantCulture)).Append(")]");
         return text.ToString();
     }
@@ -151,7 +154,7 @@ public sealed record ModelArchitecture(
             string input = TokenInput ? $"token input of {InputSize}{(Embedding > 0 ? $", embedding {Embedding}" : "")}" : $"vector input of {InputSize}";
             string layers = string.Join(" → ", Layers.Select(l =>
                 $"{l.Cell.ToString().ToUpperInvariant()}({l.Hidden}{(l.Cell == CellType.Rnn ? ", " + l.Nonlinearity.ToString().ToLowerInvariant() : "")}{(l.Bidirectional ? ", bidirectional" : "")}{(l.IsLeaky ? ", " + l.LeakArgument : "")}{(l.Projection > 0 ? $", projection {l.Projection}" : "")})"));
-            string attention = Attention is { } kind ? $", {kind.ToString().ToLowerInvariant()} attention" : "";
+            string attention = Attention is { } kind ? $", {kind.ToString().ToLowerInvariant()} attention{(AttentionInputFeeding ? " with input feeding" : "")}" : "";
             return FormattableString.Invariant($"{Topology}, {input}, {layers}{attention}, {Output.ToString().ToLowerInvariant()} head of {OutputSize}");
         }
     }

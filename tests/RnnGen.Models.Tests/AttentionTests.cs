@@ -42,6 +42,11 @@ public class AttentionTests(ITestOutputHelper output)
         ["GeneralAttentionProjectedLstmBiEncoder"] = () => new GeneralAttentionProjectedLstmBiEncoder(7),
         ["AdditiveAttentionGruLinear"] = () => new AdditiveAttentionGruLinear(7),
         ["DotAttentionLstmSigmoid"] = () => new DotAttentionLstmSigmoid(7),
+        ["FedDotAttentionLstmStack"] = () => new FedDotAttentionLstmStack(7),
+        ["FedGeneralAttentionGruBiEncoder"] = () => new FedGeneralAttentionGruBiEncoder(7),
+        ["FedAdditiveAttentionRnnStack"] = () => new FedAdditiveAttentionRnnStack(7),
+        ["FedAdditiveAttentionProjectedLstm"] = () => new FedAdditiveAttentionProjectedLstm(7),
+        ["FedDotAttentionGruLinear"] = () => new FedDotAttentionGruLinear(7),
     };
 
     public static TheoryData<string> Names => new(Create.Keys);

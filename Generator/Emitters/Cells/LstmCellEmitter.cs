@@ -78,7 +78,7 @@ internal sealed class LstmCellEmitter : CellEmitter
     public override void EmitBackwardLocals(ModelEmitter e, LayerPlan layer, DirectionPlan dir, bool readsInitial)
     {
         EmitStateLocals(e, layer, dir, readsInitial);
-        e.W.Line($"var dc = {Slice("s", C(e.Plan.CellGradient!), e.B * layer.Hidden)}; // dL/dc, carried from step t + 1 to step t");
+        e.W.Line($"var dc = {Slice("s", C(layer.CellGradient ?? e.Plan.CellGradient!), e.B * layer.Hidden)}; // dL/dc, carried from step t + 1 to step t");
         if (!_projected) return;
         e.W.Line($"var dm = {Slice("s", C(e.Plan.ProjectionGradient!), e.B * layer.Hidden)}; // dL/dm_t of the current step");
         e.W.Line($"var wHr = {Whole("p", dir.WeightHr!)}; // [{layer.Projection}, {layer.Hidden}]");

@@ -241,3 +241,43 @@ public partial class FloatAdditiveAttentionBiStack { }
 [Attention(AttentionKind.General)]
 [LinearOutput(3)]
 public partial class FloatGeneralAttentionVectors { }
+
+// Input feeding (the decoder's first layer also reads h̃_(t-1)): every score, every cell, stacked decoders, a
+// bidirectional encoder, a projected LSTM and a value head, for gradient checks in double.
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3, Precision = Precision.Double)]
+[TokenInput(5, Embedding = 3)]
+[Lstm(3)]
+[Lstm(2)]
+[Attention(AttentionKind.Dot, InputFeeding = true)]
+[SoftmaxOutput(4)]
+public partial class FedDotAttentionLstmStack { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3, Precision = Precision.Double)]
+[TokenInput(5)]
+[Gru(3, Bidirectional = true)]
+[Attention(AttentionKind.General, InputFeeding = true)]
+[SoftmaxOutput(4)]
+public partial class FedGeneralAttentionGruBiEncoder { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3, Precision = Precision.Double)]
+[VectorInput(3)]
+[Rnn(3, Bidirectional = true)]
+[Rnn(2)]
+[Attention(AttentionKind.Additive, InputFeeding = true)]
+[SoftmaxOutput(4)]
+public partial class FedAdditiveAttentionRnnStack { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3, Precision = Precision.Double)]
+[TokenInput(5, Embedding = 3)]
+[Lstm(4, Projection = 2, Bidirectional = true)]
+[Attention(AttentionKind.Additive, InputFeeding = true)]
+[SoftmaxOutput(4)]
+public partial class FedAdditiveAttentionProjectedLstm { }
+
+[RnnModel(Steps = 4, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3, Precision = Precision.Double)]
+[VectorInput(2)]
+[Gru(3)]
+[Gru(3)]
+[Attention(AttentionKind.Dot, InputFeeding = true)]
+[LinearOutput(2)]
+public partial class FedDotAttentionGruLinear { }
