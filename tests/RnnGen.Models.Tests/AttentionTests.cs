@@ -216,6 +216,41 @@ public class AttentionTests(ITestOutputHelper output)
         Assert.Contains(initial, v => v != 0);
     }
 
+    /// <summary>
+    /// Input feeding is part of the computation: its gradient is not zero, zeroing its weights changes the outputs, and
+    /// free-running decoding equals teacher forcing on its own choices, bit for bit (both run the same steps).
+    /// </summary>
+    [Fact]
+    public void Input_feeding_feeds_the_next_step()
+    {
+        var model = new FedGeneralAttentionGruBiEncoder(8);
+        var d = new ModelDriver<double>(model, 27);
+        model.ZeroGradients();
+        d.ForwardBackward();
+        Assert.Contains(model.Gradient("decoder.attention.feed.weight").ToArray(), v => Math.Abs(v) > 1e-6);
+        d.Forward();
+        double[] fed = model.Output.ToArray();
+        double[] feed = model.Parameter("decoder.attention.feed.weight").ToArray();
+        model.Parameter("decoder.attention.feed.weight").Clear();
+        d.Forward();
+        double[] unfed = model.Output.ToArray();
+        int firstStep = FedGeneralAttentionGruBiEncoder.Batch * FedGeneralAttentionGruBiEncoder.OutputSize;
+        Assert.Equal(fed.AsSpan(0, firstStep).ToArray(), unfed.AsSpan(0, firstStep).ToArray()); // step 0 reads h̃_(-1) = 0
+        Assert.NotEqual(fed.AsSpan(firstStep).ToArray(), unfed.AsSpan(firstStep).ToArray());
+        feed.CopyTo(model.Parameter("decoder.attention.feed.weight"));
+
+        model.Generate(d.Tokens, [2, 0, 4], 0, new Randomness.Xoshiro256StarStar(1));
+        double[] output = model.Output.ToArray(), weights = model.AttentionWeights.ToArray();
+        int[] chosen = model.Generated.ToArray();
+        model.Forward(d.Tokens, chosen, [2, 0, 4], [3, 3, 3]);
+        Assert.Equal(output, model.Output.ToArray());
+        Assert.Equal(weights, model.AttentionWeights.ToArray());
+        Assert.Equal(AttentionKind.General, FedGeneralAttentionGruBiEncoder.Architecture.Attention);
+        Assert.True(FedGeneralAttentionGruBiEncoder.Architecture.AttentionInputFeeding);
+        Assert.Contains("[Attention(AttentionKind.General, InputFeeding = true)]", FedGeneralAttentionGruBiEncoder.Architecture.ToString());
+        Assert.Contains("general attention with input feeding", FedGeneralAttentionGruBiEncoder.Architecture.Network);
+    }
+
     private static void AssertClose(double[] expected, double[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -237,6 +272,9 @@ public class AttentionGoldenTests
         ["s2s_lstm2_bi_general"] = (() => new GoldenS2SLstm2BiGeneralDouble(), () => new GoldenS2SLstm2BiGeneralFloat()),
         ["s2s_gru_additive"] = (() => new GoldenS2SGruAdditiveDouble(), () => new GoldenS2SGruAdditiveFloat()),
         ["s2s_rnn_bi_dot"] = (() => new GoldenS2SRnnBiDotDouble(), () => new GoldenS2SRnnBiDotFloat()),
+        // Input feeding: PyTorch's decoder reads cat(x_t, h̃_(t-1)); its weight_ih_l0 is split into weight_ih_l0 and decoder.attention.feed.weight.
+        ["s2s_lstm2_feed_general"] = (() => new GoldenS2SLstm2FeedGeneralDouble(), () => new GoldenS2SLstm2FeedGeneralFloat()),
+        ["s2s_gru_bi_feed_additive"] = (() => new GoldenS2SGruBiFeedAdditiveDouble(), () => new GoldenS2SGruBiFeedAdditiveFloat()),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);
@@ -291,6 +329,10 @@ public class AttentionGoldenTests
             GoldenS2SLstm2BiGeneralFloat f => Cast<T>(f.AttentionWeights.ToArray()),
             GoldenS2SGruAdditiveFloat f => Cast<T>(f.AttentionWeights.ToArray()),
             GoldenS2SRnnBiDotFloat f => Cast<T>(f.AttentionWeights.ToArray()),
+            GoldenS2SLstm2FeedGeneralDouble d => Cast<T>(d.AttentionWeights.ToArray()),
+            GoldenS2SGruBiFeedAdditiveDouble d => Cast<T>(d.AttentionWeights.ToArray()),
+            GoldenS2SLstm2FeedGeneralFloat f => Cast<T>(f.AttentionWeights.ToArray()),
+            GoldenS2SGruBiFeedAdditiveFloat f => Cast<T>(f.AttentionWeights.ToArray()),
             _ => throw new ArgumentException(model.GetType().Name),
         };
         Assert.Equal(expected.Length, actual.Length);

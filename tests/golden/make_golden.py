@@ -236,8 +236,9 @@ class Seq2Seq(torch.nn.Module):
     lane's source length: dot h.e, general (h W_a).e with W_a = attention.weight [D, E], additive
     v.tanh(query(h) + key(e)); a = softmax, c = sum a e, h~ = tanh(out([c ; h])), z = head(h~)."""
 
-    def __init__(self, cell, vocab, embedding, hidden, layers, bidirectional, kind, classes):
+    def __init__(self, cell, vocab, embedding, hidden, layers, bidirectional, kind, classes, feed=False):
         super().__init__()
+        self.feed = feed
         kinds = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}
         self.cell, self.vocab, self.classes, self.kind = cell, vocab, classes, kind
         self.encoder, self.decoder = torch.nn.Module(), torch.nn.Module()
@@ -248,7 +249,8 @@ class Seq2Seq(torch.nn.Module):
         d = e = hidden * dirs
         if embedding:
             self.decoder.embedding = torch.nn.Embedding(classes + 1, embedding)
-        self.decoder.rnn = kinds[cell](embedding or classes + 1, d, num_layers=layers)
+        # Input feeding: the first layer reads [x_t ; h~_(t-1)] (RnnGen splits weight_ih_l0 into its x and h~ columns).
+        self.decoder.rnn = kinds[cell]((embedding or classes + 1) + (d if feed else 0), d, num_layers=layers)
         self.decoder.attention = torch.nn.Module()
         att = self.decoder.attention
         if kind == "general":
@@ -276,8 +278,25 @@ class Seq2Seq(torch.nn.Module):
                 return s
             return torch.cat([s[0::2], s[1::2]], dim=-1)
         init = tuple(bridge(s) for s in state) if self.cell == "lstm" else bridge(state)
-        h, _ = self.decoder.rnn(self.embed(self.decoder, dec_in, self.classes + 1), init)  # [OT, B, D]
-        q, mem = h.transpose(0, 1), memory.transpose(0, 1)                                # [B, OT, D], [B, T, E]
+        x = self.embed(self.decoder, dec_in, self.classes + 1)
+        mem = memory.transpose(0, 1)                                                       # [B, T, E]
+        if not self.feed:
+            h, _ = self.decoder.rnn(x, init)                                               # [OT, B, D]
+            h_tilde, a = self.attend(h.transpose(0, 1), mem, src_lens, steps)
+        else:
+            tildes, weights, prev, st = [], [], torch.zeros(x.shape[1], self.decoder.head.in_features), init
+            for t in range(x.shape[0]):
+                h, st = self.decoder.rnn(torch.cat([x[t], prev], dim=-1).unsqueeze(0), st)
+                prev, a_t = self.attend(h.transpose(0, 1), mem, src_lens, steps)
+                tildes.append(prev)
+                weights.append(a_t)
+                prev = prev.squeeze(1)
+            h_tilde, a = torch.cat(tildes, dim=1), torch.cat(weights, dim=1)
+        self.weights = a.transpose(0, 1)                                                   # [OT, B, T]
+        return self.decoder.head(h_tilde).transpose(0, 1)                                 # [OT, B, C]
+
+    def attend(self, q, mem, src_lens, steps):
+        """q [B, n, D] over mem [B, T, E]: h~ [B, n, D] and the weights [B, n, T]."""
         att = self.decoder.attention
         if self.kind == "dot":
             scores = q @ mem.transpose(1, 2)
@@ -288,18 +307,16 @@ class Seq2Seq(torch.nn.Module):
         mask = torch.arange(steps).view(1, 1, -1) >= src_lens.view(-1, 1, 1)               # [B, 1, T]
         a = torch.softmax(scores.masked_fill(mask, float("-inf")), dim=-1)                 # [B, OT, T]
         c = a @ mem
-        h_tilde = torch.tanh(att.out(torch.cat([c, q], dim=-1)))
-        self.weights = a.transpose(0, 1)                                                   # [OT, B, T]
-        return self.decoder.head(h_tilde).transpose(0, 1)                                 # [OT, B, C]
+        return torch.tanh(att.out(torch.cat([c, q], dim=-1))), a
 
 
-def seq2seq_fixture(name, cell, vocab, embedding, hidden, layers, bidirectional, kind, classes, steps, out_steps, src_lens, tgt_lens):
+def seq2seq_fixture(name, cell, vocab, embedding, hidden, layers, bidirectional, kind, classes, steps, out_steps, src_lens, tgt_lens, feed=False):
     """Teacher forcing over sources and targets of different lengths (all at least 1: PyTorch refuses 0). Holds the
     state_dict, golden.inputs [T, B], golden.targets [OT, B] (0 past a lane's target length, which is also what RnnGen
     feeds its decoder there), golden.source_lengths, golden.target_lengths, golden.output [OT, B, C] (softmax),
     golden.attention [OT, B, T], golden.loss (summed over real target steps, divided by the lanes) and golden.grad.*."""
     batch = len(src_lens)
-    m = Seq2Seq(cell, vocab, embedding, hidden, layers, bidirectional, kind, classes)
+    m = Seq2Seq(cell, vocab, embedding, hidden, layers, bidirectional, kind, classes, feed)
     x = torch.randint(0, vocab, (steps, batch))
     y = torch.randint(0, classes, (out_steps, batch))
     tl = torch.tensor(tgt_lens)
@@ -310,6 +327,14 @@ def seq2seq_fixture(name, cell, vocab, embedding, hidden, layers, bidirectional,
     loss = F.cross_entropy(z[real], y[real], reduction="sum") / batch
     loss.backward()
     tensors = {k: v for k, v in m.state_dict().items()}
+    grads = {"golden.grad." + k: p.grad for k, p in m.named_parameters()}
+    if feed:
+        # RnnGen keeps the h~ columns of the first decoder layer's input weights as decoder.attention.feed.weight.
+        width = embedding or classes + 1
+        for prefix, table in (("", tensors), ("golden.grad.", grads)):
+            w = table.pop(prefix + "decoder.rnn.weight_ih_l0")
+            table[prefix + "decoder.rnn.weight_ih_l0"] = w[:, :width]
+            table[prefix + "decoder.attention.feed.weight"] = w[:, width:]
     tensors["golden.inputs"] = x.to(torch.float64)
     tensors["golden.targets"] = y.to(torch.float64)
     tensors["golden.source_lengths"] = torch.tensor(src_lens).to(torch.float64)
@@ -317,8 +342,7 @@ def seq2seq_fixture(name, cell, vocab, embedding, hidden, layers, bidirectional,
     tensors["golden.output"] = torch.softmax(z, dim=-1).detach()
     tensors["golden.attention"] = m.weights.detach()
     tensors["golden.loss"] = loss.reshape(1)
-    for k, p in m.named_parameters():
-        tensors["golden.grad." + k] = p.grad
+    tensors.update(grads)
     save_safetensors(os.path.join(HERE, name + ".safetensors"), tensors,
                      {"made_by": "tests/golden/make_golden.py", "torch": torch.__version__})
     print(name, float(loss), src_lens, tgt_lens)
@@ -328,3 +352,6 @@ def seq2seq_fixture(name, cell, vocab, embedding, hidden, layers, bidirectional,
 seq2seq_fixture("s2s_lstm2_bi_general", "lstm", vocab=6, embedding=3, hidden=3, layers=2, bidirectional=True, kind="general", classes=5, steps=5, out_steps=4, src_lens=[3, 5, 1], tgt_lens=[4, 2, 3])
 seq2seq_fixture("s2s_gru_additive", "gru", vocab=6, embedding=0, hidden=4, layers=1, bidirectional=False, kind="additive", classes=5, steps=5, out_steps=4, src_lens=[5, 2, 4], tgt_lens=[1, 4, 3])
 seq2seq_fixture("s2s_rnn_bi_dot", "rnn", vocab=6, embedding=3, hidden=4, layers=1, bidirectional=True, kind="dot", classes=5, steps=5, out_steps=4, src_lens=[2, 5, 4], tgt_lens=[4, 4, 2])
+# Input feeding: the first decoder layer reads [x_t ; h~_(t-1)], h~_(-1) = 0 (appended, so the draws above stay).
+seq2seq_fixture("s2s_lstm2_feed_general", "lstm", vocab=6, embedding=3, hidden=3, layers=2, bidirectional=False, kind="general", classes=5, steps=5, out_steps=4, src_lens=[3, 5, 1], tgt_lens=[4, 2, 3], feed=True)
+seq2seq_fixture("s2s_gru_bi_feed_additive", "gru", vocab=6, embedding=0, hidden=3, layers=1, bidirectional=True, kind="additive", classes=5, steps=5, out_steps=4, src_lens=[5, 2, 4], tgt_lens=[1, 4, 3], feed=True)

@@ -281,3 +281,34 @@ public partial class FedAdditiveAttentionProjectedLstm { }
 [Attention(AttentionKind.Dot, InputFeeding = true)]
 [LinearOutput(2)]
 public partial class FedDotAttentionGruLinear { }
+
+// Input feeding of tests/golden/make_golden.py's seq2seq fixtures (s2s_*_feed_*), in double and float.
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4, Precision = Precision.Double)]
+[TokenInput(6, Embedding = 3)]
+[Lstm(3)]
+[Lstm(3)]
+[Attention(AttentionKind.General, InputFeeding = true)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SLstm2FeedGeneralDouble { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[TokenInput(6, Embedding = 3)]
+[Lstm(3)]
+[Lstm(3)]
+[Attention(AttentionKind.General, InputFeeding = true)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SLstm2FeedGeneralFloat { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4, Precision = Precision.Double)]
+[TokenInput(6)]
+[Gru(3, Bidirectional = true)]
+[Attention(AttentionKind.Additive, InputFeeding = true)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SGruBiFeedAdditiveDouble { }
+
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[TokenInput(6)]
+[Gru(3, Bidirectional = true)]
+[Attention(AttentionKind.Additive, InputFeeding = true)]
+[SoftmaxOutput(5)]
+public partial class GoldenS2SGruBiFeedAdditiveFloat { }
