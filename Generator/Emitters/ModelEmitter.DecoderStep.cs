@@ -23,12 +23,16 @@ internal sealed partial class ModelEmitter
         bool tokenDecoder = decoder.Input.Kind != StackInputKind.Vector;
         string stepType = tokenDecoder ? "int" : _e;
         string stepSpan = $"global::System.ReadOnlySpan<{stepType}>";
-        long rowState = _plan.StateLength / _plan.B;
+        // Input feeding: a row's state also holds h̃ of its last step, which its next step reads.
+        AttentionPlan? fed = _plan.Attention is { Feeds: true } feeding ? feeding : null;
+        long rowState = _plan.StateLength / _plan.B + (fed?.D ?? 0);
         long decoderInputs = tokenDecoder ? decoder.Input.Ids : decoder.Input.Width;
         string inputShape = TokenInput ? "[Steps, Batch]" : "[Steps, Batch, InputSize]";
         string workers = "using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);";
 
-        _w.Line("/// <summary>Values of one row's decoder state: every decoder layer's h, then every LSTM layer's c (a row of <see cref=\"InitialState\"/>'s layout).</summary>");
+        _w.Line(fed is null
+            ? "/// <summary>Values of one row's decoder state: every decoder layer's h, then every LSTM layer's c (a row of <see cref=\"InitialState\"/>'s layout).</summary>"
+            : "/// <summary>Values of one row's decoder state: every decoder layer's h, then every LSTM layer's c, then h̃ of the row's last step (input feeding; 0 at the start).</summary>");
         _w.Line($"public const int DecoderStateSize = {N(rowState)};");
         _w.Line(tokenDecoder
             ? $"/// <summary>Token ids the decoder reads lie in [0, DecoderInputSize){(_plan.IsEncoderDecoder ? ": the classes, then StartToken" : "")}.</summary>"
@@ -137,6 +141,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"{Inputs}ArgumentChecks.Length(state.Length, DecoderStateSize, \"[DecoderStateSize]\", nameof(state));");
             foreach ((Region slot, long width) in slots)
                 _w.Line($"_rnnEncodedState.Span.Slice({C(slot)} + lane * {N(width)}, {N(width)}).CopyTo(state.Slice({N(slot.Offset / _plan.B)}, {N(width)})); // {slot.Comment}");
+            if (fed is not null) _w.Line($"state.Slice({N(_plan.StateLength / _plan.B)}, {N(fed.D)}).Clear(); // h̃_(-1) = 0");
         }
         _w.Line();
         _w.Line("/// <summary>Writes the decoder's first input for source lane <paramref name=\"lane\"/> (DecoderInputWidth values) into <paramref name=\"input\"/>: " +
@@ -224,6 +229,8 @@ internal sealed partial class ModelEmitter
                 _w.Line("var row = states.Slice(from * DecoderStateSize, DecoderStateSize);");
                 foreach ((Region slot, long width) in slots)
                     _w.Line($"row.Slice({N(slot.Offset / _plan.B)}, {N(width)}).CopyTo(previous.Slice({C(slot)} + r * {N(width)}, {N(width)}));");
+                if (fed is not null)
+                    _w.Line($"row.Slice({N(_plan.StateLength / _plan.B)}, {N(fed.D)}).CopyTo(_rnnScratch.Span.Slice({C(fed.StepFeed!)} + r * {N(fed.D)}, {N(fed.D)})); // h̃_(t-1)");
             }
         }
         _w.Line();
@@ -252,6 +259,8 @@ internal sealed partial class ModelEmitter
                     if (dir.C0 is { } c0)
                         _w.Line($"a.Slice({C(dir.Cell!)} + r * {N(hd)}, {N(hd)}).CopyTo(row.Slice({N(c0.Offset / _plan.B)}, {N(hd)})); // c_t of {layer.Title.ToLowerInvariant()}");
                 }
+                if (fed is not null)
+                    _w.Line($"a.Slice({C(fed.Attentional)} + r * {N(fed.D)}, {N(fed.D)}).CopyTo(row.Slice({N(_plan.StateLength / _plan.B)}, {N(fed.D)})); // h̃_t, what the row's next step reads");
             }
             _w.Line("Output.Slice(0, rows * OutputSize).CopyTo(outputs);");
         }
@@ -374,6 +383,11 @@ internal sealed partial class ModelEmitter
                 string x = $"a.Slice({C(xRegion)}, rows * {N(ldx)})";
                 _w.Line($"{Kernels}Bias.Broadcast({target}, rows: rows, n: {N(gw)}, ldc: {N(ldTarget)}, {bias});");
                 _w.Line($"{Kernels}Gemm.NT(m: rows, n: {N(gw)}, k: {N(layer.InWidth)}, {x}, lda: {N(ldx)}, {Whole("p", dir.WeightIh)}, ldb: {N(layer.InWidth)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
+            }
+            if (layer.Index == 0 && _plan.Attention is { Feeds: true } att)
+            {
+                _w.Line("// Input feeding: the gates also take the rows' h̃_(t-1)·W_fᵀ.");
+                _w.Line($"{Kernels}Gemm.NT(m: rows, n: {N(gw)}, k: {N(att.D)}, s.Slice({C(att.StepFeed!)}, rows * {N(att.D)}), lda: {N(att.D)}, {Whole("p", att.FeedWeight!)}, ldb: {N(att.D)}, {target}, ldc: {N(ldTarget)}, accumulate: true);");
             }
             _w.Line("// The recurrence from the rows' own h_(t-1) (and c_(t-1)).");
             _w.Line($"var hPrev = _rnnStepPrevious.Span.Slice({C(dir.H0)}, rows * {N(hw)});");

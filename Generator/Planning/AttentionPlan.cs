@@ -59,6 +59,9 @@ internal sealed class AttentionPlan
     /// <summary>Input feeding's W_f <c>[G·H, D]</c> (the h̃ columns of the first decoder layer's input weights).</summary>
     public TensorPlan? FeedWeight { get; set; }
 
+    /// <summary>Input feeding in the decoder step: the chunk's rows of h̃_(t−1) from the caller's states, <c>[Batch, D]</c>.</summary>
+    public Region? StepFeed { get; set; }
+
     /// <summary>W_c <c>[D, E + D]</c>: h̃_t = tanh(W_c·[c_t ; h_t]).</summary>
     public TensorPlan OutWeight { get; set; } = null!;
 

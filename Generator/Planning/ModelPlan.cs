@@ -301,6 +301,7 @@ internal sealed class ModelPlan : IEquatable<ModelPlan>
             at.ContextGradient = Scratch("ContextGradient", rows * at.E, at.Kind == AttentionKind.General ? "dL/dc, then dL/dq" : "dL/dc");
             at.ScoreGradient = Scratch("ScoreGradient", rows * spec.Steps, "dL/da, then dL/de in place");
             at.MemoryGradient = Scratch("MemoryGradient", src * at.E, "dL/dē, [Steps, Batch, E]: joins the encoder's top dh");
+            if (at.Feeds) at.StepFeed = Scratch("StepFeed", B * at.D, "h̃_(t-1) of a chunk of decoder-step rows (input feeding), [Batch, D]");
             if (at.Kind == AttentionKind.Additive)
             {
                 at.QueryGradient = Scratch("QueryGradient", rows * at.D, "dL/dq of the additive score");

@@ -95,6 +95,10 @@ public static class OnnxExporter
                 throw new NotSupportedException($"ONNX export cannot write layer {k} of {a.Name} ({a.Layers[k]}): ONNX's LSTM operator has no projection (PyTorch's proj_size), and h_t = (o⊙tanh(c_t))·W_hrᵀ feeds the next step inside the recurrence.");
         }
 
+        // Input feeding carries h̃ from step to step in the decoder's input: not written into the Loop body yet.
+        if (a.AttentionInputFeeding)
+            throw new NotSupportedException($"ONNX export has no input feeding yet: {a.Name} declares [Attention(AttentionKind.{a.Attention}, InputFeeding = true)], whose decoder reads [x_t ; h̃_(t-1)] at every step; export a model without InputFeeding.");
+
         var g = new GraphBuilder<T>(model);
         if (a.Topology is Topology.OneToMany or Topology.EncoderDecoder)
             Generating(g, a, options);

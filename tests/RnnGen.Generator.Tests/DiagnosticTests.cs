@@ -818,6 +818,18 @@ public class DiagnosticTests
         ("RNNG042", "'M' declares [Attention] more than once; a decoder has one attention, so keep one", "Attention(AttentionKind.Additive)"));
 
     [Fact]
+    public void RNNG043_InputFeedingWithDropout() => AssertDiagnostics(
+        ModelSource("""
+            [RnnModel(Steps = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3)]
+            [TokenInput(5)]
+            [Lstm(4)]
+            [Lstm(4, Dropout = 0.2)]
+            [Attention(AttentionKind.Dot, InputFeeding = true)]
+            [SoftmaxOutput(5)]
+            """),
+        ("RNNG043", "InputFeeding = true runs the decoder one step at a time, which drops nothing, and layer 1 declares Dropout or RecurrentDropout; remove one of them", "InputFeeding = true"));
+
+    [Fact]
     public void RNNG016_AttentionKindNotDefined() => AssertDiagnostics(
         ModelSource("""
             [RnnModel(Steps = 3, Topology = Topology.EncoderDecoder, OutputSteps = 3)]
@@ -891,7 +903,7 @@ public class DiagnosticTests
     public void DescriptorTable_HasTheExpectedIds_AllErrors()
     {
         // RNNG015 is a retired id: it is never reused.
-        string[] expected = Enumerable.Range(1, 37).Concat(new[] { 39, 40, 41, 42 }).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
+        string[] expected = Enumerable.Range(1, 37).Concat(new[] { 39, 40, 41, 42, 43 }).Where(i => i != 15).Select(i => $"RNNG{i:000}").Append("RNNG999").ToArray();
 
         // A new id needs a test in this class, a row in AnalyzerReleases.Unshipped.md and in the README's table.
         Assert.Equal(expected, DiagnosticDescriptors.All.Keys.Order(StringComparer.Ordinal).ToArray());

@@ -213,6 +213,21 @@ public class SnapshotTests
         """, new[] { "RnnForwardCore", "RnnBridgeState*", "RnnLoadAttentionMemory", "RnnForwardAttention", "RnnBackwardAttention", "RnnBackwardFromDz", "RnnBackwardEncoderL0", "AttentionWeights" });
 
     [Fact]
+    public void AttentionWithInputFeeding() => VerifyParts("Demo.FedTranslator.g.cs", """
+        using RnnGen;
+
+        namespace Demo;
+
+        /// <summary>A GRU encoder–decoder whose decoder also reads the previous attentional state (Luong's input feeding).</summary>
+        [RnnModel(Steps = 4, Batch = 2, Topology = Topology.EncoderDecoder, OutputSteps = 3)]
+        [TokenInput(6, Embedding = 3)]
+        [Gru(3)]
+        [Attention(AttentionKind.General, InputFeeding = true)]
+        [SoftmaxOutput(5)]
+        public partial class FedTranslator { }
+        """, new[] { "RnnForwardCore", "RnnDecodeDecoderL0", "RnnForwardFedDecoder", "RnnBackwardFedDecoder*", "RnnBackwardAttentionStep", "RnnBackwardAttentionWeights", "RnnDecoderStepDecoderL0" });
+
+    [Fact]
     public void EncoderDecoderRnnVector() => VerifyParts("Demo.RnnSeq2Seq.g.cs", """
         using RnnGen;
 

@@ -16,7 +16,7 @@ public class AllocationTests
         "CharLstm", "EmbeddingLstmLm", "VectorGruTagger", "VectorRnnRegression",
         "NextTokenTagger", "OnnxBiLstmRegressor",
         "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq",
-        "LeakyAllocationModel", "FloatGeneralAttentionGru",
+        "LeakyAllocationModel", "FloatGeneralAttentionGru", "FloatFedAttentionLstm",
     };
 
     private static IRnnModel<float> Create(string name) => name switch
@@ -33,6 +33,7 @@ public class AllocationTests
         "FloatVectorSeq2Seq" => new FloatVectorSeq2Seq(),
         "LeakyAllocationModel" => new LeakyAllocationModel(),
         "FloatGeneralAttentionGru" => new FloatGeneralAttentionGru(),
+        "FloatFedAttentionLstm" => new FloatFedAttentionLstm(),
         _ => throw new ArgumentException(name),
     };
 
@@ -107,7 +108,7 @@ public class AllocationTests
         Assert.Equal(0, Allocated(() => model.Generate(tokens, sources, 0.5f, random)));
     }
 
-    public static TheoryData<string> DecodingModels => new() { "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq", "FloatGeneralAttentionGru" };
+    public static TheoryData<string> DecodingModels => new() { "CountingGenerator", "FloatVectorGenerator", "ReverseSeq2Seq", "FloatVectorSeq2Seq", "FloatGeneralAttentionGru", "FloatFedAttentionLstm" };
 
     [Theory]
     [MemberData(nameof(DecodingModels))]

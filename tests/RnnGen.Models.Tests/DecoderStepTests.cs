@@ -23,13 +23,15 @@ public class DecoderStepTests
         // Attention over one-way and bidirectional encoders: each row attends over its own source lane's encoded outputs.
         nameof(DotAttentionLstmBiEncoder), nameof(GeneralAttentionGruBiEncoder), nameof(AdditiveAttentionRnnBiEncoder),
         nameof(AdditiveAttentionLstm), nameof(GeneralAttentionProjectedLstmBiEncoder),
+        // Input feeding: each row's state carries its h̃ to its next step.
+        nameof(FedDotAttentionLstmStack), nameof(FedGeneralAttentionGruBiEncoder), nameof(FedAdditiveAttentionRnnStack), nameof(FedAdditiveAttentionProjectedLstm),
     };
 
     public static TheoryData<string> VectorModels => new()
     {
         nameof(LstmOneToManyVectorLinear), nameof(GruOneToManyVectorSigmoid), nameof(RnnOneToManyVectorLinear), nameof(VectorGenerator),
         nameof(LstmEncoderDecoderVectorLinear), nameof(GruEncoderDecoderTokenSigmoid), nameof(RnnEncoderDecoderTokenSigmoid),
-        nameof(DropoutVectorGenerator), nameof(AdditiveAttentionGruLinear), nameof(DotAttentionLstmSigmoid),
+        nameof(DropoutVectorGenerator), nameof(AdditiveAttentionGruLinear), nameof(DotAttentionLstmSigmoid), nameof(FedDotAttentionGruLinear),
     };
 
     private static IRnnModel<double> Create(string name) => name switch
@@ -66,6 +68,11 @@ public class DecoderStepTests
         nameof(GeneralAttentionProjectedLstmBiEncoder) => new GeneralAttentionProjectedLstmBiEncoder(32),
         nameof(AdditiveAttentionGruLinear) => new AdditiveAttentionGruLinear(33),
         nameof(DotAttentionLstmSigmoid) => new DotAttentionLstmSigmoid(34),
+        nameof(FedDotAttentionLstmStack) => new FedDotAttentionLstmStack(35),
+        nameof(FedGeneralAttentionGruBiEncoder) => new FedGeneralAttentionGruBiEncoder(36),
+        nameof(FedAdditiveAttentionRnnStack) => new FedAdditiveAttentionRnnStack(37),
+        nameof(FedAdditiveAttentionProjectedLstm) => new FedAdditiveAttentionProjectedLstm(38),
+        nameof(FedDotAttentionGruLinear) => new FedDotAttentionGruLinear(39),
         _ => throw new ArgumentException(name),
     };
 

@@ -223,5 +223,6 @@ public class OnnxGeneratingTests
         Assert.Contains("no leaky RNN", Assert.Throws<NotSupportedException>(() => OnnxExporter.ToBytes(new LeakyRnnEncoderDecoderVectorSoftmax(1))).Message);
         Assert.Contains("has no projection", Assert.Throws<NotSupportedException>(() => OnnxExporter.ToBytes(new LstmpOneToManyVectorLinear(1))).Message);
         Assert.Contains("has no projection", Assert.Throws<NotSupportedException>(() => OnnxExporter.ToBytes(new LstmpEncoderDecoderOneHot(1))).Message);
+        Assert.Contains("no input feeding", Assert.Throws<NotSupportedException>(() => OnnxExporter.ToBytes(new FedGeneralAttentionGruBiEncoder(1))).Message);
     }
 }

@@ -312,3 +312,12 @@ public partial class GoldenS2SGruBiFeedAdditiveDouble { }
 [Attention(AttentionKind.Additive, InputFeeding = true)]
 [SoftmaxOutput(5)]
 public partial class GoldenS2SGruBiFeedAdditiveFloat { }
+
+/// <summary>Input feeding in float, for the allocation tests.</summary>
+[RnnModel(Steps = 5, Batch = 3, Topology = Topology.EncoderDecoder, OutputSteps = 4)]
+[TokenInput(7, Embedding = 4)]
+[Lstm(5, Bidirectional = true)]
+[Lstm(4)]
+[Attention(AttentionKind.General, InputFeeding = true)]
+[SoftmaxOutput(7)]
+public partial class FloatFedAttentionLstm { }
