@@ -35,7 +35,8 @@ namespace RnnGen;
 /// repeats it and <c>generated_lengths</c> int64 [Batch] is <c>GeneratedLengths</c>. Sampling is not exported.
 /// A bidirectional encoder layer's final states are put side by side for its (twice as wide) decoder layer, and a model
 /// with <see cref="AttentionAttribute"/> runs its attention in each step of the loop (padded source steps masked with −∞)
-/// and also outputs <c>attention</c> [OutputSteps, Batch, Steps], its <c>AttentionWeights</c>.
+/// and also outputs <c>attention</c> [OutputSteps, Batch, Steps], its <c>AttentionWeights</c>; with input feeding the loop also carries
+/// h̃, which the first decoder layer reads beside x_t.
 /// </para>
 /// </remarks>
 public static class OnnxExporter
@@ -94,10 +95,6 @@ public static class OnnxExporter
             if (a.Layers[k].Projection > 0)
                 throw new NotSupportedException($"ONNX export cannot write layer {k} of {a.Name} ({a.Layers[k]}): ONNX's LSTM operator has no projection (PyTorch's proj_size), and h_t = (o⊙tanh(c_t))·W_hrᵀ feeds the next step inside the recurrence.");
         }
-
-        // Input feeding carries h̃ from step to step in the decoder's input: not written into the Loop body yet.
-        if (a.AttentionInputFeeding)
-            throw new NotSupportedException($"ONNX export has no input feeding yet: {a.Name} declares [Attention(AttentionKind.{a.Attention}, InputFeeding = true)], whose decoder reads [x_t ; h̃_(t-1)] at every step; export a model without InputFeeding.");
 
         var g = new GraphBuilder<T>(model);
         if (a.Topology is Topology.OneToMany or Topology.EncoderDecoder)
@@ -458,7 +455,7 @@ public static class OnnxExporter
     private sealed record EncoderOutputs(string[] H, string?[] C, string Outputs, string? Lengths = null);
 
     /// <summary>What one <see cref="DecoderStep"/> gives: every layer's new h and c ([1, Batch, H]) and the head's activated output y_t [Batch, OutputSize].</summary>
-    private sealed record StepOutputs(string[] H, string?[] C, string Y, string? Weights = null);
+    private sealed record StepOutputs(string[] H, string?[] C, string Y, string? Weights = null, string? Attentional = null);
 
     /// <summary>
     /// One step of the decoder (the one-to-many model's stack), written into a Loop body: x_t from
@@ -466,7 +463,7 @@ public static class OnnxExporter
     /// <c>LSTM</c>/<c>GRU</c>/<c>RNN</c> node over one step from <paramref name="h"/> and <paramref name="c"/>, then the
     /// head on the top layer's h_t.
     /// </summary>
-    private static StepOutputs DecoderStep<T>(GraphBuilder<T> body, ModelArchitecture a, LayerArchitecture[] layers, DecoderInput decoder, string input, string[] h, string?[] c, AttentionInputs? attention)
+    private static StepOutputs DecoderStep<T>(GraphBuilder<T> body, ModelArchitecture a, LayerArchitecture[] layers, DecoderInput decoder, string input, string[] h, string?[] c, AttentionInputs? attention, string? feed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         string tensors = a.Topology == Topology.EncoderDecoder ? "decoder." : "";
@@ -479,12 +476,20 @@ public static class OnnxExporter
             x = body.Node("OneHot", new[] { input, body.Constant("decoder_vocabulary", new long[] { decoder.Vocabulary }, 1), body.FloatConstant("decoder_onehot_values", new float[] { 0, 1 }, 2) }, "step_onehot", Attr("axis", -1));
         // [Batch, width] → [1, Batch, width]: a sequence of one step.
         x = body.Node("Reshape", new[] { x, body.Constant("shape_step_input", new long[] { 1, a.Batch, -1 }, 3) }, "step_x");
+        if (feed is not null)
+        {
+            // Input feeding: the first layer reads [x_t ; h̃_(t-1)], with W = [W_ih W_f] column-wise.
+            string fed = body.Node("Reshape", new[] { feed, body.Constant("shape_step_feed", new long[] { 1, a.Batch, -1 }, 3) }, "step_feed_1b");
+            x = body.Node("Concat", new[] { x, fed }, "step_x_fed", Attr("axis", 2));
+        }
         var hNext = new string[layers.Length];
         var cNext = new string?[layers.Length];
         for (int k = 0; k < layers.Length; k++)
         {
             LayerArchitecture layer = layers[k];
-            string w = body.StackDirections($"decoder_W{k}", k, 1, "weight_ih", layer.Hidden, layer.Cell, tensors);
+            string w = k == 0 && feed is not null
+                ? body.InputWeightsWithFeed("decoder_W0", layer.Hidden, layer.Cell, tensors + "rnn.weight_ih_l0", "decoder.attention.feed.weight")
+                : body.StackDirections($"decoder_W{k}", k, 1, "weight_ih", layer.Hidden, layer.Cell, tensors);
             string r = body.StackDirections($"decoder_R{k}", k, 1, "weight_hh", layer.Hidden, layer.Cell, tensors);
             string bias = body.Biases($"decoder_B{k}", k, 1, layer.Hidden, layer.Cell, tensors);
             var inputs = new List<string> { x, w, r, bias, "", h[k] };
@@ -504,7 +509,7 @@ public static class OnnxExporter
         string? weights = null;
         if (attention is not null) (top, weights) = AttentionStep(body, a, attention, top);
         string z = body.Node("Gemm", new[] { top, body.Parameter(tensors + "head.weight"), body.Parameter(tensors + "head.bias") }, "step_logits", Attr("transB", 1));
-        return new StepOutputs(hNext, cNext, Activation(body, a.Output, z, "step_y"), weights);
+        return new StepOutputs(hNext, cNext, Activation(body, a.Output, z, "step_y"), weights, attention is not null ? top : null);
     }
 
     /// <summary>
@@ -600,8 +605,11 @@ public static class OnnxExporter
         }
         string? lengths = ends ? "step_lengths" : null;
         if (lengths is not null) body.Input(lengths, TensorProto.Types.DataType.Int64, b);
+        long fedWidth = a.AttentionInputFeeding ? layers[^1].StateWidth : 0;
+        string? feed = fedWidth > 0 ? "step_feed" : null;
+        if (feed is not null) body.Input(feed, TensorProto.Types.DataType.Float, b, fedWidth);
 
-        StepOutputs o = DecoderStep(body, a, layers, decoder, input, h, c, attention);
+        StepOutputs o = DecoderStep(body, a, layers, decoder, input, h, c, attention, feed);
         (string? token, string? lengthsNext) = tokens ? ChooseToken(body, o.Y, "step", lengths, endToken) : (null, null);
 
         // Body outputs: the condition, the carried values in the order of the inputs, then the scan outputs.
@@ -614,6 +622,7 @@ public static class OnnxExporter
         for (int k = 0; k < a.Layers.Count; k++)
             if (o.C[k] is { } ck) body.Output(ck, TensorProto.Types.DataType.Float, 1, b, layers[k].Hidden);
         if (lengthsNext is not null) body.Output(lengthsNext, TensorProto.Types.DataType.Int64, b);
+        if (feed is not null) body.Output(body.Node("Identity", new[] { o.Attentional! }, "step_feed_next"), TensorProto.Types.DataType.Float, b, fedWidth);
         body.Output(o.Y, TensorProto.Types.DataType.Float, b, width);
         if (token is not null) body.Output(body.Node("Identity", new[] { token }, "step_generated"), TensorProto.Types.DataType.Int64, b);
         if (o.Weights is { } weights) body.Output(weights, TensorProto.Types.DataType.Float, b, a.Steps);
@@ -632,6 +641,11 @@ public static class OnnxExporter
         {
             inputs.Add(g.Constant("all_steps", Enumerable.Repeat(steps, (int)b).ToArray(), b));
             outputs.Add("generated_lengths");
+        }
+        if (feed is not null)
+        {
+            inputs.Add(g.FloatConstant("feed_start", new float[b * fedWidth], b, fedWidth)); // h̃_(-1) = 0
+            outputs.Add("final_feed");
         }
         outputs.Add("y");
         if (tokens) outputs.Add("generated");
@@ -764,6 +778,22 @@ public static class OnnxExporter
                 all.AddRange(ReorderGates(ToFloat(model.Parameters.Slice(t.Offset, t.Length)), hidden, (int)cols, cell));
             }
             Add(name, all.ToArray(), dirs, rows, cols);
+            return name;
+        }
+
+        /// <summary>W of input feeding's first decoder layer: [1, G·H, in + D], each row [W_ih row ; W_f row], gate blocks in ONNX's order.</summary>
+        public string InputWeightsWithFeed(string name, int hidden, CellType cell, string inputTensor, string feedTensor)
+        {
+            TensorInfo wi = model.Tensors.Single(x => x.Name == inputTensor), wf = model.Tensors.Single(x => x.Name == feedTensor);
+            int rows = wi.Shape[0], inCols = wi.Shape[1], feedCols = wf.Shape[1], cols = inCols + feedCols;
+            float[] input = ToFloat(model.Parameters.Slice(wi.Offset, wi.Length)), feed = ToFloat(model.Parameters.Slice(wf.Offset, wf.Length));
+            var joined = new float[rows * cols];
+            for (int r = 0; r < rows; r++)
+            {
+                Array.Copy(input, r * inCols, joined, r * cols, inCols);
+                Array.Copy(feed, r * feedCols, joined, r * cols + inCols, feedCols);
+            }
+            Add(name, ReorderGates(joined, hidden, cols, cell), 1, rows, cols);
             return name;
         }
 
