@@ -157,78 +157,21 @@ internal sealed partial class ModelEmitter
         }
         _w.Line();
 
-        if (att.Feeds) return; // its backward runs step by step with the decoder's (ModelEmitter.InputFeeding.cs)
-        _w.Line("/// <summary>Backward through the attention over every output step: dL/dh̃ (from the head) into dL/dh of the decoder's top layer, dL/dē and the attention's weight gradients.</summary>");
-        using (_w.Block("private void RnnBackwardAttention()"))
+        if (!att.Feeds)
         {
-            long rows = _plan.RowsOut;
-            _w.Line("var p = _rnnParameters.Span;");
-            _w.Line("var g = _rnnGradients.Span;");
-            _w.Line("var a = _rnnActivations.Span;");
-            _w.Line("var s = _rnnScratch.Span;");
-            _w.Line($"var h = {Slice("a", SeenAbove(top), rows * d)}; // h_t of the decoder's top layer, [OutputSteps, Batch, {d}]");
-            _w.Line($"var memory = {Whole("a", att.Memory)}; // ē, [Steps, Batch, {e}]");
-            _w.Line($"var weights = {Whole("a", att.Weights)}; // a, [OutputSteps, Batch, Steps]");
-            _w.Line($"var context = {Whole("a", att.Context)}; // c_t");
-            _w.Line($"var state = {Whole("a", att.Attentional)}; // h̃_t");
-            _w.Line($"var du = {Whole("s", att.AttentionalGradient)}; // dL/dh̃, then dL/du");
-            _w.Line($"var dh = {Slice("s", C(top.HiddenGradient), rows * d)}; // dL/dh_t of the decoder's top layer");
-            _w.Line($"var dc = {Whole("s", att.ContextGradient)}; // dL/dc_t");
-            _w.Line($"var da = {Whole("s", att.ScoreGradient)}; // dL/da, then dL/de");
-            _w.Line($"var dMemory = {Whole("s", att.MemoryGradient)}; // dL/dē, [Steps, Batch, {e}]");
-            _w.Line("var lengths = _rnnLanes.Lengths;");
-            string wc = Whole("p", att.OutWeight), wcH = Slice("p", Plus(C(att.OutWeight), N(e)), att.OutWeight.Length - e);
-            string gwc = Whole("g", att.OutWeight), gwcH = Slice("g", Plus(C(att.OutWeight), N(e)), att.OutWeight.Length - e);
-            _w.Line("// du = dh̃⊙(1 − h̃²);  dW_c += duᵀ·[c ; h];  dh = du·W_c[:, E:];  dc = du·W_c[:, :E]");
-            _w.Line($"{AttentionKernels}AttentionalState.Backward(state, du);");
-            _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(e)}, k: {N(rows)}, du, lda: {N(d)}, context, ldb: {N(e)}, {gwc}, ldc: {N(e + d)}, accumulate: true);");
-            _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(d)}, k: {N(rows)}, du, lda: {N(d)}, h, ldb: {N(d)}, {gwcH}, ldc: {N(e + d)}, accumulate: true);");
-            _w.Line($"{Kernels}Gemm.NN(m: {N(rows)}, n: {N(d)}, k: {N(d)}, du, lda: {N(d)}, {wcH}, ldb: {N(e + d)}, dh, ldc: {N(d)}, accumulate: false);");
-            _w.Line($"{Kernels}Gemm.NN(m: {N(rows)}, n: {N(e)}, k: {N(d)}, du, lda: {N(d)}, {wc}, ldb: {N(e + d)}, dc, ldc: {N(e)}, accumulate: false);");
-            _w.Line("// Per lane over its real source steps: da_t = dc_t·ēᵀ;  dē += aᵀ·dc.");
-            _w.Line("dMemory.Clear();");
-            using (_w.Block("for (int lane = 0; lane < Batch; lane++)"))
+            _w.Line("/// <summary>Backward through the attention over every output step: dL/dh̃ (from the head) into dL/dh of the decoder's top layer, dL/dē and the attention's weight gradients.</summary>");
+            using (_w.Block("private void RnnBackwardAttention()"))
             {
-                _w.Line("int n = lengths[lane];");
-                _w.Line("if (n == 0) continue;");
-                _w.Line($"{Kernels}Gemm.NT(m: OutputSteps, n: n, k: {N(e)}, dc.Slice(lane * {N(e)}), lda: Batch * {N(e)}, memory.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, da.Slice(lane * Steps), ldc: Batch * Steps, accumulate: false);");
-                _w.Line($"{Kernels}Gemm.TN(m: n, n: {N(e)}, k: OutputSteps, weights.Slice(lane * Steps), lda: Batch * Steps, dc.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, dMemory.Slice(lane * {N(e)}), ldc: Batch * {N(e)}, accumulate: true);");
+                _w.Line("var s = _rnnScratch.Span;");
+                _w.Line("// dh of the top layer, dē (and the additive score's dk) gather their parts: start from zero.");
+                EmitAttentionGradientClears(att);
+                _w.Line("RnnBackwardAttentionRows(first: 0, count: OutputSteps);");
+                _w.Line("RnnBackwardAttentionWeights();");
             }
-            _w.Line("// de = a⊙(da − Σ_s a_s·da_s) over the real source steps.");
-            _w.Line($"{AttentionKernels}MaskedSoftmax.Backward(weights, da, rows: {N(rows)}, Steps, lengths);");
-            switch (att.Kind)
-            {
-                case AttentionKind.Dot:
-                    _w.Line("// e_ts = h_t·ē_s:  dh_t += Σ_s de_ts·ē_s;  dē_s += Σ_t de_ts·h_t.");
-                    EmitPerLaneScoreGradients("dh", "h", d, accumulate: true);
-                    break;
-                case AttentionKind.General:
-                    _w.Line("// e_ts = q_t·ē_s with q_t = h_t·W_a:  dq_t = Σ_s de_ts·ē_s;  dē_s += Σ_t de_ts·q_t;  dh_t += dq_t·W_aᵀ;  dW_a += hᵀ·dq.");
-                    _w.Line($"var q = {Whole("a", att.Query!)};");
-                    _w.Line("var dq = dc; // dc is spent");
-                    _w.Line("dq.Clear();");
-                    EmitPerLaneScoreGradients("dq", "q", e, accumulate: true);
-                    _w.Line($"{Kernels}Gemm.NT(m: {N(rows)}, n: {N(d)}, k: {N(e)}, dq, lda: {N(e)}, {Whole("p", att.Weight!)}, ldb: {N(e)}, dh, ldc: {N(d)}, accumulate: true);");
-                    _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(e)}, k: {N(rows)}, h, lda: {N(d)}, dq, ldb: {N(e)}, {Whole("g", att.Weight!)}, ldc: {N(e)}, accumulate: true);");
-                    break;
-                default:
-                    _w.Line("// e_ts = v·tanh(q_t + k_s):  dv, dq_t and dk_s from each score's gradient (tanh recomputed); then through q_t = h_t·W_qᵀ + b_q and k_s = ē_s·W_kᵀ.");
-                    _w.Line($"var q = {Whole("a", att.Query!)};");
-                    _w.Line($"var keys = {Whole("a", att.Keys!)};");
-                    _w.Line($"var dq = {Whole("s", att.QueryGradient!)};");
-                    _w.Line($"var dk = {Whole("s", att.KeyGradient!)};");
-                    _w.Line("dq.Clear();");
-                    _w.Line("dk.Clear();");
-                    _w.Line($"{AttentionKernels}AdditiveScore.Backward(q, keys, {Whole("p", att.V!)}, da, dq, dk, {Whole("g", att.V!)}, rows: {N(rows)}, Steps, width: {N(d)}, lengths);");
-                    _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(d)}, k: {N(rows)}, dq, lda: {N(d)}, h, ldb: {N(d)}, {Whole("g", att.QueryWeight!)}, ldc: {N(d)}, accumulate: true);");
-                    _w.Line($"{Kernels}Bias.AccumulateColumnSums(dq, rows: {N(rows)}, n: {N(d)}, ldy: {N(d)}, {Whole("g", att.QueryBias!)});");
-                    _w.Line($"{Kernels}Gemm.NN(m: {N(rows)}, n: {N(d)}, k: {N(d)}, dq, lda: {N(d)}, {Whole("p", att.QueryWeight!)}, ldb: {N(d)}, dh, ldc: {N(d)}, accumulate: true);");
-                    _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(e)}, k: {N(src * b)}, dk, lda: {N(d)}, memory, ldb: {N(e)}, {Whole("g", att.KeyWeight!)}, ldc: {N(e)}, accumulate: true);");
-                    _w.Line($"{Kernels}Gemm.NN(m: {N(src * b)}, n: {N(e)}, k: {N(d)}, dk, lda: {N(d)}, {Whole("p", att.KeyWeight!)}, ldb: {N(e)}, dMemory, ldc: {N(e)}, accumulate: true);");
-                    break;
-            }
+            _w.Line();
         }
-        _w.Line();
+        EmitAttentionBackwardRows(att);
+        EmitAttentionWeightGradients(att);
 
         // e_ts = x_t·ē_s for each lane's real source steps: one product per lane.
         void EmitPerLaneScores(string x, long width)
@@ -242,17 +185,6 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        // dx_t += Σ_s de_ts·ē_s and dē_s += Σ_t de_ts·x_t, per lane.
-        void EmitPerLaneScoreGradients(string dx, string x, long width, bool accumulate)
-        {
-            using (_w.Block("for (int lane = 0; lane < Batch; lane++)"))
-            {
-                _w.Line("int n = lengths[lane];");
-                _w.Line("if (n == 0) continue;");
-                _w.Line($"{Kernels}Gemm.NN(m: OutputSteps, n: {N(width)}, k: n, da.Slice(lane * Steps), lda: Batch * Steps, memory.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, {dx}.Slice(lane * {N(width)}), ldc: Batch * {N(width)}, accumulate: {Bool(accumulate)});");
-                _w.Line($"{Kernels}Gemm.TN(m: n, n: {N(e)}, k: OutputSteps, da.Slice(lane * Steps), lda: Batch * Steps, {x}.Slice(lane * {N(width)}), ldb: Batch * {N(width)}, dMemory.Slice(lane * {N(e)}), ldc: Batch * {N(e)}, accumulate: true);");
-            }
-        }
     }
 
     /// <summary>
@@ -284,5 +216,129 @@ internal sealed partial class ModelEmitter
         _w.Line($"{Kernels}Gemm.NT(m: {rows}, n: {N(d)}, k: {N(e)}, context, lda: {N(e)}, {wc}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: false);");
         _w.Line($"{Kernels}Gemm.NT(m: {rows}, n: {N(d)}, k: {N(d)}, h, lda: {N(d)}, {wcH}, ldb: {N(e + d)}, state, ldc: {N(d)}, accumulate: true);");
         _w.Line($"{AttentionKernels}AttentionalState.Forward(state);");
+    }
+
+    /// <summary>Clears what the attention's backward accumulates over the steps: the top layer's dh, dē and (additive) dk.</summary>
+    private void EmitAttentionGradientClears(AttentionPlan att)
+    {
+        _w.Line($"{Whole("s", _plan.Top.HiddenGradient)}.Clear();");
+        _w.Line($"{Whole("s", att.MemoryGradient)}.Clear();");
+        if (att.KeyGradient is { } dk) _w.Line($"{Whole("s", dk)}.Clear();");
+    }
+
+    /// <summary>
+    /// The attention's backward over output steps [first, first + count): all of them at once, or one at a time under input
+    /// feeding (where dL/dh̃_t is complete only once step t + 1 is done). Adds into the top layer's dh and into dē; the
+    /// weight gradients wait for every step (<c>RnnBackwardAttentionWeights</c>).
+    /// </summary>
+    private void EmitAttentionBackwardRows(AttentionPlan att)
+    {
+        long e = att.E, d = att.D;
+        LayerPlan top = _plan.Top;
+        _w.Line("/// <summary>Backward through the attention on output steps [first, first + count): dL/dh̃ into dL/dh of the decoder's top layer, dL/dē, and the score's query gradient.</summary>");
+        using (_w.Block("private void RnnBackwardAttentionRows(int first, int count)"))
+        {
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var g = _rnnGradients.Span;");
+            _w.Line("var a = _rnnActivations.Span;");
+            _w.Line("var s = _rnnScratch.Span;");
+            _w.Line("int rows = count * Batch, row = first * Batch;");
+            _w.Line($"var h = a.Slice({SeenAbove(top)} + row * {N(d)}, rows * {N(d)}); // h_t of the decoder's top layer");
+            _w.Line($"var memory = {Whole("a", att.Memory)}; // ē, [Steps, Batch, {e}]");
+            _w.Line($"var weights = a.Slice({C(att.Weights)} + row * Steps, rows * Steps); // a_t");
+            _w.Line($"var state = a.Slice({C(att.Attentional)} + row * {N(d)}, rows * {N(d)}); // h̃_t");
+            _w.Line($"var du = s.Slice({C(att.AttentionalGradient)} + row * {N(d)}, rows * {N(d)}); // dL/dh̃_t, then dL/du");
+            _w.Line($"var dh = s.Slice({C(top.HiddenGradient)} + row * {N(d)}, rows * {N(d)}); // dL/dh_t of the decoder's top layer (adds to what is there)");
+            _w.Line($"var dc = s.Slice({C(att.ContextGradient)} + row * {N(e)}, rows * {N(e)}); // dL/dc_t");
+            _w.Line($"var da = s.Slice({C(att.ScoreGradient)} + row * Steps, rows * Steps); // dL/da_t, then dL/de_t");
+            _w.Line($"var dMemory = {Whole("s", att.MemoryGradient)}; // dL/dē, [Steps, Batch, {e}]");
+            _w.Line("var lengths = _rnnLanes.Lengths;");
+            string wc = Whole("p", att.OutWeight), wcH = Slice("p", Plus(C(att.OutWeight), N(e)), att.OutWeight.Length - e);
+            _w.Line("// du = dh̃⊙(1 − h̃²);  dh += du·W_c[:, E:];  dc = du·W_c[:, :E]");
+            _w.Line($"{AttentionKernels}AttentionalState.Backward(state, du);");
+            _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(d)}, k: {N(d)}, du, lda: {N(d)}, {wcH}, ldb: {N(e + d)}, dh, ldc: {N(d)}, accumulate: true);");
+            _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(e)}, k: {N(d)}, du, lda: {N(d)}, {wc}, ldb: {N(e + d)}, dc, ldc: {N(e)}, accumulate: false);");
+            _w.Line("// Per lane over its real source steps: da_t = dc_t·ēᵀ;  dē += aᵀ·dc.");
+            using (_w.Block("for (int lane = 0; lane < Batch; lane++)"))
+            {
+                _w.Line("int n = lengths[lane];");
+                _w.Line("if (n == 0) continue;");
+                _w.Line($"{Kernels}Gemm.NT(m: count, n: n, k: {N(e)}, dc.Slice(lane * {N(e)}), lda: Batch * {N(e)}, memory.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, da.Slice(lane * Steps), ldc: Batch * Steps, accumulate: false);");
+                _w.Line($"{Kernels}Gemm.TN(m: n, n: {N(e)}, k: count, weights.Slice(lane * Steps), lda: Batch * Steps, dc.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, dMemory.Slice(lane * {N(e)}), ldc: Batch * {N(e)}, accumulate: true);");
+            }
+            _w.Line("// de = a⊙(da − Σ_s a_s·da_s) over the real source steps.");
+            _w.Line($"{AttentionKernels}MaskedSoftmax.Backward(weights, da, rows, Steps, lengths);");
+            switch (att.Kind)
+            {
+                case AttentionKind.Dot:
+                    _w.Line("// e_ts = h_t·ē_s:  dh_t += Σ_s de_ts·ē_s;  dē_s += Σ_t de_ts·h_t.");
+                    ScoreGradients("dh", "h", d);
+                    break;
+                case AttentionKind.General:
+                    _w.Line("// e_ts = q_t·ē_s with q_t = h_t·W_a:  dq_t = Σ_s de_ts·ē_s;  dē_s += Σ_t de_ts·q_t;  dh_t += dq_t·W_aᵀ (dW_a once every step is done).");
+                    _w.Line($"var q = a.Slice({C(att.Query!)} + row * {N(e)}, rows * {N(e)});");
+                    _w.Line("var dq = dc; // dc is spent; dq of every step stays for dW_a");
+                    _w.Line("dq.Clear();");
+                    ScoreGradients("dq", "q", e);
+                    _w.Line($"{Kernels}Gemm.NT(m: rows, n: {N(d)}, k: {N(e)}, dq, lda: {N(e)}, {Whole("p", att.Weight!)}, ldb: {N(e)}, dh, ldc: {N(d)}, accumulate: true);");
+                    break;
+                default:
+                    _w.Line("// e_ts = v·tanh(q_t + k_s):  dv, dq_t and dk_s from each score's gradient (tanh recomputed);  dh_t += dq_t·W_q (the rest once every step is done).");
+                    _w.Line($"var q = a.Slice({C(att.Query!)} + row * {N(d)}, rows * {N(d)});");
+                    _w.Line($"var dq = s.Slice({C(att.QueryGradient!)} + row * {N(d)}, rows * {N(d)});");
+                    _w.Line("dq.Clear();");
+                    _w.Line($"{AttentionKernels}AdditiveScore.Backward(q, {Whole("a", att.Keys!)}, {Whole("p", att.V!)}, da, dq, {Whole("s", att.KeyGradient!)}, {Whole("g", att.V!)}, rows, Steps, width: {N(d)}, lengths);");
+                    _w.Line($"{Kernels}Gemm.NN(m: rows, n: {N(d)}, k: {N(d)}, dq, lda: {N(d)}, {Whole("p", att.QueryWeight!)}, ldb: {N(d)}, dh, ldc: {N(d)}, accumulate: true);");
+                    break;
+            }
+        }
+        _w.Line();
+
+        // dx_t += Σ_s de_ts·ē_s and dē_s += Σ_t de_ts·x_t, per lane.
+        void ScoreGradients(string dx, string x, long width)
+        {
+            using (_w.Block("for (int lane = 0; lane < Batch; lane++)"))
+            {
+                _w.Line("int n = lengths[lane];");
+                _w.Line("if (n == 0) continue;");
+                _w.Line($"{Kernels}Gemm.NN(m: count, n: {N(width)}, k: n, da.Slice(lane * Steps), lda: Batch * Steps, memory.Slice(lane * {N(e)}), ldb: Batch * {N(e)}, {dx}.Slice(lane * {N(width)}), ldc: Batch * {N(width)}, accumulate: true);");
+                _w.Line($"{Kernels}Gemm.TN(m: n, n: {N(e)}, k: count, da.Slice(lane * Steps), lda: Batch * Steps, {x}.Slice(lane * {N(width)}), ldb: Batch * {N(width)}, dMemory.Slice(lane * {N(e)}), ldc: Batch * {N(e)}, accumulate: true);");
+            }
+        }
+    }
+
+    /// <summary>The attention's weight gradients, each one product over every output step once every step's backward has run.</summary>
+    private void EmitAttentionWeightGradients(AttentionPlan att)
+    {
+        long e = att.E, d = att.D, rows = _plan.RowsOut, src = _spec.Steps * _plan.B;
+        _w.Line("/// <summary>The attention's weight gradients over every output step, once each step's backward has run.</summary>");
+        using (_w.Block("private void RnnBackwardAttentionWeights()"))
+        {
+            _w.Line("var p = _rnnParameters.Span;");
+            _w.Line("var g = _rnnGradients.Span;");
+            _w.Line("var a = _rnnActivations.Span;");
+            _w.Line("var s = _rnnScratch.Span;");
+            _w.Line($"var h = {Slice("a", SeenAbove(_plan.Top), rows * d)}; // h_t of the decoder's top layer");
+            _w.Line($"var du = {Whole("s", att.AttentionalGradient)}; // dL/du of every step");
+            string gwc = Whole("g", att.OutWeight), gwcH = Slice("g", Plus(C(att.OutWeight), N(e)), att.OutWeight.Length - e);
+            _w.Line("// dW_c += duᵀ·[c ; h]");
+            _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(e)}, k: {N(rows)}, du, lda: {N(d)}, {Whole("a", att.Context)}, ldb: {N(e)}, {gwc}, ldc: {N(e + d)}, accumulate: true);");
+            _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(d)}, k: {N(rows)}, du, lda: {N(d)}, h, ldb: {N(d)}, {gwcH}, ldc: {N(e + d)}, accumulate: true);");
+            if (att.Kind == AttentionKind.General)
+            {
+                _w.Line("// dW_a += hᵀ·dq");
+                _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(e)}, k: {N(rows)}, h, lda: {N(d)}, {Whole("s", att.ContextGradient)}, ldb: {N(e)}, {Whole("g", att.Weight!)}, ldc: {N(e)}, accumulate: true);");
+            }
+            else if (att.Kind == AttentionKind.Additive)
+            {
+                _w.Line("// dW_q += dqᵀ·h;  db_q += Σ dq;  dW_k += dkᵀ·ē;  dē += dk·W_k");
+                string dq = Whole("s", att.QueryGradient!), dk = Whole("s", att.KeyGradient!), memory = Whole("a", att.Memory);
+                _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(d)}, k: {N(rows)}, {dq}, lda: {N(d)}, h, ldb: {N(d)}, {Whole("g", att.QueryWeight!)}, ldc: {N(d)}, accumulate: true);");
+                _w.Line($"{Kernels}Bias.AccumulateColumnSums({dq}, rows: {N(rows)}, n: {N(d)}, ldy: {N(d)}, {Whole("g", att.QueryBias!)});");
+                _w.Line($"{Kernels}Gemm.TN(m: {N(d)}, n: {N(e)}, k: {N(src)}, {dk}, lda: {N(d)}, {memory}, ldb: {N(e)}, {Whole("g", att.KeyWeight!)}, ldc: {N(e)}, accumulate: true);");
+                _w.Line($"{Kernels}Gemm.NN(m: {N(src)}, n: {N(e)}, k: {N(d)}, {dk}, lda: {N(d)}, {Whole("p", att.KeyWeight!)}, ldb: {N(e)}, {Whole("s", att.MemoryGradient)}, ldc: {N(e)}, accumulate: true);");
+            }
+        }
+        _w.Line();
     }
 }

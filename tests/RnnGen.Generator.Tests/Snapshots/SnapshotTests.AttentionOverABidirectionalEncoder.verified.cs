@@ -96,51 +96,72 @@
         /// <summary>Backward through the attention over every output step: dL/dh̃ (from the head) into dL/dh of the decoder's top layer, dL/dē and the attention's weight gradients.</summary>
         private void RnnBackwardAttention()
         {
+            var s = _rnnScratch.Span;
+            // dh of the top layer, dē (and the additive score's dk) gather their parts: start from zero.
+            s.Slice(RnnLayout.DhDecoderL0, 36).Clear();
+            s.Slice(RnnLayout.MemoryGradient, 48).Clear();
+            s.Slice(RnnLayout.KeyGradient, 48).Clear();
+            RnnBackwardAttentionRows(first: 0, count: OutputSteps);
+            RnnBackwardAttentionWeights();
+        }
+
+        /// <summary>Backward through the attention on output steps [first, first + count): dL/dh̃ into dL/dh of the decoder's top layer, dL/dē, and the score's query gradient.</summary>
+        private void RnnBackwardAttentionRows(int first, int count)
+        {
             var p = _rnnParameters.Span;
             var g = _rnnGradients.Span;
             var a = _rnnActivations.Span;
             var s = _rnnScratch.Span;
-            var h = a.Slice(RnnLayout.DecoderHiddenL0, 36); // h_t of the decoder's top layer, [OutputSteps, Batch, 6]
+            int rows = count * Batch, row = first * Batch;
+            var h = a.Slice(RnnLayout.DecoderHiddenL0 + row * 6, rows * 6); // h_t of the decoder's top layer
             var memory = a.Slice(RnnLayout.AttentionMemory, 48); // ē, [Steps, Batch, 6]
-            var weights = a.Slice(RnnLayout.AttentionWeights, 24); // a, [OutputSteps, Batch, Steps]
-            var context = a.Slice(RnnLayout.AttentionContext, 36); // c_t
-            var state = a.Slice(RnnLayout.AttentionalState, 36); // h̃_t
-            var du = s.Slice(RnnLayout.AttentionalGradient, 36); // dL/dh̃, then dL/du
-            var dh = s.Slice(RnnLayout.DhDecoderL0, 36); // dL/dh_t of the decoder's top layer
-            var dc = s.Slice(RnnLayout.ContextGradient, 36); // dL/dc_t
-            var da = s.Slice(RnnLayout.ScoreGradient, 24); // dL/da, then dL/de
+            var weights = a.Slice(RnnLayout.AttentionWeights + row * Steps, rows * Steps); // a_t
+            var state = a.Slice(RnnLayout.AttentionalState + row * 6, rows * 6); // h̃_t
+            var du = s.Slice(RnnLayout.AttentionalGradient + row * 6, rows * 6); // dL/dh̃_t, then dL/du
+            var dh = s.Slice(RnnLayout.DhDecoderL0 + row * 6, rows * 6); // dL/dh_t of the decoder's top layer (adds to what is there)
+            var dc = s.Slice(RnnLayout.ContextGradient + row * 6, rows * 6); // dL/dc_t
+            var da = s.Slice(RnnLayout.ScoreGradient + row * Steps, rows * Steps); // dL/da_t, then dL/de_t
             var dMemory = s.Slice(RnnLayout.MemoryGradient, 48); // dL/dē, [Steps, Batch, 6]
             var lengths = _rnnLanes.Lengths;
-            // du = dh̃⊙(1 − h̃²);  dW_c += duᵀ·[c ; h];  dh = du·W_c[:, E:];  dc = du·W_c[:, :E]
+            // du = dh̃⊙(1 − h̃²);  dh += du·W_c[:, E:];  dc = du·W_c[:, :E]
             global::RnnGen.Attention.AttentionalState.Backward(state, du);
-            global::RnnGen.Kernels.Gemm.TN(m: 6, n: 6, k: 6, du, lda: 6, context, ldb: 6, g.Slice(RnnLayout.AttentionOutWeight, 72), ldc: 12, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 6, n: 6, k: 6, du, lda: 6, h, ldb: 6, g.Slice(RnnLayout.AttentionOutWeight + 6, 66), ldc: 12, accumulate: true);
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 6, k: 6, du, lda: 6, p.Slice(RnnLayout.AttentionOutWeight + 6, 66), ldb: 12, dh, ldc: 6, accumulate: false);
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 6, k: 6, du, lda: 6, p.Slice(RnnLayout.AttentionOutWeight, 72), ldb: 12, dc, ldc: 6, accumulate: false);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 6, k: 6, du, lda: 6, p.Slice(RnnLayout.AttentionOutWeight + 6, 66), ldb: 12, dh, ldc: 6, accumulate: true);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 6, k: 6, du, lda: 6, p.Slice(RnnLayout.AttentionOutWeight, 72), ldb: 12, dc, ldc: 6, accumulate: false);
             // Per lane over its real source steps: da_t = dc_t·ēᵀ;  dē += aᵀ·dc.
-            dMemory.Clear();
             for (int lane = 0; lane < Batch; lane++)
             {
                 int n = lengths[lane];
                 if (n == 0) continue;
-                global::RnnGen.Kernels.Gemm.NT(m: OutputSteps, n: n, k: 6, dc.Slice(lane * 6), lda: Batch * 6, memory.Slice(lane * 6), ldb: Batch * 6, da.Slice(lane * Steps), ldc: Batch * Steps, accumulate: false);
-                global::RnnGen.Kernels.Gemm.TN(m: n, n: 6, k: OutputSteps, weights.Slice(lane * Steps), lda: Batch * Steps, dc.Slice(lane * 6), ldb: Batch * 6, dMemory.Slice(lane * 6), ldc: Batch * 6, accumulate: true);
+                global::RnnGen.Kernels.Gemm.NT(m: count, n: n, k: 6, dc.Slice(lane * 6), lda: Batch * 6, memory.Slice(lane * 6), ldb: Batch * 6, da.Slice(lane * Steps), ldc: Batch * Steps, accumulate: false);
+                global::RnnGen.Kernels.Gemm.TN(m: n, n: 6, k: count, weights.Slice(lane * Steps), lda: Batch * Steps, dc.Slice(lane * 6), ldb: Batch * 6, dMemory.Slice(lane * 6), ldc: Batch * 6, accumulate: true);
             }
             // de = a⊙(da − Σ_s a_s·da_s) over the real source steps.
-            global::RnnGen.Attention.MaskedSoftmax.Backward(weights, da, rows: 6, Steps, lengths);
-            // e_ts = v·tanh(q_t + k_s):  dv, dq_t and dk_s from each score's gradient (tanh recomputed); then through q_t = h_t·W_qᵀ + b_q and k_s = ē_s·W_kᵀ.
-            var q = a.Slice(RnnLayout.AttentionQuery, 36);
-            var keys = a.Slice(RnnLayout.AttentionKeys, 48);
-            var dq = s.Slice(RnnLayout.QueryGradient, 36);
-            var dk = s.Slice(RnnLayout.KeyGradient, 48);
+            global::RnnGen.Attention.MaskedSoftmax.Backward(weights, da, rows, Steps, lengths);
+            // e_ts = v·tanh(q_t + k_s):  dv, dq_t and dk_s from each score's gradient (tanh recomputed);  dh_t += dq_t·W_q (the rest once every step is done).
+            var q = a.Slice(RnnLayout.AttentionQuery + row * 6, rows * 6);
+            var dq = s.Slice(RnnLayout.QueryGradient + row * 6, rows * 6);
             dq.Clear();
-            dk.Clear();
-            global::RnnGen.Attention.AdditiveScore.Backward(q, keys, p.Slice(RnnLayout.AttentionV, 6), da, dq, dk, g.Slice(RnnLayout.AttentionV, 6), rows: 6, Steps, width: 6, lengths);
-            global::RnnGen.Kernels.Gemm.TN(m: 6, n: 6, k: 6, dq, lda: 6, h, ldb: 6, g.Slice(RnnLayout.AttentionQueryWeight, 36), ldc: 6, accumulate: true);
-            global::RnnGen.Kernels.Bias.AccumulateColumnSums(dq, rows: 6, n: 6, ldy: 6, g.Slice(RnnLayout.AttentionQueryBias, 6));
-            global::RnnGen.Kernels.Gemm.NN(m: 6, n: 6, k: 6, dq, lda: 6, p.Slice(RnnLayout.AttentionQueryWeight, 36), ldb: 6, dh, ldc: 6, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 6, n: 6, k: 8, dk, lda: 6, memory, ldb: 6, g.Slice(RnnLayout.AttentionKeyWeight, 36), ldc: 6, accumulate: true);
-            global::RnnGen.Kernels.Gemm.NN(m: 8, n: 6, k: 6, dk, lda: 6, p.Slice(RnnLayout.AttentionKeyWeight, 36), ldb: 6, dMemory, ldc: 6, accumulate: true);
+            global::RnnGen.Attention.AdditiveScore.Backward(q, a.Slice(RnnLayout.AttentionKeys, 48), p.Slice(RnnLayout.AttentionV, 6), da, dq, s.Slice(RnnLayout.KeyGradient, 48), g.Slice(RnnLayout.AttentionV, 6), rows, Steps, width: 6, lengths);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 6, k: 6, dq, lda: 6, p.Slice(RnnLayout.AttentionQueryWeight, 36), ldb: 6, dh, ldc: 6, accumulate: true);
+        }
+
+        /// <summary>The attention's weight gradients over every output step, once each step's backward has run.</summary>
+        private void RnnBackwardAttentionWeights()
+        {
+            var p = _rnnParameters.Span;
+            var g = _rnnGradients.Span;
+            var a = _rnnActivations.Span;
+            var s = _rnnScratch.Span;
+            var h = a.Slice(RnnLayout.DecoderHiddenL0, 36); // h_t of the decoder's top layer
+            var du = s.Slice(RnnLayout.AttentionalGradient, 36); // dL/du of every step
+            // dW_c += duᵀ·[c ; h]
+            global::RnnGen.Kernels.Gemm.TN(m: 6, n: 6, k: 6, du, lda: 6, a.Slice(RnnLayout.AttentionContext, 36), ldb: 6, g.Slice(RnnLayout.AttentionOutWeight, 72), ldc: 12, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 6, n: 6, k: 6, du, lda: 6, h, ldb: 6, g.Slice(RnnLayout.AttentionOutWeight + 6, 66), ldc: 12, accumulate: true);
+            // dW_q += dqᵀ·h;  db_q += Σ dq;  dW_k += dkᵀ·ē;  dē += dk·W_k
+            global::RnnGen.Kernels.Gemm.TN(m: 6, n: 6, k: 6, s.Slice(RnnLayout.QueryGradient, 36), lda: 6, h, ldb: 6, g.Slice(RnnLayout.AttentionQueryWeight, 36), ldc: 6, accumulate: true);
+            global::RnnGen.Kernels.Bias.AccumulateColumnSums(s.Slice(RnnLayout.QueryGradient, 36), rows: 6, n: 6, ldy: 6, g.Slice(RnnLayout.AttentionQueryBias, 6));
+            global::RnnGen.Kernels.Gemm.TN(m: 6, n: 6, k: 8, s.Slice(RnnLayout.KeyGradient, 48), lda: 6, a.Slice(RnnLayout.AttentionMemory, 48), ldb: 6, g.Slice(RnnLayout.AttentionKeyWeight, 36), ldc: 6, accumulate: true);
+            global::RnnGen.Kernels.Gemm.NN(m: 8, n: 6, k: 6, s.Slice(RnnLayout.KeyGradient, 48), lda: 6, p.Slice(RnnLayout.AttentionKeyWeight, 36), ldb: 6, s.Slice(RnnLayout.MemoryGradient, 48), ldc: 6, accumulate: true);
         }
 
         /// <summary>Backpropagation through time from dL/dz of the head (in the Dz scratch): the head's weights, then every layer from the top down.</summary>

@@ -16,6 +16,68 @@
             _rnnLogitsState = 0;
         }
 
+        /// <summary>Backward through the attention on output steps [first, first + count): dL/dh̃ into dL/dh of the decoder's top layer, dL/dē, and the score's query gradient.</summary>
+        private void RnnBackwardAttentionRows(int first, int count)
+        {
+            var p = _rnnParameters.Span;
+            var g = _rnnGradients.Span;
+            var a = _rnnActivations.Span;
+            var s = _rnnScratch.Span;
+            int rows = count * Batch, row = first * Batch;
+            var h = a.Slice(RnnLayout.DecoderHiddenL0 + row * 3, rows * 3); // h_t of the decoder's top layer
+            var memory = a.Slice(RnnLayout.AttentionMemory, 24); // ē, [Steps, Batch, 3]
+            var weights = a.Slice(RnnLayout.AttentionWeights + row * Steps, rows * Steps); // a_t
+            var state = a.Slice(RnnLayout.AttentionalState + row * 3, rows * 3); // h̃_t
+            var du = s.Slice(RnnLayout.AttentionalGradient + row * 3, rows * 3); // dL/dh̃_t, then dL/du
+            var dh = s.Slice(RnnLayout.DhDecoderL0 + row * 3, rows * 3); // dL/dh_t of the decoder's top layer (adds to what is there)
+            var dc = s.Slice(RnnLayout.ContextGradient + row * 3, rows * 3); // dL/dc_t
+            var da = s.Slice(RnnLayout.ScoreGradient + row * Steps, rows * Steps); // dL/da_t, then dL/de_t
+            var dMemory = s.Slice(RnnLayout.MemoryGradient, 24); // dL/dē, [Steps, Batch, 3]
+            var lengths = _rnnLanes.Lengths;
+            // du = dh̃⊙(1 − h̃²);  dh += du·W_c[:, E:];  dc = du·W_c[:, :E]
+            global::RnnGen.Attention.AttentionalState.Backward(state, du);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 3, du, lda: 3, p.Slice(RnnLayout.AttentionOutWeight + 3, 15), ldb: 6, dh, ldc: 3, accumulate: true);
+            global::RnnGen.Kernels.Gemm.NN(m: rows, n: 3, k: 3, du, lda: 3, p.Slice(RnnLayout.AttentionOutWeight, 18), ldb: 6, dc, ldc: 3, accumulate: false);
+            // Per lane over its real source steps: da_t = dc_t·ēᵀ;  dē += aᵀ·dc.
+            for (int lane = 0; lane < Batch; lane++)
+            {
+                int n = lengths[lane];
+                if (n == 0) continue;
+                global::RnnGen.Kernels.Gemm.NT(m: count, n: n, k: 3, dc.Slice(lane * 3), lda: Batch * 3, memory.Slice(lane * 3), ldb: Batch * 3, da.Slice(lane * Steps), ldc: Batch * Steps, accumulate: false);
+                global::RnnGen.Kernels.Gemm.TN(m: n, n: 3, k: count, weights.Slice(lane * Steps), lda: Batch * Steps, dc.Slice(lane * 3), ldb: Batch * 3, dMemory.Slice(lane * 3), ldc: Batch * 3, accumulate: true);
+            }
+            // de = a⊙(da − Σ_s a_s·da_s) over the real source steps.
+            global::RnnGen.Attention.MaskedSoftmax.Backward(weights, da, rows, Steps, lengths);
+            // e_ts = q_t·ē_s with q_t = h_t·W_a:  dq_t = Σ_s de_ts·ē_s;  dē_s += Σ_t de_ts·q_t;  dh_t += dq_t·W_aᵀ (dW_a once every step is done).
+            var q = a.Slice(RnnLayout.AttentionQuery + row * 3, rows * 3);
+            var dq = dc; // dc is spent; dq of every step stays for dW_a
+            dq.Clear();
+            for (int lane = 0; lane < Batch; lane++)
+            {
+                int n = lengths[lane];
+                if (n == 0) continue;
+                global::RnnGen.Kernels.Gemm.NN(m: count, n: 3, k: n, da.Slice(lane * Steps), lda: Batch * Steps, memory.Slice(lane * 3), ldb: Batch * 3, dq.Slice(lane * 3), ldc: Batch * 3, accumulate: true);
+                global::RnnGen.Kernels.Gemm.TN(m: n, n: 3, k: count, da.Slice(lane * Steps), lda: Batch * Steps, q.Slice(lane * 3), ldb: Batch * 3, dMemory.Slice(lane * 3), ldc: Batch * 3, accumulate: true);
+            }
+            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 3, k: 3, dq, lda: 3, p.Slice(RnnLayout.AttentionGeneralWeight, 9), ldb: 3, dh, ldc: 3, accumulate: true);
+        }
+
+        /// <summary>The attention's weight gradients over every output step, once each step's backward has run.</summary>
+        private void RnnBackwardAttentionWeights()
+        {
+            var p = _rnnParameters.Span;
+            var g = _rnnGradients.Span;
+            var a = _rnnActivations.Span;
+            var s = _rnnScratch.Span;
+            var h = a.Slice(RnnLayout.DecoderHiddenL0, 18); // h_t of the decoder's top layer
+            var du = s.Slice(RnnLayout.AttentionalGradient, 18); // dL/du of every step
+            // dW_c += duᵀ·[c ; h]
+            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 6, du, lda: 3, a.Slice(RnnLayout.AttentionContext, 18), ldb: 3, g.Slice(RnnLayout.AttentionOutWeight, 18), ldc: 6, accumulate: true);
+            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 6, du, lda: 3, h, ldb: 3, g.Slice(RnnLayout.AttentionOutWeight + 3, 15), ldc: 6, accumulate: true);
+            // dW_a += hᵀ·dq
+            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 6, h, lda: 3, s.Slice(RnnLayout.ContextGradient, 18), ldb: 3, g.Slice(RnnLayout.AttentionGeneralWeight, 9), ldc: 3, accumulate: true);
+        }
+
         /// <summary>The decoder over the loaded targets, step by step: every layer at step t (the first also reads h̃_(t-1)), then the attention of step t.</summary>
         private void RnnForwardFedDecoder()
         {
@@ -43,73 +105,11 @@
             s.Slice(RnnLayout.MemoryGradient, 24).Clear();
             for (int t = OutputSteps - 1; t >= 0; t--)
             {
-                RnnBackwardAttentionStep(t);
+                RnnBackwardAttentionRows(first: t, count: 1);
                 RnnBackwardFedDecoderL0(t);
             }
             RnnBackwardAttentionWeights();
             RnnBackwardFedDecoderL0Weights();
-        }
-
-        /// <summary>Backward through the attention at output step t: dL/dh̃_t into dL/dh_t of the decoder's top layer, dL/dē, and the score's query gradient.</summary>
-        private void RnnBackwardAttentionStep(int t)
-        {
-            var p = _rnnParameters.Span;
-            var g = _rnnGradients.Span;
-            var a = _rnnActivations.Span;
-            var s = _rnnScratch.Span;
-            int row = t * Batch;
-            var h = a.Slice(RnnLayout.DecoderHiddenL0 + row * 3, 6); // h_t of the decoder's top layer
-            var memory = a.Slice(RnnLayout.AttentionMemory, 24); // ē, [Steps, Batch, 3]
-            var weights = a.Slice(RnnLayout.AttentionWeights + row * Steps, Batch * Steps); // a_t
-            var state = a.Slice(RnnLayout.AttentionalState + row * 3, 6); // h̃_t
-            var du = s.Slice(RnnLayout.AttentionalGradient + row * 3, 6); // dL/dh̃_t (the head's and the next step's), then dL/du
-            var dh = s.Slice(RnnLayout.DhDecoderL0 + row * 3, 6); // dL/dh_t: already holds what step t + 1 sent back
-            var dc = s.Slice(RnnLayout.ContextGradient + row * 3, 6); // dL/dc_t
-            var da = s.Slice(RnnLayout.ScoreGradient + row * Steps, Batch * Steps); // dL/da_t, then dL/de_t
-            var dMemory = s.Slice(RnnLayout.MemoryGradient, 24); // dL/dē, [Steps, Batch, 3]
-            var lengths = _rnnLanes.Lengths;
-            // du = dh̃⊙(1 − h̃²);  dh += du·W_c[:, E:];  dc = du·W_c[:, :E]
-            global::RnnGen.Attention.AttentionalState.Backward(state, du);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, n: 3, k: 3, du, lda: 3, p.Slice(RnnLayout.AttentionOutWeight + 3, 15), ldb: 6, dh, ldc: 3, accumulate: true);
-            global::RnnGen.Kernels.Gemm.NN(m: 2, n: 3, k: 3, du, lda: 3, p.Slice(RnnLayout.AttentionOutWeight, 18), ldb: 6, dc, ldc: 3, accumulate: false);
-            // Per lane over its real source steps: da_t = dc_t·ēᵀ;  dē += a_tᵀ·dc_t.
-            for (int lane = 0; lane < Batch; lane++)
-            {
-                int n = lengths[lane];
-                if (n == 0) continue;
-                global::RnnGen.Kernels.Gemm.NT(m: 1, n: n, k: 3, dc.Slice(lane * 3, 3), lda: 3, memory.Slice(lane * 3), ldb: Batch * 3, da.Slice(lane * Steps, Steps), ldc: Steps, accumulate: false);
-                global::RnnGen.Kernels.Gemm.TN(m: n, n: 3, k: 1, weights.Slice(lane * Steps, Steps), lda: Steps, dc.Slice(lane * 3, 3), ldb: 3, dMemory.Slice(lane * 3), ldc: Batch * 3, accumulate: true);
-            }
-            // de = a⊙(da − Σ_s a_s·da_s) over the real source steps.
-            global::RnnGen.Attention.MaskedSoftmax.Backward(weights, da, rows: Batch, Steps, lengths);
-            // e_ts = q_t·ē_s with q_t = h_t·W_a:  dq_t = Σ_s de_ts·ē_s;  dē_s += de_ts·q_t;  dh_t += dq_t·W_aᵀ (dW_a after every step).
-            var q = a.Slice(RnnLayout.AttentionQuery + row * 3, 6);
-            var dq = dc; // dc_t is spent; dq of every step stays for dW_a
-            dq.Clear();
-            for (int lane = 0; lane < Batch; lane++)
-            {
-                int n = lengths[lane];
-                if (n == 0) continue;
-                global::RnnGen.Kernels.Gemm.NN(m: 1, n: 3, k: n, da.Slice(lane * Steps, Steps), lda: Steps, memory.Slice(lane * 3), ldb: Batch * 3, dq.Slice(lane * 3, 3), ldc: 3, accumulate: true);
-                global::RnnGen.Kernels.Gemm.TN(m: n, n: 3, k: 1, da.Slice(lane * Steps, Steps), lda: Steps, q.Slice(lane * 3, 3), ldb: 3, dMemory.Slice(lane * 3), ldc: Batch * 3, accumulate: true);
-            }
-            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 3, k: 3, dq, lda: 3, p.Slice(RnnLayout.AttentionGeneralWeight, 9), ldb: 3, dh, ldc: 3, accumulate: true);
-        }
-
-        /// <summary>The attention's weight gradients over every output step, once each step's backward has run.</summary>
-        private void RnnBackwardAttentionWeights()
-        {
-            var p = _rnnParameters.Span;
-            var g = _rnnGradients.Span;
-            var a = _rnnActivations.Span;
-            var s = _rnnScratch.Span;
-            var h = a.Slice(RnnLayout.DecoderHiddenL0, 18);
-            var du = s.Slice(RnnLayout.AttentionalGradient, 18); // dL/du of every step
-            // dW_c += duᵀ·[c ; h]
-            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 6, du, lda: 3, a.Slice(RnnLayout.AttentionContext, 18), ldb: 3, g.Slice(RnnLayout.AttentionOutWeight, 18), ldc: 6, accumulate: true);
-            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 6, du, lda: 3, h, ldb: 3, g.Slice(RnnLayout.AttentionOutWeight + 3, 15), ldc: 6, accumulate: true);
-            // dW_a += hᵀ·dq
-            global::RnnGen.Kernels.Gemm.TN(m: 3, n: 3, k: 6, h, lda: 3, s.Slice(RnnLayout.ContextGradient, 18), ldb: 3, g.Slice(RnnLayout.AttentionGeneralWeight, 9), ldc: 3, accumulate: true);
         }
 
         /// <summary>Backward through decoder layer 0 (GRU, 3 units) at step t.</summary>
