@@ -78,6 +78,7 @@ internal sealed partial class ModelEmitter
             }
             _w.Line($"RnnSaveState{stack.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
+            EmitReducedPassRecord();
             EmitLogitsStale();
         }
         _w.Line();
@@ -130,7 +131,7 @@ internal sealed partial class ModelEmitter
                 Cell: $"c.Slice(t * {N(b * hd)}, {N(b * hd)})",
                 RecurrentN: $"hn.Slice(t * {N(b * hd)}, {N(b * hd)})",
                 H: $"h.Slice(t * {N(b * hw)}, {N(b * hw)})", Ld: hw,
-                Packed: false) { Unprojected = layer.IsProjected ? $"mt.Slice(t * {N(b * hd)}, {N(b * hd)})" : null });
+                Packed: false) { Unprojected = layer.IsProjected ? $"mt.Slice(t * {N(b * hd)}, {N(b * hd)})" : null, ReducedMatrix = ReducedMatrixOf(dir) });
         }
         _w.Line();
     }

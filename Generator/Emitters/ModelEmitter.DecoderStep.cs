@@ -398,7 +398,7 @@ internal sealed partial class ModelEmitter
                 Cell: $"c.Slice(0, rows * {N(hd)})",
                 RecurrentN: $"hn.Slice(0, rows * {N(hd)})",
                 H: $"h.Slice(0, rows * {N(hw)})", Ld: hw,
-                Packed: false) { Unprojected = layer.IsProjected ? $"mt.Slice(0, rows * {N(hd)})" : null });
+                Packed: false) { Unprojected = layer.IsProjected ? $"mt.Slice(0, rows * {N(hd)})" : null, ReducedMatrix = ReducedMatrixOf(dir) });
         }
         _w.Line();
     }

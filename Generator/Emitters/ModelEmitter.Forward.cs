@@ -128,6 +128,7 @@ internal sealed partial class ModelEmitter
             }
             _w.Line($"RnnSaveState{_plan.Last.Name}(_rnnFinalState.Span);");
             _w.Line("_rnnPhase = 1;");
+            EmitReducedPassRecord();
             EmitLogitsStale();
         }
         _w.Line();
@@ -250,6 +251,7 @@ internal sealed partial class ModelEmitter
                     H: StepRows("h", t, ld, col, hw), Ld: ld,
                     Packed: packed)
                 {
+                    ReducedMatrix = ReducedMatrixOf(dir),
                     ProductInput = layer.DropsRecurrent ? (prev is { } p3 ? StepRows("hr", p3, ld, col, hw) : "hr0") : null,
                     Unprojected = layer.IsProjected ? Slice("mt", StepOffset(t, hd), b * hd) : null,
                 });

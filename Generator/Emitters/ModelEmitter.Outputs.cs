@@ -140,6 +140,7 @@ internal sealed partial class ModelEmitter
             _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
             _w.Line($"    ? \"{name} needs a forward pass first: call Forward.\"");
             _w.Line($"    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
+            EmitReducedWeightsTrainingCheck(afterForward: true);
             _w.Line($"{Inputs}ArgumentChecks.Finite({parameter}, OutputSteps * Batch * OutputSize, \"{shape}\", nameof({parameter}), {real}, width: OutputSize, firstStep: _rnnLossStartStep);");
             _w.Line("using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);");
             _w.Line(_head.LogitsSource == LogitsSource.Output

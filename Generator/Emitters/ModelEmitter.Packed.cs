@@ -79,6 +79,7 @@ internal sealed partial class ModelEmitter
                     H: PackedRows("h", Plus($"start[{t}]", firstRow), rows, ld, col, hw), Ld: ld,
                     Packed: packed)
                 {
+                    ReducedMatrix = ReducedMatrixOf(dir),
                     ProductInput = !layer.DropsRecurrent ? null
                         : fromInitial ? PackedRows("hr0", firstRow, rows, hw, 0, hw) : PackedRows("hr", prevRow, rows, ld, col, hw),
                     Unprojected = layer.IsProjected ? PackedRows("mt", Plus($"start[{t}]", firstRow), rows, hd, 0, hd) : null,

@@ -91,7 +91,7 @@ internal sealed partial class ModelEmitter
                     : "input";
                 _w.Line($"{Kernels}Gemm.NT(m: 1, n: {N(gw)}, k: {N(layer.InWidth)}, {x}, lda: {N(layer.InWidth)}, {Whole("p", dir.WeightIh)}, ldb: {N(layer.InWidth)}, gates, ldc: {N(gw)}, accumulate: true);");
             }
-            cell.EmitForwardStep(this, layer, cell.SingleStep(layer));
+            cell.EmitForwardStep(this, layer, cell.SingleStep(layer) with { ReducedMatrix = ReducedMatrixOf(dir) });
             cell.EmitSingleStepEnd(this, layer);
         }
     }

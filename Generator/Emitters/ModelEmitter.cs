@@ -126,9 +126,68 @@ internal sealed partial class ModelEmitter
     internal string RecurrentProduct(LayerPlan layer, StepSpans s, string c, long ldc, bool accumulate)
     {
         string hPrev = s.ProductInput ?? s.HPrev;
-        return s.Packed
-            ? $"{Kernels}Gemm.NT(m: {s.Rows}, {hPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
+        if (s.Packed) return $"{Kernels}Gemm.NT(m: {s.Rows}, {hPrev}, lda: {N(s.LdPrev)}, _rnnPacked, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+        return s.ReducedMatrix is { } matrix
+            ? $"RnnUnpackedRecurrentProduct(matrix: {matrix}, m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.StateWidth)}, {hPrev}, lda: {N(s.LdPrev)}, wHh, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});"
             : $"{Kernels}Gemm.NT(m: {s.Rows}, n: {N(layer.GateWidth)}, k: {N(layer.StateWidth)}, {hPrev}, lda: {N(s.LdPrev)}, wHh, ldb: {N(layer.StateWidth)}, {c}, ldc: {N(ldc)}, accumulate: {Bool(accumulate)});";
+    }
+
+    /// <summary>Every direction's W_hh in the order of <c>_rnnReduced</c>'s matrices (float models; none for double).</summary>
+    private IEnumerable<DirectionPlan> ReducedDirections => _plan.IsDouble ? [] : _plan.AllLayers.SelectMany(l => l.Direction);
+
+    /// <summary>The index of <paramref name="dir"/>'s W_hh in <c>_rnnReduced</c>, or null for a double model.</summary>
+    internal int? ReducedMatrixOf(DirectionPlan dir) => _plan.IsDouble ? null : ReducedDirections.ToList().IndexOf(dir);
+
+    /// <summary>The constructors' line that creates <c>_rnnReduced</c> over the parameters' handle (float models).</summary>
+    private void EmitReducedWeightsInit()
+    {
+        if (_plan.IsDouble) return;
+        var matrices = ReducedDirections.Select(d => $"({C(d.WeightHh)}, {N(d.WeightHh.Shape[0])}, {N(d.WeightHh.Shape[1])})");
+        _w.Line($"_rnnReduced = new(_rnnSharedParameters, new (int, int, int)[] {{ {string.Join(", ", matrices)} }}); // (offset, rows, columns) of each W_hh");
+    }
+
+    /// <summary><c>WeightFormat</c> and the unpacked recurrent product that honours it (float models).</summary>
+    private void EmitReducedWeightsMembers()
+    {
+        if (_plan.IsDouble) return;
+        _w.Line("/// <summary>");
+        _w.Line("/// How products of single rows (Step, passes at batch 1, free-running decoding) read W_hh: as floats (the default), or from a copy in");
+        _w.Line("/// bfloat16 or int8 with per-row scales, which streams half or a quarter of the bytes per step. The copy is made on the first such");
+        _w.Line("/// product after Parameters changed. Training (Backward, TrainStep) needs <see cref=\"global::RnnGen.WeightFormat.Single\"/>.");
+        _w.Line("/// </summary>");
+        _w.Line("public global::RnnGen.WeightFormat WeightFormat { get => _rnnReduced.Format; set => _rnnReduced.Format = value; }");
+        _w.Line();
+        _w.Line("/// <summary><c>c (+)= h·W_hhᵀ</c> for rows read one at a time: from the float W_hh, or from its copy in <see cref=\"WeightFormat\"/> (<paramref name=\"matrix\"/>: its index there).</summary>");
+        using (_w.Block($"private void RnnUnpackedRecurrentProduct(int matrix, int m, int n, int k, {ReadOnlySpan} h, int lda, {ReadOnlySpan} wHh, {Span} c, int ldc, bool accumulate)"))
+        {
+            _w.Line("if (_rnnReduced.Active) _rnnReduced.NT(matrix, m, h, lda, c, ldc, accumulate);");
+            _w.Line($"else {Kernels}Gemm.NT(m, n, k, h, lda, wHh, ldb: k, c, ldc, accumulate);");
+        }
+        _w.Line();
+    }
+
+    /// <summary>The line that refuses to train on a pass that read reduced weights, or while a reduced format is set.</summary>
+    internal void EmitReducedWeightsTrainingCheck(bool afterForward)
+    {
+        if (_plan.IsDouble) return;
+        string condition = afterForward ? "_rnnReducedPass || _rnnReduced.Active" : "_rnnReduced.Active";
+        _w.Line($"if ({condition}) throw new global::System.InvalidOperationException($\"Training needs float weights: WeightFormat is {{WeightFormat}}{(afterForward ? " or was during the last forward pass" : "")}. Set WeightFormat = WeightFormat.Single{(afterForward ? " and run Forward again" : "")}.\");");
+    }
+
+    /// <summary>The forward cores' record of whether the pass read reduced weights.</summary>
+    internal void EmitReducedPassRecord()
+    {
+        if (!_plan.IsDouble) _w.Line("_rnnReducedPass = _rnnReduced.Active;");
+    }
+
+    /// <summary>The reduced-precision weights: the field, <c>WeightFormat</c>, and the product that reads them (float models).</summary>
+    private void EmitReducedWeightsField()
+    {
+        if (_plan.IsDouble) return;
+        _w.Line("// W_hh of every layer and direction in WeightFormat, for products of single rows; made on first use after a change of the parameters.");
+        _w.Line("private readonly global::RnnGen.Kernels.ReducedWeights _rnnReduced;");
+        _w.Line("// Whether the last forward pass read reduced weights (its gradient would not be the float model's).");
+        _w.Line("private bool _rnnReducedPass;");
     }
 
     /// <summary>
@@ -186,6 +245,7 @@ internal sealed partial class ModelEmitter
         if (GeneratesTokens) interfaces.Insert(4, $"global::RnnGen.ITokenGeneratingModel<{_e}, {(TokenInput ? "int" : _e)}>");
         if (_plan.IsEncoderDecoder) interfaces.Insert(4, $"global::RnnGen.IEncoderDecoderModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
         if (_plan.PacksLanes) interfaces.Insert(4, $"global::RnnGen.IVariableLengthModel<{_e}, {(TokenInput ? "int" : _e)}, {(ClassTargets ? "int" : _e)}>");
+        if (!_plan.IsDouble) interfaces.Insert(interfaces.Count - 1, "global::RnnGen.IReducedWeightsModel");
         _w.Line($"partial {_spec.TypeKeyword} {Identifier(_spec.ClassName)} : {string.Join(", ", interfaces)}");
         using (_w.Block())
         {
@@ -466,6 +526,7 @@ internal sealed partial class ModelEmitter
         _w.Line("private int _rnnBusy;");
         EmitLogitsFields();
         EmitLossOptionsField();
+        EmitReducedWeightsField();
         _w.Line();
 
         _w.Line("/// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name=\"seed\"/>.</summary>");
@@ -473,6 +534,7 @@ internal sealed partial class ModelEmitter
         {
             _w.Line("_rnnParameters = new(ParameterCount);");
             _w.Line("_rnnSharedParameters = new(_rnnParameters, Architecture);");
+            EmitReducedWeightsInit();
             _w.Line("var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);");
             _w.Line("var p = _rnnParameters.Span;");
             // PyTorch's initialization, tensor by tensor in state_dict order (the order the random numbers are drawn in):
@@ -499,6 +561,7 @@ internal sealed partial class ModelEmitter
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(parameters);");
             _w.Line("_rnnParameters = parameters.Attach(Architecture, nameof(parameters));");
             _w.Line("_rnnSharedParameters = parameters;");
+            EmitReducedWeightsInit();
             _w.Line("_rnnDropoutRandom = new(0);");
         }
         _w.Line();
@@ -506,9 +569,10 @@ internal sealed partial class ModelEmitter
 
     private void EmitProperties()
     {
-        _w.Line("/// <summary>All parameters in one flat buffer, laid out as <see cref=\"Tensors\"/> says.</summary>");
-        _w.Line($"public {Span} Parameters => _rnnParameters.Span;");
+        _w.Line("/// <summary>All parameters in one flat buffer, laid out as <see cref=\"Tensors\"/> says (asking for them counts as a write: <see cref=\"global::RnnGen.SharedParameters{T}.MarkWritten\"/>).</summary>");
+        _w.Line($"public {Span} Parameters {{ get {{ _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span; }} }}");
         _w.Line();
+        EmitReducedWeightsMembers();
         _w.Line("/// <summary>These parameters as a handle that models of the same network with other Steps or Batch can be created over.</summary>");
         _w.Line($"public global::RnnGen.SharedParameters<{_e}> SharedParameters => _rnnSharedParameters;");
         _w.Line();
@@ -679,7 +743,7 @@ internal sealed partial class ModelEmitter
     private void EmitTensorLookup()
     {
         _w.Line("/// <summary>One tensor of <see cref=\"Parameters\"/> by its PyTorch name, e.g. <c>\"" + _plan.Tensors[0].Name + "\"</c>.</summary>");
-        _w.Line($"public {Span} Parameter(string name) {{ var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }}");
+        _w.Line($"public {Span} Parameter(string name) {{ var (offset, length) = RnnFindTensor(name); _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span.Slice(offset, length); }}");
         _w.Line();
         _w.Line("/// <summary>The tensor of <see cref=\"Gradients\"/> that matches <see cref=\"Parameter(string)\"/>.</summary>");
         _w.Line($"public {Span} Gradient(string name) {{ var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }}");
@@ -883,6 +947,7 @@ internal sealed partial class ModelEmitter
             _w.Line("if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0");
             _w.Line("    ? \"Backward needs a forward pass first: call Forward.\"");
             _w.Line("    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
+            EmitReducedWeightsTrainingCheck(afterForward: true);
             EmitTargetCheck(targetShape, honorLossStart: true, _plan.PacksLanes ? "_rnnLanes.Lengths" : "_rnnTargetLanes.Lengths");
             _w.Line(workers);
             _w.Line("RnnBackwardCore(targets);");
@@ -941,6 +1006,7 @@ internal sealed partial class ModelEmitter
             EmitInputCheck(inputShape, sourceLengths);
             EmitTargetCheck(targetShape, honorLossStart: !_plan.IsDecoding, _plan.IsDecoding ? targetLengths : sourceLengths);
             _w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+            EmitReducedWeightsTrainingCheck(afterForward: false);
             _w.Line("if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, \"The clipping norm must be 0 (off) or positive.\");");
             _w.Line(workers);
             if (_plan.IsDecoding) EmitSetLanes(sourceLengths, targetLengths);
@@ -957,6 +1023,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"if (!{_e}.IsFinite(loss) || !{_e}.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));");
             EmitLogitsGone();
             _w.Line("optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);");
+            _w.Line("_rnnSharedParameters.MarkWritten();");
             _w.Line("// The update itself can overflow (a learning rate far too large): the parameters must still be finite.");
             _w.Line($"global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<{_e}>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));");
             _w.Line("return loss;");

@@ -15,6 +15,7 @@ namespace RnnGen;
 public sealed class SharedParameters<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly AlignedBuffer<T> _buffer;
+    private int _version;
 
     /// <summary>Wraps the parameter buffer of the model described by <paramref name="architecture"/> (generated code calls this).</summary>
     public SharedParameters(AlignedBuffer<T> buffer, ModelArchitecture architecture)
@@ -28,8 +29,30 @@ public sealed class SharedParameters<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>The declaration of the model that created the parameters.</summary>
     public ModelArchitecture Architecture { get; }
 
-    /// <summary>The parameters, laid out as every sharing model's <c>Tensors</c> say.</summary>
-    public Span<T> Values => _buffer.Span;
+    /// <summary>The parameters, laid out as every sharing model's <c>Tensors</c> say. Asking for them counts as a write
+    /// (<see cref="MarkWritten"/>).</summary>
+    public Span<T> Values
+    {
+        get
+        {
+            MarkWritten();
+            return _buffer.Span;
+        }
+    }
+
+    /// <summary>
+    /// Changes whenever the parameters may have been written: after every <see cref="MarkWritten"/>. Copies derived from
+    /// the parameters (reduced-precision weights, <see cref="WeightFormat"/>) compare it with the version they were made
+    /// from.
+    /// </summary>
+    public int Version => Volatile.Read(ref _version);
+
+    /// <summary>Records that the parameters may have changed (generated code calls this when it hands out a writable view
+    /// or updates them); derived copies are rebuilt before their next use.</summary>
+    public void MarkWritten() => Interlocked.Increment(ref _version);
+
+    /// <summary>The buffer, for reading without counting as a write.</summary>
+    internal AlignedBuffer<T> Buffer => _buffer;
 
     /// <summary>
     /// The buffer, for a model of <paramref name="architecture"/> to compute with (generated code calls this), after

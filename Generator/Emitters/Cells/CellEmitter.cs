@@ -122,6 +122,10 @@ internal sealed record StepSpans(string Rows, string HPrev, long LdPrev, string 
 
     /// <summary>What the recurrent product reads instead of <see cref="HPrev"/> (same rows and stride): h_(t-1)⊙m under recurrent dropout.</summary>
     public string? ProductInput { get; init; }
+
+    /// <summary>The index of the direction's W_hh among the model's reduced-precision weights (<c>_rnnReduced</c>), which an
+    /// unpacked product reads when a <c>WeightFormat</c> is set; null for a double model, which has none.</summary>
+    public int? ReducedMatrix { get; init; }
 }
 
 /// <summary>

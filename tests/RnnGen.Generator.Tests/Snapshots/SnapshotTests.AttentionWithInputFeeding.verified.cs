@@ -13,6 +13,7 @@
             RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }
 
@@ -198,7 +199,7 @@
             if (t > 0) global::RnnGen.Kernels.Gemm.NT(m: 2, n: 9, k: 3, a.Slice(RnnLayout.AttentionalState + (t - 1) * 6, 6), lda: 3, p.Slice(RnnLayout.AttentionFeedWeight, 27), ldb: 3, a.Slice(RnnLayout.GatesDecoderL0 + t * 18, 18), ldc: 9, accumulate: true);
             // The recurrence at step t (h_(t-1) is h0 at t = 0).
             var hPrev = t == 0 ? h0 : h.Slice((t - 1) * 6, 6);
-            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 9, k: 3, hPrev, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+            RnnUnpackedRecurrentProduct(matrix: 1, m: 2, n: 9, k: 3, hPrev, lda: 3, wHh, gh, ldc: 9, accumulate: false);
             global::RnnGen.Cells.GruCell.Forward(gates.Slice(t * 18, 18), gh, bHn, hn.Slice(t * 6, 6), hPrev, ldPrev: 3, h.Slice(t * 6, 6), ldh: 3, batch: 2, hidden: 3);
         }
 
@@ -226,6 +227,6 @@
             global::RnnGen.Kernels.Gemm.NT(m: rows, n: 9, k: 3, s.Slice(RnnLayout.StepFeed, rows * 3), lda: 3, p.Slice(RnnLayout.AttentionFeedWeight, 27), ldb: 3, a.Slice(RnnLayout.GatesDecoderL0, (rows - 1) * 9 + 9), ldc: 9, accumulate: true);
             // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
             var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHDecoderL0, rows * 3);
-            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 9, k: 3, hPrev, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+            RnnUnpackedRecurrentProduct(matrix: 1, m: rows, n: 9, k: 3, hPrev, lda: 3, wHh, gh, ldc: 9, accumulate: false);
             global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, rows * 9), gh, bHn, hn.Slice(0, rows * 3), hPrev, ldPrev: 3, h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3);
         }

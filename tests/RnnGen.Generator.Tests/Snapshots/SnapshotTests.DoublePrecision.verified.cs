@@ -1,8 +1,8 @@
 
         private const double RnnInverseBatch = 1d / Batch;
 
-        /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
-        public global::System.Span<double> Parameters => _rnnParameters.Span;
+        /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says (asking for them counts as a write: <see cref="global::RnnGen.SharedParameters{T}.MarkWritten"/>).</summary>
+        public global::System.Span<double> Parameters { get { _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span; } }
 
         /// <summary>Layer 0, steps 0 to 1.</summary>
         private void RnnForwardL0Steps0To1()

@@ -16,6 +16,7 @@
             RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }
 
@@ -118,6 +119,7 @@
             }
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }
 

@@ -28,6 +28,7 @@
             }
             RnnSaveStateDecoder(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
         }
 
         /// <summary>Backpropagation through time for decoder layer 0 (RNN (tanh), 2 units), then its weight gradients.</summary>

@@ -35,5 +35,6 @@
             }
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }

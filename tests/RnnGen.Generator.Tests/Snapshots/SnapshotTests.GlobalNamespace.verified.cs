@@ -18,5 +18,5 @@
 /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorInputModel<float>, global::RnnGen.IValueTargetModel<float>, global::RnnGen.ISupervisedModel<float, float, float>, global::RnnGen.IVariableLengthModel<float, float, float>, global::RnnGen.IVectorStepModel<float>, global::System.IDisposable
+partial class Global : global::RnnGen.IRnnModel<float>, global::RnnGen.IVectorInputModel<float>, global::RnnGen.IValueTargetModel<float>, global::RnnGen.ISupervisedModel<float, float, float>, global::RnnGen.IVariableLengthModel<float, float, float>, global::RnnGen.IVectorStepModel<float>, global::RnnGen.IReducedWeightsModel, global::System.IDisposable
 {

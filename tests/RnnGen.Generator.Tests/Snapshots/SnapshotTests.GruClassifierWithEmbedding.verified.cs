@@ -22,7 +22,7 @@ namespace Demo.Sentiment
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-    partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.IVariableLengthModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
+    partial class GruClassifier : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.IVariableLengthModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::RnnGen.IReducedWeightsModel, global::System.IDisposable
     {
         /// <summary>Input time steps T, unrolled into the code below.</summary>
         public const int Steps = 4;
@@ -131,12 +131,17 @@ namespace Demo.Sentiment
         // Logits of the last forward pass: 0 not filled yet, 1 filled, 2 gone (TrainStep changed the parameters after its forward pass).
         private int _rnnLogitsState;
         private readonly global::RnnGen.LossOptions<float> _rnnLossOptions = new(global::RnnGen.HeadKind.Softmax, OutputSize, Batch);
+        // W_hh of every layer and direction in WeightFormat, for products of single rows; made on first use after a change of the parameters.
+        private readonly global::RnnGen.Kernels.ReducedWeights _rnnReduced;
+        // Whether the last forward pass read reduced weights (its gradient would not be the float model's).
+        private bool _rnnReducedPass;
 
         /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
         public GruClassifier(ulong seed = 0)
         {
             _rnnParameters = new(ParameterCount);
             _rnnSharedParameters = new(_rnnParameters, Architecture);
+            _rnnReduced = new(_rnnSharedParameters, new (int, int, int)[] { (RnnLayout.WeightHhL0, 12, 4) }); // (offset, rows, columns) of each W_hh
             var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
             var p = _rnnParameters.Span;
             global::RnnGen.Randomness.ParameterInit.Normal(p.Slice(RnnLayout.EmbeddingWeight, 18), random); // embedding.weight: N(0, 1)
@@ -159,11 +164,26 @@ namespace Demo.Sentiment
             global::System.ArgumentNullException.ThrowIfNull(parameters);
             _rnnParameters = parameters.Attach(Architecture, nameof(parameters));
             _rnnSharedParameters = parameters;
+            _rnnReduced = new(_rnnSharedParameters, new (int, int, int)[] { (RnnLayout.WeightHhL0, 12, 4) }); // (offset, rows, columns) of each W_hh
             _rnnDropoutRandom = new(0);
         }
 
-        /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
-        public global::System.Span<float> Parameters => _rnnParameters.Span;
+        /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says (asking for them counts as a write: <see cref="global::RnnGen.SharedParameters{T}.MarkWritten"/>).</summary>
+        public global::System.Span<float> Parameters { get { _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span; } }
+
+        /// <summary>
+        /// How products of single rows (Step, passes at batch 1, free-running decoding) read W_hh: as floats (the default), or from a copy in
+        /// bfloat16 or int8 with per-row scales, which streams half or a quarter of the bytes per step. The copy is made on the first such
+        /// product after Parameters changed. Training (Backward, TrainStep) needs <see cref="global::RnnGen.WeightFormat.Single"/>.
+        /// </summary>
+        public global::RnnGen.WeightFormat WeightFormat { get => _rnnReduced.Format; set => _rnnReduced.Format = value; }
+
+        /// <summary><c>c (+)= h·W_hhᵀ</c> for rows read one at a time: from the float W_hh, or from its copy in <see cref="WeightFormat"/> (<paramref name="matrix"/>: its index there).</summary>
+        private void RnnUnpackedRecurrentProduct(int matrix, int m, int n, int k, global::System.ReadOnlySpan<float> h, int lda, global::System.ReadOnlySpan<float> wHh, global::System.Span<float> c, int ldc, bool accumulate)
+        {
+            if (_rnnReduced.Active) _rnnReduced.NT(matrix, m, h, lda, c, ldc, accumulate);
+            else global::RnnGen.Kernels.Gemm.NT(m, n, k, h, lda, wHh, ldb: k, c, ldc, accumulate);
+        }
 
         /// <summary>These parameters as a handle that models of the same network with other Steps or Batch can be created over.</summary>
         public global::RnnGen.SharedParameters<float> SharedParameters => _rnnSharedParameters;
@@ -252,7 +272,7 @@ namespace Demo.Sentiment
         public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnOutput.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes + _rnnTargets.Length * sizeof(int), _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
-        public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
+        public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span.Slice(offset, length); }
 
         /// <summary>The tensor of <see cref="Gradients"/> that matches <see cref="Parameter(string)"/>.</summary>
         public global::System.Span<float> Gradient(string name) { var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
@@ -374,6 +394,7 @@ namespace Demo.Sentiment
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "Backward needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                if (_rnnReducedPass || _rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat} or was during the last forward pass. Set WeightFormat = WeightFormat.Single and run Forward again.");
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLanes.Lengths, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardCore(targets);
@@ -397,6 +418,7 @@ namespace Demo.Sentiment
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnLossStartStep * Batch);
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (_rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat}. Set WeightFormat = WeightFormat.Single.");
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 _rnnLanes.SetFull();
@@ -411,6 +433,7 @@ namespace Demo.Sentiment
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
                 _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                _rnnSharedParameters.MarkWritten();
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
                 return loss;
@@ -435,6 +458,7 @@ namespace Demo.Sentiment
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens), lengths);
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), lengths, firstStep: _rnnLossStartStep);
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (_rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat}. Set WeightFormat = WeightFormat.Single.");
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 _rnnLanes.Set(lengths);
@@ -449,6 +473,7 @@ namespace Demo.Sentiment
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
                 _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                _rnnSharedParameters.MarkWritten();
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
                 return loss;
@@ -561,6 +586,7 @@ namespace Demo.Sentiment
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "BackwardFromOutput needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                if (_rnnReducedPass || _rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat} or was during the last forward pass. Set WeightFormat = WeightFormat.Single and run Forward again.");
                 global::RnnGen.Inputs.ArgumentChecks.Finite(outputGradient, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(outputGradient), _rnnLanes.Lengths, width: OutputSize, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardFromGradient(outputGradient, throughActivation: true);
@@ -587,6 +613,7 @@ namespace Demo.Sentiment
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "BackwardFromLogits needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                if (_rnnReducedPass || _rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat} or was during the last forward pass. Set WeightFormat = WeightFormat.Single and run Forward again.");
                 global::RnnGen.Inputs.ArgumentChecks.Finite(logitGradient, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(logitGradient), _rnnLanes.Lengths, width: OutputSize, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardFromGradient(logitGradient, throughActivation: false);
@@ -608,6 +635,7 @@ namespace Demo.Sentiment
             _rnnLanes.UnpackRows(_rnnActivations.Span.Slice(RnnLayout.OutputValues, 6), width: OutputSize, _rnnOutput.Span);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }
 
@@ -913,7 +941,7 @@ namespace Demo.Sentiment
                     global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 8), p.Slice(RnnLayout.BiasHhL0, 8), s.Slice(RnnLayout.StepGates, 8));
                     p.Slice(RnnLayout.BiasIhL0 + 8, 4).CopyTo(s.Slice(RnnLayout.StepGates + 8, 4));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, p.Slice(RnnLayout.EmbeddingWeight + token * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, gates, ldc: 12, accumulate: true);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 4, h, lda: 4, wHh, ldb: 4, gh, ldc: 12, accumulate: false);
+                    RnnUnpackedRecurrentProduct(matrix: 0, m: 1, n: 12, k: 4, h, lda: 4, wHh, gh, ldc: 12, accumulate: false);
                     global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 4, h, ldh: 4, batch: 1, hidden: 4);
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.

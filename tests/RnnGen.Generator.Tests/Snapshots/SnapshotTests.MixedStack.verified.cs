@@ -138,7 +138,7 @@
                     global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.StepGates, 6));
                     p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.StepGates + 6, 3));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 2, p.Slice(RnnLayout.EmbeddingWeight + token * 2, 2), lda: 2, p.Slice(RnnLayout.WeightIhL0, 18), ldb: 2, gates, ldc: 9, accumulate: true);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 3, h, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+                    RnnUnpackedRecurrentProduct(matrix: 0, m: 1, n: 9, k: 3, h, lda: 3, wHh, gh, ldc: 9, accumulate: false);
                     global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 3, h, ldh: 3, batch: 1, hidden: 3);
                 }
                 // Layer 1 (LSTM, 3 units).
@@ -149,7 +149,7 @@
                     var c = state.Slice(RnnLayout.StateCL1 + lane * 3, 3); // this lane's c, updated in place
                     global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL1, 12), p.Slice(RnnLayout.BiasHhL1, 12), s.Slice(RnnLayout.StepGates, 12));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, state.Slice(RnnLayout.StateHL0 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL1, 36), ldb: 3, gates, ldc: 12, accumulate: true);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, h, lda: 3, wHh, ldb: 3, gates, ldc: 12, accumulate: true);
+                    RnnUnpackedRecurrentProduct(matrix: 1, m: 1, n: 12, k: 3, h, lda: 3, wHh, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Cells.LstmCell.Forward(gates, c, c, h, ldh: 3, batch: 1, hidden: 3);
                 }
                 // Layer 2 (RNN (tanh), 2 units).
@@ -159,7 +159,7 @@
                     var wHh = p.Slice(RnnLayout.WeightHhL2, 4);
                     global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL2, 2), p.Slice(RnnLayout.BiasHhL2, 2), s.Slice(RnnLayout.StepGates, 2));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, state.Slice(RnnLayout.StateHL1 + lane * 3, 3), lda: 3, p.Slice(RnnLayout.WeightIhL2, 6), ldb: 3, gates, ldc: 2, accumulate: true);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 2, h, lda: 2, wHh, ldb: 2, gates, ldc: 2, accumulate: true);
+                    RnnUnpackedRecurrentProduct(matrix: 2, m: 1, n: 2, k: 2, h, lda: 2, wHh, gates, ldc: 2, accumulate: true);
                     global::RnnGen.Cells.RnnCell.Forward(gates, ldh: 2, batch: 1, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
                     gates.CopyTo(h);
                 }

@@ -26,5 +26,5 @@ namespace Demo
             /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
             /// </remarks>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-            partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.IVariableLengthModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
+            partial class Tagger : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.ISupervisedModel<float, int, int>, global::RnnGen.IVariableLengthModel<float, int, int>, global::RnnGen.ITokenStepModel<float>, global::RnnGen.IReducedWeightsModel, global::System.IDisposable
             {

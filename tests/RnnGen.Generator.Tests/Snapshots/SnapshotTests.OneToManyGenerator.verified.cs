@@ -23,7 +23,7 @@ namespace Demo
     /// <para>Thread safety: an instance holds one pass at a time, so a call made while another runs (from another thread) throws <see cref="global::System.InvalidOperationException"/>; separate instances are independent and may train on separate threads.</para>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
-    partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::RnnGen.ITokenGeneratingModel<float, int>, global::RnnGen.ITokenStepModel<float>, global::System.IDisposable
+    partial class Generator : global::RnnGen.IRnnModel<float>, global::RnnGen.ITokenInputModel<float>, global::RnnGen.IClassTargetModel<float>, global::RnnGen.IGeneratingModel<float, int, int>, global::RnnGen.ITokenGeneratingModel<float, int>, global::RnnGen.ITokenStepModel<float>, global::RnnGen.IReducedWeightsModel, global::System.IDisposable
     {
         /// <summary>Input steps: one-to-many reads a single input.</summary>
         public const int Steps = 1;
@@ -126,12 +126,17 @@ namespace Demo
         // Logits of the last forward pass: 0 not filled yet, 1 filled, 2 gone (TrainStep changed the parameters after its forward pass).
         private int _rnnLogitsState;
         private readonly global::RnnGen.LossOptions<float> _rnnLossOptions = new(global::RnnGen.HeadKind.Softmax, OutputSize, Batch);
+        // W_hh of every layer and direction in WeightFormat, for products of single rows; made on first use after a change of the parameters.
+        private readonly global::RnnGen.Kernels.ReducedWeights _rnnReduced;
+        // Whether the last forward pass read reduced weights (its gradient would not be the float model's).
+        private bool _rnnReducedPass;
 
         /// <summary>Allocates every buffer once and initializes the parameters as PyTorch does, from <paramref name="seed"/>.</summary>
         public Generator(ulong seed = 0)
         {
             _rnnParameters = new(ParameterCount);
             _rnnSharedParameters = new(_rnnParameters, Architecture);
+            _rnnReduced = new(_rnnSharedParameters, new (int, int, int)[] { (RnnLayout.WeightHhL0, 9, 3) }); // (offset, rows, columns) of each W_hh
             var random = new global::RnnGen.Randomness.Xoshiro256StarStar(seed);
             var p = _rnnParameters.Span;
             global::RnnGen.Randomness.ParameterInit.Uniform(p.Slice(RnnLayout.WeightIhL0, 45), 1.0 / global::System.Math.Sqrt(3), random); // rnn.weight_ih_l0: U(−1/√k, 1/√k), k = 3
@@ -153,11 +158,26 @@ namespace Demo
             global::System.ArgumentNullException.ThrowIfNull(parameters);
             _rnnParameters = parameters.Attach(Architecture, nameof(parameters));
             _rnnSharedParameters = parameters;
+            _rnnReduced = new(_rnnSharedParameters, new (int, int, int)[] { (RnnLayout.WeightHhL0, 9, 3) }); // (offset, rows, columns) of each W_hh
             _rnnDropoutRandom = new(0);
         }
 
-        /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says.</summary>
-        public global::System.Span<float> Parameters => _rnnParameters.Span;
+        /// <summary>All parameters in one flat buffer, laid out as <see cref="Tensors"/> says (asking for them counts as a write: <see cref="global::RnnGen.SharedParameters{T}.MarkWritten"/>).</summary>
+        public global::System.Span<float> Parameters { get { _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span; } }
+
+        /// <summary>
+        /// How products of single rows (Step, passes at batch 1, free-running decoding) read W_hh: as floats (the default), or from a copy in
+        /// bfloat16 or int8 with per-row scales, which streams half or a quarter of the bytes per step. The copy is made on the first such
+        /// product after Parameters changed. Training (Backward, TrainStep) needs <see cref="global::RnnGen.WeightFormat.Single"/>.
+        /// </summary>
+        public global::RnnGen.WeightFormat WeightFormat { get => _rnnReduced.Format; set => _rnnReduced.Format = value; }
+
+        /// <summary><c>c (+)= h·W_hhᵀ</c> for rows read one at a time: from the float W_hh, or from its copy in <see cref="WeightFormat"/> (<paramref name="matrix"/>: its index there).</summary>
+        private void RnnUnpackedRecurrentProduct(int matrix, int m, int n, int k, global::System.ReadOnlySpan<float> h, int lda, global::System.ReadOnlySpan<float> wHh, global::System.Span<float> c, int ldc, bool accumulate)
+        {
+            if (_rnnReduced.Active) _rnnReduced.NT(matrix, m, h, lda, c, ldc, accumulate);
+            else global::RnnGen.Kernels.Gemm.NT(m, n, k, h, lda, wHh, ldb: k, c, ldc, accumulate);
+        }
 
         /// <summary>These parameters as a handle that models of the same network with other Steps or Batch can be created over.</summary>
         public global::RnnGen.SharedParameters<float> SharedParameters => _rnnSharedParameters;
@@ -251,7 +271,7 @@ namespace Demo
         public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int), _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes + _rnnStepPrevious.Bytes + _rnnEncodedTokens.Length * sizeof(int), _rnnInitialState.Bytes + _rnnFinalState.Bytes + _rnnStepState.Bytes + _rnnEncodedState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"rnn.weight_ih_l0"</c>.</summary>
-        public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); return _rnnParameters.Span.Slice(offset, length); }
+        public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span.Slice(offset, length); }
 
         /// <summary>The tensor of <see cref="Gradients"/> that matches <see cref="Parameter(string)"/>.</summary>
         public global::System.Span<float> Gradient(string name) { var (offset, length) = RnnFindTensor(name); return _rnnGradients.Span.Slice(offset, length); }
@@ -445,6 +465,7 @@ namespace Demo
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "Backward needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                if (_rnnReducedPass || _rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat} or was during the last forward pass. Set WeightFormat = WeightFormat.Single and run Forward again.");
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), _rnnTargetLanes.Lengths, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardCore(targets);
@@ -468,6 +489,7 @@ namespace Demo
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets));
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (_rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat}. Set WeightFormat = WeightFormat.Single.");
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 _rnnTargetLanes.SetFull();
@@ -483,6 +505,7 @@ namespace Demo
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
                 _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                _rnnSharedParameters.MarkWritten();
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
                 return loss;
@@ -507,6 +530,7 @@ namespace Demo
                 global::RnnGen.Inputs.ArgumentChecks.Ids(tokens, Steps * Batch, InputSize, "[Steps, Batch]", "Token id", nameof(tokens));
                 global::RnnGen.Inputs.ArgumentChecks.Ids(targets, OutputSteps * Batch, OutputSize, "[OutputSteps, Batch]", "Target class", nameof(targets), targetLengths);
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
+                if (_rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat}. Set WeightFormat = WeightFormat.Single.");
                 if (!(clipNorm >= 0)) throw new global::System.ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clipping norm must be 0 (off) or positive.");
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 _rnnTargetLanes.Set(targetLengths);
@@ -522,6 +546,7 @@ namespace Demo
                 if (!float.IsFinite(loss) || !float.IsFinite(norm)) throw new global::RnnGen.TrainingDivergedException(double.CreateTruncating(loss), double.CreateTruncating(norm));
                 _rnnLogitsState = 2; // z would be recomputed with the updated W_head
                 optimizer.Step(_rnnParameters.Span, _rnnGradients.Span);
+                _rnnSharedParameters.MarkWritten();
                 // The update itself can overflow (a learning rate far too large): the parameters must still be finite.
                 global::RnnGen.TrainingDivergedException.ThrowIfParametersNotFinite<float>(_rnnParameters.Span, Tensors, double.CreateTruncating(loss), double.CreateTruncating(norm));
                 return loss;
@@ -637,6 +662,7 @@ namespace Demo
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "BackwardFromOutput needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                if (_rnnReducedPass || _rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat} or was during the last forward pass. Set WeightFormat = WeightFormat.Single and run Forward again.");
                 global::RnnGen.Inputs.ArgumentChecks.Finite(outputGradient, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(outputGradient), _rnnTargetLanes.Lengths, width: OutputSize, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardFromGradient(outputGradient, throughActivation: true);
@@ -663,6 +689,7 @@ namespace Demo
                 if (_rnnPhase != 1) throw new global::System.InvalidOperationException(_rnnPhase == 0
                     ? "BackwardFromLogits needs a forward pass first: call Forward."
                     : "Backward already consumed the activations of the last forward pass: call Forward again.");
+                if (_rnnReducedPass || _rnnReduced.Active) throw new global::System.InvalidOperationException($"Training needs float weights: WeightFormat is {WeightFormat} or was during the last forward pass. Set WeightFormat = WeightFormat.Single and run Forward again.");
                 global::RnnGen.Inputs.ArgumentChecks.Finite(logitGradient, OutputSteps * Batch * OutputSize, "[OutputSteps, Batch, OutputSize]", nameof(logitGradient), _rnnTargetLanes.Lengths, width: OutputSize, firstStep: _rnnLossStartStep);
                 using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 RnnBackwardFromGradient(logitGradient, throughActivation: false);
@@ -680,6 +707,7 @@ namespace Demo
             RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }
 
@@ -777,6 +805,7 @@ namespace Demo
             }
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }
 
@@ -800,7 +829,7 @@ namespace Demo
             global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 45), n: 9, global::System.MemoryExtensions.AsSpan(_rnnTokens, t * Batch, Batch), s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0 + t * 18, 18), ldc: 9);
             // The recurrence at step t (h_(t-1) is h0 at t = 0).
             var hPrev = t == 0 ? h0 : h.Slice((t - 1) * 6, 6);
-            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 9, k: 3, hPrev, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: 2, n: 9, k: 3, hPrev, lda: 3, wHh, gh, ldc: 9, accumulate: false);
             global::RnnGen.Cells.GruCell.Forward(gates.Slice(t * 18, 18), gh, bHn, hn.Slice(t * 6, 6), hPrev, ldPrev: 3, h.Slice(t * 6, 6), ldh: 3, batch: 2, hidden: 3);
         }
 
@@ -1025,7 +1054,7 @@ namespace Demo
                     global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 6), p.Slice(RnnLayout.BiasHhL0, 6), s.Slice(RnnLayout.StepGates, 6));
                     p.Slice(RnnLayout.BiasIhL0 + 6, 3).CopyTo(s.Slice(RnnLayout.StepGates + 6, 3));
                     global::RnnGen.Inputs.OneHot.AddColumn(p.Slice(RnnLayout.WeightIhL0, 45), n: 9, InputSize, token, gates);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 9, k: 3, h, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+                    RnnUnpackedRecurrentProduct(matrix: 0, m: 1, n: 9, k: 3, h, lda: 3, wHh, gh, ldc: 9, accumulate: false);
                     global::RnnGen.Cells.GruCell.Forward(gates, gh, bHn, hn, h, ldPrev: 3, h, ldh: 3, batch: 1, hidden: 3);
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
@@ -1201,7 +1230,7 @@ namespace Demo
             global::RnnGen.Inputs.OneHot.ProjectRows(s.Slice(RnnLayout.OneHotWeights, 45), n: 9, global::System.MemoryExtensions.AsSpan(_rnnTokens, 0, rows), s.Slice(RnnLayout.BiasSumL0, 9), a.Slice(RnnLayout.GatesL0, (rows - 1) * 9 + 9), ldc: 9);
             // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
             var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHL0, rows * 3);
-            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 9, k: 3, hPrev, lda: 3, wHh, ldb: 3, gh, ldc: 9, accumulate: false);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: rows, n: 9, k: 3, hPrev, lda: 3, wHh, gh, ldc: 9, accumulate: false);
             global::RnnGen.Cells.GruCell.Forward(gates.Slice(0, rows * 9), gh, bHn, hn.Slice(0, rows * 3), hPrev, ldPrev: 3, h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3);
         }
 

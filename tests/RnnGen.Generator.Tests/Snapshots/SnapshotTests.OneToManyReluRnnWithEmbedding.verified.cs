@@ -16,6 +16,7 @@
             RnnForwardHead(first: 0, count: OutputSteps);
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }
 
@@ -43,6 +44,7 @@
             }
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
             _rnnLogitsState = 0;
         }
 
@@ -63,7 +65,7 @@
             global::RnnGen.Kernels.Gemm.NT(m: 1, n: 3, k: 2, a.Slice(RnnLayout.InputX + t * 2, 2), lda: 2, p.Slice(RnnLayout.WeightIhL0, 6), ldb: 2, a.Slice(RnnLayout.HiddenL0 + t * 3, 3), ldc: 3, accumulate: true);
             // The recurrence at step t (h_(t-1) is h0 at t = 0).
             var hPrev = t == 0 ? h0 : h.Slice((t - 1) * 3, 3);
-            global::RnnGen.Kernels.Gemm.NT(m: 1, n: 3, k: 3, hPrev, lda: 3, wHh, ldb: 3, h.Slice(t * 3, 3), ldc: 3, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: 1, n: 3, k: 3, hPrev, lda: 3, wHh, h.Slice(t * 3, 3), ldc: 3, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(t * 3, 3), ldh: 3, batch: 1, hidden: 3, global::RnnGen.Nonlinearity.Relu);
         }
 
@@ -97,7 +99,7 @@
             global::RnnGen.Kernels.Gemm.NT(m: rows, n: 3, k: 2, a.Slice(RnnLayout.InputX, rows * 2), lda: 2, p.Slice(RnnLayout.WeightIhL0, 6), ldb: 2, a.Slice(RnnLayout.HiddenL0, (rows - 1) * 3 + 3), ldc: 3, accumulate: true);
             // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
             var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHL0, rows * 3);
-            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 3, k: 3, hPrev, lda: 3, wHh, ldb: 3, h.Slice(0, rows * 3), ldc: 3, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: rows, n: 3, k: 3, hPrev, lda: 3, wHh, h.Slice(0, rows * 3), ldc: 3, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3, global::RnnGen.Nonlinearity.Relu);
         }
 

@@ -23,6 +23,7 @@
             }
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
         }
 
         /// <summary>Layer 0 at step t of free-running inference.</summary>
@@ -46,7 +47,7 @@
             // The recurrence at step t (h_(t-1) is h0 at t = 0).
             var hPrev = t == 0 ? h0 : h.Slice((t - 1) * 6, 6);
             var cPrev = t == 0 ? c0 : c.Slice((t - 1) * 6, 6);
-            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 12, k: 3, hPrev, lda: 3, wHh, ldb: 3, gates.Slice(t * 24, 24), ldc: 12, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: 2, n: 12, k: 3, hPrev, lda: 3, wHh, gates.Slice(t * 24, 24), ldc: 12, accumulate: true);
             global::RnnGen.Cells.LstmCell.Forward(gates.Slice(t * 24, 24), cPrev, c.Slice(t * 6, 6), h.Slice(t * 6, 6), ldh: 3, batch: 2, hidden: 3);
         }
 
@@ -84,7 +85,7 @@
             // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
             var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHL0, rows * 3);
             var cPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateCL0, rows * 3);
-            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 3, hPrev, lda: 3, wHh, ldb: 3, gates.Slice(0, rows * 12), ldc: 12, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: rows, n: 12, k: 3, hPrev, lda: 3, wHh, gates.Slice(0, rows * 12), ldc: 12, accumulate: true);
             global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, rows * 12), cPrev, c.Slice(0, rows * 3), h.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3);
         }
 

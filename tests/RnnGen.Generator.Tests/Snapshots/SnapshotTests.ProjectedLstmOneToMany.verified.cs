@@ -15,6 +15,7 @@
             }
             RnnSaveState(_rnnFinalState.Span);
             _rnnPhase = 1;
+            _rnnReducedPass = _rnnReduced.Active;
         }
 
         /// <summary>Layer 0 at step t of free-running inference.</summary>
@@ -40,7 +41,7 @@
             // The recurrence at step t (h_(t-1) is h0 at t = 0).
             var hPrev = t == 0 ? h0 : h.Slice((t - 1) * 4, 4);
             var cPrev = t == 0 ? c0 : c.Slice((t - 1) * 6, 6);
-            global::RnnGen.Kernels.Gemm.NT(m: 2, n: 12, k: 2, hPrev, lda: 2, wHh, ldb: 2, gates.Slice(t * 24, 24), ldc: 12, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: 2, n: 12, k: 2, hPrev, lda: 2, wHh, gates.Slice(t * 24, 24), ldc: 12, accumulate: true);
             global::RnnGen.Cells.LstmCell.Forward(gates.Slice(t * 24, 24), cPrev, c.Slice(t * 6, 6), mt.Slice(t * 6, 6), ldh: 3, batch: 2, hidden: 3);
             global::RnnGen.Kernels.Gemm.NT(m: 2, n: 2, k: 3, mt.Slice(t * 6, 6), lda: 3, wHr, ldb: 3, h.Slice(t * 4, 4), ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
         }
@@ -125,7 +126,7 @@
                     var wHr = p.Slice(RnnLayout.WeightHrL0, 6);
                     global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), s.Slice(RnnLayout.StepGates, 12));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 2, input, lda: 2, p.Slice(RnnLayout.WeightIhL0, 24), ldb: 2, gates, ldc: 12, accumulate: true);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 2, h, lda: 2, wHh, ldb: 2, gates, ldc: 12, accumulate: true);
+                    RnnUnpackedRecurrentProduct(matrix: 0, m: 1, n: 12, k: 2, h, lda: 2, wHh, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Cells.LstmCell.Forward(gates, c, c, mt, ldh: 3, batch: 1, hidden: 3);
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 2, k: 3, mt, lda: 3, wHr, ldb: 3, h, ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
                 }
@@ -178,7 +179,7 @@
             // The recurrence from the rows' own h_(t-1) (and c_(t-1)).
             var hPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateHL0, rows * 2);
             var cPrev = _rnnStepPrevious.Span.Slice(RnnLayout.StateCL0, rows * 3);
-            global::RnnGen.Kernels.Gemm.NT(m: rows, n: 12, k: 2, hPrev, lda: 2, wHh, ldb: 2, gates.Slice(0, rows * 12), ldc: 12, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: rows, n: 12, k: 2, hPrev, lda: 2, wHh, gates.Slice(0, rows * 12), ldc: 12, accumulate: true);
             global::RnnGen.Cells.LstmCell.Forward(gates.Slice(0, rows * 12), cPrev, c.Slice(0, rows * 3), mt.Slice(0, rows * 3), ldh: 3, batch: rows, hidden: 3);
             global::RnnGen.Kernels.Gemm.NT(m: rows, n: 2, k: 3, mt.Slice(0, rows * 3), lda: 3, wHr, ldb: 3, h.Slice(0, rows * 2), ldc: 2, accumulate: false); // h_t = m_t·W_hrᵀ
         }

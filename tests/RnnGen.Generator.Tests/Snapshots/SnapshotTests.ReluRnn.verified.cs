@@ -14,17 +14,17 @@
             // t = 0
             n = lanes[0];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 3, k: 3, h0.Slice(0, n * 3), lda: 3, wHh, ldb: 3, h.Slice(start[0] * 3, n * 3), ldc: 3, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 3, k: 3, h0.Slice(0, n * 3), lda: 3, wHh, h.Slice(start[0] * 3, n * 3), ldc: 3, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[0] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
             // t = 1
             n = lanes[1];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 3, k: 3, h.Slice(start[0] * 3, n * 3), lda: 3, wHh, ldb: 3, h.Slice(start[1] * 3, n * 3), ldc: 3, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 3, k: 3, h.Slice(start[0] * 3, n * 3), lda: 3, wHh, h.Slice(start[1] * 3, n * 3), ldc: 3, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[1] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
             // t = 2
             n = lanes[2];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 3, k: 3, h.Slice(start[1] * 3, n * 3), lda: 3, wHh, ldb: 3, h.Slice(start[2] * 3, n * 3), ldc: 3, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 3, k: 3, h.Slice(start[1] * 3, n * 3), lda: 3, wHh, h.Slice(start[2] * 3, n * 3), ldc: 3, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[2] * 3, n * 3), ldh: 3, batch: n, hidden: 3, global::RnnGen.Nonlinearity.Relu);
         }
 

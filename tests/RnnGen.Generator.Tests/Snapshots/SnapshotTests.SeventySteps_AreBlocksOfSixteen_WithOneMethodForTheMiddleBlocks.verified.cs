@@ -40,82 +40,82 @@
             // t = first
             n = lanes[first];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first - 1] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first - 1] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 1
             n = lanes[first + 1];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 1] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 1] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 1] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 2
             n = lanes[first + 2];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 1] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 2] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 1] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 2] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 2] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 3
             n = lanes[first + 3];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 2] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 3] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 2] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 3] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 3] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 4
             n = lanes[first + 4];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 3] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 4] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 3] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 4] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 4] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 5
             n = lanes[first + 5];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 4] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 5] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 4] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 5] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 5] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 6
             n = lanes[first + 6];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 5] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 6] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 5] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 6] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 6] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 7
             n = lanes[first + 7];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 6] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 7] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 6] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 7] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 7] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 8
             n = lanes[first + 8];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 7] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 8] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 7] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 8] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 8] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 9
             n = lanes[first + 9];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 8] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 9] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 8] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 9] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 9] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 10
             n = lanes[first + 10];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 9] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 10] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 9] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 10] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 10] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 11
             n = lanes[first + 11];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 10] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 11] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 10] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 11] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 11] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 12
             n = lanes[first + 12];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 11] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 12] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 11] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 12] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 12] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 13
             n = lanes[first + 13];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 12] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 13] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 12] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 13] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 13] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 14
             n = lanes[first + 14];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 13] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 14] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 13] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 14] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 14] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             // t = first + 15
             n = lanes[first + 15];
             if (n == 0) return; // every lane has ended, and later steps have no lanes either
-            global::RnnGen.Kernels.Gemm.NT(m: n, n: 2, k: 2, h.Slice(start[first + 14] * 4, n * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first + 15] * 4, n * 4 - 2), ldc: 4, accumulate: true);
+            RnnUnpackedRecurrentProduct(matrix: 0, m: n, n: 2, k: 2, h.Slice(start[first + 14] * 4, n * 4 - 2), lda: 4, wHh, h.Slice(start[first + 15] * 4, n * 4 - 2), ldc: 4, accumulate: true);
             global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first + 15] * 4, n * 4 - 2), ldh: 4, batch: n, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
         }
 
@@ -135,192 +135,192 @@
             n = lanes[first]; carried = lanes[first + 1];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first + 1] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first + 1] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 1: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 1]; carried = lanes[first];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 1] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 1] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 1] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 1] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 1] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 1] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 2: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 2]; carried = lanes[first - 1];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 1] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 2] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 1] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 2] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 2] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 2] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 2] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 2] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 3: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 3]; carried = lanes[first - 2];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 2] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 3] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 2] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 3] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 3] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 3] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 3] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 3] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 4: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 4]; carried = lanes[first - 3];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 3] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 4] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 3] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 4] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 4] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 4] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 4] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 4] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 5: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 5]; carried = lanes[first - 4];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 4] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 5] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 4] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 5] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 5] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 5] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 5] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 5] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 6: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 6]; carried = lanes[first - 5];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 5] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 6] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 5] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 6] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 6] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 6] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 6] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 6] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 7: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 7]; carried = lanes[first - 6];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 6] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 7] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 6] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 7] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 7] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 7] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 7] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 7] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 8: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 8]; carried = lanes[first - 7];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 7] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 8] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 7] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 8] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 8] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 8] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 8] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 8] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 9: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 9]; carried = lanes[first - 8];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 8] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 9] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 8] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 9] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 9] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 9] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 9] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 9] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 10: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 10]; carried = lanes[first - 9];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 9] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 10] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 9] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 10] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 10] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 10] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 10] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 10] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 11: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 11]; carried = lanes[first - 10];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 10] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 11] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 10] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 11] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 11] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 11] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 11] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 11] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 12: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 12]; carried = lanes[first - 11];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 11] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 12] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 11] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 12] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 12] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 12] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 12] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 12] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 13: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 13]; carried = lanes[first - 12];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 12] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 13] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 12] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 13] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 13] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 13] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 13] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 13] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 14: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 14]; carried = lanes[first - 13];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 13] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 14] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 13] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 14] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 14] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 14] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 14] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 14] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             // t = first - 15: lanes running past t continue from step t + 1, a lane whose last step is t starts from h0
             n = lanes[first - 15]; carried = lanes[first - 14];
             if (carried > 0)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: carried, n: 2, k: 2, h.Slice(start[first - 14] * 4 + 2, carried * 4 - 2), lda: 4, wHh, ldb: 2, h.Slice(start[first - 15] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: carried, n: 2, k: 2, h.Slice(start[first - 14] * 4 + 2, carried * 4 - 2), lda: 4, wHh, h.Slice(start[first - 15] * 4 + 2, carried * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice(start[first - 15] * 4 + 2, carried * 4 - 2), ldh: 4, batch: carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
             if (n > carried)
             {
-                global::RnnGen.Kernels.Gemm.NT(m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, ldb: 2, h.Slice((start[first - 15] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
+                RnnUnpackedRecurrentProduct(matrix: 1, m: n - carried, n: 2, k: 2, h0.Slice(carried * 2, (n - carried) * 2), lda: 2, wHh, h.Slice((start[first - 15] + carried) * 4 + 2, (n - carried) * 4 - 2), ldc: 4, accumulate: true);
                 global::RnnGen.Cells.RnnCell.Forward(h.Slice((start[first - 15] + carried) * 4 + 2, (n - carried) * 4 - 2), ldh: 4, batch: n - carried, hidden: 2, global::RnnGen.Nonlinearity.Tanh);
             }
         }

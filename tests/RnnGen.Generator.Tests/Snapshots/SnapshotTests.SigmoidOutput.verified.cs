@@ -70,7 +70,7 @@
                     var c = state.Slice(RnnLayout.StateCL0 + lane * 3, 3); // this lane's c, updated in place
                     global::RnnGen.Kernels.Bias.Sum(p.Slice(RnnLayout.BiasIhL0, 12), p.Slice(RnnLayout.BiasHhL0, 12), s.Slice(RnnLayout.StepGates, 12));
                     global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, input, lda: 3, p.Slice(RnnLayout.WeightIhL0, 36), ldb: 3, gates, ldc: 12, accumulate: true);
-                    global::RnnGen.Kernels.Gemm.NT(m: 1, n: 12, k: 3, h, lda: 3, wHh, ldb: 3, gates, ldc: 12, accumulate: true);
+                    RnnUnpackedRecurrentProduct(matrix: 0, m: 1, n: 12, k: 3, h, lda: 3, wHh, gates, ldc: 12, accumulate: true);
                     global::RnnGen.Cells.LstmCell.Forward(gates, c, c, h, ldh: 3, batch: 1, hidden: 3);
                 }
                 // Head: z = h·W_headᵀ + b_head, then the output activation.
