@@ -59,6 +59,7 @@ public static class PeerComparison
         Directory.CreateDirectory(onnxFolder);
         string? torchVersion = null;
         OneDnnPeer.Result? dnnInfo = null;
+        var dnnImpl = new SortedSet<string>(StringComparer.Ordinal); var dnnImplTrain = new SortedSet<string>(StringComparer.Ordinal);
         string? altVector = null;
         bool altFma = true;
 
@@ -111,6 +112,7 @@ public static class PeerComparison
                     {
                         OneDnnPeer.Result dr = dnn.Measure(w, peerReps, threads);
                         df.Add(dr.ForwardMs); dt.Add(dr.TrainMs); dnnRss = dr.PeakRssMb; dnnInfo = dr;
+                        dnnImpl.Add(dr.Impl); dnnImplTrain.Add(dr.ImplTrain);
                     }
                     catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException)
                     {
@@ -129,8 +131,8 @@ public static class PeerComparison
                 Timing.Median(df), Timing.Median(dt), dnnRss, Timing.Median(af), Timing.Median(at), string.Join("; ", notes));
             rows.Add(row);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  RnnGen forward {row.Forward:F3} ms, train {row.Train:F3} ms; oneDNN forward {row.DnnForward:F3} ms, train {row.DnnTrain:F3} ms; ORT forward {row.Ort:F3} ms; PyTorch forward {row.TorchForward:F3} ms, train {row.TorchTrain:F3} ms") +
-                (child is null && simdEnv is null ? "" : string.Create(CultureInfo.InvariantCulture, $"; RnnGen under {simd}: forward {row.AltForward:F3} ms, train {row.AltTrain:F3} ms")));
+                $"  RnnGen forward {Ms(row.Forward)} ms, train {Ms(row.Train)} ms; oneDNN forward {Ms(row.DnnForward)} ms, train {Ms(row.DnnTrain)} ms; ORT forward {Ms(row.Ort)} ms; PyTorch forward {Ms(row.TorchForward)} ms, train {Ms(row.TorchTrain)} ms") +
+                (simdEnv is null ? "" : $"; RnnGen under {simd}: forward {Ms(row.AltForward)} ms, train {Ms(row.AltTrain)} ms"));
         }
 
         Console.WriteLine("FMA peak (C# loop, one thread), end of the run ...");
@@ -139,7 +141,7 @@ public static class PeerComparison
 
         var peaks = new Peaks(peakStart, peakEnd, peakC);
         string table = Table(rows, peaks, simd, altVector, altFma);
-        string machine = MachineLine(torchVersion, threads, dnnInfo is null ? null : $"{dnnInfo.Peer} (ISA {dnnInfo.Isa}, RNN implementation \"{dnnInfo.Impl}\" inference, \"{dnnInfo.ImplTrain}\" training)");
+        string machine = MachineLine(torchVersion, threads, dnnInfo is null ? null : $"{dnnInfo.Peer} (ISA {dnnInfo.Isa}; the RNN implementations it chose: {string.Join(", ", dnnImpl)} for inference, {string.Join(", ", dnnImplTrain)} (forward / backward) for training)");
         string peakLine = peaks.Line(RnnGenChild.WidestVector(), altVector);
         Console.WriteLine();
         Console.WriteLine(machine);
