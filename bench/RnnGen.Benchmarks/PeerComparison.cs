@@ -121,8 +121,17 @@ public static class PeerComparison
                 }
                 if (child is not null)
                 {
-                    (double cf, double ct) = child.Round();
-                    af.Add(cf); at.Add(ct);
+                    try
+                    {
+                        (double cf, double ct) = child.Round();
+                        af.Add(cf); at.Add(ct);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Text.Json.JsonException)
+                    {
+                        notes.Add("RnnGen child: " + ex.Message.Split('\n')[0]);
+                        child.Dispose();
+                        child = null;
+                    }
                 }
             }
             ort?.Dispose();

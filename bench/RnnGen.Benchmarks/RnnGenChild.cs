@@ -78,6 +78,7 @@ public sealed class RnnGenChild : IDisposable
     public void Dispose()
     {
         try { _process.StandardInput.Close(); _process.WaitForExit(10_000); }
+        catch (IOException) { } // the child already ended (broken pipe)
         finally { if (!_process.HasExited) _process.Kill(); _process.Dispose(); }
     }
 
