@@ -8,6 +8,8 @@ using RnnGen.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "peers" => PeerComparison.Run(args[1..]),
+    "peers-child" => RnnGenChild.Serve(args[1..]), // peers --simd: RnnGen's timings in a child process under other environment variables
+    "fma" => FmaPeak.Print(), // this core's single-thread FMA peak at 512, 256 and 128 bits (peers measures it too)
     "long" => LongUnroll.Run(args[1..]),
     "soak" => Soak.Run(args[1..]),
     "breakdown" => PhaseBreakdown.Run(args[1..]),
