@@ -233,6 +233,7 @@ public static class TrainingRun
         o.WriteLine(earlier
             ? $"  kept       the parameters of step {log.BestWindows:N0}, the best held-out score of the run's evaluations (early stopping by validation); the last step's scored {lastBits:F3}"
             : "  kept       the last step's parameters, the best held-out score of the run's evaluations (early stopping by validation)");
+        ReducedPrecision.Report(session.Model, plan.Validation, o);
         return (trainBits, validationBits);
     }
 

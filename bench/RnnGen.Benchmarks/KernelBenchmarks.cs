@@ -28,6 +28,31 @@ public class KernelBenchmarks
     [Benchmark(Description = "GEMM NT 1×512×128 (recurrent step, B=1)")]
     public void RecurrentB1() => Gemm.NT(1, 512, 128, _a, 128, _b, 128, _c, 512, accumulate: true);
 
+    private readonly ushort[] _bf16 = new ushort[1024 * 256];
+    private readonly sbyte[] _int8 = new sbyte[1024 * 256];
+    private readonly float[] _scales = Fill(1024);
+
+    [Benchmark(Description = "GEMV 1×1024×256 float (Step of an LSTM 256)")]
+    public void StepH256() => Gemm.NT(1, 1024, 256, _a, 256, _b, 256, _c, 1024, accumulate: true);
+
+    [Benchmark(Description = "GEMV 1×512×128 bfloat16")]
+    public unsafe void RecurrentB1BFloat16()
+    {
+        fixed (float* x = _a, y = _c) fixed (ushort* w = _bf16) ReducedGemv.Multiply<BFloat16Format, ushort>(512, 128, x, w, 128, null, y, true);
+    }
+
+    [Benchmark(Description = "GEMV 1×1024×256 bfloat16")]
+    public unsafe void StepH256BFloat16()
+    {
+        fixed (float* x = _a, y = _c) fixed (ushort* w = _bf16) ReducedGemv.Multiply<BFloat16Format, ushort>(1024, 256, x, w, 256, null, y, true);
+    }
+
+    [Benchmark(Description = "GEMV 1×512×128 int8")]
+    public unsafe void RecurrentB1Int8()
+    {
+        fixed (float* x = _a, y = _c, s = _scales) fixed (sbyte* w = _int8) ReducedGemv.Multiply<Int8Format, sbyte>(512, 128, x, w, 128, s, y, true);
+    }
+
     [Benchmark(Description = "GEMM TN 2048×512×2048 (weight gradient)")]
     public void WeightGradient() => Gemm.TN(2048, 512, 512, _a, 2048, _b, 512, _c, 512, accumulate: true);
 
