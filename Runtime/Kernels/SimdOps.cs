@@ -543,7 +543,9 @@ internal readonly unsafe struct Vector128Ops<T> : ISimdOps<Vector128<T>, T>, IGe
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> LoadSingles(float* source)
-        => typeof(T) == typeof(float) ? Vector128.Load((T*)source) : Vector128.Create((double)source[0], source[1]).As<double, T>();
+        // Double: the two floats as one 64-bit load, widened in the register (cvtps2pd) rather than converted one by one.
+        => typeof(T) == typeof(float) ? Vector128.Load((T*)source)
+            : Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(long*)source).AsSingle()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Create(T value) => Vector128.Create(value);
