@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "breakdown" => PhaseBreakdown.Run(args[1..]),
     "guard" => GuardCost.Run(args[1..]),
     "lengths" => LengthsComparison.Run(args[1..]),
+    "simd" => SimdPathComparison.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 
