@@ -85,7 +85,7 @@ public static class SimdPathComparison
             string path = System.IO.Path.Combine(RepositoryRoot(), "bench", "RESULTS.md");
             string section = $"{SectionTitle} (`-- simd`, {DateTime.UtcNow:yyyy-MM-dd})\n\n" +
                 $"Written by `dotnet run -c Release --project bench/RnnGen.Benchmarks -- simd{(rounds == 3 ? "" : $" --rounds {rounds}")} --write` " +
-                $"(one process per setting and round, settings alternating, medians of {rounds} rounds; one thread).\n\n" +
+                $"(one process per setting and round, settings alternating, medians of {rounds} round{(rounds == 1 ? "" : "s")}; one thread).\n\n" +
                 machine + "\n\n" + table;
             File.WriteAllText(path, WithSection(File.ReadAllText(path), section));
             Console.WriteLine($"written to {path}");
@@ -273,12 +273,12 @@ public static class SimdPathComparison
             sb.AppendLine($" {ratio.ToString("F2", CultureInfo.InvariantCulture)}× |");
         }
         sb.AppendLine();
-        sb.Append(CultureInfo.InvariantCulture, $"Medians of {rounds} rounds; each setting is a separate process (the JIT folds the width into constants). ");
+        sb.Append(CultureInfo.InvariantCulture, $"Medians of {rounds} round{(rounds == 1 ? "" : "s")}; each setting is a separate process (the JIT folds the width into constants). ");
         sb.Append("Cell kernels: one call of the pointwise part of a step (gates in, activations, c and h out; backward the gate gradients), ");
         sb.Append("inputs restored before each call and the restores' own time subtracted. Models: the peer workload's forward pass and train step (one thread). ");
         if (!double.IsPositiveInfinity(worstCell))
             sb.Append(CultureInfo.InvariantCulture, $"Cells on the Vector128 path against scalar: at least {worstCell:F2}× (target ≥ 3×). ");
-        sb.AppendLine("`DOTNET_EnableAVX2=0` also turns FMA off, so the Vector128 column multiplies and adds separately; a Native AOT build for x86-64-v3 would run the same 128-bit kernels with FMA.");
+        sb.AppendLine("`DOTNET_EnableAVX2=0` also turns FMA off (see the machine line), so the Vector128 column multiplies and adds separately; where the 128-bit path runs with FMA (Arm64) it fuses them.");
         return sb.ToString();
     }
 
