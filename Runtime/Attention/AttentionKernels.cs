@@ -18,46 +18,41 @@ namespace RnnGen.Attention;
 public static class MaskedSoftmax
 {
     /// <summary>Turns scores <c>[rows, steps]</c> into weights in place.</summary>
-    public static void Forward<T>(Span<T> scores, int rows, int steps, ReadOnlySpan<int> lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>Each row's real steps are contiguous, so they are <see cref="Losses.Softmax"/>'s rows, at the path's width
+    /// with its exponential (<see cref="VectorMath{TOps, TVec, T}.Exp"/>).</remarks>
+    public static unsafe void Forward<T>(Span<T> scores, int rows, int steps, ReadOnlySpan<int> lengths) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int batch = lengths.Length;
-        for (int r = 0; r < rows; r++)
-        {
-            Span<T> row = scores.Slice(r * steps, steps);
-            int n = lengths[r % batch];
-            row.Slice(n).Clear();
-            if (n == 0) continue;
-            Span<T> real = row.Slice(0, n);
-            T max = real[0];
-            for (int s = 1; s < n; s++) max = T.Max(max, real[s]);
-            T sum = T.Zero;
-            for (int s = 0; s < n; s++)
-            {
-                real[s] = T.Exp(real[s] - max);
-                sum += real[s];
-            }
-            T inverse = T.One / sum;
-            for (int s = 0; s < n; s++) real[s] *= inverse;
-        }
+        int batch = CheckRows(scores.Length, rows, steps, lengths);
+        for (int r = 0; r < rows; r++) scores.Slice(r * steps + lengths[r % batch], steps - lengths[r % batch]).Clear();
+        fixed (T* s = scores)
+        fixed (int* n = lengths)
+            Losses.Softmax.RowPrefixes(s, rows, steps, n, batch);
     }
 
     /// <summary>
     /// dL/de from dL/da in place, through the softmax of each row: <c>de_s = a_s·(da_s − Σ_j a_j·da_j)</c> over the real
     /// steps, 0 past them.
     /// </summary>
-    public static void Backward<T>(ReadOnlySpan<T> weights, Span<T> gradient, int rows, int steps, ReadOnlySpan<int> lengths) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>The softmax Jacobian of <see cref="Losses.Softmax.JacobianBackward{T}"/>, over each row's real steps.</remarks>
+    public static unsafe void Backward<T>(ReadOnlySpan<T> weights, Span<T> gradient, int rows, int steps, ReadOnlySpan<int> lengths) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int batch = lengths.Length;
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<T> a = weights.Slice(r * steps, steps);
-            Span<T> g = gradient.Slice(r * steps, steps);
-            int n = lengths[r % batch];
-            T dot = T.Zero;
-            for (int s = 0; s < n; s++) dot += a[s] * g[s];
-            for (int s = 0; s < n; s++) g[s] = a[s] * (g[s] - dot);
-            g.Slice(n).Clear();
-        }
+        int batch = CheckRows(gradient.Length, rows, steps, lengths);
+        Shape.Rows(weights.Length, rows, steps, steps, nameof(weights));
+        fixed (T* a = weights, g = gradient)
+        fixed (int* n = lengths)
+            Losses.Softmax.JacobianRows(a, g, g, rows, steps, n, batch);
+        for (int r = 0; r < rows; r++) gradient.Slice(r * steps + lengths[r % batch], steps - lengths[r % batch]).Clear();
+    }
+
+    /// <summary>Checks that <paramref name="rows"/> rows of <paramref name="steps"/> fit and every length lies in [0, steps]
+    /// (the vector kernels do not check bounds); returns the batch.</summary>
+    private static int CheckRows(int length, int rows, int steps, ReadOnlySpan<int> lengths)
+    {
+        Shape.Rows(length, rows, steps, steps, "scores");
+        if (rows > 0 && lengths.IsEmpty) throw new ArgumentException("Every row needs its lane's length.", nameof(lengths));
+        foreach (int n in lengths)
+            if ((uint)n > (uint)steps) throw new ArgumentOutOfRangeException(nameof(lengths), n, $"A source length must lie in [0, {steps}].");
+        return lengths.Length;
     }
 }
 

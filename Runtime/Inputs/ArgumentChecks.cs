@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
 
 namespace RnnGen.Inputs;
 
@@ -30,10 +32,31 @@ public static class ArgumentChecks
     public static void Finite<T>(ReadOnlySpan<T> values, int expectedLength, string shape, string paramName, int start = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Length(values.Length, expectedLength, shape, paramName);
+        if (start >= values.Length || AllFinite(values[start..])) return;
         for (int i = start; i < values.Length; i++)
         {
             if (!T.IsFinite(values[i]))
                 throw new ArgumentException($"Value {values[i]} at index {i} is not finite.", paramName);
+        }
+    }
+
+    /// <summary>
+    /// Whether every value is finite, at the path's width: <c>x − x</c> is 0 for a finite x and NaN for ±∞ and NaN, so the
+    /// sum of those differences is 0 exactly when all are finite. Only then is the first bad element looked for, one by one.
+    /// </summary>
+    private static unsafe bool AllFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        fixed (T* p = values) return Simd.Sum<NonFiniteOperator<T>, T>(new(p), values.Length) == T.Zero;
+    }
+
+    private readonly unsafe struct NonFiniteOperator<T>(T* values) : ISumOperator<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        TVec ISumOperator<T>.Invoke<TOps, TVec>(nuint j, TVec total)
+        {
+            TVec x = TOps.Load(values + j);
+            return TOps.Add(total, TOps.Subtract(x, x));
         }
     }
 
@@ -94,6 +117,7 @@ public static class ArgumentChecks
         Length(values.Length, expectedLength, shape, paramName);
         foreach ((int t, int b, int start) in RealRows(values.Length, lengths, width, firstStep))
         {
+            if (AllFinite(values.Slice(start, width))) continue;
             for (int i = start; i < start + width; i++)
                 if (!T.IsFinite(values[i]))
                     throw new ArgumentException($"Value {values[i]} at index {i} (step {t}, lane {b}) is not finite.", paramName);

@@ -29,9 +29,10 @@ internal enum SimdPath
 /// The flags are <c>static readonly</c>, so the tiered JIT folds them into constants. They honour the runtime's
 /// switches: <c>DOTNET_EnableAVX512=0</c> selects <see cref="SimdPath.Vector256"/>, <c>DOTNET_EnableAVX2=0</c> selects
 /// <see cref="SimdPath.Vector128"/> (with AVX2 off, .NET reports <c>Vector256</c> as not accelerated even though AVX itself
-/// is present) and <c>DOTNET_EnableHWIntrinsic=0</c> selects <see cref="SimdPath.Scalar"/>, which is how CI runs the
+/// is present; FMA is switched off with AVX2, so that path multiplies and adds separately) and <c>DOTNET_EnableHWIntrinsic=0</c> selects <see cref="SimdPath.Scalar"/>, which is how CI runs the
 /// fallbacks for real on a machine that has AVX-512. Whether the 128- and 256-bit paths fuse their multiply-adds is
-/// decided inside the operations (<see cref="Vector256Ops{T}"/>) by <see cref="Fma.IsSupported"/>, which the JIT turns
+/// decided inside the operations (<see cref="Vector256Ops{T}"/>) by <see cref="Fma.IsSupported"/> (at 128 bits also
+/// by Arm64's AdvSimd, which always fuses), which the JIT turns
 /// into a constant, so the unused branch is not even emitted (without FMA they multiply and add separately, because the
 /// software emulation of a fused multiply-add is far slower than two rounded operations).
 /// </remarks>

@@ -20,9 +20,20 @@ public static unsafe class Softmax
         if (rows > 0 && n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "A softmax row needs at least one value.");
         fixed (T* v = values, lse = logSumExp)
         {
-            var kernel = new RowsKernel<T>(v, rows, n, lse);
+            var kernel = new RowsKernel<T>(v, rows, n, lse, null, 0);
             Simd.Run<RowsKernel<T>, T>(ref kernel);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Rows{T}"/> over the first <c>lengths[r mod lengths.Length]</c> values of each row of <paramref name="values"/>
+    /// (row stride <paramref name="n"/>; rows of length 0 are left as they are), without the log-sum-exp: the masked softmax
+    /// of attention (<see cref="Attention.MaskedSoftmax"/>), one row at a time exactly as <see cref="Rows{T}"/> computes it.
+    /// </summary>
+    internal static void RowPrefixes<T>(T* values, int rows, int n, int* lengths, int batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var kernel = new RowsKernel<T>(values, rows, n, null, lengths, batch);
+        Simd.Run<RowsKernel<T>, T>(ref kernel);
     }
 
     /// <summary>
@@ -77,32 +88,41 @@ public static unsafe class Softmax
         Shape.Rows(probabilities.Length, rows, n, n, nameof(probabilities));
         Shape.Rows(outputGradient.Length, rows, n, n, nameof(outputGradient));
         Shape.Rows(dLogits.Length, rows, n, n, nameof(dLogits));
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<T> p = probabilities.Slice(r * n, n), g = outputGradient.Slice(r * n, n);
-            Span<T> d = dLogits.Slice(r * n, n);
-            T dot = T.Zero;
-            for (int j = 0; j < n; j++) dot += g[j] * p[j];
-            for (int j = 0; j < n; j++) d[j] = p[j] * (g[j] - dot);
-        }
+        fixed (T* p = probabilities, g = outputGradient, d = dLogits) JacobianRows(p, g, d, rows, n, null, 0);
+    }
+
+    /// <summary>
+    /// <see cref="JacobianBackward{T}"/> over rows <paramref name="n"/> apart, each over its first <paramref name="n"/> values
+    /// or, with <paramref name="lengths"/>, its first <c>lengths[r mod batch]</c> (the rest untouched): the dot product
+    /// <c>Σ_j g_j·p_j</c> in lane-wise partial sums, then <c>d = p ⊙ (g − dot)</c>, at the path's width.
+    /// <paramref name="d"/> may be <paramref name="g"/>.
+    /// </summary>
+    internal static void JacobianRows<T>(T* p, T* g, T* d, int rows, int n, int* lengths, int batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var kernel = new JacobianKernel<T>(p, g, d, rows, n, lengths, batch);
+        Simd.Run<JacobianKernel<T>, T>(ref kernel);
     }
 
     /// <summary>Each row in three passes (maximum; exponentials and their sum; scaling), every pass narrowing from the
     /// path's width to single lanes. Rows are short (a softmax over classes), so the passes are inlined into one root.</summary>
-    private readonly struct RowsKernel<T>(T* values, int rows, int n, T* logSumExp) : ISimdKernel<T>
+    /// <remarks>With <c>lengths</c>, row r covers its first <c>lengths[r mod batch]</c> values (none: skipped) and no
+    /// log-sum-exp is stored.</remarks>
+    private readonly struct RowsKernel<T>(T* values, int rows, int n, T* logSumExp, int* lengths, int batch) : ISimdKernel<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         void ISimdKernel<T>.Run<TOps, TVec>()
-            => AllRows<TOps, TVec>(values, rows, n, logSumExp);
+            => AllRows<TOps, TVec>(values, rows, n, logSumExp, lengths, batch);
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // own root, optimized at once: see Simd
-        private static void AllRows<TOps, TVec>(T* values, int rows, int n, T* logSumExp)
+        private static void AllRows<TOps, TVec>(T* values, int rows, int n, T* logSumExp, int* lengths, int batch)
             where TOps : struct, ISimdOps<TVec, T>
             where TVec : unmanaged
         {
             for (int r = 0; r < rows; r++)
             {
-                var row = new Row(values + (nint)r * n, n);
+                int count = lengths == null ? n : lengths[r % batch];
+                if (count == 0) continue;
+                var row = new Row(values + (nint)r * n, count);
                 row.Max = T.NegativeInfinity;
                 row.Phase = Phase.Max;
                 Simd.Narrowing<Row, TOps, TVec, T>(ref row);
@@ -112,7 +132,7 @@ public static unsafe class Softmax
                 row.Scale = T.One / row.Sum;
                 row.Phase = Phase.Scale;
                 Simd.Narrowing<Row, TOps, TVec, T>(ref row);
-                logSumExp[r] = row.Max + T.Log(row.Sum);
+                if (logSumExp != null) logSumExp[r] = row.Max + T.Log(row.Sum);
             }
         }
 
@@ -149,6 +169,57 @@ public static unsafe class Softmax
                     total = TOps.Add(total, e);
                 }
                 Sum += TOps.Sum(total);
+                return j;
+            }
+        }
+    }
+
+    /// <summary>Each row in two passes (the dot product <c>Σ g_j·p_j</c>; <c>d = p ⊙ (g − dot)</c>), every pass narrowing from
+    /// the path's width to single lanes, inlined into one root as <see cref="RowsKernel{T}"/>'s.</summary>
+    private readonly struct JacobianKernel<T>(T* p, T* g, T* d, int rows, int n, int* lengths, int batch) : ISimdKernel<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        void ISimdKernel<T>.Run<TOps, TVec>()
+            => AllRows<TOps, TVec>(p, g, d, rows, n, lengths, batch);
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // own root, optimized at once: see Simd
+        private static void AllRows<TOps, TVec>(T* p, T* g, T* d, int rows, int n, int* lengths, int batch)
+            where TOps : struct, ISimdOps<TVec, T>
+            where TVec : unmanaged
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                nint offset = (nint)r * n;
+                var row = new Row(p + offset, g + offset, d + offset, lengths == null ? n : lengths[r % batch]);
+                Simd.Narrowing<Row, TOps, TVec, T>(ref row);
+                row.Scaling = true;
+                Simd.Narrowing<Row, TOps, TVec, T>(ref row);
+            }
+        }
+
+        /// <summary>One row's dot product between the passes.</summary>
+        private struct Row(T* p, T* g, T* d, int n) : ISimdLanes<T>
+        {
+            public bool Scaling;
+            public T Dot;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            int ISimdLanes<T>.Run<TOps, TVec>(int j)
+            {
+                if (Scaling)
+                {
+                    TVec dot = TOps.Create(Dot);
+                    for (; j <= n - TOps.Count; j += TOps.Count)
+                    {
+                        TVec pj = TOps.Load(p + j);
+                        TOps.Store(TOps.Multiply(pj, TOps.Subtract(TOps.Load(g + j), dot)), d + j);
+                    }
+                    return j;
+                }
+                if (j > n - TOps.Count) return j;
+                TVec total = TOps.Zero;
+                for (; j <= n - TOps.Count; j += TOps.Count) total = TOps.MultiplyAdd(TOps.Load(g + j), TOps.Load(p + j), total);
+                Dot += TOps.Sum(total);
                 return j;
             }
         }

@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
     "latency" => BatchOneLatency.Run(args[1..]),
     "guard" => GuardCost.Run(args[1..]),
     "lengths" => LengthsComparison.Run(args[1..]),
+    "simd" => SimdPathComparison.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

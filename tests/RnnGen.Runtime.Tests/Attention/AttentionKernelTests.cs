@@ -79,6 +79,52 @@ public class AttentionKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Widths.AllBothPrecisions), MemberType = typeof(Widths))]
+    public void Masked_softmax_over_long_rows_matches_double_reference(int width, bool doublePrecision)
+    {
+        // Rows long enough for several registers at every width, lengths with tails of every size, padding left at 0.
+        // Float within 1e-6 (its exponential is the 1-ulp polynomial), double within 1e-14.
+        using var forced = new ForcedWidth(width);
+        const int steps = 41, batch = 5, rows = 2 * batch;
+        int[] lengths = [41, 0, 19, 4, 33];
+        float[] scores = Uniform(rows * steps, 6, seed: 3), gradient = Uniform(rows * steps, 1, seed: 4);
+        double[] expected = new double[scores.Length], expectedGradient = new double[scores.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            int n = lengths[r % batch];
+            double max = double.NegativeInfinity, sum = 0, dot = 0;
+            for (int s = 0; s < n; s++) max = Math.Max(max, scores[r * steps + s]);
+            for (int s = 0; s < n; s++) sum += Math.Exp(scores[r * steps + s] - max);
+            for (int s = 0; s < n; s++) expected[r * steps + s] = Math.Exp(scores[r * steps + s] - max) / sum;
+            for (int s = 0; s < n; s++) dot += expected[r * steps + s] * gradient[r * steps + s];
+            for (int s = 0; s < n; s++) expectedGradient[r * steps + s] = expected[r * steps + s] * (gradient[r * steps + s] - dot);
+        }
+        if (doublePrecision)
+        {
+            double[] weights = ToDouble(scores), g = ToDouble(gradient);
+            MaskedSoftmax.Forward<double>(weights, rows, steps, lengths);
+            AssertClose(expected, weights, 1e-14, "weights");
+            // The gradient against the reference weights, so only the backward's own rounding counts.
+            MaskedSoftmax.Backward<double>(expected, g, rows, steps, lengths);
+            AssertClose(expectedGradient, g, 1e-14, "dL/de");
+            return;
+        }
+        MaskedSoftmax.Forward<float>(scores, rows, steps, lengths);
+        AssertClose(expected, scores, 1e-6, "weights");
+        MaskedSoftmax.Backward<float>(scores, gradient, rows, steps, lengths);
+        AssertClose(expectedGradient, gradient, 1e-6, "dL/de");
+    }
+
+    [Fact]
+    public void Lengths_outside_the_steps_are_refused()
+    {
+        float[] scores = new float[Rows * Steps];
+        Assert.Throws<ArgumentOutOfRangeException>(() => MaskedSoftmax.Forward<float>(scores, Rows, Steps, [6, 0, 2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MaskedSoftmax.Backward<float>(scores, scores, Rows, Steps, [5, -1, 2]));
+        Assert.Throws<ArgumentException>(() => MaskedSoftmax.Forward<float>(new float[Rows * Steps - 1], Rows, Steps, Lengths));
+    }
+
     [Fact]
     public void Spans_too_short_are_refused()
     {

@@ -92,6 +92,21 @@ public class ElementwiseLossTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Widths.All), MemberType = typeof(Widths))]
+    public void SigmoidBackward_gives_the_scalar_formulas_bits_at_every_width(int width)
+    {
+        // (g·y)·(1 − y) has no fused operation and no reduction, so every width rounds exactly as the scalar formula.
+        using var forced = new ForcedWidth(width);
+        foreach (int count in Counts)
+        {
+            float[] y = Uniform(count, 0, 1, seed: count), g = Uniform(count, 3, seed: count + 1);
+            var dz = new float[count];
+            BinaryCrossEntropy.SigmoidBackward<float>(y, g, dz, count);
+            for (int i = 0; i < count; i++) Assert.Equal(g[i] * y[i] * (1f - y[i]), dz[i]);
+        }
+    }
+
     [Fact]
     public void SigmoidBackward_multiplies_by_the_derivative_of_the_sigmoid()
     {
