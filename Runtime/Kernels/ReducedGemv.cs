@@ -82,22 +82,47 @@ internal readonly unsafe struct Int8Format : IReducedFormat<sbyte>
 
 /// <summary>
 /// Matrix–vector products against weights stored in a <see cref="IReducedFormat{TElement}"/>:
-/// <c>y[j] (+)= s_j · Σ_p x[p]·w̃[j·ldm + p]</c> (<c>s_j</c> = 1 without row scales). The float kernel's scheme
-/// (<see cref="Gemv.DotRows{TOps, TVec, T}"/>): eight rows at a time, each load of x serving eight FMA chains, the eight
-/// sums reduced jointly; the matrix is read once, in its stored order.
+/// <c>y[j] (+)= s_j · Σ_p x[p]·w̃[j, p]</c> (<c>s_j</c> = 1 without row scales). Eight rows at a time, each load of x
+/// serving eight FMA chains and the eight sums reduced jointly, as the float kernel does
+/// (<see cref="Gemv.DotRows{TOps, TVec, T}"/>); but the weights are stored in the order the kernel reads them (below), so
+/// a product streams them front to back in one sequential pass, the pattern the hardware prefetchers serve best.
 /// </summary>
+/// <remarks>
+/// Layout: rows in groups of <see cref="Group"/>, k in chunks of <see cref="Chunk"/>; group g's chunk c holds the
+/// chunk's elements of the group's eight rows one after another (<see cref="PackedIndex"/>). Rows past the last and
+/// elements past k are zeros, never used in a result. A chunk is one 512-bit register of floats, and two or four
+/// narrower ones, so every width reads the same layout and adds the terms of a row in the same order as the float
+/// kernel does at that width.
+/// </remarks>
 internal static unsafe class ReducedGemv
 {
+    /// <summary>Rows computed together.</summary>
+    internal const int Group = 8;
+
+    /// <summary>Elements of a row stored together: one Vector512 of floats.</summary>
+    internal const int Chunk = 16;
+
+    /// <summary>Elements of the packed form of a rows × k matrix.</summary>
+    internal static long PackedLength(int rows, int k) => (long)Groups(rows) * Group * Chunks(k) * Chunk;
+
+    /// <summary>Where element (row, p) of a matrix of k columns lives in its packed form.</summary>
+    internal static long PackedIndex(int row, int p, int k) =>
+        (((long)(row / Group) * Chunks(k) + p / Chunk) * Group + row % Group) * Chunk + p % Chunk;
+
+    private static int Groups(int rows) => (rows + Group - 1) / Group;
+
+    private static int Chunks(int k) => (k + Chunk - 1) / Chunk;
+
     /// <summary>Runs <see cref="DotRows{TOps, TVec, TFormat, TElement}"/> on the current thread's path.</summary>
-    internal static void Multiply<TFormat, TElement>(int rows, int k, float* x, TElement* mat, nint ldm, float* scales, float* y, bool accumulate)
+    internal static void Multiply<TFormat, TElement>(int rows, int k, float* x, TElement* packed, float* scales, float* y, bool accumulate)
         where TFormat : struct, IReducedFormat<TElement>
         where TElement : unmanaged
     {
-        var kernel = new Kernel<TFormat, TElement>(rows, k, x, mat, ldm, scales, y, accumulate);
+        var kernel = new Kernel<TFormat, TElement>(rows, k, x, packed, scales, y, accumulate);
         Simd.Run<Kernel<TFormat, TElement>, float>(ref kernel);
     }
 
-    private readonly struct Kernel<TFormat, TElement>(int rows, int k, float* x, TElement* mat, nint ldm, float* scales, float* y, bool accumulate)
+    private readonly struct Kernel<TFormat, TElement>(int rows, int k, float* x, TElement* packed, float* scales, float* y, bool accumulate)
         : ISimdKernel<float>
         where TFormat : struct, IReducedFormat<TElement>
         where TElement : unmanaged
@@ -105,60 +130,54 @@ internal static unsafe class ReducedGemv
         public void Run<TOps, TVec>()
             where TOps : struct, ISimdOps<TVec, float>, IGemmTile<float>
             where TVec : unmanaged
-            => DotRows<TOps, TVec, TFormat, TElement>(rows, k, x, mat, ldm, scales, y, accumulate);
+            => DotRows<TOps, TVec, TFormat, TElement>(rows, k, x, packed, scales, y, accumulate);
     }
 
-    /// <summary>The product over <paramref name="rows"/> rows of <paramref name="k"/> elements; <paramref name="scales"/>
-    /// null means 1 for every row.</summary>
+    /// <summary>The product over <paramref name="rows"/> rows of <paramref name="k"/> elements, packed as
+    /// <see cref="PackedIndex"/> says; <paramref name="scales"/> null means 1 for every row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    internal static void DotRows<TOps, TVec, TFormat, TElement>(int rows, int k, float* x, TElement* mat, nint ldm, float* scales, float* y, bool accumulate)
+    internal static void DotRows<TOps, TVec, TFormat, TElement>(int rows, int k, float* x, TElement* packed, float* scales, float* y, bool accumulate)
         where TOps : struct, ISimdOps<TVec, float>
         where TVec : unmanaged
         where TFormat : struct, IReducedFormat<TElement>
         where TElement : unmanaged
     {
-        int w = TOps.Count;
-        int kv = k - k % w;
-        float* sums = stackalloc float[8];
-        int j = 0;
-        for (; j + 8 <= rows; j += 8)
+        int w = TOps.Count, whole = k / Chunk, chunks = Chunks(k);
+        float* sums = stackalloc float[Group];
+        TElement* m = packed;
+        for (int j = 0; j < rows; j += Group)
         {
-            TElement* m0 = mat + j * ldm;
             TVec s0 = TOps.Zero, s1 = TOps.Zero, s2 = TOps.Zero, s3 = TOps.Zero;
             TVec s4 = TOps.Zero, s5 = TOps.Zero, s6 = TOps.Zero, s7 = TOps.Zero;
-            for (int p = 0; p < kv; p += w)
+            for (int c = 0; c < whole; c++, m += Group * Chunk)
             {
-                TVec xv = TOps.Load(x + p);
-                TElement* r = m0 + p;
-                s0 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r), s0);
-                s1 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + ldm), s1);
-                s2 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 2 * ldm), s2);
-                s3 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 3 * ldm), s3);
-                s4 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 4 * ldm), s4);
-                s5 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 5 * ldm), s5);
-                s6 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 6 * ldm), s6);
-                s7 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 7 * ldm), s7);
+                for (int part = 0; part < Chunk; part += w)
+                {
+                    TVec xv = TOps.Load(x + c * Chunk + part);
+                    TElement* r = m + part;
+                    s0 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r), s0);
+                    s1 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + Chunk), s1);
+                    s2 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 2 * Chunk), s2);
+                    s3 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 3 * Chunk), s3);
+                    s4 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 4 * Chunk), s4);
+                    s5 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 5 * Chunk), s5);
+                    s6 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 6 * Chunk), s6);
+                    s7 = TOps.MultiplyAdd(xv, TFormat.Load<TOps, TVec>(r + 7 * Chunk), s7);
+                }
             }
             TOps.SumEach(s0, s1, s2, s3, s4, s5, s6, s7, sums, accumulate: false);
-            for (int r = 0; r < 8; r++) Finish<TFormat, TElement>(sums[r], kv, k, x, m0 + r * ldm, scales, j + r, y, accumulate);
+            if (whole < chunks)
+            {
+                // The last, partial chunk: its terms in scalars (x has no elements past k to load).
+                for (int i = 0; i < Group; i++)
+                    for (int p = whole * Chunk; p < k; p++) sums[i] += x[p] * TFormat.ToSingle(m[i * Chunk + p - whole * Chunk]);
+                m += Group * Chunk;
+            }
+            for (int i = 0; i < Group && j + i < rows; i++)
+            {
+                float d = scales != null ? sums[i] * scales[j + i] : sums[i];
+                y[j + i] = accumulate ? y[j + i] + d : d;
+            }
         }
-        for (; j < rows; j++)
-        {
-            TElement* m0 = mat + j * ldm;
-            TVec s0 = TOps.Zero;
-            for (int p = 0; p < kv; p += w) s0 = TOps.MultiplyAdd(TOps.Load(x + p), TFormat.Load<TOps, TVec>(m0 + p), s0);
-            Finish<TFormat, TElement>(TOps.Sum(s0), kv, k, x, m0, scales, j, y, accumulate);
-        }
-    }
-
-    /// <summary>Adds the terms past the last whole register, scales and stores row <paramref name="j"/>'s result.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TFormat, TElement>(float sum, int kv, int k, float* x, TElement* row, float* scales, int j, float* y, bool accumulate)
-        where TFormat : struct, IReducedFormat<TElement>
-        where TElement : unmanaged
-    {
-        for (int p = kv; p < k; p++) sum += x[p] * TFormat.ToSingle(row[p]);
-        if (scales != null) sum *= scales[j];
-        y[j] = accumulate ? y[j] + sum : sum;
     }
 }

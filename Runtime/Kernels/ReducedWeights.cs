@@ -12,9 +12,6 @@ namespace RnnGen.Kernels;
 /// </summary>
 public sealed unsafe class ReducedWeights
 {
-    /// <summary>Rows of the copy start this many bytes apart, a multiple of a cache line.</summary>
-    private const int RowAlignment = AlignedBuffer<byte>.Alignment;
-
     private readonly SharedParameters<float> _parameters;
     private readonly Matrix[] _matrices;
     private readonly long _elements;
@@ -26,8 +23,9 @@ public sealed unsafe class ReducedWeights
     private int _version;
     private bool _current;
 
-    /// <summary>A matrix of the parameters: where it starts, its rows and columns (row-major, as the tensor is stored).</summary>
-    private readonly record struct Matrix(int Offset, int Rows, int Columns, long Start, int Ld, int FirstRow);
+    /// <summary>A matrix of the parameters (offset, rows and columns, row-major as the tensor is stored), where its packed
+    /// copy starts and where its row scales start.</summary>
+    private readonly record struct Matrix(int Offset, int Rows, int Columns, long Start, int FirstRow);
 
     /// <summary>Covers the matrices at <paramref name="matrices"/> (offset, rows, columns) of <paramref name="parameters"/>.</summary>
     public ReducedWeights(SharedParameters<float> parameters, ReadOnlySpan<(int Offset, int Rows, int Columns)> matrices)
@@ -42,9 +40,8 @@ public sealed unsafe class ReducedWeights
             (int offset, int r, int c) = matrices[i];
             if (offset < 0 || r < 0 || c < 0 || (long)offset + (long)r * c > parameters.Buffer.Length)
                 throw new ArgumentOutOfRangeException(nameof(matrices), $"Matrix {i} ({r}×{c} at {offset}) lies outside the {parameters.Buffer.Length} parameters.");
-            int ld = (c + RowAlignment - 1) / RowAlignment * RowAlignment; // in elements: a whole number of cache lines for bytes and bf16 alike
-            _matrices[i] = new Matrix(offset, r, c, start, ld, rows);
-            start += (long)r * ld;
+            _matrices[i] = new Matrix(offset, r, c, start, rows);
+            start += ReducedGemv.PackedLength(r, c); // a multiple of 128 elements: every matrix starts on a cache line
             rows += r;
         }
         _elements = start;
@@ -89,9 +86,9 @@ public sealed unsafe class ReducedWeights
             {
                 float* xi = px + (nint)i * ldx, yi = py + (nint)i * ldy;
                 if (_format == WeightFormat.BFloat16)
-                    ReducedGemv.Multiply<BFloat16Format, ushort>(w.Rows, w.Columns, xi, (ushort*)Pointer(_bf16!) + w.Start, w.Ld, null, yi, accumulate);
+                    ReducedGemv.Multiply<BFloat16Format, ushort>(w.Rows, w.Columns, xi, (ushort*)Pointer(_bf16!) + w.Start, null, yi, accumulate);
                 else
-                    ReducedGemv.Multiply<Int8Format, sbyte>(w.Rows, w.Columns, xi, (sbyte*)Pointer(_int8!) + w.Start, w.Ld, (float*)Pointer(_scales!) + w.FirstRow, yi, accumulate);
+                    ReducedGemv.Multiply<Int8Format, sbyte>(w.Rows, w.Columns, xi, (sbyte*)Pointer(_int8!) + w.Start, (float*)Pointer(_scales!) + w.FirstRow, yi, accumulate);
             }
         }
     }
@@ -113,8 +110,7 @@ public sealed unsafe class ReducedWeights
                 for (int r = 0; r < w.Rows; r++)
                 {
                     ReadOnlySpan<float> row = p.Slice(w.Offset + r * w.Columns, w.Columns);
-                    Span<ushort> to = q.Slice((int)(w.Start + (long)r * w.Ld), w.Columns);
-                    for (int c = 0; c < row.Length; c++) to[c] = BFloat16Format.FromSingle(row[c]);
+                    for (int c = 0; c < row.Length; c++) q[(int)(w.Start + ReducedGemv.PackedIndex(r, c, w.Columns))] = BFloat16Format.FromSingle(row[c]);
                 }
         }
         else
@@ -127,13 +123,12 @@ public sealed unsafe class ReducedWeights
                 for (int r = 0; r < w.Rows; r++)
                 {
                     ReadOnlySpan<float> row = p.Slice(w.Offset + r * w.Columns, w.Columns);
-                    Span<sbyte> to = q.Slice((int)(w.Start + (long)r * w.Ld), w.Columns);
                     float max = 0;
                     foreach (float v in row) max = MathF.Max(max, MathF.Abs(v));
                     // Symmetric per-row scale: the largest weight maps to ±127; an all-zero row stays zero.
                     float scale = max / 127, inverse = max > 0 ? 127 / max : 0;
                     scales[w.FirstRow + r] = scale;
-                    for (int c = 0; c < row.Length; c++) to[c] = (sbyte)Math.Clamp(MathF.Round(row[c] * inverse), -127, 127);
+                    for (int c = 0; c < row.Length; c++) q[(int)(w.Start + ReducedGemv.PackedIndex(r, c, w.Columns))] = (sbyte)Math.Clamp(MathF.Round(row[c] * inverse), -127, 127);
                 }
         }
         _version = version;

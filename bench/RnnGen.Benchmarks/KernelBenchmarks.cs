@@ -38,19 +38,19 @@ public class KernelBenchmarks
     [Benchmark(Description = "GEMV 1×512×128 bfloat16")]
     public unsafe void RecurrentB1BFloat16()
     {
-        fixed (float* x = _a, y = _c) fixed (ushort* w = _bf16) ReducedGemv.Multiply<BFloat16Format, ushort>(512, 128, x, w, 128, null, y, true);
+        fixed (float* x = _a, y = _c) fixed (ushort* w = _bf16) ReducedGemv.Multiply<BFloat16Format, ushort>(512, 128, x, w, null, y, true);
     }
 
     [Benchmark(Description = "GEMV 1×1024×256 bfloat16")]
     public unsafe void StepH256BFloat16()
     {
-        fixed (float* x = _a, y = _c) fixed (ushort* w = _bf16) ReducedGemv.Multiply<BFloat16Format, ushort>(1024, 256, x, w, 256, null, y, true);
+        fixed (float* x = _a, y = _c) fixed (ushort* w = _bf16) ReducedGemv.Multiply<BFloat16Format, ushort>(1024, 256, x, w, null, y, true);
     }
 
     [Benchmark(Description = "GEMV 1×512×128 int8")]
     public unsafe void RecurrentB1Int8()
     {
-        fixed (float* x = _a, y = _c, s = _scales) fixed (sbyte* w = _int8) ReducedGemv.Multiply<Int8Format, sbyte>(512, 128, x, w, 128, s, y, true);
+        fixed (float* x = _a, y = _c, s = _scales) fixed (sbyte* w = _int8) ReducedGemv.Multiply<Int8Format, sbyte>(512, 128, x, w, s, y, true);
     }
 
     [Benchmark(Description = "GEMM TN 2048×512×2048 (weight gradient)")]

@@ -6,8 +6,9 @@ namespace RnnGen.Runtime.Tests.Kernels;
 /// <summary>
 /// The matrix–vector products against bfloat16 and int8 weights (<see cref="ReducedGemv"/>), at every width: against a
 /// double-precision product over the same stored weights (so only the float sums' rounding differs), with row groups of
-/// eight and rows left over, k tails shorter than a register, padded rows, row scales and both accumulate modes; and the
-/// rounding to bfloat16 against its definition.
+/// eight and rows left over, k tails shorter than a chunk, row scales and both accumulate modes, the weights packed as
+/// <see cref="ReducedGemv.PackedIndex"/> says (and the padding filled with garbage, which must not reach a result); and
+/// the rounding to bfloat16 against its definition.
 /// </summary>
 public sealed unsafe class ReducedGemvTests
 {
@@ -23,20 +24,20 @@ public sealed unsafe class ReducedGemvTests
         foreach (int n in Rows)
             foreach (int k in Depths)
             {
-                int ld = k + (n + k) % 5;
-                ushort[] w = new ushort[n * ld];
+                ushort[] w = new ushort[n * k];
                 for (int i = 0; i < w.Length; i++) w[i] = BFloat16Format.FromSingle((float)(random.NextDouble() * 2 - 1));
+                ushort[] packed = Pack(w, n, k, BFloat16Format.FromSingle(float.NaN));
                 float[] x = Values(random, k), y = Values(random, n), before = (float[])y.Clone();
                 bool accumulate = ((n + k) & 1) == 0;
-                fixed (ushort* pw = w)
+                fixed (ushort* pw = packed)
                 fixed (float* px = x, py = y)
-                    ReducedGemv.Multiply<BFloat16Format, ushort>(n, k, px, pw, ld, null, py, accumulate);
+                    ReducedGemv.Multiply<BFloat16Format, ushort>(n, k, px, pw, null, py, accumulate);
                 for (int j = 0; j < n; j++)
                 {
                     double expected = accumulate ? before[j] : 0, magnitude = Math.Abs(expected);
                     for (int p = 0; p < k; p++)
                     {
-                        double term = x[p] * (double)BFloat16Format.ToSingle(w[j * ld + p]);
+                        double term = x[p] * (double)BFloat16Format.ToSingle(w[j * k + p]);
                         expected += term;
                         magnitude += Math.Abs(term);
                     }
@@ -54,21 +55,21 @@ public sealed unsafe class ReducedGemvTests
         foreach (int n in Rows)
             foreach (int k in Depths)
             {
-                int ld = k + (n * k) % 7;
-                sbyte[] w = new sbyte[n * ld];
+                sbyte[] w = new sbyte[n * k];
                 for (int i = 0; i < w.Length; i++) w[i] = (sbyte)random.Next(-127, 128);
+                sbyte[] packed = Pack(w, n, k, sbyte.MinValue);
                 float[] scales = Values(random, n), x = Values(random, k), y = Values(random, n), before = (float[])y.Clone();
                 bool accumulate = ((n + k) & 1) == 1;
-                fixed (sbyte* pw = w)
+                fixed (sbyte* pw = packed)
                 fixed (float* px = x, py = y, ps = scales)
-                    ReducedGemv.Multiply<Int8Format, sbyte>(n, k, px, pw, ld, ps, py, accumulate);
+                    ReducedGemv.Multiply<Int8Format, sbyte>(n, k, px, pw, ps, py, accumulate);
                 for (int j = 0; j < n; j++)
                 {
                     double dot = 0, magnitude = 0;
                     for (int p = 0; p < k; p++)
                     {
-                        dot += x[p] * (double)w[j * ld + p];
-                        magnitude += Math.Abs(x[p] * (double)w[j * ld + p]);
+                        dot += x[p] * (double)w[j * k + p];
+                        magnitude += Math.Abs(x[p] * (double)w[j * k + p]);
                     }
                     double expected = (accumulate ? before[j] : 0) + scales[j] * dot;
                     double bound = 1e-6 * (Math.Abs(scales[j]) * magnitude + (accumulate ? Math.Abs(before[j]) : 0)) + 1e-30;
@@ -97,6 +98,16 @@ public sealed unsafe class ReducedGemvTests
         // Exact ties: the low half is 0x8000; the kept half's lowest bit decides.
         Assert.Equal(0x3F80, BFloat16Format.FromSingle(BitConverter.UInt32BitsToSingle(0x3F808000u)));
         Assert.Equal(0x3F82, BFloat16Format.FromSingle(BitConverter.UInt32BitsToSingle(0x3F818000u)));
+    }
+
+    /// <summary>A row-major n × k matrix in the kernel's packed order, the padding set to <paramref name="garbage"/>.</summary>
+    private static T[] Pack<T>(T[] w, int n, int k, T garbage)
+    {
+        var packed = new T[ReducedGemv.PackedLength(n, k)];
+        Array.Fill(packed, garbage);
+        for (int j = 0; j < n; j++)
+            for (int p = 0; p < k; p++) packed[ReducedGemv.PackedIndex(j, p, k)] = w[j * k + p];
+        return packed;
     }
 
     private static float[] Values(Random random, int n)
