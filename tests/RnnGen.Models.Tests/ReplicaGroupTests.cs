@@ -201,6 +201,40 @@ public class ReplicaGroupTests
     }
 
     [Fact]
+    public void Sum_reduction_adds_what_Mean_averages()
+    {
+        int[][] x = Slices(Tokens(0, 9)), y = Slices(Tokens(0, 10));
+        (double Loss, double[] Gradient) StepWith(ReplicaReduction reduction)
+        {
+            using var first = new ReplicaLanesD(4);
+            using var group = new ReplicaGroup<ReplicaLanesD, double>(first, Replicas, p => new ReplicaLanesD(p), threads: 2) { Reduction = reduction };
+            double loss = group.TrainStep(new TokenStep<ReplicaLanesD, double>(x, y), new Sgd<double>(0.1));
+            return (loss, first.Gradients.ToArray());
+        }
+        (double meanLoss, double[] mean) = StepWith(ReplicaReduction.Mean);
+        (double sumLoss, double[] sum) = StepWith(ReplicaReduction.Sum);
+        Assert.Equal(3 * meanLoss, sumLoss, 1e-12);
+        Assert.Contains(sum, g => g != 0);
+        // Mean is the same sum times 1/3, element by element.
+        Assert.Equal(mean, sum.Select(g => g * (1.0 / 3)).ToArray());
+    }
+
+    [Fact]
+    public void Dispose_stops_the_group_and_disposes_the_replicas_it_created_only()
+    {
+        using var first = new ReplicaLanesF(3);
+        var group = new ReplicaGroup<ReplicaLanesF, float>(first, Replicas, p => new ReplicaLanesF(p), threads: 3);
+        int[][] x = Slices(Tokens(0, 7)), y = Slices(Tokens(0, 8));
+        group.TrainStep(new TokenStep<ReplicaLanesF, float>(x, y), new Sgd<float>(0.1f));
+        ReplicaLanesF created = group[1];
+        group.Dispose();
+        group.Dispose(); // twice is fine
+        Assert.Throws<ObjectDisposedException>(() => group.TrainStep(new TokenStep<ReplicaLanesF, float>(x, y), new Sgd<float>(0.1f)));
+        Assert.Throws<ObjectDisposedException>(() => created.Forward(x[1]));
+        first.Forward(x[0]); // the caller's model still works
+    }
+
+    [Fact]
     public void Replicas_of_other_classes_or_with_their_own_parameters_are_refused()
     {
         using var a = new ReplicaLanesF(1);
