@@ -116,6 +116,22 @@ public class ReplicaGroupTests
         return first.Parameters.ToArray();
     }
 
+    /// <summary>The same in double precision (where a norm summed in another order would show in the clipped update).</summary>
+    private static double[] TrainDoubleReplicas(int threads)
+    {
+        using var first = new ReplicaLanesD(11);
+        using var group = new ReplicaGroup<ReplicaLanesD, double>(first, Replicas, p => new ReplicaLanesD(p), threads) { ClipNorm = 0.3 };
+        var adam = new Adam<double>(0.01);
+        bool clipped = false;
+        for (int step = 0; step < 8; step++)
+        {
+            group.TrainStep(new TokenStep<ReplicaLanesD, double>(Slices(Tokens(step, 3)), Slices(Tokens(step, 4))), adam);
+            clipped |= group.GradientNorm > 0.3;
+        }
+        Assert.True(clipped, "the clip was never active");
+        return first.Parameters.ToArray();
+    }
+
     [Fact]
     public void One_two_and_three_threads_give_bit_identical_parameters_run_after_run()
     {
@@ -125,6 +141,11 @@ public class ReplicaGroupTests
         Assert.Equal(one, TrainDropoutReplicas(2));
         Assert.Equal(one, TrainDropoutReplicas(8)); // more threads than replicas: one per replica
         Assert.NotEqual(new ReplicaDropoutF(11).Parameters.ToArray(), one); // it did train
+
+        double[] oneD = TrainDoubleReplicas(1);
+        Assert.Equal(oneD, TrainDoubleReplicas(2));
+        Assert.Equal(oneD, TrainDoubleReplicas(3));
+        Assert.Equal(oneD, TrainDoubleReplicas(2));
     }
 
     [Fact]
