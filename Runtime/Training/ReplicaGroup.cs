@@ -426,7 +426,15 @@ public sealed class ReplicaGroup<TModel, T> : IDisposable
         {
             Volatile.Write(ref _pending, _start.Length - 1);
             for (int t = 1; t < _start.Length; t++) _start[t].Open();
-            _owner.RunShare(0);
+            try
+            {
+                _owner.RunShare(0);
+            }
+            catch (Exception ex)
+            {
+                _failure = ex;
+            }
+            // Always wait: the next phase must not start while a worker is still in this one.
             _done.Wait(ref _doneSeen);
             if (_failure is { } failure)
             {
