@@ -11,12 +11,16 @@ public static unsafe class GradientClipping
 {
     /// <summary>The Euclidean norm <c>‖g‖₂</c> of all gradients, accumulated in double precision.</summary>
     public static T GlobalNorm<T>(ReadOnlySpan<T> gradients) where T : unmanaged, IFloatingPointIeee754<T>
+        => T.CreateTruncating(Math.Sqrt(SumOfSquares(gradients)));
+
+    /// <summary>Σ g² in double precision, summed as <see cref="GlobalNorm{T}"/> sums it.</summary>
+    internal static double SumOfSquares<T>(ReadOnlySpan<T> gradients) where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* g = gradients)
         {
-            var kernel = new SumOfSquares<T>(g, gradients.Length);
-            Simd.Run<SumOfSquares<T>, double>(ref kernel);
-            return T.CreateTruncating(Math.Sqrt(kernel.Total));
+            var kernel = new SumOfSquaresKernel<T>(g, gradients.Length);
+            Simd.Run<SumOfSquaresKernel<T>, double>(ref kernel);
+            return kernel.Total;
         }
     }
 
@@ -49,7 +53,7 @@ public static unsafe class GradientClipping
     /// exactly) is squared and added with a fused multiply-add, two registers per step into one of four accumulators, which
     /// hide the FMA latency; the remainder is added one by one. The scalar path adds every square in order.
     /// </summary>
-    private struct SumOfSquares<T>(T* g, int count) : ISimdKernel<double>
+    private struct SumOfSquaresKernel<T>(T* g, int count) : ISimdKernel<double>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         /// <summary>The sum, once run.</summary>

@@ -1,7 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 
 namespace RnnGen.Training;
 
@@ -20,11 +17,12 @@ public readonly record struct StreamResult(double MeanLoss, int Windows, long To
 /// every position of the stream is counted once; the first window counts all of its outputs.
 /// </summary>
 /// <remarks>
-/// <para><b>Replicas.</b> Each replica runs the forward and backward pass of its own lanes (on <see cref="Threads"/>
-/// threads: replica r on thread r mod Threads); their gradients are then summed into the first replica's in replica
-/// order and divided by the number of replicas — the gradient of one model with all lanes in its batch, since the loss
-/// averages over lanes — clipped and applied once, and the new parameters copied to every other replica. The sum has a
-/// fixed order, so the parameters are bit-identical for any thread count.</para>
+/// <para><b>Replicas.</b> The replicas share one parameter buffer (every one after the first is created over the first's
+/// <c>SharedParameters</c>) and run as a <see cref="ReplicaGroup{TModel, T}"/>: each runs the forward and backward pass of
+/// its own lanes (on <see cref="Threads"/> threads: replica r on thread r mod Threads); their gradients are then summed
+/// into the first replica's in replica order and divided by the number of replicas — the gradient of one model with all
+/// lanes in its batch, since the loss averages over lanes — clipped and applied once to the shared parameters. The sum
+/// has a fixed order, so the parameters are bit-identical for any thread count.</para>
 /// <para><b>Cost.</b> After the first window a window allocates nothing on the calling thread; the worker threads are
 /// dedicated background threads created by the constructor (<see cref="Dispose"/> stops them).</para>
 /// </remarks>
@@ -35,9 +33,8 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
     private readonly IClassTargetModel<T>[] _targets;
     private readonly int[][] _x, _y;
     private readonly T[][] _trainState, _evaluationState;
-    private readonly T[] _loss;
-    private readonly ExceptionDispatchInfo?[] _errors;
-    private readonly ReplicaWorkers? _workers;
+    private readonly ReplicaGroup<IRnnModel<T>, T> _group;
+    private readonly WindowStep _step;
 
     // The window the replicas are running (read by the workers after they are woken).
     private T[][] _runState = [];
@@ -52,8 +49,11 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
     {
     }
 
-    /// <summary>Creates a data-parallel trainer over <paramref name="replicas"/>: instances of one generated class. Their parameters are set to the first replica's.</summary>
-    /// <param name="replicas">One or more instances of the same many-to-many token model with a softmax output.</param>
+    /// <summary>
+    /// Creates a data-parallel trainer over <paramref name="replicas"/>: instances of one generated class, the first
+    /// owning the parameters and the others created over its <c>SharedParameters</c> (<c>new M(first.SharedParameters)</c>).
+    /// </summary>
+    /// <param name="replicas">One or more instances of the same many-to-many token model with a softmax output, sharing one parameter buffer.</param>
     /// <param name="stride">k1: steps a window advances, from 1 to <c>Steps</c>.</param>
     /// <param name="threads">Threads the replicas run on (clamped to the number of replicas); results do not depend on it.</param>
     public StreamTrainer(IReadOnlyList<IRnnModel<T>> replicas, int stride, int threads = 1)
@@ -69,8 +69,6 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
             IRnnModel<T> model = replicas[r] ?? throw new ArgumentNullException(nameof(replicas), $"Replica {r} is null.");
             if (model is not ITokenInputModel<T> inputs || model is not IClassTargetModel<T> targets)
                 throw new ArgumentException("Stream training needs a model with token input and a softmax output.", nameof(replicas));
-            if (r > 0 && (model.GetType() != _replicas[0].GetType() || ReferenceEquals(model, _replicas[0]) || Array.IndexOf(_replicas, model, 0, r) >= 0))
-                throw new ArgumentException($"Replica {r} must be another instance of {_replicas[0].GetType().Name}.", nameof(replicas));
             _replicas[r] = model;
             _inputs[r] = inputs;
             _targets[r] = targets;
@@ -95,8 +93,6 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
             _trainState[r] = new T[first.InitialState.Length];
             _evaluationState[r] = new T[first.InitialState.Length];
         }
-        _loss = new T[n];
-        _errors = new ExceptionDispatchInfo?[n];
         // A bidirectional model has no state after a step; say so now rather than mid-epoch.
         try
         {
@@ -111,12 +107,10 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
             // No forward pass yet: the model can carry state, there is just none to copy.
         }
         Array.Clear(_trainState[0]);
-        Threads = Math.Min(threads, n);
-        SyncParameters();
-        // Replicas built from one seed would draw the same dropout masks: each after the first gets a generator seeded
-        // from the first's, so the masks differ between replicas and still follow from that one seed.
-        for (int r = 1; r < n; r++) _replicas[r].DropoutRandom = new Randomness.Xoshiro256StarStar(first.DropoutRandom.NextUInt64());
-        if (Threads > 1) _workers = new ReplicaWorkers(this, Threads);
+        // Checks that the replicas are distinct instances of one class over one parameter buffer, and gives each after
+        // the first its own dropout generator seeded from the first's.
+        _group = new ReplicaGroup<IRnnModel<T>, T>(_replicas, threads);
+        _step = new WindowStep(this);
     }
 
     /// <summary>k1: steps between windows.</summary>
@@ -132,13 +126,17 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
     public int Replicas => _replicas.Length;
 
     /// <summary>Threads the replicas run on.</summary>
-    public int Threads { get; }
+    public int Threads => _group.Threads;
 
-    /// <summary>The model whose parameters the optimizer updates (the first replica; every other one holds a copy).</summary>
+    /// <summary>The model whose parameters the optimizer updates (the first replica; every other one computes with the same parameters).</summary>
     public IRnnModel<T> Model => _replicas[0];
 
     /// <summary>Gradient clipping by global norm before each update; 0 turns it off.</summary>
-    public T ClipNorm { get; set; }
+    public T ClipNorm
+    {
+        get => _group.ClipNorm;
+        set => _group.ClipNorm = value;
+    }
 
     /// <summary>One pass over <paramref name="stream"/>, updating the parameters after every window.</summary>
     /// <param name="stream">Token ids; cut into <see cref="Lanes"/> contiguous lanes.</param>
@@ -226,7 +224,7 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
     }
 
     /// <summary>Stops the worker threads.</summary>
-    public void Dispose() => _workers?.Dispose();
+    public void Dispose() => _group.Dispose();
 
     private ArgumentException ShortStream(int length) =>
         new($"The stream has {length} tokens; {Lanes} lanes of at least {Window + 1} tokens are needed.", "stream");
@@ -256,72 +254,33 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
         _runStride = stride;
         _runBackward = optimizer is not null;
         int savedStart = _replicas[0].LossStartStep;
+        double loss;
         try
         {
-            if (_workers is null)
-            {
-                for (int r = 0; r < _replicas.Length; r++) RunReplica(r);
-            }
-            else
-            {
-                _workers.Run();
-            }
-            for (int r = 0; r < _errors.Length; r++)
-            {
-                if (_errors[r] is { } error)
-                {
-                    Array.Clear(_errors);
-                    error.Throw();
-                }
-            }
+            loss = optimizer is null ? _group.Run(_step) : _group.TrainStep(_step, optimizer);
         }
         finally
         {
             foreach (IRnnModel<T> m in _replicas) m.LossStartStep = savedStart;
         }
-
-        double loss = 0;
-        foreach (T l in _loss) loss += double.CreateTruncating(l);
-        loss /= _replicas.Length;
-        if (optimizer is not null)
-        {
-            Span<T> g = _replicas[0].Gradients;
-            for (int r = 1; r < _replicas.Length; r++) Add(g, _replicas[r].Gradients);
-            if (_replicas.Length > 1) Scale(g, T.One / T.CreateTruncating(_replicas.Length));
-            T norm = ClipNorm > T.Zero ? GradientClipping.ClipByGlobalNorm(g, ClipNorm) : GradientClipping.GlobalNorm<T>(g);
-            if (!double.IsFinite(loss) || !T.IsFinite(norm)) throw new TrainingDivergedException(loss, double.CreateTruncating(norm));
-            optimizer.Step(_replicas[0].Parameters, g);
-            TrainingDivergedException.ThrowIfParametersNotFinite<T>(_replicas[0].Parameters, _replicas[0].Tensors, loss, double.CreateTruncating(norm));
-            SyncParameters();
-        }
         // A model's loss sums steps and averages lanes, unless its LossOptions already take the mean over tokens.
         return _replicas[0].LossOptions.Reduction == LossReduction.MeanOverTokens ? loss : loss / counted;
     }
 
-    /// <summary>Forward (and backward) of replica <paramref name="r"/> over its filled window; exceptions are kept for the caller.</summary>
-    private void RunReplica(int r)
+    /// <summary>Forward (and, when training, backward) of replica <paramref name="r"/> over its filled window; returns its loss.</summary>
+    private T RunReplica(int r, bool backward)
     {
-        try
-        {
-            IRnnModel<T> m = _replicas[r];
-            T[] state = _runState[r];
-            state.CopyTo(m.InitialState);
-            m.CarryState = false;
-            m.LossStartStep = Window - _runCounted;
-            _inputs[r].Forward(_x[r]);
-            _loss[r] = _targets[r].Loss(_y[r]);
-            if (_runBackward)
-            {
-                m.ZeroGradients();
-                _targets[r].Backward(_y[r]);
-            }
-            // The next window starts where this one stood after `stride` steps.
-            m.CopyStateAfterStep(_runStride - 1, state);
-        }
-        catch (Exception ex)
-        {
-            _errors[r] = ExceptionDispatchInfo.Capture(ex);
-        }
+        IRnnModel<T> m = _replicas[r];
+        T[] state = _runState[r];
+        state.CopyTo(m.InitialState);
+        m.CarryState = false;
+        m.LossStartStep = Window - _runCounted;
+        _inputs[r].Forward(_x[r]);
+        T loss = _targets[r].Loss(_y[r]);
+        if (backward) _targets[r].Backward(_y[r]);
+        // The next window starts where this one stood after `stride` steps.
+        m.CopyStateAfterStep(_runStride - 1, state);
+        return loss;
     }
 
     private void Fill(ReadOnlySpan<int> stream, int shift, long position, int replica)
@@ -344,81 +303,9 @@ public sealed class StreamTrainer<T> : IDisposable where T : unmanaged, IFloatin
         }
     }
 
-    private void SyncParameters()
+    /// <summary>A window of every replica, as the group calls it (a struct: no allocation per window).</summary>
+    private readonly struct WindowStep(StreamTrainer<T> owner) : IReplicaStep<IRnnModel<T>, T>
     {
-        for (int r = 1; r < _replicas.Length; r++) _replicas[0].Parameters.CopyTo(_replicas[r].Parameters);
-    }
-
-    /// <summary><c>into += values</c>, vectorized.</summary>
-    private static unsafe void Add(Span<T> into, ReadOnlySpan<T> values)
-    {
-        fixed (T* a = into, b = values) Kernels.Elementwise.Add(a, b, a, into.Length);
-    }
-
-    /// <summary><c>values *= factor</c>, vectorized.</summary>
-    private static unsafe void Scale(Span<T> values, T factor)
-    {
-        fixed (T* a = values) Kernels.Elementwise.Scale(a, a, values.Length, factor);
-    }
-
-    /// <summary>Dedicated threads that run replicas r ≡ t (mod threads) for t ≥ 1; the caller runs t = 0.</summary>
-    private sealed class ReplicaWorkers : IDisposable
-    {
-        private readonly StreamTrainer<T> _owner;
-        private readonly int _threads;
-        private readonly SemaphoreSlim[] _wake;
-        private readonly CountdownEvent _done;
-        private readonly Thread[] _workers;
-        private volatile bool _stopping;
-
-        public ReplicaWorkers(StreamTrainer<T> owner, int threads)
-        {
-            _owner = owner;
-            _threads = threads;
-            _wake = new SemaphoreSlim[threads];
-            _done = new CountdownEvent(threads - 1);
-            _workers = new Thread[threads - 1];
-            for (int t = 1; t < threads; t++)
-            {
-                _wake[t] = new SemaphoreSlim(0);
-                int id = t;
-                _workers[t - 1] = new Thread(() => Work(id)) { IsBackground = true, Name = $"RnnGen stream trainer {id}" };
-                _workers[t - 1].Start();
-            }
-        }
-
-        public void Run()
-        {
-            _done.Reset(_threads - 1);
-            for (int t = 1; t < _threads; t++) _wake[t].Release();
-            RunShare(0);
-            _done.Wait();
-        }
-
-        private void RunShare(int thread)
-        {
-            for (int r = thread; r < _owner._replicas.Length; r += _threads) _owner.RunReplica(r);
-        }
-
-        private void Work(int thread)
-        {
-            while (true)
-            {
-                _wake[thread].Wait();
-                if (_stopping) return;
-                RunShare(thread);
-                _done.Signal();
-            }
-        }
-
-        public void Dispose()
-        {
-            if (_stopping) return;
-            _stopping = true;
-            for (int t = 1; t < _threads; t++) _wake[t].Release();
-            foreach (Thread w in _workers) w.Join();
-            for (int t = 1; t < _threads; t++) _wake[t].Dispose();
-            _done.Dispose();
-        }
+        public T Run(IRnnModel<T> model, int replica) => owner.RunReplica(replica, owner._runBackward);
     }
 }

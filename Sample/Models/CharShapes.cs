@@ -2,16 +2,17 @@ namespace RnnGen.Sample.Models;
 
 /// <summary>
 /// A compiled character-model shape: sizes are compile-time constants of the generated class, so the sample offers a
-/// fixed set. Training reads <see cref="Replicas"/> copies side by side (data-parallel, one thread each when cores
+/// fixed set. Training reads <see cref="DefaultReplicas"/> replicas over one set of parameters side by side (data-parallel, one thread each when cores
 /// allow), so the effective batch is <c>Replicas × Batch</c> lanes.
 /// </summary>
 /// <param name="Name">What <c>--shape</c> takes and the checkpoint records.</param>
 /// <param name="Create">A new model initialized from a seed.</param>
+/// <param name="CreateOver">A new model over another's parameters (a replica: it computes with them, no copy).</param>
 /// <param name="Architecture">The generated class's declaration as data.</param>
 /// <param name="Tensors">The generated class's parameter tensors.</param>
 /// <param name="ParameterCount">Parameters of one model.</param>
 /// <param name="LearningRate">Peak learning rate that suits the shape (AdamW, warm-up then cosine).</param>
-public sealed record CharShape(string Name, Func<ulong, ITokenStepModel<float>> Create, ModelArchitecture Architecture, IReadOnlyList<TensorInfo> Tensors, int ParameterCount, float LearningRate)
+public sealed record CharShape(string Name, Func<ulong, ITokenStepModel<float>> Create, Func<SharedParameters<float>, ITokenStepModel<float>> CreateOver, ModelArchitecture Architecture, IReadOnlyList<TensorInfo> Tensors, int ParameterCount, float LearningRate)
 {
     /// <summary>Steps per window k2 (the unrolled length).</summary>
     public int Steps => Architecture.Steps;
@@ -50,9 +51,9 @@ public static class CharShapes
     /// <summary>Every shape, smallest first.</summary>
     public static IReadOnlyList<CharShape> All { get; } =
     [
-        new("small", seed => new SmallCharModel(seed), SmallCharModel.Architecture, SmallCharModel.Tensors, SmallCharModel.ParameterCount, 0.01f),
-        new("medium", seed => new MediumCharModel(seed), MediumCharModel.Architecture, MediumCharModel.Tensors, MediumCharModel.ParameterCount, 0.006f),
-        new("large", seed => new LargeCharModel(seed), LargeCharModel.Architecture, LargeCharModel.Tensors, LargeCharModel.ParameterCount, 0.005f),
+        new("small", seed => new SmallCharModel(seed), p => new SmallCharModel(p), SmallCharModel.Architecture, SmallCharModel.Tensors, SmallCharModel.ParameterCount, 0.01f),
+        new("medium", seed => new MediumCharModel(seed), p => new MediumCharModel(p), MediumCharModel.Architecture, MediumCharModel.Tensors, MediumCharModel.ParameterCount, 0.006f),
+        new("large", seed => new LargeCharModel(seed), p => new LargeCharModel(p), LargeCharModel.Architecture, LargeCharModel.Tensors, LargeCharModel.ParameterCount, 0.005f),
     ];
 
     /// <summary>
@@ -61,17 +62,17 @@ public static class CharShapes
     /// </summary>
     public static IReadOnlyList<CharShape> Sweep { get; } =
     [
-        new("lstm256", seed => new Lstm256(seed), Lstm256.Architecture, Lstm256.Tensors, Lstm256.ParameterCount, 0.006f),
-        new("lstm256-d20", seed => new Lstm256Dropout20(seed), Lstm256Dropout20.Architecture, Lstm256Dropout20.Tensors, Lstm256Dropout20.ParameterCount, 0.006f),
-        new("lstm256-d35", seed => new Lstm256Dropout35(seed), Lstm256Dropout35.Architecture, Lstm256Dropout35.Tensors, Lstm256Dropout35.ParameterCount, 0.006f),
-        new("lstm256-d50", seed => new Lstm256Dropout50(seed), Lstm256Dropout50.Architecture, Lstm256Dropout50.Tensors, Lstm256Dropout50.ParameterCount, 0.006f),
-        new("lstm256-d35-r20", seed => new Lstm256Dropout35Recurrent20(seed), Lstm256Dropout35Recurrent20.Architecture, Lstm256Dropout35Recurrent20.Tensors, Lstm256Dropout35Recurrent20.ParameterCount, 0.006f),
-        new("lstm256-d25-r15", seed => new Lstm256Dropout25Recurrent15(seed), Lstm256Dropout25Recurrent15.Architecture, Lstm256Dropout25Recurrent15.Tensors, Lstm256Dropout25Recurrent15.ParameterCount, 0.006f),
-        new("lstm256-d50-r25", seed => new Lstm256Dropout50Recurrent25(seed), Lstm256Dropout50Recurrent25.Architecture, Lstm256Dropout50Recurrent25.Tensors, Lstm256Dropout50Recurrent25.ParameterCount, 0.006f),
-        new("lstm384-d50-r25", seed => new Lstm384Dropout50Recurrent25(seed), Lstm384Dropout50Recurrent25.Architecture, Lstm384Dropout50Recurrent25.Tensors, Lstm384Dropout50Recurrent25.ParameterCount, 0.005f),
-        new("lstm384-d35", seed => new Lstm384Dropout35(seed), Lstm384Dropout35.Architecture, Lstm384Dropout35.Tensors, Lstm384Dropout35.ParameterCount, 0.005f),
-        new("lstm384-d50", seed => new Lstm384Dropout50(seed), Lstm384Dropout50.Architecture, Lstm384Dropout50.Tensors, Lstm384Dropout50.ParameterCount, 0.005f),
-        new("2lstm256-d35", seed => new TwoLstm256Dropout35(seed), TwoLstm256Dropout35.Architecture, TwoLstm256Dropout35.Tensors, TwoLstm256Dropout35.ParameterCount, 0.005f),
+        new("lstm256", seed => new Lstm256(seed), p => new Lstm256(p), Lstm256.Architecture, Lstm256.Tensors, Lstm256.ParameterCount, 0.006f),
+        new("lstm256-d20", seed => new Lstm256Dropout20(seed), p => new Lstm256Dropout20(p), Lstm256Dropout20.Architecture, Lstm256Dropout20.Tensors, Lstm256Dropout20.ParameterCount, 0.006f),
+        new("lstm256-d35", seed => new Lstm256Dropout35(seed), p => new Lstm256Dropout35(p), Lstm256Dropout35.Architecture, Lstm256Dropout35.Tensors, Lstm256Dropout35.ParameterCount, 0.006f),
+        new("lstm256-d50", seed => new Lstm256Dropout50(seed), p => new Lstm256Dropout50(p), Lstm256Dropout50.Architecture, Lstm256Dropout50.Tensors, Lstm256Dropout50.ParameterCount, 0.006f),
+        new("lstm256-d35-r20", seed => new Lstm256Dropout35Recurrent20(seed), p => new Lstm256Dropout35Recurrent20(p), Lstm256Dropout35Recurrent20.Architecture, Lstm256Dropout35Recurrent20.Tensors, Lstm256Dropout35Recurrent20.ParameterCount, 0.006f),
+        new("lstm256-d25-r15", seed => new Lstm256Dropout25Recurrent15(seed), p => new Lstm256Dropout25Recurrent15(p), Lstm256Dropout25Recurrent15.Architecture, Lstm256Dropout25Recurrent15.Tensors, Lstm256Dropout25Recurrent15.ParameterCount, 0.006f),
+        new("lstm256-d50-r25", seed => new Lstm256Dropout50Recurrent25(seed), p => new Lstm256Dropout50Recurrent25(p), Lstm256Dropout50Recurrent25.Architecture, Lstm256Dropout50Recurrent25.Tensors, Lstm256Dropout50Recurrent25.ParameterCount, 0.006f),
+        new("lstm384-d50-r25", seed => new Lstm384Dropout50Recurrent25(seed), p => new Lstm384Dropout50Recurrent25(p), Lstm384Dropout50Recurrent25.Architecture, Lstm384Dropout50Recurrent25.Tensors, Lstm384Dropout50Recurrent25.ParameterCount, 0.005f),
+        new("lstm384-d35", seed => new Lstm384Dropout35(seed), p => new Lstm384Dropout35(p), Lstm384Dropout35.Architecture, Lstm384Dropout35.Tensors, Lstm384Dropout35.ParameterCount, 0.005f),
+        new("lstm384-d50", seed => new Lstm384Dropout50(seed), p => new Lstm384Dropout50(p), Lstm384Dropout50.Architecture, Lstm384Dropout50.Tensors, Lstm384Dropout50.ParameterCount, 0.005f),
+        new("2lstm256-d35", seed => new TwoLstm256Dropout35(seed), p => new TwoLstm256Dropout35(p), TwoLstm256Dropout35.Architecture, TwoLstm256Dropout35.Tensors, TwoLstm256Dropout35.ParameterCount, 0.005f),
     ];
 
     /// <summary>The names, comma-separated.</summary>

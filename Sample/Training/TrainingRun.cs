@@ -65,7 +65,9 @@ public static class TrainingRun
         public static TrainingSession Start(TrainingPlan plan, TrainSettings s, SampleContext context)
         {
             var replicas = new ITokenStepModel<float>[plan.Replicas];
-            for (int r = 0; r < replicas.Length; r++) replicas[r] = plan.Shape.Create(s.Seed);
+            // The first replica owns the parameters; the others compute with them (no copies after each update).
+            replicas[0] = plan.Shape.Create(s.Seed);
+            for (int r = 1; r < replicas.Length; r++) replicas[r] = plan.Shape.CreateOver(replicas[0].SharedParameters);
             if (plan.Resume is not null) CharCheckpoint.Load(replicas[0], plan.Resume, context);
             int threads = Math.Clamp(s.Threads ?? Environment.ProcessorCount, 1, replicas.Length);
             var trainer = new StreamTrainer<float>(replicas, plan.Stride, threads) { ClipNorm = s.Clip };
@@ -224,7 +226,7 @@ public static class TrainingRun
         log.Validated(lastBits, session.Model.Parameters);
         bool earlier = log.BestWindows < lastWindows;
         if (earlier)
-            foreach (ITokenStepModel<float> replica in session.Replicas) log.BestParameters.AsSpan().CopyTo(replica.Parameters);
+            log.BestParameters.AsSpan().CopyTo(session.Model.Parameters); // every replica shares them
         double validationBits = log.BestBits;
         double trainBits = session.Trainer.Evaluate(plan.Train).MeanLoss / Ln2;
         o.WriteLine($"  train      {trainBits:F3} bits/char");

@@ -1,16 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using RnnGen;
 
 namespace RnnGen.Benchmarks;
-
-// The Sample's default character model (Sample/Models/CharShapes.cs, "medium"), declared again here so the benchmark
-// does not depend on the Sample: Step latency does not depend on what the parameters are.
-[RnnModel(Steps = 32, Batch = 16)]
-[TokenInput(128)]
-[Lstm(256, Dropout = 0.25, RecurrentDropout = 0.15)]
-[SoftmaxOutput(128)]
-public partial class SampleMediumChar { }
 
 /// <summary>
 /// <c>-- latency [--rounds N] [--steps N]</c>: batch-1 latency. (1) The forward pass of LSTM 65, 128, 32, 1 with W_hh read

@@ -224,7 +224,7 @@ public class DropoutTests(ITestOutputHelper output)
     public void Replicas_of_a_stream_trainer_draw_different_masks()
     {
         using var a = new DropoutStreamModel(2);
-        using var b = new DropoutStreamModel(2);
+        using var b = new DropoutStreamModel(a.SharedParameters);
         using var trainer = new StreamTrainer<float>(new IRnnModel<float>[] { a, b }, stride: DropoutStreamModel.Steps);
         Assert.NotEqual(a.DropoutRandom.NextUInt64(), b.DropoutRandom.NextUInt64());
     }

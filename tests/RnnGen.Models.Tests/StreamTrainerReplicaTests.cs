@@ -15,7 +15,8 @@ public class StreamTrainerReplicaTests
 
     private static float[] TrainReplicas(int replicas, int threads, int[] stream, int passes)
     {
-        var models = Enumerable.Range(0, replicas).Select(r => (IRnnModel<float>)new StreamCharF((ulong)(7 + r))).ToArray();
+        var first = new StreamCharF(7);
+        var models = Enumerable.Range(0, replicas).Select(r => r == 0 ? first : (IRnnModel<float>)new StreamCharF(first.SharedParameters)).ToArray();
         using var trainer = new StreamTrainer<float>(models, stride: 5, threads) { ClipNorm = 1f };
         var adam = new Adam<float>(0.01f);
         for (int p = 0; p < passes; p++)
@@ -46,8 +47,9 @@ public class StreamTrainerReplicaTests
     {
         int[] stream = Stream(2 * 30, 3, 5);
         var batched = new StreamLm(4);
-        var lanes = new[] { new StreamLmLane(1), new StreamLmLane(2) };
-        // The first replica's parameters are the ones trained (the others get copies): start it from the batched model's.
+        var lane0 = new StreamLmLane(1);
+        var lanes = new[] { lane0, new StreamLmLane(lane0.SharedParameters) };
+        // The first replica's parameters are the ones trained (the other computes with them): start from the batched model's.
         batched.Parameters.CopyTo(lanes[0].Parameters);
         var sgdBatched = new Sgd<double>(0.1, momentum: 0.9);
         var sgdLanes = new Sgd<double>(0.1, momentum: 0.9);
@@ -73,7 +75,8 @@ public class StreamTrainerReplicaTests
         int[] stream = Stream(2 * 4 * 60, 5, 7);
         foreach (int threads in new[] { 1, 2 })
         {
-            var models = new IRnnModel<float>[] { new StreamCharF(1), new StreamCharF(2) };
+            var first = new StreamCharF(1);
+            var models = new IRnnModel<float>[] { first, new StreamCharF(first.SharedParameters) };
             using var trainer = new StreamTrainer<float>(models, stride: 4, threads) { ClipNorm = 1f };
             var adam = new Adam<float>(1e-3f);
             int windows = trainer.WindowsFor(stream.Length, 4), w = 0;
@@ -87,10 +90,12 @@ public class StreamTrainerReplicaTests
     }
 
     [Fact]
-    public void Replicas_must_be_distinct_instances_of_one_class()
+    public void Replicas_must_be_distinct_instances_of_one_class_over_one_parameter_buffer()
     {
         var m = new StreamCharF();
         Assert.Throws<ArgumentException>(() => new StreamTrainer<float>(new IRnnModel<float>[] { m, m }, 4));
+        var own = Assert.Throws<ArgumentException>(() => new StreamTrainer<float>(new IRnnModel<float>[] { m, new StreamCharF() }, 4));
+        Assert.Contains("SharedParameters", own.Message);
         Assert.Throws<ArgumentException>(() => new StreamTrainer<double>(new IRnnModel<double>[] { new StreamLm(), new StreamLmLane() }, 4));
         Assert.Throws<ArgumentException>(() => new StreamTrainer<float>(Array.Empty<IRnnModel<float>>(), 4));
         Assert.Throws<ArgumentOutOfRangeException>(() => new StreamTrainer<float>(new IRnnModel<float>[] { m }, 4, threads: 0));
@@ -99,12 +104,12 @@ public class StreamTrainerReplicaTests
     [Fact]
     public void A_diverging_replica_throws_before_any_update_and_keeps_every_replica_in_step()
     {
-        var models = new IRnnModel<float>[] { new StreamCharF(1), new StreamCharF(2) };
+        var first = new StreamCharF(1);
+        var models = new IRnnModel<float>[] { first, new StreamCharF(first.SharedParameters) };
         using var trainer = new StreamTrainer<float>(models, stride: 4, threads: 2);
         Span<float> bias = models[0].Parameter("head.bias");
         bias[0] = float.MaxValue;
         bias[1] = -float.MaxValue;
-        // The constructor copied replica 0 to replica 1 before the bias was poisoned: train once so both hold it.
         float[] before = models[0].Parameters.ToArray();
         int[] stream = Stream(2 * 4 * 60, 5, 7);
         Assert.Throws<TrainingDivergedException>(() => trainer.TrainWindow(stream, 0, new Sgd<float>(0.1f)));
