@@ -44,8 +44,12 @@ public static class ReducedPrecision
         IReadOnlyList<(WeightFormat Format, double Bits)> results = Measure(model, validation);
         double single = results[0].Bits;
         o.WriteLine("  W_hh read one character at a time (Step), held-out bits/char by weight format: " +
-            string.Join(", ", results.Select(r => r.Format == WeightFormat.Single ? $"float {r.Bits:F4}" : $"{Name(r.Format)} {r.Bits:F4} ({r.Bits - single:+0.0000;-0.0000})")));
+            string.Join(", ", results.Select(r => r.Format == WeightFormat.Single ? $"float {r.Bits:F4}" : $"{Name(r.Format)} {r.Bits:F4} ({Change(r.Bits - single)})")));
     }
+
+    /// <summary>A change in bits/char with its sign, to five decimals (a change that rounds to zero shows as ±0.00000).</summary>
+    private static string Change(double delta) =>
+        Math.Round(delta, 5) == 0 ? "±0.00000" : (delta > 0 ? "+" : "−") + Math.Abs(delta).ToString("F5", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Name(WeightFormat format) => format == WeightFormat.BFloat16 ? "bfloat16" : "int8";
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using RnnGen.Kernels;
 
 namespace RnnGen.Benchmarks;
 
@@ -28,9 +29,9 @@ public static class FmaPeak
     /// <summary>Each width this process may use (NaN for one it may not: no AVX-512, or AVX2/FMA disabled).</summary>
     public static Result Measure(int runs = 3, double runMs = 100)
     {
-        double g512 = Avx512F.IsSupported ? Best(Run512, runs, runMs) : double.NaN;
-        double g256 = Fma.IsSupported ? Best(Run256, runs, runMs) : double.NaN;
-        double g128 = Fma.IsSupported ? Best(Run128, runs, runMs) : double.NaN;
+        double g512 = Avx512F.IsSupported ? Best(Run<Vector512Ops<float>, Vector512<float>>, runs, runMs) : double.NaN;
+        double g256 = Fma.IsSupported ? Best(Run<Vector256Ops<float>, Vector256<float>>, runs, runMs) : double.NaN;
+        double g128 = Fma.IsSupported ? Best(Run<Vector128Ops<float>, Vector128<float>>, runs, runMs) : double.NaN;
         return new Result(g512, g256, g128);
     }
 
@@ -67,60 +68,26 @@ public static class FmaPeak
 
     private static float s_sink;
 
-    /// <summary>12 × 16 lanes × 2 FLOPs per iteration; returns the FLOPs done.</summary>
+    /// <summary>12 registers × lanes × 2 FLOPs per iteration, written once over the register width (the runtime's lane
+    /// operations, which fuse where the CPU has FMA); returns the FLOPs done.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static double Run512(long iterations)
+    private static double Run<TOps, TVec>(long iterations)
+        where TOps : struct, ISimdOps<TVec, float>
+        where TVec : unmanaged
     {
-        Vector512<float> m = Vector512.Create(0.9999999f), c = Vector512.Create(1e-7f);
-        Vector512<float> a0 = Vector512.Create(1.0f), a1 = Vector512.Create(1.1f), a2 = Vector512.Create(1.2f), a3 = Vector512.Create(1.3f);
-        Vector512<float> a4 = Vector512.Create(1.4f), a5 = Vector512.Create(1.5f), a6 = Vector512.Create(1.6f), a7 = Vector512.Create(1.7f);
-        Vector512<float> a8 = Vector512.Create(1.8f), a9 = Vector512.Create(1.9f), a10 = Vector512.Create(2.0f), a11 = Vector512.Create(2.1f);
+        TVec m = TOps.Create(0.9999999f), c = TOps.Create(1e-7f);
+        TVec a0 = TOps.Create(1.0f), a1 = TOps.Create(1.1f), a2 = TOps.Create(1.2f), a3 = TOps.Create(1.3f);
+        TVec a4 = TOps.Create(1.4f), a5 = TOps.Create(1.5f), a6 = TOps.Create(1.6f), a7 = TOps.Create(1.7f);
+        TVec a8 = TOps.Create(1.8f), a9 = TOps.Create(1.9f), a10 = TOps.Create(2.0f), a11 = TOps.Create(2.1f);
         for (long i = 0; i < iterations; i++)
         {
-            a0 = Avx512F.FusedMultiplyAdd(a0, m, c); a1 = Avx512F.FusedMultiplyAdd(a1, m, c); a2 = Avx512F.FusedMultiplyAdd(a2, m, c);
-            a3 = Avx512F.FusedMultiplyAdd(a3, m, c); a4 = Avx512F.FusedMultiplyAdd(a4, m, c); a5 = Avx512F.FusedMultiplyAdd(a5, m, c);
-            a6 = Avx512F.FusedMultiplyAdd(a6, m, c); a7 = Avx512F.FusedMultiplyAdd(a7, m, c); a8 = Avx512F.FusedMultiplyAdd(a8, m, c);
-            a9 = Avx512F.FusedMultiplyAdd(a9, m, c); a10 = Avx512F.FusedMultiplyAdd(a10, m, c); a11 = Avx512F.FusedMultiplyAdd(a11, m, c);
+            a0 = TOps.MultiplyAdd(a0, m, c); a1 = TOps.MultiplyAdd(a1, m, c); a2 = TOps.MultiplyAdd(a2, m, c);
+            a3 = TOps.MultiplyAdd(a3, m, c); a4 = TOps.MultiplyAdd(a4, m, c); a5 = TOps.MultiplyAdd(a5, m, c);
+            a6 = TOps.MultiplyAdd(a6, m, c); a7 = TOps.MultiplyAdd(a7, m, c); a8 = TOps.MultiplyAdd(a8, m, c);
+            a9 = TOps.MultiplyAdd(a9, m, c); a10 = TOps.MultiplyAdd(a10, m, c); a11 = TOps.MultiplyAdd(a11, m, c);
         }
-        s_sink += Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
-        return 12.0 * 2 * Vector512<float>.Count * iterations;
-    }
-
-    /// <summary>12 × 8 lanes × 2 FLOPs per iteration; returns the FLOPs done.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static double Run256(long iterations)
-    {
-        Vector256<float> m = Vector256.Create(0.9999999f), c = Vector256.Create(1e-7f);
-        Vector256<float> a0 = Vector256.Create(1.0f), a1 = Vector256.Create(1.1f), a2 = Vector256.Create(1.2f), a3 = Vector256.Create(1.3f);
-        Vector256<float> a4 = Vector256.Create(1.4f), a5 = Vector256.Create(1.5f), a6 = Vector256.Create(1.6f), a7 = Vector256.Create(1.7f);
-        Vector256<float> a8 = Vector256.Create(1.8f), a9 = Vector256.Create(1.9f), a10 = Vector256.Create(2.0f), a11 = Vector256.Create(2.1f);
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Fma.MultiplyAdd(a0, m, c); a1 = Fma.MultiplyAdd(a1, m, c); a2 = Fma.MultiplyAdd(a2, m, c);
-            a3 = Fma.MultiplyAdd(a3, m, c); a4 = Fma.MultiplyAdd(a4, m, c); a5 = Fma.MultiplyAdd(a5, m, c);
-            a6 = Fma.MultiplyAdd(a6, m, c); a7 = Fma.MultiplyAdd(a7, m, c); a8 = Fma.MultiplyAdd(a8, m, c);
-            a9 = Fma.MultiplyAdd(a9, m, c); a10 = Fma.MultiplyAdd(a10, m, c); a11 = Fma.MultiplyAdd(a11, m, c);
-        }
-        s_sink += Vector256.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
-        return 12.0 * 2 * Vector256<float>.Count * iterations;
-    }
-
-    /// <summary>12 × 4 lanes × 2 FLOPs per iteration; returns the FLOPs done.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static double Run128(long iterations)
-    {
-        Vector128<float> m = Vector128.Create(0.9999999f), c = Vector128.Create(1e-7f);
-        Vector128<float> a0 = Vector128.Create(1.0f), a1 = Vector128.Create(1.1f), a2 = Vector128.Create(1.2f), a3 = Vector128.Create(1.3f);
-        Vector128<float> a4 = Vector128.Create(1.4f), a5 = Vector128.Create(1.5f), a6 = Vector128.Create(1.6f), a7 = Vector128.Create(1.7f);
-        Vector128<float> a8 = Vector128.Create(1.8f), a9 = Vector128.Create(1.9f), a10 = Vector128.Create(2.0f), a11 = Vector128.Create(2.1f);
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Fma.MultiplyAdd(a0, m, c); a1 = Fma.MultiplyAdd(a1, m, c); a2 = Fma.MultiplyAdd(a2, m, c);
-            a3 = Fma.MultiplyAdd(a3, m, c); a4 = Fma.MultiplyAdd(a4, m, c); a5 = Fma.MultiplyAdd(a5, m, c);
-            a6 = Fma.MultiplyAdd(a6, m, c); a7 = Fma.MultiplyAdd(a7, m, c); a8 = Fma.MultiplyAdd(a8, m, c);
-            a9 = Fma.MultiplyAdd(a9, m, c); a10 = Fma.MultiplyAdd(a10, m, c); a11 = Fma.MultiplyAdd(a11, m, c);
-        }
-        s_sink += Vector128.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)));
-        return 12.0 * 2 * Vector128<float>.Count * iterations;
+        TVec sum = TOps.Add(TOps.Add(TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3)), TOps.Add(TOps.Add(a4, a5), TOps.Add(a6, a7))), TOps.Add(TOps.Add(a8, a9), TOps.Add(a10, a11)));
+        s_sink += TOps.Sum(sum);
+        return 12.0 * 2 * TOps.Count * iterations;
     }
 }

@@ -82,45 +82,45 @@ public static class ForwardPhases
             _lanes.UnpackRows<float>(_z, _c, _output);
         }
 
-        public void Interleaved()
-        {
-            int g = 4 * _h;
-            for (int t = 0; t < _t; t++)
-            {
-                var h = new ReadOnlySpan<float>(_hs, t * _b * _h, _b * _h);
-                var gates = new Span<float>(_gates, t * _b * g, _b * g);
-                if (_b == 1) Gemm.NT<float>(1, g, _h, h, _h, _wHh, _h, gates, g, accumulate: true);
-                else Gemm.NT(_b, h, _h, _packed, gates, g, accumulate: true);
-                LstmCell.Forward<float>(gates, new ReadOnlySpan<float>(_cs, t * _b * _h, _b * _h),
-                    new Span<float>(_cs, (t + 1) * _b * _h, _b * _h), new Span<float>(_hs, (t + 1) * _b * _h, _b * _h), _h, _b, _h);
-            }
-        }
-
         public void All() { EntryAndExit(); Input(); Pack(); Interleaved(); Head(); }
 
         public void Pack() => _packed.PackNT(_wHh, 4 * _h, _h, _h);
 
         public void Recurrent()
         {
-            int g = 4 * _h;
-            for (int t = 0; t < _t; t++)
-            {
-                var h = new ReadOnlySpan<float>(_hs, t * _b * _h, _b * _h);
-                var gates = new Span<float>(_gates, t * _b * g, _b * g);
-                if (_b == 1) Gemm.NT<float>(1, g, _h, h, _h, _wHh, _h, gates, g, accumulate: true);
-                else Gemm.NT(_b, h, _h, _packed, gates, g, accumulate: true);
-            }
+            for (int t = 0; t < _t; t++) Product(t);
         }
 
         public void Cells()
         {
-            int g = 4 * _h;
+            for (int t = 0; t < _t; t++) Cell(t);
+        }
+
+        public void Interleaved()
+        {
             for (int t = 0; t < _t; t++)
             {
-                // Cells read gates the products left; rerunning them on their own outputs keeps the values bounded.
-                LstmCell.Forward<float>(new Span<float>(_gates, t * _b * g, _b * g), new ReadOnlySpan<float>(_cs, t * _b * _h, _b * _h),
-                    new Span<float>(_cs, (t + 1) * _b * _h, _b * _h), new Span<float>(_hs, (t + 1) * _b * _h, _b * _h), _h, _b, _h);
+                Product(t);
+                Cell(t);
             }
+        }
+
+        /// <summary>Step t's recurrent product: read in place at batch 1, against the packed W_hh above.</summary>
+        private void Product(int t)
+        {
+            int g = 4 * _h;
+            var h = new ReadOnlySpan<float>(_hs, t * _b * _h, _b * _h);
+            var gates = new Span<float>(_gates, t * _b * g, _b * g);
+            if (_b == 1) Gemm.NT<float>(1, g, _h, h, _h, _wHh, _h, gates, g, accumulate: true);
+            else Gemm.NT(_b, h, _h, _packed, gates, g, accumulate: true);
+        }
+
+        /// <summary>Step t's cell (timed alone, it reads gates a product left; rerun on its own outputs they stay bounded).</summary>
+        private void Cell(int t)
+        {
+            int g = 4 * _h;
+            LstmCell.Forward<float>(new Span<float>(_gates, t * _b * g, _b * g), new ReadOnlySpan<float>(_cs, t * _b * _h, _b * _h),
+                new Span<float>(_cs, (t + 1) * _b * _h, _b * _h), new Span<float>(_hs, (t + 1) * _b * _h, _b * _h), _h, _b, _h);
         }
 
         public void Head()

@@ -164,23 +164,10 @@ public static class LengthsComparison
             string section = $"{SectionTitle} (`-- lengths`, {DateTime.UtcNow:yyyy-MM-dd})\n\n" +
                 $"Written by `dotnet run -c Release --project bench/RnnGen.Benchmarks -- lengths{(rounds == 3 ? "" : $" --rounds {rounds}")} --write` (one thread per system, medians of {rounds} alternating rounds).\n\n" +
                 machine + "\n\n" + table;
-            File.WriteAllText(path, WithSection(File.ReadAllText(path), section));
+            File.WriteAllText(path, ResultsFile.WithSection(File.ReadAllText(path), SectionTitle, section));
             Console.WriteLine($"written to {path}");
         }
         return 0;
-    }
-
-    /// <summary>Replaces this command's section of RESULTS.md, or adds it before the notes (at the end without them).</summary>
-    private static string WithSection(string text, string section)
-    {
-        int start = text.IndexOf("\n" + SectionTitle, StringComparison.Ordinal);
-        if (start >= 0)
-        {
-            int end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-            return text[..(start + 1)] + section + (end >= 0 ? "\n" + text[(end + 1)..] : "");
-        }
-        int notes = text.IndexOf("\n## Notes moved from code comments", StringComparison.Ordinal);
-        return notes >= 0 ? text[..(notes + 1)] + section + "\n" + text[(notes + 1)..] : text.TrimEnd('\n') + "\n\n" + section;
     }
 
     private static string Table(IReadOnlyList<Row> rows, int seed)

@@ -87,7 +87,7 @@ public static class SimdPathComparison
                 $"Written by `dotnet run -c Release --project bench/RnnGen.Benchmarks -- simd{(rounds == 3 ? "" : $" --rounds {rounds}")} --write` " +
                 $"(one process per setting and round, settings alternating, medians of {rounds} round{(rounds == 1 ? "" : "s")}; one thread).\n\n" +
                 machine + "\n\n" + table;
-            File.WriteAllText(path, WithSection(File.ReadAllText(path), section));
+            File.WriteAllText(path, ResultsFile.WithSection(File.ReadAllText(path), SectionTitle, section));
             Console.WriteLine($"written to {path}");
         }
         return 0;
@@ -293,19 +293,6 @@ public static class SimdPathComparison
             return $"{s.Label}: {c.Path}, FMA {(c.Fma ? "on" : "off")}, AVX {(c.Avx ? "on" : "off")}, SSE4.1 {(c.Sse41 ? "on" : "off")}";
         }));
         return $"Machine: {cpu}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.OSDescription}; {RuntimeInformation.FrameworkDescription}. Paths: {paths}.";
-    }
-
-    /// <summary>Replaces this command's section of RESULTS.md, or adds it before the notes (at the end without them).</summary>
-    private static string WithSection(string text, string section)
-    {
-        int start = text.IndexOf("\n" + SectionTitle, StringComparison.Ordinal);
-        if (start >= 0)
-        {
-            int end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-            return text[..(start + 1)] + section + (end >= 0 ? "\n" + text[(end + 1)..] : "");
-        }
-        int notes = text.IndexOf("\n## Notes moved from code comments", StringComparison.Ordinal);
-        return notes >= 0 ? text[..(notes + 1)] + section + "\n" + text[(notes + 1)..] : text.TrimEnd('\n') + "\n\n" + section;
     }
 
     private static string RepositoryRoot()
