@@ -28,7 +28,7 @@ internal sealed partial class ModelEmitter
         long rowState = _plan.StateLength / _plan.B + (fed?.D ?? 0);
         long decoderInputs = tokenDecoder ? decoder.Input.Ids : decoder.Input.Width;
         string inputShape = TokenInput ? "[Steps, Batch]" : "[Steps, Batch, InputSize]";
-        string workers = "using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);";
+        string workers = WorkersScope;
 
         _w.Line(fed is null
             ? "/// <summary>Values of one row's decoder state: every decoder layer's h, then every LSTM layer's c (a row of <see cref=\"InitialState\"/>'s layout).</summary>"

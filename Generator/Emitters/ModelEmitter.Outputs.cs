@@ -98,7 +98,7 @@ internal sealed partial class ModelEmitter
             }
             else
             {
-                _w.Line("using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);");
+                _w.Line(WorkersScope);
                 _w.Line("var p = _rnnParameters.Span;");
                 _w.Line($"int rows = {rows};{(_plan.PacksLanes ? " // the output rows, packed" : "")}");
                 _w.Line($"var x = {HeadInputFrom("a", "0", "rows")};");
@@ -142,7 +142,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"    : \"Backward already consumed the activations of the last forward pass: call Forward again.\");");
             EmitReducedWeightsTrainingCheck(afterForward: true);
             _w.Line($"{Inputs}ArgumentChecks.Finite({parameter}, OutputSteps * Batch * OutputSize, \"{shape}\", nameof({parameter}), {real}, width: OutputSize, firstStep: _rnnLossStartStep);");
-            _w.Line("using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);");
+            _w.Line(WorkersScope);
             _w.Line(_head.LogitsSource == LogitsSource.Output
                 ? $"RnnBackwardFromGradient({parameter});"
                 : $"RnnBackwardFromGradient({parameter}, throughActivation: {Bool(throughActivation)});");

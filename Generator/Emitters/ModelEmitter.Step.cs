@@ -48,6 +48,7 @@ internal sealed partial class ModelEmitter
             else
                 _w.Line($"{Inputs}ArgumentChecks.Finite(input, InputSize, \"[InputSize]\", nameof(input));");
             _w.Line("if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, \"The lane must lie in [0, Batch).\");");
+            _w.Line(WorkersScope);
             _w.Line("var p = _rnnParameters.Span;");
             _w.Line("var s = _rnnScratch.Span;");
             _w.Line("var state = _rnnStepState.Span;");

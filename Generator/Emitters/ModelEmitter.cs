@@ -798,12 +798,14 @@ internal sealed partial class ModelEmitter
 
     // ------------------------------------------------------------------------------------------------ public passes
 
+    /// <summary>The line that lets a public pass's large products use the model's worker threads (none by default).</summary>
+    internal const string WorkersScope = "using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);";
+
     private void EmitPublicPasses()
     {
         string inputShape = TokenInput ? "[Steps, Batch]" : "[Steps, Batch, InputSize]";
         string targetShape = ClassTargets ? "[OutputSteps, Batch]" : "[OutputSteps, Batch, OutputSize]";
-        // Large products in this pass may use the model's worker threads (none by default).
-        string workers = "using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);";
+        string workers = WorkersScope;
 
         if (_plan.IsDecoding)
         {

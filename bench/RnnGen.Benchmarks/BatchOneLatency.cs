@@ -7,7 +7,7 @@ namespace RnnGen.Benchmarks;
 /// <c>-- latency [--rounds N] [--steps N]</c>: batch-1 latency. (1) The forward pass of LSTM 65, 128, 32, 1 with W_hh read
 /// as floats, bfloat16 and int8 (<see cref="WeightFormat"/>) beside ONNX Runtime and oneDNN, alternating in rounds;
 /// (2) <c>Step</c> of the Sample's default model (one LSTM of 256 units over 128 characters), each call timed on its
-/// own: median and 99th percentile per weight format. One thread.
+/// own: median and 99th percentile per weight format on one thread, and as floats on two threads.
 /// </summary>
 public static class BatchOneLatency
 {
@@ -78,30 +78,35 @@ public static class BatchOneLatency
         var random = new Randomness.Xoshiro256StarStar(2);
         int[] tokens = new int[steps];
         for (int i = 0; i < steps; i++) tokens[i] = random.NextInt(SampleMediumChar.InputSize);
-        var times = Formats.ToDictionary(f => f, _ => new List<double>());
+        // Each format on one thread, and the floats with model.Threads = 2: the workers split W_hh's rows between the
+        // cores (GemmWorkers), each streaming its half from its own L2.
+        (string Name, WeightFormat Format, int Threads)[] variants = [.. Formats.Select(f => (Name(f), f, 1)), ("float, model.Threads = 2", WeightFormat.Single, 2)];
+        var times = variants.Select(_ => new List<double>()).ToArray();
         for (int r = 0; r < rounds; r++)
         {
-            foreach (WeightFormat f in Formats)
+            for (int v = 0; v < variants.Length; v++)
             {
-                model.WeightFormat = f;
+                model.WeightFormat = variants[v].Format;
+                model.Threads = variants[v].Threads;
                 model.ResetStepState();
                 for (int i = 0; i < 200; i++) model.Step(tokens[i]); // warm-up, and the copy made
                 for (int i = 0; i < steps; i++)
                 {
                     long start = Stopwatch.GetTimestamp();
                     model.Step(tokens[i]);
-                    times[f].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                    times[v].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
                 }
             }
         }
-        Console.WriteLine($"Step latency, the Sample's default model (LSTM 256 over 128 characters; W_hh {4 * 256 * 256 * 4 / 1024} KB as floats), {rounds} × {steps:N0} calls per format, each timed:");
+        model.Threads = 1;
+        Console.WriteLine($"Step latency, the Sample's default model (LSTM 256 over 128 characters; W_hh {4 * 256 * 256 * 4 / 1024} KB as floats), {rounds} × {steps:N0} calls per variant, each timed:");
         Console.WriteLine();
         Console.WriteLine("| W_hh read as | median µs | p99 µs | mean µs |");
         Console.WriteLine("|---|---|---|---|");
-        foreach (WeightFormat f in Formats)
+        for (int v = 0; v < variants.Length; v++)
         {
-            double[] t = times[f].Order().ToArray();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {Name(f)} | {t[t.Length / 2]:F2} | {t[(int)(t.Length * 0.99)]:F2} | {t.Average():F2} |"));
+            double[] t = times[v].Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {variants[v].Name} | {t[t.Length / 2]:F2} | {t[(int)(t.Length * 0.99)]:F2} | {t.Average():F2} |"));
         }
     }
 

@@ -37,6 +37,19 @@ public class ThreadsTests
                 Assert.Fail($"value {i} differs: {one[i]:R} with one thread, {two[i]:R} with two");
     }
 
+    /// <summary>Step splits its large products too (W_hh of an LSTM 256 at batch 1), with the very same bits.</summary>
+    [Fact]
+    public void Step_with_two_threads_splits_its_products_and_matches_one_thread()
+    {
+        using var one = new SplitStepLstm(seed: 3);
+        using var two = new SplitStepLstm(seed: 3) { Threads = 2 };
+        foreach (int token in new[] { 4, 29, 0, 17, 17, 8 })
+            Assert.Equal(one.Step(token).ToArray(), two.Step(token).ToArray());
+        var workers = (RnnGen.Kernels.GemmWorkers)typeof(SplitStepLstm)
+            .GetField("_rnnWorkers", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(two)!;
+        Assert.True(workers.ProductsSplit >= 6, $"{workers.ProductsSplit} products split in six steps");
+    }
+
     [Fact]
     public void Threads_can_change_between_passes_and_back_to_one()
     {

@@ -927,6 +927,7 @@ namespace Demo.Sentiment
             {
                 if ((uint)token >= InputSize) throw new global::System.ArgumentOutOfRangeException(nameof(token), token, "The token id must lie in [0, InputSize).");
                 if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 var p = _rnnParameters.Span;
                 var s = _rnnScratch.Span;
                 var state = _rnnStepState.Span;

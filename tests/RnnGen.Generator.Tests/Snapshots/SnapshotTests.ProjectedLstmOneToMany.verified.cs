@@ -113,6 +113,7 @@
             {
                 global::RnnGen.Inputs.ArgumentChecks.Finite(input, InputSize, "[InputSize]", nameof(input));
                 if ((uint)lane >= Batch) throw new global::System.ArgumentOutOfRangeException(nameof(lane), lane, "The lane must lie in [0, Batch).");
+                using global::RnnGen.Kernels.GemmWorkers.Scope rnnWorkers = global::RnnGen.Kernels.GemmWorkers.Use(_rnnWorkers);
                 var p = _rnnParameters.Span;
                 var s = _rnnScratch.Span;
                 var state = _rnnStepState.Span;

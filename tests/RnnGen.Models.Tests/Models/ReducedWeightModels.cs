@@ -31,3 +31,10 @@ public partial class ReducedProjectedLstm { }
 [Lstm(72)]
 [SoftmaxOutput(29)]
 public partial class ReducedCharLstmBatch4 { }
+
+// One LSTM of 256 units at batch 1: a step's product h·W_hhᵀ (1 × 1024 × 256) is large enough for Threads = 2 to split.
+[RnnModel(Steps = 4, Batch = 1)]
+[TokenInput(30)]
+[Lstm(256)]
+[SoftmaxOutput(30)]
+public partial class SplitStepLstm { }
