@@ -151,9 +151,10 @@ internal sealed partial class ModelEmitter
     {
         if (_plan.IsDouble) return;
         _w.Line("/// <summary>");
-        _w.Line("/// How products of single rows (Step, passes at batch 1, free-running decoding) read W_hh: as floats (the default), or from a copy in");
-        _w.Line("/// bfloat16 or int8 with per-row scales, which streams half or a quarter of the bytes per step. The copy is made on the first such");
-        _w.Line("/// product after Parameters changed. Training (Backward, TrainStep) needs <see cref=\"global::RnnGen.WeightFormat.Single\"/>.");
+        _w.Line("/// How the products that read W_hh as stored (Step, passes at batch 1, free-running decoding, decoder steps) read it: as floats (the");
+        _w.Line("/// default), or from a copy in bfloat16 or int8 with per-row scales, read a row of h at a time, which streams half or a quarter of the");
+        _w.Line("/// bytes per row. The copy is made on the first such product after Parameters changed; products against the packed W_hh (batches of");
+        _w.Line("/// two or more) read floats. Training (Backward, TrainStep) needs <see cref=\"global::RnnGen.WeightFormat.Single\"/>.");
         _w.Line("/// </summary>");
         _w.Line("public global::RnnGen.WeightFormat WeightFormat { get => _rnnReduced.Format; set => _rnnReduced.Format = value; }");
         _w.Line();
@@ -184,7 +185,7 @@ internal sealed partial class ModelEmitter
     private void EmitReducedWeightsField()
     {
         if (_plan.IsDouble) return;
-        _w.Line("// W_hh of every layer and direction in WeightFormat, for products of single rows; made on first use after a change of the parameters.");
+        _w.Line("// W_hh of every layer and direction in WeightFormat, for the products that read W_hh as stored; made on first use after a change of the parameters.");
         _w.Line("private readonly global::RnnGen.Kernels.ReducedWeights _rnnReduced;");
         _w.Line("// Whether the last forward pass read reduced weights (its gradient would not be the float model's).");
         _w.Line("private bool _rnnReducedPass;");
@@ -661,6 +662,7 @@ internal sealed partial class ModelEmitter
         activations.AddRange(_plan.Stacks.Where(s => s.Input.TokenField is not null && s.Input.Kind != StackInputKind.Vector).Select(s => $"{s.Input.TokenField}.Length * sizeof(int)"));
         var scratch = new List<string> { "_rnnScratch.Bytes" };
         if (_plan.PacksRecurrentWeights) scratch.Add("_rnnPacked.Bytes");
+        if (!_plan.IsDouble) scratch.Add("_rnnReduced.Bytes");
         if (HasLogitsBuffer) scratch.Add("_rnnLogits.Bytes");
         if (_plan.PacksLanes)
         {

@@ -22,7 +22,7 @@ public static class MaskedSoftmax
     /// with its exponential (<see cref="VectorMath{TOps, TVec, T}.Exp"/>).</remarks>
     public static unsafe void Forward<T>(Span<T> scores, int rows, int steps, ReadOnlySpan<int> lengths) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int batch = CheckRows(scores.Length, rows, steps, lengths);
+        int batch = CheckRows(scores.Length, rows, steps, lengths, nameof(scores));
         for (int r = 0; r < rows; r++) scores.Slice(r * steps + lengths[r % batch], steps - lengths[r % batch]).Clear();
         fixed (T* s = scores)
         fixed (int* n = lengths)
@@ -36,7 +36,7 @@ public static class MaskedSoftmax
     /// <remarks>The softmax Jacobian of <see cref="Losses.Softmax.JacobianBackward{T}"/>, over each row's real steps.</remarks>
     public static unsafe void Backward<T>(ReadOnlySpan<T> weights, Span<T> gradient, int rows, int steps, ReadOnlySpan<int> lengths) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int batch = CheckRows(gradient.Length, rows, steps, lengths);
+        int batch = CheckRows(gradient.Length, rows, steps, lengths, nameof(gradient));
         Shape.Rows(weights.Length, rows, steps, steps, nameof(weights));
         fixed (T* a = weights, g = gradient)
         fixed (int* n = lengths)
@@ -46,9 +46,9 @@ public static class MaskedSoftmax
 
     /// <summary>Checks that <paramref name="rows"/> rows of <paramref name="steps"/> fit and every length lies in [0, steps]
     /// (the vector kernels do not check bounds); returns the batch.</summary>
-    private static int CheckRows(int length, int rows, int steps, ReadOnlySpan<int> lengths)
+    private static int CheckRows(int length, int rows, int steps, ReadOnlySpan<int> lengths, string name)
     {
-        Shape.Rows(length, rows, steps, steps, "scores");
+        Shape.Rows(length, rows, steps, steps, name);
         if (rows > 0 && lengths.IsEmpty) throw new ArgumentException("Every row needs its lane's length.", nameof(lengths));
         foreach (int n in lengths)
             if ((uint)n > (uint)steps) throw new ArgumentOutOfRangeException(nameof(lengths), n, $"A source length must lie in [0, {steps}].");

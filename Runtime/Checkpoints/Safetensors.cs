@@ -145,6 +145,7 @@ public static partial class Safetensors
         ArgumentNullException.ThrowIfNull(options);
         (T[] staged, _) = Read<T>(model.Tensors, model.ParameterCount, model.GetType().Name, path, options, options.IgnoreArchitecture ? null : model.Architecture);
         staged.CopyTo(model.Parameters);
+        model.SharedParameters.MarkWritten(); // after the write: a copy made from the values before it is stale
     }
 
     /// <summary>Reads and validates the header of a safetensors file (tensors and metadata) without loading data.</summary>

@@ -58,6 +58,13 @@ public sealed unsafe class ReducedWeights
             if (value == _format) return;
             _format = value;
             _current = false;
+            // Only the copy in use is kept.
+            if (value != WeightFormat.BFloat16) _bf16 = null;
+            if (value != WeightFormat.Int8)
+            {
+                _int8 = null;
+                _scales = null;
+            }
         }
     }
 

@@ -1,11 +1,12 @@
 namespace RnnGen;
 
 /// <summary>
-/// How a float model's recurrent weights W_hh are read by the matrix–vector products of single-row steps (<c>Step</c>,
-/// passes at batch 1, free-running decoding): a step at batch 1 reads all of W_hh once and does two flops per weight,
-/// so its time is the time to stream W_hh from the cache, and fewer bytes per weight make it faster. Set a model's
-/// <c>WeightFormat</c>; its copy of W_hh in that format is made on the first step that needs it and again after the
-/// parameters change. Products of several rows (training batches) always read the float weights.
+/// How a float model's recurrent weights W_hh are read by the products that read W_hh as stored rather than packed:
+/// <c>Step</c>, passes at batch 1, free-running decoding and decoder steps. A step at batch 1 reads all of W_hh once and
+/// does two flops per weight, so its time is the time to stream W_hh from the cache, and fewer bytes per weight make it
+/// faster. Set a model's <c>WeightFormat</c>; its copy of W_hh in that format is made on the first product that needs it
+/// and again after the parameters change. The copy is read one row of h at a time, so it serves single rows; products
+/// against the packed W_hh (a pass at batch 2 or more, training) always read the float weights.
 /// </summary>
 /// <remarks>
 /// The error is per product: with <c>w̃</c> the stored weight, <c>|Σ x·w − Σ x·w̃| ≤ ε · Σ |x·w|</c> for

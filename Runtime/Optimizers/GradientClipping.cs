@@ -32,13 +32,18 @@ public static unsafe class GradientClipping
     {
         if (!(maxNorm > T.Zero)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "The maximum norm must be positive.");
         T norm = GlobalNorm<T>(gradients);
-        if (T.IsFinite(norm) && norm > maxNorm)
-        {
-            // PyTorch adds 1e-6 to the norm in the denominator; the same keeps results comparable.
-            T scale = maxNorm / (norm + T.CreateTruncating(1e-6));
-            fixed (T* g = gradients) Elementwise.Scale(g, g, gradients.Length, scale);
-        }
+        ScaleToNorm(gradients, norm, maxNorm);
         return norm;
+    }
+
+    /// <summary>The scaling of <see cref="ClipByGlobalNorm"/> once the norm is known (a caller that computed it another way,
+    /// such as a reduction across replicas, scales the same way).</summary>
+    internal static void ScaleToNorm<T>(Span<T> gradients, T norm, T maxNorm) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!T.IsFinite(norm) || !(norm > maxNorm)) return;
+        // PyTorch adds 1e-6 to the norm in the denominator; the same keeps results comparable.
+        T scale = maxNorm / (norm + T.CreateTruncating(1e-6));
+        fixed (T* g = gradients) Elementwise.Scale(g, g, gradients.Length, scale);
     }
 
     /// <summary>Clamps every gradient to <c>[−maxValue, maxValue]</c>.</summary>

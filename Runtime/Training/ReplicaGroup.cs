@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using RnnGen.Kernels;
 
 namespace RnnGen.Training;
 
@@ -219,11 +220,12 @@ public sealed class ReplicaGroup<TModel, T> : IDisposable
             double squares = 0;
             foreach (double s in _blockSquares) squares += s;
             norm = T.CreateTruncating(Math.Sqrt(squares));
-            if (ClipNorm > T.Zero && T.IsFinite(norm) && norm > ClipNorm) Scale(g, ClipNorm / (norm + T.CreateTruncating(1e-6)));
+            if (ClipNorm > T.Zero) GradientClipping.ScaleToNorm(g, norm, ClipNorm);
         }
         GradientNorm = norm;
         if (!double.IsFinite(loss) || !T.IsFinite(norm)) throw new TrainingDivergedException(loss, double.CreateTruncating(norm));
         optimizer.Step(_replicas[0].Parameters, g);
+        _replicas[0].SharedParameters.MarkWritten(); // after the write: a copy made from the values before it is stale
         TrainingDivergedException.ThrowIfParametersNotFinite<T>(_replicas[0].Parameters, _replicas[0].Tensors, loss, double.CreateTruncating(norm));
         return loss;
     }
@@ -371,11 +373,6 @@ public sealed class ReplicaGroup<TModel, T> : IDisposable
         _blockSquares[b] = GradientClipping.SumOfSquares<T>(into);
     }
 
-    private static unsafe void Scale(Span<T> values, T factor)
-    {
-        fixed (T* a = values) Kernels.Elementwise.Scale(a, a, values.Length, factor);
-    }
-
     private readonly struct DelegateStep(Func<TModel, int, T> step) : IReplicaStep<TModel, T>
     {
         public T Run(TModel model, int replica) => step(model, replica);
@@ -422,8 +419,13 @@ public sealed class ReplicaGroup<TModel, T> : IDisposable
             }
         }
 
+        private SimdPath? _path;
+
         public void Run()
         {
+            // The caller's SIMD path (a test may force one on its thread) is the workers' too, so every replica and
+            // every block of the reduction computes the same way whichever thread runs it.
+            _path = SimdPaths.Forced;
             Volatile.Write(ref _pending, _start.Length - 1);
             for (int t = 1; t < _start.Length; t++) _start[t].Open();
             try
@@ -450,6 +452,7 @@ public sealed class ReplicaGroup<TModel, T> : IDisposable
             {
                 _start[thread].Wait(ref seen);
                 if (_stopping) return;
+                SimdPaths.Forced = _path;
                 try
                 {
                     _owner.RunShare(thread);

@@ -116,7 +116,7 @@ public sealed class ReducedWeightsTests
     public void The_copy_follows_the_parameters_however_they_change()
     {
         var model = new ReducedCharLstm(7) { WeightFormat = WeightFormat.BFloat16 };
-        var reference = new ReducedCharLstm(7);
+        int weightHh = ReducedCharLstm.Tensors.Single(t => t.Name == "rnn.weight_hh_l0").Offset;
         float[] Run(ReducedCharLstm m)
         {
             m.ResetStepState();
@@ -124,32 +124,44 @@ public sealed class ReducedWeightsTests
             foreach (int token in new[] { 4, 9, 2, 27 }) last = m.Step(token).ToArray();
             return last;
         }
-        void Expect(string after)
+        // The reference: a float model over the model's current values rounded to bfloat16, read without counting as a
+        // write (the internal buffer), so only the change under test can have told the copy to follow.
+        void Expect(string after, Action change)
         {
+            int before = model.SharedParameters.Version;
+            change();
+            Assert.True(model.SharedParameters.Version > before, after + " did not count as a write");
+            float[] reduced = Run(model);
             var stored = new ReducedCharLstm(0);
-            reference.Parameters.CopyTo(stored.Parameters);
+            model.SharedParameters.Buffer.Span.CopyTo(stored.Parameters);
             StoreAs(stored, WeightFormat.BFloat16);
-            Assert.True(MaxDifference(Run(model), Run(stored)) < 2e-6f, "after " + after);
+            Assert.True(MaxDifference(reduced, Run(stored)) < 2e-6f, "after " + after);
         }
 
-        Expect("the first step");
-        // Through Parameter(name), then Parameters, then the shared handle: each counts as a write.
-        Span<float> wHh = model.Parameter("rnn.weight_hh_l0");
-        for (int i = 0; i < wHh.Length; i++) wHh[i] *= -0.75f;
-        model.Parameters.CopyTo(reference.Parameters);
-        Expect("Parameter(name)");
-        model.Parameters[ReducedCharLstm.Tensors.Single(t => t.Name == "rnn.weight_hh_l0").Offset] += 0.5f;
-        model.Parameters.CopyTo(reference.Parameters);
-        Expect("Parameters");
-        model.SharedParameters.Values[5] -= 0.25f; // inside W_ih: the copy is rebuilt anyway, and equals the reference
-        model.Parameters.CopyTo(reference.Parameters);
-        Expect("SharedParameters.Values");
+        Expect("the first step", () => model.SharedParameters.MarkWritten());
+        Expect("a write through Parameter(name)", () =>
+        {
+            Span<float> wHh = model.Parameter("rnn.weight_hh_l0");
+            for (int i = 0; i < wHh.Length; i++) wHh[i] *= -0.75f;
+        });
+        Expect("a write through Parameters", () => model.Parameters[weightHh] += 0.5f);
+        Expect("a write through SharedParameters.Values", () => model.SharedParameters.Values[weightHh + 7] -= 0.25f);
         // Another model over the same parameters trains (in floats): this model's copy is rebuilt on its next step.
         var trainer = new ReducedCharLstmBatch4(model.SharedParameters);
         var d = new ModelDriver<float>(trainer, 3);
-        trainer.TrainStep(d.Tokens!, d.ClassTargets!, new Sgd<float>(0.5f));
-        model.Parameters.CopyTo(reference.Parameters);
-        Expect("a TrainStep of a model sharing the parameters");
+        Expect("a TrainStep of a model sharing the parameters", () => trainer.TrainStep(d.Tokens!, d.ClassTargets!, new Sgd<float>(0.5f)));
+        // A checkpoint loaded into the model.
+        string path = Path.Combine(Path.GetTempPath(), $"rnngen-reduced-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var other = new ReducedCharLstm(99);
+            Safetensors.Save(other, path);
+            Expect("a checkpoint load", () => Safetensors.Load(model, path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -160,7 +172,13 @@ public sealed class ReducedWeightsTests
         float[] before = model.Parameters.ToArray();
         var error = Assert.Throws<InvalidOperationException>(() => model.TrainStep(d.Tokens!, d.ClassTargets!, new Sgd<float>(0.1f)));
         Assert.Contains("Int8", error.Message);
+        int[] lengths = [ReducedCharLstm.Steps];
+        Assert.Throws<InvalidOperationException>(() => model.TrainStep(d.Tokens!, d.ClassTargets!, lengths, new Sgd<float>(0.1f)));
         Assert.Equal(before, model.Parameters.ToArray());
+        // Backward from logits of one's own loss is refused the same way.
+        d.Forward();
+        var logitsGradient = new float[ReducedCharLstm.OutputSteps * ReducedCharLstm.OutputSize];
+        Assert.Throws<InvalidOperationException>(() => model.BackwardFromLogits(logitsGradient));
 
         // A forward pass in int8, then the format set back: that pass's activations are not the float model's.
         d.Forward();

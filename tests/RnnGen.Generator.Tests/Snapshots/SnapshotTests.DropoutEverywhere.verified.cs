@@ -172,7 +172,7 @@ namespace Demo
         // Logits of the last forward pass: 0 not filled yet, 1 filled, 2 gone (TrainStep changed the parameters after its forward pass).
         private int _rnnLogitsState;
         private readonly global::RnnGen.LossOptions<float> _rnnLossOptions = new(global::RnnGen.HeadKind.Softmax, OutputSize, Batch);
-        // W_hh of every layer and direction in WeightFormat, for products of single rows; made on first use after a change of the parameters.
+        // W_hh of every layer and direction in WeightFormat, for the products that read W_hh as stored; made on first use after a change of the parameters.
         private readonly global::RnnGen.Kernels.ReducedWeights _rnnReduced;
         // Whether the last forward pass read reduced weights (its gradient would not be the float model's).
         private bool _rnnReducedPass;
@@ -221,9 +221,10 @@ namespace Demo
         public global::System.Span<float> Parameters { get { _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span; } }
 
         /// <summary>
-        /// How products of single rows (Step, passes at batch 1, free-running decoding) read W_hh: as floats (the default), or from a copy in
-        /// bfloat16 or int8 with per-row scales, which streams half or a quarter of the bytes per step. The copy is made on the first such
-        /// product after Parameters changed. Training (Backward, TrainStep) needs <see cref="global::RnnGen.WeightFormat.Single"/>.
+        /// How the products that read W_hh as stored (Step, passes at batch 1, free-running decoding, decoder steps) read it: as floats (the
+        /// default), or from a copy in bfloat16 or int8 with per-row scales, read a row of h at a time, which streams half or a quarter of the
+        /// bytes per row. The copy is made on the first such product after Parameters changed; products against the packed W_hh (batches of
+        /// two or more) read floats. Training (Backward, TrainStep) needs <see cref="global::RnnGen.WeightFormat.Single"/>.
         /// </summary>
         public global::RnnGen.WeightFormat WeightFormat { get => _rnnReduced.Format; set => _rnnReduced.Format = value; }
 
@@ -313,7 +314,7 @@ namespace Demo
         }
 
         /// <summary>Bytes this instance holds: parameters, gradients, activations kept for backward, scratch and recurrent state (optimizer state is the optimizer's).</summary>
-        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnOutput.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnLogits.Bytes + _rnnTargets.Length * sizeof(int), _rnnInitialState.Bytes + _rnnFinalState.Bytes);
+        public global::RnnGen.Memory.MemoryFootprint Footprint => new(_rnnParameters.Bytes, _rnnGradients.Bytes, _rnnActivations.Bytes + _rnnTokens.Length * sizeof(int) + _rnnOutput.Bytes, _rnnScratch.Bytes + _rnnPacked.Bytes + _rnnReduced.Bytes + _rnnLogits.Bytes + _rnnTargets.Length * sizeof(int), _rnnInitialState.Bytes + _rnnFinalState.Bytes);
 
         /// <summary>One tensor of <see cref="Parameters"/> by its PyTorch name, e.g. <c>"embedding.weight"</c>.</summary>
         public global::System.Span<float> Parameter(string name) { var (offset, length) = RnnFindTensor(name); _rnnSharedParameters.MarkWritten(); return _rnnParameters.Span.Slice(offset, length); }
