@@ -53,6 +53,15 @@ public class KernelBenchmarks
         fixed (float* x = _a, y = _c, s = _scales) fixed (sbyte* w = _int8) ReducedGemv.Multiply<Int8Format, sbyte>(512, 128, x, w, s, y, true);
     }
 
+    [Benchmark(Description = "GEMM TN 512×65×512 (dW_ih of LSTM 65, 128 at B=16, T=32)")]
+    public void WeightGradientNarrow() => Gemm.TN(512, 65, 512, _a, 512, _b, 65, _c, 65, accumulate: true);
+
+    [Benchmark(Description = "GEMM TN 65×512×512 (the same product transposed: dW_ihᵀ)")]
+    public void WeightGradientNarrowTransposed() => Gemm.TN(65, 512, 512, _b, 65, _a, 512, _c, 512, accumulate: true);
+
+    [Benchmark(Description = "GEMM TN 512×128×512 (dW_hh of LSTM 65, 128 at B=16, T=32)")]
+    public void WeightGradientHidden() => Gemm.TN(512, 128, 512, _a, 512, _b, 128, _c, 128, accumulate: true);
+
     [Benchmark(Description = "GEMM TN 2048×512×2048 (weight gradient)")]
     public void WeightGradient() => Gemm.TN(2048, 512, 512, _a, 2048, _b, 512, _c, 512, accumulate: true);
 

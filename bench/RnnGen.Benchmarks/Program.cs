@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using RnnGen.Benchmarks;
 
 // peers [--threads N] [--configs a,b]: side-by-side comparison with ONNX Runtime and PyTorch; long: T = 32 vs T = 1024 per-step time; soak: GC and
-// working set over a long training run; breakdown: a train step's time by phase; forward-phases: an LSTM forward's time by kernel; latency: batch-1 forward and Step by weight format; guard: the cost of the one-call-at-a-time guard;
+// working set over a long training run; breakdown: a train step's time by phase; forward-phases, backward-phases: an LSTM forward's or backward's time by kernel; latency: batch-1 forward and Step by weight format; guard: the cost of the one-call-at-a-time guard;
 // lengths [--write]: lanes of different lengths (packed) against padded, PyTorch's packed sequences and ONNX Runtime's sequence_lens;
 // replicas [--rounds N] [--budget ms]: data-parallel replicas (ReplicaGroup, StreamTrainer) on one thread and two against one model;
 // anything else goes to BenchmarkDotNet (e.g. --filter *Gemm*).
@@ -15,6 +15,7 @@ return args.FirstOrDefault() switch
     "soak" => Soak.Run(args[1..]),
     "breakdown" => PhaseBreakdown.Run(args[1..]),
     "forward-phases" => ForwardPhases.Run(args[1..]),
+    "backward-phases" => BackwardPhases.Run(args[1..]),
     "latency" => BatchOneLatency.Run(args[1..]),
     "guard" => GuardCost.Run(args[1..]),
     "lengths" => LengthsComparison.Run(args[1..]),
