@@ -346,6 +346,7 @@ internal static unsafe class GemmBlocking
     }
 
     /// <summary>Writes (or adds) the valid <paramref name="rows"/> × <paramref name="width"/> corner of a scratch tile into C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeTile<T>(T* tile, nint ldt, T* c, nint ldc, int rows, int width, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -60,27 +60,38 @@ internal static unsafe class GemmPacking
     /// <c>dst[q·panelStride + p·width + j'] = src[p·ld + q·width + j']</c>, zero-padded past <paramref name="cols"/>.
     /// </summary>
     /// <remarks>
-    /// Rows outermost: each source row is read once, front to back, and its pieces are written to every panel's stream.
-    /// The other order (panel by panel) would revisit each source row once per panel, a different page every step when
-    /// rows are far apart (TN's A with thousands of columns), which costs TLB misses for no benefit.
+    /// A band of <see cref="PackCopyBand"/> source rows at a time, panel by panel within the band: each panel receives
+    /// a run of whole cache lines (8 rows × 8 floats = 4 lines for an A micro-panel) before the next is touched. Row by
+    /// row would write a few bytes to every panel in turn, and panels a power of two apart (8 KB for an A micro-panel of
+    /// 256 steps) share one L1 set, so with more panels than ways each line would be evicted before its second write.
+    /// The band keeps the source rows' pages few at a time, which a panel-by-panel order over all rows would not (TN's
+    /// A with thousands of columns).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackCopy<T>(T* src, nint ld, int cols, int kc, T* dst, int width, nint panelStride, bool vectorized)
         where T : unmanaged
     {
         int full = cols / width * width;
-        for (int p = 0; p < kc; p++)
+        for (int p0 = 0; p0 < kc; p0 += PackCopyBand)
         {
-            T* s = src + p * ld;
-            T* d = dst + p * width;
-            for (int j = 0; j < full; j += width, d += panelStride) CopyRun(s + j, d, width, vectorized);
+            int p1 = Math.Min(kc, p0 + PackCopyBand);
+            T* panel = dst;
+            for (int j = 0; j < full; j += width, panel += panelStride)
+                for (int p = p0; p < p1; p++) CopyRun(src + p * ld + j, panel + p * width, width, vectorized);
             if (full < cols)
             {
-                CopyRun(s + full, d, cols - full, vectorized);
-                new Span<T>(d + cols - full, width - (cols - full)).Clear();
+                for (int p = p0; p < p1; p++)
+                {
+                    CopyRun(src + p * ld + full, panel + p * width, cols - full, vectorized);
+                    new Span<T>(panel + p * width + cols - full, width - (cols - full)).Clear();
+                }
             }
         }
     }
+
+    /// <summary>Source rows <see cref="PackCopy{T}"/> packs per band: at 8, an A micro-panel's part of a band is four whole
+    /// cache lines, and the band's rows fit a few L1 ways even when they are a power of two apart.</summary>
+    private const int PackCopyBand = 8;
 
     /// <summary>Copies a short run of a panel row; a call to <c>Memmove</c> per 8-element run would cost more than the copy.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
