@@ -15,30 +15,32 @@ namespace RnnGen.Benchmarks;
 /// </summary>
 public static class BackwardPhases
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => PhaseTable.Print(args, Columns, Row);
+
+    private static readonly string[] Columns =
     {
-        int rounds = PeerComparison.IntOption(args, "--rounds", 5);
-        string[] configs = PeerComparison.StringOption(args, "--configs")?.Split(',') ?? Workload.PeerConfigs.Where(c => c.StartsWith("lstm", StringComparison.Ordinal)).ToArray();
-        Console.WriteLine("| config (I, H, T, B) | backward ms | loss and head ms (GFLOP/s) | pack W_hh ms | cells ms | recurrent products ms (GFLOP/s) | weight gradients ms (GFLOP/s) | input gradient ms (GFLOP/s) | sum of phases ms |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-        foreach (string key in configs)
-        {
-            Workload w = Workload.Create(key);
-            var p = new Phases(w.Input, w.Hidden, w.Steps, w.Batch, w.Classes);
-            Action backward = () => { w.Forward(); w.Backward(); };
-            Action[] phases = { backward, w.Forward, p.Head, p.Pack, p.Cells, p.Products, p.WeightGradients, p.InputGradient };
-            int[] reps = phases.Select(a => Timing.RepsFor(a, 200)).ToArray();
-            var medians = phases.Select(_ => new List<double>()).ToArray();
-            for (int r = 0; r < rounds; r++)
-                for (int i = 0; i < phases.Length; i++) medians[i].Add(Timing.MedianMilliseconds(phases[i], reps[i]));
-            double[] m = medians.Select(Timing.Median).ToArray();
-            double rows = (double)w.Steps * w.Batch, g = 4.0 * w.Hidden, h = w.Hidden;
-            string gf(double flops, double ms) => (flops / (ms * 1e6)).ToString("F0", CultureInfo.InvariantCulture);
-            double headFlops = 2 * 2 * rows * h * w.Classes, productFlops = 2 * rows * g * h, weightFlops = 2 * rows * g * (w.Input + h), inputFlops = 2 * rows * g * w.Input;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| LSTM {w.Input}, {w.Hidden}, {w.Steps}, {w.Batch} | {m[0] - m[1]:F3} | {m[2]:F3} ({gf(headFlops, m[2])}) | {m[3]:F3} | {m[4]:F3} | {m[5]:F3} ({gf(productFlops, m[5])}) | {m[6]:F3} ({gf(weightFlops, m[6])}) | {m[7]:F3} ({gf(inputFlops, m[7])}) | {m.Skip(2).Sum():F3} |"));
-        }
-        return 0;
+        "config (I, H, T, B)",
+        "backward ms",
+        "loss and head ms (GFLOP/s)",
+        "pack W_hh ms",
+        "cells ms",
+        "recurrent products ms (GFLOP/s)",
+        "weight gradients ms (GFLOP/s)",
+        "input gradient ms (GFLOP/s)",
+        "sum of phases ms",
+    };
+
+    private static string Row(Workload w, int rounds)
+    {
+        var p = new Phases(w.Input, w.Hidden, w.Steps, w.Batch, w.Classes);
+        Action backward = () => { w.Forward(); w.Backward(); };
+        Action[] phases = { backward, w.Forward, p.Head, p.Pack, p.Cells, p.Products, p.WeightGradients, p.InputGradient };
+        double[] m = Timing.AlternatingMedians(phases, rounds);
+        double rows = (double)w.Steps * w.Batch, g = 4.0 * w.Hidden, h = w.Hidden;
+        string gf(double flops, double ms) => (flops / (ms * 1e6)).ToString("F0", CultureInfo.InvariantCulture);
+        double headFlops = 2 * 2 * rows * h * w.Classes, productFlops = 2 * rows * g * h, weightFlops = 2 * rows * g * (w.Input + h), inputFlops = 2 * rows * g * w.Input;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| LSTM {w.Input}, {w.Hidden}, {w.Steps}, {w.Batch} | {m[0] - m[1]:F3} | {m[2]:F3} ({gf(headFlops, m[2])}) | {m[3]:F3} | {m[4]:F3} | {m[5]:F3} ({gf(productFlops, m[5])}) | {m[6]:F3} ({gf(weightFlops, m[6])}) | {m[7]:F3} ({gf(inputFlops, m[7])}) | {m.Skip(2).Sum():F3} |");
     }
 
     /// <summary>Buffers in the generated backward's shapes and one action per phase.</summary>

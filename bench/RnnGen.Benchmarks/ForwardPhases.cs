@@ -14,28 +14,32 @@ namespace RnnGen.Benchmarks;
 /// </summary>
 public static class ForwardPhases
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => PhaseTable.Print(args, Columns, Row);
+
+    private static readonly string[] Columns =
     {
-        int rounds = PeerComparison.IntOption(args, "--rounds", 5);
-        string[] configs = PeerComparison.StringOption(args, "--configs")?.Split(',') ?? Workload.PeerConfigs.Where(c => c.StartsWith("lstm", StringComparison.Ordinal)).ToArray();
-        Console.WriteLine("| config (I, H, T, B) | forward ms | input ms (GFLOP/s) | pack W_hh ms | recurrent ms (GFLOP/s) | cells ms | head ms (GFLOP/s) | entry and exit ms | sum of phases ms | recurrent and cells interleaved ms | all phases in one ms |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (string key in configs)
-        {
-            Workload w = Workload.Create(key);
-            var p = new Phases(w.Input, w.Hidden, w.Steps, w.Batch, w.Classes);
-            Action[] phases = { w.Forward, p.Input, p.Pack, p.Recurrent, p.Cells, p.Head, p.EntryAndExit, p.Interleaved, p.All };
-            int[] reps = phases.Select(a => Timing.RepsFor(a, 200)).ToArray();
-            var medians = phases.Select(_ => new List<double>()).ToArray();
-            for (int r = 0; r < rounds; r++)
-                for (int i = 0; i < phases.Length; i++) medians[i].Add(Timing.MedianMilliseconds(phases[i], reps[i]));
-            double[] m = medians.Select(Timing.Median).ToArray();
-            double gf(double flops, double ms) => flops / (ms * 1e6);
-            double rows = (double)w.Steps * w.Batch, g = 4.0 * w.Hidden;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| LSTM {w.Input}, {w.Hidden}, {w.Steps}, {w.Batch} | {m[0]:F3} | {m[1]:F3} ({gf(2 * rows * g * w.Input, m[1]):F0}) | {m[2]:F3} | {m[3]:F3} ({gf(2 * rows * g * w.Hidden, m[3]):F0}) | {m[4]:F3} | {m[5]:F3} ({gf(2 * rows * w.Hidden * w.Classes, m[5]):F0}) | {m[6]:F3} | {m.Skip(1).Take(6).Sum():F3} | {m[7]:F3} | {m[8]:F3} |"));
-        }
-        return 0;
+        "config (I, H, T, B)",
+        "forward ms",
+        "input ms (GFLOP/s)",
+        "pack W_hh ms",
+        "recurrent ms (GFLOP/s)",
+        "cells ms",
+        "head ms (GFLOP/s)",
+        "entry and exit ms",
+        "sum of phases ms",
+        "recurrent and cells interleaved ms",
+        "all phases in one ms",
+    };
+
+    private static string Row(Workload w, int rounds)
+    {
+        var p = new Phases(w.Input, w.Hidden, w.Steps, w.Batch, w.Classes);
+        Action[] phases = { w.Forward, p.Input, p.Pack, p.Recurrent, p.Cells, p.Head, p.EntryAndExit, p.Interleaved, p.All };
+        double[] m = Timing.AlternatingMedians(phases, rounds);
+        double gf(double flops, double ms) => flops / (ms * 1e6);
+        double rows = (double)w.Steps * w.Batch, g = 4.0 * w.Hidden;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| LSTM {w.Input}, {w.Hidden}, {w.Steps}, {w.Batch} | {m[0]:F3} | {m[1]:F3} ({gf(2 * rows * g * w.Input, m[1]):F0}) | {m[2]:F3} | {m[3]:F3} ({gf(2 * rows * g * w.Hidden, m[3]):F0}) | {m[4]:F3} | {m[5]:F3} ({gf(2 * rows * w.Hidden * w.Classes, m[5]):F0}) | {m[6]:F3} | {m.Skip(1).Take(6).Sum():F3} | {m[7]:F3} | {m[8]:F3} |");
     }
 
     /// <summary>Buffers in the generated forward's shapes and one action per phase.</summary>

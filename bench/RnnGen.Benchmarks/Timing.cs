@@ -33,4 +33,16 @@ public static class Timing
         double once = Math.Max(0.01, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         return (int)Math.Clamp(budgetMs / once, 5, 200);
     }
+
+    /// <summary>Each action's median over <paramref name="rounds"/> rounds that take the actions in turn (each round's
+    /// figure a <see cref="MedianMilliseconds"/> of about <paramref name="budgetMs"/>), so drift of the machine spreads
+    /// over all of them alike.</summary>
+    public static double[] AlternatingMedians(Action[] actions, int rounds, double budgetMs = 200)
+    {
+        int[] reps = actions.Select(a => RepsFor(a, budgetMs)).ToArray();
+        var medians = actions.Select(_ => new List<double>()).ToArray();
+        for (int r = 0; r < rounds; r++)
+            for (int i = 0; i < actions.Length; i++) medians[i].Add(MedianMilliseconds(actions[i], reps[i]));
+        return medians.Select(Median).ToArray();
+    }
 }

@@ -53,6 +53,9 @@ public sealed class Workload
         "lstm-65-128-32-1", "lstm-65-128-32-16", "gru-65-128-32-16", "rnn-65-128-32-16", "lstm-128-256-64-16", "lstm-512-512-64-64",
     };
 
+    /// <summary>The LSTM ones of <see cref="PeerConfigs"/>, which the phase breakdowns (forward-phases, backward-phases) time.</summary>
+    public static readonly string[] LstmPeerConfigs = PeerConfigs.Where(c => c.StartsWith("lstm", StringComparison.Ordinal)).ToArray();
+
     public static Workload Create(string key) => key switch
     {
         "lstm-65-128-32-1" => Make(new Lstm_I65_H128_T32_B1(1), (m, x) => m.Forward(x), (m, x, y, o) => m.TrainStep(x, y, o, 5f)),
